@@ -1,0 +1,481 @@
+package dev.credits;
+
+import dev.credits.internal.LedgerEngine;
+import dev.credits.spi.CreditStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The credit ledger: a price list of features, accounts with balances per credit type, lots that are
+ * granted, spent in burn-down order and expire, holds for work in flight, refunds to the lots credits came
+ * from, and a history that explains every balance. Every rule lives here; a {@link CreditStore} only
+ * persists and locks.
+ *
+ * <pre>{@code
+ * CreditLedger ledger = CreditLedger.builder()
+ *         .store(new InMemoryCreditStore())
+ *         .build();
+ * ledger.openAccount("org_42");
+ * ledger.saveFeaturePricing(FeatureDefinition.of("seedream_text_to_image", "Seedream text to image", 5));
+ * ledger.grant(GrantRequest.of("org_42", 100).withSource(LotSource.PURCHASE));
+ * DeductionResult result = ledger.deductCredits("org_42", "seedream_text_to_image");
+ * if (!result.success()) {
+ *     // answer result.reason().httpStatus(), e.g. 402 Payment Required
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees</b> (on every store that passes the contract tests): the cached balance equals the sum of
+ * the entries and of the live lots; available never goes below minus the overdraft limit, under any
+ * concurrency; a call with an idempotency key takes effect at most once and a replay returns the first
+ * result; expired credits are never spendable; a refund never returns more than was charged; a failed
+ * call changes nothing.
+ *
+ * <p><b>Results and errors.</b> Expected business outcomes (short balance, unknown or inactive feature,
+ * paused account) come back as values carrying a {@link RejectionReason}. Programming and infrastructure
+ * errors are {@link CreditsException}s; when one is thrown nothing was changed.
+ *
+ * <p><b>Idempotency.</b> Mutating calls that take an idempotency key record it per account with their
+ * result. The same key with the same request returns the first result (marked {@code replayed}); with a
+ * different request it throws {@link IdempotencyConflictException}. A call that was rejected (a value with
+ * a {@link RejectionReason}) changed nothing and is not recorded, so retrying it with the same key is
+ * evaluated afresh. Holds are idempotent by their id: committing a committed hold with the same amount, or
+ * releasing a released one, returns the outcome again.
+ *
+ * <p><b>Thread-safety.</b> A ledger is immutable once built and safe to share between threads; create one
+ * per store and keep it. Several ledgers (in one JVM or many) may share one database store.
+ */
+public final class CreditLedger {
+
+    /** The credit type of features and grants that do not name one. */
+    public static final String DEFAULT_CREDIT_TYPE = "credits";
+
+    private final LedgerEngine engine;
+
+    private CreditLedger(Builder builder) {
+        this.engine = new LedgerEngine(builder.store, builder.clock, builder.burnDownOrder,
+                builder.defaultHoldTimeout, builder.maxHoldTimeout, builder.expiredLotRefundValidity);
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the clock this ledger reads time from */
+    public Clock clock() {
+        return engine.clock();
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /**
+     * Opens an account with default settings, or returns it unchanged if it is open already (idempotent).
+     *
+     * @throws InvalidArgumentException if the id is null, blank or longer than 128 characters
+     */
+    public Account openAccount(String accountId) {
+        return engine.openAccount(accountId, AccountSettings.DEFAULTS);
+    }
+
+    /**
+     * Opens an account with these settings, or returns the existing account unchanged (idempotent: an
+     * existing account keeps its settings; change them with {@link #updateAccountSettings}).
+     */
+    public Account openAccount(String accountId, AccountSettings settings) {
+        return engine.openAccount(accountId, settings);
+    }
+
+    /** @return the account, or empty if it was never opened */
+    public Optional<Account> getAccount(String accountId) {
+        return engine.getAccount(accountId);
+    }
+
+    /**
+     * Replaces an account's settings.
+     *
+     * @throws UnknownAccountException if it was never opened
+     */
+    public Account updateAccountSettings(String accountId, AccountSettings settings) {
+        return engine.updateAccountSettings(accountId, settings);
+    }
+
+    /** Pauses an account: it cannot spend until resumed. Pausing a paused account changes nothing. */
+    public Account pauseAccount(String accountId) {
+        return engine.setStatus(accountId, AccountStatus.PAUSED);
+    }
+
+    /** Resumes a paused account. Resuming an active account changes nothing. */
+    public Account resumeAccount(String accountId) {
+        return engine.setStatus(accountId, AccountStatus.ACTIVE);
+    }
+
+    // ---------------------------------------------------------------- price list
+
+    /**
+     * Adds a feature to the price list.
+     *
+     * @throws DuplicateFeatureException if its key exists
+     * @throws InvalidArgumentException  if the key is not lowercase words joined by {@code _}, the name is
+     *                                   blank or the price negative
+     */
+    public FeaturePricing createFeaturePricing(FeatureDefinition definition) {
+        return engine.createFeature(definition);
+    }
+
+    /**
+     * Changes a feature. Deductions already made keep the price they charged.
+     *
+     * @throws UnknownFeatureException if it does not exist
+     */
+    public FeaturePricing updateFeaturePricing(FeatureDefinition definition) {
+        return engine.updateFeature(definition);
+    }
+
+    /** Creates the feature, or updates it if it exists (handy for seeding a price list at start-up). */
+    public FeaturePricing saveFeaturePricing(FeatureDefinition definition) {
+        return engine.saveFeature(definition);
+    }
+
+    /**
+     * Switches a feature off: checks, deductions and reservations of it are rejected with
+     * {@link RejectionReason#INACTIVE_FEATURE}.
+     *
+     * @throws UnknownFeatureException if it does not exist
+     */
+    public FeaturePricing deactivateFeaturePricing(String featureKey) {
+        return engine.deactivateFeature(featureKey);
+    }
+
+    /**
+     * Removes a feature from the price list. History keeps the key and the price each entry charged.
+     *
+     * @return whether it existed
+     */
+    public boolean deleteFeaturePricing(String featureKey) {
+        return engine.deleteFeature(featureKey);
+    }
+
+    /** @return the feature's price, or empty if the key is not in the price list */
+    public Optional<FeaturePricing> getFeaturePricing(String featureKey) {
+        return engine.getFeature(featureKey);
+    }
+
+    /** @return the whole price list, ordered by key */
+    public List<FeaturePricing> listFeaturePricing() {
+        return engine.listFeatures(null);
+    }
+
+    /** @return the features of one category, ordered by key */
+    public List<FeaturePricing> listFeaturePricing(String category) {
+        return engine.listFeatures(Objects.requireNonNull(category, "category"));
+    }
+
+    // ---------------------------------------------------------------- grants
+
+    /**
+     * Grants credits onto a new lot. Outstanding overdraft debt of the credit type is paid first from it.
+     *
+     * @throws UnknownAccountException      if the account was never opened
+     * @throws InvalidArgumentException     on a non-positive or too large amount, an expiry not in the
+     *                                      future, or a {@link LotSource#OVERDRAFT} source
+     * @throws IdempotencyConflictException if the key was used for a different request
+     */
+    public GrantResult grant(GrantRequest request) {
+        return engine.grant(request);
+    }
+
+    // ---------------------------------------------------------------- spending
+
+    /** Same as {@link #checkCredits(String, String, long)} for one unit. */
+    public CheckResult checkCredits(String accountId, String featureKey) {
+        return checkCredits(accountId, featureKey, 1);
+    }
+
+    /**
+     * Tells whether the account could pay for {@code quantity} units of the feature right now, and what it
+     * would cost. Changes nothing.
+     *
+     * @throws UnknownAccountException if the account was never opened
+     */
+    public CheckResult checkCredits(String accountId, String featureKey, long quantity) {
+        return engine.check(accountId, featureKey, quantity);
+    }
+
+    /** Deducts one unit of the feature, without idempotency key. See {@link #deductCredits(DeductRequest)}. */
+    public DeductionResult deductCredits(String accountId, String featureKey) {
+        return deductCredits(DeductRequest.of(accountId, featureKey));
+    }
+
+    /**
+     * Deducts credits per unit x quantity of the feature from the account's lots in burn-down order, and
+     * records the price charged and one receipt line per lot touched. A short balance, an unknown or
+     * inactive feature or a paused account is a rejection value and changes nothing.
+     *
+     * @throws UnknownAccountException      if the account was never opened
+     * @throws IdempotencyConflictException if the key was used for a different request
+     */
+    public DeductionResult deductCredits(DeductRequest request) {
+        return engine.deduct(request);
+    }
+
+    /**
+     * Refunds everything of a deduction that was not refunded yet.
+     *
+     * @param reason         free text, or null
+     * @param idempotencyKey makes the call safe to retry, or null
+     * @see #refundCredits(RefundRequest)
+     */
+    public RefundResult refundCredits(String transactionId, String reason, String idempotencyKey) {
+        return refundCredits(RefundRequest.of(transactionId).withReason(reason).withIdempotencyKey(idempotencyKey));
+    }
+
+    /**
+     * Gives back all or part of a deduction (a direct one or a committed hold). Credits return to the lots
+     * they came from, last taken first. Credits whose lot expired in the meantime come back on a new
+     * {@link LotSource#REFUND} lot that expires after the ledger's
+     * {@linkplain Builder#expiredLotRefundValidity(Duration) refund validity}; credits that came from the
+     * overdraft lot first reduce the debt, and any excess comes back on a new refund lot that never expires.
+     *
+     * @throws UnknownTransactionException  if no deduction has this id
+     * @throws RefundLimitException         if more is asked than charged minus earlier refunds (or nothing is
+     *                                      left to refund)
+     * @throws IdempotencyConflictException if the key was used for a different request
+     */
+    public RefundResult refundCredits(RefundRequest request) {
+        return engine.refund(request);
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    /** Reserves one or more units of a feature with the given timeout. See {@link #reserve(ReserveRequest)}. */
+    public ReservationResult reserve(String accountId, String featureKey, long quantity, Duration timeout) {
+        return reserve(ReserveRequest.of(accountId, featureKey).withQuantity(quantity).withTimeout(timeout));
+    }
+
+    /**
+     * Holds the cost of a feature for work in flight: the credits leave the available balance now, are
+     * charged on {@link #commit}, and come back on {@link #release} or by themselves when the timeout
+     * passes. The hold records which lots it reserved.
+     *
+     * @throws UnknownAccountException      if the account was never opened
+     * @throws InvalidArgumentException     on a timeout that is not positive or exceeds the ledger's maximum
+     * @throws IdempotencyConflictException if the key was used for a different request
+     */
+    public ReservationResult reserve(ReserveRequest request) {
+        return engine.reserve(request);
+    }
+
+    /** Commits all the credits held. See {@link #commit(String, long)}. */
+    public CommitResult commit(String holdId) {
+        return engine.commit(holdId, -1);
+    }
+
+    /**
+     * Charges {@code credits} (at most what is held) and releases the rest. Committing a committed hold with
+     * the same amount returns the outcome again.
+     *
+     * @throws UnknownHoldException     if no hold has this id
+     * @throws HoldStateException       if the hold was released, expired (its deadline passed), or committed
+     *                                  with a different amount
+     * @throws InvalidArgumentException if {@code credits} is negative or more than held
+     */
+    public CommitResult commit(String holdId, long credits) {
+        if (credits < 0) {
+            throw new InvalidArgumentException("credits", "must not be negative: " + credits);
+        }
+        return engine.commit(holdId, credits);
+    }
+
+    /**
+     * Charges {@code quantity} units at the hold's unit price (at most the quantity held) and releases the
+     * rest.
+     */
+    public CommitResult commitQuantity(String holdId, long quantity) {
+        return engine.commitQuantity(holdId, quantity);
+    }
+
+    /**
+     * Releases a hold: its credits return to the lots they were reserved from. Releasing a released or
+     * expired hold returns the outcome again.
+     *
+     * @throws UnknownHoldException if no hold has this id
+     * @throws HoldStateException   if the hold was committed
+     */
+    public ReleaseResult release(String holdId) {
+        return engine.release(holdId);
+    }
+
+    /** @return the hold (an open hold past its deadline reads as EXPIRED), or empty */
+    public Optional<Hold> getHold(String holdId) {
+        return engine.getHold(holdId);
+    }
+
+    /** Same as {@link #charge(ReserveRequest, ChargeWork)} for one unit with the default timeout. */
+    public <T, X extends Exception> ChargeResult<T> charge(String accountId, String featureKey,
+                                                           ChargeWork<T, X> work) throws X {
+        return charge(ReserveRequest.of(accountId, featureKey), work);
+    }
+
+    /**
+     * The safe way to bill slow work (a 30-60 s AI job): reserves the cost, runs the work, commits on
+     * success, and releases and rethrows if the work throws. If the reservation is rejected the work does
+     * not run and the rejection is returned. If the host crashes mid-way, the hold releases itself at its
+     * timeout, so choose a timeout longer than the work takes.
+     *
+     * @throws X whatever the work throws, after the hold was released
+     */
+    public <T, X extends Exception> ChargeResult<T> charge(ReserveRequest request, ChargeWork<T, X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        ReservationResult reservation = reserve(request);
+        if (!reservation.success()) {
+            return new ChargeResult<>(false, reservation.reason(), null, null, reservation.required(),
+                    reservation.available());
+        }
+        String holdId = reservation.hold().holdId();
+        T value;
+        try {
+            value = work.run();
+        } catch (Throwable failure) {
+            try {
+                release(holdId);
+            } catch (RuntimeException releaseFailure) {
+                failure.addSuppressed(releaseFailure);
+            }
+            throw failure;
+        }
+        CommitResult commit = commit(holdId);
+        return new ChargeResult<>(true, null, value, commit, reservation.required(), commit.remainingCredits());
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** @return the balance of the default credit type */
+    public Balance balance(String accountId) {
+        return balance(accountId, DEFAULT_CREDIT_TYPE);
+    }
+
+    /**
+     * Reads one balance: total, held, available, and the live lots with their expiry. Expired credits are
+     * never shown; holds past their deadline count as released. Changes nothing.
+     *
+     * @throws UnknownAccountException if the account was never opened
+     */
+    public Balance balance(String accountId, String creditType) {
+        return engine.balance(accountId, creditType);
+    }
+
+    /** @return every balance of the account, by credit type */
+    public Map<String, Balance> balances(String accountId) {
+        return engine.balances(accountId);
+    }
+
+    /**
+     * Reads the account's entries newest first, one page at a time with a keyset cursor: pages never skip
+     * or repeat an entry.
+     *
+     * @throws InvalidArgumentException if the cursor is malformed or the limit out of range
+     */
+    public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {
+        return engine.history(accountId, filter, page);
+    }
+
+    /**
+     * @return the entry with the lots it touched ("which grant paid for this?")
+     * @throws UnknownTransactionException if no entry has this id
+     */
+    public Receipt receipt(String transactionId) {
+        return engine.receipt(transactionId);
+    }
+
+    /**
+     * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
+     * across all accounts. The same happens to an account whenever it is touched; call this periodically
+     * (e.g. every minute) so balances and history stay tidy for accounts nobody touches.
+     */
+    public ExpiryReport expireDue() {
+        return engine.expireDue();
+    }
+
+    /**
+     * Builds a {@link CreditLedger}. Defaults: system UTC clock, {@link BurnDownOrder#DEFAULT}, holds time
+     * out after 5 minutes (at most 24 hours), refunds onto an expired lot come back valid for 30 days.
+     * Not thread-safe; each {@link #build()} copies the settings.
+     */
+    public static final class Builder {
+        private CreditStore store;
+        private Clock clock = Clock.systemUTC();
+        private BurnDownOrder burnDownOrder = BurnDownOrder.DEFAULT;
+        private Duration defaultHoldTimeout = Duration.ofMinutes(5);
+        private Duration maxHoldTimeout = Duration.ofHours(24);
+        private Duration expiredLotRefundValidity = Duration.ofDays(30);
+
+        private Builder() {
+        }
+
+        /** The store (required): {@code InMemoryCreditStore}, {@code JdbiCreditStore}, or your own. */
+        public Builder store(CreditStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The clock for every timestamp, expiry and deadline; inject a fixed one in tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The order lots are spent in. */
+        public Builder burnDownOrder(BurnDownOrder burnDownOrder) {
+            this.burnDownOrder = Objects.requireNonNull(burnDownOrder, "burnDownOrder");
+            return this;
+        }
+
+        /** The timeout of a hold that does not set one (default 5 minutes). */
+        public Builder defaultHoldTimeout(Duration timeout) {
+            this.defaultHoldTimeout = positive(timeout, "defaultHoldTimeout");
+            return this;
+        }
+
+        /** The longest timeout a hold may ask for (default 24 hours). */
+        public Builder maxHoldTimeout(Duration timeout) {
+            this.maxHoldTimeout = positive(timeout, "maxHoldTimeout");
+            return this;
+        }
+
+        /**
+         * How long credits stay valid when a refund brings them back after their lot expired (default 30
+         * days from the refund).
+         */
+        public Builder expiredLotRefundValidity(Duration validity) {
+            this.expiredLotRefundValidity = positive(validity, "expiredLotRefundValidity");
+            return this;
+        }
+
+        /**
+         * @return a new ledger
+         * @throws IllegalStateException if no store was set or the default hold timeout exceeds the maximum
+         */
+        public CreditLedger build() {
+            if (store == null) {
+                throw new IllegalStateException("a store is required: builder().store(...)");
+            }
+            if (defaultHoldTimeout.compareTo(maxHoldTimeout) > 0) {
+                throw new IllegalStateException("defaultHoldTimeout exceeds maxHoldTimeout");
+            }
+            return new CreditLedger(this);
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+    }
+}

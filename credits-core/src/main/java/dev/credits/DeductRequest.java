@@ -1,0 +1,48 @@
+package dev.credits;
+
+import java.util.Map;
+
+/**
+ * A deduction for using a feature. Immutable; start with {@link #of(String, String)}.
+ *
+ * <pre>{@code
+ * ledger.deductCredits(DeductRequest.of("org_42", "virtual_staging")
+ *         .withQuantity(2)
+ *         .withUserId("user_7")
+ *         .withIdempotencyKey(requestId));
+ * }</pre>
+ *
+ * @param accountId      the account
+ * @param featureKey     the feature in the price list
+ * @param quantity       units used, at least 1 (default 1); cost = credits per unit x quantity
+ * @param userId         who used it, or null
+ * @param metadata       the host's key/value notes (default empty)
+ * @param idempotencyKey makes the call safe to retry, or null
+ */
+public record DeductRequest(String accountId, String featureKey, long quantity, String userId,
+                            Map<String, String> metadata, String idempotencyKey) {
+
+    public DeductRequest {
+        metadata = metadata == null ? Map.of() : metadata;
+    }
+
+    public static DeductRequest of(String accountId, String featureKey) {
+        return new DeductRequest(accountId, featureKey, 1, null, Map.of(), null);
+    }
+
+    public DeductRequest withQuantity(long value) {
+        return new DeductRequest(accountId, featureKey, value, userId, metadata, idempotencyKey);
+    }
+
+    public DeductRequest withUserId(String value) {
+        return new DeductRequest(accountId, featureKey, quantity, value, metadata, idempotencyKey);
+    }
+
+    public DeductRequest withMetadata(Map<String, String> value) {
+        return new DeductRequest(accountId, featureKey, quantity, userId, value, idempotencyKey);
+    }
+
+    public DeductRequest withIdempotencyKey(String value) {
+        return new DeductRequest(accountId, featureKey, quantity, userId, metadata, value);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.credits;
+
+/** The kind of a ledger entry. Every change of a balance is exactly one entry. */
+public enum EntryType {
+    /** Credits granted onto a new lot (positive). */
+    GRANT,
+    /** Credits spent, directly or by committing a hold (negative). */
+    DEDUCTION,
+    /** Credits given back for an earlier deduction (positive). */
+    REFUND,
+    /** Credits of a lot that passed its expiry (negative). */
+    EXPIRY
+}

@@ -1,0 +1,12 @@
+package dev.credits;
+
+/**
+ * What {@link CreditLedger#expireDue()} swept.
+ *
+ * @param accounts       accounts touched
+ * @param lotsExpired    lots that lost credits to expiry
+ * @param creditsExpired credits expired in all
+ * @param holdsExpired   holds released because their deadline passed
+ */
+public record ExpiryReport(int accounts, int lotsExpired, long creditsExpired, int holdsExpired) {
+}

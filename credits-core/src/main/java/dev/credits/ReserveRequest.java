@@ -1,0 +1,49 @@
+package dev.credits;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A reservation (hold) of a feature's cost for work in flight. Immutable; start with
+ * {@link #of(String, String)}.
+ *
+ * @param accountId      the account
+ * @param featureKey     the feature in the price list
+ * @param quantity       units to reserve, at least 1 (default 1)
+ * @param timeout        how long the hold lives before it releases itself; null for the ledger's default
+ *                       ({@link CreditLedger.Builder#defaultHoldTimeout(Duration)})
+ * @param userId         who asked, or null
+ * @param metadata       the host's key/value notes (default empty)
+ * @param idempotencyKey makes the call safe to retry, or null
+ */
+public record ReserveRequest(String accountId, String featureKey, long quantity, Duration timeout, String userId,
+                             Map<String, String> metadata, String idempotencyKey) {
+
+    public ReserveRequest {
+        metadata = metadata == null ? Map.of() : metadata;
+    }
+
+    public static ReserveRequest of(String accountId, String featureKey) {
+        return new ReserveRequest(accountId, featureKey, 1, null, null, Map.of(), null);
+    }
+
+    public ReserveRequest withQuantity(long value) {
+        return new ReserveRequest(accountId, featureKey, value, timeout, userId, metadata, idempotencyKey);
+    }
+
+    public ReserveRequest withTimeout(Duration value) {
+        return new ReserveRequest(accountId, featureKey, quantity, value, userId, metadata, idempotencyKey);
+    }
+
+    public ReserveRequest withUserId(String value) {
+        return new ReserveRequest(accountId, featureKey, quantity, timeout, value, metadata, idempotencyKey);
+    }
+
+    public ReserveRequest withMetadata(Map<String, String> value) {
+        return new ReserveRequest(accountId, featureKey, quantity, timeout, userId, value, idempotencyKey);
+    }
+
+    public ReserveRequest withIdempotencyKey(String value) {
+        return new ReserveRequest(accountId, featureKey, quantity, timeout, userId, metadata, value);
+    }
+}

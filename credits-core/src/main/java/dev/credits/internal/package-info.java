@@ -1,0 +1,2 @@
+/** Internal: the ledger's rules. Not API; may change in any release. */
+package dev.credits.internal;

@@ -1,0 +1,74 @@
+package dev.credits.spi;
+
+import dev.credits.Account;
+import dev.credits.Allocation;
+import dev.credits.FeaturePricing;
+import dev.credits.Hold;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The view a unit of work has of one locked account. Reads return the state committed before the unit
+ * of work began (a store need not show the unit's own {@link #write} to later reads; the ledger writes
+ * once, at the end). Not thread-safe: use it only from the thread running the work.
+ */
+public interface AccountTransaction {
+
+    /** @return the locked account */
+    Account account();
+
+    /** @return the cached balance of one credit type, or empty if it never had an entry */
+    Optional<BalanceRecord> balance(String creditType);
+
+    /** @return every cached balance of the account */
+    List<BalanceRecord> balances();
+
+    /**
+     * @return the account's live lots of one credit type: those with {@code remaining != 0} or
+     *         {@code held != 0}, in any order
+     */
+    List<Lot> liveLots(String creditType);
+
+    /** @return all the account's live lots, every credit type */
+    List<Lot> liveLots();
+
+    /** @return one of the account's lots, live or not */
+    Optional<Lot> findLot(String lotId);
+
+    /** @return one of the account's entries */
+    Optional<LedgerEntry> findEntry(String transactionId);
+
+    /** @return the account's entries whose {@code referenceId} is {@code transactionId} (its refunds) */
+    List<LedgerEntry> findEntriesReferencing(String transactionId);
+
+    /** @return the receipt lines of an entry (or of a hold, by hold id), ordered by position */
+    List<Allocation> findAllocations(String ownerId);
+
+    /** @return one of the account's holds */
+    Optional<Hold> findHold(String holdId);
+
+    /** @return the account's OPEN holds with {@code expiresAt <= now} */
+    List<Hold> findOpenHoldsDue(Instant now);
+
+    /** @return the account's OPEN holds */
+    List<Hold> findOpenHolds();
+
+    /** @return the idempotency record of the account with this key */
+    Optional<IdempotencyRecord> findIdempotency(String idempotencyKey);
+
+    /** @return a feature of the price list, read inside this unit of work */
+    Optional<FeaturePricing> findFeature(String featureKey);
+
+    /**
+     * Records the changes of this unit of work. They take effect when the work returns normally, all or
+     * nothing. Called at most once per unit of work.
+     *
+     * @throws dev.credits.IdempotencyConflictException never from a correct ledger; a store may throw
+     *                                                  it when its unique index on idempotency keys trips
+     */
+    void write(ChangeSet changes);
+}

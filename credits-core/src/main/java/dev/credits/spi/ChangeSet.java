@@ -1,0 +1,38 @@
+package dev.credits.spi;
+
+import dev.credits.Account;
+import dev.credits.Allocation;
+import dev.credits.Hold;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+
+import java.util.List;
+
+/**
+ * Everything one unit of work changes, handed to the store in one piece so it can write it in one
+ * round of statements. Immutable.
+ *
+ * @param account          the account with its new sequence number (and settings)
+ * @param balances         cached balances to insert or replace
+ * @param insertedLots     new lots
+ * @param updatedLots      existing lots with new {@code remaining} and {@code held} (nothing else changes)
+ * @param entries          new ledger entries
+ * @param allocations      new receipt lines (of entries and of holds)
+ * @param insertedHolds    new holds
+ * @param updatedHolds     holds that left OPEN (status, resolvedAt, committedCredits, transactionId change)
+ * @param idempotency      the idempotency record to insert, or null
+ */
+public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
+                        List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
+                        List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
+
+    public ChangeSet {
+        balances = List.copyOf(balances);
+        insertedLots = List.copyOf(insertedLots);
+        updatedLots = List.copyOf(updatedLots);
+        entries = List.copyOf(entries);
+        allocations = List.copyOf(allocations);
+        insertedHolds = List.copyOf(insertedHolds);
+        updatedHolds = List.copyOf(updatedHolds);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.credits.spi;
+
+import dev.credits.Account;
+import dev.credits.FeaturePricing;
+import dev.credits.LedgerEntry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a {@link dev.credits.CreditLedger} keeps its state. A store persists and locks; it holds no ledger
+ * rule. Implementations must be thread-safe, and correct when several ledgers (several JVMs) share one
+ * database.
+ *
+ * <p>Failures: a store reports an unreachable database or lost connection as
+ * {@link dev.credits.StoreUnavailableException} (with the cause) after rolling back, and never leaves a unit
+ * of work half-written.
+ */
+public interface CreditStore {
+
+    /**
+     * Inserts the account unless one with the same id exists. Atomic: of concurrent calls for one id,
+     * exactly one inserts.
+     *
+     * @param account the account to insert (sequence 0)
+     * @return the stored account: the given one if inserted, else the existing one unchanged
+     */
+    Account insertAccountIfAbsent(Account account);
+
+    /**
+     * Runs {@code work} atomically with the account locked against every other unit of work on the same
+     * account (in this JVM and in any other sharing the store). Reads inside see the latest committed state
+     * plus nothing else; {@link AccountTransaction#write(ChangeSet)} takes effect only if the work returns
+     * normally, and all of it or nothing. If the work throws, nothing it wrote is kept and the exception
+     * propagates unchanged.
+     *
+     * <p>The store may run {@code work} more than once when a transient conflict (deadlock, serialization
+     * failure) aborts an attempt; the work must therefore have no effects outside the transaction. When it
+     * gives up it throws {@link dev.credits.StoreUnavailableException} with the earlier failures suppressed.
+     *
+     * @param accountId the account to lock
+     * @param work      the unit of work
+     * @param <T>       the work's result
+     * @return what the work returned
+     * @throws dev.credits.UnknownAccountException if no such account exists
+     */
+    <T> T inAccount(String accountId, AccountWork<T> work);
+
+    /**
+     * Runs read-only {@code work} on a consistent view of one account. The store may take the same lock as
+     * {@link #inAccount} or read a snapshot without it; {@link AccountTransaction#write} must not be called.
+     *
+     * @throws dev.credits.UnknownAccountException if no such account exists
+     */
+    <T> T readAccount(String accountId, AccountWork<T> work);
+
+    /** @return the account, or empty; no lock */
+    Optional<Account> findAccount(String accountId);
+
+    /** @return the account that owns the ledger entry with this transaction id, or empty */
+    Optional<String> findAccountOfTransaction(String transactionId);
+
+    /** @return the account that owns the hold, or empty */
+    Optional<String> findAccountOfHold(String holdId);
+
+    /**
+     * Lists accounts with work due at {@code now}: a lot with {@code expiresAt <= now} whose remaining
+     * exceeds its held amount, or an OPEN hold with {@code expiresAt <= now}.
+     *
+     * @param limit at most this many
+     */
+    List<String> findAccountsWithDueItems(Instant now, int limit);
+
+    /**
+     * Reads history: entries of one account with {@code sequence < query.beforeSequence()} matching the
+     * filter, highest sequence first, at most {@code query.limit()}.
+     */
+    List<LedgerEntry> findEntries(String accountId, EntryQuery query);
+
+    // ---- the price list: each call is atomic on its own ----
+
+    /** @return the feature, or empty */
+    Optional<FeaturePricing> findFeature(String featureKey);
+
+    /** @return features ordered by key, only those of {@code category} unless it is null */
+    List<FeaturePricing> listFeatures(String category);
+
+    /** Inserts the feature. @return false (and changes nothing) if the key exists */
+    boolean insertFeature(FeaturePricing feature);
+
+    /** Replaces the feature with the same key. @return false (and changes nothing) if it does not exist */
+    boolean updateFeature(FeaturePricing feature);
+
+    /** Deletes the feature. @return false if it did not exist */
+    boolean deleteFeature(String featureKey);
+}
