@@ -1,0 +1,101 @@
+package dev.credits.jdbc;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The SQL dialects {@link JdbiCreditStore} speaks. The store detects the dialect from
+ * {@link java.sql.DatabaseMetaData#getDatabaseProductName()} unless one is set with
+ * {@link JdbiCreditStore.Builder#dialect(Dialect)}.
+ *
+ * <p>Each dialect ships its schema as versioned SQL files in the jar, under {@link #schemaLocation()}, with the
+ * table prefix written as the placeholder {@value #TABLE_PREFIX_PLACEHOLDER} (Flyway and Liquibase syntax), so a
+ * host can hand them to its own migration tool instead of calling {@link JdbiCreditStore#installSchema()}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum Dialect {
+
+    /** H2 2.x, embedded (file or in-memory) or server mode. The embedded default. */
+    H2("h2"),
+
+    /** PostgreSQL 12 or later (tested on 15). */
+    POSTGRESQL("postgresql"),
+
+    /** MariaDB 10.5 or later with InnoDB (tested on 10.11). */
+    MARIADB("mariadb"),
+
+    /**
+     * MySQL 8.0.17 or later with InnoDB: the MariaDB statements with a schema that uses MySQL's exact binary
+     * collation ({@code utf8mb4_0900_bin}). Not tested by this project's build.
+     */
+    MYSQL("mysql");
+
+    /** The placeholder the shipped SQL files use for the table prefix: {@value}. */
+    public static final String TABLE_PREFIX_PLACEHOLDER = "${table_prefix}";
+
+    private static final String SCHEMA_ROOT = "dev/credits/jdbc/schema/";
+    private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql");
+
+    private final String directory;
+
+    Dialect(String directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * The class-path folder of this dialect's schema files, e.g. {@code dev/credits/jdbc/schema/postgresql}: a
+     * Flyway location ({@code classpath:dev/credits/jdbc/schema/postgresql}).
+     *
+     * @return the folder, without leading or trailing slash
+     */
+    public String schemaLocation() {
+        return SCHEMA_ROOT + directory;
+    }
+
+    /**
+     * The class-path resources of this dialect's schema, oldest version first, e.g.
+     * {@code dev/credits/jdbc/schema/postgresql/V1__credits_schema.sql}.
+     *
+     * @return the resource names
+     */
+    public List<String> schemaResources() {
+        return SCHEMA_VERSIONS.stream().map(file -> schemaLocation() + "/" + file).toList();
+    }
+
+    /**
+     * Picks the dialect of a database product name as JDBC drivers report it.
+     *
+     * @param databaseProductName e.g. {@code "PostgreSQL"}, {@code "MariaDB"}, {@code "MySQL"}, {@code "H2"}
+     * @return the dialect
+     * @throws IllegalArgumentException if the product is not supported
+     */
+    public static Dialect fromProductName(String databaseProductName) {
+        Objects.requireNonNull(databaseProductName, "databaseProductName");
+        String name = databaseProductName.toLowerCase(Locale.ROOT);
+        if (name.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        if (name.contains("mariadb")) {
+            return MARIADB;
+        }
+        if (name.contains("mysql")) {
+            return MYSQL;
+        }
+        if (name.equals("h2") || name.startsWith("h2 ")) {
+            return H2;
+        }
+        throw new IllegalArgumentException("unsupported database '" + databaseProductName
+                + "': credits-jdbc supports H2, PostgreSQL, MariaDB and MySQL");
+    }
+
+    /** @return the statements of this dialect for the given (validated) table prefix */
+    SqlStatements statements(String tablePrefix) {
+        return switch (this) {
+            case H2 -> new H2Statements(this, tablePrefix);
+            case POSTGRESQL -> new PostgresStatements(this, tablePrefix);
+            case MARIADB, MYSQL -> new MariaDbStatements(this, tablePrefix);
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package dev.credits.jdbc;
+
+import dev.credits.CreditsException;
+import dev.credits.InvalidArgumentException;
+import dev.credits.StoreUnavailableException;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.JdbiException;
+
+import java.sql.SQLException;
+
+/** Sorts database failures into what the store does with them. Stateless; thread-safe. */
+final class Failures {
+
+    /** A transient conflict (deadlock, serialization failure, lock timeout): the unit of work may run again. */
+    static final class Transient extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Transient(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Failures() {
+    }
+
+    /** @return the most specific SQLException in the cause chain (following getNextException of batches), or null */
+    static SQLException sqlCause(Throwable failure) {
+        SQLException found = null;
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException sqlException) {
+                found = sqlException;
+                // A batch failure (java.sql.BatchUpdateException) carries the real error as its next exception.
+                SQLException next = sqlException.getNextException();
+                if (next != null && next.getSQLState() != null && sqlException.getSQLState() == null) {
+                    found = next;
+                }
+                if (found.getSQLState() != null) {
+                    return found;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Translates a failure of a store operation. Failures that are not the database's (the unit of work's own
+     * exceptions, {@link CreditsException}s) come back unchanged.
+     *
+     * @return a {@link Transient} to retry, a {@link CreditsException}, or {@code failure} itself
+     */
+    static RuntimeException translate(RuntimeException failure, SqlStatements sql, String operation) {
+        if (failure instanceof CreditsException || failure instanceof Transient) {
+            return failure;
+        }
+        if (!(failure instanceof JdbiException)) {
+            return failure;
+        }
+        SQLException cause = sqlCause(failure);
+        if (cause == null) {
+            if (failure instanceof ConnectionException) {
+                return new StoreUnavailableException(operation + ": cannot get a database connection", failure);
+            }
+            return new StoreUnavailableException(operation + " failed: " + failure.getMessage(), failure);
+        }
+        if (sql != null && sql.isTransient(cause)) {
+            return new Transient(failure);
+        }
+        if (failure instanceof ConnectionException || (sql != null && sql.isConnectionFailure(cause))) {
+            return new StoreUnavailableException(operation + ": database unavailable (SQLState " + cause.getSQLState()
+                    + "): " + cause.getMessage(), failure);
+        }
+        if (SqlStatements.isDataException(cause)) {
+            InvalidArgumentException invalid = new InvalidArgumentException("value",
+                    "rejected by the database (SQLState " + cause.getSQLState() + "): " + cause.getMessage());
+            invalid.initCause(failure);
+            return invalid;
+        }
+        return new StoreUnavailableException(operation + " failed (SQLState " + cause.getSQLState() + ", error "
+                + cause.getErrorCode() + "): " + cause.getMessage()
+                + (isMissingTable(cause) ? " -- is the schema installed? Call JdbiCreditStore.installSchema()" : ""),
+                failure);
+    }
+
+    private static boolean isMissingTable(SQLException e) {
+        String state = e.getSQLState();
+        // PostgreSQL 42P01, H2 42S02 / 42S04 / 42102, MariaDB 42S02.
+        return "42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state) || e.getErrorCode() == 42102;
+    }
+}

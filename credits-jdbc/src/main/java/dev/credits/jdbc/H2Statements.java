@@ -1,0 +1,38 @@
+package dev.credits.jdbc;
+
+import java.sql.SQLException;
+
+/** H2 2.x: MERGE ... KEY for upserts, H2's own lock-timeout and connection error codes. Thread-safe. */
+final class H2Statements extends SqlStatements {
+
+    /** org.h2.api.ErrorCode.LOCK_TIMEOUT_1 (SQLState HYT00). */
+    private static final int LOCK_TIMEOUT = 50200;
+    /** org.h2.api.ErrorCode.CONCURRENT_UPDATE_1. */
+    private static final int CONCURRENT_UPDATE = 90131;
+    /** CONNECTION_BROKEN_1, DATABASE_IS_CLOSED, DATABASE_CALLED_AT_SHUTDOWN. */
+    private static final int CONNECTION_BROKEN = 90067;
+    private static final int DATABASE_IS_CLOSED = 90098;
+    private static final int DATABASE_CALLED_AT_SHUTDOWN = 90121;
+
+    H2Statements(Dialect dialect, String prefix) {
+        super(dialect, prefix);
+    }
+
+    @Override
+    String upsertBalance() {
+        return "MERGE INTO " + balances + " (account_id, credit_type, balance, held) KEY (account_id, credit_type)"
+                + " VALUES (:accountId, :creditType, :balance, :held)";
+    }
+
+    @Override
+    boolean isTransient(SQLException e) {
+        return super.isTransient(e) || e.getErrorCode() == LOCK_TIMEOUT || e.getErrorCode() == CONCURRENT_UPDATE;
+    }
+
+    @Override
+    boolean isConnectionFailure(SQLException e) {
+        int code = e.getErrorCode();
+        return super.isConnectionFailure(e) || code == CONNECTION_BROKEN || code == DATABASE_IS_CLOSED
+                || code == DATABASE_CALLED_AT_SHUTDOWN;
+    }
+}

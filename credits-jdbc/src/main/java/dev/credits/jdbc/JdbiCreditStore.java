@@ -1,0 +1,715 @@
+package dev.credits.jdbc;
+
+import dev.credits.Account;
+import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
+import dev.credits.HistoryFilter;
+import dev.credits.LedgerEntry;
+import dev.credits.StoreUnavailableException;
+import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountWork;
+import dev.credits.spi.CreditStore;
+import dev.credits.spi.EntryQuery;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link CreditStore} on a relational database through JDBI 3: H2 2.x (the embedded default, file or
+ * in-memory), PostgreSQL and MariaDB/MySQL.
+ *
+ * <pre>{@code
+ * // embedded: an H2 file database in ./credits-db (created on first use; delete the folder to start over)
+ * JdbiCreditStore store = JdbiCreditStore.h2File(Path.of("credits-db"));
+ *
+ * // or on the host's connection pool
+ * JdbiCreditStore store = JdbiCreditStore.builder(dataSource).build();
+ * store.installSchema(); // idempotent; or run the shipped SQL with Flyway/Liquibase (see Dialect)
+ *
+ * CreditLedger ledger = CreditLedger.builder().store(store).build();
+ * }</pre>
+ *
+ * <p><b>How it keeps the ledger exact.</b> Every unit of work ({@link #inAccount}) is one database transaction at
+ * READ COMMITTED that first locks the account's row with {@code SELECT ... FOR UPDATE}, so units of work on one
+ * account run one after another across threads, connection pools and JVMs, while different accounts run in
+ * parallel. The changes are written at the end, one JDBC batch per kind of row, and committed together, or not at
+ * all. Reads of {@link #readAccount} lock the row in share mode (PostgreSQL, MariaDB; H2 uses FOR UPDATE), so
+ * they see one consistent state without blocking each other.
+ *
+ * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
+ * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on
+ * every transaction, which costs one statement per transaction on MariaDB/MySQL (configure the pool with READ
+ * COMMITTED to save it, e.g. HikariCP's {@code transactionIsolation=TRANSACTION_READ_COMMITTED}).
+ *
+ * <p><b>Failures.</b> Deadlocks, serialization failures and lock timeouts (SQLState 40001, 40P01, 55P03, MariaDB
+ * errors 1213 and 1205, H2 lock timeouts) roll back and retry the whole unit of work up to
+ * {@linkplain Builder#maxRetries(int) maxRetries} times with a short jittered backoff, then throw
+ * {@link StoreUnavailableException} with the earlier failures suppressed. A lost connection (SQLState class 08)
+ * or any other database error throws {@link StoreUnavailableException} with the cause after rolling back; a
+ * value the database rejects (SQLState class 22) throws {@link dev.credits.InvalidArgumentException}. Nothing is
+ * ever half-written.
+ *
+ * <p><b>Time.</b> Instants are stored as microseconds since the epoch: sub-microsecond parts are dropped.
+ *
+ * <p>Thread-safe: share one instance per database (and table prefix).
+ */
+public final class JdbiCreditStore implements CreditStore, AutoCloseable {
+
+    /** The default table prefix: {@value}. */
+    public static final String DEFAULT_TABLE_PREFIX = "credits_";
+    /** The default number of retries after a transient conflict: {@value}. */
+    public static final int DEFAULT_MAX_RETRIES = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbiCreditStore.class);
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final int MAX_PREFIX_LENGTH = 30;
+    private static final long MAX_BACKOFF_MILLIS = 100;
+
+    private static final int ISOLATION_UNKNOWN = 0;
+    private static final int ISOLATION_DEFAULT_OK = 1;
+    private static final int ISOLATION_EXPLICIT = 2;
+
+    private final Jdbi jdbi;
+    private final String tablePrefix;
+    private final Dialect configuredDialect;
+    private final int maxRetries;
+    private final AutoCloseable owned;
+
+    private volatile SqlStatements statements;
+    private volatile int isolation = ISOLATION_UNKNOWN;
+
+    private JdbiCreditStore(Builder builder) {
+        this.jdbi = builder.jdbi;
+        this.tablePrefix = builder.tablePrefix;
+        this.configuredDialect = builder.dialect;
+        this.maxRetries = builder.maxRetries;
+        this.owned = builder.owned;
+        if (configuredDialect != null) {
+            this.statements = configuredDialect.statements(tablePrefix);
+        }
+    }
+
+    /**
+     * Starts a store on a configured {@link Jdbi}. The store uses only the Jdbi's connections; it adds no plugins
+     * or mappers to it.
+     *
+     * @param jdbi the database
+     * @return a new builder
+     */
+    public static Builder builder(Jdbi jdbi) {
+        return new Builder(Objects.requireNonNull(jdbi, "jdbi"), null);
+    }
+
+    /**
+     * Starts a store on a {@link DataSource}, normally the host's connection pool (the store opens a connection
+     * per operation and gives it back at once, so an unpooled data source works but is slow).
+     *
+     * @param dataSource the database
+     * @return a new builder
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Jdbi.create(Objects.requireNonNull(dataSource, "dataSource")), null);
+    }
+
+    /**
+     * The embedded default: a store on an H2 file database {@code credits.mv.db} in {@code directory} (created if
+     * missing), with its own small connection pool and the schema installed. Running a program twice reuses the
+     * data; deleting the directory starts over. {@link #close()} the store to close the database (H2 also closes
+     * it when the JVM exits). Equivalent to
+     * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits", "sa", "")).build()} plus
+     * {@link #installSchema()}.
+     *
+     * @param directory where the database files live, e.g. {@code Path.of("credits-db")}
+     * @return a ready store, owning its pool
+     * @throws StoreUnavailableException if the directory or the database cannot be opened
+     */
+    public static JdbiCreditStore h2File(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        Path absolute = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create the H2 database directory " + absolute, e);
+        }
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + absolute.resolve("credits"), "sa", "");
+        pool.setMaxConnections(16);
+        JdbiCreditStore store = new Builder(Jdbi.create(pool), pool::dispose).dialect(Dialect.H2).build();
+        try {
+            store.installSchema();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return store;
+    }
+
+    /** @return the table prefix */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    /**
+     * @return the dialect: the configured one, else the detected one (detecting it opens a connection once)
+     * @throws StoreUnavailableException if it must be detected and the database cannot be reached
+     */
+    public Dialect dialect() {
+        return sql().dialect;
+    }
+
+    /**
+     * Creates the tables and indexes that do not exist yet, from the dialect's shipped SQL files
+     * ({@link Dialect#schemaResources()}) with the table prefix substituted. Idempotent: safe to call at every
+     * start, also from several JVMs at once (PostgreSQL serializes installs with an advisory lock; MariaDB and H2
+     * make each CREATE ... IF NOT EXISTS atomic). Not needed when the host runs the same files with its own
+     * Flyway or Liquibase.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached or refuses a statement
+     */
+    public void installSchema() {
+        SqlStatements sql = sql();
+        List<String> ddl = Schema.statements(sql.dialect, tablePrefix);
+        if (sql.transactionalDdl()) {
+            transaction("installSchema", handle -> {
+                if (sql.schemaLockStatement() != null) {
+                    handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
+                }
+                ddl.forEach(handle::execute);
+                return null;
+            });
+        } else {
+            autocommit("installSchema", handle -> {
+                ddl.forEach(handle::execute);
+                return null;
+            });
+        }
+        LOG.debug("credits schema installed ({} statements, dialect {}, prefix {})", ddl.size(), sql.dialect,
+                tablePrefix);
+    }
+
+    /**
+     * Closes what the store itself opened: the connection pool of {@link #h2File(Path)}. A store built on a
+     * host's {@link Jdbi} or {@link DataSource} leaves it open. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warn("closing the credits store's connection pool failed", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads first (one statement when the account exists); otherwise inserts, tolerating a concurrent insert
+     * of the same id ({@code ON CONFLICT DO NOTHING} on PostgreSQL, the duplicate-key error elsewhere), and
+     * reads the winner.
+     */
+    @Override
+    public Account insertAccountIfAbsent(Account account) {
+        Objects.requireNonNull(account, "account");
+        Optional<Account> existing = findAccount(account.accountId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        SqlStatements sql = sql();
+        int inserted = autocommit("insertAccountIfAbsent", handle -> {
+            try {
+                return handle.createUpdate(sql.insertAccount())
+                        .bind("accountId", account.accountId())
+                        .bind("status", account.status().name())
+                        .bind("overdraftLimit", account.overdraftLimit())
+                        .bind("lowBalanceThreshold", account.lowBalanceThreshold())
+                        .bind("sequence", account.sequence())
+                        .bind("createdAt", Rows.micros(account.createdAt()))
+                        .bind("updatedAt", Rows.micros(account.updatedAt()))
+                        .execute();
+            } catch (JdbiException e) {
+                if (isConstraintViolation(e)) {
+                    return 0;
+                }
+                throw e;
+            }
+        });
+        if (inserted == 1) {
+            return account;
+        }
+        return findAccount(account.accountId()).orElseThrow(() -> new StoreUnavailableException(
+                "account '" + account.accountId() + "' was neither inserted nor found", null));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One READ COMMITTED transaction: {@code SELECT ... FOR UPDATE} of the account row, the work's reads, its
+     * {@link dev.credits.spi.AccountTransaction#write write} as one batch per kind of row, commit. Retried on
+     * transient conflicts as described in the class documentation.
+     */
+    @Override
+    public <T> T inAccount(String accountId, AccountWork<T> work) {
+        return unitOfWork("inAccount", accountId, work, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Locks the account row in share mode ({@code FOR SHARE} on PostgreSQL, {@code LOCK IN SHARE MODE} on
+     * MariaDB/MySQL, {@code FOR UPDATE} on H2), so the work sees one consistent state; readers of one account do
+     * not block each other except on H2.
+     */
+    @Override
+    public <T> T readAccount(String accountId, AccountWork<T> work) {
+        return unitOfWork("readAccount", accountId, work, true);
+    }
+
+    private <T> T unitOfWork(String operation, String accountId, AccountWork<T> work, boolean readOnly) {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(work, "work");
+        SqlStatements sql = sql();
+        return transaction(operation, handle -> {
+            Account account = handle.createQuery(readOnly ? sql.lockAccountShared() : sql.lockAccount())
+                    .bind("accountId", accountId)
+                    .map(Rows.ACCOUNT)
+                    .findOne()
+                    .orElseThrow(() -> new UnknownAccountException(accountId));
+            return work.run(new JdbcAccountTransaction(handle, sql, account, readOnly));
+        });
+    }
+
+    @Override
+    public Optional<Account> findAccount(String accountId) {
+        Objects.requireNonNull(accountId, "accountId");
+        SqlStatements sql = sql();
+        return autocommit("findAccount", handle -> handle.createQuery(sql.selectAccount())
+                .bind("accountId", accountId)
+                .map(Rows.ACCOUNT)
+                .findOne());
+    }
+
+    @Override
+    public Optional<String> findAccountOfTransaction(String transactionId) {
+        Objects.requireNonNull(transactionId, "transactionId");
+        SqlStatements sql = sql();
+        return autocommit("findAccountOfTransaction", handle -> handle.createQuery(sql.selectAccountOfTransaction())
+                .bind("transactionId", transactionId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    @Override
+    public Optional<String> findAccountOfHold(String holdId) {
+        Objects.requireNonNull(holdId, "holdId");
+        SqlStatements sql = sql();
+        return autocommit("findAccountOfHold", handle -> handle.createQuery(sql.selectAccountOfHold())
+                .bind("holdId", holdId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    /** {@inheritDoc} Ordered by account id. */
+    @Override
+    public List<String> findAccountsWithDueItems(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        if (limit <= 0) {
+            return List.of();
+        }
+        SqlStatements sql = sql();
+        return autocommit("findAccountsWithDueItems", handle -> handle.createQuery(sql.selectAccountsWithDueItems())
+                .bind("now", Rows.micros(now))
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list());
+    }
+
+    /** {@inheritDoc} Keyset pagination on the unique (account, sequence) index; no lock. */
+    @Override
+    public List<LedgerEntry> findEntries(String accountId, EntryQuery query) {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(query, "query");
+        if (query.limit() <= 0) {
+            return List.of();
+        }
+        HistoryFilter filter = query.filter() == null ? HistoryFilter.all() : query.filter();
+        SqlStatements sql = sql();
+        return autocommit("findEntries", handle -> {
+            Query select = handle.createQuery(sql.selectEntries(filter))
+                    .bind("accountId", accountId)
+                    .bind("before", query.beforeSequence())
+                    .bind("limit", query.limit());
+            if (filter.from() != null) {
+                select.bind("from", Rows.micros(filter.from()));
+            }
+            if (filter.to() != null) {
+                select.bind("to", Rows.micros(filter.to()));
+            }
+            List<EntryType> types = SqlStatements.filterTypes(filter);
+            for (int i = 0; i < types.size(); i++) {
+                select.bind("type" + i, types.get(i).name());
+            }
+            if (filter.creditType() != null) {
+                select.bind("creditType", filter.creditType());
+            }
+            if (filter.featureKey() != null) {
+                select.bind("featureKey", filter.featureKey());
+            }
+            if (filter.userId() != null) {
+                select.bind("userId", filter.userId());
+            }
+            return select.map(Rows.ENTRY).list();
+        });
+    }
+
+    // ---------------------------------------------------------------- price list
+
+    @Override
+    public Optional<FeaturePricing> findFeature(String featureKey) {
+        Objects.requireNonNull(featureKey, "featureKey");
+        SqlStatements sql = sql();
+        return autocommit("findFeature", handle -> handle.createQuery(sql.selectFeature())
+                .bind("featureKey", featureKey)
+                .map(Rows.FEATURE)
+                .findOne());
+    }
+
+    @Override
+    public List<FeaturePricing> listFeatures(String category) {
+        SqlStatements sql = sql();
+        return autocommit("listFeatures", handle -> category == null
+                ? handle.createQuery(sql.selectFeatures()).map(Rows.FEATURE).list()
+                : handle.createQuery(sql.selectFeaturesOfCategory()).bind("category", category).map(Rows.FEATURE).list());
+    }
+
+    /** {@inheritDoc} Also records the price in the feature price history, in the same transaction. */
+    @Override
+    public boolean insertFeature(FeaturePricing feature) {
+        Objects.requireNonNull(feature, "feature");
+        SqlStatements sql = sql();
+        return transaction("insertFeature", handle -> {
+            int inserted;
+            try {
+                inserted = bindFeature(handle.createUpdate(sql.insertFeature()), feature).execute();
+            } catch (JdbiException e) {
+                if (isConstraintViolation(e)) {
+                    return false;
+                }
+                throw e;
+            }
+            if (inserted == 0) {
+                return false;
+            }
+            insertFeatureHistory(handle, sql, feature, "CREATE");
+            return true;
+        });
+    }
+
+    /** {@inheritDoc} Also records the price in the feature price history, in the same transaction. */
+    @Override
+    public boolean updateFeature(FeaturePricing feature) {
+        Objects.requireNonNull(feature, "feature");
+        SqlStatements sql = sql();
+        return transaction("updateFeature", handle -> {
+            int updated = bindFeature(handle.createUpdate(sql.updateFeature()), feature).execute();
+            if (updated == 0) {
+                return false;
+            }
+            insertFeatureHistory(handle, sql, feature, "UPDATE");
+            return true;
+        });
+    }
+
+    /** {@inheritDoc} The feature's price history stays. */
+    @Override
+    public boolean deleteFeature(String featureKey) {
+        Objects.requireNonNull(featureKey, "featureKey");
+        SqlStatements sql = sql();
+        return autocommit("deleteFeature", handle -> handle.createUpdate(sql.deleteFeature())
+                .bind("featureKey", featureKey)
+                .execute() > 0);
+    }
+
+    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindFeature(S statement,
+                                                                                        FeaturePricing feature) {
+        return statement
+                .bind("featureKey", feature.featureKey())
+                .bind("featureName", feature.featureName())
+                .bind("category", feature.category())
+                .bind("creditsPerUnit", feature.creditsPerUnit())
+                .bind("creditType", feature.creditType())
+                .bind("description", feature.description())
+                .bind("active", feature.active())
+                .bind("createdAt", Rows.micros(feature.createdAt()))
+                .bind("updatedAt", Rows.micros(feature.updatedAt()));
+    }
+
+    private static void insertFeatureHistory(Handle handle, SqlStatements sql, FeaturePricing feature, String kind) {
+        handle.createUpdate(sql.insertFeatureHistory())
+                .bind("featureKey", feature.featureKey())
+                .bind("changeKind", kind)
+                .bind("featureName", feature.featureName())
+                .bind("creditsPerUnit", feature.creditsPerUnit())
+                .bind("creditType", feature.creditType())
+                .bind("active", feature.active())
+                .bind("changedAt", Rows.micros(feature.updatedAt()))
+                .execute();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private SqlStatements sql() {
+        SqlStatements current = statements;
+        if (current == null) {
+            synchronized (this) {
+                current = statements;
+                if (current == null) {
+                    current = detectDialect().statements(tablePrefix);
+                    statements = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    private Dialect detectDialect() {
+        String product;
+        try (Handle handle = jdbi.open()) {
+            product = handle.getConnection().getMetaData().getDatabaseProductName();
+        } catch (JdbiException | SQLException e) {
+            throw new StoreUnavailableException("cannot reach the database to detect its dialect", e);
+        }
+        Dialect detected = Dialect.fromProductName(product);
+        LOG.debug("credits store detected dialect {} from database product '{}'", detected, product);
+        return detected;
+    }
+
+    private static boolean isConstraintViolation(JdbiException e) {
+        SQLException cause = Failures.sqlCause(e);
+        return cause != null && SqlStatements.isConstraintViolation(cause);
+    }
+
+    /** Runs {@code body} in one READ COMMITTED transaction, retrying transient conflicts. */
+    private <T> T transaction(String operation, Function<Handle, T> body) {
+        return withRetries(operation, sql -> attempt(sql, operation, body, true));
+    }
+
+    /** Runs {@code body} on a connection in auto-commit mode (single statements), retrying transient conflicts. */
+    private <T> T autocommit(String operation, Function<Handle, T> body) {
+        return withRetries(operation, sql -> attempt(sql, operation, body, false));
+    }
+
+    private <T> T withRetries(String operation, Function<SqlStatements, T> attempt) {
+        SqlStatements sql = sql();
+        List<Throwable> failures = null;
+        for (int attemptNo = 0; ; attemptNo++) {
+            try {
+                return attempt.apply(sql);
+            } catch (Failures.Transient transientFailure) {
+                Throwable cause = transientFailure.getCause();
+                if (attemptNo >= maxRetries) {
+                    StoreUnavailableException giveUp = new StoreUnavailableException(operation
+                            + ": transient conflict persisted after " + (attemptNo + 1) + " attempts", cause);
+                    if (failures != null) {
+                        failures.forEach(giveUp::addSuppressed);
+                    }
+                    LOG.warn("credits store {} gave up after {} attempts: {}", operation, attemptNo + 1,
+                            cause.getMessage());
+                    throw giveUp;
+                }
+                if (failures == null) {
+                    failures = new ArrayList<>();
+                }
+                failures.add(cause);
+                LOG.debug("credits store {} attempt {} hit a transient conflict, retrying: {}", operation,
+                        attemptNo + 1, cause.getMessage());
+                pause(operation, attemptNo, cause, failures);
+            }
+        }
+    }
+
+    private static void pause(String operation, int attemptNo, Throwable cause, List<Throwable> failures) {
+        long cap = Math.min(MAX_BACKOFF_MILLIS, 2L << Math.min(attemptNo, 10));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, cap + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            StoreUnavailableException interrupted =
+                    new StoreUnavailableException(operation + ": interrupted while waiting to retry", cause);
+            failures.forEach(interrupted::addSuppressed);
+            throw interrupted;
+        }
+    }
+
+    private <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional) {
+        Handle handle;
+        try {
+            handle = jdbi.open();
+        } catch (RuntimeException e) {
+            throw Failures.translate(e, sql, operation);
+        }
+        Integer isolationToRestore = null;
+        boolean begun = false;
+        try {
+            if (!transactional) {
+                return body.apply(handle);
+            }
+            boolean explicit = needsExplicitIsolation(handle);
+            if (explicit && sql.readCommittedStatement() == null) {
+                Connection connection = handle.getConnection();
+                isolationToRestore = connection.getTransactionIsolation();
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            handle.begin();
+            begun = true;
+            if (explicit && sql.readCommittedStatement() != null) {
+                handle.execute(sql.readCommittedStatement());
+            }
+            T result = body.apply(handle);
+            handle.commit();
+            return result;
+        } catch (RuntimeException e) {
+            rollbackQuietly(handle, begun, e);
+            throw Failures.translate(e, sql, operation);
+        } catch (SQLException e) {
+            rollbackQuietly(handle, begun, e);
+            throw Failures.translate(new org.jdbi.v3.core.ConnectionException(e), sql, operation);
+        } catch (Error e) {
+            rollbackQuietly(handle, begun, e);
+            throw e;
+        } finally {
+            if (isolationToRestore != null) {
+                try {
+                    handle.getConnection().setTransactionIsolation(isolationToRestore);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("credits store could not restore the connection's isolation level", e);
+                }
+            }
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.debug("credits store could not close a handle cleanly", e);
+            }
+        }
+    }
+
+    /** Checks the connections' default isolation once per store. */
+    private boolean needsExplicitIsolation(Handle handle) throws SQLException {
+        int known = isolation;
+        if (known == ISOLATION_UNKNOWN) {
+            int level = handle.getConnection().getTransactionIsolation();
+            known = level == Connection.TRANSACTION_READ_COMMITTED ? ISOLATION_DEFAULT_OK : ISOLATION_EXPLICIT;
+            isolation = known;
+            LOG.debug("credits store: connections default to isolation {}; {}", level,
+                    known == ISOLATION_EXPLICIT ? "setting READ COMMITTED per transaction" : "using it");
+        }
+        return known == ISOLATION_EXPLICIT;
+    }
+
+    private static void rollbackQuietly(Handle handle, boolean begun, Throwable failure) {
+        if (!begun) {
+            return;
+        }
+        try {
+            handle.rollback();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Builds a {@link JdbiCreditStore}. Defaults: table prefix {@value #DEFAULT_TABLE_PREFIX}, dialect detected
+     * from the database, {@value #DEFAULT_MAX_RETRIES} retries after a transient conflict. Not thread-safe; each
+     * {@link #build()} copies the settings, so reusing a builder never changes a store it built.
+     */
+    public static final class Builder {
+        private final Jdbi jdbi;
+        private final AutoCloseable owned;
+        private String tablePrefix = DEFAULT_TABLE_PREFIX;
+        private Dialect dialect;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+
+        private Builder(Jdbi jdbi, AutoCloseable owned) {
+            this.jdbi = jdbi;
+            this.owned = owned;
+        }
+
+        /**
+         * The prefix of every table and index name (default {@value #DEFAULT_TABLE_PREFIX}), so several stores
+         * (or a host's own tables) can share one schema.
+         *
+         * @param tablePrefix lowercase letters, digits and {@code _}, starting with a letter, at most 30 characters
+         * @return this builder
+         * @throws IllegalArgumentException if the prefix is malformed
+         */
+        public Builder tablePrefix(String tablePrefix) {
+            Objects.requireNonNull(tablePrefix, "tablePrefix");
+            if (!PREFIX.matcher(tablePrefix).matches() || tablePrefix.length() > MAX_PREFIX_LENGTH) {
+                throw new IllegalArgumentException("tablePrefix must match [a-z][a-z0-9_]* and have at most "
+                        + MAX_PREFIX_LENGTH + " characters: '" + tablePrefix + "'");
+            }
+            this.tablePrefix = tablePrefix;
+            return this;
+        }
+
+        /**
+         * The SQL dialect, instead of detecting it from {@link java.sql.DatabaseMetaData#getDatabaseProductName()}
+         * on first use.
+         *
+         * @param dialect the dialect
+         * @return this builder
+         */
+        public Builder dialect(Dialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * How often a unit of work is retried after a transient conflict (deadlock, serialization failure, lock
+         * timeout) before {@link StoreUnavailableException} (default {@value #DEFAULT_MAX_RETRIES}; 0 never retries).
+         * Retries wait a random 1 to 2^n ms (at most 100 ms).
+         *
+         * @param maxRetries zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /**
+         * Builds the store. Does not touch the database: the dialect (unless set) is detected on first use, and the
+         * schema is installed only by {@link JdbiCreditStore#installSchema()}.
+         *
+         * @return a new store
+         */
+        public JdbiCreditStore build() {
+            return new JdbiCreditStore(this);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.credits.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credits.Account;
+import dev.credits.AccountStatus;
+import dev.credits.Allocation;
+import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.InvalidArgumentException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.Money;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.IdempotencyRecord;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Conversions between the value types and their columns, and the row mappers. Stateless; thread-safe.
+ *
+ * <p>Instants are stored as microseconds since the epoch: an instant with a sub-microsecond part loses it
+ * (truncated towards the past), so a value read back equals the written one whenever the writer's clock ticks
+ * in whole microseconds or coarser (the system clock on Linux does).
+ */
+final class Rows {
+
+    /** Money columns are DECIMAL(38,18): 20 integer digits, 18 fraction digits. */
+    static final int MONEY_MAX_SCALE = 18;
+    static final int MONEY_MAX_INTEGER_DIGITS = 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private Rows() {
+    }
+
+    // ---------------------------------------------------------------- instants
+
+    /** @return microseconds since the epoch, sub-microsecond part dropped (floor) */
+    static long micros(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            throw new InvalidArgumentException("instant", "out of the storable range (+/-292,000 years): " + instant);
+        }
+    }
+
+    static Long microsOrNull(Instant instant) {
+        return instant == null ? null : micros(instant);
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : instant(value);
+    }
+
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    // ---------------------------------------------------------------- money
+
+    /** @return the amount as stored in DECIMAL(38,18), validated */
+    static BigDecimal moneyAmount(Money money) {
+        if (money == null) {
+            return null;
+        }
+        return checkedMoney(money.amount());
+    }
+
+    /** @return the scale to restore on read (the amount's own scale, or that of its stripped form) */
+    static Integer moneyScale(Money money) {
+        return money == null ? null : checkedMoney(money.amount()).scale();
+    }
+
+    static String moneyCurrency(Money money) {
+        return money == null ? null : money.currency().getCurrencyCode();
+    }
+
+    private static BigDecimal checkedMoney(BigDecimal amount) {
+        BigDecimal value = amount.scale() > MONEY_MAX_SCALE ? amount.stripTrailingZeros() : amount;
+        if (value.scale() > MONEY_MAX_SCALE) {
+            throw new InvalidArgumentException("moneyPaid",
+                    "more than " + MONEY_MAX_SCALE + " decimal places: " + amount.toPlainString());
+        }
+        if (value.precision() - value.scale() > MONEY_MAX_INTEGER_DIGITS) {
+            throw new InvalidArgumentException("moneyPaid",
+                    "more than " + MONEY_MAX_INTEGER_DIGITS + " integer digits: " + amount.toPlainString());
+        }
+        return value;
+    }
+
+    static Money money(ResultSet rs) throws SQLException {
+        BigDecimal amount = rs.getBigDecimal("money_amount");
+        if (amount == null) {
+            return null;
+        }
+        int scale = rs.getInt("money_scale");
+        return new Money(amount.setScale(scale), Currency.getInstance(rs.getString("money_currency")));
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    /** @return the metadata as a JSON object with sorted keys, or null when empty */
+    static String json(Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(metadata));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode metadata", e);
+        }
+    }
+
+    static Map<String, String> metadata(ResultSet rs) throws SQLException {
+        String json = rs.getString("metadata");
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed metadata JSON: " + json, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- mappers
+
+    static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(
+            rs.getString("account_id"),
+            AccountStatus.valueOf(rs.getString("status")),
+            rs.getLong("overdraft_limit"),
+            rs.getLong("low_balance_threshold"),
+            rs.getLong("sequence_no"),
+            instant(rs, "created_at_micros"),
+            instant(rs, "updated_at_micros"));
+
+    static final RowMapper<BalanceRecord> BALANCE = (rs, ctx) -> new BalanceRecord(
+            rs.getString("account_id"),
+            rs.getString("credit_type"),
+            rs.getLong("balance"),
+            rs.getLong("held"));
+
+    static final RowMapper<Lot> LOT = (rs, ctx) -> new Lot(
+            rs.getString("lot_id"),
+            rs.getString("account_id"),
+            rs.getString("credit_type"),
+            LotSource.valueOf(rs.getString("source")),
+            rs.getInt("priority"),
+            rs.getLong("amount"),
+            rs.getLong("remaining"),
+            rs.getLong("held"),
+            instant(rs, "expires_at_micros"),
+            money(rs),
+            metadata(rs),
+            instant(rs, "granted_at_micros"),
+            rs.getString("transaction_id"));
+
+    static final RowMapper<LedgerEntry> ENTRY = (rs, ctx) -> new LedgerEntry(
+            rs.getString("transaction_id"),
+            rs.getString("account_id"),
+            rs.getLong("sequence_no"),
+            EntryType.valueOf(rs.getString("entry_type")),
+            rs.getString("credit_type"),
+            rs.getLong("amount"),
+            rs.getLong("balance_after"),
+            rs.getString("feature_key"),
+            rs.getLong("quantity"),
+            rs.getLong("unit_price"),
+            rs.getString("user_id"),
+            rs.getString("hold_id"),
+            rs.getString("reference_id"),
+            rs.getString("reason"),
+            rs.getString("idempotency_key"),
+            metadata(rs),
+            instant(rs, "created_at_micros"));
+
+    static final RowMapper<Allocation> ALLOCATION = (rs, ctx) -> new Allocation(
+            rs.getString("owner_id"),
+            rs.getInt("line_no"),
+            rs.getString("lot_id"),
+            rs.getLong("amount"));
+
+    static final RowMapper<Hold> HOLD = (rs, ctx) -> new Hold(
+            rs.getString("hold_id"),
+            rs.getString("account_id"),
+            rs.getString("credit_type"),
+            rs.getString("feature_key"),
+            rs.getLong("quantity"),
+            rs.getLong("unit_price"),
+            rs.getLong("amount"),
+            HoldStatus.valueOf(rs.getString("status")),
+            rs.getString("user_id"),
+            rs.getString("idempotency_key"),
+            metadata(rs),
+            instant(rs, "created_at_micros"),
+            instant(rs, "expires_at_micros"),
+            instant(rs, "resolved_at_micros"),
+            rs.getLong("committed_credits"),
+            rs.getString("transaction_id"));
+
+    static final RowMapper<IdempotencyRecord> IDEMPOTENCY = (rs, ctx) -> new IdempotencyRecord(
+            rs.getString("account_id"),
+            rs.getString("idempotency_key"),
+            rs.getString("fingerprint"),
+            rs.getString("result"),
+            instant(rs, "created_at_micros"));
+
+    static final RowMapper<FeaturePricing> FEATURE = (rs, ctx) -> new FeaturePricing(
+            rs.getString("feature_key"),
+            rs.getString("feature_name"),
+            rs.getString("category"),
+            rs.getLong("credits_per_unit"),
+            rs.getString("credit_type"),
+            rs.getString("description"),
+            rs.getBoolean("active"),
+            instant(rs, "created_at_micros"),
+            instant(rs, "updated_at_micros"));
+}

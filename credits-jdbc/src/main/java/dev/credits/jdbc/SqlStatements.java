@@ -1,0 +1,334 @@
+package dev.credits.jdbc;
+
+import dev.credits.EntryType;
+import dev.credits.HistoryFilter;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every SQL statement of the store, in portable SQL, with the table prefix applied. Dialects override only what
+ * differs (ShedLock's SqlStatementsSource pattern): {@link H2Statements}, {@link PostgresStatements},
+ * {@link MariaDbStatements}. Immutable; thread-safe.
+ */
+abstract class SqlStatements {
+
+    static final String ACCOUNT_COLUMNS = "account_id, status, overdraft_limit, low_balance_threshold, sequence_no,"
+            + " created_at_micros, updated_at_micros";
+    static final String LOT_COLUMNS = "lot_id, account_id, credit_type, source, priority, amount, remaining, held,"
+            + " expires_at_micros, money_amount, money_scale, money_currency, metadata, granted_at_micros,"
+            + " transaction_id";
+    static final String ENTRY_COLUMNS = "transaction_id, account_id, sequence_no, entry_type, credit_type, amount,"
+            + " balance_after, feature_key, quantity, unit_price, user_id, hold_id, reference_id, reason,"
+            + " idempotency_key, metadata, created_at_micros";
+    static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price, amount,"
+            + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
+            + " committed_credits, transaction_id";
+    static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, credit_type,"
+            + " description, active, created_at_micros, updated_at_micros";
+
+    final Dialect dialect;
+    final String prefix;
+
+    final String accounts;
+    final String balances;
+    final String lots;
+    final String entries;
+    final String allocations;
+    final String holds;
+    final String idempotency;
+    final String features;
+    final String featureHistory;
+
+    SqlStatements(Dialect dialect, String prefix) {
+        this.dialect = dialect;
+        this.prefix = prefix;
+        this.accounts = prefix + "accounts";
+        this.balances = prefix + "balances";
+        this.lots = prefix + "lots";
+        this.entries = prefix + "entries";
+        this.allocations = prefix + "allocations";
+        this.holds = prefix + "holds";
+        this.idempotency = prefix + "idempotency";
+        this.features = prefix + "features";
+        this.featureHistory = prefix + "feature_price_history";
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    String selectAccount() {
+        return "SELECT " + ACCOUNT_COLUMNS + " FROM " + accounts + " WHERE account_id = :accountId";
+    }
+
+    /** Locks the account row against every other unit of work. */
+    String lockAccount() {
+        return selectAccount() + " FOR UPDATE";
+    }
+
+    /** Locks the account row against writers only; defaults to {@link #lockAccount()}. */
+    String lockAccountShared() {
+        return lockAccount();
+    }
+
+    /**
+     * Inserts an account. May ignore a duplicate (then it updates 0 rows); if it does not, the store treats a
+     * duplicate-key failure (SQLState class 23) the same way.
+     */
+    String insertAccount() {
+        return "INSERT INTO " + accounts + " (" + ACCOUNT_COLUMNS + ") VALUES (:accountId, :status, :overdraftLimit,"
+                + " :lowBalanceThreshold, :sequence, :createdAt, :updatedAt)";
+    }
+
+    String updateAccount() {
+        return "UPDATE " + accounts + " SET status = :status, overdraft_limit = :overdraftLimit,"
+                + " low_balance_threshold = :lowBalanceThreshold, sequence_no = :sequence, updated_at_micros = :updatedAt"
+                + " WHERE account_id = :accountId";
+    }
+
+    // ---------------------------------------------------------------- balances
+
+    String selectBalances() {
+        return "SELECT account_id, credit_type, balance, held FROM " + balances
+                + " WHERE account_id = :accountId ORDER BY credit_type";
+    }
+
+    /** Inserts or replaces a balance row; parameters accountId, creditType, balance, held. */
+    abstract String upsertBalance();
+
+    // ---------------------------------------------------------------- lots
+
+    String selectLiveLots() {
+        return "SELECT " + LOT_COLUMNS + " FROM " + lots + " WHERE account_id = :accountId AND live = TRUE";
+    }
+
+    String selectLiveLotsOfType() {
+        return selectLiveLots() + " AND credit_type = :creditType";
+    }
+
+    String selectLot() {
+        return "SELECT " + LOT_COLUMNS + " FROM " + lots + " WHERE lot_id = :lotId AND account_id = :accountId";
+    }
+
+    String insertLot() {
+        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES (:lotId, :accountId, :creditType, :source,"
+                + " :priority, :amount, :remaining, :held, :expiresAt, :moneyAmount, :moneyScale, :moneyCurrency,"
+                + " :metadata, :grantedAt, :transactionId, :live)";
+    }
+
+    String updateLot() {
+        return "UPDATE " + lots + " SET remaining = :remaining, held = :held, live = :live"
+                + " WHERE lot_id = :lotId AND account_id = :accountId";
+    }
+
+    // ---------------------------------------------------------------- entries and receipts
+
+    String selectEntry() {
+        return "SELECT " + ENTRY_COLUMNS + " FROM " + entries
+                + " WHERE transaction_id = :transactionId AND account_id = :accountId";
+    }
+
+    String selectEntriesReferencing() {
+        return "SELECT " + ENTRY_COLUMNS + " FROM " + entries
+                + " WHERE reference_id = :transactionId AND account_id = :accountId ORDER BY sequence_no";
+    }
+
+    String insertEntry() {
+        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES (:transactionId, :accountId, :sequence,"
+                + " :type, :creditType, :amount, :balanceAfter, :featureKey, :quantity, :unitPrice, :userId, :holdId,"
+                + " :referenceId, :reason, :idempotencyKey, :metadata, :createdAt)";
+    }
+
+    String selectAccountOfTransaction() {
+        return "SELECT account_id FROM " + entries + " WHERE transaction_id = :transactionId";
+    }
+
+    String selectAllocations() {
+        return "SELECT owner_id, line_no, lot_id, amount FROM " + allocations
+                + " WHERE owner_id = :ownerId ORDER BY line_no";
+    }
+
+    String insertAllocation() {
+        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount)"
+                + " VALUES (:ownerId, :position, :lotId, :amount)";
+    }
+
+    /**
+     * The history query of {@link dev.credits.spi.CreditStore#findEntries}: keyset on the account's sequence,
+     * newest first, served by the unique (account_id, sequence_no) index. Binds accountId, before, limit, and
+     * from, to, type0..typeN, creditType, featureKey, userId when the filter has them.
+     */
+    String selectEntries(HistoryFilter filter) {
+        StringBuilder sql = new StringBuilder(256)
+                .append("SELECT ").append(ENTRY_COLUMNS).append(" FROM ").append(entries)
+                .append(" WHERE account_id = :accountId AND sequence_no < :before");
+        if (filter.from() != null) {
+            sql.append(" AND created_at_micros >= :from");
+        }
+        if (filter.to() != null) {
+            sql.append(" AND created_at_micros < :to");
+        }
+        if (!filter.types().isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < filter.types().size(); i++) {
+                names.add(":type" + i);
+            }
+            sql.append(" AND entry_type IN (").append(String.join(", ", names)).append(')');
+        }
+        if (filter.creditType() != null) {
+            sql.append(" AND credit_type = :creditType");
+        }
+        if (filter.featureKey() != null) {
+            sql.append(" AND feature_key = :featureKey");
+        }
+        if (filter.userId() != null) {
+            sql.append(" AND user_id = :userId");
+        }
+        return sql.append(" ORDER BY sequence_no DESC LIMIT :limit").toString();
+    }
+
+    /** @return the entry types of a filter in the order {@link #selectEntries} numbers them */
+    static List<EntryType> filterTypes(HistoryFilter filter) {
+        return filter.types().stream().sorted().toList();
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    String selectHold() {
+        return "SELECT " + HOLD_COLUMNS + " FROM " + holds + " WHERE hold_id = :holdId AND account_id = :accountId";
+    }
+
+    String selectOpenHolds() {
+        return "SELECT " + HOLD_COLUMNS + " FROM " + holds + " WHERE account_id = :accountId AND status = 'OPEN'"
+                + " ORDER BY expires_at_micros, hold_id";
+    }
+
+    String selectOpenHoldsDue() {
+        return "SELECT " + HOLD_COLUMNS + " FROM " + holds + " WHERE account_id = :accountId AND status = 'OPEN'"
+                + " AND expires_at_micros <= :now ORDER BY expires_at_micros, hold_id";
+    }
+
+    String insertHold() {
+        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES (:holdId, :accountId, :creditType, :featureKey,"
+                + " :quantity, :unitPrice, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
+                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId)";
+    }
+
+    /** Moves an OPEN hold to its terminal state; updates nothing if it is not OPEN (terminal states never change). */
+    String updateHold() {
+        return "UPDATE " + holds + " SET status = :status, resolved_at_micros = :resolvedAt,"
+                + " committed_credits = :committedCredits, transaction_id = :transactionId"
+                + " WHERE hold_id = :holdId AND account_id = :accountId AND status = 'OPEN'";
+    }
+
+    String selectAccountOfHold() {
+        return "SELECT account_id FROM " + holds + " WHERE hold_id = :holdId";
+    }
+
+    /** Accounts with a lot past its expiry that still has unheld credits, or an open hold past its deadline. */
+    String selectAccountsWithDueItems() {
+        return "SELECT account_id FROM ("
+                + "SELECT account_id FROM " + lots
+                + " WHERE live = TRUE AND expires_at_micros <= :now AND remaining > held"
+                + " UNION SELECT account_id FROM " + holds + " WHERE status = 'OPEN' AND expires_at_micros <= :now"
+                + ") due ORDER BY account_id LIMIT :limit";
+    }
+
+    // ---------------------------------------------------------------- idempotency
+
+    String selectIdempotency() {
+        return "SELECT account_id, idempotency_key, fingerprint, result, created_at_micros FROM " + idempotency
+                + " WHERE account_id = :accountId AND idempotency_key = :idempotencyKey";
+    }
+
+    String insertIdempotency() {
+        return "INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result, created_at_micros)"
+                + " VALUES (:accountId, :idempotencyKey, :fingerprint, :result, :createdAt)";
+    }
+
+    // ---------------------------------------------------------------- features
+
+    String selectFeature() {
+        return "SELECT " + FEATURE_COLUMNS + " FROM " + features + " WHERE feature_key = :featureKey";
+    }
+
+    String selectFeatures() {
+        return "SELECT " + FEATURE_COLUMNS + " FROM " + features + " ORDER BY feature_key";
+    }
+
+    String selectFeaturesOfCategory() {
+        return "SELECT " + FEATURE_COLUMNS + " FROM " + features + " WHERE category = :category ORDER BY feature_key";
+    }
+
+    /** Inserts a feature; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
+    String insertFeature() {
+        return "INSERT INTO " + features + " (" + FEATURE_COLUMNS + ") VALUES (:featureKey, :featureName, :category,"
+                + " :creditsPerUnit, :creditType, :description, :active, :createdAt, :updatedAt)";
+    }
+
+    String updateFeature() {
+        return "UPDATE " + features + " SET feature_name = :featureName, category = :category,"
+                + " credits_per_unit = :creditsPerUnit, credit_type = :creditType, description = :description,"
+                + " active = :active, created_at_micros = :createdAt, updated_at_micros = :updatedAt"
+                + " WHERE feature_key = :featureKey";
+    }
+
+    String deleteFeature() {
+        return "DELETE FROM " + features + " WHERE feature_key = :featureKey";
+    }
+
+    String insertFeatureHistory() {
+        return "INSERT INTO " + featureHistory + " (feature_key, change_kind, feature_name, credits_per_unit,"
+                + " credit_type, active, changed_at_micros) VALUES (:featureKey, :changeKind, :featureName,"
+                + " :creditsPerUnit, :creditType, :active, :changedAt)";
+    }
+
+    // ---------------------------------------------------------------- transactions and schema
+
+    /**
+     * A statement that makes the transaction just begun READ COMMITTED, run as its first statement when the
+     * connections do not default to it; null to use {@link java.sql.Connection#setTransactionIsolation} instead.
+     */
+    String readCommittedStatement() {
+        return null;
+    }
+
+    /** A statement that serializes concurrent schema installs inside their transaction, or null. */
+    String schemaLockStatement() {
+        return null;
+    }
+
+    /** Whether schema statements run in one transaction (transactional DDL) rather than one by one. */
+    boolean transactionalDdl() {
+        return false;
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    /** @return whether the failure is a transient conflict the whole unit of work may be retried after */
+    boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /** @return whether the failure means the database or the connection is gone */
+    boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || (state != null && state.startsWith("08"));
+    }
+
+    /** @return whether the failure is a constraint violation (SQLState class 23) */
+    static boolean isConstraintViolation(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("23");
+    }
+
+    /** @return whether the failure is bad data: too long, out of range (SQLState class 22) */
+    static boolean isDataException(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("22");
+    }
+}

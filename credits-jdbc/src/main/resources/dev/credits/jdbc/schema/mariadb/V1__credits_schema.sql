@@ -1,0 +1,160 @@
+-- credits schema, version 1, MariaDB 10.5+ (tested on 10.11), InnoDB.
+--
+-- ${table_prefix} is a placeholder for the table prefix (default credits_), in Flyway / Liquibase syntax.
+-- JdbiCreditStore.installSchema() runs this file itself; a host may hand it to its own Flyway or
+-- Liquibase instead (see the credits-jdbc README section). Every statement is idempotent: indexes are
+-- declared inside CREATE TABLE IF NOT EXISTS.
+--
+-- Conventions:
+--   * Instants are BIGINT microseconds since 1970-01-01T00:00:00Z (UTC), columns named *_at_micros.
+--     Exact on every supported database, free of session time zones and of DATETIME/TIMESTAMP ranges.
+--   * Credits are BIGINT. Money is DECIMAL(38,18) + the BigDecimal scale it was given + ISO 4217 code.
+--   * Enums are stored by name. Metadata is a JSON object of strings (NULL when empty).
+--   * Identifiers compare exactly: utf8mb4_nopad_bin (case- and trailing-space-sensitive).
+--   * No foreign keys: the ledger owns integrity and every unit of work holds the account row lock;
+--     a foreign key would add a parent lookup (and lock) per inserted row.
+
+-- One row per account: the row every unit of work locks first (SELECT ... FOR UPDATE).
+CREATE TABLE IF NOT EXISTS ${table_prefix}accounts (
+    account_id            VARCHAR(128) NOT NULL,
+    status                VARCHAR(16)  NOT NULL,
+    overdraft_limit       BIGINT       NOT NULL,
+    low_balance_threshold BIGINT       NOT NULL,
+    sequence_no           BIGINT       NOT NULL,
+    created_at_micros     BIGINT       NOT NULL,
+    updated_at_micros     BIGINT       NOT NULL,
+    PRIMARY KEY (account_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- The cached balance per account and credit type (derivable from entries and from lots).
+CREATE TABLE IF NOT EXISTS ${table_prefix}balances (
+    account_id  VARCHAR(128) NOT NULL,
+    credit_type VARCHAR(64)  NOT NULL,
+    balance     BIGINT       NOT NULL,
+    held        BIGINT       NOT NULL,
+    PRIMARY KEY (account_id, credit_type)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Lots (grants). live = (remaining <> 0 OR held <> 0), kept by the store so one index serves live lots.
+CREATE TABLE IF NOT EXISTS ${table_prefix}lots (
+    lot_id            VARCHAR(128)   NOT NULL,
+    account_id        VARCHAR(128)   NOT NULL,
+    credit_type       VARCHAR(64)    NOT NULL,
+    source            VARCHAR(16)    NOT NULL,
+    priority          INTEGER        NOT NULL,
+    amount            BIGINT         NOT NULL,
+    remaining         BIGINT         NOT NULL,
+    held              BIGINT         NOT NULL,
+    live              BOOLEAN        NOT NULL,
+    expires_at_micros BIGINT,
+    money_amount      DECIMAL(38,18),
+    money_scale       INTEGER,
+    money_currency    VARCHAR(3),
+    metadata          MEDIUMTEXT,
+    granted_at_micros BIGINT         NOT NULL,
+    transaction_id    VARCHAR(128)   NOT NULL,
+    PRIMARY KEY (lot_id),
+    -- Live lots of an account (per credit type or all).
+    KEY ${table_prefix}lots_live (account_id, live, credit_type),
+    -- Lots due to expire, across accounts (findAccountsWithDueItems).
+    KEY ${table_prefix}lots_due (live, expires_at_micros)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Ledger entries: immutable, one per change of a balance.
+CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
+    transaction_id    VARCHAR(128) NOT NULL,
+    account_id        VARCHAR(128) NOT NULL,
+    sequence_no       BIGINT       NOT NULL,
+    entry_type        VARCHAR(16)  NOT NULL,
+    credit_type       VARCHAR(64)  NOT NULL,
+    amount            BIGINT       NOT NULL,
+    balance_after     BIGINT       NOT NULL,
+    feature_key       VARCHAR(128),
+    quantity          BIGINT       NOT NULL,
+    unit_price        BIGINT       NOT NULL,
+    user_id           VARCHAR(255),
+    hold_id           VARCHAR(128),
+    reference_id      VARCHAR(128),
+    reason            TEXT,
+    idempotency_key   VARCHAR(255),
+    metadata          MEDIUMTEXT,
+    created_at_micros BIGINT       NOT NULL,
+    PRIMARY KEY (transaction_id),
+    -- Unique per account; also serves keyset history (account_id = ? AND sequence_no < ? ORDER BY sequence_no DESC).
+    UNIQUE KEY ${table_prefix}entries_account_seq (account_id, sequence_no),
+    -- Refunds of a transaction.
+    KEY ${table_prefix}entries_reference (reference_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Receipt lines: owner_id is an entry's transaction id or a hold id.
+CREATE TABLE IF NOT EXISTS ${table_prefix}allocations (
+    owner_id VARCHAR(128) NOT NULL,
+    line_no  INTEGER      NOT NULL,
+    lot_id   VARCHAR(128) NOT NULL,
+    amount   BIGINT       NOT NULL,
+    PRIMARY KEY (owner_id, line_no)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Holds (reservations): OPEN -> COMMITTED | RELEASED | EXPIRED.
+CREATE TABLE IF NOT EXISTS ${table_prefix}holds (
+    hold_id            VARCHAR(128) NOT NULL,
+    account_id         VARCHAR(128) NOT NULL,
+    credit_type        VARCHAR(64)  NOT NULL,
+    feature_key        VARCHAR(128),
+    quantity           BIGINT       NOT NULL,
+    unit_price         BIGINT       NOT NULL,
+    amount             BIGINT       NOT NULL,
+    status             VARCHAR(16)  NOT NULL,
+    user_id            VARCHAR(255),
+    idempotency_key    VARCHAR(255),
+    metadata           MEDIUMTEXT,
+    created_at_micros  BIGINT       NOT NULL,
+    expires_at_micros  BIGINT       NOT NULL,
+    resolved_at_micros BIGINT,
+    committed_credits  BIGINT       NOT NULL,
+    transaction_id     VARCHAR(128),
+    PRIMARY KEY (hold_id),
+    -- Open holds of an account, by deadline.
+    KEY ${table_prefix}holds_open (account_id, status, expires_at_micros),
+    -- Open holds past their deadline, across accounts (findAccountsWithDueItems).
+    KEY ${table_prefix}holds_due (status, expires_at_micros)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Idempotency keys: unique per account; result is the ledger's encoding of the first result.
+CREATE TABLE IF NOT EXISTS ${table_prefix}idempotency (
+    account_id        VARCHAR(128) NOT NULL,
+    idempotency_key   VARCHAR(255) NOT NULL,
+    fingerprint       MEDIUMTEXT   NOT NULL,
+    result            MEDIUMTEXT   NOT NULL,
+    created_at_micros BIGINT       NOT NULL,
+    PRIMARY KEY (account_id, idempotency_key)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- The price list.
+CREATE TABLE IF NOT EXISTS ${table_prefix}features (
+    feature_key       VARCHAR(128) NOT NULL,
+    feature_name      VARCHAR(255) NOT NULL,
+    category          VARCHAR(128),
+    credits_per_unit  BIGINT       NOT NULL,
+    credit_type       VARCHAR(64)  NOT NULL,
+    description       TEXT,
+    active            BOOLEAN      NOT NULL,
+    created_at_micros BIGINT       NOT NULL,
+    updated_at_micros BIGINT       NOT NULL,
+    PRIMARY KEY (feature_key),
+    KEY ${table_prefix}features_category (category, feature_key)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Price history: one row per create or update of a feature (what it cost, from when).
+CREATE TABLE IF NOT EXISTS ${table_prefix}feature_price_history (
+    history_id        BIGINT       NOT NULL AUTO_INCREMENT,
+    feature_key       VARCHAR(128) NOT NULL,
+    change_kind       VARCHAR(8)   NOT NULL,
+    feature_name      VARCHAR(255) NOT NULL,
+    credits_per_unit  BIGINT       NOT NULL,
+    credit_type       VARCHAR(64)  NOT NULL,
+    active            BOOLEAN      NOT NULL,
+    changed_at_micros BIGINT       NOT NULL,
+    PRIMARY KEY (history_id),
+    KEY ${table_prefix}feature_price_history_key (feature_key, history_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

@@ -1,0 +1,686 @@
+package dev.credits.jdbc;
+
+import dev.credits.Account;
+import dev.credits.AccountStatus;
+import dev.credits.Allocation;
+import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
+import dev.credits.HistoryFilter;
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.IdempotencyConflictException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.Money;
+import dev.credits.StoreUnavailableException;
+import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.ChangeSet;
+import dev.credits.spi.EntryQuery;
+import dev.credits.spi.IdempotencyRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Store-level tests of {@link JdbiCreditStore} through the SPI (no ledger rules involved), run on every database
+ * by a subclass: every record round-trips exactly, the account lock serializes units of work across pools,
+ * failures roll back completely, transient conflicts are retried. The ledger-level proof is the TCK
+ * ({@code CreditStoreContract}) and {@code LedgerConcurrencyTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class JdbiStoreTestBase {
+
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private TestDatabase database;
+    DataSource pool;
+    FailingDataSource failing;
+    JdbiCreditStore store;
+
+    /** @return a new database for this class's run */
+    abstract TestDatabase createDatabase();
+
+    TestDatabase database() {
+        if (database == null) {
+            database = createDatabase();
+        }
+        return database;
+    }
+
+    @BeforeEach
+    void openStore() {
+        if (pool == null) {
+            pool = database().newPool(12);
+            database().builder(pool).build().installSchema();
+        }
+        database().deleteAllRows(pool, database().tablePrefix());
+        failing = new FailingDataSource(pool);
+        store = database().builder(failing).maxRetries(3).build();
+    }
+
+    @AfterEach
+    void disarm() {
+        failing.disarm();
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    static Account account(String id) {
+        return new Account(id, AccountStatus.ACTIVE, 0, 0, 0, T0, T0);
+    }
+
+    static Lot lot(String id, String accountId, String creditType, long amount, Instant expiresAt) {
+        return new Lot(id, accountId, creditType, LotSource.PURCHASE, 10, amount, amount, 0, expiresAt,
+                Money.of("19.99", "USD"), Map.of("order", "o-1", "note", "çå ✓"), T0, "tx-" + id);
+    }
+
+    static LedgerEntry entry(String txId, String accountId, long sequence, EntryType type, long amount,
+                             long balanceAfter, Instant at) {
+        return new LedgerEntry(txId, accountId, sequence, type, "credits", amount, balanceAfter,
+                type == EntryType.DEDUCTION ? "image_gen" : null, type == EntryType.DEDUCTION ? 1 : 0,
+                type == EntryType.DEDUCTION ? -amount : 0, type == EntryType.DEDUCTION ? "user-1" : null, null, null,
+                null, null, Map.of(), at);
+    }
+
+    static Hold hold(String id, String accountId, long amount, Instant expiresAt) {
+        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, amount, HoldStatus.OPEN, "user-7",
+                "idem-" + id, Map.of("job", "j-1"), T0, expiresAt, null, 0, null);
+    }
+
+    static ChangeSet changes(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
+                             List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
+                             List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
+        return new ChangeSet(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds,
+                updatedHolds, idempotency);
+    }
+
+    /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
+    static void grant(AccountTransaction tx, String lotId, long amount, Instant expiresAt) {
+        Account account = tx.account();
+        long sequence = account.sequence() + 1;
+        long balance = tx.balance("credits").map(BalanceRecord::balance).orElse(0L) + amount;
+        long held = tx.balance("credits").map(BalanceRecord::held).orElse(0L);
+        Lot lot = lot(lotId, account.accountId(), "credits", amount, expiresAt);
+        tx.write(changes(account.withSequence(sequence),
+                List.of(new BalanceRecord(account.accountId(), "credits", balance, held)), List.of(lot), List.of(),
+                List.of(entry(lot.transactionId(), account.accountId(), sequence, EntryType.GRANT, amount, balance, T0)),
+                List.of(new Allocation(lot.transactionId(), 0, lotId, amount)), List.of(), List.of(), null));
+    }
+
+    /** Everything observable about one account, to compare before and after a failed call. */
+    record Snapshot(Account account, List<BalanceRecord> balances, List<Lot> lots, List<LedgerEntry> entries,
+                    List<Hold> holds) {
+    }
+
+    Snapshot snapshot(String accountId) {
+        return store.readAccount(accountId, tx -> new Snapshot(tx.account(), tx.balances(),
+                tx.liveLots().stream().sorted(java.util.Comparator.comparing(Lot::lotId)).toList(),
+                store.findEntries(accountId, new EntryQuery(HistoryFilter.all(), Long.MAX_VALUE, 1000)),
+                tx.findOpenHolds()));
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    @Test
+    void everyRecordRoundTripsExactly() {
+        store.insertAccountIfAbsent(account("acc-1"));
+        Instant expiry = T0.plusSeconds(3600).plusNanos(123_456_000); // micro precision survives
+        Lot paid = lot("lot-1", "acc-1", "credits", 100, expiry);
+        Lot voice = new Lot("lot-2", "acc-1", "voice", LotSource.SUBSCRIPTION, 0, 30, 30, 0, null, null, null, T0,
+                "tx-lot-2");
+        LedgerEntry grant = entry("tx-lot-1", "acc-1", 1, EntryType.GRANT, 100, 100, T0);
+        LedgerEntry grantVoice = new LedgerEntry("tx-lot-2", "acc-1", 2, EntryType.GRANT, "voice", 30, 30, null, 0, 0,
+                null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
+        Hold hold = hold("hold-1", "acc-1", 20, T0.plusSeconds(300));
+        IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
+        Account next = account("acc-1").withSequence(3);
+        store.inAccount("acc-1", tx -> {
+            assertEquals(account("acc-1"), tx.account());
+            assertTrue(tx.balances().isEmpty());
+            assertTrue(tx.liveLots("credits").isEmpty());
+            tx.write(changes(next,
+                    List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
+                    List.of(paid.withAmounts(100, 20), voice), List.of(), List.of(grant, grantVoice),
+                    List.of(new Allocation("tx-lot-1", 0, "lot-1", 100), new Allocation("hold-1", 1, "lot-1", 5),
+                            new Allocation("hold-1", 0, "lot-1", 15), new Allocation("tx-lot-2", 0, "lot-2", 30)),
+                    List.of(hold), List.of(), idem));
+            return null;
+        });
+
+        store.readAccount("acc-1", tx -> {
+            assertEquals(next, tx.account());
+            assertEquals(Optional.of(new BalanceRecord("acc-1", "credits", 100, 20)), tx.balance("credits"));
+            assertEquals(List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
+                    tx.balances());
+            assertEquals(List.of(paid.withAmounts(100, 20)), tx.liveLots("credits"));
+            assertEquals(List.of(voice), tx.liveLots("voice"));
+            assertEquals(Set.of(paid.withAmounts(100, 20), voice), new HashSet<>(tx.liveLots()));
+            assertEquals(List.of(voice), tx.liveLots("voice"), "served from the all-lots read too");
+            assertEquals(Optional.of(voice), tx.findLot("lot-2"));
+            assertEquals(Optional.of(grantVoice), tx.findEntry("tx-lot-2"));
+            assertEquals(Optional.empty(), tx.findEntry("nope"));
+            assertEquals(List.of(new Allocation("hold-1", 0, "lot-1", 15), new Allocation("hold-1", 1, "lot-1", 5)),
+                    tx.findAllocations("hold-1"));
+            assertEquals(Optional.of(hold), tx.findHold("hold-1"));
+            assertEquals(List.of(hold), tx.findOpenHolds());
+            assertEquals(List.of(), tx.findOpenHoldsDue(T0.plusSeconds(299)));
+            assertEquals(List.of(hold), tx.findOpenHoldsDue(T0.plusSeconds(300)));
+            assertEquals(Optional.of(idem), tx.findIdempotency("idem-1"));
+            assertEquals(Optional.empty(), tx.findIdempotency("idem-2"));
+            return null;
+        });
+        assertEquals(Optional.of("acc-1"), store.findAccountOfTransaction("tx-lot-2"));
+        assertEquals(Optional.empty(), store.findAccountOfTransaction("tx-none"));
+        assertEquals(Optional.of("acc-1"), store.findAccountOfHold("hold-1"));
+        assertEquals(Optional.empty(), store.findAccountOfHold("hold-none"));
+    }
+
+    @Test
+    void instantsAreStoredInMicrosecondsAndMoneyKeepsItsScale() {
+        store.insertAccountIfAbsent(account("acc-t"));
+        Instant nanos = Instant.parse("2031-05-06T07:08:09.123456789Z");
+        Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999Z");
+        Lot a = new Lot("lot-a", "acc-t", "credits", LotSource.PURCHASE, 1, 5, 5, 0, nanos,
+                new Money(new BigDecimal("1E+3"), java.util.Currency.getInstance("EUR")), Map.of(), beforeEpoch, "tx-a");
+        Lot b = new Lot("lot-b", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
+                Money.of("19.990", "JPY"), Map.of(), T0, "tx-b");
+        Lot c = new Lot("lot-c", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
+                Money.of("0.123456789012345678", "USD"), Map.of(), T0, "tx-c");
+        store.inAccount("acc-t", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), null));
+            return null;
+        });
+        Lot readA = store.readAccount("acc-t", tx -> tx.findLot("lot-a")).orElseThrow();
+        assertEquals(Instant.parse("2031-05-06T07:08:09.123456Z"), readA.expiresAt(), "truncated to microseconds");
+        assertEquals(beforeEpoch, readA.grantedAt());
+        assertEquals(a.moneyPaid(), readA.moneyPaid());
+        assertEquals(b.moneyPaid(), store.readAccount("acc-t", tx -> tx.findLot("lot-b")).orElseThrow().moneyPaid());
+        assertEquals(c.moneyPaid(), store.readAccount("acc-t", tx -> tx.findLot("lot-c")).orElseThrow().moneyPaid());
+    }
+
+    @Test
+    void updatedLotsAndHoldsChangeOnlyWhatMayChange() {
+        store.insertAccountIfAbsent(account("acc-u"));
+        Lot lot = lot("lot-u", "acc-u", "credits", 50, null);
+        Hold hold = hold("hold-u", "acc-u", 10, T0.plusSeconds(60));
+        store.inAccount("acc-u", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot.withAmounts(50, 10)), List.of(),
+                    List.of(), List.of(), List.of(hold), List.of(), null));
+            return null;
+        });
+        Hold committed = hold.resolved(HoldStatus.COMMITTED, T0.plusSeconds(10), 10, "tx-commit");
+        store.inAccount("acc-u", tx -> {
+            tx.write(changes(tx.account().withSequence(2), List.of(), List.of(), List.of(lot.withAmounts(0, 0)),
+                    List.of(), List.of(), List.of(), List.of(committed), null));
+            return null;
+        });
+        store.readAccount("acc-u", tx -> {
+            assertEquals(List.of(), tx.liveLots(), "a lot with nothing remaining or held is not live");
+            assertEquals(Optional.of(lot.withAmounts(0, 0)), tx.findLot("lot-u"));
+            assertEquals(Optional.of(committed), tx.findHold("hold-u"));
+            assertEquals(List.of(), tx.findOpenHolds());
+            return null;
+        });
+        // A terminal hold never changes: the store refuses, and the whole unit of work rolls back.
+        Snapshot before = snapshot("acc-u");
+        assertThrows(IllegalStateException.class, () -> store.inAccount("acc-u", tx -> {
+            tx.write(changes(tx.account().withSequence(3), List.of(), List.of(), List.of(lot.withAmounts(5, 0)),
+                    List.of(), List.of(), List.of(), List.of(hold.resolved(HoldStatus.RELEASED, T0, 0, null)), null));
+            return null;
+        }));
+        assertEquals(before, snapshot("acc-u"));
+    }
+
+    @Test
+    void unknownAccountsAreReportedWithoutRetrying() {
+        UnknownAccountException e = assertThrows(UnknownAccountException.class,
+                () -> store.inAccount("ghost", tx -> "never"));
+        assertEquals("ghost", e.accountId());
+        assertThrows(UnknownAccountException.class, () -> store.readAccount("ghost", tx -> "never"));
+        assertEquals(Optional.empty(), store.findAccount("ghost"));
+    }
+
+    @Test
+    void insertAccountIfAbsentKeepsTheFirstAccount() throws Exception {
+        Account first = account("acc-i");
+        assertEquals(first, store.insertAccountIfAbsent(first));
+        Account other = new Account("acc-i", AccountStatus.PAUSED, 50, 5, 0, T0.plusSeconds(1), T0.plusSeconds(1));
+        assertEquals(first, store.insertAccountIfAbsent(other));
+        assertEquals(Optional.of(first), store.findAccount("acc-i"));
+
+        // Racing opens of one new id: all see the same single account.
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String id = "race-" + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Account>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    long limit = i;
+                    results.add(threads.submit(() -> {
+                        start.await();
+                        return store.insertAccountIfAbsent(
+                                new Account(id, AccountStatus.ACTIVE, limit, 0, 0, T0, T0));
+                    }));
+                }
+                start.countDown();
+                Set<Account> seen = new HashSet<>();
+                for (Future<Account> result : results) {
+                    seen.add(result.get(30, TimeUnit.SECONDS));
+                }
+                assertEquals(1, seen.size(), "every caller sees the one stored account: " + seen);
+                assertEquals(Optional.of(seen.iterator().next()), store.findAccount(id));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingUnitOfWorkWritesNothingAndItsExceptionPropagatesUnchanged() {
+        store.insertAccountIfAbsent(account("acc-f"));
+        store.inAccount("acc-f", tx -> {
+            grant(tx, "lot-f1", 10, null);
+            return null;
+        });
+        Snapshot before = snapshot("acc-f");
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> store.inAccount("acc-f", tx -> {
+            grant(tx, "lot-f2", 10, null);
+            throw boom;
+        }));
+        assertSame(boom, thrown);
+        assertEquals(before, snapshot("acc-f"));
+        assertThrows(IllegalStateException.class, () -> store.readAccount("acc-f", tx -> {
+            grant(tx, "lot-f3", 1, null);
+            return null;
+        }), "readAccount must not write");
+        assertEquals(before, snapshot("acc-f"));
+    }
+
+    @Test
+    void aDuplicateIdempotencyKeyIsAConflict() {
+        store.insertAccountIfAbsent(account("acc-k"));
+        IdempotencyRecord record = new IdempotencyRecord("acc-k", "key-1", "fp-1", "r-1", T0);
+        store.inAccount("acc-k", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), record));
+            return null;
+        });
+        Snapshot before = snapshot("acc-k");
+        IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
+                () -> store.inAccount("acc-k", tx -> {
+                    Account account = tx.account();
+                    tx.write(changes(account.withSequence(2), List.of(new BalanceRecord("acc-k", "credits", 5, 0)),
+                            List.of(lot("lot-k", "acc-k", "credits", 5, null)), List.of(), List.of(), List.of(),
+                            List.of(), List.of(), new IdempotencyRecord("acc-k", "key-1", "fp-2", "r-2", T0)));
+                    return null;
+                }));
+        assertEquals("key-1", e.idempotencyKey());
+        assertEquals("acc-k", e.accountId());
+        assertEquals(before, snapshot("acc-k"), "the conflicting unit of work left nothing");
+        assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> tx.findIdempotency("key-1")));
+    }
+
+    // ---------------------------------------------------------------- history and due items
+
+    @Test
+    void historyPagesByKeysetNewestFirstAndFilters() {
+        store.insertAccountIfAbsent(account("acc-h"));
+        store.insertAccountIfAbsent(account("acc-other"));
+        List<LedgerEntry> written = new ArrayList<>();
+        store.inAccount("acc-h", tx -> {
+            long balance = 0;
+            for (int i = 1; i <= 25; i++) {
+                EntryType type = i % 5 == 0 ? EntryType.GRANT : i % 3 == 0 ? EntryType.REFUND : EntryType.DEDUCTION;
+                long amount = type == EntryType.DEDUCTION ? -1 : 3;
+                balance += amount;
+                written.add(new LedgerEntry("h-" + i, "acc-h", i * 2L, type, i % 4 == 0 ? "voice" : "credits", amount,
+                        balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, i % 7 == 0 ? "u7" : null, null,
+                        type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
+            }
+            tx.write(changes(tx.account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
+                    List.of(), List.of(), null));
+            return null;
+        });
+        store.inAccount("acc-other", tx -> {
+            grant(tx, "lot-o", 1, null);
+            return null;
+        });
+
+        List<LedgerEntry> newestFirst = new ArrayList<>(written);
+        java.util.Collections.reverse(newestFirst);
+        List<LedgerEntry> paged = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        while (true) {
+            List<LedgerEntry> page = store.findEntries("acc-h", new EntryQuery(HistoryFilter.all(), before, 10));
+            paged.addAll(page);
+            if (page.size() < 10) {
+                break;
+            }
+            before = page.get(page.size() - 1).sequence();
+        }
+        assertEquals(newestFirst, paged);
+
+        assertEquals(newestFirst.stream().filter(e -> e.type() == EntryType.GRANT || e.type() == EntryType.REFUND).toList(),
+                store.findEntries("acc-h", new EntryQuery(HistoryFilter.all().withTypes(EntryType.GRANT, EntryType.REFUND),
+                        Long.MAX_VALUE, 100)));
+        assertEquals(newestFirst.stream().filter(e -> e.creditType().equals("voice")).toList(),
+                store.findEntries("acc-h", new EntryQuery(HistoryFilter.all().withCreditType("voice"), Long.MAX_VALUE, 100)));
+        assertEquals(newestFirst.stream().filter(e -> "u7".equals(e.userId())).toList(),
+                store.findEntries("acc-h", new EntryQuery(HistoryFilter.all().withUserId("u7"), Long.MAX_VALUE, 100)));
+        assertEquals(newestFirst.stream().filter(e -> e.featureKey().equals("feat_odd") && e.sequence() < 30).toList(),
+                store.findEntries("acc-h", new EntryQuery(HistoryFilter.all().withFeatureKey("feat_odd"), 30, 100)));
+        assertEquals(newestFirst.stream().filter(e -> !e.createdAt().isBefore(T0.plusSeconds(5))
+                        && e.createdAt().isBefore(T0.plusSeconds(9))).toList(),
+                store.findEntries("acc-h", new EntryQuery(HistoryFilter.all().withFrom(T0.plusSeconds(5))
+                        .withTo(T0.plusSeconds(9)), Long.MAX_VALUE, 100)));
+        assertEquals(List.of(), store.findEntries("acc-h", new EntryQuery(HistoryFilter.all(), 2, 100)));
+        store.readAccount("acc-h", tx -> {
+            assertEquals(written.stream().filter(e -> "h-1".equals(e.referenceId())).toList(),
+                    tx.findEntriesReferencing("h-1"));
+            return null;
+        });
+    }
+
+    @Test
+    void accountsWithDueItemsAreFoundByExpiryAndDeadline() {
+        for (String id : List.of("due-lot", "due-hold", "held-only", "not-yet", "spent")) {
+            store.insertAccountIfAbsent(account(id));
+        }
+        Instant now = T0.plusSeconds(1000);
+        store.inAccount("due-lot", tx -> {
+            grant(tx, "l1", 10, now);
+            return null;
+        });
+        store.inAccount("not-yet", tx -> {
+            grant(tx, "l2", 10, now.plusSeconds(1));
+            return null;
+        });
+        store.inAccount("held-only", tx -> { // expired, but everything left on it is held
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l3", "held-only", "credits", 10,
+                    now.minusSeconds(5)).withAmounts(4, 4)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
+            return null;
+        });
+        store.inAccount("spent", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l4", "spent", "credits", 10,
+                    now.minusSeconds(5)).withAmounts(0, 0)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
+            return null;
+        });
+        store.inAccount("due-hold", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of(hold("h1", "due-hold", 4, now), hold("h2", "due-hold", 4, now.minusSeconds(1))), List.of(),
+                    null));
+            return null;
+        });
+        assertEquals(List.of("due-hold", "due-lot"), store.findAccountsWithDueItems(now, 10));
+        assertEquals(List.of("due-hold"), store.findAccountsWithDueItems(now, 1));
+        assertEquals(List.of("due-hold"), store.findAccountsWithDueItems(now.minusMillis(1), 10));
+        assertEquals(List.of(), store.findAccountsWithDueItems(T0, 10));
+    }
+
+    // ---------------------------------------------------------------- price list
+
+    @Test
+    void featuresAreStoredWithTheirPriceHistory() {
+        FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, "credits", "text to image", true,
+                T0, T0);
+        FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, "credits", null, true, T0, T0);
+        FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, "voice", null, false, T0, T0);
+        assertTrue(store.insertFeature(image));
+        assertTrue(store.insertFeature(video));
+        assertTrue(store.insertFeature(avatar));
+        assertFalse(store.insertFeature(image), "duplicate key");
+        assertEquals(Optional.of(image), store.findFeature("image_gen"));
+        assertEquals(List.of(avatar, image, video), store.listFeatures(null));
+        assertEquals(List.of(avatar, image), store.listFeatures("image"));
+
+        FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, "credits", "now cheaper", true,
+                T0, T0.plusSeconds(60));
+        assertTrue(store.updateFeature(cheaper));
+        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, "credits", null, true, T0, T0)));
+        assertEquals(Optional.of(cheaper), store.findFeature("image_gen"));
+        store.insertAccountIfAbsent(account("acc-p"));
+        assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.findFeature("image_gen")));
+
+        assertTrue(store.deleteFeature("video_gen"));
+        assertFalse(store.deleteFeature("video_gen"));
+        assertEquals(Optional.empty(), store.findFeature("video_gen"));
+
+        try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
+            List<String> history = handle.createQuery("SELECT CONCAT(change_kind, ':', feature_key, ':', credits_per_unit)"
+                            + " FROM " + database().tablePrefix() + "feature_price_history ORDER BY history_id")
+                    .mapTo(String.class).list();
+            assertEquals(List.of("CREATE:image_gen:5", "CREATE:video_gen:50", "CREATE:avatar:7", "UPDATE:image_gen:4"),
+                    history);
+        }
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    @Test
+    void installSchemaIsIdempotentAndPrefixesSeparateStores() {
+        store.installSchema();
+        store.installSchema();
+        store.insertAccountIfAbsent(account("acc-s"));
+        JdbiCreditStore other = database().builder(pool).tablePrefix(database().tablePrefix() + "x_").build();
+        other.installSchema();
+        try {
+            assertEquals(Optional.empty(), other.findAccount("acc-s"));
+            other.insertAccountIfAbsent(account("acc-s2"));
+            assertEquals(Optional.empty(), store.findAccount("acc-s2"));
+            assertEquals(database().dialect(), other.dialect(), "detected from the database");
+        } finally {
+            dropTables(database().tablePrefix() + "x_");
+        }
+    }
+
+    void dropTables(String prefix) {
+        try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
+            for (String table : List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
+                    "idempotency", "features", "feature_price_history")) {
+                handle.execute("DROP TABLE " + prefix + table);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    /**
+     * Two stores, each on its own pool, increment one account from many threads: every unit of work reads the
+     * balance and sequence and writes +1 with a new entry. Lost updates would show as a short balance or as a
+     * duplicate (account, sequence) failure.
+     */
+    @Test
+    void theAccountLockSerializesUnitsOfWorkAcrossPools() throws Exception {
+        JdbiCreditStore first = database().builder(database().newPool(5)).build();
+        JdbiCreditStore second = database().builder(database().newPool(5)).build();
+        first.insertAccountIfAbsent(account("hot"));
+        int threads = 8;
+        int perThread = concurrencyOpsPerThread();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        AtomicInteger done = new AtomicInteger();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                JdbiCreditStore s = t % 2 == 0 ? first : second;
+                int thread = t;
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String id = "inc-" + thread + "-" + i;
+                        s.inAccount("hot", tx -> {
+                            grant(tx, id, 1, null);
+                            return null;
+                        });
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        int total = threads * perThread;
+        assertEquals(total, done.get());
+        Snapshot end = snapshot("hot");
+        assertEquals(total, end.account().sequence());
+        assertEquals(List.of(new BalanceRecord("hot", "credits", total, 0)), end.balances());
+        assertEquals(total, end.lots().size());
+        assertEquals(total, end.entries().size());
+        for (int i = 0; i < total; i++) {
+            LedgerEntry entry = end.entries().get(i);
+            assertEquals(total - i, entry.sequence());
+            assertEquals(total - i, entry.balanceAfter());
+        }
+    }
+
+    int concurrencyOpsPerThread() {
+        return 100;
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    /**
+     * Breaks the connection at every statement of a grant in turn (lock, reads, each batch, commit): each time
+     * the store throws StoreUnavailableException with the injected cause, and the account is exactly as before.
+     */
+    @Test
+    void aConnectionLostAtAnyStatementLeavesTheAccountAsItWas() {
+        store.insertAccountIfAbsent(account("acc-c"));
+        store.inAccount("acc-c", tx -> {
+            grant(tx, "lot-c0", 10, null);
+            return null;
+        });
+        Snapshot before = snapshot("acc-c");
+        int position = 1;
+        while (true) {
+            failing.failOnStatement(position, "08006", true);
+            int failuresBefore = failing.failures();
+            try {
+                store.inAccount("acc-c", tx -> {
+                    grant(tx, "lot-c1", 5, null);
+                    return null;
+                });
+            } catch (StoreUnavailableException e) {
+                assertEquals(failuresBefore + 1, failing.failures());
+                assertTrue(hasCause(e, "08006"), "the cause is attached: " + e);
+                failing.disarm();
+                assertEquals(before, snapshot("acc-c"), "after a failure at statement " + position);
+                position++;
+                continue;
+            }
+            assertEquals(failuresBefore, failing.failures(), "the unit of work succeeded only past its last statement");
+            failing.disarm();
+            break;
+        }
+        assertTrue(position >= 5, "a grant is lock, read, writes, commit: " + position);
+        assertEquals(0, ((com.zaxxer.hikari.HikariDataSource) pool).getHikariPoolMXBean().getActiveConnections(),
+                "no connection leaked");
+        assertEquals(before.account().sequence() + 1, snapshot("acc-c").account().sequence());
+    }
+
+    @Test
+    void aTransientConflictIsRetriedAndTheWorkRunsAgain() {
+        store.insertAccountIfAbsent(account("acc-r"));
+        AtomicInteger runs = new AtomicInteger();
+        store.inAccount("acc-r", tx -> {
+            if (runs.incrementAndGet() == 1) {
+                failing.failOnStatement(1, "40001", false); // the work's first read fails once
+            }
+            grant(tx, "lot-r", 7, null);
+            return null;
+        });
+        assertEquals(1, failing.failures());
+        assertEquals(2, runs.get());
+        assertEquals(1, snapshot("acc-r").account().sequence());
+        assertEquals(7, snapshot("acc-r").balances().get(0).balance());
+    }
+
+    @Test
+    void aPersistentConflictGivesUpWithEveryFailureAttached() {
+        store.insertAccountIfAbsent(account("acc-p"));
+        AtomicInteger runs = new AtomicInteger();
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.inAccount("acc-p", tx -> {
+            runs.incrementAndGet();
+            failing.failOnStatement(1, "40P01", false);
+            grant(tx, "lot-p", 7, null);
+            return null;
+        }));
+        assertEquals(4, runs.get(), "maxRetries(3): one attempt and three retries");
+        assertEquals(3, e.getSuppressed().length);
+        assertTrue(hasCause(e, "40P01"));
+        assertEquals(0, snapshot("acc-p").account().sequence());
+    }
+
+    @Test
+    void roundTripsOfAGrantAreFew() {
+        store.insertAccountIfAbsent(account("acc-rt"));
+        store.inAccount("acc-rt", tx -> { // warm up: dialect, isolation check
+            grant(tx, "lot-rt0", 1, null);
+            return null;
+        });
+        int statementsBefore = failing.executions();
+        int commitsBefore = failing.commits();
+        store.inAccount("acc-rt", tx -> {
+            grant(tx, "lot-rt1", 1, null);
+            return null;
+        });
+        int statements = failing.executions() - statementsBefore;
+        int commits = failing.commits() - commitsBefore;
+        // lock, balances; account, balance, lot, entry, allocation; (+1 SET TRANSACTION where the pool is not RC)
+        System.out.printf("%s: a grant took %d statements and %d commit%n", database().dialect(), statements, commits);
+        assertEquals(1, commits);
+        assertTrue(statements <= 8, "statements: " + statements);
+    }
+
+    static boolean hasCause(Throwable failure, String sqlState) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
