@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -92,8 +93,12 @@ public final class LedgerEngine {
         return clock;
     }
 
+    /**
+     * Now, to the millisecond: every store keeps instants exactly at that precision, so what a result shows
+     * and what a later read returns are equal.
+     */
     private Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     // ================================================================ accounts
@@ -241,7 +246,8 @@ public final class LedgerEngine {
         Map<String, String> metadata = Checks.metadata(request.metadata());
         String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
         Instant now = now();
-        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+        Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
         }
         Map<String, String> fingerprint = new LinkedHashMap<>();
@@ -250,7 +256,7 @@ public final class LedgerEngine {
         fingerprint.put("creditType", request.creditType());
         fingerprint.put("source", request.source().name());
         fingerprint.put("priority", Integer.toString(request.priority()));
-        fingerprint.put("expiresAt", request.expiresAt() == null ? null : request.expiresAt().toString());
+        fingerprint.put("expiresAt", expiresAt == null ? null : expiresAt.toString());
         fingerprint.put("moneyPaid", request.moneyPaid() == null ? null : request.moneyPaid().toString());
         fingerprint.put("reason", request.reason());
         fingerprint.put("metadata", Codec.metadata(metadata));
@@ -272,7 +278,7 @@ public final class LedgerEngine {
                 session.putLot(debtLot.withAmounts(debtLot.remaining() + debtPaid, debtLot.held()));
             }
             Lot lot = new Lot(AccountSession.newId(), accountId, type, request.source(), request.priority(),
-                    request.amount(), request.amount() - debtPaid, 0, request.expiresAt(), request.moneyPaid(),
+                    request.amount(), request.amount() - debtPaid, 0, expiresAt, request.moneyPaid(),
                     metadata, session.now(), transactionId);
             session.insertLot(lot);
             session.addBalance(type, request.amount(), 0);
@@ -325,7 +331,8 @@ public final class LedgerEngine {
         if (session.account().status() == AccountStatus.PAUSED) {
             return RejectionReason.ACCOUNT_PAUSED;
         }
-        if (session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
+        if (required > 0
+                && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
             return RejectionReason.INSUFFICIENT_CREDITS;
         }
         return null;
@@ -561,7 +568,7 @@ public final class LedgerEngine {
             List<Portion> portions = session.take(type, required, true, holdId);
             Instant now = session.now();
             Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, required, HoldStatus.OPEN,
-                    userId, key, metadata, now, now.plus(timeout), null, 0, null);
+                    userId, key, metadata, now, now.plus(timeout).truncatedTo(ChronoUnit.MILLIS), null, 0, null);
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
