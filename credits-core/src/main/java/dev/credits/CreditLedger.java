@@ -54,6 +54,12 @@ public final class CreditLedger {
     /** The credit type of features and grants that do not name one. */
     public static final String DEFAULT_CREDIT_TYPE = "credits";
 
+    /**
+     * The largest amount one call may move (10^15 credits): grants, quantities, costs and refunds above it
+     * are rejected, so that no sum of them can overflow a {@code long}.
+     */
+    public static final long MAX_CREDITS = 1_000_000_000_000_000L;
+
     private final LedgerEngine engine;
 
     private CreditLedger(Builder builder) {

@@ -1,47 +1,863 @@
 package dev.credits.internal;
 
-import dev.credits.*;
+import dev.credits.Account;
+import dev.credits.AccountSettings;
+import dev.credits.AccountStatus;
+import dev.credits.Allocation;
+import dev.credits.Balance;
+import dev.credits.BurnDownOrder;
+import dev.credits.CheckResult;
+import dev.credits.CommitResult;
+import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
+import dev.credits.DeductionResult;
+import dev.credits.DuplicateFeatureException;
+import dev.credits.EntryType;
+import dev.credits.ExpiryReport;
+import dev.credits.FeatureDefinition;
+import dev.credits.FeaturePricing;
+import dev.credits.GrantRequest;
+import dev.credits.GrantResult;
+import dev.credits.HistoryFilter;
+import dev.credits.HistoryPage;
+import dev.credits.Hold;
+import dev.credits.HoldStateException;
+import dev.credits.HoldStatus;
+import dev.credits.IdempotencyConflictException;
+import dev.credits.InvalidArgumentException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.PageRequest;
+import dev.credits.Receipt;
+import dev.credits.RefundLimitException;
+import dev.credits.RefundRequest;
+import dev.credits.RefundResult;
+import dev.credits.RejectionReason;
+import dev.credits.ReleaseResult;
+import dev.credits.ReservationResult;
+import dev.credits.ReserveRequest;
+import dev.credits.UnknownAccountException;
+import dev.credits.UnknownFeatureException;
+import dev.credits.UnknownHoldException;
+import dev.credits.UnknownTransactionException;
+import dev.credits.internal.AccountSession.Portion;
+import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.CreditStore;
+import dev.credits.spi.EntryQuery;
+import dev.credits.spi.IdempotencyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
-/** The ledger's rules. Stub: being written. */
+/**
+ * Every rule of the ledger. {@link CreditLedger} is its public face; a {@link CreditStore} only persists and
+ * locks. Stateless apart from its configuration, hence thread-safe.
+ */
 public final class LedgerEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerEngine.class);
+    private static final int EXPIRY_BATCH = 100;
+
+    private final CreditStore store;
     private final Clock clock;
+    private final BurnDownOrder order;
+    private final Duration defaultHoldTimeout;
+    private final Duration maxHoldTimeout;
+    private final Duration expiredLotRefundValidity;
 
     public LedgerEngine(CreditStore store, Clock clock, BurnDownOrder order, Duration defaultHoldTimeout,
                         Duration maxHoldTimeout, Duration expiredLotRefundValidity) {
+        this.store = store;
         this.clock = clock;
+        this.order = order;
+        this.defaultHoldTimeout = defaultHoldTimeout;
+        this.maxHoldTimeout = maxHoldTimeout;
+        this.expiredLotRefundValidity = expiredLotRefundValidity;
     }
 
-    public Clock clock() { return clock; }
-    public Account openAccount(String accountId, AccountSettings settings) { throw new UnsupportedOperationException(); }
-    public Optional<Account> getAccount(String accountId) { throw new UnsupportedOperationException(); }
-    public Account updateAccountSettings(String accountId, AccountSettings settings) { throw new UnsupportedOperationException(); }
-    public Account setStatus(String accountId, AccountStatus status) { throw new UnsupportedOperationException(); }
-    public FeaturePricing createFeature(FeatureDefinition d) { throw new UnsupportedOperationException(); }
-    public FeaturePricing updateFeature(FeatureDefinition d) { throw new UnsupportedOperationException(); }
-    public FeaturePricing saveFeature(FeatureDefinition d) { throw new UnsupportedOperationException(); }
-    public FeaturePricing deactivateFeature(String key) { throw new UnsupportedOperationException(); }
-    public boolean deleteFeature(String key) { throw new UnsupportedOperationException(); }
-    public Optional<FeaturePricing> getFeature(String key) { throw new UnsupportedOperationException(); }
-    public List<FeaturePricing> listFeatures(String category) { throw new UnsupportedOperationException(); }
-    public GrantResult grant(GrantRequest r) { throw new UnsupportedOperationException(); }
-    public CheckResult check(String accountId, String featureKey, long quantity) { throw new UnsupportedOperationException(); }
-    public DeductionResult deduct(DeductRequest r) { throw new UnsupportedOperationException(); }
-    public RefundResult refund(RefundRequest r) { throw new UnsupportedOperationException(); }
-    public ReservationResult reserve(ReserveRequest r) { throw new UnsupportedOperationException(); }
-    public CommitResult commit(String holdId, long credits) { throw new UnsupportedOperationException(); }
-    public CommitResult commitQuantity(String holdId, long quantity) { throw new UnsupportedOperationException(); }
-    public ReleaseResult release(String holdId) { throw new UnsupportedOperationException(); }
-    public Optional<Hold> getHold(String holdId) { throw new UnsupportedOperationException(); }
-    public Balance balance(String accountId, String creditType) { throw new UnsupportedOperationException(); }
-    public Map<String, Balance> balances(String accountId) { throw new UnsupportedOperationException(); }
-    public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) { throw new UnsupportedOperationException(); }
-    public Receipt receipt(String transactionId) { throw new UnsupportedOperationException(); }
-    public ExpiryReport expireDue() { throw new UnsupportedOperationException(); }
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Now, to the millisecond: every store keeps instants exactly at that precision, so what a result shows
+     * and what a later read returns are equal.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    // ================================================================ accounts
+
+    public Account openAccount(String accountId, AccountSettings settings) {
+        Checks.id("accountId", accountId);
+        checkSettings(settings);
+        Instant now = now();
+        return store.insertAccountIfAbsent(new Account(accountId, AccountStatus.ACTIVE, settings.overdraftLimit(),
+                settings.lowBalanceThreshold(), 0, now, now));
+    }
+
+    public Optional<Account> getAccount(String accountId) {
+        return store.findAccount(Checks.id("accountId", accountId));
+    }
+
+    public Account updateAccountSettings(String accountId, AccountSettings settings) {
+        Checks.id("accountId", accountId);
+        checkSettings(settings);
+        return mutate(accountId, session -> {
+            Account current = session.account();
+            if (current.settings().equals(settings)) {
+                return current;
+            }
+            return changeAccount(session, new Account(accountId, current.status(), settings.overdraftLimit(),
+                    settings.lowBalanceThreshold(), current.sequence(), current.createdAt(), session.now()));
+        });
+    }
+
+    public Account setStatus(String accountId, AccountStatus status) {
+        Checks.id("accountId", accountId);
+        return mutate(accountId, session -> {
+            Account current = session.account();
+            if (current.status() == status) {
+                return current;
+            }
+            return changeAccount(session, new Account(accountId, status, current.overdraftLimit(),
+                    current.lowBalanceThreshold(), current.sequence(), current.createdAt(), session.now()));
+        });
+    }
+
+    private static Account changeAccount(AccountSession session, Account changed) {
+        session.changeAccount(changed);
+        return changed.withSequence(session.write());
+    }
+
+    private static void checkSettings(AccountSettings settings) {
+        Checks.required("settings", settings);
+        Checks.notNegative("overdraftLimit", settings.overdraftLimit());
+        Checks.notNegative("lowBalanceThreshold", settings.lowBalanceThreshold());
+    }
+
+    // ================================================================ price list
+
+    public FeaturePricing createFeature(FeatureDefinition definition) {
+        FeaturePricing feature = toPricing(definition, null);
+        if (!store.insertFeature(feature)) {
+            throw new DuplicateFeatureException(feature.featureKey());
+        }
+        return feature;
+    }
+
+    public FeaturePricing updateFeature(FeatureDefinition definition) {
+        checkDefinition(definition);
+        FeaturePricing existing = store.findFeature(definition.featureKey())
+                .orElseThrow(() -> new UnknownFeatureException(definition.featureKey()));
+        FeaturePricing feature = toPricing(definition, existing.createdAt());
+        if (!store.updateFeature(feature)) {
+            throw new UnknownFeatureException(definition.featureKey());
+        }
+        return feature;
+    }
+
+    public FeaturePricing saveFeature(FeatureDefinition definition) {
+        checkDefinition(definition);
+        for (int attempt = 0; ; attempt++) {
+            Optional<FeaturePricing> existing = store.findFeature(definition.featureKey());
+            FeaturePricing feature = toPricing(definition, existing.map(FeaturePricing::createdAt).orElse(null));
+            if (existing.isPresent() ? store.updateFeature(feature) : store.insertFeature(feature)) {
+                return feature;
+            }
+            if (attempt == 3) {
+                throw new IllegalStateException("feature '" + definition.featureKey() + "' keeps changing");
+            }
+        }
+    }
+
+    public FeaturePricing deactivateFeature(String featureKey) {
+        Checks.featureKey(featureKey);
+        FeaturePricing existing = store.findFeature(featureKey)
+                .orElseThrow(() -> new UnknownFeatureException(featureKey));
+        FeaturePricing feature = new FeaturePricing(featureKey, existing.featureName(), existing.category(),
+                existing.creditsPerUnit(), existing.creditType(), existing.description(), false,
+                existing.createdAt(), now());
+        if (!store.updateFeature(feature)) {
+            throw new UnknownFeatureException(featureKey);
+        }
+        return feature;
+    }
+
+    public boolean deleteFeature(String featureKey) {
+        return store.deleteFeature(Checks.featureKey(featureKey));
+    }
+
+    public Optional<FeaturePricing> getFeature(String featureKey) {
+        return store.findFeature(Checks.featureKey(featureKey));
+    }
+
+    public List<FeaturePricing> listFeatures(String category) {
+        return store.listFeatures(category == null ? null : Checks.requiredText("category", category));
+    }
+
+    private FeaturePricing toPricing(FeatureDefinition definition, Instant createdAt) {
+        checkDefinition(definition);
+        Instant now = now();
+        return new FeaturePricing(definition.featureKey(), definition.featureName(), definition.category(),
+                definition.creditsPerUnit(), definition.creditType(), definition.description(), definition.active(),
+                createdAt == null ? now : createdAt, now);
+    }
+
+    private static void checkDefinition(FeatureDefinition definition) {
+        Checks.required("definition", definition);
+        Checks.featureKey(definition.featureKey());
+        Checks.requiredText("featureName", definition.featureName());
+        if (definition.category() != null) {
+            Checks.requiredText("category", definition.category());
+        }
+        Checks.notNegative("creditsPerUnit", definition.creditsPerUnit());
+        Checks.creditType(definition.creditType());
+        Checks.text("description", definition.description());
+    }
+
+    // ================================================================ grants
+
+    public GrantResult grant(GrantRequest request) {
+        Checks.required("request", request);
+        String accountId = Checks.id("accountId", request.accountId());
+        Checks.positive("amount", request.amount());
+        Checks.creditType(request.creditType());
+        Checks.required("source", request.source());
+        if (request.source() == LotSource.OVERDRAFT) {
+            throw new InvalidArgumentException("source", "the overdraft lot is kept by the ledger, not granted");
+        }
+        Checks.text("reason", request.reason());
+        Map<String, String> metadata = Checks.metadata(request.metadata());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Instant now = now();
+        Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
+        }
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "grant");
+        fingerprint.put("amount", Long.toString(request.amount()));
+        fingerprint.put("creditType", request.creditType());
+        fingerprint.put("source", request.source().name());
+        fingerprint.put("priority", Integer.toString(request.priority()));
+        fingerprint.put("expiresAt", expiresAt == null ? null : expiresAt.toString());
+        fingerprint.put("moneyPaid", request.moneyPaid() == null ? null : request.moneyPaid().toString());
+        fingerprint.put("reason", request.reason());
+        fingerprint.put("metadata", Codec.metadata(metadata));
+
+        return mutate(accountId, session -> {
+            Optional<GrantResult> replay = replay(session, key, fingerprint, stored -> new GrantResult(
+                    session.tx().findLot(stored.get("lotId")).orElseThrow(), Long.parseLong(stored.get("debtPaid")),
+                    Long.parseLong(stored.get("balanceAfter")), Long.parseLong(stored.get("sequence")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            session.settle();
+            String type = request.creditType();
+            String transactionId = AccountSession.newId();
+            long debtPaid = 0;
+            Lot debtLot = session.debtLot(type);
+            if (debtLot != null) {
+                debtPaid = Math.min(request.amount(), -debtLot.remaining());
+                session.putLot(debtLot.withAmounts(debtLot.remaining() + debtPaid, debtLot.held()));
+            }
+            Lot lot = new Lot(AccountSession.newId(), accountId, type, request.source(), request.priority(),
+                    request.amount(), request.amount() - debtPaid, 0, expiresAt, request.moneyPaid(),
+                    metadata, session.now(), transactionId);
+            session.insertLot(lot);
+            session.addBalance(type, request.amount(), 0);
+            LedgerEntry entry = session.addEntry(transactionId, EntryType.GRANT, type, request.amount(), null, 0, 0,
+                    null, null, null, request.reason(), key, metadata);
+            session.addAllocation(new Allocation(transactionId, 0, lot.lotId(), lot.remaining()));
+            if (debtPaid > 0) {
+                session.addAllocation(new Allocation(transactionId, 1, debtLot.lotId(), debtPaid));
+            }
+            GrantResult result = new GrantResult(lot, debtPaid, entry.balanceAfter(), session.sequenceAfterWrite(),
+                    false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
+                        "lotId", lot.lotId(), "debtPaid", Long.toString(debtPaid),
+                        "balanceAfter", Long.toString(entry.balanceAfter()),
+                        "sequence", Long.toString(session.sequence()))));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    // ================================================================ spending
+
+    public CheckResult check(String accountId, String featureKey, long quantity) {
+        Checks.id("accountId", accountId);
+        Checks.featureKey(featureKey);
+        Checks.positive("quantity", quantity);
+        return read(accountId, session -> {
+            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            long required = Checks.cost(unitPrice, quantity);
+            long available = feature.map(f -> session.available(f.creditType()))
+                    .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
+            RejectionReason reason = rejection(session, feature, required);
+            return new CheckResult(reason == null, reason, accountId, featureKey, quantity, unitPrice, required,
+                    available, session.sequence());
+        });
+    }
+
+    /** @return why the account cannot spend {@code required} on the feature now, or null if it can */
+    private static RejectionReason rejection(AccountSession session, Optional<FeaturePricing> feature,
+                                             long required) {
+        if (feature.isEmpty()) {
+            return RejectionReason.UNKNOWN_FEATURE;
+        }
+        if (!feature.get().active()) {
+            return RejectionReason.INACTIVE_FEATURE;
+        }
+        if (session.account().status() == AccountStatus.PAUSED) {
+            return RejectionReason.ACCOUNT_PAUSED;
+        }
+        if (required > 0
+                && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
+            return RejectionReason.INSUFFICIENT_CREDITS;
+        }
+        return null;
+    }
+
+    public DeductionResult deduct(DeductRequest request) {
+        Checks.required("request", request);
+        String accountId = Checks.id("accountId", request.accountId());
+        String featureKey = Checks.featureKey(request.featureKey());
+        long quantity = Checks.positive("quantity", request.quantity());
+        String userId = Checks.optionalId("userId", request.userId());
+        Map<String, String> metadata = Checks.metadata(request.metadata());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "deduct");
+        fingerprint.put("featureKey", featureKey);
+        fingerprint.put("quantity", Long.toString(quantity));
+        fingerprint.put("userId", userId);
+        fingerprint.put("metadata", Codec.metadata(metadata));
+
+        return mutate(accountId, session -> {
+            Optional<DeductionResult> replay = replay(session, key, fingerprint, LedgerEngine::decodeDeduction);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            long required = Checks.cost(unitPrice, quantity);
+            session.settle();
+            String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
+            long available = session.available(type);
+            RejectionReason reason = rejection(session, feature, required);
+            if (reason != null) {
+                // A rejection changes nothing, not even the expiry sweep: it is a read.
+                return new DeductionResult(false, reason, accountId, featureKey, null, quantity, unitPrice, 0,
+                        available, required, available, session.account().sequence(), false);
+            }
+            String transactionId = AccountSession.newId();
+            List<Portion> portions = session.take(type, required, false, transactionId);
+            session.addEntry(transactionId, EntryType.DEDUCTION, type, -required, featureKey, quantity, unitPrice,
+                    userId, null, null, null, key, metadata);
+            session.addAllocations(transactionId, portions, -1);
+            long sequence = session.sequenceAfterWrite();
+            DeductionResult result = new DeductionResult(true, null, accountId, featureKey, transactionId, quantity,
+                    unitPrice, required, session.available(type), required, available, sequence, false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), encodeDeduction(result));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    private static String encodeDeduction(DeductionResult r) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("featureKey", r.featureKey());
+        fields.put("transactionId", r.transactionId());
+        fields.put("quantity", Long.toString(r.quantity()));
+        fields.put("unitPrice", Long.toString(r.unitPrice()));
+        fields.put("creditsDeducted", Long.toString(r.creditsDeducted()));
+        fields.put("remainingCredits", Long.toString(r.remainingCredits()));
+        fields.put("required", Long.toString(r.required()));
+        fields.put("available", Long.toString(r.available()));
+        fields.put("sequence", Long.toString(r.sequence()));
+        fields.put("accountId", r.accountId());
+        return Codec.encode(fields);
+    }
+
+    private static DeductionResult decodeDeduction(Map<String, String> f) {
+        return new DeductionResult(true, null, f.get("accountId"), f.get("featureKey"), f.get("transactionId"),
+                Long.parseLong(f.get("quantity")), Long.parseLong(f.get("unitPrice")),
+                Long.parseLong(f.get("creditsDeducted")), Long.parseLong(f.get("remainingCredits")),
+                Long.parseLong(f.get("required")), Long.parseLong(f.get("available")),
+                Long.parseLong(f.get("sequence")), true);
+    }
+
+    public RefundResult refund(RefundRequest request) {
+        Checks.required("request", request);
+        String transactionId = Checks.id("transactionId", request.transactionId());
+        Checks.notNegative("credits", request.credits());
+        Checks.text("reason", request.reason());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        String accountId = store.findAccountOfTransaction(transactionId)
+                .orElseThrow(() -> new UnknownTransactionException(transactionId));
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "refund");
+        fingerprint.put("transactionId", transactionId);
+        fingerprint.put("credits", Long.toString(request.credits()));
+        fingerprint.put("reason", request.reason());
+
+        return mutate(accountId, session -> {
+            Optional<RefundResult> replay = replay(session, key, fingerprint, f -> new RefundResult(
+                    f.get("transactionId"), transactionId, accountId, Long.parseLong(f.get("creditsRefunded")),
+                    Long.parseLong(f.get("totalRefunded")), Long.parseLong(f.get("remainingCredits")),
+                    Long.parseLong(f.get("sequence")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            AccountTransaction tx = session.tx();
+            LedgerEntry original = tx.findEntry(transactionId)
+                    .filter(entry -> entry.type() == EntryType.DEDUCTION)
+                    .orElseThrow(() -> new UnknownTransactionException(transactionId,
+                            "transaction '" + transactionId + "' is not a deduction"));
+            long charged = -original.amount();
+            long refundedBefore = 0;
+            for (LedgerEntry refund : tx.findEntriesReferencing(transactionId)) {
+                if (refund.type() == EntryType.REFUND) {
+                    refundedBefore += refund.amount();
+                }
+            }
+            long refundable = charged - refundedBefore;
+            long credits = request.credits() == 0 ? refundable : request.credits();
+            if (credits <= 0 || credits > refundable) {
+                throw new RefundLimitException(transactionId, credits, refundable);
+            }
+            session.settle();
+            String refundId = AccountSession.newId();
+            String type = original.creditType();
+            List<Allocation> back = new ArrayList<>(unwind(tx.findAllocations(transactionId), refundedBefore, credits));
+            int position = 0;
+            for (Allocation portion : back) {
+                position = giveBack(session, refundId, position, portion.lotId(), portion.amount());
+            }
+            session.addBalance(type, credits, 0);
+            session.addEntry(refundId, EntryType.REFUND, type, credits, original.featureKey(), 0, 0,
+                    original.userId(), null, transactionId, request.reason(), key, Map.of());
+            session.expireLots();
+            RefundResult result = new RefundResult(refundId, transactionId, accountId, credits,
+                    refundedBefore + credits, session.available(type), session.sequenceAfterWrite(), false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
+                        "transactionId", refundId, "creditsRefunded", Long.toString(credits),
+                        "totalRefunded", Long.toString(result.totalRefunded()),
+                        "remainingCredits", Long.toString(result.remainingCredits()),
+                        "sequence", Long.toString(result.sequence()))));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    /**
+     * The lots a refund goes back to: the receipt unwound last line first, skipping what earlier refunds
+     * took back (they unwound the same way), then {@code credits} more.
+     */
+    private static List<Allocation> unwind(List<Allocation> receipt, long alreadyRefunded, long credits) {
+        List<Allocation> reversed = new ArrayList<>(receipt);
+        Collections.reverse(reversed);
+        List<Allocation> back = new ArrayList<>();
+        long skip = alreadyRefunded;
+        long left = credits;
+        for (Allocation line : reversed) {
+            long taken = -line.amount();
+            long skipped = Math.min(skip, taken);
+            skip -= skipped;
+            long part = Math.min(left, taken - skipped);
+            if (part > 0) {
+                back.add(new Allocation(line.ownerId(), line.position(), line.lotId(), part));
+                left -= part;
+            }
+        }
+        return back;
+    }
+
+    /** Returns credits to a lot, or to a new refund lot when that lot expired or is a paid-off overdraft. */
+    private int giveBack(AccountSession session, String refundId, int position, String lotId, long credits) {
+        Lot lot = session.lot(lotId);
+        long toLot = credits;
+        Instant newLotExpiry = null;
+        if (lot.source() == LotSource.OVERDRAFT) {
+            toLot = Math.min(credits, Math.max(0, -lot.remaining()));
+        } else if (lot.isExpiredAt(session.now())) {
+            toLot = 0;
+            newLotExpiry = session.now().plus(expiredLotRefundValidity);
+        }
+        if (toLot > 0) {
+            session.putLot(lot.withAmounts(lot.remaining() + toLot, lot.held()));
+            session.addAllocation(new Allocation(refundId, position++, lot.lotId(), toLot));
+        }
+        long rest = credits - toLot;
+        if (rest > 0) {
+            int priority = lot.source() == LotSource.OVERDRAFT ? GrantRequest.DEFAULT_PRIORITY : lot.priority();
+            Lot refundLot = new Lot(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND,
+                    priority, rest, rest, 0, newLotExpiry, null, Map.of("refundOfLot", lot.lotId()), session.now(),
+                    refundId);
+            session.insertLot(refundLot);
+            session.addAllocation(new Allocation(refundId, position++, refundLot.lotId(), rest));
+        }
+        return position;
+    }
+
+    // ================================================================ holds
+
+    public ReservationResult reserve(ReserveRequest request) {
+        Checks.required("request", request);
+        String accountId = Checks.id("accountId", request.accountId());
+        String featureKey = Checks.featureKey(request.featureKey());
+        long quantity = Checks.positive("quantity", request.quantity());
+        String userId = Checks.optionalId("userId", request.userId());
+        Map<String, String> metadata = Checks.metadata(request.metadata());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Duration timeout = request.timeout() == null ? defaultHoldTimeout : request.timeout();
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(maxHoldTimeout) > 0) {
+            throw new InvalidArgumentException("timeout", "must be positive and at most " + maxHoldTimeout);
+        }
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "reserve");
+        fingerprint.put("featureKey", featureKey);
+        fingerprint.put("quantity", Long.toString(quantity));
+        fingerprint.put("timeout", timeout.toString());
+        fingerprint.put("userId", userId);
+        fingerprint.put("metadata", Codec.metadata(metadata));
+
+        return mutate(accountId, session -> {
+            Optional<ReservationResult> replay = replay(session, key, fingerprint, f -> new ReservationResult(true,
+                    null, effective(session.tx().findHold(f.get("holdId")).orElseThrow(), session.now()),
+                    Long.parseLong(f.get("required")), Long.parseLong(f.get("available")),
+                    Long.parseLong(f.get("sequence")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            long required = Checks.cost(unitPrice, quantity);
+            session.settle();
+            String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
+            RejectionReason reason = rejection(session, feature, required);
+            if (reason != null) {
+                return new ReservationResult(false, reason, null, required, session.available(type),
+                        session.account().sequence(), false);
+            }
+            String holdId = AccountSession.newId();
+            List<Portion> portions = session.take(type, required, true, holdId);
+            Instant now = session.now();
+            Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, required, HoldStatus.OPEN,
+                    userId, key, metadata, now, now.plus(timeout).truncatedTo(ChronoUnit.MILLIS), null, 0, null);
+            session.insertHold(hold, portions);
+            ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
+                    session.sequenceAfterWrite(), false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
+                        "holdId", holdId, "required", Long.toString(required),
+                        "available", Long.toString(result.available()),
+                        "sequence", Long.toString(result.sequence()))));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    public CommitResult commitQuantity(String holdId, long quantity) {
+        Checks.id("holdId", holdId);
+        Checks.positive("quantity", quantity);
+        return commit(holdId, hold -> {
+            if (quantity > hold.quantity()) {
+                throw new InvalidArgumentException("quantity",
+                        quantity + " exceeds the " + hold.quantity() + " units held");
+            }
+            return new Charge(Checks.cost(hold.unitPrice(), quantity), quantity);
+        });
+    }
+
+    /** @param credits what to charge, or -1 for everything held */
+    public CommitResult commit(String holdId, long credits) {
+        Checks.id("holdId", holdId);
+        return commit(holdId, hold -> {
+            if (credits > hold.amount()) {
+                throw new InvalidArgumentException("credits", credits + " exceeds the " + hold.amount() + " held");
+            }
+            if (credits < 0 || credits == hold.amount()) {
+                return new Charge(hold.amount(), hold.quantity());
+            }
+            return new Charge(credits, hold.unitPrice() == 0 ? hold.quantity() : credits / hold.unitPrice());
+        });
+    }
+
+    /** What a commit charges: credits, and the units they stand for (recorded on the entry). */
+    private record Charge(long credits, long quantity) {
+    }
+
+    private CommitResult commit(String holdId, Function<Hold, Charge> chargeOf) {
+        String accountId = store.findAccountOfHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+        return mutate(accountId, session -> {
+            Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+            Hold hold = effective(stored, session.now());
+            Charge charge = chargeOf.apply(hold);
+            long credits = charge.credits();
+            if (hold.status() == HoldStatus.COMMITTED) {
+                if (hold.committedCredits() != credits) {
+                    throw new HoldStateException(holdId, hold.status(), "it was committed with "
+                            + hold.committedCredits() + " credits, not " + credits);
+                }
+                return new CommitResult(hold, hold.transactionId(), hold.committedCredits(),
+                        hold.amount() - hold.committedCredits(), session.available(hold.creditType()),
+                        session.account().sequence());
+            }
+            if (hold.status() != HoldStatus.OPEN) {
+                throw new HoldStateException(holdId, hold.status(), "only an open hold can be committed");
+            }
+            session.settle();
+            String type = hold.creditType();
+            String transactionId = credits > 0 ? AccountSession.newId() : null;
+            long left = credits;
+            int position = 0;
+            for (Allocation reserved : session.tx().findAllocations(holdId)) {
+                Lot lot = session.lot(reserved.lotId());
+                long charged = Math.min(left, reserved.amount());
+                left -= charged;
+                session.putLot(lot.withAmounts(lot.remaining() - charged, lot.held() - reserved.amount()));
+                if (charged > 0) {
+                    session.addAllocation(new Allocation(transactionId, position++, lot.lotId(), -charged));
+                }
+            }
+            session.addBalance(type, -credits, -hold.amount());
+            if (credits > 0) {
+                session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
+                        charge.quantity(), hold.unitPrice(),
+                        hold.userId(), holdId, null, null, hold.idempotencyKey(), hold.metadata());
+            }
+            Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
+            session.updateHold(committed);
+            session.expireLots();
+            long sequence = session.write();
+            return new CommitResult(committed, transactionId, credits, hold.amount() - credits,
+                    session.available(type), sequence);
+        });
+    }
+
+    public ReleaseResult release(String holdId) {
+        Checks.id("holdId", holdId);
+        String accountId = store.findAccountOfHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+        return mutate(accountId, session -> {
+            Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+            String type = stored.creditType();
+            if (stored.status() == HoldStatus.COMMITTED) {
+                throw new HoldStateException(holdId, stored.status(), "a committed hold cannot be released");
+            }
+            if (stored.status().isTerminal()) {
+                return new ReleaseResult(stored, stored.amount(), session.available(type),
+                        session.account().sequence());
+            }
+            // settle() releases this hold as EXPIRED if its deadline passed; otherwise release it here.
+            session.settle();
+            Hold released = stored.isDueAt(session.now()) ? stored.resolved(HoldStatus.EXPIRED, session.now(), 0, null)
+                    : session.releaseHold(stored, HoldStatus.RELEASED);
+            session.expireLots();
+            long sequence = session.write();
+            return new ReleaseResult(released, stored.amount(), session.available(type), sequence);
+        });
+    }
+
+    public Optional<Hold> getHold(String holdId) {
+        Checks.id("holdId", holdId);
+        Optional<String> accountId = store.findAccountOfHold(holdId);
+        if (accountId.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.readAccount(accountId.get(), tx -> tx.findHold(holdId).map(hold -> effective(hold, now())));
+    }
+
+    /** @return the hold as a reader sees it: an open hold past its deadline is expired */
+    private static Hold effective(Hold hold, Instant now) {
+        return hold.isDueAt(now) ? hold.resolved(HoldStatus.EXPIRED, hold.expiresAt(), 0, null) : hold;
+    }
+
+    // ================================================================ reads
+
+    public Balance balance(String accountId, String creditType) {
+        Checks.id("accountId", accountId);
+        Checks.creditType(creditType);
+        return read(accountId, session -> toBalance(session, creditType));
+    }
+
+    public Map<String, Balance> balances(String accountId) {
+        Checks.id("accountId", accountId);
+        return read(accountId, session -> {
+            Map<String, Balance> result = new LinkedHashMap<>();
+            for (String type : session.creditTypes()) {
+                result.put(type, toBalance(session, type));
+            }
+            return result;
+        });
+    }
+
+    private static Balance toBalance(AccountSession session, String creditType) {
+        List<Lot> lots = session.liveLots(creditType);
+        Instant nextExpiry = null;
+        for (Lot lot : lots) {
+            if (lot.expiresAt() != null && lot.remaining() > 0
+                    && (nextExpiry == null || lot.expiresAt().isBefore(nextExpiry))) {
+                nextExpiry = lot.expiresAt();
+            }
+        }
+        var record = session.balance(creditType);
+        return new Balance(session.accountId(), creditType, record.balance(), record.held(),
+                record.balance() - record.held(), session.account().overdraftLimit(), nextExpiry, lots,
+                session.account().sequence());
+    }
+
+    public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {
+        Checks.id("accountId", accountId);
+        HistoryFilter query = filter == null ? HistoryFilter.all() : filter;
+        PageRequest request = page == null ? PageRequest.first() : page;
+        if (request.limit() < 1 || request.limit() > PageRequest.MAX_LIMIT) {
+            throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": "
+                    + request.limit());
+        }
+        if (query.featureKey() != null) {
+            Checks.featureKey(query.featureKey());
+        }
+        if (query.creditType() != null) {
+            Checks.creditType(query.creditType());
+        }
+        Checks.optionalId("userId", query.userId());
+        long before = parseCursor(request.cursor());
+        if (store.findAccount(accountId).isEmpty()) {
+            throw new UnknownAccountException(accountId);
+        }
+        List<LedgerEntry> entries = store.findEntries(accountId, new EntryQuery(query, before, request.limit() + 1));
+        if (entries.size() <= request.limit()) {
+            return new HistoryPage(entries, null);
+        }
+        List<LedgerEntry> shown = entries.subList(0, request.limit());
+        return new HistoryPage(shown, "s" + shown.get(shown.size() - 1).sequence());
+    }
+
+    private static long parseCursor(String cursor) {
+        if (cursor == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            if (cursor.startsWith("s")) {
+                long sequence = Long.parseLong(cursor.substring(1));
+                if (sequence > 0) {
+                    return sequence;
+                }
+            }
+        } catch (NumberFormatException malformed) {
+            // falls through to the error below
+        }
+        throw new InvalidArgumentException("cursor", "malformed cursor '" + cursor + "'");
+    }
+
+    public Receipt receipt(String transactionId) {
+        Checks.id("transactionId", transactionId);
+        String accountId = store.findAccountOfTransaction(transactionId)
+                .orElseThrow(() -> new UnknownTransactionException(transactionId));
+        return store.readAccount(accountId, tx -> new Receipt(
+                tx.findEntry(transactionId).orElseThrow(() -> new UnknownTransactionException(transactionId)),
+                tx.findAllocations(transactionId)));
+    }
+
+    public ExpiryReport expireDue() {
+        int accounts = 0;
+        int lots = 0;
+        long credits = 0;
+        int holds = 0;
+        Set<String> done = new LinkedHashSet<>();
+        while (true) {
+            Instant now = now();
+            List<String> due = store.findAccountsWithDueItems(now, EXPIRY_BATCH);
+            boolean progress = false;
+            for (String accountId : due) {
+                if (!done.add(accountId + "@" + now)) {
+                    continue;
+                }
+                progress = true;
+                int[] counts;
+                try {
+                    counts = store.inAccount(accountId, tx -> {
+                        AccountSession session = new AccountSession(tx, now, order);
+                        session.settle();
+                        session.write();
+                        return new int[]{session.lotsExpired(), (int) Math.min(Integer.MAX_VALUE,
+                                session.creditsExpired()), session.holdsExpired()};
+                    });
+                } catch (UnknownAccountException gone) {
+                    continue;
+                }
+                accounts++;
+                lots += counts[0];
+                credits += counts[1];
+                holds += counts[2];
+            }
+            if (!progress || due.size() < EXPIRY_BATCH) {
+                break;
+            }
+        }
+        if (accounts > 0) {
+            LOG.debug("expired {} lots ({} credits) and {} holds on {} accounts", lots, credits, holds, accounts);
+        }
+        return new ExpiryReport(accounts, lots, credits, holds);
+    }
+
+    // ================================================================ plumbing
+
+    /** Runs a mutating unit of work on a fresh session; the store may run it more than once. */
+    private <T> T mutate(String accountId, Function<AccountSession, T> work) {
+        return store.inAccount(accountId, tx -> work.apply(new AccountSession(tx, now(), order)));
+    }
+
+    private <T> T read(String accountId, Function<AccountSession, T> work) {
+        return store.readAccount(accountId, tx -> {
+            AccountSession session = new AccountSession(tx, now(), order);
+            session.settle();
+            return work.apply(session);
+        });
+    }
+
+    /**
+     * @return the stored result when this key was used before with the same request
+     * @throws IdempotencyConflictException when it was used with a different one
+     */
+    private static <T> Optional<T> replay(AccountSession session, String key, Map<String, String> fingerprint,
+                                          Function<Map<String, String>, T> decoder) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Optional<IdempotencyRecord> stored = session.tx().findIdempotency(key);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!stored.get().fingerprint().equals(Codec.encode(fingerprint))) {
+            throw new IdempotencyConflictException(session.accountId(), key);
+        }
+        return Optional.of(decoder.apply(Codec.decode(stored.get().result())));
+    }
 }

@@ -1,0 +1,370 @@
+package dev.credits.internal;
+
+import dev.credits.Account;
+import dev.credits.Allocation;
+import dev.credits.BurnDownOrder;
+import dev.credits.EntryType;
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.spi.AccountSnapshot;
+import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.ChangeSet;
+import dev.credits.spi.IdempotencyRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The working copy of one account inside a unit of work: loads its live lots, balances and due holds,
+ * applies the ledger's moves in memory, and hands the store every change as one {@link ChangeSet}.
+ * Used by one thread, for one unit of work.
+ */
+final class AccountSession {
+    private final AccountTransaction tx;
+    private final Instant now;
+    private final Comparator<Lot> burnDownOrder;
+
+    private Account account;
+    private final List<Hold> dueHolds;
+    private final long startSequence;
+    private long sequence;
+    private boolean accountChanged;
+    private final Set<String> liveAtStart = new HashSet<>();
+
+    private final Map<String, Lot> lots = new LinkedHashMap<>();
+    private final Set<String> newLotIds = new HashSet<>();
+    private final Set<String> changedLotIds = new LinkedHashSet<>();
+    private final Map<String, BalanceRecord> balances = new LinkedHashMap<>();
+    private final Set<String> changedBalances = new LinkedHashSet<>();
+    private final List<LedgerEntry> entries = new ArrayList<>();
+    private final List<Allocation> allocations = new ArrayList<>();
+    private final List<Hold> newHolds = new ArrayList<>();
+    private final Map<String, Hold> changedHolds = new LinkedHashMap<>();
+    private IdempotencyRecord idempotency;
+
+    private int lotsExpired;
+    private long creditsExpired;
+    private int holdsExpired;
+
+    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order) {
+        this.tx = tx;
+        this.now = now;
+        this.burnDownOrder = order.comparator();
+        AccountSnapshot snapshot = tx.snapshot(now);
+        this.account = snapshot.account();
+        this.dueHolds = snapshot.dueHolds();
+        this.startSequence = account.sequence();
+        this.sequence = startSequence;
+        for (Lot lot : snapshot.liveLots()) {
+            lots.put(lot.lotId(), lot);
+            liveAtStart.add(lot.lotId());
+        }
+        for (BalanceRecord balance : snapshot.balances()) {
+            balances.put(balance.creditType(), balance);
+        }
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    Account account() {
+        return account;
+    }
+
+    AccountTransaction tx() {
+        return tx;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    int lotsExpired() {
+        return lotsExpired;
+    }
+
+    long creditsExpired() {
+        return creditsExpired;
+    }
+
+    int holdsExpired() {
+        return holdsExpired;
+    }
+
+    String accountId() {
+        return account.accountId();
+    }
+
+    // ------------------------------------------------------------ settling time
+
+    /**
+     * Releases holds past their deadline and expires lots past their expiry: what every read and write
+     * does first, so nothing expired is ever spent or shown.
+     */
+    void settle() {
+        for (Hold hold : dueHolds) {
+            if (!changedHolds.containsKey(hold.holdId())) {
+                releaseHold(hold, HoldStatus.EXPIRED);
+                holdsExpired++;
+            }
+        }
+        expireLots();
+    }
+
+    /** Expires the unheld part of every lot past its expiry. */
+    void expireLots() {
+        for (Lot lot : List.copyOf(lots.values())) {
+            if (lot.source() != LotSource.OVERDRAFT && lot.isExpiredAt(now) && lot.available() > 0) {
+                long expired = lot.available();
+                String transactionId = newId();
+                putLot(lot.withAmounts(lot.remaining() - expired, lot.held()));
+                addBalance(lot.creditType(), -expired, 0);
+                addEntry(transactionId, EntryType.EXPIRY, lot.creditType(), -expired, null, 0, 0, null, null, null,
+                        "lot " + lot.lotId() + " expired", null, Map.of());
+                allocations.add(new Allocation(transactionId, 0, lot.lotId(), -expired));
+                lotsExpired++;
+                creditsExpired += expired;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ reads
+
+    BalanceRecord balance(String creditType) {
+        return balances.getOrDefault(creditType, new BalanceRecord(accountId(), creditType, 0, 0));
+    }
+
+    /** @return balance - held of the credit type (negative in overdraft) */
+    long available(String creditType) {
+        BalanceRecord balance = balance(creditType);
+        return balance.balance() - balance.held();
+    }
+
+    Set<String> creditTypes() {
+        Set<String> types = new LinkedHashSet<>(balances.keySet());
+        for (Lot lot : lots.values()) {
+            types.add(lot.creditType());
+        }
+        return types;
+    }
+
+    /** @return live lots of the type in burn-down order, the overdraft lot last */
+    List<Lot> liveLots(String creditType) {
+        List<Lot> live = new ArrayList<>();
+        Lot overdraft = null;
+        for (Lot lot : lots.values()) {
+            if (!lot.creditType().equals(creditType) || (lot.remaining() == 0 && lot.held() == 0)) {
+                continue;
+            }
+            if (lot.source() == LotSource.OVERDRAFT) {
+                overdraft = lot;
+            } else {
+                live.add(lot);
+            }
+        }
+        live.sort(burnDownOrder);
+        if (overdraft != null) {
+            live.add(overdraft);
+        }
+        return live;
+    }
+
+    Lot lot(String lotId) {
+        Lot lot = lots.get(lotId);
+        if (lot == null) {
+            lot = tx.findLot(lotId).orElseThrow(() -> new IllegalStateException("lot " + lotId + " is missing"));
+            lots.put(lotId, lot);
+        }
+        return lot;
+    }
+
+    // ------------------------------------------------------------ moves
+
+    /**
+     * Takes {@code cost} from the type's lots in burn-down order, spilling into the overdraft lot. The caller
+     * has checked that available - cost stays within the overdraft limit.
+     *
+     * @param hold true to reserve (raise held), false to spend (lower remaining)
+     * @return the (lot id, amount) portions taken, in order
+     */
+    List<Portion> take(String creditType, long cost, boolean hold, String ownerId) {
+        List<Portion> portions = new ArrayList<>();
+        long left = cost;
+        for (Lot lot : liveLots(creditType)) {
+            if (left == 0) {
+                break;
+            }
+            if (lot.source() == LotSource.OVERDRAFT || lot.isExpiredAt(now) || lot.available() <= 0) {
+                continue;
+            }
+            long part = Math.min(left, lot.available());
+            portions.add(new Portion(lot.lotId(), part));
+            left -= part;
+        }
+        if (left > 0) {
+            portions.add(new Portion(overdraftLot(creditType, ownerId).lotId(), left));
+        }
+        for (Portion portion : portions) {
+            Lot lot = lot(portion.lotId());
+            putLot(hold ? lot.withAmounts(lot.remaining(), lot.held() + portion.amount())
+                    : lot.withAmounts(lot.remaining() - portion.amount(), lot.held()));
+        }
+        if (hold) {
+            addBalance(creditType, 0, cost);
+        } else {
+            addBalance(creditType, -cost, 0);
+        }
+        return portions;
+    }
+
+    private Lot overdraftLot(String creditType, String ownerId) {
+        for (Lot lot : lots.values()) {
+            if (lot.source() == LotSource.OVERDRAFT && lot.creditType().equals(creditType)
+                    && (liveAtStart.contains(lot.lotId()) || newLotIds.contains(lot.lotId()))) {
+                return lot;
+            }
+        }
+        Lot lot = new Lot(newId(), accountId(), creditType, LotSource.OVERDRAFT, Integer.MAX_VALUE, 0, 0, 0, null,
+                null, Map.of(), now, ownerId);
+        newLotIds.add(lot.lotId());
+        putLot(lot);
+        return lot;
+    }
+
+    /** @return the type's live overdraft lot in debt, or null */
+    Lot debtLot(String creditType) {
+        for (Lot lot : lots.values()) {
+            if (lot.source() == LotSource.OVERDRAFT && lot.creditType().equals(creditType) && lot.remaining() < 0) {
+                return lot;
+            }
+        }
+        return null;
+    }
+
+    void insertLot(Lot lot) {
+        newLotIds.add(lot.lotId());
+        putLot(lot);
+    }
+
+    void putLot(Lot lot) {
+        lots.put(lot.lotId(), lot);
+        changedLotIds.add(lot.lotId());
+    }
+
+    void addBalance(String creditType, long balanceDelta, long heldDelta) {
+        BalanceRecord current = balance(creditType);
+        balances.put(creditType, new BalanceRecord(accountId(), creditType,
+                Checks.add("amount", current.balance(), balanceDelta), current.held() + heldDelta));
+        changedBalances.add(creditType);
+    }
+
+    /** Gives a hold's credits back to its lots and closes it. */
+    Hold releaseHold(Hold hold, HoldStatus status) {
+        for (Allocation allocation : tx.findAllocations(hold.holdId())) {
+            Lot lot = lot(allocation.lotId());
+            putLot(lot.withAmounts(lot.remaining(), lot.held() - allocation.amount()));
+        }
+        addBalance(hold.creditType(), 0, -hold.amount());
+        Hold closed = hold.resolved(status, now, 0, null);
+        changedHolds.put(hold.holdId(), closed);
+        return closed;
+    }
+
+    void insertHold(Hold hold, List<Portion> portions) {
+        newHolds.add(hold);
+        addAllocations(hold.holdId(), portions, 1);
+    }
+
+    void updateHold(Hold hold) {
+        changedHolds.put(hold.holdId(), hold);
+    }
+
+    /** Records receipt lines; {@code sign} -1 for spending, +1 for holds and refunds. */
+    void addAllocations(String ownerId, List<Portion> portions, int sign) {
+        int position = 0;
+        for (Portion portion : portions) {
+            allocations.add(new Allocation(ownerId, position++, portion.lotId(), sign * portion.amount()));
+        }
+    }
+
+    void addAllocation(Allocation allocation) {
+        allocations.add(allocation);
+    }
+
+    LedgerEntry addEntry(String transactionId, EntryType type, String creditType, long amount, String featureKey,
+                         long quantity, long unitPrice, String userId, String holdId, String referenceId,
+                         String reason, String idempotencyKey, Map<String, String> metadata) {
+        LedgerEntry entry = new LedgerEntry(transactionId, accountId(), ++sequence, type, creditType, amount,
+                balance(creditType).balance(), featureKey, quantity, unitPrice, userId, holdId, referenceId, reason,
+                idempotencyKey, metadata, now);
+        entries.add(entry);
+        return entry;
+    }
+
+    void changeAccount(Account changed) {
+        account = changed;
+        accountChanged = true;
+    }
+
+    void recordIdempotency(String key, String fingerprint, String result) {
+        idempotency = new IdempotencyRecord(accountId(), key, fingerprint, result, now);
+    }
+
+    boolean hasChanges() {
+        return accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
+                || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null;
+    }
+
+    /**
+     * @return the account's sequence number once {@link #write()} ran: a change that wrote no entry (a hold
+     *         placed or released) still advances it by one, so every change has a number
+     */
+    long sequenceAfterWrite() {
+        return sequence == startSequence && hasChanges() ? startSequence + 1 : sequence;
+    }
+
+    /**
+     * Writes everything, if anything changed.
+     *
+     * @return the account's sequence number after the write
+     */
+    long write() {
+        if (!hasChanges()) {
+            return sequence;
+        }
+        sequence = sequenceAfterWrite();
+        List<Lot> inserted = new ArrayList<>();
+        List<Lot> updated = new ArrayList<>();
+        for (String lotId : changedLotIds) {
+            (newLotIds.contains(lotId) ? inserted : updated).add(lots.get(lotId));
+        }
+        List<BalanceRecord> changed = new ArrayList<>();
+        for (String type : changedBalances) {
+            changed.add(balances.get(type));
+        }
+        tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
+                newHolds, List.copyOf(changedHolds.values()), idempotency));
+        return sequence;
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** A part of an amount taken from (or given back to) one lot. */
+    record Portion(String lotId, long amount) {
+    }
+}

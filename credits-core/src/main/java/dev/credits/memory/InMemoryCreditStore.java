@@ -1,0 +1,377 @@
+package dev.credits.memory;
+
+import dev.credits.Account;
+import dev.credits.Allocation;
+import dev.credits.FeaturePricing;
+import dev.credits.HistoryFilter;
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.IdempotencyConflictException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.AccountWork;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.ChangeSet;
+import dev.credits.spi.CreditStore;
+import dev.credits.spi.EntryQuery;
+import dev.credits.spi.IdempotencyRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link CreditStore} in the JVM's memory: the store for a host's own unit tests and for small embedded
+ * uses. Fast, thread-safe (one lock per account), and it passes the same contract tests as the database
+ * stores. Its state lives as long as the instance; nothing is written to disk.
+ *
+ * <pre>{@code
+ * CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).build();
+ * }</pre>
+ */
+public final class InMemoryCreditStore implements CreditStore {
+
+    private final ConcurrentHashMap<String, AccountData> accounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> accountOfTransaction = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> accountOfHold = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, FeaturePricing> features = new ConcurrentSkipListMap<>();
+
+    /** Creates an empty store. */
+    public InMemoryCreditStore() {
+    }
+
+    @Override
+    public Account insertAccountIfAbsent(Account account) {
+        return accounts.computeIfAbsent(account.accountId(), id -> new AccountData(account)).account();
+    }
+
+    @Override
+    public <T> T inAccount(String accountId, AccountWork<T> work) {
+        AccountData data = data(accountId);
+        data.lock.lock();
+        try {
+            Transaction tx = new Transaction(data, true);
+            T result = work.run(tx);
+            if (tx.changes != null) {
+                apply(data, tx.changes);
+            }
+            return result;
+        } finally {
+            data.lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T readAccount(String accountId, AccountWork<T> work) {
+        AccountData data = data(accountId);
+        data.lock.lock();
+        try {
+            return work.run(new Transaction(data, false));
+        } finally {
+            data.lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Account> findAccount(String accountId) {
+        AccountData data = accounts.get(accountId);
+        return data == null ? Optional.empty() : Optional.of(data.account());
+    }
+
+    @Override
+    public Optional<String> findAccountOfTransaction(String transactionId) {
+        return Optional.ofNullable(accountOfTransaction.get(transactionId));
+    }
+
+    @Override
+    public Optional<String> findAccountOfHold(String holdId) {
+        return Optional.ofNullable(accountOfHold.get(holdId));
+    }
+
+    @Override
+    public List<String> findAccountsWithDueItems(Instant now, int limit) {
+        List<String> due = new ArrayList<>();
+        for (AccountData data : accounts.values()) {
+            if (due.size() >= limit) {
+                break;
+            }
+            data.lock.lock();
+            try {
+                boolean lotDue = data.lots.values().stream().anyMatch(lot -> lot.expiresAt() != null
+                        && !now.isBefore(lot.expiresAt()) && lot.remaining() > lot.held());
+                boolean holdDue = data.holds.values().stream().anyMatch(hold -> hold.isDueAt(now));
+                if (lotDue || holdDue) {
+                    due.add(data.account.accountId());
+                }
+            } finally {
+                data.lock.unlock();
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public List<LedgerEntry> findEntries(String accountId, EntryQuery query) {
+        AccountData data = data(accountId);
+        HistoryFilter filter = query.filter();
+        List<LedgerEntry> page = new ArrayList<>();
+        data.lock.lock();
+        try {
+            for (LedgerEntry entry : data.entriesBySequence.headMap(query.beforeSequence(), false)
+                    .descendingMap().values()) {
+                if (page.size() >= query.limit()) {
+                    break;
+                }
+                if (matches(filter, entry)) {
+                    page.add(entry);
+                }
+            }
+        } finally {
+            data.lock.unlock();
+        }
+        return page;
+    }
+
+    private static boolean matches(HistoryFilter filter, LedgerEntry entry) {
+        return (filter.from() == null || !entry.createdAt().isBefore(filter.from()))
+                && (filter.to() == null || entry.createdAt().isBefore(filter.to()))
+                && (filter.types().isEmpty() || filter.types().contains(entry.type()))
+                && (filter.creditType() == null || filter.creditType().equals(entry.creditType()))
+                && (filter.featureKey() == null || filter.featureKey().equals(entry.featureKey()))
+                && (filter.userId() == null || filter.userId().equals(entry.userId()));
+    }
+
+    @Override
+    public Optional<FeaturePricing> findFeature(String featureKey) {
+        return Optional.ofNullable(features.get(featureKey));
+    }
+
+    @Override
+    public List<FeaturePricing> listFeatures(String category) {
+        List<FeaturePricing> list = new ArrayList<>();
+        for (FeaturePricing feature : features.values()) {
+            if (category == null || category.equals(feature.category())) {
+                list.add(feature);
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public boolean insertFeature(FeaturePricing feature) {
+        return features.putIfAbsent(feature.featureKey(), feature) == null;
+    }
+
+    @Override
+    public boolean updateFeature(FeaturePricing feature) {
+        return features.computeIfPresent(feature.featureKey(), (key, old) -> feature) != null;
+    }
+
+    @Override
+    public boolean deleteFeature(String featureKey) {
+        return features.remove(featureKey) != null;
+    }
+
+    private AccountData data(String accountId) {
+        AccountData data = accounts.get(accountId);
+        if (data == null) {
+            throw new UnknownAccountException(accountId);
+        }
+        return data;
+    }
+
+    /** Applies a unit of work's changes; checks first what a database's constraints would, then writes. */
+    private void apply(AccountData data, ChangeSet changes) {
+        String accountId = data.account.accountId();
+        for (LedgerEntry entry : changes.entries()) {
+            if (data.entriesBySequence.containsKey(entry.sequence())) {
+                throw new IllegalStateException("sequence " + entry.sequence() + " of " + accountId + " is taken");
+            }
+        }
+        IdempotencyRecord idempotency = changes.idempotency();
+        if (idempotency != null && data.idempotency.containsKey(idempotency.idempotencyKey())) {
+            throw new IdempotencyConflictException(accountId, idempotency.idempotencyKey());
+        }
+        data.account = changes.account();
+        for (BalanceRecord balance : changes.balances()) {
+            data.balances.put(balance.creditType(), balance);
+        }
+        for (Lot lot : changes.insertedLots()) {
+            data.lots.put(lot.lotId(), lot);
+        }
+        for (Lot lot : changes.updatedLots()) {
+            data.lots.put(lot.lotId(), lot);
+        }
+        for (LedgerEntry entry : changes.entries()) {
+            data.entries.put(entry.transactionId(), entry);
+            data.entriesBySequence.put(entry.sequence(), entry);
+            if (entry.referenceId() != null) {
+                data.referencing.computeIfAbsent(entry.referenceId(), id -> new ArrayList<>()).add(entry);
+            }
+            accountOfTransaction.put(entry.transactionId(), accountId);
+        }
+        for (Allocation allocation : changes.allocations()) {
+            data.allocations.computeIfAbsent(allocation.ownerId(), id -> new ArrayList<>()).add(allocation);
+        }
+        for (Hold hold : changes.insertedHolds()) {
+            data.holds.put(hold.holdId(), hold);
+            accountOfHold.put(hold.holdId(), accountId);
+        }
+        for (Hold hold : changes.updatedHolds()) {
+            data.holds.put(hold.holdId(), hold);
+        }
+        if (idempotency != null) {
+            data.idempotency.put(idempotency.idempotencyKey(), idempotency);
+        }
+    }
+
+    /** One account's state; guarded by its lock. */
+    private static final class AccountData {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile Account account;
+        final Map<String, BalanceRecord> balances = new LinkedHashMap<>();
+        final Map<String, Lot> lots = new LinkedHashMap<>();
+        final Map<String, LedgerEntry> entries = new HashMap<>();
+        final NavigableMap<Long, LedgerEntry> entriesBySequence = new TreeMap<>();
+        final Map<String, List<LedgerEntry>> referencing = new HashMap<>();
+        final Map<String, List<Allocation>> allocations = new HashMap<>();
+        final Map<String, Hold> holds = new HashMap<>();
+        final Map<String, IdempotencyRecord> idempotency = new HashMap<>();
+
+        AccountData(Account account) {
+            this.account = account;
+        }
+
+        Account account() {
+            return account;
+        }
+    }
+
+    /** The view of one locked account. */
+    private final class Transaction implements AccountTransaction {
+        private final AccountData data;
+        private final boolean writable;
+        private ChangeSet changes;
+
+        Transaction(AccountData data, boolean writable) {
+            this.data = data;
+            this.writable = writable;
+        }
+
+        @Override
+        public Account account() {
+            return data.account;
+        }
+
+        @Override
+        public Optional<BalanceRecord> balance(String creditType) {
+            return Optional.ofNullable(data.balances.get(creditType));
+        }
+
+        @Override
+        public List<BalanceRecord> balances() {
+            return List.copyOf(data.balances.values());
+        }
+
+        @Override
+        public List<Lot> liveLots(String creditType) {
+            List<Lot> live = new ArrayList<>();
+            for (Lot lot : data.lots.values()) {
+                if (lot.creditType().equals(creditType) && (lot.remaining() != 0 || lot.held() != 0)) {
+                    live.add(lot);
+                }
+            }
+            return live;
+        }
+
+        @Override
+        public List<Lot> liveLots() {
+            List<Lot> live = new ArrayList<>();
+            for (Lot lot : data.lots.values()) {
+                if (lot.remaining() != 0 || lot.held() != 0) {
+                    live.add(lot);
+                }
+            }
+            return live;
+        }
+
+        @Override
+        public Optional<Lot> findLot(String lotId) {
+            return Optional.ofNullable(data.lots.get(lotId));
+        }
+
+        @Override
+        public Optional<LedgerEntry> findEntry(String transactionId) {
+            return Optional.ofNullable(data.entries.get(transactionId));
+        }
+
+        @Override
+        public List<LedgerEntry> findEntriesReferencing(String transactionId) {
+            return List.copyOf(data.referencing.getOrDefault(transactionId, List.of()));
+        }
+
+        @Override
+        public List<Allocation> findAllocations(String ownerId) {
+            return List.copyOf(data.allocations.getOrDefault(ownerId, List.of()));
+        }
+
+        @Override
+        public Optional<Hold> findHold(String holdId) {
+            return Optional.ofNullable(data.holds.get(holdId));
+        }
+
+        @Override
+        public List<Hold> findOpenHoldsDue(Instant now) {
+            List<Hold> due = new ArrayList<>();
+            for (Hold hold : data.holds.values()) {
+                if (hold.isDueAt(now)) {
+                    due.add(hold);
+                }
+            }
+            return due;
+        }
+
+        @Override
+        public List<Hold> findOpenHolds() {
+            List<Hold> open = new ArrayList<>();
+            for (Hold hold : data.holds.values()) {
+                if (hold.status() == HoldStatus.OPEN) {
+                    open.add(hold);
+                }
+            }
+            return open;
+        }
+
+        @Override
+        public Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
+            return Optional.ofNullable(data.idempotency.get(idempotencyKey));
+        }
+
+        @Override
+        public Optional<FeaturePricing> findFeature(String featureKey) {
+            return Optional.ofNullable(features.get(featureKey));
+        }
+
+        @Override
+        public void write(ChangeSet changeSet) {
+            if (!writable) {
+                throw new IllegalStateException("a read-only unit of work cannot write");
+            }
+            if (changes != null) {
+                throw new IllegalStateException("a unit of work writes once");
+            }
+            changes = changeSet;
+        }
+    }
+}

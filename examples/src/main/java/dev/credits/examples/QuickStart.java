@@ -1,0 +1,110 @@
+package dev.credits.examples;
+
+import dev.credits.Balance;
+import dev.credits.ChargeResult;
+import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
+import dev.credits.DeductionResult;
+import dev.credits.FeatureDefinition;
+import dev.credits.GrantRequest;
+import dev.credits.HistoryFilter;
+import dev.credits.LedgerEntry;
+import dev.credits.LotSource;
+import dev.credits.Money;
+import dev.credits.PageRequest;
+import dev.credits.RefundResult;
+import dev.credits.memory.InMemoryCreditStore;
+import dev.credits.spi.CreditStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The virtual-staging story from end to end: a price list, a purchase of 100 credits that expire in 12
+ * months, an AI job billed with {@code charge}, a failed job that costs nothing, a short balance answered
+ * with 402, a refund, and the history that explains the balance.
+ *
+ * <p>Run it with {@code mvn -q -pl examples -am compile exec:java}.
+ */
+public final class QuickStart {
+
+    private QuickStart() {
+    }
+
+    public static void main(String[] args) {
+        CreditStore store = new InMemoryCreditStore();
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        run(ledger);
+    }
+
+    /** Plays the story on any ledger; idempotency keys make a second run on the same database a no-op. */
+    static void run(CreditLedger ledger) {
+        String account = "acme_realty";
+        ledger.openAccount(account);
+
+        // The price list: an empty-room generation costs 10, staging costs 10 per styled variant.
+        ledger.saveFeaturePricing(FeatureDefinition.of("empty_room_generation", "Empty room generation", 10)
+                .withCategory("staging"));
+        ledger.saveFeaturePricing(FeatureDefinition.of("virtual_staging", "Virtual staging (per variant)", 10)
+                .withCategory("staging"));
+
+        // A purchase of 100 credits for $199, valid for 12 months. The key makes a retried webhook harmless.
+        Instant inTwelveMonths = ledger.clock().instant().atZone(ZoneOffset.UTC).plusMonths(12).toInstant();
+        ledger.grant(GrantRequest.of(account, 100)
+                .withSource(LotSource.PURCHASE)
+                .withMoneyPaid(Money.of("199.00", "USD"))
+                .withExpiresAt(inTwelveMonths.truncatedTo(ChronoUnit.SECONDS))
+                .withIdempotencyKey("purchase-starter-1"));
+        say("balance after the purchase", ledger.balance(account));
+
+        // An AI job billed safely: credits are held while it runs and charged when it succeeds.
+        ChargeResult<String> staged = ledger.charge(
+                dev.credits.ReserveRequest.of(account, "virtual_staging").withQuantity(2)
+                        .withTimeout(Duration.ofMinutes(2)),
+                () -> "living-room-modern.png, living-room-scandi.png");
+        System.out.printf("staging two variants: %s, charged %d credits%n", staged.value(),
+                staged.commit().creditsCharged());
+
+        // A job that fails costs nothing: the hold is released and the exception reaches the caller.
+        try {
+            ledger.charge(account, "empty_room_generation", () -> {
+                throw new IllegalStateException("GPU worker crashed");
+            });
+        } catch (IllegalStateException failed) {
+            System.out.println("empty room generation failed (" + failed.getMessage() + "), nothing charged");
+        }
+
+        // A direct deduction, e.g. from a request handler.
+        DeductionResult emptyRoom = ledger.deductCredits(DeductRequest.of(account, "empty_room_generation")
+                .withUserId("agent_7")
+                .withIdempotencyKey("request-42"));
+        System.out.printf("empty room generation: %d credits, %d left%n", emptyRoom.creditsDeducted(),
+                emptyRoom.remainingCredits());
+
+        // Too expensive for the balance: a value the host maps to 402 Payment Required, not an exception.
+        DeductionResult tooMuch = ledger.deductCredits(DeductRequest.of(account, "virtual_staging").withQuantity(50));
+        if (!tooMuch.success()) {
+            System.out.printf("staging 50 variants: HTTP %d %s (required %d, available %d)%n",
+                    tooMuch.reason().httpStatus(), tooMuch.reason(), tooMuch.required(), tooMuch.available());
+        }
+
+        // The user disputes the empty room generation: refund it to the lot it came from.
+        RefundResult refund = ledger.refundCredits(emptyRoom.transactionId(), "user disputed the result",
+                "refund-request-42");
+        System.out.printf("refunded %d credits, %d available%n", refund.creditsRefunded(), refund.remainingCredits());
+
+        say("balance at the end", ledger.balance(account));
+        System.out.println("history, newest first:");
+        for (LedgerEntry entry : ledger.history(account, HistoryFilter.all(), PageRequest.first(20)).entries()) {
+            System.out.printf("  #%-3d %-9s %+5d -> %4d  %s%n", entry.sequence(), entry.type(), entry.amount(),
+                    entry.balanceAfter(), entry.featureKey() == null ? "" : entry.featureKey());
+        }
+    }
+
+    private static void say(String what, Balance balance) {
+        System.out.printf("%s: %d available, %d held, next expiry %s%n", what, balance.available(), balance.held(),
+                balance.nextExpiry());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.credits.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Keeps the README's quick start identical to the compiled {@link ReadmeQuickStart}. */
+class ReadmeTest {
+
+    @Test
+    void readmeQuickStartIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeQuickStart.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String snippet = between(source, "// tag::quickstart[]", "// end::quickstart[]");
+        String compiled = dedent(snippet);
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the quick start of ReadmeQuickStart.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void quickStartAnswersLikeAHost() {
+        assertEquals(200, ReadmeQuickStart.handle("req-1", "a cat", prompt -> "cat.png"));
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf('\n', text.indexOf(start)) + 1;
+        int to = text.lastIndexOf('\n', text.indexOf(end));
+        return text.substring(from, to);
+    }
+
+    private static String dedent(String block) {
+        List<String> lines = block.lines().collect(Collectors.toList());
+        int indent = lines.stream().filter(line -> !line.isBlank())
+                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+        return lines.stream().map(line -> line.isBlank() ? "" : line.substring(indent))
+                .collect(Collectors.joining("\n"));
+    }
+}
