@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  * and fresh feature keys, so a store that keeps its data between tests (one database for the whole suite) is
  * fine. The rules live in the interfaces this class implements, one per area.
  */
-public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract {
+public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
+        SpendingContract {
 
     private CreditStore store;
     private MutableClock clock;
