@@ -20,6 +20,15 @@ final class Failures {
         }
     }
 
+    /** An SQLException of a statement the store ran on the plain JDBC connection (a {@link Pipeline}). */
+    static final class SqlFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SqlFailure(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private Failures() {
     }
 
@@ -52,7 +61,7 @@ final class Failures {
         if (failure instanceof CreditsException || failure instanceof Transient) {
             return failure;
         }
-        if (!(failure instanceof JdbiException)) {
+        if (!(failure instanceof JdbiException) && !(failure instanceof SqlFailure)) {
             return failure;
         }
         SQLException cause = sqlCause(failure);

@@ -7,6 +7,8 @@ import dev.credits.Hold;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
@@ -18,6 +20,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,34 +31,117 @@ import java.util.function.BiConsumer;
 /**
  * One unit of work's view of its locked account, on one open transaction. Reads go to the database (balances
  * and live lots are read once and then served from memory: nothing else can change them while the account row
- * is locked); {@link #write} sends the change set as one batch per statement kind. Not thread-safe.
+ * is locked); {@link #write} sends the change set as one batch per statement kind.
+ *
+ * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL) the account row is locked
+ * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots and due holds in one round
+ * trip, and {@link #write} sends the whole change set in one more. Every read locks first, so the unit of work
+ * never sees anything the lock has not settled. Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
 
+    /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
+    private static final int ROWS_PER_STATEMENT = 500;
+
     private final Handle handle;
     private final SqlStatements sql;
-    private final Account account;
+    private final PipelinedStatements pipelined;
+    private final String accountId;
     private final boolean readOnly;
 
+    private Account account;
     private List<BalanceRecord> balances;
     private List<Lot> allLiveLots;
     private final Map<String, List<Lot>> liveLotsByType = new HashMap<>();
     private boolean written;
 
-    JdbcAccountTransaction(Handle handle, SqlStatements sql, Account account, boolean readOnly) {
+    private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         this.handle = handle;
         this.sql = sql;
-        this.account = account;
+        this.pipelined = sql.pipelines() ? (PipelinedStatements) sql : null;
+        this.accountId = accountId;
         this.readOnly = readOnly;
     }
 
+    /**
+     * Starts a unit of work on an account: locks its row now, or on the first read where the dialect pipelines.
+     *
+     * @throws UnknownAccountException if it locks now and the account does not exist
+     */
+    static JdbcAccountTransaction begin(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
+        JdbcAccountTransaction tx = new JdbcAccountTransaction(handle, sql, accountId, readOnly);
+        if (tx.pipelined == null) {
+            tx.lock();
+        }
+        return tx;
+    }
+
+    /**
+     * Ends the work: makes sure the account was locked (and so exists) even if the work read nothing.
+     *
+     * @throws UnknownAccountException if the account does not exist
+     */
+    void finish() {
+        lock();
+    }
+
+    private void lock() {
+        if (account == null) {
+            account = handle.createQuery(readOnly ? sql.lockAccountShared() : sql.lockAccount())
+                    .bind("accountId", accountId)
+                    .map(Rows.ACCOUNT)
+                    .findOne()
+                    .orElseThrow(() -> new UnknownAccountException(accountId));
+        }
+    }
+
     private String accountId() {
-        return account.accountId();
+        return accountId;
     }
 
     @Override
     public Account account() {
+        lock();
         return account;
+    }
+
+    @Override
+    public AccountSnapshot snapshot(Instant now) {
+        Objects.requireNonNull(now, "now");
+        if (pipelined == null || account != null) {
+            return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now));
+        }
+        Pipeline pipeline = new Pipeline();
+        pipeline.query(pipelined.pipelinedLock(readOnly), Rows.ACCOUNT);
+        pipeline.string(accountId);
+        pipeline.query(pipelined.pipelinedBalances(), Rows.BALANCE);
+        pipeline.string(accountId);
+        pipeline.query(pipelined.pipelinedLiveLots(), Rows.LOT);
+        pipeline.string(accountId);
+        pipeline.query(pipelined.pipelinedDueHolds(), Rows.HOLD);
+        pipeline.string(accountId).bigint(Rows.micros(now));
+        List<Object> results = execute(pipeline);
+        List<Account> locked = rows(results.get(0));
+        if (locked.isEmpty()) {
+            throw new UnknownAccountException(accountId);
+        }
+        account = locked.get(0);
+        balances = List.copyOf(rows(results.get(1)));
+        allLiveLots = List.copyOf(rows(results.get(2)));
+        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(3)));
+    }
+
+    private List<Object> execute(Pipeline pipeline) {
+        try {
+            return pipeline.execute(handle.getConnection());
+        } catch (SQLException e) {
+            throw new Failures.SqlFailure(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> rows(Object result) {
+        return (List<T>) result;
     }
 
     @Override
@@ -66,6 +152,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<BalanceRecord> balances() {
+        lock();
         if (balances == null) {
             balances = List.copyOf(handle.createQuery(sql.selectBalances())
                     .bind("accountId", accountId())
@@ -78,6 +165,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
     @Override
     public List<Lot> liveLots(String creditType) {
         Objects.requireNonNull(creditType, "creditType");
+        lock();
         if (allLiveLots != null) {
             return allLiveLots.stream().filter(lot -> lot.creditType().equals(creditType)).toList();
         }
@@ -91,6 +179,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<Lot> liveLots() {
+        lock();
         if (allLiveLots == null) {
             allLiveLots = List.copyOf(handle.createQuery(sql.selectLiveLots())
                     .bind("accountId", accountId())
@@ -102,6 +191,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public Optional<Lot> findLot(String lotId) {
+        lock();
         return handle.createQuery(sql.selectLot())
                 .bind("lotId", Objects.requireNonNull(lotId, "lotId"))
                 .bind("accountId", accountId())
@@ -111,6 +201,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public Optional<LedgerEntry> findEntry(String transactionId) {
+        lock();
         return handle.createQuery(sql.selectEntry())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
@@ -120,6 +211,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<LedgerEntry> findEntriesReferencing(String transactionId) {
+        lock();
         return handle.createQuery(sql.selectEntriesReferencing())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
@@ -129,6 +221,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<Allocation> findAllocations(String ownerId) {
+        lock();
         return handle.createQuery(sql.selectAllocations())
                 .bind("ownerId", Objects.requireNonNull(ownerId, "ownerId"))
                 .map(Rows.ALLOCATION)
@@ -137,6 +230,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public Optional<Hold> findHold(String holdId) {
+        lock();
         return handle.createQuery(sql.selectHold())
                 .bind("holdId", Objects.requireNonNull(holdId, "holdId"))
                 .bind("accountId", accountId())
@@ -146,6 +240,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<Hold> findOpenHoldsDue(Instant now) {
+        lock();
         return handle.createQuery(sql.selectOpenHoldsDue())
                 .bind("accountId", accountId())
                 .bind("now", Rows.micros(Objects.requireNonNull(now, "now")))
@@ -155,6 +250,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public List<Hold> findOpenHolds() {
+        lock();
         return handle.createQuery(sql.selectOpenHolds())
                 .bind("accountId", accountId())
                 .map(Rows.HOLD)
@@ -163,6 +259,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
+        lock();
         return handle.createQuery(sql.selectIdempotency())
                 .bind("accountId", accountId())
                 .bind("idempotencyKey", Objects.requireNonNull(idempotencyKey, "idempotencyKey"))
@@ -172,6 +269,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
 
     @Override
     public Optional<FeaturePricing> findFeature(String featureKey) {
+        lock();
         return handle.createQuery(sql.selectFeature())
                 .bind("featureKey", Objects.requireNonNull(featureKey, "featureKey"))
                 .map(Rows.FEATURE)
@@ -190,6 +288,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw new IllegalStateException("write was already called in this unit of work");
         }
         written = true;
+        lock();
+        if (pipelined != null) {
+            writePipelined(changes);
+            return;
+        }
         Account next = changes.account();
         if (next != null && !next.accountId().equals(accountId())) {
             throw new IllegalArgumentException("change set of account '" + next.accountId()
@@ -272,6 +375,123 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
     }
 
+    /**
+     * Sends the whole change set as one pipeline (one round trip): multi-row statements per kind of row, then
+     * checks every update count (the account row, each updated lot, each hold leaving OPEN, the idempotency key).
+     */
+    private void writePipelined(ChangeSet changes) {
+        Account next = changes.account();
+        if (next != null && !next.accountId().equals(accountId)) {
+            throw new IllegalArgumentException("change set of account '" + next.accountId()
+                    + "' written in a unit of work of account '" + accountId + "'");
+        }
+        Pipeline pipeline = new Pipeline();
+        int accountStep = -1;
+        if (next != null && !next.equals(account)) {
+            accountStep = pipeline.update(pipelined.pipelinedUpdateAccount());
+            pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
+                    .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId);
+        }
+        for (List<BalanceRecord> chunk : chunks(changes.balances())) {
+            pipeline.update(pipelined.pipelinedUpsertBalances(chunk.size()));
+            for (BalanceRecord balance : chunk) {
+                pipeline.string(ownAccount(balance.accountId())).string(balance.creditType())
+                        .bigint(balance.balance()).bigint(balance.held());
+            }
+        }
+        for (List<Lot> chunk : chunks(changes.insertedLots())) {
+            pipeline.update(pipelined.pipelinedInsertLots(chunk.size()));
+            for (Lot lot : chunk) {
+                pipeline.string(lot.lotId()).string(ownAccount(lot.accountId())).string(lot.creditType())
+                        .string(lot.source().name()).integer(lot.priority()).bigint(lot.amount())
+                        .bigint(lot.remaining()).bigint(lot.held()).bigint(Rows.microsOrNull(lot.expiresAt()))
+                        .decimal(Rows.moneyAmount(lot.moneyPaid())).integer(Rows.moneyScale(lot.moneyPaid()))
+                        .string(Rows.moneyCurrency(lot.moneyPaid())).string(Rows.json(lot.metadata()))
+                        .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).bool(isLive(lot));
+            }
+        }
+        List<int[]> expected = new ArrayList<>(); // {step, rows, 0 = lots / 1 = holds}
+        for (List<Lot> chunk : chunks(changes.updatedLots())) {
+            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateLots(chunk.size())), chunk.size(), 0});
+            for (Lot lot : chunk) {
+                ownAccount(lot.accountId());
+                pipeline.string(lot.lotId()).bigint(lot.remaining()).bigint(lot.held()).bool(isLive(lot));
+            }
+            pipeline.string(accountId);
+        }
+        for (List<Hold> chunk : chunks(changes.insertedHolds())) {
+            pipeline.update(pipelined.pipelinedInsertHolds(chunk.size()));
+            for (Hold hold : chunk) {
+                pipeline.string(hold.holdId()).string(ownAccount(hold.accountId())).string(hold.creditType())
+                        .string(hold.featureKey()).bigint(hold.quantity()).bigint(hold.unitPrice())
+                        .bigint(hold.amount()).string(hold.status().name()).string(hold.userId())
+                        .string(hold.idempotencyKey()).string(Rows.json(hold.metadata()))
+                        .bigint(Rows.micros(hold.createdAt())).bigint(Rows.micros(hold.expiresAt()))
+                        .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
+                        .string(hold.transactionId());
+            }
+        }
+        for (List<Hold> chunk : chunks(changes.updatedHolds())) {
+            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateHolds(chunk.size())), chunk.size(), 1});
+            for (Hold hold : chunk) {
+                ownAccount(hold.accountId());
+                pipeline.string(hold.holdId()).string(hold.status().name())
+                        .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
+                        .string(hold.transactionId());
+            }
+            pipeline.string(accountId);
+        }
+        for (List<LedgerEntry> chunk : chunks(changes.entries())) {
+            pipeline.update(pipelined.pipelinedInsertEntries(chunk.size()));
+            for (LedgerEntry entry : chunk) {
+                pipeline.string(entry.transactionId()).string(ownAccount(entry.accountId())).bigint(entry.sequence())
+                        .string(entry.type().name()).string(entry.creditType()).bigint(entry.amount())
+                        .bigint(entry.balanceAfter()).string(entry.featureKey()).bigint(entry.quantity())
+                        .bigint(entry.unitPrice()).string(entry.userId()).string(entry.holdId())
+                        .string(entry.referenceId()).string(entry.reason()).string(entry.idempotencyKey())
+                        .string(Rows.json(entry.metadata())).bigint(Rows.micros(entry.createdAt()));
+            }
+        }
+        for (List<Allocation> chunk : chunks(changes.allocations())) {
+            pipeline.update(pipelined.pipelinedInsertAllocations(chunk.size()));
+            for (Allocation line : chunk) {
+                pipeline.string(line.ownerId()).integer(line.position()).string(line.lotId()).bigint(line.amount());
+            }
+        }
+        IdempotencyRecord record = changes.idempotency();
+        int idempotencyStep = -1;
+        if (record != null) {
+            idempotencyStep = pipeline.update(pipelined.pipelinedInsertIdempotency());
+            pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
+                    .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
+        }
+        if (pipeline.isEmpty()) {
+            return;
+        }
+        List<Object> counts = execute(pipeline);
+        if (accountStep >= 0) {
+            expectOne((Integer) counts.get(accountStep), "account", accountId);
+        }
+        for (int[] check : expected) {
+            int updated = (Integer) counts.get(check[0]);
+            if (updated != check[1]) {
+                throw new IllegalStateException((check[2] == 0 ? "lots" : "open holds") + " to update: expected "
+                        + check[1] + ", found " + updated);
+            }
+        }
+        if (idempotencyStep >= 0 && (Integer) counts.get(idempotencyStep) == 0) {
+            throw new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
+        }
+    }
+
+    private static <R> List<List<R>> chunks(List<R> rows) {
+        List<List<R>> chunks = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
+        }
+        return chunks;
+    }
+
     private void insertIdempotency(IdempotencyRecord record) {
         try {
             handle.createUpdate(sql.insertIdempotency())
@@ -294,9 +514,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     private String ownAccount(String accountId) {
-        if (!accountId().equals(accountId)) {
+        if (!this.accountId.equals(accountId)) {
             throw new IllegalArgumentException("row of account '" + accountId + "' written in a unit of work of account '"
-                    + accountId() + "'");
+                    + this.accountId + "'");
         }
         return accountId;
     }

@@ -6,7 +6,6 @@ import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
 import dev.credits.StoreUnavailableException;
-import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
@@ -291,12 +290,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(work, "work");
         SqlStatements sql = sql();
         return transaction(operation, handle -> {
-            Account account = handle.createQuery(readOnly ? sql.lockAccountShared() : sql.lockAccount())
-                    .bind("accountId", accountId)
-                    .map(Rows.ACCOUNT)
-                    .findOne()
-                    .orElseThrow(() -> new UnknownAccountException(accountId));
-            return work.run(new JdbcAccountTransaction(handle, sql, account, readOnly));
+            JdbcAccountTransaction tx = JdbcAccountTransaction.begin(handle, sql, accountId, readOnly);
+            T result = work.run(tx);
+            tx.finish();
+            return result;
         });
     }
 

@@ -4,9 +4,10 @@ import java.sql.SQLException;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, FOR SHARE for reads, transactional DDL
- * behind an advisory lock. Thread-safe.
+ * behind an advisory lock, and {@linkplain PipelinedStatements pipelines}: pgjdbc sends a multi-statement
+ * execution in one round trip. Thread-safe.
  */
-final class PostgresStatements extends SqlStatements {
+final class PostgresStatements extends SqlStatements implements PipelinedStatements {
 
     /** An arbitrary constant key for pg_advisory_xact_lock: "credits" in ASCII. */
     private static final long SCHEMA_LOCK_KEY = 0x63726564697473L;
@@ -63,5 +64,97 @@ final class PostgresStatements extends SqlStatements {
         // 57P01..57P03: admin shutdown, crash shutdown, cannot connect now.
         String state = e.getSQLState();
         return super.isConnectionFailure(e) || (state != null && state.startsWith("57P"));
+    }
+
+    // ---------------------------------------------------------------- pipelined (one round trip each)
+
+    @Override
+    boolean pipelines() {
+        return true;
+    }
+
+    @Override
+    public String pipelinedLock(boolean shared) {
+        return positional(shared ? lockAccountShared() : lockAccount());
+    }
+
+    @Override
+    public String pipelinedBalances() {
+        return positional(selectBalances());
+    }
+
+    @Override
+    public String pipelinedLiveLots() {
+        return positional(selectLiveLots());
+    }
+
+    @Override
+    public String pipelinedDueHolds() {
+        return positional(selectOpenHoldsDue());
+    }
+
+    @Override
+    public String pipelinedUpdateAccount() {
+        return "UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?, sequence_no = ?,"
+                + " updated_at_micros = ? WHERE account_id = ?";
+    }
+
+    @Override
+    public String pipelinedUpsertBalances(int rows) {
+        return "INSERT INTO " + balances + " (account_id, credit_type, balance, held) VALUES "
+                + Pipeline.values("(?, ?, ?, ?)", rows)
+                + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held";
+    }
+
+    @Override
+    public String pipelinedInsertLots(int rows) {
+        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    @Override
+    public String pipelinedUpdateLots(int rows) {
+        return "UPDATE " + lots + " AS l SET remaining = v.remaining, held = v.held, live = v.live FROM (VALUES "
+                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
+                + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?";
+    }
+
+    @Override
+    public String pipelinedInsertHolds(int rows) {
+        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    @Override
+    public String pipelinedUpdateHolds(int rows) {
+        return "UPDATE " + holds + " AS h SET status = v.status, resolved_at_micros = v.resolved_at,"
+                + " committed_credits = v.committed_credits, transaction_id = v.transaction_id FROM (VALUES "
+                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+                + " CAST(? AS VARCHAR))", rows)
+                + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
+                + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'";
+    }
+
+    @Override
+    public String pipelinedInsertEntries(int rows) {
+        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    @Override
+    public String pipelinedInsertAllocations(int rows) {
+        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount) VALUES "
+                + Pipeline.values("(?, ?, ?, ?)", rows);
+    }
+
+    @Override
+    public String pipelinedInsertIdempotency() {
+        return "INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result, created_at_micros)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, idempotency_key) DO NOTHING";
+    }
+
+    /** Turns the named parameters of a read (:accountId, :now) into positional ones, in order. */
+    private static String positional(String namedSql) {
+        return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
     }
 }

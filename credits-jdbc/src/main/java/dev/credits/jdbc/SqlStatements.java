@@ -295,6 +295,14 @@ abstract class SqlStatements {
         return null;
     }
 
+    /**
+     * Whether the statements implement {@link PipelinedStatements}: the driver runs several statements per
+     * execution in one round trip (PostgreSQL).
+     */
+    boolean pipelines() {
+        return false;
+    }
+
     /** A statement that serializes concurrent schema installs inside their transaction, or null. */
     String schemaLockStatement() {
         return null;

@@ -1,0 +1,136 @@
+package dev.credits.jdbc;
+
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several SQL statements sent to the database as one multi-statement execution: one round trip on PostgreSQL,
+ * whose driver runs {@code "stmt1; stmt2; ..."} with parameters as one pipeline of statements. Results come back
+ * in order: a list of mapped rows for each query, an update count for each other statement. Used only by
+ * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once.
+ */
+final class Pipeline {
+
+    private record Step(String sql, RowMapper<?> mapper) {
+    }
+
+    private record Param(Object value, int sqlType) {
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Param> params = new ArrayList<>();
+
+    boolean isEmpty() {
+        return steps.isEmpty();
+    }
+
+    /** Adds a query; its result is the list of rows mapped by {@code mapper}. @return its index */
+    int query(String sql, RowMapper<?> mapper) {
+        steps.add(new Step(sql, mapper));
+        return steps.size() - 1;
+    }
+
+    /** Adds a statement; its result is its update count. @return its index */
+    int update(String sql) {
+        steps.add(new Step(sql, null));
+        return steps.size() - 1;
+    }
+
+    Pipeline string(String value) {
+        params.add(new Param(value, Types.VARCHAR));
+        return this;
+    }
+
+    Pipeline bigint(Long value) {
+        params.add(new Param(value, Types.BIGINT));
+        return this;
+    }
+
+    Pipeline bigint(long value) {
+        params.add(new Param(value, Types.BIGINT));
+        return this;
+    }
+
+    Pipeline integer(Integer value) {
+        params.add(new Param(value, Types.INTEGER));
+        return this;
+    }
+
+    Pipeline bool(boolean value) {
+        params.add(new Param(value, Types.BOOLEAN));
+        return this;
+    }
+
+    Pipeline decimal(BigDecimal value) {
+        params.add(new Param(value, Types.NUMERIC));
+        return this;
+    }
+
+    /**
+     * Sends every statement in one execution.
+     *
+     * @return one result per step, in order: {@code List<T>} for queries, {@code Integer} for updates
+     */
+    List<Object> execute(Connection connection) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        for (Step step : steps) {
+            if (sql.length() > 0) {
+                sql.append(";\n");
+            }
+            sql.append(step.sql());
+        }
+        List<Object> results = new ArrayList<>(steps.size());
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                Param param = params.get(i);
+                if (param.value() == null) {
+                    statement.setNull(i + 1, param.sqlType());
+                } else {
+                    statement.setObject(i + 1, param.value(), param.sqlType());
+                }
+            }
+            boolean isResultSet = statement.execute();
+            for (Step step : steps) {
+                if (step.mapper() != null) {
+                    if (!isResultSet) {
+                        throw new SQLException("expected rows from: " + step.sql());
+                    }
+                    List<Object> rows = new ArrayList<>();
+                    try (ResultSet resultSet = statement.getResultSet()) {
+                        while (resultSet.next()) {
+                            rows.add(step.mapper().map(resultSet, null));
+                        }
+                    }
+                    results.add(rows);
+                } else {
+                    if (isResultSet) {
+                        throw new SQLException("expected an update count from: " + step.sql());
+                    }
+                    results.add(statement.getUpdateCount());
+                }
+                isResultSet = statement.getMoreResults();
+            }
+        }
+        return results;
+    }
+
+    /** @return "(?, ?, ...), (?, ?, ...)" for {@code rows} rows of {@code row} */
+    static String values(String row, int rows) {
+        StringBuilder values = new StringBuilder(rows * (row.length() + 2));
+        for (int i = 0; i < rows; i++) {
+            if (i > 0) {
+                values.append(", ");
+            }
+            values.append(row);
+        }
+        return values.toString();
+    }
+}
