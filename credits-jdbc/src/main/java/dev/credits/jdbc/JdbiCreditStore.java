@@ -82,6 +82,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_PREFIX_LENGTH = 30;
     private static final long MAX_BACKOFF_MILLIS = 100;
+    private static final Object INSTALL_LOCK = new Object();
+    private static final int INSTALL_RETRIES = 3;
 
     private static final int ISOLATION_UNKNOWN = 0;
     private static final int ISOLATION_DEFAULT_OK = 1;
@@ -177,15 +179,36 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /**
      * Creates the tables and indexes that do not exist yet, from the dialect's shipped SQL files
      * ({@link Dialect#schemaResources()}) with the table prefix substituted. Idempotent: safe to call at every
-     * start, also from several JVMs at once (PostgreSQL serializes installs with an advisory lock; MariaDB and H2
-     * make each CREATE ... IF NOT EXISTS atomic). Not needed when the host runs the same files with its own
-     * Flyway or Liquibase.
+     * start, also from several JVMs at once: PostgreSQL serializes installs with an advisory lock, installs in one
+     * JVM take turns, and an install that loses a race with another JVM runs again. Not needed when the host runs
+     * the same files with its own Flyway or Liquibase.
      *
      * @throws StoreUnavailableException if the database cannot be reached or refuses a statement
      */
     public void installSchema() {
         SqlStatements sql = sql();
         List<String> ddl = Schema.statements(sql.dialect, tablePrefix);
+        // Installs in one JVM take turns (H2 trips over its own concurrent CREATE INDEX IF NOT EXISTS); an install
+        // that loses a race with another JVM is simply run again, every statement being idempotent.
+        synchronized (INSTALL_LOCK) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    installOnce(sql, ddl);
+                    break;
+                } catch (StoreUnavailableException e) {
+                    if (attempt > INSTALL_RETRIES) {
+                        throw e;
+                    }
+                    LOG.debug("credits schema install attempt {} failed, running it again: {}", attempt,
+                            e.getMessage());
+                }
+            }
+        }
+        LOG.debug("credits schema installed ({} statements, dialect {}, prefix {})", ddl.size(), sql.dialect,
+                tablePrefix);
+    }
+
+    private void installOnce(SqlStatements sql, List<String> ddl) {
         if (sql.transactionalDdl()) {
             transaction("installSchema", handle -> {
                 if (sql.schemaLockStatement() != null) {
@@ -200,8 +223,6 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 return null;
             });
         }
-        LOG.debug("credits schema installed ({} statements, dialect {}, prefix {})", ddl.size(), sql.dialect,
-                tablePrefix);
     }
 
     /**

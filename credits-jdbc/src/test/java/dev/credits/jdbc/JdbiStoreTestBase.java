@@ -511,11 +511,39 @@ abstract class JdbiStoreTestBase {
         }
     }
 
+    @Test
+    void concurrentInstallsOfAFreshSchemaAllSucceed() throws Exception {
+        String prefix = database().tablePrefix() + "c_";
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> installs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                JdbiCreditStore racer = database().builder(database().newPool(1)).tablePrefix(prefix).build();
+                installs.add(threads.submit(() -> {
+                    start.await();
+                    racer.installSchema();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> install : installs) {
+                install.get(60, TimeUnit.SECONDS);
+            }
+            JdbiCreditStore installed = database().builder(pool).tablePrefix(prefix).build();
+            installed.insertAccountIfAbsent(account("acc-c"));
+            assertEquals(Optional.of(account("acc-c")), installed.findAccount("acc-c"));
+        } finally {
+            threads.shutdownNow();
+            dropTables(prefix);
+        }
+    }
+
     void dropTables(String prefix) {
         try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
             for (String table : List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
                     "idempotency", "features", "feature_price_history")) {
-                handle.execute("DROP TABLE " + prefix + table);
+                handle.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         }
     }
