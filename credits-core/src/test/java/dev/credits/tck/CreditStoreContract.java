@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  * fine. The rules live in the interfaces this class implements, one per area.
  */
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
-        SpendingContract, RefundContract, HoldContract {
+        SpendingContract, RefundContract, HoldContract, ExpiryContract {
 
     private CreditStore store;
     private MutableClock clock;
