@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  */
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
-        HistoryContract, IdempotencyContract {
+        HistoryContract, IdempotencyContract, ValidationContract {
 
     private CreditStore store;
     private MutableClock clock;
