@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  */
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
-        HistoryContract, IdempotencyContract, ValidationContract {
+        HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract {
 
     private CreditStore store;
     private MutableClock clock;
