@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -121,7 +122,9 @@ public interface HoldContract extends ContractFixture {
         assertEquals(30, commit.hold().committedCredits());
         assertEquals(commit.transactionId(), commit.hold().transactionId());
         assertEquals(Optional.of(commit.hold()), ledger().getHold(hold.holdId()));
-        LedgerEntry entry = entries(accountId).get(0);
+        List<LedgerEntry> entries = entries(accountId);
+        assertEquals(2, entries.size(), "a commit writes exactly one entry");
+        LedgerEntry entry = entries.get(0);
         assertEquals(commit.transactionId(), entry.transactionId());
         assertEquals(EntryType.DEDUCTION, entry.type());
         assertEquals(-30, entry.amount());

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -286,6 +287,32 @@ public interface SpendingContract extends ContractFixture {
 
         assertEquals(List.of(oldest, lowerTwin), lines.stream().map(Allocation::lotId).toList());
         assertEquals(10, remaining(accountId, higherTwin));
+    }
+
+    @Test
+    default void anyBurnDownOrderIsUsedButTheOverdraftLotIsAlwaysSpentLast() {
+        CreditLedger highestPriorityFirst = newLedger(builder -> builder.burnDownOrder(
+                () -> Comparator.comparingInt(Lot::priority).reversed().thenComparing(Lot::lotId)));
+        String accountId = openAccountWithOverdraft(10);
+        String low = ledger().grant(GrantRequest.of(accountId, 5).withPriority(0)).lot().lotId();
+        String high = ledger().grant(GrantRequest.of(accountId, 5).withPriority(100)).lot().lotId();
+        String key = feature("unit", 1);
+        String spentLots = deductOk(accountId, key, 10).transactionId();
+        deductOk(accountId, key, 5);
+        ledger().refundCredits(spentLots, null, null);
+        Balance before = highestPriorityFirst.balance(accountId);
+        assertEquals(5, before.total());
+        assertEquals(List.of(high, low), before.lots().subList(0, 2).stream().map(Lot::lotId).toList());
+        assertEquals(LotSource.OVERDRAFT, before.lots().get(2).source());
+
+        DeductionResult result = highestPriorityFirst.deductCredits(DeductRequest.of(accountId, key).withQuantity(12));
+
+        assertTrue(result.success());
+        List<Allocation> lines = ledger().receipt(result.transactionId()).allocations();
+        assertEquals(List.of(high, low, before.lots().get(2).lotId()), lines.stream().map(Allocation::lotId).toList());
+        assertEquals(List.of(-5L, -5L, -2L), lines.stream().map(Allocation::amount).toList());
+        assertEquals(-7, available(accountId));
+        assertInvariants(accountId);
     }
 
     private List<String> lotIds(String accountId) {
