@@ -113,6 +113,7 @@ public interface HistoryContract extends ContractFixture {
             HistoryPage page = ledger().history(accountId, HistoryFilter.all(), request);
             walked.addAll(page.entries());
             sizes.add(page.entries().size());
+            assertTrue(sizes.size() <= 10, () -> "paging does not end: page sizes " + sizes);
             request = page.next(5).orElse(null);
         }
 
