@@ -7,6 +7,7 @@ import dev.credits.CommitResult;
 import dev.credits.DeductionResult;
 import dev.credits.EntryType;
 import dev.credits.ExpiryReport;
+import dev.credits.GrantResult;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
@@ -134,7 +135,7 @@ public interface ExpiryContract extends ContractFixture {
         advance(Duration.ofHours(1));
         long before = sequence(accountId);
 
-        var topUp = grant(accountId, 3);
+        GrantResult topUp = grant(accountId, 3);
 
         List<LedgerEntry> entries = entries(accountId);
         assertEquals(EntryType.GRANT, entries.get(0).type());

@@ -348,21 +348,21 @@ public interface HoldContract extends ContractFixture {
         String accountId = openFunded(100);
         String key = feature("staging", 20);
 
-        ChargeResult<String> single = ledger().charge(accountId, key, () -> "staged");
-        ChargeResult<Integer> double_ = ledger().charge(ReserveRequest.of(accountId, key).withQuantity(2), () -> 2);
+        ChargeResult<String> oneUnit = ledger().charge(accountId, key, () -> "staged");
+        ChargeResult<Integer> twoUnits = ledger().charge(ReserveRequest.of(accountId, key).withQuantity(2), () -> 2);
 
-        assertTrue(single.success());
-        assertNull(single.reason());
-        assertEquals("staged", single.value());
-        assertEquals(20, single.required());
-        assertEquals(80, single.available());
-        assertEquals(20, single.commit().creditsCharged());
-        assertEquals(HoldStatus.COMMITTED, single.commit().hold().status());
-        assertEquals(40, double_.commit().creditsCharged());
-        assertEquals(40, double_.available());
-        LedgerEntry entry = ledger().receipt(single.commit().transactionId()).entry();
+        assertTrue(oneUnit.success());
+        assertNull(oneUnit.reason());
+        assertEquals("staged", oneUnit.value());
+        assertEquals(20, oneUnit.required());
+        assertEquals(80, oneUnit.available());
+        assertEquals(20, oneUnit.commit().creditsCharged());
+        assertEquals(HoldStatus.COMMITTED, oneUnit.commit().hold().status());
+        assertEquals(40, twoUnits.commit().creditsCharged());
+        assertEquals(40, twoUnits.available());
+        LedgerEntry entry = ledger().receipt(oneUnit.commit().transactionId()).entry();
         assertEquals(EntryType.DEDUCTION, entry.type());
-        assertEquals(single.commit().hold().holdId(), entry.holdId());
+        assertEquals(oneUnit.commit().hold().holdId(), entry.holdId());
         assertEquals(0, balance(accountId).held());
         assertInvariants(accountId);
     }

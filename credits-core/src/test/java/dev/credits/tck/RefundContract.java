@@ -3,6 +3,7 @@ package dev.credits.tck;
 import dev.credits.Allocation;
 import dev.credits.Balance;
 import dev.credits.CommitResult;
+import dev.credits.CreditLedger;
 import dev.credits.DeductionResult;
 import dev.credits.EntryType;
 import dev.credits.GrantResult;
@@ -189,7 +190,7 @@ public interface RefundContract extends ContractFixture {
 
     @Test
     default void theValidityOfRefundLotsIsConfigurable() {
-        var ledger = newLedger(builder -> builder.expiredLotRefundValidity(Duration.ofDays(7)));
+        CreditLedger ledger = newLedger(builder -> builder.expiredLotRefundValidity(Duration.ofDays(7)));
         String accountId = openAccount();
         grantExpiring(accountId, 10, now().plus(Duration.ofHours(1)));
         String tx = deductOk(accountId, feature("unit", 1), 6).transactionId();

@@ -12,6 +12,7 @@ import dev.credits.PageRequest;
 import dev.credits.RefundRequest;
 import dev.credits.ReserveRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public interface ValidationContract extends ContractFixture {
     }
 
     /** Asserts {@code call} throws InvalidArgumentException and leaves the account as it was. */
-    private void assertInvalid(String accountId, org.junit.jupiter.api.function.Executable call) {
+    private void assertInvalid(String accountId, Executable call) {
         assertThrowsUnchanged(InvalidArgumentException.class, accountId, call);
     }
 
