@@ -53,7 +53,8 @@ public interface ValidationContract extends ContractFixture {
             assertThrows(InvalidArgumentException.class,
                     () -> ledger().history(bad, HistoryFilter.all(), PageRequest.first()), what);
         }
-        String longest = "acct-" + chars(123);
+        String fresh = newAccountId();
+        String longest = fresh + chars(128 - fresh.length());
         ledger().openAccount(longest);
         assertEquals(longest, ledger().getAccount(longest).orElseThrow().accountId());
     }
