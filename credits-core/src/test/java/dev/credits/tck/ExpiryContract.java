@@ -143,6 +143,7 @@ public interface ExpiryContract extends ContractFixture {
         assertExpiryOf(entries.get(1), expiring, 10);
         assertEquals(before + 1, entries.get(1).sequence());
         assertEquals(before + 2, entries.get(0).sequence());
+        assertEquals(before + 2, topUp.sequence());
         assertEquals(8, topUp.balanceAfter());
         assertEquals(8, balance(accountId).total());
         assertInvariants(accountId);

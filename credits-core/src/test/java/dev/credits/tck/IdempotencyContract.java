@@ -56,6 +56,8 @@ public interface IdempotencyContract extends ContractFixture {
         assertEquals(first.sequence(), replay.sequence());
         assertUnchanged(before, accountId);
         assertEquals(1, count(accountId, EntryType.GRANT));
+        assertEquals(new GrantResult(first.lot(), first.debtPaid(), first.balanceAfter(), first.sequence(), true),
+                replay, "a replay returns the first result, not the lot as it is now");
     }
 
     @Test
