@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
  * fine. The rules live in the interfaces this class implements, one per area.
  */
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
-        SpendingContract {
+        SpendingContract, RefundContract, HoldContract, ExpiryContract,
+        HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract {
 
     private CreditStore store;
     private MutableClock clock;

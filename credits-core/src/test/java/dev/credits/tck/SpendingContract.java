@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -238,7 +240,9 @@ public interface SpendingContract extends ContractFixture {
     default void burnDownSpendsEarliestExpiryFirstAndNeverExpiringLast() {
         String accountId = openAccount();
         String never = grant(accountId, 10).lot().lotId();
+        advance(Duration.ofSeconds(1));
         String later = grantExpiring(accountId, 10, now().plus(Duration.ofDays(60))).lot().lotId();
+        advance(Duration.ofSeconds(1));
         String sooner = grantExpiring(accountId, 10, now().plus(Duration.ofDays(30))).lot().lotId();
 
         assertEquals(List.of(sooner, later, never), lotIds(accountId));
@@ -274,18 +278,49 @@ public interface SpendingContract extends ContractFixture {
     @Test
     default void burnDownSpendsTheOldestGrantFirstThenTheLowerLotId() {
         String accountId = openAccount();
-        String oldest = grant(accountId, 10).lot().lotId();
-        advance(Duration.ofSeconds(1));
-        String twinA = grant(accountId, 10).lot().lotId();
-        String twinB = grant(accountId, 10).lot().lotId();
-        String lowerTwin = twinA.compareTo(twinB) < 0 ? twinA : twinB;
-        String higherTwin = lowerTwin.equals(twinA) ? twinB : twinA;
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            expected.add(grant(accountId, 10).lot().lotId());
+            advance(Duration.ofSeconds(1));
+        }
+        List<String> twins = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            twins.add(grant(accountId, 10).lot().lotId());
+        }
+        expected.addAll(twins.stream().sorted().toList());
 
-        assertEquals(List.of(oldest, lowerTwin, higherTwin), lotIds(accountId));
-        List<Allocation> lines = spend(accountId, 15);
+        assertEquals(expected, lotIds(accountId));
+        List<Allocation> lines = spend(accountId, 45);
 
-        assertEquals(List.of(oldest, lowerTwin), lines.stream().map(Allocation::lotId).toList());
-        assertEquals(10, remaining(accountId, higherTwin));
+        assertEquals(expected.subList(0, 5), lines.stream().map(Allocation::lotId).toList());
+        assertEquals(5, remaining(accountId, expected.get(4)));
+        assertEquals(10, remaining(accountId, expected.get(5)));
+    }
+
+    @Test
+    default void anyBurnDownOrderIsUsedButTheOverdraftLotIsAlwaysSpentLast() {
+        CreditLedger highestPriorityFirst = newLedger(builder -> builder.burnDownOrder(
+                () -> Comparator.comparingInt(Lot::priority).reversed().thenComparing(Lot::lotId)));
+        String accountId = openAccountWithOverdraft(10);
+        String low = ledger().grant(GrantRequest.of(accountId, 5).withPriority(0)).lot().lotId();
+        String high = ledger().grant(GrantRequest.of(accountId, 5).withPriority(100)).lot().lotId();
+        String key = feature("unit", 1);
+        String spentLots = deductOk(accountId, key, 10).transactionId();
+        deductOk(accountId, key, 5);
+        ledger().refundCredits(spentLots, null, null);
+        Balance before = highestPriorityFirst.balance(accountId);
+        assertEquals(5, before.total());
+        assertEquals(List.of(high, low), before.lots().subList(0, 2).stream().map(Lot::lotId).toList());
+        assertEquals(LotSource.OVERDRAFT, before.lots().get(2).source());
+
+        DeductionResult result = highestPriorityFirst.deductCredits(DeductRequest.of(accountId, key).withQuantity(12));
+
+        assertTrue(result.success());
+        List<Allocation> lines = ledger().receipt(result.transactionId()).allocations();
+        assertEquals(List.of(high, low, before.lots().get(2).lotId()), lines.stream().map(Allocation::lotId).toList());
+        assertEquals(List.of(-5L, -5L, -2L), lines.stream().map(Allocation::amount).toList());
+        assertEquals(-7, available(accountId));
+        assertInvariants(accountId);
     }
 
     private List<String> lotIds(String accountId) {
