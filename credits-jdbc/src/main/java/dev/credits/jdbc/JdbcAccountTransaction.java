@@ -16,6 +16,8 @@ import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,9 +38,12 @@ import java.util.function.BiConsumer;
  * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL) the account row is locked
  * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots and due holds in one round
  * trip, and {@link #write} sends the whole change set in one more. Every read locks first, so the unit of work
- * never sees anything the lock has not settled. Not thread-safe.
+ * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
+ * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcAccountTransaction.class);
 
     /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
     private static final int ROWS_PER_STATEMENT = 500;
@@ -48,6 +53,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private final PipelinedStatements pipelined;
     private final String accountId;
     private final boolean readOnly;
+    /** For a read-only unit on a dialect with snapshot reads: the statement that starts the snapshot. */
+    private final String snapshotRead;
 
     private Account account;
     private List<BalanceRecord> balances;
@@ -61,23 +68,29 @@ final class JdbcAccountTransaction implements AccountTransaction {
         this.pipelined = sql.pipelines() ? (PipelinedStatements) sql : null;
         this.accountId = accountId;
         this.readOnly = readOnly;
+        this.snapshotRead = readOnly ? sql.snapshotReadStatement() : null;
     }
 
     /**
-     * Starts a unit of work on an account: locks its row now, or on the first read where the dialect pipelines.
+     * Starts a unit of work on an account. A writing unit locks the account row (FOR UPDATE); a read-only one
+     * reads it in a consistent snapshot where the dialect has {@link SqlStatements#snapshotReadStatement()},
+     * else locks it in share mode. Where the dialect pipelines this happens with the first read; otherwise now.
      *
-     * @throws UnknownAccountException if it locks now and the account does not exist
+     * @throws UnknownAccountException if it reads the account now and it does not exist
      */
     static JdbcAccountTransaction begin(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         JdbcAccountTransaction tx = new JdbcAccountTransaction(handle, sql, accountId, readOnly);
         if (tx.pipelined == null) {
+            if (tx.snapshotRead != null) {
+                handle.execute(tx.snapshotRead);
+            }
             tx.lock();
         }
         return tx;
     }
 
     /**
-     * Ends the work: makes sure the account was locked (and so exists) even if the work read nothing.
+     * Ends the work: makes sure the account was read (and so exists) even if the work read nothing.
      *
      * @throws UnknownAccountException if the account does not exist
      */
@@ -85,14 +98,28 @@ final class JdbcAccountTransaction implements AccountTransaction {
         lock();
     }
 
+    /** Reads (and for a writing unit locks) the account row, once, before anything else is read. */
     private void lock() {
-        if (account == null) {
-            account = handle.createQuery(readOnly ? sql.lockAccountShared() : sql.lockAccount())
-                    .bind("accountId", accountId)
-                    .map(Rows.ACCOUNT)
-                    .findOne()
-                    .orElseThrow(() -> new UnknownAccountException(accountId));
+        if (account != null) {
+            return;
         }
+        if (pipelined != null) {
+            Pipeline pipeline = new Pipeline();
+            if (snapshotRead != null) {
+                pipeline.update(snapshotRead);
+            }
+            int step = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
+            pipeline.string(accountId);
+            List<Account> found = rows(execute(pipeline).get(step));
+            account = found.stream().findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
+            return;
+        }
+        String select = !readOnly ? sql.lockAccount() : snapshotRead != null ? sql.selectAccount() : sql.lockAccountShared();
+        account = handle.createQuery(select)
+                .bind("accountId", accountId)
+                .map(Rows.ACCOUNT)
+                .findOne()
+                .orElseThrow(() -> new UnknownAccountException(accountId));
     }
 
     private String accountId() {
@@ -112,7 +139,10 @@ final class JdbcAccountTransaction implements AccountTransaction {
             return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now));
         }
         Pipeline pipeline = new Pipeline();
-        pipeline.query(pipelined.pipelinedLock(readOnly), Rows.ACCOUNT);
+        if (snapshotRead != null) {
+            pipeline.update(snapshotRead);
+        }
+        int first = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
         pipeline.string(accountId);
         pipeline.query(pipelined.pipelinedBalances(), Rows.BALANCE);
         pipeline.string(accountId);
@@ -121,14 +151,14 @@ final class JdbcAccountTransaction implements AccountTransaction {
         pipeline.query(pipelined.pipelinedDueHolds(), Rows.HOLD);
         pipeline.string(accountId).bigint(Rows.micros(now));
         List<Object> results = execute(pipeline);
-        List<Account> locked = rows(results.get(0));
+        List<Account> locked = rows(results.get(first));
         if (locked.isEmpty()) {
             throw new UnknownAccountException(accountId);
         }
         account = locked.get(0);
-        balances = List.copyOf(rows(results.get(1)));
-        allLiveLots = List.copyOf(rows(results.get(2)));
-        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(3)));
+        balances = List.copyOf(rows(results.get(first + 1)));
+        allLiveLots = List.copyOf(rows(results.get(first + 2)));
+        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)));
     }
 
     private List<Object> execute(Pipeline pipeline) {
@@ -307,8 +337,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     .bind("lowBalanceThreshold", next.lowBalanceThreshold())
                     .bind("sequence", next.sequence())
                     .bind("updatedAt", Rows.micros(next.updatedAt()))
+                    .bind("lockedSequence", account.sequence())
                     .execute();
-            expectOne(updated, "account", next.accountId());
+            expectAccountUpdated(updated);
         }
         batch(sql.upsertBalance(), changes.balances(), (b, balance) -> b
                 .bind("accountId", ownAccount(balance.accountId()))
@@ -390,7 +421,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (next != null && !next.equals(account)) {
             accountStep = pipeline.update(pipelined.pipelinedUpdateAccount());
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
-                    .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId);
+                    .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
+                    .bigint(account.sequence());
         }
         for (List<BalanceRecord> chunk : chunks(changes.balances())) {
             pipeline.update(pipelined.pipelinedUpsertBalances(chunk.size()));
@@ -470,7 +502,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         List<Object> counts = execute(pipeline);
         if (accountStep >= 0) {
-            expectOne((Integer) counts.get(accountStep), "account", accountId);
+            expectAccountUpdated((Integer) counts.get(accountStep));
         }
         for (int[] check : expected) {
             int updated = (Integer) counts.get(check[0]);
@@ -526,7 +558,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Runs one statement for every row as one JDBC batch (one round trip on PostgreSQL and MariaDB). When {@code expectOneEach} names a row kind, each row must update exactly one row.
+     * Runs one statement for every row as one JDBC batch (one round trip on PostgreSQL and MariaDB). When
+     * {@code expectOneEach} names a row kind, each row must update exactly one row.
      */
     private <R> void batch(String statement, List<R> rows, BiConsumer<PreparedBatch, R> binder, String expectOneEach) {
         if (rows.isEmpty()) {
@@ -544,6 +577,20 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     expectOne(counts[i], expectOneEach, String.valueOf(rows.get(i)));
                 }
             }
+        }
+    }
+
+    /**
+     * Checks the conditional account update: 0 rows means the account's sequence moved although this unit of work
+     * held its lock. That never happens with a database that honours the lock; if it does, the unit of work is
+     * rolled back and run again rather than overwriting the other change.
+     */
+    private void expectAccountUpdated(int count) {
+        if (count != 1) {
+            LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the unit"
+                    + " of work", accountId, account.sequence());
+            throw new Failures.Transient(new IllegalStateException("account '" + accountId
+                    + "' changed under its row lock: sequence " + account.sequence() + " is gone"));
         }
     }
 

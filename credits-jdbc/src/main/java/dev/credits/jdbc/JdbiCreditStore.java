@@ -51,8 +51,8 @@ import java.util.regex.Pattern;
  * READ COMMITTED that first locks the account's row with {@code SELECT ... FOR UPDATE}, so units of work on one
  * account run one after another across threads, connection pools and JVMs, while different accounts run in
  * parallel. The changes are written at the end, one JDBC batch per kind of row, and committed together, or not at
- * all. Reads of {@link #readAccount} lock the row in share mode (PostgreSQL, MariaDB; H2 uses FOR UPDATE), so
- * they see one consistent state without blocking each other.
+ * all. Reads ({@link #readAccount}) run in a read-only REPEATABLE READ transaction on PostgreSQL and MariaDB: one
+ * consistent snapshot, no lock, so they never wait for writers nor make them wait; on H2 they lock the row.
  *
  * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
  * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on
@@ -297,9 +297,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>Locks the account row in share mode ({@code FOR SHARE} on PostgreSQL, {@code LOCK IN SHARE MODE} on
-     * MariaDB/MySQL, {@code FOR UPDATE} on H2), so the work sees one consistent state; readers of one account do
-     * not block each other except on H2.
+     * <p>PostgreSQL, MariaDB/MySQL: a read-only REPEATABLE READ transaction, so the work sees one consistent
+     * snapshot without taking a lock (readers and writers never wait for each other). H2: the account row is locked
+     * ({@code FOR UPDATE}) for the duration.
      */
     @Override
     public <T> T readAccount(String accountId, AccountWork<T> work) {
@@ -310,12 +310,14 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(work, "work");
         SqlStatements sql = sql();
-        return transaction(operation, handle -> {
+        // A snapshot read sets its own isolation (REPEATABLE READ, READ ONLY) as its first statement.
+        boolean readCommitted = !readOnly || sql.snapshotReadStatement() == null;
+        return withRetries(operation, s -> attempt(s, operation, handle -> {
             JdbcAccountTransaction tx = JdbcAccountTransaction.begin(handle, sql, accountId, readOnly);
             T result = work.run(tx);
             tx.finish();
             return result;
-        });
+        }, true, readCommitted));
     }
 
     @Override
@@ -530,12 +532,12 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
 
     /** Runs {@code body} in one READ COMMITTED transaction, retrying transient conflicts. */
     private <T> T transaction(String operation, Function<Handle, T> body) {
-        return withRetries(operation, sql -> attempt(sql, operation, body, true));
+        return withRetries(operation, sql -> attempt(sql, operation, body, true, true));
     }
 
     /** Runs {@code body} on a connection in auto-commit mode (single statements), retrying transient conflicts. */
     private <T> T autocommit(String operation, Function<Handle, T> body) {
-        return withRetries(operation, sql -> attempt(sql, operation, body, false));
+        return withRetries(operation, sql -> attempt(sql, operation, body, false, false));
     }
 
     private <T> T withRetries(String operation, Function<SqlStatements, T> attempt) {
@@ -580,7 +582,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
     }
 
-    private <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional) {
+    private <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional,
+                          boolean readCommitted) {
         Handle handle;
         try {
             handle = jdbi.open();
@@ -593,7 +596,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             if (!transactional) {
                 return body.apply(handle);
             }
-            boolean explicit = needsExplicitIsolation(handle);
+            boolean explicit = readCommitted && needsExplicitIsolation(handle);
             if (explicit && sql.readCommittedStatement() == null) {
                 Connection connection = handle.getConnection();
                 isolationToRestore = connection.getTransactionIsolation();

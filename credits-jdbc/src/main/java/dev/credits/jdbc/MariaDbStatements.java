@@ -3,7 +3,7 @@ package dev.credits.jdbc;
 import java.sql.SQLException;
 
 /**
- * MariaDB and MySQL (InnoDB): ON DUPLICATE KEY UPDATE for upserts, LOCK IN SHARE MODE for reads, vendor codes
+ * MariaDB and MySQL (InnoDB): ON DUPLICATE KEY UPDATE for upserts, snapshot reads, vendor codes
  * for deadlocks and lock wait timeouts. Duplicate inserts are detected by their error (SQLState 23000), not with
  * INSERT IGNORE, which would also turn data errors (a too long value) into silently truncating warnings.
  * Thread-safe.
@@ -22,15 +22,16 @@ final class MariaDbStatements extends SqlStatements {
     }
 
     @Override
-    String lockAccountShared() {
-        return selectAccount() + " LOCK IN SHARE MODE";
-    }
-
-    @Override
     String upsertBalance() {
         return "INSERT INTO " + balances + " (account_id, credit_type, balance, held)"
                 + " VALUES (:accountId, :creditType, :balance, :held)"
                 + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)";
+    }
+
+    @Override
+    String snapshotReadStatement() {
+        // Reads see one MVCC snapshot without locking: they never wait for writers nor make writers wait.
+        return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     }
 
     @Override

@@ -7,8 +7,11 @@ package dev.credits.jdbc;
  */
 interface PipelinedStatements {
 
-    /** Locks the account row (FOR UPDATE, or FOR SHARE when {@code shared}); parameter: account id. */
-    String pipelinedLock(boolean shared);
+    /**
+     * Reads the account row: locks it FOR UPDATE, or reads it in the transaction's snapshot when
+     * {@code readOnly} (then {@link SqlStatements#snapshotReadStatement()} runs first); parameter: account id.
+     */
+    String pipelinedAccount(boolean readOnly);
 
     /** Parameter: account id. */
     String pipelinedBalances();
@@ -19,7 +22,10 @@ interface PipelinedStatements {
     /** Parameters: account id, now. */
     String pipelinedDueHolds();
 
-    /** Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id. */
+    /**
+     * Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id, the sequence read
+     * under the lock (see {@link SqlStatements#updateAccount()}).
+     */
     String pipelinedUpdateAccount();
 
     /** Rows: account id, credit type, balance, held. */

@@ -3,7 +3,7 @@ package dev.credits.jdbc;
 import java.sql.SQLException;
 
 /**
- * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, FOR SHARE for reads, transactional DDL
+ * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
  * behind an advisory lock, and {@linkplain PipelinedStatements pipelines}: pgjdbc sends a multi-statement
  * execution in one round trip. Thread-safe.
  */
@@ -14,11 +14,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     PostgresStatements(Dialect dialect, String prefix) {
         super(dialect, prefix);
-    }
-
-    @Override
-    String lockAccountShared() {
-        return selectAccount() + " FOR SHARE";
     }
 
     @Override
@@ -36,6 +31,12 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
         return "INSERT INTO " + balances + " (account_id, credit_type, balance, held)"
                 + " VALUES (:accountId, :creditType, :balance, :held)"
                 + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held";
+    }
+
+    @Override
+    String snapshotReadStatement() {
+        // Reads see one MVCC snapshot without locking: they never wait for writers nor make writers wait.
+        return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     }
 
     @Override
@@ -74,8 +75,8 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     @Override
-    public String pipelinedLock(boolean shared) {
-        return positional(shared ? lockAccountShared() : lockAccount());
+    public String pipelinedAccount(boolean readOnly) {
+        return positional(readOnly ? selectAccount() : lockAccount());
     }
 
     @Override
@@ -96,7 +97,7 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     public String pipelinedUpdateAccount() {
         return "UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?, sequence_no = ?,"
-                + " updated_at_micros = ? WHERE account_id = ?";
+                + " updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?";
     }
 
     @Override

@@ -82,10 +82,14 @@ abstract class SqlStatements {
                 + " :lowBalanceThreshold, :sequence, :createdAt, :updatedAt)";
     }
 
+    /**
+     * Writes the account row, on the condition that its sequence is still the one read under the lock: every change
+     * advances the sequence, so 0 rows updated means the account changed under the lock (it never should).
+     */
     String updateAccount() {
         return "UPDATE " + accounts + " SET status = :status, overdraft_limit = :overdraftLimit,"
                 + " low_balance_threshold = :lowBalanceThreshold, sequence_no = :sequence, updated_at_micros = :updatedAt"
-                + " WHERE account_id = :accountId";
+                + " WHERE account_id = :accountId AND sequence_no = :lockedSequence";
     }
 
     // ---------------------------------------------------------------- balances
@@ -305,6 +309,15 @@ abstract class SqlStatements {
 
     /** A statement that serializes concurrent schema installs inside their transaction, or null. */
     String schemaLockStatement() {
+        return null;
+    }
+
+    /**
+     * The statement that makes the transaction just begun a read-only consistent snapshot (REPEATABLE READ, READ
+     * ONLY), run as its first statement by {@link dev.credits.spi.CreditStore#readAccount}, which then reads
+     * without locking; null to lock the account row with {@link #lockAccountShared()} instead.
+     */
+    String snapshotReadStatement() {
         return null;
     }
 
