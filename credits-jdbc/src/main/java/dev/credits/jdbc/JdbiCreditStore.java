@@ -136,8 +136,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * missing), with its own small connection pool and the schema installed. Running a program twice reuses the
      * data; deleting the directory starts over. {@link #close()} the store to close the database (H2 also closes
      * it when the JVM exits). Equivalent to
-     * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits", "sa", "")).build()} plus
-     * {@link #installSchema()}.
+     * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits;LOCK_TIMEOUT=10000", "sa", ""))
+     * .build()} plus {@link #installSchema()}.
      *
      * @param directory where the database files live, e.g. {@code Path.of("credits-db")}
      * @return a ready store, owning its pool
@@ -151,7 +151,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot create the H2 database directory " + absolute, e);
         }
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + absolute.resolve("credits"), "sa", "");
+        // LOCK_TIMEOUT: H2 gives up waiting for a row lock after 2 s by default; units of work queueing on one busy
+        // account may wait longer than that, so allow 10 s before a (retried) lock timeout.
+        JdbcConnectionPool pool = JdbcConnectionPool.create(
+                "jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", "sa", "");
         pool.setMaxConnections(16);
         JdbiCreditStore store = new Builder(Jdbi.create(pool), pool::dispose).dialect(Dialect.H2).build();
         try {
