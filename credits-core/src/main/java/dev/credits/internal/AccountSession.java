@@ -9,6 +9,7 @@ import dev.credits.HoldStatus;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
+import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
@@ -36,6 +37,7 @@ final class AccountSession {
     private final Comparator<Lot> burnDownOrder;
 
     private Account account;
+    private final List<Hold> dueHolds;
     private final long startSequence;
     private long sequence;
     private boolean accountChanged;
@@ -60,14 +62,16 @@ final class AccountSession {
         this.tx = tx;
         this.now = now;
         this.burnDownOrder = order.comparator();
-        this.account = tx.account();
+        AccountSnapshot snapshot = tx.snapshot(now);
+        this.account = snapshot.account();
+        this.dueHolds = snapshot.dueHolds();
         this.startSequence = account.sequence();
         this.sequence = startSequence;
-        for (Lot lot : tx.liveLots()) {
+        for (Lot lot : snapshot.liveLots()) {
             lots.put(lot.lotId(), lot);
             liveAtStart.add(lot.lotId());
         }
-        for (BalanceRecord balance : tx.balances()) {
+        for (BalanceRecord balance : snapshot.balances()) {
             balances.put(balance.creditType(), balance);
         }
     }
@@ -111,7 +115,7 @@ final class AccountSession {
      * does first, so nothing expired is ever spent or shown.
      */
     void settle() {
-        for (Hold hold : tx.findOpenHoldsDue(now)) {
+        for (Hold hold : dueHolds) {
             if (!changedHolds.containsKey(hold.holdId())) {
                 releaseHold(hold, HoldStatus.EXPIRED);
                 holdsExpired++;

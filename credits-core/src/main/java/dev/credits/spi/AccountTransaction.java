@@ -21,6 +21,15 @@ public interface AccountTransaction {
     /** @return the locked account */
     Account account();
 
+    /**
+     * Reads what every unit of work starts with. The default calls {@link #account()}, {@link #balances()},
+     * {@link #liveLots()} and {@link #findOpenHoldsDue(Instant)}; a store may override it to fetch all of it
+     * in one round trip.
+     */
+    default AccountSnapshot snapshot(Instant now) {
+        return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now));
+    }
+
     /** @return the cached balance of one credit type, or empty if it never had an entry */
     Optional<BalanceRecord> balance(String creditType);
 
