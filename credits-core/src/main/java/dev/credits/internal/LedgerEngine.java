@@ -263,7 +263,7 @@ public final class LedgerEngine {
 
         return mutate(accountId, session -> {
             Optional<GrantResult> replay = replay(session, key, fingerprint, stored -> new GrantResult(
-                    session.tx().findLot(stored.get("lotId")).orElseThrow(), Long.parseLong(stored.get("debtPaid")),
+                    Snapshots.decodeLot(stored), Long.parseLong(stored.get("debtPaid")),
                     Long.parseLong(stored.get("balanceAfter")), Long.parseLong(stored.get("sequence")), true));
             if (replay.isPresent()) {
                 return replay.get();
@@ -291,10 +291,11 @@ public final class LedgerEngine {
             GrantResult result = new GrantResult(lot, debtPaid, entry.balanceAfter(), session.sequenceAfterWrite(),
                     false);
             if (key != null) {
-                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
-                        "lotId", lot.lotId(), "debtPaid", Long.toString(debtPaid),
-                        "balanceAfter", Long.toString(entry.balanceAfter()),
-                        "sequence", Long.toString(session.sequence()))));
+                Map<String, String> stored = Snapshots.encodeLot(lot);
+                stored.put("debtPaid", Long.toString(debtPaid));
+                stored.put("balanceAfter", Long.toString(entry.balanceAfter()));
+                stored.put("sequence", Long.toString(result.sequence()));
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
             }
             session.write();
             return result;
@@ -548,9 +549,8 @@ public final class LedgerEngine {
 
         return mutate(accountId, session -> {
             Optional<ReservationResult> replay = replay(session, key, fingerprint, f -> new ReservationResult(true,
-                    null, effective(session.tx().findHold(f.get("holdId")).orElseThrow(), session.now()),
-                    Long.parseLong(f.get("required")), Long.parseLong(f.get("available")),
-                    Long.parseLong(f.get("sequence")), true));
+                    null, Snapshots.decodeHold(f), Long.parseLong(f.get("required")),
+                    Long.parseLong(f.get("available")), Long.parseLong(f.get("sequence")), true));
             if (replay.isPresent()) {
                 return replay.get();
             }
@@ -573,10 +573,11 @@ public final class LedgerEngine {
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
             if (key != null) {
-                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
-                        "holdId", holdId, "required", Long.toString(required),
-                        "available", Long.toString(result.available()),
-                        "sequence", Long.toString(result.sequence()))));
+                Map<String, String> stored = Snapshots.encodeHold(hold);
+                stored.put("required", Long.toString(required));
+                stored.put("available", Long.toString(result.available()));
+                stored.put("sequence", Long.toString(result.sequence()));
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
             }
             session.write();
             return result;
@@ -634,7 +635,7 @@ public final class LedgerEngine {
             }
             session.settle();
             String type = hold.creditType();
-            String transactionId = credits > 0 ? AccountSession.newId() : null;
+            String transactionId = AccountSession.newId();
             long left = credits;
             int position = 0;
             for (Allocation reserved : session.tx().findAllocations(holdId)) {
@@ -647,11 +648,10 @@ public final class LedgerEngine {
                 }
             }
             session.addBalance(type, -credits, -hold.amount());
-            if (credits > 0) {
-                session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
-                        charge.quantity(), hold.unitPrice(),
-                        hold.userId(), holdId, null, null, hold.idempotencyKey(), hold.metadata());
-            }
+            // Always an entry, even of 0 credits (a free feature): every commit is a traceable deduction.
+            session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
+                    charge.quantity(), hold.unitPrice(), hold.userId(), holdId, null, null, hold.idempotencyKey(),
+                    hold.metadata());
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
             session.expireLots();

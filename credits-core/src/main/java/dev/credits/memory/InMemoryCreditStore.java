@@ -108,9 +108,9 @@ public final class InMemoryCreditStore implements CreditStore {
             }
             data.lock.lock();
             try {
-                boolean lotDue = data.lots.values().stream().anyMatch(lot -> lot.expiresAt() != null
+                boolean lotDue = data.liveLots.values().stream().anyMatch(lot -> lot.expiresAt() != null
                         && !now.isBefore(lot.expiresAt()) && lot.remaining() > lot.held());
-                boolean holdDue = data.holds.values().stream().anyMatch(hold -> hold.isDueAt(now));
+                boolean holdDue = data.openHolds.values().stream().anyMatch(hold -> hold.isDueAt(now));
                 if (lotDue || holdDue) {
                     due.add(data.account.accountId());
                 }
@@ -208,10 +208,10 @@ public final class InMemoryCreditStore implements CreditStore {
             data.balances.put(balance.creditType(), balance);
         }
         for (Lot lot : changes.insertedLots()) {
-            data.lots.put(lot.lotId(), lot);
+            data.putLot(lot);
         }
         for (Lot lot : changes.updatedLots()) {
-            data.lots.put(lot.lotId(), lot);
+            data.putLot(lot);
         }
         for (LedgerEntry entry : changes.entries()) {
             data.entries.put(entry.transactionId(), entry);
@@ -225,11 +225,11 @@ public final class InMemoryCreditStore implements CreditStore {
             data.allocations.computeIfAbsent(allocation.ownerId(), id -> new ArrayList<>()).add(allocation);
         }
         for (Hold hold : changes.insertedHolds()) {
-            data.holds.put(hold.holdId(), hold);
+            data.putHold(hold);
             accountOfHold.put(hold.holdId(), accountId);
         }
         for (Hold hold : changes.updatedHolds()) {
-            data.holds.put(hold.holdId(), hold);
+            data.putHold(hold);
         }
         if (idempotency != null) {
             data.idempotency.put(idempotency.idempotencyKey(), idempotency);
@@ -241,12 +241,15 @@ public final class InMemoryCreditStore implements CreditStore {
         final ReentrantLock lock = new ReentrantLock();
         volatile Account account;
         final Map<String, BalanceRecord> balances = new LinkedHashMap<>();
-        final Map<String, Lot> lots = new LinkedHashMap<>();
+        final Map<String, Lot> lots = new HashMap<>();
+        /** The lots with remaining or held credits: what units of work read. */
+        final Map<String, Lot> liveLots = new LinkedHashMap<>();
         final Map<String, LedgerEntry> entries = new HashMap<>();
         final NavigableMap<Long, LedgerEntry> entriesBySequence = new TreeMap<>();
         final Map<String, List<LedgerEntry>> referencing = new HashMap<>();
         final Map<String, List<Allocation>> allocations = new HashMap<>();
         final Map<String, Hold> holds = new HashMap<>();
+        final Map<String, Hold> openHolds = new LinkedHashMap<>();
         final Map<String, IdempotencyRecord> idempotency = new HashMap<>();
 
         AccountData(Account account) {
@@ -255,6 +258,24 @@ public final class InMemoryCreditStore implements CreditStore {
 
         Account account() {
             return account;
+        }
+
+        void putLot(Lot lot) {
+            lots.put(lot.lotId(), lot);
+            if (lot.remaining() != 0 || lot.held() != 0) {
+                liveLots.put(lot.lotId(), lot);
+            } else {
+                liveLots.remove(lot.lotId());
+            }
+        }
+
+        void putHold(Hold hold) {
+            holds.put(hold.holdId(), hold);
+            if (hold.status() == HoldStatus.OPEN) {
+                openHolds.put(hold.holdId(), hold);
+            } else {
+                openHolds.remove(hold.holdId());
+            }
         }
     }
 
@@ -287,8 +308,8 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public List<Lot> liveLots(String creditType) {
             List<Lot> live = new ArrayList<>();
-            for (Lot lot : data.lots.values()) {
-                if (lot.creditType().equals(creditType) && (lot.remaining() != 0 || lot.held() != 0)) {
+            for (Lot lot : data.liveLots.values()) {
+                if (lot.creditType().equals(creditType)) {
                     live.add(lot);
                 }
             }
@@ -297,13 +318,7 @@ public final class InMemoryCreditStore implements CreditStore {
 
         @Override
         public List<Lot> liveLots() {
-            List<Lot> live = new ArrayList<>();
-            for (Lot lot : data.lots.values()) {
-                if (lot.remaining() != 0 || lot.held() != 0) {
-                    live.add(lot);
-                }
-            }
-            return live;
+            return List.copyOf(data.liveLots.values());
         }
 
         @Override
@@ -334,7 +349,7 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public List<Hold> findOpenHoldsDue(Instant now) {
             List<Hold> due = new ArrayList<>();
-            for (Hold hold : data.holds.values()) {
+            for (Hold hold : data.openHolds.values()) {
                 if (hold.isDueAt(now)) {
                     due.add(hold);
                 }
@@ -344,13 +359,7 @@ public final class InMemoryCreditStore implements CreditStore {
 
         @Override
         public List<Hold> findOpenHolds() {
-            List<Hold> open = new ArrayList<>();
-            for (Hold hold : data.holds.values()) {
-                if (hold.status() == HoldStatus.OPEN) {
-                    open.add(hold);
-                }
-            }
-            return open;
+            return List.copyOf(data.openHolds.values());
         }
 
         @Override

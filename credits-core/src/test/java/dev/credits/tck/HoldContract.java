@@ -368,6 +368,25 @@ public interface HoldContract extends ContractFixture {
     }
 
     @Test
+    default void committingAHoldOfAFreeFeatureStillWritesItsDeduction() {
+        String accountId = openFunded(100);
+        String free = feature("preview", 0);
+
+        ChargeResult<String> result = ledger().charge(ReserveRequest.of(accountId, free).withQuantity(3), () -> "ok");
+
+        assertTrue(result.success());
+        assertEquals(0, result.commit().creditsCharged());
+        assertNotNull(result.commit().transactionId(), "a commit of a free feature wrote no deduction entry");
+        LedgerEntry entry = ledger().receipt(result.commit().transactionId()).entry();
+        assertEquals(EntryType.DEDUCTION, entry.type());
+        assertEquals(0, entry.amount());
+        assertEquals(3, entry.quantity());
+        assertEquals(free, entry.featureKey());
+        assertEquals(result.commit().hold().holdId(), entry.holdId());
+        assertEquals(100, available(accountId));
+    }
+
+    @Test
     default void chargeReleasesTheHoldAndRethrowsWhenTheWorkFails() {
         String accountId = openFunded(100);
         String key = feature("staging", 20);

@@ -1,0 +1,78 @@
+package dev.credits.internal;
+
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.Money;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Lots and holds as flat string maps, so an idempotency record can store the first result exactly as it
+ * was returned and a replay can give it back unchanged.
+ */
+final class Snapshots {
+    private Snapshots() {
+    }
+
+    static Map<String, String> encodeLot(Lot lot) {
+        Map<String, String> f = new HashMap<>();
+        f.put("lot.id", lot.lotId());
+        f.put("lot.account", lot.accountId());
+        f.put("lot.creditType", lot.creditType());
+        f.put("lot.source", lot.source().name());
+        f.put("lot.priority", Integer.toString(lot.priority()));
+        f.put("lot.amount", Long.toString(lot.amount()));
+        f.put("lot.remaining", Long.toString(lot.remaining()));
+        f.put("lot.held", Long.toString(lot.held()));
+        f.put("lot.expiresAt", lot.expiresAt() == null ? null : lot.expiresAt().toString());
+        f.put("lot.money", lot.moneyPaid() == null ? null : lot.moneyPaid().amount().toPlainString());
+        f.put("lot.currency", lot.moneyPaid() == null ? null : lot.moneyPaid().currency().getCurrencyCode());
+        f.put("lot.metadata", Codec.encode(lot.metadata()));
+        f.put("lot.grantedAt", lot.grantedAt().toString());
+        f.put("lot.transaction", lot.transactionId());
+        return f;
+    }
+
+    static Lot decodeLot(Map<String, String> f) {
+        return new Lot(f.get("lot.id"), f.get("lot.account"), f.get("lot.creditType"),
+                LotSource.valueOf(f.get("lot.source")), Integer.parseInt(f.get("lot.priority")),
+                Long.parseLong(f.get("lot.amount")), Long.parseLong(f.get("lot.remaining")),
+                Long.parseLong(f.get("lot.held")), instant(f.get("lot.expiresAt")),
+                f.get("lot.money") == null ? null : Money.of(f.get("lot.money"), f.get("lot.currency")),
+                Codec.decode(f.get("lot.metadata")), Instant.parse(f.get("lot.grantedAt")), f.get("lot.transaction"));
+    }
+
+    static Map<String, String> encodeHold(Hold hold) {
+        Map<String, String> f = new HashMap<>();
+        f.put("hold.id", hold.holdId());
+        f.put("hold.account", hold.accountId());
+        f.put("hold.creditType", hold.creditType());
+        f.put("hold.feature", hold.featureKey());
+        f.put("hold.quantity", Long.toString(hold.quantity()));
+        f.put("hold.unitPrice", Long.toString(hold.unitPrice()));
+        f.put("hold.amount", Long.toString(hold.amount()));
+        f.put("hold.status", hold.status().name());
+        f.put("hold.user", hold.userId());
+        f.put("hold.key", hold.idempotencyKey());
+        f.put("hold.metadata", Codec.encode(hold.metadata()));
+        f.put("hold.createdAt", hold.createdAt().toString());
+        f.put("hold.expiresAt", hold.expiresAt().toString());
+        return f;
+    }
+
+    static Hold decodeHold(Map<String, String> f) {
+        return new Hold(f.get("hold.id"), f.get("hold.account"), f.get("hold.creditType"), f.get("hold.feature"),
+                Long.parseLong(f.get("hold.quantity")), Long.parseLong(f.get("hold.unitPrice")),
+                Long.parseLong(f.get("hold.amount")), HoldStatus.valueOf(f.get("hold.status")), f.get("hold.user"),
+                f.get("hold.key"), Codec.decode(f.get("hold.metadata")), Instant.parse(f.get("hold.createdAt")),
+                Instant.parse(f.get("hold.expiresAt")), null, 0, null);
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}
