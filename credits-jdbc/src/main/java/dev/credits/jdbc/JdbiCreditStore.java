@@ -199,7 +199,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                     installOnce(sql, ddl);
                     break;
                 } catch (StoreUnavailableException e) {
-                    if (attempt > INSTALL_RETRIES) {
+                    SQLException cause = Failures.sqlCause(e);
+                    boolean unreachable = cause == null || sql.isConnectionFailure(cause);
+                    if (attempt > INSTALL_RETRIES || unreachable) {
                         throw e;
                     }
                     LOG.debug("credits schema install attempt {} failed, running it again: {}", attempt,
