@@ -51,8 +51,14 @@ import java.util.regex.Pattern;
  * READ COMMITTED that first locks the account's row with {@code SELECT ... FOR UPDATE}, so units of work on one
  * account run one after another across threads, connection pools and JVMs, while different accounts run in
  * parallel. The changes are written at the end, one JDBC batch per kind of row, and committed together, or not at
- * all. Reads ({@link #readAccount}) run in a read-only REPEATABLE READ transaction on PostgreSQL and MariaDB: one
- * consistent snapshot, no lock, so they never wait for writers nor make them wait; on H2 they lock the row.
+ * all; the account row is updated only if its sequence is still the one read under the lock, so even a database
+ * that let a lock slip could not lose a change (the unit of work would be retried). Reads ({@link #readAccount})
+ * run in a read-only REPEATABLE READ transaction on PostgreSQL and MariaDB: one consistent snapshot, no lock, so
+ * they never wait for writers nor make them wait; on H2 they lock the row.
+ *
+ * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds) is one
+ * multi-statement round trip and its whole change set another, so a deduction takes four round trips with the
+ * price lookup and the commit. H2 and MariaDB send one statement per read and one batch per kind of row.
  *
  * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
  * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on
