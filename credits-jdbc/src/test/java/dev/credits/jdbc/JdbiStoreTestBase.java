@@ -492,6 +492,47 @@ abstract class JdbiStoreTestBase {
         }
     }
 
+    /** The largest values the ledger accepts (Checks: ids 128, credit types 64, texts 2048, 64 metadata entries). */
+    @Test
+    void theLargestValuesTheLedgerAcceptsFit() {
+        String id = "\u00e9".repeat(128);
+        String text = "\u2713".repeat(2048); // 3 bytes each in UTF-8
+        Map<String, String> metadata = new java.util.HashMap<>();
+        for (int i = 0; i < 64; i++) {
+            metadata.put(String.format("%03d", i) + "k".repeat(125), "\u00fc".repeat(2048));
+        }
+        FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE, "c".repeat(64), text,
+                true, T0, T0);
+        assertTrue(store.insertFeature(feature));
+        assertEquals(Optional.of(feature), store.findFeature("f".repeat(128)));
+        assertEquals(List.of(feature), store.listFeatures(text));
+        assertTrue(store.updateFeature(feature));
+
+        store.insertAccountIfAbsent(account(id));
+        Lot lot = new Lot(id, id, "c".repeat(64), LotSource.PURCHASE, Integer.MAX_VALUE, Long.MAX_VALUE,
+                Long.MAX_VALUE, 0, Instant.parse("9999-12-31T23:59:59.999999Z"),
+                Money.of("99999999999999999999.999999999999999999", "USD"), metadata, T0, id);
+        LedgerEntry entry = new LedgerEntry(id, id, Long.MAX_VALUE - 1, EntryType.GRANT, "c".repeat(64), Long.MAX_VALUE,
+                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, id, id, text, id, metadata, T0);
+        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, 1, HoldStatus.OPEN, id, id,
+                metadata, T0, T0, null, 0, null);
+        IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
+        store.inAccount(id, tx -> {
+            tx.write(changes(tx.account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
+                    List.of(entry), List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), List.of(hold),
+                    List.of(), record));
+            return null;
+        });
+        store.readAccount(id, tx -> {
+            assertEquals(Optional.of(lot), tx.findLot(id));
+            assertEquals(Optional.of(entry), tx.findEntry(id));
+            assertEquals(Optional.of(hold), tx.findHold(id));
+            assertEquals(Optional.of(record), tx.findIdempotency(id));
+            assertEquals(List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), tx.findAllocations(id));
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- schema
 
     @Test

@@ -130,19 +130,18 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}idempotency (
     PRIMARY KEY (account_id, idempotency_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 
--- The price list.
+-- The price list: small, so listing one category scans it (a 2048-character category could not be indexed).
 CREATE TABLE IF NOT EXISTS ${table_prefix}features (
     feature_key       VARCHAR(128) NOT NULL,
-    feature_name      VARCHAR(255) NOT NULL,
-    category          VARCHAR(128),
+    feature_name      VARCHAR(2048) NOT NULL,
+    category          VARCHAR(2048),
     credits_per_unit  BIGINT       NOT NULL,
     credit_type       VARCHAR(64)  NOT NULL,
     description       TEXT,
     active            BOOLEAN      NOT NULL,
     created_at_micros BIGINT       NOT NULL,
     updated_at_micros BIGINT       NOT NULL,
-    PRIMARY KEY (feature_key),
-    KEY ${table_prefix}features_category (category, feature_key)
+    PRIMARY KEY (feature_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 
 -- Price history: one row per create or update of a feature (what it cost, from when).
@@ -150,7 +149,7 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}feature_price_history (
     history_id        BIGINT       NOT NULL AUTO_INCREMENT,
     feature_key       VARCHAR(128) NOT NULL,
     change_kind       VARCHAR(8)   NOT NULL,
-    feature_name      VARCHAR(255) NOT NULL,
+    feature_name      VARCHAR(2048) NOT NULL,
     credits_per_unit  BIGINT       NOT NULL,
     credit_type       VARCHAR(64)  NOT NULL,
     active            BOOLEAN      NOT NULL,
