@@ -141,7 +141,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * The embedded default: a store on an H2 file database {@code credits.mv.db} in {@code directory} (created if
      * missing), with its own small connection pool and the schema installed. Running a program twice reuses the
      * data; deleting the directory starts over. {@link #close()} the store to close the database (H2 also closes
-     * it when the JVM exits). Equivalent to
+     * it when the JVM exits). One process at a time: H2 locks the file, and a second JVM opening it gets a
+     * {@link StoreUnavailableException}; to share a ledger between processes use PostgreSQL or MariaDB (or an H2
+     * server). Equivalent to
      * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits;LOCK_TIMEOUT=10000", "sa", ""))
      * .build()} plus {@link #installSchema()}.
      *
