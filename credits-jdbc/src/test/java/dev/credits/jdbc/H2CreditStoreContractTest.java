@@ -25,14 +25,6 @@ class H2CreditStoreContractTest extends CreditStoreContract {
         database.close();
     }
 
-    /**
-     * 8 x 1000 instead of 8 x 2000: one hot account runs its units of work one at a time, and H2's row-lock
-     * hand-over makes 16000 operations take about 15 s per test; 8000 keep the suite quick with the same mix.
-     */
-    @Override
-    protected int concurrencyOperationsPerThread() {
-        return 1000;
-    }
 
     @Override
     protected CreditStore createStore() {

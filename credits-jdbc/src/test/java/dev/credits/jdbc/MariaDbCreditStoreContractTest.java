@@ -34,14 +34,14 @@ class MariaDbCreditStoreContractTest extends CreditStoreContract {
     }
 
     /**
-     * 8 x 250 instead of 8 x 2000: the concurrency tests hammer one account, whose units of work the row lock runs
-     * one at a time, each ending in a durable commit (about 1 ms of WAL/redo flush on the CI machine), so 16000
-     * operations take about a minute per test here. 2000 operations per test still interleave every kind of call
-     * on 8 threads (and two ledgers) and keep the suite quick; the cross-pool workload of MariaDbLedgerTest adds more.
+     * 8 x 1000 instead of 8 x 2000: the concurrency tests hammer one account, whose units of work the row lock runs
+     * one at a time, each ending in a durable commit (about 1 ms of WAL/redo flush on the CI machine). 8000
+     * operations per run still interleave every kind of call on 8 threads (and two ledgers) and keep the whole
+     * suite within a few minutes; the cross-pool workload of MariaDbLedgerTest adds more.
      */
     @Override
     protected int concurrencyOperationsPerThread() {
-        return 250;
+        return 1000;
     }
 
     @Override

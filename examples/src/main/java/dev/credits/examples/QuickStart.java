@@ -13,20 +13,32 @@ import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.PageRequest;
 import dev.credits.RefundResult;
-import dev.credits.memory.InMemoryCreditStore;
-import dev.credits.spi.CreditStore;
+import dev.credits.GrantResult;
+import dev.credits.ReserveRequest;
+import dev.credits.jdbc.JdbiCreditStore;
+import org.jdbi.v3.core.Jdbi;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 /**
  * The virtual-staging story from end to end: a price list, a purchase of 100 credits that expire in 12
  * months, an AI job billed with {@code charge}, a failed job that costs nothing, a short balance answered
  * with 402, a refund, and the history that explains the balance.
  *
- * <p>Run it with {@code mvn -q -pl examples -am compile exec:java}.
+ * <p>By default the credits live in an embedded H2 database in the folder {@code credits-demo-db} (delete
+ * it to start over; running the program again keeps the credits). Give a JDBC URL to run on PostgreSQL or
+ * MariaDB instead:
+ *
+ * <pre>
+ * mvn -q -B -pl examples -am package -DskipTests exec:java
+ * mvn -q -B -pl examples -am package -DskipTests exec:java \
+ *     -Dexec.args="jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
+ * </pre>
  */
 public final class QuickStart {
 
@@ -34,14 +46,25 @@ public final class QuickStart {
     }
 
     public static void main(String[] args) {
-        CreditStore store = new InMemoryCreditStore();
-        CreditLedger ledger = CreditLedger.builder().store(store).build();
-        run(ledger);
+        if (args.length > 0) {
+            JdbiCreditStore store = JdbiCreditStore.builder(Jdbi.create(args[0])).build();
+            store.installSchema();  // idempotent: safe at every start
+            System.out.println("credits on " + store.dialect() + " at " + args[0]);
+            run(CreditLedger.builder().store(store).build());
+        } else {
+            Path folder = Path.of("credits-demo-db");
+            try (JdbiCreditStore store = JdbiCreditStore.h2File(folder)) {
+                System.out.println("credits in the embedded H2 database " + folder.toAbsolutePath()
+                        + " (delete the folder to start over)");
+                run(CreditLedger.builder().store(store).build());
+            }
+        }
     }
 
-    /** Plays the story on any ledger; idempotency keys make a second run on the same database a no-op. */
+    /** Plays the story on any ledger; setup is idempotent, so it runs again on the same database. */
     static void run(CreditLedger ledger) {
         String account = "acme_realty";
+        String run = UUID.randomUUID().toString().substring(0, 8);  // keeps this run's idempotency keys apart
         ledger.openAccount(account);
 
         // The price list: an empty-room generation costs 10, staging costs 10 per styled variant.
@@ -52,20 +75,26 @@ public final class QuickStart {
 
         // A purchase of 100 credits for $199, valid for 12 months. The key makes a retried webhook harmless.
         Instant inTwelveMonths = ledger.clock().instant().atZone(ZoneOffset.UTC).plusMonths(12).toInstant();
-        ledger.grant(GrantRequest.of(account, 100)
+        GrantRequest purchase = GrantRequest.of(account, 100)
                 .withSource(LotSource.PURCHASE)
                 .withMoneyPaid(Money.of("199.00", "USD"))
                 .withExpiresAt(inTwelveMonths.truncatedTo(ChronoUnit.SECONDS))
-                .withIdempotencyKey("purchase-starter-1"));
+                .withIdempotencyKey("order-" + run);
+        ledger.grant(purchase);
+        GrantResult again = ledger.grant(purchase);  // the payment webhook, delivered twice
+        System.out.printf("the same purchase delivered twice: replayed=%s, granted once%n", again.replayed());
         say("balance after the purchase", ledger.balance(account));
 
         // An AI job billed safely: credits are held while it runs and charged when it succeeds.
         ChargeResult<String> staged = ledger.charge(
-                dev.credits.ReserveRequest.of(account, "virtual_staging").withQuantity(2)
-                        .withTimeout(Duration.ofMinutes(2)),
+                ReserveRequest.of(account, "virtual_staging").withQuantity(2).withTimeout(Duration.ofMinutes(2)),
                 () -> "living-room-modern.png, living-room-scandi.png");
-        System.out.printf("staging two variants: %s, charged %d credits%n", staged.value(),
-                staged.commit().creditsCharged());
+        if (staged.success()) {
+            System.out.printf("staging two variants: %s, charged %d credits%n", staged.value(),
+                    staged.commit().creditsCharged());
+        } else {
+            System.out.printf("staging two variants: %s, the job did not run%n", staged.reason());
+        }
 
         // A job that fails costs nothing: the hold is released and the exception reaches the caller.
         try {
@@ -79,7 +108,7 @@ public final class QuickStart {
         // A direct deduction, e.g. from a request handler.
         DeductionResult emptyRoom = ledger.deductCredits(DeductRequest.of(account, "empty_room_generation")
                 .withUserId("agent_7")
-                .withIdempotencyKey("request-42"));
+                .withIdempotencyKey("request-" + run));
         System.out.printf("empty room generation: %d credits, %d left%n", emptyRoom.creditsDeducted(),
                 emptyRoom.remainingCredits());
 
@@ -92,7 +121,7 @@ public final class QuickStart {
 
         // The user disputes the empty room generation: refund it to the lot it came from.
         RefundResult refund = ledger.refundCredits(emptyRoom.transactionId(), "user disputed the result",
-                "refund-request-42");
+                "refund-" + run);
         System.out.printf("refunded %d credits, %d available%n", refund.creditsRefunded(), refund.remainingCredits());
 
         say("balance at the end", ledger.balance(account));
