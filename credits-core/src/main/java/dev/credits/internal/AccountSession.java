@@ -4,6 +4,7 @@ import dev.credits.Account;
 import dev.credits.Allocation;
 import dev.credits.BurnDownOrder;
 import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
 import dev.credits.Hold;
 import dev.credits.HoldStatus;
 import dev.credits.LedgerEntry;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,6 +39,8 @@ final class AccountSession {
     private final Comparator<Lot> burnDownOrder;
 
     private Account account;
+    private final Optional<FeaturePricing> feature;
+    private final Optional<IdempotencyRecord> storedIdempotency;
     private final List<Hold> dueHolds;
     private final long startSequence;
     private long sequence;
@@ -59,10 +63,21 @@ final class AccountSession {
     private int holdsExpired;
 
     AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order) {
+        this(tx, now, order, null, null);
+    }
+
+    /**
+     * @param featureKey     the feature the call prices (read with the snapshot), or null
+     * @param idempotencyKey the call's idempotency key (its record is read with the snapshot), or null
+     */
+    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, String featureKey,
+                   String idempotencyKey) {
         this.tx = tx;
         this.now = now;
         this.burnDownOrder = order.comparator();
-        AccountSnapshot snapshot = tx.snapshot(now);
+        AccountSnapshot snapshot = tx.snapshot(now, featureKey, idempotencyKey);
+        this.feature = Optional.ofNullable(snapshot.feature());
+        this.storedIdempotency = Optional.ofNullable(snapshot.idempotency());
         this.account = snapshot.account();
         this.dueHolds = snapshot.dueHolds();
         this.startSequence = account.sequence();
@@ -78,6 +93,16 @@ final class AccountSession {
 
     Instant now() {
         return now;
+    }
+
+    /** @return the feature named when the session was opened, if it exists */
+    Optional<FeaturePricing> feature() {
+        return feature;
+    }
+
+    /** @return the stored record of the idempotency key named when the session was opened, if any */
+    Optional<IdempotencyRecord> storedIdempotency() {
+        return storedIdempotency;
     }
 
     Account account() {

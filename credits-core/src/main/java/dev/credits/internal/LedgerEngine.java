@@ -261,7 +261,7 @@ public final class LedgerEngine {
         fingerprint.put("reason", request.reason());
         fingerprint.put("metadata", Codec.metadata(metadata));
 
-        return mutate(accountId, session -> {
+        return mutate(accountId, null, key, session -> {
             Optional<GrantResult> replay = replay(session, key, fingerprint, stored -> new GrantResult(
                     Snapshots.decodeLot(stored), Long.parseLong(stored.get("debtPaid")),
                     Long.parseLong(stored.get("balanceAfter")), Long.parseLong(stored.get("sequence")), true));
@@ -308,8 +308,8 @@ public final class LedgerEngine {
         Checks.id("accountId", accountId);
         Checks.featureKey(featureKey);
         Checks.positive("quantity", quantity);
-        return read(accountId, session -> {
-            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+        return read(accountId, featureKey, session -> {
+            Optional<FeaturePricing> feature = session.feature();
             long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
             long required = Checks.cost(unitPrice, quantity);
             long available = feature.map(f -> session.available(f.creditType()))
@@ -354,12 +354,12 @@ public final class LedgerEngine {
         fingerprint.put("userId", userId);
         fingerprint.put("metadata", Codec.metadata(metadata));
 
-        return mutate(accountId, session -> {
+        return mutate(accountId, featureKey, key, session -> {
             Optional<DeductionResult> replay = replay(session, key, fingerprint, LedgerEngine::decodeDeduction);
             if (replay.isPresent()) {
                 return replay.get();
             }
-            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+            Optional<FeaturePricing> feature = session.feature();
             long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
@@ -424,7 +424,7 @@ public final class LedgerEngine {
         fingerprint.put("credits", Long.toString(request.credits()));
         fingerprint.put("reason", request.reason());
 
-        return mutate(accountId, session -> {
+        return mutate(accountId, null, key, session -> {
             Optional<RefundResult> replay = replay(session, key, fingerprint, f -> new RefundResult(
                     f.get("transactionId"), transactionId, accountId, Long.parseLong(f.get("creditsRefunded")),
                     Long.parseLong(f.get("totalRefunded")), Long.parseLong(f.get("remainingCredits")),
@@ -547,14 +547,14 @@ public final class LedgerEngine {
         fingerprint.put("userId", userId);
         fingerprint.put("metadata", Codec.metadata(metadata));
 
-        return mutate(accountId, session -> {
+        return mutate(accountId, featureKey, key, session -> {
             Optional<ReservationResult> replay = replay(session, key, fingerprint, f -> new ReservationResult(true,
                     null, Snapshots.decodeHold(f), Long.parseLong(f.get("required")),
                     Long.parseLong(f.get("available")), Long.parseLong(f.get("sequence")), true));
             if (replay.isPresent()) {
                 return replay.get();
             }
-            Optional<FeaturePricing> feature = session.tx().findFeature(featureKey);
+            Optional<FeaturePricing> feature = session.feature();
             long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
@@ -703,12 +703,12 @@ public final class LedgerEngine {
     public Balance balance(String accountId, String creditType) {
         Checks.id("accountId", accountId);
         Checks.creditType(creditType);
-        return read(accountId, session -> toBalance(session, creditType));
+        return read(accountId, null, session -> toBalance(session, creditType));
     }
 
     public Map<String, Balance> balances(String accountId) {
         Checks.id("accountId", accountId);
-        return read(accountId, session -> {
+        return read(accountId, null, session -> {
             Map<String, Balance> result = new LinkedHashMap<>();
             for (String type : session.creditTypes()) {
                 result.put(type, toBalance(session, type));
@@ -831,12 +831,19 @@ public final class LedgerEngine {
 
     /** Runs a mutating unit of work on a fresh session; the store may run it more than once. */
     private <T> T mutate(String accountId, Function<AccountSession, T> work) {
-        return store.inAccount(accountId, tx -> work.apply(new AccountSession(tx, now(), order)));
+        return mutate(accountId, null, null, work);
     }
 
-    private <T> T read(String accountId, Function<AccountSession, T> work) {
+    /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
+    private <T> T mutate(String accountId, String featureKey, String idempotencyKey,
+                         Function<AccountSession, T> work) {
+        return store.inAccount(accountId,
+                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey)));
+    }
+
+    private <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
-            AccountSession session = new AccountSession(tx, now(), order);
+            AccountSession session = new AccountSession(tx, now(), order, featureKey, null);
             session.settle();
             return work.apply(session);
         });
@@ -851,7 +858,7 @@ public final class LedgerEngine {
         if (key == null) {
             return Optional.empty();
         }
-        Optional<IdempotencyRecord> stored = session.tx().findIdempotency(key);
+        Optional<IdempotencyRecord> stored = session.storedIdempotency();
         if (stored.isEmpty()) {
             return Optional.empty();
         }

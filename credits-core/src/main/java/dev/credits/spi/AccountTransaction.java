@@ -23,11 +23,17 @@ public interface AccountTransaction {
 
     /**
      * Reads what every unit of work starts with. The default calls {@link #account()}, {@link #balances()},
-     * {@link #liveLots()} and {@link #findOpenHoldsDue(Instant)}; a store may override it to fetch all of it
-     * in one round trip.
+     * {@link #liveLots()}, {@link #findOpenHoldsDue(Instant)}, {@link #findFeature(String)} and
+     * {@link #findIdempotency(String)}; a store may override it to fetch all of it in one round trip.
+     *
+     * @param now            what "due" is measured against
+     * @param featureKey     the feature to read too, or null
+     * @param idempotencyKey the idempotency record to read too, or null
      */
-    default AccountSnapshot snapshot(Instant now) {
-        return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now));
+    default AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
+        return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now),
+                featureKey == null ? null : findFeature(featureKey).orElse(null),
+                idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
     }
 
     /** @return the cached balance of one credit type, or empty if it never had an entry */

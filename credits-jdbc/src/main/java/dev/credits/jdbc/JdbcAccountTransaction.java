@@ -133,10 +133,10 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
-    public AccountSnapshot snapshot(Instant now) {
+    public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
         Objects.requireNonNull(now, "now");
         if (pipelined == null || account != null) {
-            return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now));
+            return AccountTransaction.super.snapshot(now, featureKey, idempotencyKey);
         }
         Pipeline pipeline = new Pipeline();
         if (snapshotRead != null) {
@@ -158,7 +158,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
         account = locked.get(0);
         balances = List.copyOf(rows(results.get(first + 1)));
         allLiveLots = List.copyOf(rows(results.get(first + 2)));
-        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)));
+        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)),
+                featureKey == null ? null : findFeature(featureKey).orElse(null),
+                idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
     }
 
     private List<Object> execute(Pipeline pipeline) {
