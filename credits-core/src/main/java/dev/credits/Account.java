@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param status               active or paused
  * @param overdraftLimit       how far available may go below zero
  * @param lowBalanceThreshold  stored for low-balance alerts
- * @param sequence             the number of the last change to this account; grows by one with every change
+ * @param sequence             the number of the last change to this account: every ledger entry takes the next
+ *                             number, and a change without an entry (a hold placed or released) takes one
  * @param createdAt            when it was opened
  * @param updatedAt            when its settings or status last changed
  */

@@ -104,7 +104,9 @@ public final class CreditLedger {
     /**
      * Replaces an account's settings.
      *
-     * @throws UnknownAccountException if it was never opened
+     * @throws UnknownAccountException  if it was never opened
+     * @throws InvalidArgumentException if the new overdraft limit is below the overdraft already in use (so
+     *                                  available never sits below minus the limit)
      */
     public Account updateAccountSettings(String accountId, AccountSettings settings) {
         return engine.updateAccountSettings(accountId, settings);
@@ -178,7 +180,10 @@ public final class CreditLedger {
 
     /** @return the features of one category, ordered by key */
     public List<FeaturePricing> listFeaturePricing(String category) {
-        return engine.listFeatures(Objects.requireNonNull(category, "category"));
+        if (category == null) {
+            throw new InvalidArgumentException("category", "is required (listFeaturePricing() lists all)");
+        }
+        return engine.listFeatures(category);
     }
 
     // ---------------------------------------------------------------- grants
@@ -242,10 +247,10 @@ public final class CreditLedger {
 
     /**
      * Gives back all or part of a deduction (a direct one or a committed hold). Credits return to the lots
-     * they came from, last taken first. Credits whose lot expired in the meantime come back on a new
-     * {@link LotSource#REFUND} lot that expires after the ledger's
-     * {@linkplain Builder#expiredLotRefundValidity(Duration) refund validity}; credits that came from the
-     * overdraft lot first reduce the debt, and any excess comes back on a new refund lot that never expires.
+     * they came from, last taken first; credits that came from the overdraft lot reduce its debt. Credits
+     * that cannot go back (their lot expired in the meantime, or the debt they made was paid by a later
+     * grant) first pay any current debt, and the rest comes back on a new {@link LotSource#REFUND} lot that
+     * expires after the ledger's {@linkplain Builder#expiredLotRefundValidity(Duration) refund validity}.
      *
      * @throws UnknownTransactionException  if no deduction has this id
      * @throws RefundLimitException         if more is asked than charged minus earlier refunds (or nothing is
@@ -331,18 +336,37 @@ public final class CreditLedger {
      * The safe way to bill slow work (a 30-60 s AI job): reserves the cost, runs the work, commits on
      * success, and releases and rethrows if the work throws. If the reservation is rejected the work does
      * not run and the rejection is returned. If the host crashes mid-way, the hold releases itself at its
-     * timeout, so choose a timeout longer than the work takes.
+     * timeout, so choose a timeout longer than the work takes: a commit after the deadline throws
+     * {@link HoldStateException} (the work's result is then not billed).
+     *
+     * <p>With an idempotency key the work runs at most once per key: a retry after the first charge was
+     * billed returns that outcome with {@code replayed() == true} and no value, without running the work;
+     * a retry while the first is still running, or after its work failed and its hold was released, throws
+     * {@link HoldStateException} without running the work (use a new key to try again).
      *
      * @throws X whatever the work throws, after the hold was released
      */
     public <T, X extends Exception> ChargeResult<T> charge(ReserveRequest request, ChargeWork<T, X> work) throws X {
-        Objects.requireNonNull(work, "work");
+        if (work == null) {
+            throw new InvalidArgumentException("work", "is required");
+        }
         ReservationResult reservation = reserve(request);
         if (!reservation.success()) {
             return new ChargeResult<>(false, reservation.reason(), null, null, reservation.required(),
-                    reservation.available());
+                    reservation.available(), false);
         }
         String holdId = reservation.hold().holdId();
+        if (reservation.replayed()) {
+            Hold hold = getHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+            if (hold.status() != HoldStatus.COMMITTED) {
+                throw new HoldStateException(holdId, hold.status(), "a charge with this idempotency key "
+                        + (hold.status() == HoldStatus.OPEN ? "is still running" : "already failed")
+                        + "; use a new key to run the work again");
+            }
+            CommitResult commit = commit(holdId, hold.committedCredits());
+            return new ChargeResult<>(true, null, null, commit, reservation.required(), commit.remainingCredits(),
+                    true);
+        }
         T value;
         try {
             value = work.run();
@@ -355,7 +379,8 @@ public final class CreditLedger {
             throw failure;
         }
         CommitResult commit = commit(holdId);
-        return new ChargeResult<>(true, null, value, commit, reservation.required(), commit.remainingCredits());
+        return new ChargeResult<>(true, null, value, commit, reservation.required(), commit.remainingCredits(),
+                false);
     }
 
     // ---------------------------------------------------------------- reads

@@ -1,5 +1,7 @@
 package dev.credits;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +25,8 @@ public record DeductRequest(String accountId, String featureKey, long quantity, 
                             Map<String, String> metadata, String idempotencyKey) {
 
     public DeductRequest {
-        metadata = metadata == null ? Map.of() : metadata;
+        // A copy, so the request stays immutable; null entries are kept for the ledger to reject clearly.
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public static DeductRequest of(String accountId, String featureKey) {

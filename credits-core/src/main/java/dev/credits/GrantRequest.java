@@ -1,6 +1,8 @@
 package dev.credits;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -34,7 +36,8 @@ public record GrantRequest(String accountId, long amount, String creditType, Lot
     public static final int DEFAULT_PRIORITY = 100;
 
     public GrantRequest {
-        metadata = metadata == null ? Map.of() : metadata;
+        // A copy, so the request stays immutable; null entries are kept for the ledger to reject clearly.
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public static GrantRequest of(String accountId, long amount) {

@@ -1,6 +1,8 @@
 package dev.credits;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +22,8 @@ public record ReserveRequest(String accountId, String featureKey, long quantity,
                              Map<String, String> metadata, String idempotencyKey) {
 
     public ReserveRequest {
-        metadata = metadata == null ? Map.of() : metadata;
+        // A copy, so the request stays immutable; null entries are kept for the ledger to reject clearly.
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public static ReserveRequest of(String accountId, String featureKey) {

@@ -292,7 +292,7 @@ final class AccountSession {
     void addBalance(String creditType, long balanceDelta, long heldDelta) {
         BalanceRecord current = balance(creditType);
         balances.put(creditType, new BalanceRecord(accountId(), creditType,
-                Checks.add("amount", current.balance(), balanceDelta), current.held() + heldDelta));
+                Checks.add("balance", current.balance(), balanceDelta), current.held() + heldDelta));
         changedBalances.add(creditType);
     }
 
@@ -303,7 +303,8 @@ final class AccountSession {
             putLot(lot.withAmounts(lot.remaining(), lot.held() - allocation.amount()));
         }
         addBalance(hold.creditType(), 0, -hold.amount());
-        Hold closed = hold.resolved(status, now, 0, null);
+        // An expired hold ended at its deadline, whenever the sweep noticed.
+        Hold closed = hold.resolved(status, status == HoldStatus.EXPIRED ? hold.expiresAt() : now, 0, null);
         changedHolds.put(hold.holdId(), closed);
         return closed;
     }
@@ -391,5 +392,16 @@ final class AccountSession {
 
     /** A part of an amount taken from (or given back to) one lot. */
     record Portion(String lotId, long amount) {
+
+        /** @return the portions with one line per lot, in the order lots first appear */
+        static List<Portion> merged(List<Portion> portions) {
+            Map<String, Long> byLot = new LinkedHashMap<>();
+            for (Portion portion : portions) {
+                byLot.merge(portion.lotId(), portion.amount(), Long::sum);
+            }
+            List<Portion> merged = new ArrayList<>();
+            byLot.forEach((lotId, amount) -> merged.add(new Portion(lotId, amount)));
+            return merged;
+        }
     }
 }

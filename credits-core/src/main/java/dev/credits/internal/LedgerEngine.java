@@ -9,6 +9,7 @@ import dev.credits.BurnDownOrder;
 import dev.credits.CheckResult;
 import dev.credits.CommitResult;
 import dev.credits.CreditLedger;
+import dev.credits.CreditsException;
 import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
 import dev.credits.DuplicateFeatureException;
@@ -122,6 +123,15 @@ public final class LedgerEngine {
             Account current = session.account();
             if (current.settings().equals(settings)) {
                 return current;
+            }
+            session.settle();
+            for (String type : session.creditTypes()) {
+                long inUse = -session.available(type);
+                if (inUse > settings.overdraftLimit()) {
+                    // Invariant 2 holds for the limit as it stands: never below what is already spent on credit.
+                    throw new InvalidArgumentException("overdraftLimit", settings.overdraftLimit()
+                            + " is below the " + inUse + " " + type + " already used on overdraft; grant first");
+                }
             }
             return changeAccount(session, new Account(accountId, current.status(), settings.overdraftLimit(),
                     settings.lowBalanceThreshold(), current.sequence(), current.createdAt(), session.now()));
@@ -245,11 +255,7 @@ public final class LedgerEngine {
         Checks.text("reason", request.reason());
         Map<String, String> metadata = Checks.metadata(request.metadata());
         String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
-        Instant now = now();
         Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MILLIS);
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
-        }
         Map<String, String> fingerprint = new LinkedHashMap<>();
         fingerprint.put("op", "grant");
         fingerprint.put("amount", Long.toString(request.amount()));
@@ -257,7 +263,9 @@ public final class LedgerEngine {
         fingerprint.put("source", request.source().name());
         fingerprint.put("priority", Integer.toString(request.priority()));
         fingerprint.put("expiresAt", expiresAt == null ? null : expiresAt.toString());
-        fingerprint.put("moneyPaid", request.moneyPaid() == null ? null : request.moneyPaid().toString());
+        fingerprint.put("moneyPaid", request.moneyPaid() == null ? null
+                : request.moneyPaid().amount().stripTrailingZeros().toPlainString() + " "
+                + request.moneyPaid().currency().getCurrencyCode());
         fingerprint.put("reason", request.reason());
         fingerprint.put("metadata", Codec.metadata(metadata));
 
@@ -267,6 +275,10 @@ public final class LedgerEngine {
                     Long.parseLong(stored.get("balanceAfter")), Long.parseLong(stored.get("sequence")), true));
             if (replay.isPresent()) {
                 return replay.get();
+            }
+            // Checked after the replay: a retried grant whose expiry has passed since still gets its first result.
+            if (expiresAt != null && !expiresAt.isAfter(session.now())) {
+                throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
             }
             session.settle();
             String type = request.creditType();
@@ -316,7 +328,7 @@ public final class LedgerEngine {
                     .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
             RejectionReason reason = rejection(session, feature, required);
             return new CheckResult(reason == null, reason, accountId, featureKey, quantity, unitPrice, required,
-                    available, session.sequence());
+                    available, session.account().sequence());
         });
     }
 
@@ -498,27 +510,36 @@ public final class LedgerEngine {
         return back;
     }
 
-    /** Returns credits to a lot, or to a new refund lot when that lot expired or is a paid-off overdraft. */
+    /**
+     * Returns credits to the lot they came from. Credits of an expired lot, and credits of an overdraft lot
+     * beyond its remaining debt (the debt was paid by a later grant), pay any current debt first and the
+     * rest comes back on a new refund lot valid for {@code expiredLotRefundValidity}.
+     */
     private int giveBack(AccountSession session, String refundId, int position, String lotId, long credits) {
         Lot lot = session.lot(lotId);
         long toLot = credits;
-        Instant newLotExpiry = null;
         if (lot.source() == LotSource.OVERDRAFT) {
             toLot = Math.min(credits, Math.max(0, -lot.remaining()));
         } else if (lot.isExpiredAt(session.now())) {
             toLot = 0;
-            newLotExpiry = session.now().plus(expiredLotRefundValidity);
         }
         if (toLot > 0) {
             session.putLot(lot.withAmounts(lot.remaining() + toLot, lot.held()));
             session.addAllocation(new Allocation(refundId, position++, lot.lotId(), toLot));
         }
         long rest = credits - toLot;
+        Lot debt = session.debtLot(lot.creditType());
+        if (rest > 0 && debt != null) {
+            long paid = Math.min(rest, -debt.remaining());
+            session.putLot(debt.withAmounts(debt.remaining() + paid, debt.held()));
+            session.addAllocation(new Allocation(refundId, position++, debt.lotId(), paid));
+            rest -= paid;
+        }
         if (rest > 0) {
             int priority = lot.source() == LotSource.OVERDRAFT ? GrantRequest.DEFAULT_PRIORITY : lot.priority();
             Lot refundLot = new Lot(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND,
-                    priority, rest, rest, 0, newLotExpiry, null, Map.of("refundOfLot", lot.lotId()), session.now(),
-                    refundId);
+                    priority, rest, rest, 0, session.now().plus(expiredLotRefundValidity), null,
+                    Map.of("refundOfLot", lot.lotId()), session.now(), refundId);
             session.insertLot(refundLot);
             session.addAllocation(new Allocation(refundId, position++, refundLot.lotId(), rest));
         }
@@ -606,7 +627,10 @@ public final class LedgerEngine {
             if (credits < 0 || credits == hold.amount()) {
                 return new Charge(hold.amount(), hold.quantity());
             }
-            return new Charge(credits, hold.unitPrice() == 0 ? hold.quantity() : credits / hold.unitPrice());
+            // The entry keeps quantity x unit price = amount: an amount that is no whole number of units
+            // is recorded with quantity 0.
+            boolean wholeUnits = hold.unitPrice() > 0 && credits % hold.unitPrice() == 0;
+            return new Charge(credits, wholeUnits ? credits / hold.unitPrice() : 0);
         });
     }
 
@@ -637,21 +661,31 @@ public final class LedgerEngine {
             String type = hold.creditType();
             String transactionId = AccountSession.newId();
             long left = credits;
-            int position = 0;
+            long onOverdraft = 0;
+            List<Portion> charged = new ArrayList<>();
             for (Allocation reserved : session.tx().findAllocations(holdId)) {
                 Lot lot = session.lot(reserved.lotId());
-                long charged = Math.min(left, reserved.amount());
-                left -= charged;
-                session.putLot(lot.withAmounts(lot.remaining() - charged, lot.held() - reserved.amount()));
-                if (charged > 0) {
-                    session.addAllocation(new Allocation(transactionId, position++, lot.lotId(), -charged));
+                long part = Math.min(left, reserved.amount());
+                left -= part;
+                if (lot.source() == LotSource.OVERDRAFT) {
+                    // Charged below, from whatever is available now: credits granted since the reservation
+                    // pay for it before any debt is booked.
+                    onOverdraft += part;
+                    part = 0;
+                }
+                session.putLot(lot.withAmounts(lot.remaining() - part, lot.held() - reserved.amount()));
+                if (part > 0) {
+                    charged.add(new Portion(lot.lotId(), part));
                 }
             }
-            session.addBalance(type, -credits, -hold.amount());
+            session.addBalance(type, -(credits - onOverdraft), -hold.amount());
+            if (onOverdraft > 0) {
+                charged.addAll(session.take(type, onOverdraft, false, transactionId));
+            }
+            session.addAllocations(transactionId, Portion.merged(charged), -1);
             // Always an entry, even of 0 credits (a free feature): every commit is a traceable deduction.
             session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
-                    charge.quantity(), hold.unitPrice(), hold.userId(), holdId, null, null, hold.idempotencyKey(),
-                    hold.metadata());
+                    charge.quantity(), hold.unitPrice(), hold.userId(), holdId, null, null, null, hold.metadata());
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
             session.expireLots();
@@ -676,7 +710,7 @@ public final class LedgerEngine {
             }
             // settle() releases this hold as EXPIRED if its deadline passed; otherwise release it here.
             session.settle();
-            Hold released = stored.isDueAt(session.now()) ? stored.resolved(HoldStatus.EXPIRED, session.now(), 0, null)
+            Hold released = stored.isDueAt(session.now()) ? stored.resolved(HoldStatus.EXPIRED, stored.expiresAt(), 0, null)
                     : session.releaseHold(stored, HoldStatus.RELEASED);
             session.expireLots();
             long sequence = session.write();
@@ -721,7 +755,7 @@ public final class LedgerEngine {
         List<Lot> lots = session.liveLots(creditType);
         Instant nextExpiry = null;
         for (Lot lot : lots) {
-            if (lot.expiresAt() != null && lot.remaining() > 0
+            if (lot.expiresAt() != null && lot.remaining() > 0 && !lot.isExpiredAt(session.now())
                     && (nextExpiry == null || lot.expiresAt().isBefore(nextExpiry))) {
                 nextExpiry = lot.expiresAt();
             }
@@ -787,9 +821,10 @@ public final class LedgerEngine {
 
     public ExpiryReport expireDue() {
         int accounts = 0;
-        int lots = 0;
+        int failed = 0;
+        long lots = 0;
         long credits = 0;
-        int holds = 0;
+        long holds = 0;
         Set<String> done = new LinkedHashSet<>();
         while (true) {
             Instant now = now();
@@ -800,16 +835,20 @@ public final class LedgerEngine {
                     continue;
                 }
                 progress = true;
-                int[] counts;
+                long[] counts;
                 try {
                     counts = store.inAccount(accountId, tx -> {
                         AccountSession session = new AccountSession(tx, now, order);
                         session.settle();
                         session.write();
-                        return new int[]{session.lotsExpired(), (int) Math.min(Integer.MAX_VALUE,
-                                session.creditsExpired()), session.holdsExpired()};
+                        return new long[]{session.lotsExpired(), session.creditsExpired(), session.holdsExpired()};
                     });
                 } catch (UnknownAccountException gone) {
+                    continue;
+                } catch (CreditsException failure) {
+                    // One failing account must not stop the sweep of the others; it is tried again next time.
+                    failed++;
+                    LOG.warn("expiry sweep of account {} failed", accountId, failure);
                     continue;
                 }
                 accounts++;
@@ -824,7 +863,7 @@ public final class LedgerEngine {
         if (accounts > 0) {
             LOG.debug("expired {} lots ({} credits) and {} holds on {} accounts", lots, credits, holds, accounts);
         }
-        return new ExpiryReport(accounts, lots, credits, holds);
+        return new ExpiryReport(accounts, (int) lots, credits, (int) holds, failed);
     }
 
     // ================================================================ plumbing
@@ -841,6 +880,10 @@ public final class LedgerEngine {
                 tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey)));
     }
 
+    /**
+     * Runs a read: settles time in memory (expired lots and timed-out holds count as gone) but writes nothing,
+     * so reads never change the ledger. Their sequence is the account's last written one.
+     */
     private <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
             AccountSession session = new AccountSession(tx, now(), order, featureKey, null);

@@ -17,6 +17,7 @@ import dev.credits.RejectionReason;
 import dev.credits.ReservationResult;
 import dev.credits.ReserveRequest;
 import dev.credits.UnknownAccountException;
+import dev.credits.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -221,5 +222,19 @@ public interface AccountContract extends ContractFixture {
         assertEquals(start + 2, resumed.sequence());
         assertEquals(start + 3, updated.sequence());
         assertEquals(start + 3, sequence(accountId));
+    }
+
+    @Test
+    default void theOverdraftLimitCannotBeLoweredBelowTheOverdraftInUse() {
+        String accountId = openAccountWithOverdraft(100);
+        deductOk(accountId, feature("render", 1), 60);
+        assertEquals(-60, available(accountId));
+
+        assertThrowsUnchanged(InvalidArgumentException.class, accountId, () -> ledger().updateAccountSettings(accountId,
+                AccountSettings.DEFAULTS.withOverdraftLimit(59)));
+
+        assertEquals(60, ledger().updateAccountSettings(accountId, AccountSettings.DEFAULTS.withOverdraftLimit(60))
+                .overdraftLimit());
+        assertInvariants(accountId);
     }
 }

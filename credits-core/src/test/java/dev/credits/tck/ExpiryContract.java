@@ -210,4 +210,24 @@ public interface ExpiryContract extends ContractFixture {
         assertEquals(-7, expiries(accountId).stream().mapToLong(LedgerEntry::amount).sum());
         assertInvariants(accountId);
     }
+
+    @Test
+    default void readsAfterAnExpiryReportTheLastWrittenSequenceAndWriteNothing() {
+        String accountId = openAccount();
+        String feature = feature("render", 1);
+        grantExpiring(accountId, 50, now().plus(Duration.ofMinutes(1)));
+        grantExpiring(accountId, 30, now().plus(Duration.ofMinutes(2)));
+        long written = sequence(accountId);
+        advance(Duration.ofMinutes(3));
+
+        long checked = ledger().checkCredits(accountId, feature).sequence();
+        Balance balance = balance(accountId);
+
+        assertEquals(0, balance.total());
+        assertEquals(written, checked, "check reported a sequence that was never written");
+        assertEquals(written, balance.sequence(), "balance reported a sequence that was never written");
+        assertEquals(written, sequence(accountId), "a read wrote something");
+        assertEquals(written, entries(accountId).get(0).sequence());
+        assertInvariants(accountId);
+    }
 }

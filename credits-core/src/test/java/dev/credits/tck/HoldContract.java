@@ -16,6 +16,9 @@ import dev.credits.ReleaseResult;
 import dev.credits.ReservationResult;
 import dev.credits.ReserveRequest;
 import dev.credits.UnknownHoldException;
+import dev.credits.GrantResult;
+import dev.credits.LotSource;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -434,5 +437,58 @@ public interface HoldContract extends ContractFixture {
         assertEquals(20, result.required());
         assertEquals(10, result.available());
         assertUnchanged(before, accountId);
+    }
+
+    @Test
+    default void aHoldOnOverdraftIsPaidAtCommitByCreditsGrantedMeanwhile() {
+        String accountId = openAccountWithOverdraft(50);
+        String feature = feature("render", 30);
+        ReservationResult reservation = ledger().reserve(ReserveRequest.of(accountId, feature));
+        assertTrue(reservation.success());
+        assertEquals(-30, available(accountId));
+        GrantResult topUp = grant(accountId, 100);
+        assertEquals(0, topUp.debtPaid(), "held overdraft is not debt yet");
+
+        CommitResult commit = ledger().commit(reservation.hold().holdId());
+
+        assertEquals(70, commit.remainingCredits());
+        Balance balance = balance(accountId);
+        assertEquals(70, balance.total());
+        assertFalse(balance.lots().stream().anyMatch(lot -> lot.source() == LotSource.OVERDRAFT && lot.remaining() < 0),
+                "debt booked although credits were available: " + balance.lots());
+        assertEquals(70, remaining(accountId, topUp.lot().lotId()));
+        assertInvariants(accountId);
+    }
+
+    @Test
+    default void chargeWithAnIdempotencyKeyRunsTheWorkOnce() {
+        String accountId = openFunded(100);
+        String feature = feature("render", 10);
+        AtomicInteger runs = new AtomicInteger();
+        ReserveRequest request = ReserveRequest.of(accountId, feature).withIdempotencyKey("job-1");
+
+        ChargeResult<String> first = ledger().charge(request, () -> "image-" + runs.incrementAndGet());
+        ChargeResult<String> again = ledger().charge(request, () -> "image-" + runs.incrementAndGet());
+
+        assertEquals(1, runs.get(), "the work ran again on a replay");
+        assertTrue(first.success());
+        assertFalse(first.replayed());
+        assertEquals("image-1", first.value());
+        assertTrue(again.success());
+        assertTrue(again.replayed());
+        assertNull(again.value());
+        assertEquals(first.commit().transactionId(), again.commit().transactionId());
+        assertEquals(90, available(accountId));
+
+        ReserveRequest failing = ReserveRequest.of(accountId, feature).withIdempotencyKey("job-2");
+        assertThrows(IllegalStateException.class, () -> ledger().charge(failing, () -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("model crashed");
+        }));
+        assertThrowsUnchanged(HoldStateException.class, accountId,
+                () -> ledger().charge(failing, () -> "image-" + runs.incrementAndGet()));
+        assertEquals(2, runs.get(), "the work of a failed charge ran again under the same key");
+        assertEquals(90, available(accountId));
+        assertInvariants(accountId);
     }
 }

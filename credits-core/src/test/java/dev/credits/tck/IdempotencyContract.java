@@ -228,4 +228,20 @@ public interface IdempotencyContract extends ContractFixture {
         assertEquals(990, available(accountId));
         assertInvariants(accountId);
     }
+
+    @Test
+    default void aGrantRetriedAfterItsExpiryPassedStillReplaysItsFirstResult() {
+        String accountId = openAccount();
+        GrantRequest request = GrantRequest.of(accountId, 40).withExpiresAt(now().plus(Duration.ofHours(1)))
+                .withIdempotencyKey("webhook-evt-1");
+        GrantResult first = ledger().grant(request);
+        advance(Duration.ofHours(2));
+
+        GrantResult retry = ledger().grant(request);
+
+        assertTrue(retry.replayed());
+        assertEquals(first.lot(), retry.lot());
+        assertEquals(first.sequence(), retry.sequence());
+        assertInvariants(accountId);
+    }
 }

@@ -205,7 +205,7 @@ public interface RefundContract extends ContractFixture {
     }
 
     @Test
-    default void creditsFromTheOverdraftFirstReduceTheDebtAndTheExcessComesBackWithoutExpiry() {
+    default void creditsFromTheOverdraftFirstReduceTheDebtAndTheExcessComesBackOnARefundLotValidFor30Days() {
         String accountId = openAccountWithOverdraft(10);
         String a = grant(accountId, 5).lot().lotId();
         String tx = deductOk(accountId, feature("unit", 1), 12).transactionId();
@@ -223,7 +223,8 @@ public interface RefundContract extends ContractFixture {
                 "debt left after the refund: " + balance.lots());
         Lot refundLot = lotOfSource(accountId, LotSource.REFUND);
         assertEquals(4, refundLot.remaining());
-        assertNull(refundLot.expiresAt());
+        // The debt those 4 credits made was paid by the top-up: they come back like credits of an expired lot.
+        assertEquals(now().plus(Duration.ofDays(30)), refundLot.expiresAt());
         assertEquals(5, remaining(accountId, a));
         List<Allocation> lines = refundLines(refund);
         assertEquals(List.of(3L, 4L, 5L), lines.stream().map(Allocation::amount).toList());
