@@ -83,7 +83,10 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
     -- Unique per account; also serves keyset history (account_id = ? AND sequence_no < ? ORDER BY sequence_no DESC).
     UNIQUE KEY ${table_prefix}entries_account_seq (account_id, sequence_no),
     -- Refunds of a transaction.
-    KEY ${table_prefix}entries_reference (reference_id)
+    KEY ${table_prefix}entries_reference (reference_id),
+    -- History filtered by feature or by user stays a short index walk however long the history is.
+    KEY ${table_prefix}entries_feature (account_id, feature_key, sequence_no),
+    KEY ${table_prefix}entries_user (account_id, user_id, sequence_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 
 -- Receipt lines: owner_id is an entry's transaction id or a hold id.

@@ -80,6 +80,9 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
 CREATE UNIQUE INDEX IF NOT EXISTS ${table_prefix}entries_account_seq ON ${table_prefix}entries (account_id, sequence_no);
 -- Refunds of a transaction.
 CREATE INDEX IF NOT EXISTS ${table_prefix}entries_reference ON ${table_prefix}entries (reference_id) WHERE reference_id IS NOT NULL;
+-- History filtered by feature or by user stays a short index walk however long the history is.
+CREATE INDEX IF NOT EXISTS ${table_prefix}entries_feature ON ${table_prefix}entries (account_id, feature_key, sequence_no);
+CREATE INDEX IF NOT EXISTS ${table_prefix}entries_user ON ${table_prefix}entries (account_id, user_id, sequence_no);
 
 -- Receipt lines: owner_id is an entry's transaction id or a hold id.
 CREATE TABLE IF NOT EXISTS ${table_prefix}allocations (
