@@ -351,20 +351,36 @@ public final class LedgerEngine {
         return null;
     }
 
+    /** A validated spend (a deduction or a reservation) and the fingerprint of its request. */
+    private record Spend(String accountId, String featureKey, long quantity, String userId,
+                         Map<String, String> metadata, String key, Map<String, String> fingerprint) {
+
+        static Spend of(String op, String accountId, String featureKey, long quantity, String userId,
+                        Map<String, String> metadata, String idempotencyKey) {
+            Spend spend = new Spend(Checks.id("accountId", accountId), Checks.featureKey(featureKey),
+                    Checks.positive("quantity", quantity), Checks.optionalId("userId", userId),
+                    Checks.metadata(metadata), Checks.optionalId("idempotencyKey", idempotencyKey),
+                    new LinkedHashMap<>());
+            spend.fingerprint.put("op", op);
+            spend.fingerprint.put("featureKey", spend.featureKey);
+            spend.fingerprint.put("quantity", Long.toString(spend.quantity));
+            spend.fingerprint.put("userId", spend.userId);
+            spend.fingerprint.put("metadata", Codec.metadata(spend.metadata));
+            return spend;
+        }
+    }
+
     public DeductionResult deduct(DeductRequest request) {
         Checks.required("request", request);
-        String accountId = Checks.id("accountId", request.accountId());
-        String featureKey = Checks.featureKey(request.featureKey());
-        long quantity = Checks.positive("quantity", request.quantity());
-        String userId = Checks.optionalId("userId", request.userId());
-        Map<String, String> metadata = Checks.metadata(request.metadata());
-        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
-        Map<String, String> fingerprint = new LinkedHashMap<>();
-        fingerprint.put("op", "deduct");
-        fingerprint.put("featureKey", featureKey);
-        fingerprint.put("quantity", Long.toString(quantity));
-        fingerprint.put("userId", userId);
-        fingerprint.put("metadata", Codec.metadata(metadata));
+        Spend spend = Spend.of("deduct", request.accountId(), request.featureKey(), request.quantity(),
+                request.userId(), request.metadata(), request.idempotencyKey());
+        String accountId = spend.accountId();
+        String featureKey = spend.featureKey();
+        long quantity = spend.quantity();
+        String userId = spend.userId();
+        Map<String, String> metadata = spend.metadata();
+        String key = spend.key();
+        Map<String, String> fingerprint = spend.fingerprint();
 
         return mutate(accountId, featureKey, key, session -> {
             Optional<DeductionResult> replay = replay(session, key, fingerprint, LedgerEngine::decodeDeduction);
@@ -550,23 +566,20 @@ public final class LedgerEngine {
 
     public ReservationResult reserve(ReserveRequest request) {
         Checks.required("request", request);
-        String accountId = Checks.id("accountId", request.accountId());
-        String featureKey = Checks.featureKey(request.featureKey());
-        long quantity = Checks.positive("quantity", request.quantity());
-        String userId = Checks.optionalId("userId", request.userId());
-        Map<String, String> metadata = Checks.metadata(request.metadata());
-        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Spend spend = Spend.of("reserve", request.accountId(), request.featureKey(), request.quantity(),
+                request.userId(), request.metadata(), request.idempotencyKey());
         Duration timeout = request.timeout() == null ? defaultHoldTimeout : request.timeout();
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(maxHoldTimeout) > 0) {
             throw new InvalidArgumentException("timeout", "must be positive and at most " + maxHoldTimeout);
         }
-        Map<String, String> fingerprint = new LinkedHashMap<>();
-        fingerprint.put("op", "reserve");
-        fingerprint.put("featureKey", featureKey);
-        fingerprint.put("quantity", Long.toString(quantity));
+        String accountId = spend.accountId();
+        String featureKey = spend.featureKey();
+        long quantity = spend.quantity();
+        String userId = spend.userId();
+        Map<String, String> metadata = spend.metadata();
+        String key = spend.key();
+        Map<String, String> fingerprint = spend.fingerprint();
         fingerprint.put("timeout", timeout.toString());
-        fingerprint.put("userId", userId);
-        fingerprint.put("metadata", Codec.metadata(metadata));
 
         return mutate(accountId, featureKey, key, session -> {
             Optional<ReservationResult> replay = replay(session, key, fingerprint, f -> new ReservationResult(true,
