@@ -15,6 +15,7 @@ import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One unit of work's view of its locked account, on one open transaction. Reads go to the database (balances
@@ -36,14 +39,19 @@ import java.util.function.BiConsumer;
  * is locked); {@link #write} sends the change set as one batch per statement kind.
  *
  * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL) the account row is locked
- * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots and due holds in one round
- * trip, and {@link #write} sends the whole change set in one more. Every read locks first, so the unit of work
+ * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots, due holds, the feature and
+ * the idempotency record in one round trip. {@link #write} only prepares the change set: {@link #finish()} sends it
+ * when the work has returned, with the COMMIT, in one more round trip (its row-count checks run in the database,
+ * see {@link PipelinedStatements}), so a deduction is two round trips. Every read locks first, so the unit of work
  * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
  * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAccountTransaction.class);
+    private static final Pattern CHECK =
+            Pattern.compile(Pattern.quote(PipelinedStatements.CHECK_FAILED) + "(\\w+) (\\d+) of (\\d+)");
+    private static final RowMapper<Integer> CHECKED = (resultSet, context) -> resultSet.getInt(1);
 
     /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
     private static final int ROWS_PER_STATEMENT = 500;
@@ -61,6 +69,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private List<Lot> allLiveLots;
     private final Map<String, List<Lot>> liveLotsByType = new HashMap<>();
     private boolean written;
+    /** Pipelining dialects: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
+    private Pipeline pendingWrite;
+    private IdempotencyRecord pendingIdempotency;
 
     private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         this.handle = handle;
@@ -90,12 +101,56 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Ends the work: makes sure the account was read (and so exists) even if the work read nothing.
+     * Ends the work: makes sure the account was read (and so exists) even if the work read nothing; on a pipelining
+     * dialect sends the change set {@link #write} prepared, followed by the COMMIT, in one round trip.
+     *
+     * The connection's commit then has nothing left to do (pgjdbc sends nothing for it).
      *
      * @throws UnknownAccountException if the account does not exist
      */
     void finish() {
         lock();
+        Pipeline pipeline = pendingWrite;
+        if (pipeline == null) {
+            return;
+        }
+        pendingWrite = null;
+        pipeline.update(pipelined.pipelinedCommit());
+        try {
+            pipeline.execute(handle.getConnection());
+        } catch (SQLException e) {
+            RuntimeException failedCheck = failedCheck(e);
+            throw failedCheck != null ? failedCheck : new Failures.SqlFailure(e);
+        }
+    }
+
+    /** @return what a failed checked statement of the change set means, or null if {@code e} is not one */
+    private RuntimeException failedCheck(SQLException e) {
+        Matcher check = "22P02".equals(e.getSQLState()) && e.getMessage() != null ? CHECK.matcher(e.getMessage()) : null;
+        if (check == null || !check.find()) {
+            return null;
+        }
+        String what = check.group(1);
+        String found = check.group(2);
+        String expected = check.group(3);
+        switch (what) {
+            case PipelinedStatements.CHECK_ACCOUNT -> {
+                LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the"
+                        + " unit of work", accountId, account.sequence());
+                return new Failures.Transient(new IllegalStateException("account '" + accountId
+                        + "' changed under its row lock: sequence " + account.sequence() + " is gone", e));
+            }
+            case PipelinedStatements.CHECK_IDEMPOTENCY -> {
+                IdempotencyConflictException conflict = new IdempotencyConflictException(
+                        pendingIdempotency.accountId(), pendingIdempotency.idempotencyKey());
+                conflict.initCause(e);
+                return conflict;
+            }
+            default -> {
+                return new IllegalStateException((what.equals(PipelinedStatements.CHECK_LOTS) ? "lots" : "open holds")
+                        + " to update: expected " + expected + ", found " + found, e);
+            }
+        }
     }
 
     /** Reads (and for a writing unit locks) the account row, once, before anything else is read. */
@@ -150,6 +205,16 @@ final class JdbcAccountTransaction implements AccountTransaction {
         pipeline.string(accountId);
         pipeline.query(pipelined.pipelinedDueHolds(), Rows.HOLD);
         pipeline.string(accountId).bigint(Rows.micros(now));
+        int feature = -1;
+        if (featureKey != null) {
+            feature = pipeline.query(pipelined.pipelinedFeature(), Rows.FEATURE);
+            pipeline.string(featureKey);
+        }
+        int idempotency = -1;
+        if (idempotencyKey != null) {
+            idempotency = pipeline.query(pipelined.pipelinedIdempotency(), Rows.IDEMPOTENCY);
+            pipeline.string(accountId).string(idempotencyKey);
+        }
         List<Object> results = execute(pipeline);
         List<Account> locked = rows(results.get(first));
         if (locked.isEmpty()) {
@@ -159,8 +224,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
         balances = List.copyOf(rows(results.get(first + 1)));
         allLiveLots = List.copyOf(rows(results.get(first + 2)));
         return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)),
-                featureKey == null ? null : findFeature(featureKey).orElse(null),
-                idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
+                feature < 0 ? null : this.<FeaturePricing>first(results.get(feature)),
+                idempotency < 0 ? null : this.<IdempotencyRecord>first(results.get(idempotency)));
+    }
+
+    private <T> T first(Object result) {
+        List<T> found = rows(result);
+        return found.isEmpty() ? null : found.get(0);
     }
 
     private List<Object> execute(Pipeline pipeline) {
@@ -409,8 +479,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Sends the whole change set as one pipeline (one round trip): multi-row statements per kind of row, then
-     * checks every update count (the account row, each updated lot, each hold leaving OPEN, the idempotency key).
+     * Prepares the whole change set as one pipeline, multi-row statements per kind of row, that {@link #finish()}
+     * sends with the COMMIT. Every row count that matters (the account row, each updated lot, each hold leaving
+     * OPEN, the idempotency key) is checked by the statement itself, in the database.
      */
     private void writePipelined(ChangeSet changes) {
         Account next = changes.account();
@@ -419,9 +490,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     + "' written in a unit of work of account '" + accountId + "'");
         }
         Pipeline pipeline = new Pipeline();
-        int accountStep = -1;
         if (next != null && !next.equals(account)) {
-            accountStep = pipeline.update(pipelined.pipelinedUpdateAccount());
+            pipeline.query(pipelined.pipelinedUpdateAccount(), CHECKED);
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
                     .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
                     .bigint(account.sequence());
@@ -444,9 +514,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).bool(isLive(lot));
             }
         }
-        List<int[]> expected = new ArrayList<>(); // {step, rows, 0 = lots / 1 = holds}
         for (List<Lot> chunk : chunks(changes.updatedLots())) {
-            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateLots(chunk.size())), chunk.size(), 0});
+            pipeline.query(pipelined.pipelinedUpdateLots(chunk.size()), CHECKED);
             for (Lot lot : chunk) {
                 ownAccount(lot.accountId());
                 pipeline.string(lot.lotId()).bigint(lot.remaining()).bigint(lot.held()).bool(isLive(lot));
@@ -466,7 +535,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         for (List<Hold> chunk : chunks(changes.updatedHolds())) {
-            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateHolds(chunk.size())), chunk.size(), 1});
+            pipeline.query(pipelined.pipelinedUpdateHolds(chunk.size()), CHECKED);
             for (Hold hold : chunk) {
                 ownAccount(hold.accountId());
                 pipeline.string(hold.holdId()).string(hold.status().name())
@@ -493,28 +562,14 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         IdempotencyRecord record = changes.idempotency();
-        int idempotencyStep = -1;
         if (record != null) {
-            idempotencyStep = pipeline.update(pipelined.pipelinedInsertIdempotency());
+            pipeline.query(pipelined.pipelinedInsertIdempotency(), CHECKED);
             pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
                     .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
         }
-        if (pipeline.isEmpty()) {
-            return;
-        }
-        List<Object> counts = execute(pipeline);
-        if (accountStep >= 0) {
-            expectAccountUpdated((Integer) counts.get(accountStep));
-        }
-        for (int[] check : expected) {
-            int updated = (Integer) counts.get(check[0]);
-            if (updated != check[1]) {
-                throw new IllegalStateException((check[2] == 0 ? "lots" : "open holds") + " to update: expected "
-                        + check[1] + ", found " + updated);
-            }
-        }
-        if (idempotencyStep >= 0 && (Integer) counts.get(idempotencyStep) == 0) {
-            throw new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
+        if (!pipeline.isEmpty()) {
+            pendingWrite = pipeline;
+            pendingIdempotency = record;
         }
     }
 

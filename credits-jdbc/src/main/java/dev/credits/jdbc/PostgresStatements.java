@@ -95,9 +95,24 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     @Override
+    public String pipelinedFeature() {
+        return positional(selectFeature());
+    }
+
+    @Override
+    public String pipelinedIdempotency() {
+        return positional(selectIdempotency());
+    }
+
+    @Override
+    public String pipelinedCommit() {
+        return "COMMIT";
+    }
+
+    @Override
     public String pipelinedUpdateAccount() {
-        return "UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?, sequence_no = ?,"
-                + " updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?";
+        return checked("UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?,"
+                + " sequence_no = ?, updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?", CHECK_ACCOUNT, 1);
     }
 
     @Override
@@ -115,9 +130,10 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedUpdateLots(int rows) {
-        return "UPDATE " + lots + " AS l SET remaining = v.remaining, held = v.held, live = v.live FROM (VALUES "
+        return checked("UPDATE " + lots + " AS l SET remaining = v.remaining, held = v.held, live = v.live FROM (VALUES "
                 + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
-                + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?";
+                + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS,
+                rows);
     }
 
     @Override
@@ -128,12 +144,12 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedUpdateHolds(int rows) {
-        return "UPDATE " + holds + " AS h SET status = v.status, resolved_at_micros = v.resolved_at,"
+        return checked("UPDATE " + holds + " AS h SET status = v.status, resolved_at_micros = v.resolved_at,"
                 + " committed_credits = v.committed_credits, transaction_id = v.transaction_id FROM (VALUES "
                 + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
                 + " CAST(? AS VARCHAR))", rows)
                 + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
-                + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'";
+                + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows);
     }
 
     @Override
@@ -150,8 +166,21 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedInsertIdempotency() {
-        return "INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result, created_at_micros)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, idempotency_key) DO NOTHING";
+        return checked("INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result,"
+                + " created_at_micros) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, idempotency_key) DO NOTHING",
+                CHECK_IDEMPOTENCY, 1);
+    }
+
+    /**
+     * Wraps a modification into a statement that returns one row if it changed exactly {@code rows} rows, and
+     * otherwise fails (SQLState 22P02, invalid integer) with {@link #CHECK_FAILED}{@code <what> <changed> of <rows>}
+     * in the message: the cast's input
+     * depends on the row count, so it is evaluated only on that branch, at run time.
+     */
+    private static String checked(String modification, String what, int rows) {
+        return "WITH changed AS (" + modification + " RETURNING 1) SELECT CASE WHEN count(*) = " + rows
+                + " THEN 1 ELSE CAST('" + CHECK_FAILED + what + " ' || count(*) || ' of " + rows
+                + "' AS INTEGER) END FROM changed";
     }
 
     /** Turns the named parameters of a read (:accountId, :now) into positional ones, in order. */

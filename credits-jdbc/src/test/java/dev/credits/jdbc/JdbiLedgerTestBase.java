@@ -170,7 +170,9 @@ abstract class JdbiLedgerTestBase {
                     .withIdempotencyKey("deduct-1"));
             assertTrue(result.success());
         });
-        assertTrue(statements >= 4, "statements of a deduction: " + statements);
+        // PostgreSQL: the snapshot, then the change set with the COMMIT; elsewhere a statement per read and write.
+        assertTrue(statements >= (database().dialect() == Dialect.POSTGRESQL ? 2 : 4),
+                "statements of a deduction: " + statements);
         assertEquals(38, ledger.balance(accountId).total());
 
         String deduction = ledger.history(accountId, HistoryFilter.all(), PageRequest.first(1)).entries().get(0)
