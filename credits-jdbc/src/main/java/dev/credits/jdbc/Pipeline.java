@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Several SQL statements sent to the database as one multi-statement execution: one round trip on PostgreSQL,
  * whose driver runs {@code "stmt1; stmt2; ..."} with parameters as one pipeline of statements. Results come back
  * in order: a list of mapped rows for each query, an update count for each other statement. Used only by
- * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once.
+ * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once (the cache of joined
+ * SQL texts it shares with other pipelines is).
  */
 final class Pipeline {
 
@@ -24,6 +27,10 @@ final class Pipeline {
 
     private record Param(Object value, int sqlType) {
     }
+
+    /** The joined SQL of every shape of pipeline seen so far, by the statements' (cached) SQL strings. */
+    private static final Map<List<String>, String> JOINED = new ConcurrentHashMap<>();
+    private static final int MAX_JOINED = 512;
 
     private final List<Step> steps = new ArrayList<>();
     private final List<Param> params = new ArrayList<>();
@@ -80,15 +87,8 @@ final class Pipeline {
      * @return one result per step, in order: {@code List<T>} for queries, {@code Integer} for updates
      */
     List<Object> execute(Connection connection) throws SQLException {
-        StringBuilder sql = new StringBuilder();
-        for (Step step : steps) {
-            if (sql.length() > 0) {
-                sql.append(";\n");
-            }
-            sql.append(step.sql());
-        }
         List<Object> results = new ArrayList<>(steps.size());
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        try (PreparedStatement statement = connection.prepareStatement(sql())) {
             for (int i = 0; i < params.size(); i++) {
                 Param param = params.get(i);
                 if (param.value() == null) {
@@ -120,6 +120,26 @@ final class Pipeline {
             }
         }
         return results;
+    }
+
+    /**
+     * @return the steps joined into one multi-statement SQL text; the same String instance for the same steps (up to
+     *         {@value #MAX_JOINED} shapes), so the driver's statement cache finds it without hashing it again
+     */
+    private String sql() {
+        List<String> key = new ArrayList<>(steps.size());
+        for (Step step : steps) {
+            key.add(step.sql());
+        }
+        String joined = JOINED.get(key);
+        if (joined == null) {
+            joined = String.join(";\n", key);
+            if (JOINED.size() < MAX_JOINED) {
+                String raced = JOINED.putIfAbsent(key, joined);
+                joined = raced == null ? joined : raced;
+            }
+        }
+        return joined;
     }
 
     /** @return "(?, ?, ...), (?, ?, ...)" for {@code rows} rows of {@code row} */

@@ -1,6 +1,8 @@
 package dev.credits.jdbc;
 
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
@@ -68,6 +70,45 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     // ---------------------------------------------------------------- pipelined (one round trip each)
+    //
+    // Built once: the same String instances every time, so pgjdbc's statement cache and Pipeline's SQL cache find
+    // them by identity and a cached hash instead of hashing kilobytes of SQL per unit of work.
+
+    private final String pipelinedLockAccount = positional(lockAccount());
+    private final String pipelinedSelectAccount = positional(selectAccount());
+    private final String pipelinedBalances = positional(selectBalances());
+    private final String pipelinedLiveLots = positional(selectLiveLots());
+    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
+    private final String pipelinedFeature = positional(selectFeature());
+    private final String pipelinedIdempotency = positional(selectIdempotency());
+    private final String pipelinedUpdateAccount = checked("UPDATE " + accounts + " SET status = ?, overdraft_limit = ?,"
+            + " low_balance_threshold = ?, sequence_no = ?, updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?",
+            CHECK_ACCOUNT, 1);
+    private final String pipelinedInsertIdempotency = checked("INSERT INTO " + idempotency + " (account_id,"
+            + " idempotency_key, fingerprint, result, created_at_micros) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);
+    private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
+            + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
+            + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held");
+    private final ByRows insertLots = new ByRows(rows -> "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
+            + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
+    private final ByRows updateLots = new ByRows(rows -> checked("UPDATE " + lots + " AS l SET remaining = v.remaining,"
+            + " held = v.held, live = v.live FROM (VALUES "
+            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
+            + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS, rows));
+    private final ByRows insertHolds = new ByRows(rows -> "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
+            + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
+    private final ByRows updateHolds = new ByRows(rows -> checked("UPDATE " + holds + " AS h SET status = v.status,"
+            + " resolved_at_micros = v.resolved_at, committed_credits = v.committed_credits,"
+            + " transaction_id = v.transaction_id FROM (VALUES "
+            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+            + " CAST(? AS VARCHAR))", rows)
+            + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
+            + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows));
+    private final ByRows insertEntries = new ByRows(rows -> "INSERT INTO " + entries + " (" + ENTRY_COLUMNS
+            + ") VALUES " + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
+    private final ByRows insertAllocations = new ByRows(rows -> "INSERT INTO " + allocations
+            + " (owner_id, line_no, lot_id, amount) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows));
 
     @Override
     boolean pipelines() {
@@ -76,32 +117,32 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedAccount(boolean readOnly) {
-        return positional(readOnly ? selectAccount() : lockAccount());
+        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
     }
 
     @Override
     public String pipelinedBalances() {
-        return positional(selectBalances());
+        return pipelinedBalances;
     }
 
     @Override
     public String pipelinedLiveLots() {
-        return positional(selectLiveLots());
+        return pipelinedLiveLots;
     }
 
     @Override
     public String pipelinedDueHolds() {
-        return positional(selectOpenHoldsDue());
+        return pipelinedDueHolds;
     }
 
     @Override
     public String pipelinedFeature() {
-        return positional(selectFeature());
+        return pipelinedFeature;
     }
 
     @Override
     public String pipelinedIdempotency() {
-        return positional(selectIdempotency());
+        return pipelinedIdempotency;
     }
 
     @Override
@@ -111,71 +152,79 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedUpdateAccount() {
-        return checked("UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?,"
-                + " sequence_no = ?, updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?", CHECK_ACCOUNT, 1);
+        return pipelinedUpdateAccount;
     }
 
     @Override
     public String pipelinedUpsertBalances(int rows) {
-        return "INSERT INTO " + balances + " (account_id, credit_type, balance, held) VALUES "
-                + Pipeline.values("(?, ?, ?, ?)", rows)
-                + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held";
+        return upsertBalances.get(rows);
     }
 
     @Override
     public String pipelinedInsertLots(int rows) {
-        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertLots.get(rows);
     }
 
     @Override
     public String pipelinedUpdateLots(int rows) {
-        return checked("UPDATE " + lots + " AS l SET remaining = v.remaining, held = v.held, live = v.live FROM (VALUES "
-                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
-                + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS,
-                rows);
+        return updateLots.get(rows);
     }
 
     @Override
     public String pipelinedInsertHolds(int rows) {
-        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertHolds.get(rows);
     }
 
     @Override
     public String pipelinedUpdateHolds(int rows) {
-        return checked("UPDATE " + holds + " AS h SET status = v.status, resolved_at_micros = v.resolved_at,"
-                + " committed_credits = v.committed_credits, transaction_id = v.transaction_id FROM (VALUES "
-                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
-                + " CAST(? AS VARCHAR))", rows)
-                + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
-                + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows);
+        return updateHolds.get(rows);
     }
 
     @Override
     public String pipelinedInsertEntries(int rows) {
-        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertEntries.get(rows);
     }
 
     @Override
     public String pipelinedInsertAllocations(int rows) {
-        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount) VALUES "
-                + Pipeline.values("(?, ?, ?, ?)", rows);
+        return insertAllocations.get(rows);
     }
 
     @Override
     public String pipelinedInsertIdempotency() {
-        return checked("INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result,"
-                + " created_at_micros) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, idempotency_key) DO NOTHING",
-                CHECK_IDEMPOTENCY, 1);
+        return pipelinedInsertIdempotency;
+    }
+
+    /** A multi-row statement per row count, built on first use; counts up to {@value #CACHED_ROWS} are kept. */
+    private static final class ByRows {
+        private static final int CACHED_ROWS = 32;
+
+        private final IntFunction<String> build;
+        private final AtomicReferenceArray<String> built = new AtomicReferenceArray<>(CACHED_ROWS + 1);
+
+        ByRows(IntFunction<String> build) {
+            this.build = build;
+        }
+
+        String get(int rows) {
+            if (rows > CACHED_ROWS) {
+                return build.apply(rows);
+            }
+            String sql = built.get(rows);
+            if (sql == null) {
+                sql = build.apply(rows);
+                if (!built.compareAndSet(rows, null, sql)) {
+                    sql = built.get(rows);
+                }
+            }
+            return sql;
+        }
     }
 
     /**
      * Wraps a modification into a statement that returns one row if it changed exactly {@code rows} rows, and
      * otherwise fails (SQLState 22P02, invalid integer) with {@link #CHECK_FAILED}{@code <what> <changed> of <rows>}
-     * in the message: the cast's input
-     * depends on the row count, so it is evaluated only on that branch, at run time.
+     * in the message: the cast's input depends on the row count, so it is evaluated only on that branch, at run time.
      */
     private static String checked(String modification, String what, int rows) {
         return "WITH changed AS (" + modification + " RETURNING 1) SELECT CASE WHEN count(*) = " + rows

@@ -53,6 +53,7 @@ import java.util.stream.Stream;
  * <p>Settings (system properties, {@code -Dname=value}): {@code credits.bench.threads} (8),
  * {@code credits.bench.seconds} (20, measured per row), {@code credits.bench.warmup} (5 seconds per row),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
+ * {@code credits.bench.scenarios} (a,b),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
@@ -155,22 +156,28 @@ public final class LoadHarness {
         }
 
         List<Row> rows = new ArrayList<>();
-        Row libraryA = library("(a) one hot account", "library", ledger, true, server);
-        rows.add(libraryA);
-        Row pgbenchA = pgbench == null ? null : pgbench("(a) one hot account", "pgbench", pgbench, database, true,
-                null, settings.warmup, settings.seconds, server);
-        addWithRatio(rows, pgbenchA, libraryA);
-        Row libraryB = library("(b) " + accounts() + " random accounts", "library", ledger, false, server);
-        rows.add(libraryB);
-        Row pgbenchB = pgbench == null ? null : pgbench("(b) " + accounts() + " random accounts", "pgbench", pgbench,
-                database, false, null, settings.warmup, settings.seconds, server);
-        addWithRatio(rows, pgbenchB, libraryB);
+        if (settings.scenarios.contains("a")) {
+            Row libraryA = library("(a) one hot account", "library", ledger, true, server);
+            rows.add(libraryA);
+            Row pgbenchA = pgbench == null ? null : pgbench("(a) one hot account", "pgbench", pgbench, database, true,
+                    null, settings.warmup, settings.seconds, server);
+            addWithRatio(rows, pgbenchA, libraryA);
+        }
+        Row libraryB = null;
+        Row pgbenchB = null;
+        if (settings.scenarios.contains("b")) {
+            libraryB = library("(b) " + accounts() + " random accounts", "library", ledger, false, server);
+            rows.add(libraryB);
+            pgbenchB = pgbench == null ? null : pgbench("(b) " + accounts() + " random accounts", "pgbench", pgbench,
+                    database, false, null, settings.warmup, settings.seconds, server);
+            addWithRatio(rows, pgbenchB, libraryB);
+        }
         table(database.name() + (version == null ? "" : " (baseline: " + version + ")"), rows);
         report.append("JDBC calls per deduction (one thread, counted at the driver; each is one round trip): ")
                 .append(calls).append(".\n\n");
         database.closePools();
 
-        if (settings.diagnostics) {
+        if (settings.diagnostics && libraryB != null) {
             postgresDiagnostics(database, pgbench, server, libraryB, pgbenchB);
         }
     }
@@ -293,8 +300,12 @@ public final class LoadHarness {
         String calls = count ? calibrate(database) : null;
         LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
         List<Row> rows = new ArrayList<>();
-        rows.add(library("(a) one hot account", "library", ledger, true, server));
-        rows.add(library("(b) " + accounts() + " random accounts", "library", ledger, false, server));
+        if (settings.scenarios.contains("a")) {
+            rows.add(library("(a) one hot account", "library", ledger, true, server));
+        }
+        if (settings.scenarios.contains("b")) {
+            rows.add(library("(b) " + accounts() + " random accounts", "library", ledger, false, server));
+        }
         table(database.name(), rows);
         if (calls != null) {
             report.append("JDBC calls per deduction (one thread, counted at the driver): ").append(calls).append(".\n\n");
@@ -578,6 +589,7 @@ public final class LoadHarness {
     // ================================================================================================ settings
 
     private record Settings(int threads, Duration seconds, Duration warmup, int accounts, List<String> databases,
+                            List<String> scenarios,
                             String postgresUrl, String mariadbUrl, boolean diagnostics, Duration diagnosticSeconds,
                             long growthEntries, int growthSamples, Path out) {
 
@@ -595,6 +607,8 @@ public final class LoadHarness {
                     Integer.getInteger("credits.bench.accounts", 10_000),
                     List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
                             .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
+                    List.of(System.getProperty("credits.bench.scenarios", "a,b").toLowerCase(Locale.ROOT)
+                            .split("\\s*,\\s*")),
                     postgres, mariadb,
                     Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
                     Duration.ofSeconds(Integer.getInteger("credits.bench.diagnostics.seconds", 10)),
@@ -630,6 +644,9 @@ public final class LoadHarness {
             }
             if (!String.join(",", databases).equals("postgresql,mariadb,h2")) {
                 command.append(" -Dcredits.bench.databases=").append(String.join(",", databases));
+            }
+            if (!String.join(",", scenarios).equals("a,b")) {
+                command.append(" -Dcredits.bench.scenarios=").append(String.join(",", scenarios));
             }
             if (!diagnostics) {
                 command.append(" -Dcredits.bench.diagnostics=false");
