@@ -87,39 +87,62 @@ final class Pipeline {
      * @return one result per step, in order: {@code List<T>} for queries, {@code Integer} for updates
      */
     List<Object> execute(Connection connection) throws SQLException {
-        List<Object> results = new ArrayList<>(steps.size());
         try (PreparedStatement statement = connection.prepareStatement(sql())) {
-            for (int i = 0; i < params.size(); i++) {
-                Param param = params.get(i);
-                if (param.value() == null) {
-                    statement.setNull(i + 1, param.sqlType());
-                } else {
-                    statement.setObject(i + 1, param.value(), param.sqlType());
-                }
+            bind(statement);
+            return results(statement, statement.execute());
+        }
+    }
+
+    // Small methods with one loop each: the JIT compiles them quickly and once, instead of recompiling one large
+    // method with the driver's whole execution path inlined.
+
+    private void bind(PreparedStatement statement) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Param param = params.get(i);
+            Object value = param.value();
+            int index = i + 1;
+            if (value == null) {
+                statement.setNull(index, param.sqlType());
+                continue;
             }
-            boolean isResultSet = statement.execute();
-            for (Step step : steps) {
-                if (step.mapper() != null) {
-                    if (!isResultSet) {
-                        throw new SQLException("expected rows from: " + step.sql());
-                    }
-                    List<Object> rows = new ArrayList<>();
-                    try (ResultSet resultSet = statement.getResultSet()) {
-                        while (resultSet.next()) {
-                            rows.add(step.mapper().map(resultSet, null));
-                        }
-                    }
-                    results.add(rows);
-                } else {
-                    if (isResultSet) {
-                        throw new SQLException("expected an update count from: " + step.sql());
-                    }
-                    results.add(statement.getUpdateCount());
-                }
-                isResultSet = statement.getMoreResults();
+            switch (param.sqlType()) {
+                case Types.VARCHAR -> statement.setString(index, (String) value);
+                case Types.BIGINT -> statement.setLong(index, (Long) value);
+                case Types.INTEGER -> statement.setInt(index, (Integer) value);
+                case Types.BOOLEAN -> statement.setBoolean(index, (Boolean) value);
+                default -> statement.setObject(index, value, param.sqlType());
             }
         }
+    }
+
+    private List<Object> results(PreparedStatement statement, boolean firstIsResultSet) throws SQLException {
+        List<Object> results = new ArrayList<>(steps.size());
+        boolean isResultSet = firstIsResultSet;
+        for (Step step : steps) {
+            if (step.mapper() != null) {
+                if (!isResultSet) {
+                    throw new SQLException("expected rows from: " + step.sql());
+                }
+                results.add(rows(statement, step.mapper()));
+            } else {
+                if (isResultSet) {
+                    throw new SQLException("expected an update count from: " + step.sql());
+                }
+                results.add(statement.getUpdateCount());
+            }
+            isResultSet = statement.getMoreResults();
+        }
         return results;
+    }
+
+    private static List<Object> rows(PreparedStatement statement, RowMapper<?> mapper) throws SQLException {
+        List<Object> rows = new ArrayList<>();
+        try (ResultSet resultSet = statement.getResultSet()) {
+            while (resultSet.next()) {
+                rows.add(mapper.map(resultSet, null));
+            }
+        }
+        return rows;
     }
 
     /**

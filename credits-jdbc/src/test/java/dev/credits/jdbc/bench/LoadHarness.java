@@ -509,11 +509,13 @@ public final class LoadHarness {
                 return scenario + " / " + who + ": " + LoadHarness.ratio(ratio);
             }
             return String.format(Locale.ROOT, "%s / %s: %d threads, %.0f ops/s, p50 %s p95 %s p99 %s ms, client %s"
-                            + " server %s µs/op, %d errors%s", scenario, who, result.threads(), result.opsPerSecond(),
+                            + " server %s µs/op, %d errors%s (warm-up +%d ms for the JIT, JIT in window %d ms)",
+                    scenario, who, result.threads(), result.opsPerSecond(),
                     ms(result.latencies().percentileMillis(50)), ms(result.latencies().percentileMillis(95)),
                     ms(result.latencies().percentileMillis(99)), cpu(result.clientMicrosPerOp()),
                     cpu(result.serverMicrosPerOp()), result.errors(),
-                    result.firstError() == null ? "" : " (first: " + result.firstError() + ")");
+                    result.firstError() == null ? "" : " (first: " + result.firstError() + ")",
+                    result.extraWarmupMillis(), result.jitMillis());
         }
     }
 

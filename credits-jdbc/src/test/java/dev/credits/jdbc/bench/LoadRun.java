@@ -1,5 +1,7 @@
 package dev.credits.jdbc.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
- * Runs one operation from N threads, as fast as each can, for a warm-up and then a measured window: counts the
- * operations that started in the window, records their latencies, and samples CPU at both ends of the window.
+ * Runs one operation from N threads, as fast as each can, for a warm-up (extended until the JIT has settled) and then
+ * a measured window: counts the operations that started in the window, records their latencies, and samples CPU at
+ * both ends of the window.
  */
 final class LoadRun {
 
@@ -24,9 +27,12 @@ final class LoadRun {
     /**
      * @param clientCpuNanos CPU the client used in the window (-1 unknown)
      * @param serverCpuNanos CPU the database server used in the window (-1 unknown)
+     * @param extraWarmupMillis how much longer than asked the warm-up ran, waiting for the JIT to settle
+     * @param jitMillis      JIT compilation time in the window (-1 unknown, e.g. pgbench)
      */
     record Result(int threads, long ops, long errors, double seconds, LatencyHistogram latencies,
-                  long clientCpuNanos, long serverCpuNanos, String firstError) {
+                  long clientCpuNanos, long serverCpuNanos, String firstError, long extraWarmupMillis,
+                  long jitMillis) {
 
         double opsPerSecond() {
             return ops / seconds;
@@ -46,14 +52,16 @@ final class LoadRun {
         }
     }
 
+    private static final long JIT_PROBE_MILLIS = 2_000;
+    private static final long JIT_QUIET_MILLIS = 100;
+    private static final int MAX_EXTRA_WARMUP = 4;
+
     private LoadRun() {
     }
 
     static Result run(int threads, Duration warmup, Duration window, Operation operation, LongSupplier clientCpu,
                       LongSupplier serverCpu) throws InterruptedException {
-        long start = System.nanoTime();
-        long measureFrom = start + warmup.toNanos();
-        long measureTo = measureFrom + window.toNanos();
+        Window shared = new Window();
         List<LatencyHistogram> histograms = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -68,7 +76,7 @@ final class LoadRun {
                 try {
                     while (true) {
                         long begin = System.nanoTime();
-                        if (begin >= measureTo) {
+                        if (begin >= shared.to) {
                             break;
                         }
                         boolean ok;
@@ -83,7 +91,7 @@ final class LoadRun {
                             error = e.toString();
                         }
                         long end = System.nanoTime();
-                        if (begin >= measureFrom) {
+                        if (begin >= shared.from) {
                             histogram.record((end - begin) / 1000);
                             if (!ok) {
                                 errors.incrementAndGet();
@@ -101,19 +109,66 @@ final class LoadRun {
             workers.add(worker);
         }
         workers.forEach(Thread::start);
-        sleepUntil(measureFrom);
+        Thread.sleep(warmup.toMillis());
+        long jitWarmup = settleJit(warmup);
+        long from = System.nanoTime();
+        long to = from + window.toNanos();
         long client0 = clientCpu.getAsLong();
         long server0 = serverCpu.getAsLong();
-        sleepUntil(measureTo);
+        long jit0 = jitMillis();
+        shared.open(from, to);
+        sleepUntil(to);
         long client1 = clientCpu.getAsLong();
         long server1 = serverCpu.getAsLong();
+        long jit = jit0 < 0 ? -1 : jitMillis() - jit0;
         done.await();
         LatencyHistogram all = new LatencyHistogram();
         histograms.forEach(all::add);
-        double seconds = window.toNanos() / 1e9;
-        return new Result(threads, all.count(), errors.get(), seconds, all,
+        return new Result(threads, all.count(), errors.get(), window.toNanos() / 1e9, all,
                 client0 < 0 || client1 < 0 ? -1 : client1 - client0,
-                server0 < 0 || server1 < 0 ? -1 : server1 - server0, firstError.get());
+                server0 < 0 || server1 < 0 ? -1 : server1 - server0, firstError.get(), jitWarmup, jit);
+    }
+
+    /** The measured window, open to every worker at once. */
+    private static final class Window {
+        volatile long from = Long.MAX_VALUE;
+        volatile long to = Long.MAX_VALUE;
+
+        void open(long from, long to) {
+            this.to = to;
+            this.from = from;
+        }
+    }
+
+    /**
+     * Extends the warm-up until the JIT compiler is done with the workload's code (less than
+     * {@value #JIT_QUIET_MILLIS} ms of compilation per {@value #JIT_PROBE_MILLIS} ms), at most {@value #MAX_EXTRA_WARMUP}
+     * times the warm-up (at least 30 s) longer: compilation burns the CPU the client and the database share.
+     *
+     * @return the extra warm-up in milliseconds
+     */
+    private static long settleJit(Duration warmup) throws InterruptedException {
+        long start = System.nanoTime();
+        long limit = Math.max(30_000, MAX_EXTRA_WARMUP * warmup.toMillis());
+        long before = jitMillis();
+        if (before < 0) {
+            return 0;
+        }
+        while ((System.nanoTime() - start) / 1_000_000 < limit) {
+            Thread.sleep(JIT_PROBE_MILLIS);
+            long now = jitMillis();
+            if (now - before < JIT_QUIET_MILLIS) {
+                break;
+            }
+            before = now;
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** @return the JIT's total compilation time so far, or -1 if the JVM does not say */
+    static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -66,6 +66,7 @@ final class PgBench {
         String logPrefix = logDirectory.resolve("tx").toString();
         long server0 = serverCpu.getAsLong();
         String out = execute(command(scriptFile, clients, jobs, window, logPrefix), pgOptions);
+        Thread.sleep(500); // the server reaps the closed backends, whose CPU then counts in the postmaster's
         long server1 = serverCpu.getAsLong();
 
         long processed = Long.parseLong(find(PROCESSED, out, "transactions processed"));
@@ -96,7 +97,8 @@ final class PgBench {
         // Throughput as pgbench reports it (transactions over the run, connection set-up excluded).
         double seconds = processed / tps;
         return new LoadRun.Result(clients, processed, errors, seconds, latencies, clientNanos,
-                server0 < 0 || server1 < 0 ? -1 : server1 - server0, errors > 0 ? "pgbench: " + errors + " failed" : null);
+                server0 < 0 || server1 < 0 ? -1 : server1 - server0, errors > 0 ? "pgbench: " + errors + " failed" : null, 0,
+                -1);
     }
 
     private List<String> command(Path script, int clients, int jobs, Duration duration, String logPrefix) {
