@@ -206,6 +206,14 @@ public final class LoadHarness {
         if (pgbench != null) {
             rows.add(pgbench(b, "pgbench, synchronous_commit=off", pgbench, database, false,
                     "-c synchronous_commit=off", warmup, seconds, server));
+            // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
+            // share of the gap, with a client that costs next to nothing.
+            createLibraryReplica(pool, database.schema());
+            log(b + " / the library's SQL run by pgbench ...");
+            LoadRun.Result replica = pgbench.run("library-sql", libraryScript(database.schema(), settings.accounts),
+                    settings.threads, warmup, seconds, null, server);
+            rows.add(new Row(b, "the library's SQL (11 statements, 2 pipelined round trips) run by pgbench", replica));
+            log(rows.get(rows.size() - 1).toString());
         }
         database.closePools();
         // The ledger's rules alone: the in-memory store, same threads and accounts.
@@ -255,6 +263,75 @@ public final class LoadHarness {
                 "INSERT INTO " + schema + ".pgb_balances SELECT 'acct-' || i, " + CREDITS_PER_ACCOUNT
                         + " FROM generate_series(1, " + settings.accounts + ") AS i",
                 "INSERT INTO " + schema + ".pgb_balances VALUES ('" + HOT + "', " + CREDITS_PER_ACCOUNT + ")");
+    }
+
+    /** Tables like the library's (its own schema files, prefix pgl_), filled by SQL for the replica script. */
+    private void createLibraryReplica(DataSource pool, String schema) {
+        JdbiCreditStore replica = JdbiCreditStore.builder(pool).tablePrefix("pgl_").build();
+        replica.installSchema();
+        BenchDatabase.execute(pool,
+                "INSERT INTO pgl_accounts SELECT 'acct-' || i, 'ACTIVE', 0, 0, 1, 0, 0 FROM generate_series(1, "
+                        + settings.accounts + ") AS i",
+                "INSERT INTO pgl_balances SELECT 'acct-' || i, 'credits', " + CREDITS_PER_ACCOUNT + ", 0"
+                        + " FROM generate_series(1, " + settings.accounts + ") AS i",
+                "INSERT INTO pgl_lots (lot_id, account_id, credit_type, source, priority, amount, remaining, held, live,"
+                        + " granted_at_micros, transaction_id) SELECT 'lot-' || i, 'acct-' || i, 'credits', 'ADMIN',"
+                        + " 100, " + CREDITS_PER_ACCOUNT + ", " + CREDITS_PER_ACCOUNT + ", 0, TRUE, 0, 'grant-' || i"
+                        + " FROM generate_series(1, " + settings.accounts + ") AS i",
+                "INSERT INTO pgl_features VALUES ('" + FEATURE + "', 'Bench deduction', NULL, 1, 'credits', NULL, TRUE,"
+                        + " 0, 0)",
+                "VACUUM ANALYZE " + schema + ".pgl_accounts, " + schema + ".pgl_balances, " + schema + ".pgl_lots");
+    }
+
+    /**
+     * What the store sends for a deduction without an idempotency key (see PostgresStatements): the snapshot pipeline
+     * (lock, balances, live lots, due holds, feature), then the change set with the COMMIT (checked account update,
+     * balance upsert, checked lot update, entry, receipt line). Values are made up; the work is the same.
+     */
+    private static String libraryScript(String schema, int accounts) {
+        String account = "'acct-' || :aid";
+        String checked = " RETURNING 1) SELECT CASE WHEN count(*) = 1 THEN 1 ELSE CAST('check ' || count(*) AS INTEGER)"
+                + " END FROM changed;\n";
+        return "\\set aid random(1, " + accounts + ")\n"
+                + "\\set tx random(1, 9000000000000000000)\n"
+                + "\\startpipeline\n"
+                + "BEGIN;\n"
+                + "SELECT account_id, status, overdraft_limit, low_balance_threshold, sequence_no, created_at_micros,"
+                + " updated_at_micros FROM " + schema + ".pgl_accounts WHERE account_id = " + account + " FOR UPDATE;\n"
+                + "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
+                + account + " ORDER BY credit_type;\n"
+                + "SELECT lot_id, account_id, credit_type, source, priority, amount, remaining, held, expires_at_micros,"
+                + " money_amount, money_scale, money_currency, metadata, granted_at_micros, transaction_id FROM "
+                + schema + ".pgl_lots WHERE account_id = " + account + " AND live = TRUE;\n"
+                + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, amount, status, user_id,"
+                + " idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
+                + " committed_credits, transaction_id FROM " + schema + ".pgl_holds WHERE account_id = " + account
+                + " AND status = 'OPEN' AND expires_at_micros <= 9000000000000000000"
+                + " ORDER BY expires_at_micros, hold_id;\n"
+                + "SELECT feature_key, feature_name, category, credits_per_unit, credit_type, description, active,"
+                + " created_at_micros, updated_at_micros FROM " + schema + ".pgl_features WHERE feature_key = '"
+                + FEATURE + "';\n"
+                + "\\endpipeline\n"
+                + "\\startpipeline\n"
+                + "WITH changed AS (UPDATE " + schema + ".pgl_accounts SET status = 'ACTIVE', overdraft_limit = 0,"
+                + " low_balance_threshold = 0, sequence_no = sequence_no + 1, updated_at_micros = 1"
+                + " WHERE account_id = " + account + " AND sequence_no >= 0" + checked
+                + "INSERT INTO " + schema + ".pgl_balances (account_id, credit_type, balance, held) VALUES (" + account
+                + ", 'credits', 999, 0) ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
+                + " held = EXCLUDED.held;\n"
+                + "WITH changed AS (UPDATE " + schema + ".pgl_lots AS l SET remaining = v.remaining, held = v.held,"
+                + " live = v.live FROM (VALUES (CAST('lot-' || :aid AS VARCHAR), CAST(999 AS BIGINT), CAST(0 AS BIGINT),"
+                + " CAST(TRUE AS BOOLEAN))) AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id"
+                + " AND l.account_id = " + account + checked
+                + "INSERT INTO " + schema + ".pgl_entries (transaction_id, account_id, sequence_no, entry_type,"
+                + " credit_type, amount, balance_after, feature_key, quantity, unit_price, user_id, hold_id,"
+                + " reference_id, reason, idempotency_key, metadata, created_at_micros) VALUES ('tx-' || :tx, "
+                + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, 1);\n"
+                + "INSERT INTO " + schema + ".pgl_allocations (owner_id, line_no, lot_id, amount) VALUES ('tx-' || :tx,"
+                + " 0, 'lot-' || :aid, -1);\n"
+                + "COMMIT;\n"
+                + "\\endpipeline\n";
     }
 
     private static String pgbenchScript(String schema, boolean hot, int accounts) {
