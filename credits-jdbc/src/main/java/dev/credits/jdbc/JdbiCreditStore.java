@@ -56,9 +56,11 @@ import java.util.regex.Pattern;
  * run in a read-only REPEATABLE READ transaction on PostgreSQL and MariaDB: one consistent snapshot, no lock, so
  * they never wait for writers nor make them wait; on H2 they lock the row.
  *
- * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds) is one
- * multi-statement round trip and its whole change set another, so a deduction takes four round trips with the
- * price lookup and the commit. H2 and MariaDB send one statement per read and one batch per kind of row.
+ * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds, the
+ * feature it prices, its idempotency record) is one multi-statement round trip, and its whole change set with the
+ * COMMIT another, so a deduction takes two round trips; the statements whose row count matters check it in the
+ * database, so a wrong count aborts the transaction before the COMMIT. H2 and MariaDB send one statement per read
+ * and one batch per kind of row.
  *
  * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
  * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on
@@ -299,8 +301,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * {@inheritDoc}
      *
      * <p>One READ COMMITTED transaction: {@code SELECT ... FOR UPDATE} of the account row, the work's reads, its
-     * {@link dev.credits.spi.AccountTransaction#write write} as one batch per kind of row, commit. Retried on
-     * transient conflicts as described in the class documentation.
+     * {@link dev.credits.spi.AccountTransaction#write write} as one batch per kind of row, commit (on PostgreSQL the
+     * change set is sent with the COMMIT once the work has returned). Retried on transient conflicts as described in
+     * the class documentation.
      */
     @Override
     public <T> T inAccount(String accountId, AccountWork<T> work) {

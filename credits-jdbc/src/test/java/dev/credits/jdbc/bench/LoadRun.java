@@ -142,7 +142,7 @@ final class LoadRun {
 
     /**
      * Extends the warm-up until the JIT compiler is done with the workload's code (less than
-     * {@value #JIT_QUIET_MILLIS} ms of compilation per {@value #JIT_PROBE_MILLIS} ms), at most {@value #MAX_EXTRA_WARMUP}
+     * {@value #JIT_QUIET_MILLIS} ms of compilation in each of two {@value #JIT_PROBE_MILLIS} ms probes), at most {@value #MAX_EXTRA_WARMUP}
      * times the warm-up (at least 30 s) longer: compilation burns the CPU the client and the database share.
      *
      * @return the extra warm-up in milliseconds
@@ -154,12 +154,11 @@ final class LoadRun {
         if (before < 0) {
             return 0;
         }
-        while ((System.nanoTime() - start) / 1_000_000 < limit) {
+        int quiet = 0;
+        while (quiet < 2 && (System.nanoTime() - start) / 1_000_000 < limit) {
             Thread.sleep(JIT_PROBE_MILLIS);
             long now = jitMillis();
-            if (now - before < JIT_QUIET_MILLIS) {
-                break;
-            }
+            quiet = now - before < JIT_QUIET_MILLIS ? quiet + 1 : 0;
             before = now;
         }
         return (System.nanoTime() - start) / 1_000_000;
