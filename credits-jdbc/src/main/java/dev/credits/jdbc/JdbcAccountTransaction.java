@@ -38,11 +38,12 @@ import java.util.regex.Pattern;
  * and live lots are read once and then served from memory: nothing else can change them while the account row
  * is locked); {@link #write} sends the change set as one batch per statement kind.
  *
- * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL) the account row is locked
- * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots, due holds, the feature and
- * the idempotency record in one round trip. {@link #write} only prepares the change set: {@link #finish()} sends it
- * when the work has returned, with the COMMIT, in one more round trip (its row-count checks run in the database,
- * see {@link PipelinedStatements}), so a deduction is two round trips. Every read locks first, so the unit of work
+ * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL; MariaDB/MySQL with
+ * multi-statement queries allowed) the account row is locked lazily, by the first read: {@link #snapshot} then locks
+ * and reads balances, live lots, due holds, the feature and the idempotency record in one round trip, and the change
+ * set is one more. On PostgreSQL {@link #write} only prepares it: {@link #finish()} sends it when the work has
+ * returned, with the COMMIT (its row-count checks run in the database, see {@link PipelinedStatements}), so a
+ * deduction is two round trips; on MariaDB/MySQL three, with the commit. Every read locks first, so the unit of work
  * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
  * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
  */
@@ -479,9 +480,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Prepares the whole change set as one pipeline, multi-row statements per kind of row, that {@link #finish()}
-     * sends with the COMMIT. Every row count that matters (the account row, each updated lot, each hold leaving
-     * OPEN, the idempotency key) is checked by the statement itself, in the database.
+     * Sends the whole change set as one pipeline, multi-row statements per kind of row. Where the dialect
+     * {@linkplain PipelinedStatements#checksInDatabase() checks in the database} (PostgreSQL) it is only prepared
+     * here and {@link #finish()} sends it with the COMMIT: every row count that matters (the account row, each
+     * updated lot, each hold leaving OPEN, the idempotency key) is checked by the statement itself. Elsewhere it is
+     * sent now and the update counts are checked here, before the commit.
      */
     private void writePipelined(ChangeSet changes) {
         Account next = changes.account();
@@ -489,9 +492,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw new IllegalArgumentException("change set of account '" + next.accountId()
                     + "' written in a unit of work of account '" + accountId + "'");
         }
+        boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
+        List<int[]> expected = new ArrayList<>(); // client-side checks: {step, rows, 0 = account / 1 = lots / 2 = holds}
         if (next != null && !next.equals(account)) {
-            pipeline.query(pipelined.pipelinedUpdateAccount(), CHECKED);
+            checked(pipeline, pipelined.pipelinedUpdateAccount(), inDatabase, expected, 1, 0);
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
                     .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
                     .bigint(account.sequence());
@@ -515,7 +520,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         for (List<Lot> chunk : chunks(changes.updatedLots())) {
-            pipeline.query(pipelined.pipelinedUpdateLots(chunk.size()), CHECKED);
+            checked(pipeline, pipelined.pipelinedUpdateLots(chunk.size()), inDatabase, expected, chunk.size(), 1);
             for (Lot lot : chunk) {
                 ownAccount(lot.accountId());
                 pipeline.string(lot.lotId()).bigint(lot.remaining()).bigint(lot.held()).bool(isLive(lot));
@@ -535,7 +540,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         for (List<Hold> chunk : chunks(changes.updatedHolds())) {
-            pipeline.query(pipelined.pipelinedUpdateHolds(chunk.size()), CHECKED);
+            checked(pipeline, pipelined.pipelinedUpdateHolds(chunk.size()), inDatabase, expected, chunk.size(), 2);
             for (Hold hold : chunk) {
                 ownAccount(hold.accountId());
                 pipeline.string(hold.holdId()).string(hold.status().name())
@@ -563,13 +568,53 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         IdempotencyRecord record = changes.idempotency();
         if (record != null) {
-            pipeline.query(pipelined.pipelinedInsertIdempotency(), CHECKED);
+            if (inDatabase) {
+                pipeline.query(pipelined.pipelinedInsertIdempotency(), CHECKED);
+            } else {
+                pipeline.update(pipelined.pipelinedInsertIdempotency());
+            }
             pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
                     .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
         }
-        if (!pipeline.isEmpty()) {
+        if (pipeline.isEmpty()) {
+            return;
+        }
+        if (inDatabase) {
             pendingWrite = pipeline;
             pendingIdempotency = record;
+            return;
+        }
+        List<Object> counts;
+        try {
+            counts = pipeline.execute(handle.getConnection());
+        } catch (SQLException e) {
+            // The only unique key a correct change set can hit is the idempotency key's (SPI: write may say so).
+            if (record != null && SqlStatements.isConstraintViolation(e)) {
+                IdempotencyConflictException conflict =
+                        new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
+                conflict.initCause(e);
+                throw conflict;
+            }
+            throw new Failures.SqlFailure(e);
+        }
+        for (int[] check : expected) {
+            int updated = (Integer) counts.get(check[0]);
+            if (check[2] == 0) {
+                expectAccountUpdated(updated);
+            } else if (updated != check[1]) {
+                throw new IllegalStateException((check[2] == 1 ? "lots" : "open holds") + " to update: expected "
+                        + check[1] + ", found " + updated);
+            }
+        }
+    }
+
+    /** Adds a statement whose row count matters: checked in the database, or its update count checked here. */
+    private static void checked(Pipeline pipeline, String sql, boolean inDatabase, List<int[]> expected, int rows,
+                                int kind) {
+        if (inDatabase) {
+            pipeline.query(sql, CHECKED);
+        } else {
+            expected.add(new int[]{pipeline.update(sql), rows, kind});
         }
     }
 

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         this.configuredDialect = builder.dialect;
         this.maxRetries = builder.maxRetries;
         this.owned = builder.owned;
-        if (configuredDialect != null) {
+        if (configuredDialect != null && !configuredDialect.dependsOnConnections()) {
             this.statements = configuredDialect.statements(tablePrefix);
         }
     }
@@ -186,7 +187,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * @throws StoreUnavailableException if it must be detected and the database cannot be reached
      */
     public Dialect dialect() {
-        return sql().dialect;
+        return configuredDialect != null ? configuredDialect : sql().dialect;
     }
 
     /**
@@ -521,7 +522,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             synchronized (this) {
                 current = statements;
                 if (current == null) {
-                    current = detectDialect().statements(tablePrefix);
+                    current = resolveStatements();
                     statements = current;
                 }
             }
@@ -529,16 +530,27 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         return current;
     }
 
-    private Dialect detectDialect() {
-        String product;
+    /**
+     * The statements: of the configured dialect, else of the one detected from the database product; on MariaDB/MySQL
+     * also reads from a connection's URL whether multi-statement queries are allowed (then units of work pipeline).
+     */
+    private SqlStatements resolveStatements() {
         try (Handle handle = jdbi.open()) {
-            product = handle.getConnection().getMetaData().getDatabaseProductName();
+            DatabaseMetaData metaData = handle.getConnection().getMetaData();
+            Dialect dialect = configuredDialect;
+            if (dialect == null) {
+                String product = metaData.getDatabaseProductName();
+                dialect = Dialect.fromProductName(product);
+                LOG.debug("credits store detected dialect {} from database product '{}'", dialect, product);
+            }
+            boolean multiStatements = dialect.dependsOnConnections() && MariaDbStatements.allowsMultiStatements(metaData);
+            if (multiStatements) {
+                LOG.debug("credits store: the connections allow multi-statement queries; units of work pipeline");
+            }
+            return dialect.statements(tablePrefix, multiStatements);
         } catch (JdbiException | SQLException e) {
             throw new StoreUnavailableException("cannot reach the database to detect its dialect", e);
         }
-        Dialect detected = Dialect.fromProductName(product);
-        LOG.debug("credits store detected dialect {} from database product '{}'", detected, product);
-        return detected;
     }
 
     private static boolean isConstraintViolation(JdbiException e) {
@@ -740,7 +752,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
 
         /**
-         * Builds the store. Does not touch the database: the dialect (unless set) is detected on first use, and the
+         * Builds the store. Does not touch the database: the dialect (unless set) is detected on first use (on
+         * MariaDB/MySQL that first use also reads whether the connection URL allows multi-statement queries), and the
          * schema is installed only by {@link JdbiCreditStore#installSchema()}.
          *
          * @return a new store

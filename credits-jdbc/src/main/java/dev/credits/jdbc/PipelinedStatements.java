@@ -3,14 +3,16 @@ package dev.credits.jdbc;
 /**
  * The statements of a dialect whose driver runs several statements in one execution ({@link Pipeline}): the
  * unit of work's first read (lock, balances, live lots, due holds, the feature, the idempotency record) goes to the
- * database in one round trip, and its whole change set with the COMMIT in one more. Positional parameters;
- * multi-row VALUES lists of {@code rows} rows.
+ * database in one round trip, and its whole change set in one more. Positional parameters; multi-row VALUES lists of
+ * {@code rows} rows.
  *
- * <p>Because the COMMIT travels with the writes, nothing can be checked between them on the client: the statements
- * whose row count matters (the conditional account update, lot and hold updates, the idempotency insert) are
- * <em>checked</em>: they return one row, and fail with SQLState 22P02 and the text {@value #CHECK_FAILED}{@code
- * <what> <changed> of <expected>} in the message when they did not change exactly the rows expected, which aborts the transaction
- * before the COMMIT runs.
+ * <p>Where the dialect {@linkplain #checksInDatabase() checks in the database} (PostgreSQL) the COMMIT travels with
+ * the change set, so nothing can be checked on the client between them: the statements whose row count matters (the
+ * conditional account update, lot and hold updates, the idempotency insert) are <em>checked</em>: they return one
+ * row, and fail with SQLState 22P02 and the text {@value #CHECK_FAILED}{@code <what> <changed> of <expected>} in the
+ * message when they did not change exactly the rows expected, which aborts the transaction before the COMMIT runs.
+ * Elsewhere (MariaDB/MySQL) they are plain statements: the store checks their update counts, then commits (one more
+ * round trip), and a duplicate idempotency key fails the insert itself.
  */
 interface PipelinedStatements {
 
@@ -46,11 +48,17 @@ interface PipelinedStatements {
     /** Parameters: account id, idempotency key. */
     String pipelinedIdempotency();
 
-    /** Ends the transaction, as the last statement of the change set's pipeline. */
+    /**
+     * Whether the row-count checks run in the database (the statements below are <em>checked</em>) and the COMMIT
+     * ends the change set's pipeline; otherwise the store checks update counts and commits separately.
+     */
+    boolean checksInDatabase();
+
+    /** Ends the transaction, as the last statement of the change set's pipeline (when {@link #checksInDatabase()}). */
     String pipelinedCommit();
 
     /**
-     * Checked: one row. Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id,
+     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id,
      * the sequence read under the lock (see {@link SqlStatements#updateAccount()}).
      */
     String pipelinedUpdateAccount();
@@ -79,6 +87,9 @@ interface PipelinedStatements {
     /** Rows: owner id, position, lot id, amount. */
     String pipelinedInsertAllocations(int rows);
 
-    /** Checked: one row (none if the key exists). Account id, key, fingerprint, result, created at. */
+    /**
+     * Checked: one row (none if the key exists); or, not checking in the database, fails on a duplicate key. Account
+     * id, key, fingerprint, result, created at.
+     */
     String pipelinedInsertIdempotency();
 }

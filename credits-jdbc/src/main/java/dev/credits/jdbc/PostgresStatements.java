@@ -1,8 +1,6 @@
 package dev.credits.jdbc;
 
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.IntFunction;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
@@ -90,14 +88,12 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
             + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
             + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held");
-    private final ByRows insertLots = new ByRows(rows -> "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
-            + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
+    private final ByRows insertLots = new ByRows(this::multiRowInsertLots);
     private final ByRows updateLots = new ByRows(rows -> checked("UPDATE " + lots + " AS l SET remaining = v.remaining,"
             + " held = v.held, live = v.live FROM (VALUES "
             + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
             + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS, rows));
-    private final ByRows insertHolds = new ByRows(rows -> "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-            + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
+    private final ByRows insertHolds = new ByRows(this::multiRowInsertHolds);
     private final ByRows updateHolds = new ByRows(rows -> checked("UPDATE " + holds + " AS h SET status = v.status,"
             + " resolved_at_micros = v.resolved_at, committed_credits = v.committed_credits,"
             + " transaction_id = v.transaction_id FROM (VALUES "
@@ -105,10 +101,8 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
             + " CAST(? AS VARCHAR))", rows)
             + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
             + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows));
-    private final ByRows insertEntries = new ByRows(rows -> "INSERT INTO " + entries + " (" + ENTRY_COLUMNS
-            + ") VALUES " + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows));
-    private final ByRows insertAllocations = new ByRows(rows -> "INSERT INTO " + allocations
-            + " (owner_id, line_no, lot_id, amount) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows));
+    private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
+    private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
 
     @Override
     boolean pipelines() {
@@ -143,6 +137,11 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     public String pipelinedIdempotency() {
         return pipelinedIdempotency;
+    }
+
+    @Override
+    public boolean checksInDatabase() {
+        return true;
     }
 
     @Override
@@ -195,32 +194,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
         return pipelinedInsertIdempotency;
     }
 
-    /** A multi-row statement per row count, built on first use; counts up to {@value #CACHED_ROWS} are kept. */
-    private static final class ByRows {
-        private static final int CACHED_ROWS = 32;
-
-        private final IntFunction<String> build;
-        private final AtomicReferenceArray<String> built = new AtomicReferenceArray<>(CACHED_ROWS + 1);
-
-        ByRows(IntFunction<String> build) {
-            this.build = build;
-        }
-
-        String get(int rows) {
-            if (rows > CACHED_ROWS) {
-                return build.apply(rows);
-            }
-            String sql = built.get(rows);
-            if (sql == null) {
-                sql = build.apply(rows);
-                if (!built.compareAndSet(rows, null, sql)) {
-                    sql = built.get(rows);
-                }
-            }
-            return sql;
-        }
-    }
-
     /**
      * Wraps a modification into a statement that returns one row if it changed exactly {@code rows} rows, and
      * otherwise fails (SQLState 22P02, invalid integer) with {@link #CHECK_FAILED}{@code <what> <changed> of <rows>}
@@ -230,10 +203,5 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
         return "WITH changed AS (" + modification + " RETURNING 1) SELECT CASE WHEN count(*) = " + rows
                 + " THEN 1 ELSE CAST('" + CHECK_FAILED + what + " ' || count(*) || ' of " + rows
                 + "' AS INTEGER) END FROM changed";
-    }
-
-    /** Turns the named parameters of a read (:accountId, :now) into positional ones, in order. */
-    private static String positional(String namedSql) {
-        return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
     }
 }
