@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * INSERT IGNORE, which would also turn data errors (a too long value) into silently truncating warnings.
  *
  * <p>When the connections allow multi-statement queries ({@code allowMultiQueries=true} in the JDBC URL, MariaDB
- * Connector/J and MySQL Connector/J) the statements also {@linkplain PipelinedStatements pipeline}: a unit of work's
+ * Connector/J and MySQL Connector/J, with client-side prepared statements, their default) the statements also {@linkplain PipelinedStatements pipeline}: a unit of work's
  * first read is one round trip and its change set another, followed by the commit; without it every read and every
  * kind of row written is a round trip of its own. Thread-safe.
  */
@@ -24,6 +24,7 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     /** ER_CHECKREAD "Record has changed since last read" (MariaDB with innodb_snapshot_isolation). */
     private static final int RECORD_CHANGED = 1020;
     private static final Pattern MULTI_QUERIES = Pattern.compile("[?&;]allowmultiqueries=true(?:[&;]|$)");
+    private static final Pattern SERVER_PREPARED = Pattern.compile("[?&;]useserverprepstmts=true(?:[&;]|$)");
 
     private final boolean multiStatements;
 
@@ -62,12 +63,20 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     }
 
     /**
-     * @return whether the connection described runs multi-statement queries: its URL sets
-     *         {@code allowMultiQueries=true} (read from the URL rather than tried, which would log a syntax error)
+     * @return whether the connection described runs multi-statement prepared statements: its URL sets
+     *         {@code allowMultiQueries=true} and not {@code useServerPrepStmts=true} (the server cannot prepare several
+     *         statements at once); read from the URL rather than tried, which would log a syntax error
      */
     static boolean allowsMultiStatements(DatabaseMetaData metaData) throws SQLException {
-        String url = metaData.getURL();
-        return url != null && MULTI_QUERIES.matcher(url.toLowerCase(Locale.ROOT)).find();
+        return allowsMultiStatements(metaData.getURL());
+    }
+
+    static boolean allowsMultiStatements(String url) {
+        if (url == null) {
+            return false;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        return MULTI_QUERIES.matcher(lower).find() && !SERVER_PREPARED.matcher(lower).find();
     }
 
     private static String unionOfRows(String firstRow, String row, int rows) {

@@ -217,12 +217,14 @@ abstract class BenchDatabase implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ MariaDB
 
     static final class MariaDb extends BenchDatabase {
-        private final String url;
+        private final String baseUrl;
         private final String prefix = "cb" + suffix + "_";
         private final String version;
+        private String url;
 
         MariaDb(String url) {
             local(url);
+            this.baseUrl = url;
             this.url = url;
             try (Connection connection = DriverManager.getConnection(url);
                  Statement statement = connection.createStatement();
@@ -235,8 +237,16 @@ abstract class BenchDatabase implements AutoCloseable {
             closeables.add(this::dropTables);
         }
 
+        /**
+         * From now on, pools (and so stores) allow multi-statement queries ({@code allowMultiQueries=true}), with
+         * which the store pipelines; or go back to the URL as given.
+         */
+        void multiStatements(boolean allow) {
+            url = allow ? baseUrl + (baseUrl.contains("?") ? "&" : "?") + "allowMultiQueries=true" : baseUrl;
+        }
+
         private void dropTables() throws SQLException {
-            try (Connection connection = DriverManager.getConnection(url);
+            try (Connection connection = DriverManager.getConnection(baseUrl);
                  Statement statement = connection.createStatement()) {
                 List<String> tables = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery("SELECT table_name FROM information_schema.tables"
