@@ -238,11 +238,11 @@ abstract class BenchDatabase implements AutoCloseable {
         }
 
         /**
-         * From now on, pools (and so stores) allow multi-statement queries ({@code allowMultiQueries=true}), with
-         * which the store pipelines; or go back to the URL as given.
+         * From now on, pools (and so stores) connect with these connection options added to the URL (e.g.
+         * {@code allowMultiQueries=true}, with which the store pipelines); null goes back to the URL as given.
          */
-        void multiStatements(boolean allow) {
-            url = allow ? baseUrl + (baseUrl.contains("?") ? "&" : "?") + "allowMultiQueries=true" : baseUrl;
+        void urlOptions(String options) {
+            url = options == null ? baseUrl : baseUrl + (baseUrl.contains("?") ? "&" : "?") + options;
         }
 
         private void dropTables() throws SQLException {

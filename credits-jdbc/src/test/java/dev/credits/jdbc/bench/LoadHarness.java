@@ -361,9 +361,12 @@ public final class LoadHarness {
         try (BenchDatabase.MariaDb database = new BenchDatabase.MariaDb(settings.mariadbUrl)) {
             log("MariaDB: table prefix " + database.tablePrefix());
             plainDatabase(database, true, null);
-            // The same tables and accounts through connections that allow multi-statement queries: the store pipelines.
-            database.multiStatements(true);
-            plainDatabase(database, true, "allowMultiQueries=true");
+            // The same tables and accounts through connections that allow multi-statement queries (the store
+            // pipelines), then through server-side prepared statements (the server parses each statement once).
+            for (String options : List.of("allowMultiQueries=true", "useServerPrepStmts=true")) {
+                database.urlOptions(options);
+                plainDatabase(database, true, options);
+            }
         }
     }
 
