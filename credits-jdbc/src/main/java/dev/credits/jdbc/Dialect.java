@@ -92,10 +92,24 @@ public enum Dialect {
 
     /** @return the statements of this dialect for the given (validated) table prefix */
     SqlStatements statements(String tablePrefix) {
+        return statements(tablePrefix, false);
+    }
+
+    /**
+     * @param multiStatements whether the connections run multi-statement queries (MariaDB/MySQL
+     *                        {@code allowMultiQueries=true}): then those dialects pipeline too
+     * @return the statements of this dialect for the given (validated) table prefix
+     */
+    SqlStatements statements(String tablePrefix, boolean multiStatements) {
         return switch (this) {
             case H2 -> new H2Statements(this, tablePrefix);
             case POSTGRESQL -> new PostgresStatements(this, tablePrefix);
-            case MARIADB, MYSQL -> new MariaDbStatements(this, tablePrefix);
+            case MARIADB, MYSQL -> new MariaDbStatements(this, tablePrefix, multiStatements);
         };
+    }
+
+    /** @return whether the statements depend on how the connections are configured (read once from one) */
+    boolean dependsOnConnections() {
+        return this == MARIADB || this == MYSQL;
     }
 }

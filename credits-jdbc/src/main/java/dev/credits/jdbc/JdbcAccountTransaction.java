@@ -15,6 +15,7 @@ import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,21 +30,29 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One unit of work's view of its locked account, on one open transaction. Reads go to the database (balances
  * and live lots are read once and then served from memory: nothing else can change them while the account row
  * is locked); {@link #write} sends the change set as one batch per statement kind.
  *
- * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL) the account row is locked
- * lazily, by the first read: {@link #snapshot} then locks and reads balances, live lots and due holds in one round
- * trip, and {@link #write} sends the whole change set in one more. Every read locks first, so the unit of work
+ * <p>On a dialect that {@linkplain SqlStatements#pipelines() pipelines} (PostgreSQL; MariaDB/MySQL with
+ * multi-statement queries allowed) the account row is locked lazily, by the first read: {@link #snapshot} then locks
+ * and reads balances, live lots, due holds, the feature and the idempotency record in one round trip, and the change
+ * set is one more. On PostgreSQL {@link #write} only prepares it: {@link #finish()} sends it when the work has
+ * returned, with the COMMIT (its row-count checks run in the database, see {@link PipelinedStatements}), so a
+ * deduction is two round trips; on MariaDB/MySQL three, with the commit. Every read locks first, so the unit of work
  * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
  * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAccountTransaction.class);
+    private static final Pattern CHECK =
+            Pattern.compile(Pattern.quote(PipelinedStatements.CHECK_FAILED) + "(\\w+) (\\d+) of (\\d+)");
+    private static final RowMapper<Integer> CHECKED = (resultSet, context) -> resultSet.getInt(1);
 
     /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
     private static final int ROWS_PER_STATEMENT = 500;
@@ -61,6 +70,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private List<Lot> allLiveLots;
     private final Map<String, List<Lot>> liveLotsByType = new HashMap<>();
     private boolean written;
+    /** Pipelining dialects: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
+    private Pipeline pendingWrite;
+    private IdempotencyRecord pendingIdempotency;
 
     private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         this.handle = handle;
@@ -90,12 +102,56 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Ends the work: makes sure the account was read (and so exists) even if the work read nothing.
+     * Ends the work: makes sure the account was read (and so exists) even if the work read nothing; on a pipelining
+     * dialect sends the change set {@link #write} prepared, followed by the COMMIT, in one round trip.
+     *
+     * The connection's commit then has nothing left to do (pgjdbc sends nothing for it).
      *
      * @throws UnknownAccountException if the account does not exist
      */
     void finish() {
         lock();
+        Pipeline pipeline = pendingWrite;
+        if (pipeline == null) {
+            return;
+        }
+        pendingWrite = null;
+        pipeline.update(pipelined.pipelinedCommit());
+        try {
+            pipeline.execute(handle.getConnection());
+        } catch (SQLException e) {
+            RuntimeException failedCheck = failedCheck(e);
+            throw failedCheck != null ? failedCheck : new Failures.SqlFailure(e);
+        }
+    }
+
+    /** @return what a failed checked statement of the change set means, or null if {@code e} is not one */
+    private RuntimeException failedCheck(SQLException e) {
+        Matcher check = "22P02".equals(e.getSQLState()) && e.getMessage() != null ? CHECK.matcher(e.getMessage()) : null;
+        if (check == null || !check.find()) {
+            return null;
+        }
+        String what = check.group(1);
+        String found = check.group(2);
+        String expected = check.group(3);
+        switch (what) {
+            case PipelinedStatements.CHECK_ACCOUNT -> {
+                LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the"
+                        + " unit of work", accountId, account.sequence());
+                return new Failures.Transient(new IllegalStateException("account '" + accountId
+                        + "' changed under its row lock: sequence " + account.sequence() + " is gone", e));
+            }
+            case PipelinedStatements.CHECK_IDEMPOTENCY -> {
+                IdempotencyConflictException conflict = new IdempotencyConflictException(
+                        pendingIdempotency.accountId(), pendingIdempotency.idempotencyKey());
+                conflict.initCause(e);
+                return conflict;
+            }
+            default -> {
+                return new IllegalStateException((what.equals(PipelinedStatements.CHECK_LOTS) ? "lots" : "open holds")
+                        + " to update: expected " + expected + ", found " + found, e);
+            }
+        }
     }
 
     /** Reads (and for a writing unit locks) the account row, once, before anything else is read. */
@@ -150,6 +206,16 @@ final class JdbcAccountTransaction implements AccountTransaction {
         pipeline.string(accountId);
         pipeline.query(pipelined.pipelinedDueHolds(), Rows.HOLD);
         pipeline.string(accountId).bigint(Rows.micros(now));
+        int feature = -1;
+        if (featureKey != null) {
+            feature = pipeline.query(pipelined.pipelinedFeature(), Rows.FEATURE);
+            pipeline.string(featureKey);
+        }
+        int idempotency = -1;
+        if (idempotencyKey != null) {
+            idempotency = pipeline.query(pipelined.pipelinedIdempotency(), Rows.IDEMPOTENCY);
+            pipeline.string(accountId).string(idempotencyKey);
+        }
         List<Object> results = execute(pipeline);
         List<Account> locked = rows(results.get(first));
         if (locked.isEmpty()) {
@@ -159,8 +225,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
         balances = List.copyOf(rows(results.get(first + 1)));
         allLiveLots = List.copyOf(rows(results.get(first + 2)));
         return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)),
-                featureKey == null ? null : findFeature(featureKey).orElse(null),
-                idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
+                feature < 0 ? null : this.<FeaturePricing>first(results.get(feature)),
+                idempotency < 0 ? null : this.<IdempotencyRecord>first(results.get(idempotency)));
+    }
+
+    private <T> T first(Object result) {
+        List<T> found = rows(result);
+        return found.isEmpty() ? null : found.get(0);
     }
 
     private List<Object> execute(Pipeline pipeline) {
@@ -409,8 +480,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Sends the whole change set as one pipeline (one round trip): multi-row statements per kind of row, then
-     * checks every update count (the account row, each updated lot, each hold leaving OPEN, the idempotency key).
+     * Sends the whole change set as one pipeline, multi-row statements per kind of row. Where the dialect
+     * {@linkplain PipelinedStatements#checksInDatabase() checks in the database} (PostgreSQL) it is only prepared
+     * here and {@link #finish()} sends it with the COMMIT: every row count that matters (the account row, each
+     * updated lot, each hold leaving OPEN, the idempotency key) is checked by the statement itself. Elsewhere it is
+     * sent now and the update counts are checked here, before the commit.
      */
     private void writePipelined(ChangeSet changes) {
         Account next = changes.account();
@@ -418,10 +492,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw new IllegalArgumentException("change set of account '" + next.accountId()
                     + "' written in a unit of work of account '" + accountId + "'");
         }
+        boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
-        int accountStep = -1;
+        List<int[]> expected = new ArrayList<>(); // client-side checks: {step, rows, 0 = account / 1 = lots / 2 = holds}
         if (next != null && !next.equals(account)) {
-            accountStep = pipeline.update(pipelined.pipelinedUpdateAccount());
+            checked(pipeline, pipelined.pipelinedUpdateAccount(), inDatabase, expected, 1, 0);
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
                     .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
                     .bigint(account.sequence());
@@ -444,9 +519,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).bool(isLive(lot));
             }
         }
-        List<int[]> expected = new ArrayList<>(); // {step, rows, 0 = lots / 1 = holds}
         for (List<Lot> chunk : chunks(changes.updatedLots())) {
-            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateLots(chunk.size())), chunk.size(), 0});
+            checked(pipeline, pipelined.pipelinedUpdateLots(chunk.size()), inDatabase, expected, chunk.size(), 1);
             for (Lot lot : chunk) {
                 ownAccount(lot.accountId());
                 pipeline.string(lot.lotId()).bigint(lot.remaining()).bigint(lot.held()).bool(isLive(lot));
@@ -466,7 +540,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         for (List<Hold> chunk : chunks(changes.updatedHolds())) {
-            expected.add(new int[]{pipeline.update(pipelined.pipelinedUpdateHolds(chunk.size())), chunk.size(), 1});
+            checked(pipeline, pipelined.pipelinedUpdateHolds(chunk.size()), inDatabase, expected, chunk.size(), 2);
             for (Hold hold : chunk) {
                 ownAccount(hold.accountId());
                 pipeline.string(hold.holdId()).string(hold.status().name())
@@ -493,28 +567,54 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
         }
         IdempotencyRecord record = changes.idempotency();
-        int idempotencyStep = -1;
         if (record != null) {
-            idempotencyStep = pipeline.update(pipelined.pipelinedInsertIdempotency());
+            if (inDatabase) {
+                pipeline.query(pipelined.pipelinedInsertIdempotency(), CHECKED);
+            } else {
+                pipeline.update(pipelined.pipelinedInsertIdempotency());
+            }
             pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
                     .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
         }
         if (pipeline.isEmpty()) {
             return;
         }
-        List<Object> counts = execute(pipeline);
-        if (accountStep >= 0) {
-            expectAccountUpdated((Integer) counts.get(accountStep));
+        if (inDatabase) {
+            pendingWrite = pipeline;
+            pendingIdempotency = record;
+            return;
+        }
+        List<Object> counts;
+        try {
+            counts = pipeline.execute(handle.getConnection());
+        } catch (SQLException e) {
+            // The only unique key a correct change set can hit is the idempotency key's (SPI: write may say so).
+            if (record != null && SqlStatements.isConstraintViolation(e)) {
+                IdempotencyConflictException conflict =
+                        new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
+                conflict.initCause(e);
+                throw conflict;
+            }
+            throw new Failures.SqlFailure(e);
         }
         for (int[] check : expected) {
             int updated = (Integer) counts.get(check[0]);
-            if (updated != check[1]) {
-                throw new IllegalStateException((check[2] == 0 ? "lots" : "open holds") + " to update: expected "
+            if (check[2] == 0) {
+                expectAccountUpdated(updated);
+            } else if (updated != check[1]) {
+                throw new IllegalStateException((check[2] == 1 ? "lots" : "open holds") + " to update: expected "
                         + check[1] + ", found " + updated);
             }
         }
-        if (idempotencyStep >= 0 && (Integer) counts.get(idempotencyStep) == 0) {
-            throw new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
+    }
+
+    /** Adds a statement whose row count matters: checked in the database, or its update count checked here. */
+    private static void checked(Pipeline pipeline, String sql, boolean inDatabase, List<int[]> expected, int rows,
+                                int kind) {
+        if (inDatabase) {
+            pipeline.query(sql, CHECKED);
+        } else {
+            expected.add(new int[]{pipeline.update(sql), rows, kind});
         }
     }
 

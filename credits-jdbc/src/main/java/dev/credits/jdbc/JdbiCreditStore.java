@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,9 +57,11 @@ import java.util.regex.Pattern;
  * run in a read-only REPEATABLE READ transaction on PostgreSQL and MariaDB: one consistent snapshot, no lock, so
  * they never wait for writers nor make them wait; on H2 they lock the row.
  *
- * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds) is one
- * multi-statement round trip and its whole change set another, so a deduction takes four round trips with the
- * price lookup and the commit. H2 and MariaDB send one statement per read and one batch per kind of row.
+ * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds, the
+ * feature it prices, its idempotency record) is one multi-statement round trip, and its whole change set with the
+ * COMMIT another, so a deduction takes two round trips; the statements whose row count matters check it in the
+ * database, so a wrong count aborts the transaction before the COMMIT. H2 and MariaDB send one statement per read
+ * and one batch per kind of row.
  *
  * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
  * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on
@@ -110,7 +113,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         this.configuredDialect = builder.dialect;
         this.maxRetries = builder.maxRetries;
         this.owned = builder.owned;
-        if (configuredDialect != null) {
+        if (configuredDialect != null && !configuredDialect.dependsOnConnections()) {
             this.statements = configuredDialect.statements(tablePrefix);
         }
     }
@@ -184,7 +187,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * @throws StoreUnavailableException if it must be detected and the database cannot be reached
      */
     public Dialect dialect() {
-        return sql().dialect;
+        return configuredDialect != null ? configuredDialect : sql().dialect;
     }
 
     /**
@@ -299,8 +302,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * {@inheritDoc}
      *
      * <p>One READ COMMITTED transaction: {@code SELECT ... FOR UPDATE} of the account row, the work's reads, its
-     * {@link dev.credits.spi.AccountTransaction#write write} as one batch per kind of row, commit. Retried on
-     * transient conflicts as described in the class documentation.
+     * {@link dev.credits.spi.AccountTransaction#write write} as one batch per kind of row, commit (on PostgreSQL the
+     * change set is sent with the COMMIT once the work has returned). Retried on transient conflicts as described in
+     * the class documentation.
      */
     @Override
     public <T> T inAccount(String accountId, AccountWork<T> work) {
@@ -518,7 +522,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             synchronized (this) {
                 current = statements;
                 if (current == null) {
-                    current = detectDialect().statements(tablePrefix);
+                    current = resolveStatements();
                     statements = current;
                 }
             }
@@ -526,16 +530,27 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         return current;
     }
 
-    private Dialect detectDialect() {
-        String product;
+    /**
+     * The statements: of the configured dialect, else of the one detected from the database product; on MariaDB/MySQL
+     * also reads from a connection's URL whether multi-statement queries are allowed (then units of work pipeline).
+     */
+    private SqlStatements resolveStatements() {
         try (Handle handle = jdbi.open()) {
-            product = handle.getConnection().getMetaData().getDatabaseProductName();
+            DatabaseMetaData metaData = handle.getConnection().getMetaData();
+            Dialect dialect = configuredDialect;
+            if (dialect == null) {
+                String product = metaData.getDatabaseProductName();
+                dialect = Dialect.fromProductName(product);
+                LOG.debug("credits store detected dialect {} from database product '{}'", dialect, product);
+            }
+            boolean multiStatements = dialect.dependsOnConnections() && MariaDbStatements.allowsMultiStatements(metaData);
+            if (multiStatements) {
+                LOG.debug("credits store: the connections allow multi-statement queries; units of work pipeline");
+            }
+            return dialect.statements(tablePrefix, multiStatements);
         } catch (JdbiException | SQLException e) {
             throw new StoreUnavailableException("cannot reach the database to detect its dialect", e);
         }
-        Dialect detected = Dialect.fromProductName(product);
-        LOG.debug("credits store detected dialect {} from database product '{}'", detected, product);
-        return detected;
     }
 
     private static boolean isConstraintViolation(JdbiException e) {
@@ -737,7 +752,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
 
         /**
-         * Builds the store. Does not touch the database: the dialect (unless set) is detected on first use, and the
+         * Builds the store. Does not touch the database: the dialect (unless set) is detected on first use (on
+         * MariaDB/MySQL that first use also reads whether the connection URL allows multi-statement queries), and the
          * schema is installed only by {@link JdbiCreditStore#installSchema()}.
          *
          * @return a new store

@@ -1,14 +1,21 @@
 package dev.credits.jdbc;
 
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * MariaDB and MySQL (InnoDB): ON DUPLICATE KEY UPDATE for upserts, snapshot reads, vendor codes
  * for deadlocks and lock wait timeouts. Duplicate inserts are detected by their error (SQLState 23000), not with
  * INSERT IGNORE, which would also turn data errors (a too long value) into silently truncating warnings.
- * Thread-safe.
+ *
+ * <p>When the connections allow multi-statement queries ({@code allowMultiQueries=true} in the JDBC URL, MariaDB
+ * Connector/J and MySQL Connector/J, with client-side prepared statements, their default) the statements also {@linkplain PipelinedStatements pipeline}: a unit of work's
+ * first read is one round trip and its change set another, followed by the commit; without it every read and every
+ * kind of row written is a round trip of its own. Thread-safe.
  */
-final class MariaDbStatements extends SqlStatements {
+final class MariaDbStatements extends SqlStatements implements PipelinedStatements {
 
     /** ER_LOCK_DEADLOCK (SQLState 40001). */
     private static final int DEADLOCK = 1213;
@@ -16,9 +23,68 @@ final class MariaDbStatements extends SqlStatements {
     private static final int LOCK_WAIT_TIMEOUT = 1205;
     /** ER_CHECKREAD "Record has changed since last read" (MariaDB with innodb_snapshot_isolation). */
     private static final int RECORD_CHANGED = 1020;
+    private static final Pattern MULTI_QUERIES = Pattern.compile("[?&;]allowmultiqueries=true(?:[&;]|$)");
+    private static final Pattern SERVER_PREPARED = Pattern.compile("[?&;]useserverprepstmts=true(?:[&;]|$)");
 
-    MariaDbStatements(Dialect dialect, String prefix) {
+    private final boolean multiStatements;
+
+    private final String pipelinedLockAccount = positional(lockAccount());
+    private final String pipelinedSelectAccount = positional(selectAccount());
+    private final String pipelinedBalances = positional(selectBalances());
+    private final String pipelinedLiveLots = positional(selectLiveLots());
+    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
+    private final String pipelinedFeature = positional(selectFeature());
+    private final String pipelinedIdempotency = positional(selectIdempotency());
+    private final String pipelinedUpdateAccount = positional(updateAccount());
+    private final String pipelinedInsertIdempotency = positional(insertIdempotency());
+    private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
+            + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
+            + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)");
+    private final ByRows insertLots = new ByRows(this::multiRowInsertLots);
+    // A multi-table UPDATE joined to the rows (MariaDB has no UPDATE ... FROM VALUES); the drivers report the rows
+    // found (CLIENT_FOUND_ROWS), so the count is the number of lots matched.
+    private final ByRows updateLots = new ByRows(rows -> "UPDATE " + lots + " AS l JOIN ("
+            + unionOfRows("? AS lot_id, ? AS remaining, ? AS held, ? AS live", "?, ?, ?, ?", rows)
+            + ") AS v ON l.lot_id = v.lot_id SET l.remaining = v.remaining, l.held = v.held, l.live = v.live"
+            + " WHERE l.account_id = ?");
+    private final ByRows insertHolds = new ByRows(this::multiRowInsertHolds);
+    private final ByRows updateHolds = new ByRows(rows -> "UPDATE " + holds + " AS h JOIN ("
+            + unionOfRows("? AS hold_id, ? AS status, ? AS resolved_at, ? AS committed_credits, ? AS transaction_id",
+            "?, ?, ?, ?, ?", rows)
+            + ") AS v ON h.hold_id = v.hold_id SET h.status = v.status, h.resolved_at_micros = v.resolved_at,"
+            + " h.committed_credits = v.committed_credits, h.transaction_id = v.transaction_id"
+            + " WHERE h.account_id = ? AND h.status = 'OPEN'");
+    private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
+    private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
+
+    MariaDbStatements(Dialect dialect, String prefix, boolean multiStatements) {
         super(dialect, prefix);
+        this.multiStatements = multiStatements;
+    }
+
+    /**
+     * @return whether the connection described runs multi-statement prepared statements: its URL sets
+     *         {@code allowMultiQueries=true} and not {@code useServerPrepStmts=true} (the server cannot prepare several
+     *         statements at once); read from the URL rather than tried, which would log a syntax error
+     */
+    static boolean allowsMultiStatements(DatabaseMetaData metaData) throws SQLException {
+        return allowsMultiStatements(metaData.getURL());
+    }
+
+    static boolean allowsMultiStatements(String url) {
+        if (url == null) {
+            return false;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        return MULTI_QUERIES.matcher(lower).find() && !SERVER_PREPARED.matcher(lower).find();
+    }
+
+    private static String unionOfRows(String firstRow, String row, int rows) {
+        StringBuilder union = new StringBuilder("SELECT ").append(firstRow);
+        for (int i = 1; i < rows; i++) {
+            union.append(" UNION ALL SELECT ").append(row);
+        }
+        return union.toString();
     }
 
     @Override
@@ -44,5 +110,98 @@ final class MariaDbStatements extends SqlStatements {
     boolean isTransient(SQLException e) {
         int code = e.getErrorCode();
         return super.isTransient(e) || code == DEADLOCK || code == LOCK_WAIT_TIMEOUT || code == RECORD_CHANGED;
+    }
+
+    // ---------------------------------------------------------------- pipelined (allowMultiQueries=true)
+
+    @Override
+    boolean pipelines() {
+        return multiStatements;
+    }
+
+    @Override
+    public boolean checksInDatabase() {
+        return false;
+    }
+
+    @Override
+    public String pipelinedCommit() {
+        throw new UnsupportedOperationException("MariaDB commits after checking the change set's update counts");
+    }
+
+    @Override
+    public String pipelinedAccount(boolean readOnly) {
+        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
+    }
+
+    @Override
+    public String pipelinedBalances() {
+        return pipelinedBalances;
+    }
+
+    @Override
+    public String pipelinedLiveLots() {
+        return pipelinedLiveLots;
+    }
+
+    @Override
+    public String pipelinedDueHolds() {
+        return pipelinedDueHolds;
+    }
+
+    @Override
+    public String pipelinedFeature() {
+        return pipelinedFeature;
+    }
+
+    @Override
+    public String pipelinedIdempotency() {
+        return pipelinedIdempotency;
+    }
+
+    /** Note the order of {@link #updateAccount()}: status, limit, threshold, sequence, updated at, id, locked sequence. */
+    @Override
+    public String pipelinedUpdateAccount() {
+        return pipelinedUpdateAccount;
+    }
+
+    @Override
+    public String pipelinedUpsertBalances(int rows) {
+        return upsertBalances.get(rows);
+    }
+
+    @Override
+    public String pipelinedInsertLots(int rows) {
+        return insertLots.get(rows);
+    }
+
+    @Override
+    public String pipelinedUpdateLots(int rows) {
+        return updateLots.get(rows);
+    }
+
+    @Override
+    public String pipelinedInsertHolds(int rows) {
+        return insertHolds.get(rows);
+    }
+
+    @Override
+    public String pipelinedUpdateHolds(int rows) {
+        return updateHolds.get(rows);
+    }
+
+    @Override
+    public String pipelinedInsertEntries(int rows) {
+        return insertEntries.get(rows);
+    }
+
+    @Override
+    public String pipelinedInsertAllocations(int rows) {
+        return insertAllocations.get(rows);
+    }
+
+    @Override
+    public String pipelinedInsertIdempotency() {
+        return pipelinedInsertIdempotency;
     }
 }

@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Several SQL statements sent to the database as one multi-statement execution: one round trip on PostgreSQL,
  * whose driver runs {@code "stmt1; stmt2; ..."} with parameters as one pipeline of statements. Results come back
  * in order: a list of mapped rows for each query, an update count for each other statement. Used only by
- * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once.
+ * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once (the cache of joined
+ * SQL texts it shares with other pipelines is).
  */
 final class Pipeline {
 
@@ -24,6 +27,10 @@ final class Pipeline {
 
     private record Param(Object value, int sqlType) {
     }
+
+    /** The joined SQL of every shape of pipeline seen so far, by the statements' (cached) SQL strings. */
+    private static final Map<List<String>, String> JOINED = new ConcurrentHashMap<>();
+    private static final int MAX_JOINED = 512;
 
     private final List<Step> steps = new ArrayList<>();
     private final List<Param> params = new ArrayList<>();
@@ -80,46 +87,82 @@ final class Pipeline {
      * @return one result per step, in order: {@code List<T>} for queries, {@code Integer} for updates
      */
     List<Object> execute(Connection connection) throws SQLException {
-        StringBuilder sql = new StringBuilder();
-        for (Step step : steps) {
-            if (sql.length() > 0) {
-                sql.append(";\n");
-            }
-            sql.append(step.sql());
+        try (PreparedStatement statement = connection.prepareStatement(sql())) {
+            bind(statement);
+            return results(statement, statement.execute());
         }
+    }
+
+    // Small methods with one loop each: the JIT compiles them quickly and once, instead of recompiling one large
+    // method with the driver's whole execution path inlined.
+
+    private void bind(PreparedStatement statement) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Param param = params.get(i);
+            Object value = param.value();
+            int index = i + 1;
+            if (value == null) {
+                statement.setNull(index, param.sqlType());
+                continue;
+            }
+            switch (param.sqlType()) {
+                case Types.VARCHAR -> statement.setString(index, (String) value);
+                case Types.BIGINT -> statement.setLong(index, (Long) value);
+                case Types.INTEGER -> statement.setInt(index, (Integer) value);
+                case Types.BOOLEAN -> statement.setBoolean(index, (Boolean) value);
+                default -> statement.setObject(index, value, param.sqlType());
+            }
+        }
+    }
+
+    private List<Object> results(PreparedStatement statement, boolean firstIsResultSet) throws SQLException {
         List<Object> results = new ArrayList<>(steps.size());
-        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                Param param = params.get(i);
-                if (param.value() == null) {
-                    statement.setNull(i + 1, param.sqlType());
-                } else {
-                    statement.setObject(i + 1, param.value(), param.sqlType());
+        boolean isResultSet = firstIsResultSet;
+        for (Step step : steps) {
+            if (step.mapper() != null) {
+                if (!isResultSet) {
+                    throw new SQLException("expected rows from: " + step.sql());
                 }
-            }
-            boolean isResultSet = statement.execute();
-            for (Step step : steps) {
-                if (step.mapper() != null) {
-                    if (!isResultSet) {
-                        throw new SQLException("expected rows from: " + step.sql());
-                    }
-                    List<Object> rows = new ArrayList<>();
-                    try (ResultSet resultSet = statement.getResultSet()) {
-                        while (resultSet.next()) {
-                            rows.add(step.mapper().map(resultSet, null));
-                        }
-                    }
-                    results.add(rows);
-                } else {
-                    if (isResultSet) {
-                        throw new SQLException("expected an update count from: " + step.sql());
-                    }
-                    results.add(statement.getUpdateCount());
+                results.add(rows(statement, step.mapper()));
+            } else {
+                if (isResultSet) {
+                    throw new SQLException("expected an update count from: " + step.sql());
                 }
-                isResultSet = statement.getMoreResults();
+                results.add(statement.getUpdateCount());
             }
+            isResultSet = statement.getMoreResults();
         }
         return results;
+    }
+
+    private static List<Object> rows(PreparedStatement statement, RowMapper<?> mapper) throws SQLException {
+        List<Object> rows = new ArrayList<>();
+        try (ResultSet resultSet = statement.getResultSet()) {
+            while (resultSet.next()) {
+                rows.add(mapper.map(resultSet, null));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * @return the steps joined into one multi-statement SQL text; the same String instance for the same steps (up to
+     *         {@value #MAX_JOINED} shapes), so the driver's statement cache finds it without hashing it again
+     */
+    private String sql() {
+        List<String> key = new ArrayList<>(steps.size());
+        for (Step step : steps) {
+            key.add(step.sql());
+        }
+        String joined = JOINED.get(key);
+        if (joined == null) {
+            joined = String.join(";\n", key);
+            if (JOINED.size() < MAX_JOINED) {
+                String raced = JOINED.putIfAbsent(key, joined);
+                joined = raced == null ? joined : raced;
+            }
+        }
+        return joined;
     }
 
     /** @return "(?, ?, ...), (?, ?, ...)" for {@code rows} rows of {@code row} */

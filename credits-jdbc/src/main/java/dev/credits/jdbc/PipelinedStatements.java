@@ -2,10 +2,30 @@ package dev.credits.jdbc;
 
 /**
  * The statements of a dialect whose driver runs several statements in one execution ({@link Pipeline}): the
- * unit of work's first read (lock, balances, live lots, due holds) and its whole change set each go to the
- * database in one round trip. Positional parameters; multi-row VALUES lists of {@code rows} rows.
+ * unit of work's first read (lock, balances, live lots, due holds, the feature, the idempotency record) goes to the
+ * database in one round trip, and its whole change set in one more. Positional parameters; multi-row VALUES lists of
+ * {@code rows} rows.
+ *
+ * <p>Where the dialect {@linkplain #checksInDatabase() checks in the database} (PostgreSQL) the COMMIT travels with
+ * the change set, so nothing can be checked on the client between them: the statements whose row count matters (the
+ * conditional account update, lot and hold updates, the idempotency insert) are <em>checked</em>: they return one
+ * row, and fail with SQLState 22P02 and the text {@value #CHECK_FAILED}{@code <what> <changed> of <expected>} in the
+ * message when they did not change exactly the rows expected, which aborts the transaction before the COMMIT runs.
+ * Elsewhere (MariaDB/MySQL) they are plain statements: the store checks their update counts, then commits (one more
+ * round trip), and a duplicate idempotency key fails the insert itself.
  */
 interface PipelinedStatements {
+
+    /** Marks the failure of a checked statement: followed by what was checked and the rows it changed. */
+    String CHECK_FAILED = "credits check failed: ";
+    /** What a checked statement checks: the account row's update. */
+    String CHECK_ACCOUNT = "account";
+    /** What a checked statement checks: lot updates. */
+    String CHECK_LOTS = "lots";
+    /** What a checked statement checks: hold updates. */
+    String CHECK_HOLDS = "holds";
+    /** What a checked statement checks: the idempotency record's insert. */
+    String CHECK_IDEMPOTENCY = "idempotency";
 
     /**
      * Reads the account row: locks it FOR UPDATE, or reads it in the transaction's snapshot when
@@ -22,9 +42,24 @@ interface PipelinedStatements {
     /** Parameters: account id, now. */
     String pipelinedDueHolds();
 
+    /** Parameter: feature key. */
+    String pipelinedFeature();
+
+    /** Parameters: account id, idempotency key. */
+    String pipelinedIdempotency();
+
     /**
-     * Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id, the sequence read
-     * under the lock (see {@link SqlStatements#updateAccount()}).
+     * Whether the row-count checks run in the database (the statements below are <em>checked</em>) and the COMMIT
+     * ends the change set's pipeline; otherwise the store checks update counts and commits separately.
+     */
+    boolean checksInDatabase();
+
+    /** Ends the transaction, as the last statement of the change set's pipeline (when {@link #checksInDatabase()}). */
+    String pipelinedCommit();
+
+    /**
+     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id,
+     * the sequence read under the lock (see {@link SqlStatements#updateAccount()}).
      */
     String pipelinedUpdateAccount();
 
@@ -34,13 +69,16 @@ interface PipelinedStatements {
     /** Rows: the lot columns ({@link SqlStatements#LOT_COLUMNS}), then live. */
     String pipelinedInsertLots(int rows);
 
-    /** Rows: lot id, remaining, held, live; then the account id. */
+    /** Checked: {@code rows} rows. Rows: lot id, remaining, held, live; then the account id. */
     String pipelinedUpdateLots(int rows);
 
     /** Rows: the hold columns ({@link SqlStatements#HOLD_COLUMNS}). */
     String pipelinedInsertHolds(int rows);
 
-    /** Rows: hold id, status, resolved at, committed credits, transaction id; then the account id. */
+    /**
+     * Checked: {@code rows} rows, each an OPEN hold. Rows: hold id, status, resolved at, committed credits, transaction
+     * id; then the account id.
+     */
     String pipelinedUpdateHolds(int rows);
 
     /** Rows: the entry columns ({@link SqlStatements#ENTRY_COLUMNS}). */
@@ -49,6 +87,9 @@ interface PipelinedStatements {
     /** Rows: owner id, position, lot id, amount. */
     String pipelinedInsertAllocations(int rows);
 
-    /** Inserts unless the key exists (then updates 0 rows). Account id, key, fingerprint, result, created at. */
+    /**
+     * Checked: one row (none if the key exists); or, not checking in the database, fails on a duplicate key. Account
+     * id, key, fingerprint, result, created at.
+     */
     String pipelinedInsertIdempotency();
 }

@@ -68,6 +68,41 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     // ---------------------------------------------------------------- pipelined (one round trip each)
+    //
+    // Built once: the same String instances every time, so pgjdbc's statement cache and Pipeline's SQL cache find
+    // them by identity and a cached hash instead of hashing kilobytes of SQL per unit of work.
+
+    private final String pipelinedLockAccount = positional(lockAccount());
+    private final String pipelinedSelectAccount = positional(selectAccount());
+    private final String pipelinedBalances = positional(selectBalances());
+    private final String pipelinedLiveLots = positional(selectLiveLots());
+    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
+    private final String pipelinedFeature = positional(selectFeature());
+    private final String pipelinedIdempotency = positional(selectIdempotency());
+    private final String pipelinedUpdateAccount = checked("UPDATE " + accounts + " SET status = ?, overdraft_limit = ?,"
+            + " low_balance_threshold = ?, sequence_no = ?, updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?",
+            CHECK_ACCOUNT, 1);
+    private final String pipelinedInsertIdempotency = checked("INSERT INTO " + idempotency + " (account_id,"
+            + " idempotency_key, fingerprint, result, created_at_micros) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);
+    private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
+            + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
+            + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held");
+    private final ByRows insertLots = new ByRows(this::multiRowInsertLots);
+    private final ByRows updateLots = new ByRows(rows -> checked("UPDATE " + lots + " AS l SET remaining = v.remaining,"
+            + " held = v.held, live = v.live FROM (VALUES "
+            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
+            + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS, rows));
+    private final ByRows insertHolds = new ByRows(this::multiRowInsertHolds);
+    private final ByRows updateHolds = new ByRows(rows -> checked("UPDATE " + holds + " AS h SET status = v.status,"
+            + " resolved_at_micros = v.resolved_at, committed_credits = v.committed_credits,"
+            + " transaction_id = v.transaction_id FROM (VALUES "
+            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+            + " CAST(? AS VARCHAR))", rows)
+            + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
+            + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows));
+    private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
+    private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
 
     @Override
     boolean pipelines() {
@@ -76,86 +111,97 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
 
     @Override
     public String pipelinedAccount(boolean readOnly) {
-        return positional(readOnly ? selectAccount() : lockAccount());
+        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
     }
 
     @Override
     public String pipelinedBalances() {
-        return positional(selectBalances());
+        return pipelinedBalances;
     }
 
     @Override
     public String pipelinedLiveLots() {
-        return positional(selectLiveLots());
+        return pipelinedLiveLots;
     }
 
     @Override
     public String pipelinedDueHolds() {
-        return positional(selectOpenHoldsDue());
+        return pipelinedDueHolds;
+    }
+
+    @Override
+    public String pipelinedFeature() {
+        return pipelinedFeature;
+    }
+
+    @Override
+    public String pipelinedIdempotency() {
+        return pipelinedIdempotency;
+    }
+
+    @Override
+    public boolean checksInDatabase() {
+        return true;
+    }
+
+    @Override
+    public String pipelinedCommit() {
+        return "COMMIT";
     }
 
     @Override
     public String pipelinedUpdateAccount() {
-        return "UPDATE " + accounts + " SET status = ?, overdraft_limit = ?, low_balance_threshold = ?, sequence_no = ?,"
-                + " updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?";
+        return pipelinedUpdateAccount;
     }
 
     @Override
     public String pipelinedUpsertBalances(int rows) {
-        return "INSERT INTO " + balances + " (account_id, credit_type, balance, held) VALUES "
-                + Pipeline.values("(?, ?, ?, ?)", rows)
-                + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held";
+        return upsertBalances.get(rows);
     }
 
     @Override
     public String pipelinedInsertLots(int rows) {
-        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertLots.get(rows);
     }
 
     @Override
     public String pipelinedUpdateLots(int rows) {
-        return "UPDATE " + lots + " AS l SET remaining = v.remaining, held = v.held, live = v.live FROM (VALUES "
-                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
-                + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?";
+        return updateLots.get(rows);
     }
 
     @Override
     public String pipelinedInsertHolds(int rows) {
-        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertHolds.get(rows);
     }
 
     @Override
     public String pipelinedUpdateHolds(int rows) {
-        return "UPDATE " + holds + " AS h SET status = v.status, resolved_at_micros = v.resolved_at,"
-                + " committed_credits = v.committed_credits, transaction_id = v.transaction_id FROM (VALUES "
-                + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
-                + " CAST(? AS VARCHAR))", rows)
-                + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
-                + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'";
+        return updateHolds.get(rows);
     }
 
     @Override
     public String pipelinedInsertEntries(int rows) {
-        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        return insertEntries.get(rows);
     }
 
     @Override
     public String pipelinedInsertAllocations(int rows) {
-        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount) VALUES "
-                + Pipeline.values("(?, ?, ?, ?)", rows);
+        return insertAllocations.get(rows);
     }
 
     @Override
     public String pipelinedInsertIdempotency() {
-        return "INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result, created_at_micros)"
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, idempotency_key) DO NOTHING";
+        return pipelinedInsertIdempotency;
     }
 
-    /** Turns the named parameters of a read (:accountId, :now) into positional ones, in order. */
-    private static String positional(String namedSql) {
-        return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
+    /**
+     * Wraps a modification into a statement that returns one row if it changed exactly {@code rows} rows, and
+     * otherwise fails (SQLState 22P02, invalid integer) with {@link #CHECK_FAILED}{@code <what> <changed> of <rows>}
+     * in the message: the cast's input depends on the row count, so it is evaluated only on that branch, at run time.
+     */
+    private static String checked(String modification, String what, int rows) {
+        return "WITH changed AS (" + modification + " RETURNING 1) SELECT CASE WHEN count(*) = " + rows
+                + " THEN 1 ELSE CAST('" + CHECK_FAILED + what + " ' || count(*) || ' of " + rows
+                + "' AS INTEGER) END FROM changed";
     }
 }

@@ -289,6 +289,37 @@ abstract class SqlStatements {
                 + " :creditsPerUnit, :creditType, :active, :changedAt)";
     }
 
+    // ---------------------------------------------------------------- multi-row statements (pipelining dialects)
+
+    /** Lot columns ({@link #LOT_COLUMNS}) then live, per row. */
+    String multiRowInsertLots(int rows) {
+        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
+    String multiRowInsertHolds(int rows) {
+        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */
+    String multiRowInsertEntries(int rows) {
+        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    /** Owner id, position, lot id, amount per row. */
+    String multiRowInsertAllocations(int rows) {
+        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount) VALUES "
+                + Pipeline.values("(?, ?, ?, ?)", rows);
+    }
+
+    /** Turns the named parameters of a statement (:accountId, :now) into positional ones, in order. */
+    static String positional(String namedSql) {
+        return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
+    }
+
     // ---------------------------------------------------------------- transactions and schema
 
     /**
@@ -300,8 +331,9 @@ abstract class SqlStatements {
     }
 
     /**
-     * Whether the statements implement {@link PipelinedStatements}: the driver runs several statements per
-     * execution in one round trip (PostgreSQL).
+     * Whether the statements implement {@link PipelinedStatements} and the connections run several statements per
+     * execution in one round trip: PostgreSQL always, MariaDB/MySQL when the connections allow multi-statement
+     * queries ({@code allowMultiQueries=true}).
      */
     boolean pipelines() {
         return false;

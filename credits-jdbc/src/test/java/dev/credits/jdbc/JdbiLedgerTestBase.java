@@ -170,7 +170,10 @@ abstract class JdbiLedgerTestBase {
                     .withIdempotencyKey("deduct-1"));
             assertTrue(result.success());
         });
-        assertTrue(statements >= 4, "statements of a deduction: " + statements);
+        // Pipelined: the snapshot, then the change set (with the COMMIT on PostgreSQL, before it on MariaDB);
+        // elsewhere a statement per read and write.
+        assertTrue(statements >= (database().pipelines() ? 2 : 4),
+                "statements of a deduction: " + statements);
         assertEquals(38, ledger.balance(accountId).total());
 
         String deduction = ledger.history(accountId, HistoryFilter.all(), PageRequest.first(1)).entries().get(0)

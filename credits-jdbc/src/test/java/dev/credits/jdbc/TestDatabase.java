@@ -75,6 +75,16 @@ final class TestDatabase implements AutoCloseable {
         return new TestDatabase(Dialect.MARIADB, url, null, "credits_t" + suffix() + "_");
     }
 
+    /**
+     * As {@link #mariadb()}, with multi-statement queries allowed ({@code allowMultiQueries=true} added to the URL), so
+     * that the store pipelines its units of work.
+     */
+    static TestDatabase mariadbMultiStatements() {
+        String url = requiredEnv(MARIADB_URL_ENV);
+        url = url + (url.contains("?") ? "&" : "?") + "allowMultiQueries=true";
+        return new TestDatabase(Dialect.MARIADB, url, null, "credits_t" + suffix() + "_");
+    }
+
     private static String requiredEnv(String name) {
         String value = System.getenv(name);
         if (value == null || value.isBlank()) {
@@ -101,6 +111,11 @@ final class TestDatabase implements AutoCloseable {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** @return whether the store pipelines its units of work here (PostgreSQL; MariaDB with multi-statements) */
+    boolean pipelines() {
+        return dialect == Dialect.POSTGRESQL || url.contains("allowMultiQueries=true");
     }
 
     String tablePrefix() {

@@ -1,0 +1,762 @@
+package dev.credits.jdbc.bench;
+
+import dev.credits.Balance;
+import dev.credits.CreditLedger;
+import dev.credits.DeductionResult;
+import dev.credits.FeatureDefinition;
+import dev.credits.GrantRequest;
+import dev.credits.HistoryFilter;
+import dev.credits.HistoryPage;
+import dev.credits.PageRequest;
+import dev.credits.jdbc.JdbiCreditStore;
+import dev.credits.memory.InMemoryCreditStore;
+import dev.credits.spi.CreditStore;
+import dev.credits.tck.LedgerInvariants;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The load harness of credits-jdbc: deductions per second and latency percentiles through {@link CreditLedger} on
+ * {@link JdbiCreditStore}, N client threads, (a) one hot account and (b) 10,000 accounts chosen at random, on
+ * PostgreSQL, MariaDB and an H2 file database; on PostgreSQL the same workload as hand-written SQL run by
+ * {@code pgbench} in the same run (the baseline), a few diagnostic runs that take the gap apart, and the growth test
+ * (deduction, balance, history page on a 1,000-entry and a 1,000,000-entry ledger). Measures, never asserts a time.
+ * Writes a Markdown report. Each database works in an area of its own (schema, table prefix, directory) that is
+ * removed at the end. Only talks to 127.0.0.1.
+ *
+ * <p>Run from the repository root (see {@code credits-jdbc/src/test/resources/bench/RESULTS.md}):
+ *
+ * <pre>
+ * mvn -B -q -pl credits-core,credits-jdbc -am test-compile exec:java
+ * </pre>
+ *
+ * <p>Settings (system properties, {@code -Dname=value}): {@code credits.bench.threads} (8),
+ * {@code credits.bench.seconds} (20, measured per row), {@code credits.bench.warmup} (5 seconds per row),
+ * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
+ * {@code credits.bench.scenarios} (a,b),
+ * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
+ * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
+ * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
+ * {@code credits.bench.diagnostics} (true; diagnostic rows run {@code credits.bench.diagnostics.seconds}, 10),
+ * {@code credits.bench.growth} (1000000 entries; 0 skips the growth test), {@code credits.bench.growth.samples}
+ * (1000 timed calls per operation and ledger), {@code credits.bench.out} (credits-jdbc/target/bench/results.md).
+ */
+public final class LoadHarness {
+
+    private static final String FEATURE = "bench_deduction";
+    private static final String HOT = "hot";
+    private static final long CREDITS_PER_ACCOUNT = 1_000_000_000_000L;
+
+    private final Settings settings;
+    private final StringBuilder report = new StringBuilder();
+
+    private LoadHarness(Settings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromSystemProperties();
+        LoadHarness harness = new LoadHarness(settings);
+        int status = 0;
+        try {
+            harness.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        Path out = settings.out;
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, harness.report.toString());
+        log("report written to " + out.toAbsolutePath());
+        if (status != 0) {
+            throw new IllegalStateException("the benchmark failed; see above");
+        }
+    }
+
+    // ================================================================================================ the run
+
+    private void run() throws Exception {
+        log("settings: " + settings);
+        header();
+        for (String database : settings.databases) {
+            switch (database) {
+                case "postgresql" -> postgres();
+                case "mariadb" -> mariadb();
+                case "h2" -> h2();
+                default -> throw new IllegalArgumentException("unknown database " + database
+                        + " (postgresql, mariadb, h2)");
+            }
+        }
+        if (settings.databases.contains("postgresql") && settings.growthEntries > 0) {
+            growth();
+        }
+    }
+
+    private void header() {
+        report.append("## Performance\n\n");
+        report.append(String.format("Measured %s on %d cores, %d GiB (%s %s), Java %s; client and database on the"
+                        + " same machine, which other work shares, so only ratios within one run are meaningful.%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), memoryGiB(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("java.version")));
+        report.append("```\n").append(settings.command()).append("\n```\n\n");
+        report.append(String.format("Each row: %d client threads deducting 1 credit (a feature priced 1 credit,"
+                        + " quantity 1, no idempotency key) as fast as they can for %d s after a %d s warm-up; (a) one"
+                        + " hot account, (b) %,d accounts, one chosen uniformly at random per deduction. Latency is"
+                        + " per deduction, as the caller sees it. CPU is per deduction: client = the JVM (or pgbench),"
+                        + " server = the database processes.%n%n", settings.threads, settings.seconds.toSeconds(),
+                settings.warmup.toSeconds(), settings.accounts));
+    }
+
+    // ------------------------------------------------------------------------------------------------ PostgreSQL
+
+    private void postgres() throws Exception {
+        try (BenchDatabase.Postgres database = new BenchDatabase.Postgres(settings.postgresUrl)) {
+            log("PostgreSQL: schema " + database.schema());
+            Path work = Files.createTempDirectory("credits-bench-pgbench-");
+            try {
+                postgres(database, work);
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private void postgres(BenchDatabase.Postgres database, Path work) throws Exception {
+        String version = PgBench.version();
+        JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+        CreditLedger ledger = setUpLedger(store);
+        DataSource admin = database.pool(2, null);
+        createPgbenchTables(admin, database.schema());
+        BenchDatabase.execute(admin, "VACUUM ANALYZE");
+        String calls = calibrate(database);
+        LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
+        PgBench pgbench = version == null ? null : new PgBench(database.target(), work);
+        if (pgbench == null) {
+            log("pgbench not found: no baseline");
+        }
+
+        List<Row> rows = new ArrayList<>();
+        if (settings.scenarios.contains("a")) {
+            Row libraryA = library("(a) one hot account", "library", ledger, true, server);
+            rows.add(libraryA);
+            Row pgbenchA = pgbench == null ? null : pgbench("(a) one hot account", "pgbench", pgbench, database, true,
+                    null, settings.warmup, settings.seconds, server);
+            addWithRatio(rows, pgbenchA, libraryA);
+        }
+        Row libraryB = null;
+        Row pgbenchB = null;
+        if (settings.scenarios.contains("b")) {
+            libraryB = library("(b) " + accounts() + " random accounts", "library", ledger, false, server);
+            rows.add(libraryB);
+            pgbenchB = pgbench == null ? null : pgbench("(b) " + accounts() + " random accounts", "pgbench", pgbench,
+                    database, false, null, settings.warmup, settings.seconds, server);
+            addWithRatio(rows, pgbenchB, libraryB);
+        }
+        table(database.name() + (version == null ? "" : " (baseline: " + version + ")"), rows);
+        report.append("JDBC calls per deduction (one thread, counted at the driver; each is one round trip): ")
+                .append(calls).append(".\n\n");
+        database.closePools();
+
+        if (settings.diagnostics && libraryB != null) {
+            postgresDiagnostics(database, pgbench, server, libraryB, pgbenchB);
+        }
+    }
+
+    private void postgresDiagnostics(BenchDatabase.Postgres database, PgBench pgbench, LongSupplier server,
+                                     Row libraryB, Row pgbenchB) throws Exception {
+        Duration warmup = Duration.ofSeconds(Math.min(settings.warmup.toSeconds(), 3));
+        Duration seconds = settings.diagnosticSeconds;
+        String b = "(b) " + accounts() + " random accounts";
+        List<Row> rows = new ArrayList<>();
+        rows.add(libraryB.as("library (from above)"));
+        if (pgbenchB != null) {
+            rows.add(pgbenchB.as("pgbench (from above)"));
+        }
+        // The same UPDATE + INSERT as pgbench, from Java over JDBC and the same pool: what the JVM client costs.
+        DataSource pool = database.pool(settings.threads, null);
+        rows.add(measure(b, "hand-written SQL over JDBC (Hikari, 3 round trips)", warmup, seconds,
+                random -> handWritten(pool, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, server));
+        // Without waiting for the WAL flush at commit: what fsync costs each side.
+        String noSync = "SET synchronous_commit = off";
+        JdbiCreditStore asyncStore = database.store(database.tablePrefix(), settings.threads, noSync);
+        CreditLedger asyncLedger = CreditLedger.builder().store(asyncStore).build();
+        rows.add(measure(b, "library, synchronous_commit=off", warmup, seconds,
+                random -> deduct(asyncLedger, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos,
+                server));
+        if (pgbench != null) {
+            rows.add(pgbench(b, "pgbench, synchronous_commit=off", pgbench, database, false,
+                    "-c synchronous_commit=off", warmup, seconds, server));
+            // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
+            // share of the gap, with a client that costs next to nothing.
+            createLibraryReplica(pool, database.schema());
+            log(b + " / the library's SQL run by pgbench ...");
+            LoadRun.Result replica = pgbench.run("library-sql", libraryScript(database.schema(), settings.accounts),
+                    settings.threads, warmup, seconds, null, server);
+            rows.add(new Row(b, "the library's SQL (11 statements, 2 pipelined round trips) run by pgbench", replica));
+            log(rows.get(rows.size() - 1).toString());
+        }
+        database.closePools();
+        // The ledger's rules alone: the in-memory store, same threads and accounts.
+        CreditLedger memory = setUpLedger(new InMemoryCreditStore());
+        rows.add(measure(b, "ledger on InMemoryCreditStore (engine CPU only)", warmup, seconds,
+                random -> deduct(memory, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, () -> -1));
+        report.append("Diagnostics on PostgreSQL, scenario (b), ").append(seconds.toSeconds())
+                .append(" s each:\n\n");
+        rowsTable(rows);
+    }
+
+    private static boolean handWritten(DataSource pool, String accountId) throws Exception {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            long balance;
+            try (PreparedStatement update = connection.prepareStatement("UPDATE pgb_balances SET balance = balance - 1"
+                    + " WHERE account_id = ? AND balance >= 1 RETURNING balance")) {
+                update.setString(1, accountId);
+                try (ResultSet rows = update.executeQuery()) {
+                    if (!rows.next()) {
+                        connection.rollback();
+                        return false;
+                    }
+                    balance = rows.getLong(1);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO pgb_entries (account_id, amount,"
+                    + " balance_after) VALUES (?, -1, ?)")) {
+                insert.setString(1, accountId);
+                insert.setLong(2, balance);
+                insert.executeUpdate();
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
+            return true;
+        }
+    }
+
+    /** pgbench's tables: the hand-written equivalent of a balance row and an entry per deduction. */
+    private void createPgbenchTables(DataSource admin, String schema) {
+        BenchDatabase.execute(admin,
+                "CREATE TABLE " + schema + ".pgb_balances (account_id VARCHAR(128) PRIMARY KEY, balance BIGINT NOT NULL)",
+                "CREATE TABLE " + schema + ".pgb_entries (entry_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                        + " account_id VARCHAR(128) NOT NULL, amount BIGINT NOT NULL, balance_after BIGINT NOT NULL,"
+                        + " created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                "CREATE INDEX pgb_entries_account ON " + schema + ".pgb_entries (account_id, entry_id)",
+                "INSERT INTO " + schema + ".pgb_balances SELECT 'acct-' || i, " + CREDITS_PER_ACCOUNT
+                        + " FROM generate_series(1, " + settings.accounts + ") AS i",
+                "INSERT INTO " + schema + ".pgb_balances VALUES ('" + HOT + "', " + CREDITS_PER_ACCOUNT + ")");
+    }
+
+    /** Tables like the library's (its own schema files, prefix pgl_), filled by SQL for the replica script. */
+    private void createLibraryReplica(DataSource pool, String schema) {
+        JdbiCreditStore replica = JdbiCreditStore.builder(pool).tablePrefix("pgl_").build();
+        replica.installSchema();
+        BenchDatabase.execute(pool,
+                "INSERT INTO pgl_accounts SELECT 'acct-' || i, 'ACTIVE', 0, 0, 1, 0, 0 FROM generate_series(1, "
+                        + settings.accounts + ") AS i",
+                "INSERT INTO pgl_balances SELECT 'acct-' || i, 'credits', " + CREDITS_PER_ACCOUNT + ", 0"
+                        + " FROM generate_series(1, " + settings.accounts + ") AS i",
+                "INSERT INTO pgl_lots (lot_id, account_id, credit_type, source, priority, amount, remaining, held, live,"
+                        + " granted_at_micros, transaction_id) SELECT 'lot-' || i, 'acct-' || i, 'credits', 'ADMIN',"
+                        + " 100, " + CREDITS_PER_ACCOUNT + ", " + CREDITS_PER_ACCOUNT + ", 0, TRUE, 0, 'grant-' || i"
+                        + " FROM generate_series(1, " + settings.accounts + ") AS i",
+                "INSERT INTO pgl_features VALUES ('" + FEATURE + "', 'Bench deduction', NULL, 1, 'credits', NULL, TRUE,"
+                        + " 0, 0)",
+                "VACUUM ANALYZE " + schema + ".pgl_accounts, " + schema + ".pgl_balances, " + schema + ".pgl_lots");
+    }
+
+    /**
+     * What the store sends for a deduction without an idempotency key (see PostgresStatements): the snapshot pipeline
+     * (lock, balances, live lots, due holds, feature), then the change set with the COMMIT (checked account update,
+     * balance upsert, checked lot update, entry, receipt line). Values are made up; the work is the same.
+     */
+    private static String libraryScript(String schema, int accounts) {
+        String account = "'acct-' || :aid";
+        String checked = " RETURNING 1) SELECT CASE WHEN count(*) = 1 THEN 1 ELSE CAST('check ' || count(*) AS INTEGER)"
+                + " END FROM changed;\n";
+        return "\\set aid random(1, " + accounts + ")\n"
+                + "\\set tx random(1, 9000000000000000000)\n"
+                + "\\startpipeline\n"
+                + "BEGIN;\n"
+                + "SELECT account_id, status, overdraft_limit, low_balance_threshold, sequence_no, created_at_micros,"
+                + " updated_at_micros FROM " + schema + ".pgl_accounts WHERE account_id = " + account + " FOR UPDATE;\n"
+                + "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
+                + account + " ORDER BY credit_type;\n"
+                + "SELECT lot_id, account_id, credit_type, source, priority, amount, remaining, held, expires_at_micros,"
+                + " money_amount, money_scale, money_currency, metadata, granted_at_micros, transaction_id FROM "
+                + schema + ".pgl_lots WHERE account_id = " + account + " AND live = TRUE;\n"
+                + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, amount, status, user_id,"
+                + " idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
+                + " committed_credits, transaction_id FROM " + schema + ".pgl_holds WHERE account_id = " + account
+                + " AND status = 'OPEN' AND expires_at_micros <= 9000000000000000000"
+                + " ORDER BY expires_at_micros, hold_id;\n"
+                + "SELECT feature_key, feature_name, category, credits_per_unit, credit_type, description, active,"
+                + " created_at_micros, updated_at_micros FROM " + schema + ".pgl_features WHERE feature_key = '"
+                + FEATURE + "';\n"
+                + "\\endpipeline\n"
+                + "\\startpipeline\n"
+                + "WITH changed AS (UPDATE " + schema + ".pgl_accounts SET status = 'ACTIVE', overdraft_limit = 0,"
+                + " low_balance_threshold = 0, sequence_no = sequence_no + 1, updated_at_micros = 1"
+                + " WHERE account_id = " + account + " AND sequence_no >= 0" + checked
+                + "INSERT INTO " + schema + ".pgl_balances (account_id, credit_type, balance, held) VALUES (" + account
+                + ", 'credits', 999, 0) ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
+                + " held = EXCLUDED.held;\n"
+                + "WITH changed AS (UPDATE " + schema + ".pgl_lots AS l SET remaining = v.remaining, held = v.held,"
+                + " live = v.live FROM (VALUES (CAST('lot-' || :aid AS VARCHAR), CAST(999 AS BIGINT), CAST(0 AS BIGINT),"
+                + " CAST(TRUE AS BOOLEAN))) AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id"
+                + " AND l.account_id = " + account + checked
+                + "INSERT INTO " + schema + ".pgl_entries (transaction_id, account_id, sequence_no, entry_type,"
+                + " credit_type, amount, balance_after, feature_key, quantity, unit_price, user_id, hold_id,"
+                + " reference_id, reason, idempotency_key, metadata, created_at_micros) VALUES ('tx-' || :tx, "
+                + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, 1);\n"
+                + "INSERT INTO " + schema + ".pgl_allocations (owner_id, line_no, lot_id, amount) VALUES ('tx-' || :tx,"
+                + " 0, 'lot-' || :aid, -1);\n"
+                + "COMMIT;\n"
+                + "\\endpipeline\n";
+    }
+
+    private static String pgbenchScript(String schema, boolean hot, int accounts) {
+        String account = hot ? "'" + HOT + "'" : "'acct-' || :aid";
+        return (hot ? "" : "\\set aid random(1, " + accounts + ")\n")
+                + "BEGIN;\n"
+                + "UPDATE " + schema + ".pgb_balances SET balance = balance - 1 WHERE account_id = " + account
+                + " AND balance >= 1 RETURNING balance \\gset\n"
+                + "INSERT INTO " + schema + ".pgb_entries (account_id, amount, balance_after) VALUES (" + account
+                + ", -1, :balance);\n"
+                + "END;\n";
+    }
+
+    private Row pgbench(String scenario, String who, PgBench pgbench, BenchDatabase.Postgres database, boolean hot,
+                        String pgOptions, Duration warmup, Duration seconds, LongSupplier server) throws Exception {
+        log(scenario + " / " + who + " ...");
+        LoadRun.Result result = pgbench.run(hot ? "hot" : "random", pgbenchScript(database.schema(), hot,
+                settings.accounts), settings.threads, warmup, seconds, pgOptions, server);
+        Row row = new Row(scenario, who, result);
+        log(row.toString());
+        return row;
+    }
+
+    // ------------------------------------------------------------------------------------------------ MariaDB, H2
+
+    private void mariadb() throws Exception {
+        try (BenchDatabase.MariaDb database = new BenchDatabase.MariaDb(settings.mariadbUrl)) {
+            log("MariaDB: table prefix " + database.tablePrefix());
+            plainDatabase(database, true, null);
+            // The same tables and accounts through connections that allow multi-statement queries (the store
+            // pipelines), then through server-side prepared statements (the server parses each statement once).
+            for (String options : List.of("allowMultiQueries=true", "useServerPrepStmts=true")) {
+                database.urlOptions(options);
+                plainDatabase(database, true, options);
+            }
+        }
+    }
+
+    private void h2() throws Exception {
+        try (BenchDatabase.H2File database = new BenchDatabase.H2File()) {
+            log("H2 file database");
+            plainDatabase(database, false, null);
+        }
+    }
+
+    /** @param variant a configuration of the second run on the same data (its accounts exist already), or null */
+    private void plainDatabase(BenchDatabase database, boolean count, String variant) throws Exception {
+        JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+        CreditLedger ledger = variant == null ? setUpLedger(store) : CreditLedger.builder().store(store).build();
+        String calls = count ? calibrate(database) : null;
+        LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
+        String who = variant == null ? "library" : "library, " + variant;
+        List<Row> rows = new ArrayList<>();
+        if (settings.scenarios.contains("a")) {
+            rows.add(library("(a) one hot account", who, ledger, true, server));
+        }
+        if (settings.scenarios.contains("b")) {
+            rows.add(library("(b) " + accounts() + " random accounts", who, ledger, false, server));
+        }
+        table(database.name() + (variant == null ? "" : ", " + variant), rows);
+        if (calls != null) {
+            report.append("JDBC calls per deduction (one thread, counted at the driver): ").append(calls).append(".\n\n");
+        }
+        database.closePools();
+    }
+
+    // ------------------------------------------------------------------------------------------------ growth
+
+    private void growth() throws Exception {
+        try (BenchDatabase.Postgres database = new BenchDatabase.Postgres(settings.postgresUrl)) {
+            log("growth: schema " + database.schema());
+            long small = 1_000;
+            long big = settings.growthEntries;
+            DataSource admin = database.pool(2, null);
+            GrowthSide[] sides = {growthSide(database, admin, "g_small_", small),
+                    growthSide(database, admin, "g_big_", big)};
+            BenchDatabase.execute(admin, "VACUUM ANALYZE");
+            // The TCK's own checker (every page of history, every receipt) on the small ledger, built by the same code.
+            LedgerInvariants.assertHold(sides[0].ledger, "growth", 0);
+            log("growth: LedgerInvariants.assertHold passed on the " + small + "-entry ledger");
+
+            List<String[]> lines = new ArrayList<>();
+            lines.add(growthLine("deduction (deductCredits)", sides, ledger -> {
+                DeductionResult result = ledger.deductCredits("growth", FEATURE);
+                if (!result.success()) {
+                    throw new IllegalStateException("deduction refused: " + result);
+                }
+            }));
+            lines.add(growthLine("balance read (balance)", sides, ledger -> ledger.balance("growth")));
+            lines.add(growthLine("history, newest page of 50", sides, ledger -> {
+                HistoryPage page = ledger.history("growth", HistoryFilter.all(), PageRequest.first(50));
+                if (page.entries().size() != 50) {
+                    throw new IllegalStateException("short page");
+                }
+            }));
+            lines.add(growthLine("history, a page of 50 in the middle", sides, ledger -> {
+                // the ledger's cursor format ("s" + the sequence to read below)
+                HistoryPage page = ledger.history("growth", HistoryFilter.all(),
+                        new PageRequest("s" + (ledger == sides[0].ledger ? small : big) / 2, 50));
+                if (page.entries().size() != 50) {
+                    throw new IllegalStateException("short page");
+                }
+            }));
+            String after = GrowthLedger.check(admin, "g_big_", "growth");
+            log("growth: after the timed calls: " + after);
+
+            report.append("### Growth: one account's ledger of ").append(String.format("%,d", small)).append(" vs ")
+                    .append(String.format("%,d", big)).append(" entries (PostgreSQL)\n\n");
+            report.append(String.format("One thread, %,d timed calls per operation and ledger after %,d warm-up calls,"
+                    + " the two ledgers alternating in rounds. Built with INSERT ... SELECT generate_series into the"
+                    + " store's tables (%s); the big one in %.1f s.%n%n", settings.growthSamples, settings.growthSamples / 4,
+                    "see GrowthLedger: blocks of one 100-credit grant lot and 100 one-credit deductions from it, receipts"
+                    + " included, every lot but the last block's fully consumed, then a grant the benchmark spends;"
+                    + " VACUUM ANALYZE after", sides[1].buildSeconds));
+            report.append("| operation | 1,000 entries p50 ms | ").append(String.format("%,d", big))
+                    .append(" entries p50 ms | ratio p50 | 1,000 mean ms | ").append(String.format("%,d", big))
+                    .append(" mean ms | ratio mean |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (String[] line : lines) {
+                report.append("| ").append(String.join(" | ", line)).append(" |\n");
+            }
+            report.append("\nChecked after building (SQL aggregates): ").append(sides[1].check)
+                    .append(". After the timed calls: ").append(after).append(".\n\n");
+        }
+    }
+
+    private record GrowthSide(CreditLedger ledger, double buildSeconds, String check) {
+    }
+
+    private GrowthSide growthSide(BenchDatabase.Postgres database, DataSource admin, String prefix, long entries)
+            throws Exception {
+        JdbiCreditStore store = database.store(prefix, 2, null);
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Bench deduction", 1));
+        ledger.openAccount("growth");
+        long started = System.nanoTime();
+        GrowthLedger.build(admin, prefix, "growth", FEATURE, entries);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String check = GrowthLedger.check(admin, prefix, "growth");
+        log(String.format("growth: built %,d entries in %.1f s: %s", entries, seconds, check));
+        return new GrowthSide(ledger, seconds, check);
+    }
+
+    private interface LedgerCall {
+        void call(CreditLedger ledger) throws Exception;
+    }
+
+    private String[] growthLine(String name, GrowthSide[] sides, LedgerCall call) throws Exception {
+        int samples = settings.growthSamples;
+        int rounds = 10;
+        for (GrowthSide side : sides) {
+            for (int i = 0; i < samples / 4; i++) {
+                call.call(side.ledger);
+            }
+        }
+        LatencyHistogram[] histograms = {new LatencyHistogram(), new LatencyHistogram()};
+        for (int round = 0; round < rounds; round++) {
+            for (int s = 0; s < sides.length; s++) {
+                for (int i = 0; i < samples / rounds; i++) {
+                    long begin = System.nanoTime();
+                    call.call(sides[s].ledger);
+                    histograms[s].record((System.nanoTime() - begin) / 1000);
+                }
+            }
+        }
+        double p50Small = histograms[0].percentileMillis(50);
+        double p50Big = histograms[1].percentileMillis(50);
+        String[] line = {name, ms(p50Small), ms(p50Big), ratio(p50Big / p50Small), ms(histograms[0].meanMillis()),
+                ms(histograms[1].meanMillis()), ratio(histograms[1].meanMillis() / histograms[0].meanMillis())};
+        log("growth: " + String.join(" | ", line));
+        return line;
+    }
+
+    // ================================================================================================ shared steps
+
+    /** The feature, the hot account and the random accounts, through the API (N threads), each with plenty. */
+    private CreditLedger setUpLedger(CreditStore store) throws Exception {
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Bench deduction", 1));
+        long started = System.nanoTime();
+        ExecutorService executor = Executors.newFixedThreadPool(settings.threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < settings.threads; t++) {
+                int first = t;
+                futures.add(executor.submit(() -> {
+                    for (int i = first; i <= settings.accounts; i += settings.threads) {
+                        String id = i == 0 ? HOT : "acct-" + i;
+                        ledger.openAccount(id);
+                        ledger.grant(GrantRequest.of(id, CREDITS_PER_ACCOUNT));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            executor.shutdown();
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        log(String.format("set up %,d accounts in %.1f s", settings.accounts + 1,
+                (System.nanoTime() - started) / 1e9));
+        return ledger;
+    }
+
+    /** One thread, a few hundred deductions through a counting pool: JDBC executions and commits per deduction. */
+    private String calibrate(BenchDatabase database) throws Exception {
+        CountingDataSource[] counter = new CountingDataSource[1];
+        JdbiCreditStore store = database.countingStore(database.tablePrefix(), counter);
+        if (store == null) {
+            return null;
+        }
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        int n = 300;
+        for (int i = 0; i < 50; i++) {
+            deduct(ledger, "acct-" + (1 + i));
+        }
+        long executions = counter[0].executions();
+        long commits = counter[0].commits();
+        for (int i = 0; i < n; i++) {
+            deduct(ledger, "acct-" + (1 + i % settings.accounts));
+        }
+        return String.format(Locale.ROOT, "%.1f statement executions + %.1f commit", (counter[0].executions() - executions)
+                / (double) n, (counter[0].commits() - commits) / (double) n);
+    }
+
+    private Row library(String scenario, String who, CreditLedger ledger, boolean hot, LongSupplier server)
+            throws Exception {
+        return measure(scenario, who, settings.warmup, settings.seconds, hot
+                ? random -> deduct(ledger, HOT)
+                : random -> deduct(ledger, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, server);
+    }
+
+    private Row measure(String scenario, String who, Duration warmup, Duration seconds, LoadRun.Operation operation,
+                        LongSupplier client, LongSupplier server) throws Exception {
+        log(scenario + " / " + who + " ...");
+        Row row = new Row(scenario, who, LoadRun.run(settings.threads, warmup, seconds, operation, client, server));
+        log(row.toString());
+        return row;
+    }
+
+    private static boolean deduct(CreditLedger ledger, String accountId) {
+        return ledger.deductCredits(accountId, FEATURE).success();
+    }
+
+    // ================================================================================================ report
+
+    private record Row(String scenario, String who, LoadRun.Result result, Double ratio) {
+        Row(String scenario, String who, LoadRun.Result result) {
+            this(scenario, who, result, null);
+        }
+
+        Row as(String newWho) {
+            return new Row(scenario, newWho, result, ratio);
+        }
+
+        @Override
+        public String toString() {
+            if (ratio != null) {
+                return scenario + " / " + who + ": " + LoadHarness.ratio(ratio);
+            }
+            return String.format(Locale.ROOT, "%s / %s: %d threads, %.0f ops/s, p50 %s p95 %s p99 %s ms, client %s"
+                            + " server %s µs/op, %d errors%s (warm-up +%d ms for the JIT, JIT in window %d ms)",
+                    scenario, who, result.threads(), result.opsPerSecond(),
+                    ms(result.latencies().percentileMillis(50)), ms(result.latencies().percentileMillis(95)),
+                    ms(result.latencies().percentileMillis(99)), cpu(result.clientMicrosPerOp()),
+                    cpu(result.serverMicrosPerOp()), result.errors(),
+                    result.firstError() == null ? "" : " (first: " + result.firstError() + ")",
+                    result.extraWarmupMillis(), result.jitMillis());
+        }
+    }
+
+    private static void addWithRatio(List<Row> rows, Row baseline, Row library) {
+        if (baseline == null) {
+            return;
+        }
+        rows.add(baseline);
+        rows.add(new Row(library.scenario(), "**library / pgbench**", null,
+                library.result().opsPerSecond() / baseline.result().opsPerSecond()));
+    }
+
+    private void table(String title, List<Row> rows) {
+        report.append("### ").append(title).append("\n\n");
+        rowsTable(rows);
+    }
+
+    private void rowsTable(List<Row> rows) {
+        report.append("| scenario | run | threads | deductions/s | p50 ms | p95 ms | p99 ms | client CPU µs/op |"
+                + " server CPU µs/op | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : rows) {
+            if (row.ratio() != null) {
+                report.append("| ").append(row.scenario()).append(" | ").append(row.who()).append(" | | **")
+                        .append(ratio(row.ratio())).append("** | | | | | | |\n");
+                continue;
+            }
+            LoadRun.Result result = row.result();
+            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %s | %s | %s | %d |%n",
+                    row.scenario(), row.who(), result.threads(), result.opsPerSecond(),
+                    ms(result.latencies().percentileMillis(50)), ms(result.latencies().percentileMillis(95)),
+                    ms(result.latencies().percentileMillis(99)), cpu(result.clientMicrosPerOp()),
+                    cpu(result.serverMicrosPerOp()), result.errors()));
+        }
+        report.append('\n');
+    }
+
+    private String accounts() {
+        return String.format("%,d", settings.accounts);
+    }
+
+    private static String ms(double millis) {
+        return millis >= 10 ? String.format(Locale.ROOT, "%.1f", millis) : String.format(Locale.ROOT, "%.2f", millis);
+    }
+
+    static String ratio(double ratio) {
+        return String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    private static String cpu(double micros) {
+        return Double.isNaN(micros) ? "n/a" : String.format(Locale.ROOT, "%.0f", micros);
+    }
+
+    private static long memoryGiB() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024));
+        }
+        return -1;
+    }
+
+    private static void log(String message) {
+        System.out.println("[bench] " + message);
+        System.out.flush();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    // ================================================================================================ settings
+
+    private record Settings(int threads, Duration seconds, Duration warmup, int accounts, List<String> databases,
+                            List<String> scenarios,
+                            String postgresUrl, String mariadbUrl, boolean diagnostics, Duration diagnosticSeconds,
+                            long growthEntries, int growthSamples, Path out) {
+
+        static Settings fromSystemProperties() {
+            String postgres = firstNonBlank(System.getProperty("credits.bench.postgres.url"),
+                    System.getenv("CREDITS_TEST_POSTGRES_URL"), "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+            String mariadb = firstNonBlank(System.getProperty("credits.bench.mariadb.url"),
+                    System.getenv("CREDITS_TEST_MARIADB_URL"), "jdbc:mariadb://127.0.0.1:3306/test?user=root");
+            Path defaultOut = Files.isDirectory(Path.of("credits-jdbc")) ? Path.of("credits-jdbc/target/bench/results.md")
+                    : Path.of("target/bench/results.md");
+            Settings settings = new Settings(
+                    Integer.getInteger("credits.bench.threads", 8),
+                    Duration.ofSeconds(Integer.getInteger("credits.bench.seconds", 20)),
+                    Duration.ofSeconds(Integer.getInteger("credits.bench.warmup", 5)),
+                    Integer.getInteger("credits.bench.accounts", 10_000),
+                    List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
+                            .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
+                    List.of(System.getProperty("credits.bench.scenarios", "a,b").toLowerCase(Locale.ROOT)
+                            .split("\\s*,\\s*")),
+                    postgres, mariadb,
+                    Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
+                    Duration.ofSeconds(Integer.getInteger("credits.bench.diagnostics.seconds", 10)),
+                    Long.getLong("credits.bench.growth", 1_000_000L),
+                    Integer.getInteger("credits.bench.growth.samples", 1000),
+                    Path.of(System.getProperty("credits.bench.out", defaultOut.toString())));
+            if (settings.threads < 1 || settings.accounts < 1 || settings.seconds.isZero()
+                    || settings.growthSamples < 10) {
+                throw new IllegalArgumentException("threads, accounts, seconds must be positive, growth.samples >= 10");
+            }
+            if (settings.databases.contains("postgresql")) {
+                BenchDatabase.local(postgres);
+            }
+            if (settings.databases.contains("mariadb")) {
+                BenchDatabase.local(mariadb);
+            }
+            return settings;
+        }
+
+        String command() {
+            StringBuilder command = new StringBuilder("mvn -B -q -pl credits-core,credits-jdbc -am test-compile exec:java");
+            if (threads != 8) {
+                command.append(" -Dcredits.bench.threads=").append(threads);
+            }
+            if (seconds.toSeconds() != 20) {
+                command.append(" -Dcredits.bench.seconds=").append(seconds.toSeconds());
+            }
+            if (warmup.toSeconds() != 5) {
+                command.append(" -Dcredits.bench.warmup=").append(warmup.toSeconds());
+            }
+            if (accounts != 10_000) {
+                command.append(" -Dcredits.bench.accounts=").append(accounts);
+            }
+            if (!String.join(",", databases).equals("postgresql,mariadb,h2")) {
+                command.append(" -Dcredits.bench.databases=").append(String.join(",", databases));
+            }
+            if (!String.join(",", scenarios).equals("a,b")) {
+                command.append(" -Dcredits.bench.scenarios=").append(String.join(",", scenarios));
+            }
+            if (!diagnostics) {
+                command.append(" -Dcredits.bench.diagnostics=false");
+            }
+            if (diagnosticSeconds.toSeconds() != 10) {
+                command.append(" -Dcredits.bench.diagnostics.seconds=").append(diagnosticSeconds.toSeconds());
+            }
+            if (growthEntries != 1_000_000L) {
+                command.append(" -Dcredits.bench.growth=").append(growthEntries);
+            }
+            if (growthSamples != 1000) {
+                command.append(" -Dcredits.bench.growth.samples=").append(growthSamples);
+            }
+            return command.toString();
+        }
+
+        private static String firstNonBlank(String... values) {
+            for (String value : values) {
+                if (value != null && !value.isBlank()) {
+                    return value;
+                }
+            }
+            throw new IllegalStateException();
+        }
+    }
+}
