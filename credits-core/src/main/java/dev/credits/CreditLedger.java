@@ -426,7 +426,11 @@ public final class CreditLedger {
     /**
      * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
      * across all accounts. The same happens to an account whenever it is touched; call this periodically
-     * (e.g. every minute) so balances and history stay tidy for accounts nobody touches.
+     * (e.g. every minute) so balances and history stay tidy for accounts nobody touches. An account whose
+     * sweep fails on its own is logged and counted in {@link ExpiryReport#accountsFailed()}; the others are
+     * still swept.
+     *
+     * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
         return engine.expireDue();

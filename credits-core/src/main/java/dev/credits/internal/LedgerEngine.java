@@ -38,6 +38,7 @@ import dev.credits.RejectionReason;
 import dev.credits.ReleaseResult;
 import dev.credits.ReservationResult;
 import dev.credits.ReserveRequest;
+import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.UnknownFeatureException;
 import dev.credits.UnknownHoldException;
@@ -858,6 +859,8 @@ public final class LedgerEngine {
                     });
                 } catch (UnknownAccountException gone) {
                     continue;
+                } catch (StoreUnavailableException down) {
+                    throw down;  // the store is down: no other account would fare better
                 } catch (CreditsException failure) {
                     // One failing account must not stop the sweep of the others; it is tried again next time.
                     failed++;
