@@ -575,8 +575,11 @@ public final class LoadHarness {
         for (int i = 0; i < n; i++) {
             deduct(ledger, "acct-" + (1 + i % settings.accounts));
         }
-        return String.format(Locale.ROOT, "%.1f statement executions + %.1f commit", (counter[0].executions() - executions)
-                / (double) n, (counter[0].commits() - commits) / (double) n);
+        double perExecution = (counter[0].executions() - executions) / (double) n;
+        double perCommit = (counter[0].commits() - commits) / (double) n;
+        return perCommit == 0
+                ? String.format(Locale.ROOT, "%.1f statement executions, the COMMIT travelling in the last", perExecution)
+                : String.format(Locale.ROOT, "%.1f statement executions + %.1f commit", perExecution, perCommit);
     }
 
     /** One contender of an interleaved comparison: runs one measured window after its warm-up. */
