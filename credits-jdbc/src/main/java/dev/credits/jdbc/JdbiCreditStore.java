@@ -60,8 +60,9 @@ import java.util.regex.Pattern;
  * <p><b>Round trips.</b> On PostgreSQL a unit of work's first read (lock, balances, live lots, due holds, the
  * feature it prices, its idempotency record) is one multi-statement round trip, and its whole change set with the
  * COMMIT another, so a deduction takes two round trips; the statements whose row count matters check it in the
- * database, so a wrong count aborts the transaction before the COMMIT. H2 and MariaDB send one statement per read
- * and one batch per kind of row.
+ * database, so a wrong count aborts the transaction before the COMMIT. MariaDB/MySQL pipeline too when the JDBC URL
+ * allows multi-statement queries ({@code allowMultiQueries=true}, client-side prepared statements): three round
+ * trips with the commit. Otherwise they, and H2, send one statement per read and one batch per kind of row.
  *
  * <p><b>Isolation.</b> The store needs READ COMMITTED, the default of PostgreSQL and H2. It checks the
  * connections' default once; if it differs (MariaDB/MySQL default to REPEATABLE READ) it sets READ COMMITTED on

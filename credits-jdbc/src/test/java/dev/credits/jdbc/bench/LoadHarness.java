@@ -51,13 +51,15 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>Settings (system properties, {@code -Dname=value}): {@code credits.bench.threads} (8),
- * {@code credits.bench.seconds} (20, measured per row), {@code credits.bench.warmup} (5 seconds per row),
+ * {@code credits.bench.seconds} (20, measured per row), {@code credits.bench.rounds} (4: the rows of a table take
+ * turns, each measured in 4 windows of 5 s), {@code credits.bench.warmup} (5 seconds, extended until the JIT has
+ * settled),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
  * {@code credits.bench.scenarios} (a,b),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
- * {@code credits.bench.diagnostics} (true; diagnostic rows run {@code credits.bench.diagnostics.seconds}, 10),
+ * {@code credits.bench.diagnostics} (true: more rows on PostgreSQL that take the gap apart),
  * {@code credits.bench.growth} (1000000 entries; 0 skips the growth test), {@code credits.bench.growth.samples}
  * (1000 timed calls per operation and ledger), {@code credits.bench.out} (credits-jdbc/target/bench/results.md).
  */
@@ -66,6 +68,8 @@ public final class LoadHarness {
     private static final String FEATURE = "bench_deduction";
     private static final String HOT = "hot";
     private static final long CREDITS_PER_ACCOUNT = 1_000_000_000_000L;
+    /** The warm-up of the later rounds of an interleaved comparison (the JIT has settled in the first). */
+    private static final Duration REWARM = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final StringBuilder report = new StringBuilder();
@@ -120,11 +124,15 @@ public final class LoadHarness {
                 System.getProperty("os.version"), System.getProperty("java.version")));
         report.append("```\n").append(settings.command()).append("\n```\n\n");
         report.append(String.format("Each row: %d client threads deducting 1 credit (a feature priced 1 credit,"
-                        + " quantity 1, no idempotency key) as fast as they can for %d s after a %d s warm-up; (a) one"
-                        + " hot account, (b) %,d accounts, one chosen uniformly at random per deduction. Latency is"
-                        + " per deduction, as the caller sees it. CPU is per deduction: client = the JVM (or pgbench),"
-                        + " server = the database processes.%n%n", settings.threads, settings.seconds.toSeconds(),
-                settings.warmup.toSeconds(), settings.accounts));
+                        + " quantity 1, no idempotency key) as fast as they can; (a) one hot account, (b) %,d accounts,"
+                        + " one chosen uniformly at random per deduction. The rows of a table take turns: %d rounds of"
+                        + " %d s each (%d s per row), the first after a %d s warm-up extended until the JIT has"
+                        + " settled, later ones after %d s, so that what other work does to the machine falls on all"
+                        + " rows alike; \"per round\" shows the spread. Latency is per deduction, as the caller sees"
+                        + " it (own log-linear histogram, pgbench's per-transaction log). CPU is per deduction: client"
+                        + " = the JVM (or pgbench), server = the database's processes.%n%n", settings.threads,
+                settings.accounts, settings.rounds, Math.max(1, settings.seconds.toSeconds() / settings.rounds),
+                settings.seconds.toSeconds(), settings.warmup.toSeconds(), REWARM.toSeconds()));
     }
 
     // ------------------------------------------------------------------------------------------------ PostgreSQL
@@ -147,82 +155,81 @@ public final class LoadHarness {
         CreditLedger ledger = setUpLedger(store);
         DataSource admin = database.pool(2, null);
         createPgbenchTables(admin, database.schema());
-        BenchDatabase.execute(admin, "VACUUM ANALYZE");
         String calls = calibrate(database);
         LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
         PgBench pgbench = version == null ? null : new PgBench(database.target(), work);
         if (pgbench == null) {
             log("pgbench not found: no baseline");
         }
+        String a = "(a) one hot account";
+        String b = "(b) " + accounts() + " random accounts";
+        List<Entry> hot = new ArrayList<>();
+        hot.add(library("library", ledger, true, server));
+        List<Entry> random = new ArrayList<>();
+        random.add(library("library", ledger, false, server));
+        if (pgbench != null) {
+            hot.add(pgbenchEntry("pgbench", pgbench, "hot", pgbenchScript(database.schema(), true, settings.accounts),
+                    null, server));
+            random.add(pgbenchEntry("pgbench", pgbench, "random",
+                    pgbenchScript(database.schema(), false, settings.accounts), null, server));
+        }
+        if (settings.diagnostics) {
+            random.addAll(postgresDiagnostics(database, pgbench, server));
+        }
+        BenchDatabase.execute(admin, "VACUUM ANALYZE");
 
         List<Row> rows = new ArrayList<>();
         if (settings.scenarios.contains("a")) {
-            Row libraryA = library("(a) one hot account", "library", ledger, true, server);
-            rows.add(libraryA);
-            Row pgbenchA = pgbench == null ? null : pgbench("(a) one hot account", "pgbench", pgbench, database, true,
-                    null, settings.warmup, settings.seconds, server);
-            addWithRatio(rows, pgbenchA, libraryA);
+            rows.addAll(withRatios(interleaved(a, hot)));
         }
-        Row libraryB = null;
-        Row pgbenchB = null;
-        if (settings.scenarios.contains("b")) {
-            libraryB = library("(b) " + accounts() + " random accounts", "library", ledger, false, server);
-            rows.add(libraryB);
-            pgbenchB = pgbench == null ? null : pgbench("(b) " + accounts() + " random accounts", "pgbench", pgbench,
-                    database, false, null, settings.warmup, settings.seconds, server);
-            addWithRatio(rows, pgbenchB, libraryB);
-        }
+        List<Row> randomRows = settings.scenarios.contains("b") ? interleaved(b, random) : List.of();
+        rows.addAll(withRatios(randomRows.stream().limit(pgbench == null ? 1 : 2).toList()));
         table(database.name() + (version == null ? "" : " (baseline: " + version + ")"), rows);
         report.append("JDBC calls per deduction (one thread, counted at the driver; each is one round trip): ")
                 .append(calls).append(".\n\n");
+        if (randomRows.size() > 2) {
+            report.append("Diagnostics on PostgreSQL, scenario (b), interleaved with the rows above:\n\n");
+            rowsTable(randomRows);
+        }
         database.closePools();
-
-        if (settings.diagnostics && libraryB != null) {
-            postgresDiagnostics(database, pgbench, server, libraryB, pgbenchB);
+        if (settings.diagnostics && settings.scenarios.contains("b")) {
+            // The ledger's rules alone: the in-memory store, same threads and accounts.
+            CreditLedger memory = setUpLedger(new InMemoryCreditStore());
+            Entry engine = new Entry("ledger on InMemoryCreditStore (the engine's CPU alone)", (warmup, settle, window) ->
+                    LoadRun.run(settings.threads, warmup, settle, window,
+                            random(memory), Cpu::jvmNanos, () -> -1));
+            List<Row> engineRows = interleaved(b, List.of(engine));
+            report.append("The engine alone, no database: ").append(engineRows.get(0).describe()).append(".\n\n");
         }
     }
 
-    private void postgresDiagnostics(BenchDatabase.Postgres database, PgBench pgbench, LongSupplier server,
-                                     Row libraryB, Row pgbenchB) throws Exception {
-        Duration warmup = Duration.ofSeconds(Math.min(settings.warmup.toSeconds(), 3));
-        Duration seconds = settings.diagnosticSeconds;
-        String b = "(b) " + accounts() + " random accounts";
-        List<Row> rows = new ArrayList<>();
-        rows.add(libraryB.as("library (from above)"));
-        if (pgbenchB != null) {
-            rows.add(pgbenchB.as("pgbench (from above)"));
-        }
+    /**
+     * The diagnostic runs of scenario (b), interleaved with the library and pgbench: the same SQL as pgbench from
+     * Java, both without waiting for the WAL flush, and the library's own SQL from pgbench.
+     */
+    private List<Entry> postgresDiagnostics(BenchDatabase.Postgres database, PgBench pgbench, LongSupplier server) {
+        List<Entry> entries = new ArrayList<>();
         // The same UPDATE + INSERT as pgbench, from Java over JDBC and the same pool: what the JVM client costs.
         DataSource pool = database.pool(settings.threads, null);
-        rows.add(measure(b, "hand-written SQL over JDBC (Hikari, 3 round trips)", warmup, seconds,
-                random -> handWritten(pool, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, server));
+        entries.add(new Entry("hand-written SQL over JDBC (Hikari, 3 round trips)", (warmup, settle, window) ->
+                LoadRun.run(settings.threads, warmup, settle, window,
+                        random -> handWritten(pool, "acct-" + (1 + random.nextInt(settings.accounts))),
+                        Cpu::jvmNanos, server)));
         // Without waiting for the WAL flush at commit: what fsync costs each side.
         String noSync = "SET synchronous_commit = off";
         JdbiCreditStore asyncStore = database.store(database.tablePrefix(), settings.threads, noSync);
         CreditLedger asyncLedger = CreditLedger.builder().store(asyncStore).build();
-        rows.add(measure(b, "library, synchronous_commit=off", warmup, seconds,
-                random -> deduct(asyncLedger, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos,
-                server));
+        entries.add(library("library, synchronous_commit=off", asyncLedger, false, server));
         if (pgbench != null) {
-            rows.add(pgbench(b, "pgbench, synchronous_commit=off", pgbench, database, false,
-                    "-c synchronous_commit=off", warmup, seconds, server));
+            entries.add(pgbenchEntry("pgbench, synchronous_commit=off", pgbench, "random-nosync",
+                    pgbenchScript(database.schema(), false, settings.accounts), "-c synchronous_commit=off", server));
             // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
             // share of the gap, with a client that costs next to nothing.
             createLibraryReplica(pool, database.schema());
-            log(b + " / the library's SQL run by pgbench ...");
-            LoadRun.Result replica = pgbench.run("library-sql", libraryScript(database.schema(), settings.accounts),
-                    settings.threads, warmup, seconds, null, server);
-            rows.add(new Row(b, "the library's SQL (11 statements, 2 pipelined round trips) run by pgbench", replica));
-            log(rows.get(rows.size() - 1).toString());
+            entries.add(pgbenchEntry("the library's SQL (11 statements, 2 pipelined round trips) run by pgbench",
+                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts), null, server));
         }
-        database.closePools();
-        // The ledger's rules alone: the in-memory store, same threads and accounts.
-        CreditLedger memory = setUpLedger(new InMemoryCreditStore());
-        rows.add(measure(b, "ledger on InMemoryCreditStore (engine CPU only)", warmup, seconds,
-                random -> deduct(memory, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, () -> -1));
-        report.append("Diagnostics on PostgreSQL, scenario (b), ").append(seconds.toSeconds())
-                .append(" s each:\n\n");
-        rowsTable(rows);
+        return entries;
     }
 
     private static boolean handWritten(DataSource pool, String accountId) throws Exception {
@@ -345,14 +352,10 @@ public final class LoadHarness {
                 + "END;\n";
     }
 
-    private Row pgbench(String scenario, String who, PgBench pgbench, BenchDatabase.Postgres database, boolean hot,
-                        String pgOptions, Duration warmup, Duration seconds, LongSupplier server) throws Exception {
-        log(scenario + " / " + who + " ...");
-        LoadRun.Result result = pgbench.run(hot ? "hot" : "random", pgbenchScript(database.schema(), hot,
-                settings.accounts), settings.threads, warmup, seconds, pgOptions, server);
-        Row row = new Row(scenario, who, result);
-        log(row.toString());
-        return row;
+    private Entry pgbenchEntry(String who, PgBench pgbench, String name, String script, String pgOptions,
+                               LongSupplier server) {
+        return new Entry(who, (warmup, settle, window) -> pgbench.run(name, script, settings.threads,
+                settle ? warmup : Duration.ofSeconds(Math.min(2, warmup.toSeconds())), window, pgOptions, server));
     }
 
     // ------------------------------------------------------------------------------------------------ MariaDB, H2
@@ -360,42 +363,60 @@ public final class LoadHarness {
     private void mariadb() throws Exception {
         try (BenchDatabase.MariaDb database = new BenchDatabase.MariaDb(settings.mariadbUrl)) {
             log("MariaDB: table prefix " + database.tablePrefix());
-            plainDatabase(database, true, null);
-            // The same tables and accounts through connections that allow multi-statement queries (the store
-            // pipelines), then through server-side prepared statements (the server parses each statement once).
-            for (String options : List.of("allowMultiQueries=true", "useServerPrepStmts=true")) {
-                database.urlOptions(options);
-                plainDatabase(database, true, options);
+            LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
+            // The URL as given, then the same tables and accounts through connections that allow multi-statement
+            // queries (the store pipelines), and through server-side prepared statements (the server parses each
+            // statement once per connection); the three interleaved.
+            List<String> variants = new ArrayList<>(List.of("as given", "allowMultiQueries=true",
+                    "useServerPrepStmts=true"));
+            List<CreditLedger> ledgers = new ArrayList<>();
+            List<String> calls = new ArrayList<>();
+            for (String variant : variants) {
+                database.urlOptions(variant.equals("as given") ? null : variant);
+                JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+                ledgers.add(ledgers.isEmpty() ? setUpLedger(store) : CreditLedger.builder().store(store).build());
+                calls.add(variant + ": " + calibrate(database));
             }
+            List<Row> rows = new ArrayList<>();
+            for (String scenario : scenarios()) {
+                boolean hot = scenario.startsWith("(a)");
+                List<Entry> entries = new ArrayList<>();
+                for (int i = 0; i < variants.size(); i++) {
+                    entries.add(library(i == 0 ? "library" : "library, " + variants.get(i), ledgers.get(i), hot,
+                            server));
+                }
+                rows.addAll(interleaved(scenario, entries));
+            }
+            table(database.name() + " (pool: READ COMMITTED; URL options per row)", rows);
+            report.append("JDBC calls per deduction (one thread, counted at the driver): ")
+                    .append(String.join("; ", calls)).append(".\n\n");
+            database.closePools();
         }
     }
 
     private void h2() throws Exception {
         try (BenchDatabase.H2File database = new BenchDatabase.H2File()) {
             log("H2 file database");
-            plainDatabase(database, false, null);
+            JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+            CreditLedger ledger = setUpLedger(store);
+            List<Row> rows = new ArrayList<>();
+            for (String scenario : scenarios()) {
+                rows.addAll(interleaved(scenario, List.of(library("library", ledger, scenario.startsWith("(a)"),
+                        () -> -1))));
+            }
+            table(database.name(), rows);
         }
     }
 
-    /** @param variant a configuration of the second run on the same data (its accounts exist already), or null */
-    private void plainDatabase(BenchDatabase database, boolean count, String variant) throws Exception {
-        JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
-        CreditLedger ledger = variant == null ? setUpLedger(store) : CreditLedger.builder().store(store).build();
-        String calls = count ? calibrate(database) : null;
-        LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
-        String who = variant == null ? "library" : "library, " + variant;
-        List<Row> rows = new ArrayList<>();
+    private List<String> scenarios() {
+        List<String> scenarios = new ArrayList<>();
         if (settings.scenarios.contains("a")) {
-            rows.add(library("(a) one hot account", who, ledger, true, server));
+            scenarios.add("(a) one hot account");
         }
         if (settings.scenarios.contains("b")) {
-            rows.add(library("(b) " + accounts() + " random accounts", who, ledger, false, server));
+            scenarios.add("(b) " + accounts() + " random accounts");
         }
-        table(database.name() + (variant == null ? "" : ", " + variant), rows);
-        if (calls != null) {
-            report.append("JDBC calls per deduction (one thread, counted at the driver): ").append(calls).append(".\n\n");
-        }
-        database.closePools();
+        return scenarios;
     }
 
     // ------------------------------------------------------------------------------------------------ growth
@@ -554,23 +575,74 @@ public final class LoadHarness {
         for (int i = 0; i < n; i++) {
             deduct(ledger, "acct-" + (1 + i % settings.accounts));
         }
-        return String.format(Locale.ROOT, "%.1f statement executions + %.1f commit", (counter[0].executions() - executions)
-                / (double) n, (counter[0].commits() - commits) / (double) n);
+        double perExecution = (counter[0].executions() - executions) / (double) n;
+        double perCommit = (counter[0].commits() - commits) / (double) n;
+        return perCommit == 0
+                ? String.format(Locale.ROOT, "%.1f statement executions, the COMMIT travelling in the last", perExecution)
+                : String.format(Locale.ROOT, "%.1f statement executions + %.1f commit", perExecution, perCommit);
     }
 
-    private Row library(String scenario, String who, CreditLedger ledger, boolean hot, LongSupplier server)
-            throws Exception {
-        return measure(scenario, who, settings.warmup, settings.seconds, hot
-                ? random -> deduct(ledger, HOT)
-                : random -> deduct(ledger, "acct-" + (1 + random.nextInt(settings.accounts))), Cpu::jvmNanos, server);
+    /** One contender of an interleaved comparison: runs one measured window after its warm-up. */
+    @FunctionalInterface
+    private interface Contender {
+        LoadRun.Result run(Duration warmup, boolean settleJit, Duration window) throws Exception;
     }
 
-    private Row measure(String scenario, String who, Duration warmup, Duration seconds, LoadRun.Operation operation,
-                        LongSupplier client, LongSupplier server) throws Exception {
-        log(scenario + " / " + who + " ...");
-        Row row = new Row(scenario, who, LoadRun.run(settings.threads, warmup, seconds, operation, client, server));
-        log(row.toString());
-        return row;
+    private record Entry(String who, Contender contender) {
+    }
+
+    private Entry library(String who, CreditLedger ledger, boolean hot, LongSupplier server) {
+        LoadRun.Operation operation = hot ? random -> deduct(ledger, HOT) : random(ledger);
+        return new Entry(who, (warmup, settle, window) -> LoadRun.run(settings.threads, warmup, settle, window,
+                operation, Cpu::jvmNanos, server));
+    }
+
+    private LoadRun.Operation random(CreditLedger ledger) {
+        return random -> deduct(ledger, "acct-" + (1 + random.nextInt(settings.accounts)));
+    }
+
+    /**
+     * Runs the contenders round-robin, {@code rounds} times, each for its share of the measured time (the first
+     * round after the full warm-up, waiting for the JIT; later ones after a short one), so that the load other work
+     * puts on the machine falls on all of them alike; sums each contender's windows into one row.
+     */
+    private List<Row> interleaved(String scenario, List<Entry> entries) throws Exception {
+        int rounds = settings.rounds;
+        Duration window = Duration.ofMillis(Math.max(1000, settings.seconds.toMillis() / rounds));
+        LoadRun.Result[] totals = new LoadRun.Result[entries.size()];
+        double[][] perRound = new double[entries.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                log(scenario + " / " + entry.who() + ", round " + (round + 1) + " of " + rounds + " ...");
+                Duration warmup = round == 0 ? settings.warmup : REWARM;
+                LoadRun.Result result = entry.contender().run(warmup, round == 0, window);
+                perRound[i][round] = result.opsPerSecond();
+                totals[i] = totals[i] == null ? result : totals[i].plus(result);
+                log(new Row(scenario, entry.who(), result).toString());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            rows.add(new Row(scenario, entries.get(i).who(), totals[i], null, perRound[i]));
+        }
+        return rows;
+    }
+
+    /** Library and pgbench rows (first and second), followed by their ratio. */
+    private static List<Row> withRatios(List<Row> rows) {
+        List<Row> out = new ArrayList<>(rows);
+        if (rows.size() >= 2) {
+            Row library = rows.get(0);
+            Row baseline = rows.get(1);
+            double[] perRound = new double[library.perRound().length];
+            for (int r = 0; r < perRound.length; r++) {
+                perRound[r] = library.perRound()[r] / baseline.perRound()[r];
+            }
+            out.add(new Row(library.scenario(), "**library / pgbench**", null,
+                    library.result().opsPerSecond() / baseline.result().opsPerSecond(), perRound));
+        }
+        return out;
     }
 
     private static boolean deduct(CreditLedger ledger, String accountId) {
@@ -579,13 +651,32 @@ public final class LoadHarness {
 
     // ================================================================================================ report
 
-    private record Row(String scenario, String who, LoadRun.Result result, Double ratio) {
+    /**
+     * A row of a table: a run's totals, or (result null) a ratio; {@code perRound} holds the ops/s (or the ratio) of
+     * each interleaved round.
+     */
+    private record Row(String scenario, String who, LoadRun.Result result, Double ratio, double[] perRound) {
         Row(String scenario, String who, LoadRun.Result result) {
-            this(scenario, who, result, null);
+            this(scenario, who, result, null, new double[0]);
         }
 
-        Row as(String newWho) {
-            return new Row(scenario, newWho, result, ratio);
+        String spread() {
+            if (perRound.length < 2) {
+                return "";
+            }
+            double min = Double.MAX_VALUE;
+            double max = -Double.MAX_VALUE;
+            for (double value : perRound) {
+                min = Math.min(min, value);
+                max = Math.max(max, value);
+            }
+            return ratio != null ? LoadHarness.ratio(min) + "–" + LoadHarness.ratio(max)
+                    : String.format(Locale.ROOT, "%,.0f–%,.0f", min, max);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%,.0f deductions/s on %d threads, %s µs of CPU per deduction",
+                    result.opsPerSecond(), result.threads(), cpu(result.clientMicrosPerOp()));
         }
 
         @Override
@@ -604,32 +695,24 @@ public final class LoadHarness {
         }
     }
 
-    private static void addWithRatio(List<Row> rows, Row baseline, Row library) {
-        if (baseline == null) {
-            return;
-        }
-        rows.add(baseline);
-        rows.add(new Row(library.scenario(), "**library / pgbench**", null,
-                library.result().opsPerSecond() / baseline.result().opsPerSecond()));
-    }
-
     private void table(String title, List<Row> rows) {
         report.append("### ").append(title).append("\n\n");
         rowsTable(rows);
     }
 
     private void rowsTable(List<Row> rows) {
-        report.append("| scenario | run | threads | deductions/s | p50 ms | p95 ms | p99 ms | client CPU µs/op |"
-                + " server CPU µs/op | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        report.append("| scenario | run | threads | deductions/s | per round | p50 ms | p95 ms | p99 ms |"
+                + " client CPU µs/op | server CPU µs/op | errors |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             if (row.ratio() != null) {
                 report.append("| ").append(row.scenario()).append(" | ").append(row.who()).append(" | | **")
-                        .append(ratio(row.ratio())).append("** | | | | | | |\n");
+                        .append(ratio(row.ratio())).append("** | ").append(row.spread()).append(" | | | | | | |\n");
                 continue;
             }
             LoadRun.Result result = row.result();
-            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %s | %s | %s | %d |%n",
-                    row.scenario(), row.who(), result.threads(), result.opsPerSecond(),
+            report.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %s | %s | %s | %s | %d |%n",
+                    row.scenario(), row.who(), result.threads(), result.opsPerSecond(), row.spread(),
                     ms(result.latencies().percentileMillis(50)), ms(result.latencies().percentileMillis(95)),
                     ms(result.latencies().percentileMillis(99)), cpu(result.clientMicrosPerOp()),
                     cpu(result.serverMicrosPerOp()), result.errors()));
@@ -675,9 +758,9 @@ public final class LoadHarness {
 
     // ================================================================================================ settings
 
-    private record Settings(int threads, Duration seconds, Duration warmup, int accounts, List<String> databases,
-                            List<String> scenarios,
-                            String postgresUrl, String mariadbUrl, boolean diagnostics, Duration diagnosticSeconds,
+    private record Settings(int threads, Duration seconds, Duration warmup, int rounds, int accounts,
+                            List<String> databases, List<String> scenarios,
+                            String postgresUrl, String mariadbUrl, boolean diagnostics,
                             long growthEntries, int growthSamples, Path out) {
 
         static Settings fromSystemProperties() {
@@ -691,6 +774,7 @@ public final class LoadHarness {
                     Integer.getInteger("credits.bench.threads", 8),
                     Duration.ofSeconds(Integer.getInteger("credits.bench.seconds", 20)),
                     Duration.ofSeconds(Integer.getInteger("credits.bench.warmup", 5)),
+                    Integer.getInteger("credits.bench.rounds", 4),
                     Integer.getInteger("credits.bench.accounts", 10_000),
                     List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
                             .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
@@ -698,11 +782,10 @@ public final class LoadHarness {
                             .split("\\s*,\\s*")),
                     postgres, mariadb,
                     Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
-                    Duration.ofSeconds(Integer.getInteger("credits.bench.diagnostics.seconds", 10)),
                     Long.getLong("credits.bench.growth", 1_000_000L),
                     Integer.getInteger("credits.bench.growth.samples", 1000),
                     Path.of(System.getProperty("credits.bench.out", defaultOut.toString())));
-            if (settings.threads < 1 || settings.accounts < 1 || settings.seconds.isZero()
+            if (settings.threads < 1 || settings.accounts < 1 || settings.seconds.isZero() || settings.rounds < 1
                     || settings.growthSamples < 10) {
                 throw new IllegalArgumentException("threads, accounts, seconds must be positive, growth.samples >= 10");
             }
@@ -726,6 +809,9 @@ public final class LoadHarness {
             if (warmup.toSeconds() != 5) {
                 command.append(" -Dcredits.bench.warmup=").append(warmup.toSeconds());
             }
+            if (rounds != 4) {
+                command.append(" -Dcredits.bench.rounds=").append(rounds);
+            }
             if (accounts != 10_000) {
                 command.append(" -Dcredits.bench.accounts=").append(accounts);
             }
@@ -737,9 +823,6 @@ public final class LoadHarness {
             }
             if (!diagnostics) {
                 command.append(" -Dcredits.bench.diagnostics=false");
-            }
-            if (diagnosticSeconds.toSeconds() != 10) {
-                command.append(" -Dcredits.bench.diagnostics.seconds=").append(diagnosticSeconds.toSeconds());
             }
             if (growthEntries != 1_000_000L) {
                 command.append(" -Dcredits.bench.growth=").append(growthEntries);

@@ -47,6 +47,21 @@ final class LoadRun {
             return perOp(clientCpuNanos, ops);
         }
 
+        /** @return this and {@code other} as one run (windows added up) */
+        Result plus(Result other) {
+            LatencyHistogram both = new LatencyHistogram();
+            both.add(latencies);
+            both.add(other.latencies);
+            return new Result(threads, ops + other.ops, errors + other.errors, seconds + other.seconds, both,
+                    sum(clientCpuNanos, other.clientCpuNanos), sum(serverCpuNanos, other.serverCpuNanos),
+                    firstError != null ? firstError : other.firstError, extraWarmupMillis + other.extraWarmupMillis,
+                    sum(jitMillis, other.jitMillis));
+        }
+
+        private static long sum(long a, long b) {
+            return a < 0 || b < 0 ? -1 : a + b;
+        }
+
         double serverMicrosPerOp() {
             return perOp(serverCpuNanos, ops);
         }
@@ -59,8 +74,11 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    static Result run(int threads, Duration warmup, Duration window, Operation operation, LongSupplier clientCpu,
-                      LongSupplier serverCpu) throws InterruptedException {
+    /**
+     * @param settleJit whether to extend the warm-up until the JIT has settled (the first run of a workload)
+     */
+    static Result run(int threads, Duration warmup, boolean settleJit, Duration window, Operation operation,
+                      LongSupplier clientCpu, LongSupplier serverCpu) throws InterruptedException {
         Window shared = new Window();
         List<LatencyHistogram> histograms = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
@@ -110,7 +128,7 @@ final class LoadRun {
         }
         workers.forEach(Thread::start);
         Thread.sleep(warmup.toMillis());
-        long jitWarmup = settleJit(warmup);
+        long jitWarmup = settleJit ? settleJit(warmup) : 0;
         long from = System.nanoTime();
         long to = from + window.toNanos();
         long client0 = clientCpu.getAsLong();
