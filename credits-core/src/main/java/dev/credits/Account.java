@@ -9,20 +9,58 @@ import java.time.Instant;
  * @param status               active or paused
  * @param overdraftLimit       how far available may go below zero
  * @param lowBalanceThreshold  stored for low-balance alerts
+ * @param maxOpenHolds         how many holds may be open at once (0: no limit)
+ * @param planId               the account's plan, or null
+ * @param nextPlanId           a plan that takes over at the next {@link CreditLedger#startPeriod} (a scheduled
+ *                             downgrade), or null
+ * @param periodStart          start of the current allowance period (inclusive), or null before the first
+ * @param periodEnd            end of the current allowance period (exclusive), or null before the first
  * @param sequence             the number of the last change to this account: every ledger entry takes the next
  *                             number, and a change without an entry (a hold placed or released) takes one
  * @param createdAt            when it was opened
  * @param updatedAt            when its settings or status last changed
  */
 public record Account(String accountId, AccountStatus status, long overdraftLimit, long lowBalanceThreshold,
+                      long maxOpenHolds, String planId, String nextPlanId, Instant periodStart, Instant periodEnd,
                       long sequence, Instant createdAt, Instant updatedAt) {
+
+    /** @return a new account with the settings, no plan, sequence 0 */
+    public static Account open(String accountId, AccountSettings settings, Instant at) {
+        return new Account(accountId, AccountStatus.ACTIVE, settings.overdraftLimit(), settings.lowBalanceThreshold(),
+                settings.maxOpenHolds(), null, null, null, null, 0, at, at);
+    }
 
     /** @return the settings part of this account */
     public AccountSettings settings() {
-        return new AccountSettings(overdraftLimit, lowBalanceThreshold);
+        return new AccountSettings(overdraftLimit, lowBalanceThreshold, maxOpenHolds);
     }
 
     public Account withSequence(long newSequence) {
-        return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, newSequence, createdAt, updatedAt);
+        return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId,
+                periodStart, periodEnd, newSequence, createdAt, updatedAt);
+    }
+
+    /** @return a copy with new settings, changed at {@code at} */
+    public Account withSettings(AccountSettings settings, Instant at) {
+        return new Account(accountId, status, settings.overdraftLimit(), settings.lowBalanceThreshold(),
+                settings.maxOpenHolds(), planId, nextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+    }
+
+    /** @return a copy with a new status, changed at {@code at} */
+    public Account withStatus(AccountStatus newStatus, Instant at) {
+        return new Account(accountId, newStatus, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId,
+                nextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+    }
+
+    /** @return a copy with a new plan and scheduled plan, changed at {@code at} */
+    public Account withPlan(String newPlanId, String newNextPlanId, Instant at) {
+        return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, newPlanId,
+                newNextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+    }
+
+    /** @return a copy with a new current period */
+    public Account withPeriod(Instant start, Instant end, Instant at) {
+        return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId,
+                start, end, sequence, createdAt, at);
     }
 }

@@ -6,17 +6,28 @@ package dev.credits;
  * @param overdraftLimit        how far the available balance may go below zero (default 0: never)
  * @param lowBalanceThreshold   the available balance at or below which the host wants to hear about it
  *                              (stored now; alerts come in a later release; default 0)
+ * @param maxOpenHolds          how many holds may be open at once; a reserve beyond it is rejected with
+ *                              {@link RejectionReason#TOO_MANY_OPEN_HOLDS} (default 0: no limit)
  */
-public record AccountSettings(long overdraftLimit, long lowBalanceThreshold) {
+public record AccountSettings(long overdraftLimit, long lowBalanceThreshold, long maxOpenHolds) {
 
-    /** No overdraft, threshold 0. */
-    public static final AccountSettings DEFAULTS = new AccountSettings(0, 0);
+    /** No overdraft, threshold 0, no limit on open holds. */
+    public static final AccountSettings DEFAULTS = new AccountSettings(0, 0, 0);
 
-    public AccountSettings withOverdraftLimit(long overdraftLimit) {
-        return new AccountSettings(overdraftLimit, lowBalanceThreshold);
+    /** Settings without a limit on open holds. */
+    public AccountSettings(long overdraftLimit, long lowBalanceThreshold) {
+        this(overdraftLimit, lowBalanceThreshold, 0);
     }
 
-    public AccountSettings withLowBalanceThreshold(long lowBalanceThreshold) {
-        return new AccountSettings(overdraftLimit, lowBalanceThreshold);
+    public AccountSettings withOverdraftLimit(long value) {
+        return new AccountSettings(value, lowBalanceThreshold, maxOpenHolds);
+    }
+
+    public AccountSettings withLowBalanceThreshold(long value) {
+        return new AccountSettings(overdraftLimit, value, maxOpenHolds);
+    }
+
+    public AccountSettings withMaxOpenHolds(long value) {
+        return new AccountSettings(overdraftLimit, lowBalanceThreshold, value);
     }
 }

@@ -5,6 +5,7 @@ import dev.credits.spi.CreditStore;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +65,8 @@ public final class CreditLedger {
 
     private CreditLedger(Builder builder) {
         this.engine = new LedgerEngine(builder.store, builder.clock, builder.burnDownOrder,
-                builder.defaultHoldTimeout, builder.maxHoldTimeout, builder.expiredLotRefundValidity);
+                builder.defaultHoldTimeout, builder.maxHoldTimeout, builder.expiredLotRefundValidity,
+                builder.purchasePolicy);
     }
 
     /** @return a new builder */
@@ -423,6 +425,165 @@ public final class CreditLedger {
         return engine.receipt(transactionId);
     }
 
+    // ================================================================ packages, purchases, promotions
+
+    /** Inserts the credit package, or replaces the one with the same id. @return it as stored */
+    public CreditPackage savePackage(CreditPackage creditPackage) {
+        return engine.commerce().savePackage(creditPackage);
+    }
+
+    /** @return the credit package, or empty */
+    public Optional<CreditPackage> getPackage(String packageId) {
+        return engine.commerce().getPackage(packageId);
+    }
+
+    /** @return every credit package, ordered by id */
+    public List<CreditPackage> listPackages() {
+        return engine.commerce().listPackages();
+    }
+
+    /**
+     * Inserts the promotion, or replaces the one with the same code (keeping its use count).
+     *
+     * @return it as stored
+     */
+    public Promotion savePromotion(Promotion promotion) {
+        return engine.commerce().savePromotion(promotion);
+    }
+
+    /** @return the promotion with its use count, or empty */
+    public Optional<Promotion> getPromotion(String code) {
+        return engine.commerce().getPromotion(code);
+    }
+
+    /** @return every promotion, ordered by code */
+    public List<Promotion> listPromotions() {
+        return engine.commerce().listPromotions();
+    }
+
+    /**
+     * Prices a purchase without recording anything: list price (package price or credits x credit rate), bulk
+     * discount, promotion, bonus credits, each as a line with the rule that produced it, and whether the
+     * purchase policy allows it. The payment fields of the request are ignored.
+     *
+     * @throws UnknownAccountException if the account does not exist
+     */
+    public Quote quote(PurchaseRequest request) {
+        return engine.commerce().quote(request);
+    }
+
+    /**
+     * Records a purchase and, unless it is pending, grants its credits on a new lot (source
+     * {@link LotSource#PURCHASE}, the price paid as its money, expiring per the package's validity). Checked
+     * first, writing nothing when rejected: the purchase policy, the account's plan, the package and the
+     * promotion (window, packages, total and per-account uses, counted atomically). A purchase id seen before
+     * replays the first result.
+     *
+     * @throws UnknownAccountException      if the account does not exist
+     * @throws IdempotencyConflictException if the purchase id or key was used for a different purchase
+     */
+    public PurchaseResult purchase(PurchaseRequest request) {
+        return engine.commerce().purchase(request);
+    }
+
+    /**
+     * Completes a pending purchase (its payment was confirmed): grants its credits, valid per its validity from
+     * now. Completing a completed purchase returns it unchanged ({@code replayed}).
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     * @throws PurchaseStateException   if it failed
+     */
+    public PurchaseResult completePurchase(String purchaseId) {
+        return engine.commerce().completePurchase(purchaseId);
+    }
+
+    /**
+     * Fails a pending purchase (its payment failed): nothing is granted and its promotion use is given back.
+     * Failing a failed purchase returns it unchanged ({@code replayed}).
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     * @throws PurchaseStateException   if it completed
+     */
+    public PurchaseResult failPurchase(String purchaseId, String reason) {
+        return engine.commerce().failPurchase(purchaseId, reason);
+    }
+
+    /** @return the purchase, or empty */
+    public Optional<Purchase> getPurchase(String purchaseId) {
+        return engine.commerce().getPurchase(purchaseId);
+    }
+
+    /**
+     * @return the account's purchases, oldest first
+     * @throws UnknownAccountException if the account does not exist
+     */
+    public List<Purchase> listPurchases(String accountId) {
+        return engine.commerce().listPurchases(accountId);
+    }
+
+    // ================================================================ plans and allowance periods
+
+    /** Inserts the plan, or replaces the one with the same id. @return it as stored */
+    public Plan savePlan(Plan plan) {
+        return engine.plans().savePlan(plan);
+    }
+
+    /** @return the plan, or empty */
+    public Optional<Plan> getPlan(String planId) {
+        return engine.plans().getPlan(planId);
+    }
+
+    /** @return every plan, ordered by id */
+    public List<Plan> listPlans() {
+        return engine.plans().listPlans();
+    }
+
+    /**
+     * Puts the account on a plan. Outside a current period the plan simply applies from the next
+     * {@link #startPeriod}. Inside one (now in {@code [periodStart, periodEnd)}):
+     * <ul>
+     * <li>an <b>upgrade</b> (some credit type's allowance grows) switches now and grants the difference of each
+     * growing allowance in full, priority 0, expiring at the period's end;</li>
+     * <li>a <b>downgrade</b> (no allowance grows) is scheduled: the account keeps its plan and allowance until
+     * the next {@code startPeriod}, which grants the new plan's allowance;</li>
+     * <li>the same plan again cancels a scheduled downgrade.</li>
+     * </ul>
+     *
+     * @throws UnknownPlanException        if there is no such plan
+     * @throws InvalidArgumentException    if the plan is inactive
+     * @throws UnknownAccountException     if the account does not exist
+     */
+    public PlanChange assignPlan(String accountId, String planId) {
+        return engine.plans().assignPlan(accountId, planId);
+    }
+
+    /**
+     * Takes the account off its plan (a cancelled subscription): no further allowances; what was granted stays
+     * until it expires.
+     *
+     * @throws UnknownAccountException if the account does not exist
+     */
+    public PlanChange endPlan(String accountId) {
+        return engine.plans().endPlan(accountId);
+    }
+
+    /**
+     * Starts an allowance period {@code [start, end)}: what a billing webhook calls each cycle. One atomic step:
+     * a scheduled downgrade takes over, the unused allowance of the previous period expires, up to the plan's
+     * rollover cap of it carries over onto a new lot, and the plan's allowance is granted (source
+     * {@link LotSource#SUBSCRIPTION}, priority 0 so it is spent before purchased credits, expiring at
+     * {@code end}). Keyed by (account, start): a second call for the same period does nothing
+     * ({@link PeriodResult.Status#ALREADY_STARTED}); a period that starts before the current one, or has
+     * already ended, changes nothing ({@link PeriodResult.Status#STALE}), so late or repeated webhooks are
+     * harmless.
+     *
+     * @throws InvalidArgumentException if {@code end} is not after {@code start}
+     * @throws UnknownAccountException  if the account does not exist
+     */
+    public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
+        return engine.plans().startPeriod(accountId, start, end);
+    }
+
     /**
      * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
      * across all accounts. The same happens to an account whenever it is touched; call this periodically
@@ -448,6 +609,7 @@ public final class CreditLedger {
         private Duration defaultHoldTimeout = Duration.ofMinutes(5);
         private Duration maxHoldTimeout = Duration.ofHours(24);
         private Duration expiredLotRefundValidity = Duration.ofDays(30);
+        private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
 
         private Builder() {
         }
@@ -488,6 +650,12 @@ public final class CreditLedger {
          */
         public Builder expiredLotRefundValidity(Duration validity) {
             this.expiredLotRefundValidity = positive(validity, "expiredLotRefundValidity");
+            return this;
+        }
+
+        /** The rules of buying credits: credit rate, minimum, maximum, bulk discounts (default: none). */
+        public Builder purchasePolicy(PurchasePolicy policy) {
+            this.purchasePolicy = Objects.requireNonNull(policy, "purchasePolicy");
             return this;
         }
 

@@ -16,11 +16,13 @@ package dev.credits;
  * @param required         credits the deduction costs
  * @param available        available credits before the call
  * @param sequence         the account's sequence number after the call
+ * @param pricePlanId      the plan whose own price was charged, or null for the feature's price
+ * @param retryNumber      which retry of the original this was (1, 2, ...), or 0 when it is not a retry
  * @param replayed         true when this is the stored result of an earlier call with the same
  *                         idempotency key
  */
 public record DeductionResult(boolean success, RejectionReason reason, String accountId, String featureKey,
                               String transactionId, long quantity, long unitPrice, long creditsDeducted,
                               long remainingCredits, long required, long available, long sequence,
-                              boolean replayed) {
+                              String pricePlanId, int retryNumber, boolean replayed) {
 }

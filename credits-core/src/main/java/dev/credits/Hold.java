@@ -12,6 +12,7 @@ import java.util.Map;
  * @param featureKey       the feature it is for
  * @param quantity         units reserved
  * @param unitPrice        credits per unit at the time of reservation (a commit charges this price)
+ * @param pricePlanId      the plan whose own price {@code unitPrice} is, or null for the feature's price
  * @param amount           credits reserved
  * @param status           its state; an open hold past its deadline reads as {@link HoldStatus#EXPIRED}
  * @param userId           who asked, or null
@@ -24,7 +25,7 @@ import java.util.Map;
  * @param transactionId    the deduction entry its commit wrote, or null
  */
 public record Hold(String holdId, String accountId, String creditType, String featureKey, long quantity,
-                   long unitPrice, long amount, HoldStatus status, String userId, String idempotencyKey,
+                   long unitPrice, String pricePlanId, long amount, HoldStatus status, String userId, String idempotencyKey,
                    Map<String, String> metadata, Instant createdAt, Instant expiresAt, Instant resolvedAt,
                    long committedCredits, String transactionId) {
 
@@ -39,7 +40,7 @@ public record Hold(String holdId, String accountId, String creditType, String fe
 
     /** @return a copy in a terminal state */
     public Hold resolved(HoldStatus newStatus, Instant at, long committed, String commitTransactionId) {
-        return new Hold(holdId, accountId, creditType, featureKey, quantity, unitPrice, amount, newStatus, userId,
+        return new Hold(holdId, accountId, creditType, featureKey, quantity, unitPrice, pricePlanId, amount, newStatus, userId,
                 idempotencyKey, metadata, createdAt, expiresAt, at, committed, commitTransactionId);
     }
 }

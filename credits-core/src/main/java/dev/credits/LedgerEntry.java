@@ -17,9 +17,13 @@ import java.util.Map;
  * @param featureKey     the feature charged or refunded, or null
  * @param quantity       units charged (deductions), else 0
  * @param unitPrice      credits per unit charged (deductions), else 0: later price changes never rewrite it
+ * @param pricePlanId    the plan whose own price was charged (deductions), or null for the feature's price
+ * @param retryNumber    for a deduction that retries another: which retry of the original it is (1, 2, ...);
+ *                       else 0
  * @param userId         who used it (deductions), or null
  * @param holdId         the hold a deduction committed, or null
- * @param referenceId    for a refund the transaction it refunds; else null
+ * @param referenceId    for a refund the transaction it refunds; for a retry the original deduction; for an
+ *                       expiry the grant whose lot expired; else null
  * @param reason         a free-text reason (refunds, grants), or null
  * @param idempotencyKey the key of the call that wrote it, or null
  * @param metadata       the host's key/value notes
@@ -27,7 +31,7 @@ import java.util.Map;
  */
 public record LedgerEntry(String transactionId, String accountId, long sequence, EntryType type,
                           String creditType, long amount, long balanceAfter, String featureKey, long quantity,
-                          long unitPrice, String userId, String holdId, String referenceId, String reason,
+                          long unitPrice, String pricePlanId, int retryNumber, String userId, String holdId, String referenceId, String reason,
                           String idempotencyKey, Map<String, String> metadata, Instant createdAt) {
 
     public LedgerEntry {

@@ -10,11 +10,14 @@ import dev.credits.HoldStatus;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
+import dev.credits.Money;
+import dev.credits.Purchase;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.PromotionUse;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +60,8 @@ final class AccountSession {
     private final List<Hold> newHolds = new ArrayList<>();
     private final Map<String, Hold> changedHolds = new LinkedHashMap<>();
     private IdempotencyRecord idempotency;
+    private final Map<String, Purchase> purchases = new LinkedHashMap<>();
+    private final List<PromotionUse> promotionUses = new ArrayList<>();
 
     private int lotsExpired;
     private long creditsExpired;
@@ -154,16 +159,21 @@ final class AccountSession {
         for (Lot lot : List.copyOf(lots.values())) {
             if (lot.source() != LotSource.OVERDRAFT && lot.isExpiredAt(now) && lot.available() > 0) {
                 long expired = lot.available();
-                String transactionId = newId();
-                putLot(lot.withAmounts(lot.remaining() - expired, lot.held()));
-                addBalance(lot.creditType(), -expired, 0);
-                addEntry(transactionId, EntryType.EXPIRY, lot.creditType(), -expired, null, 0, 0, null, null, null,
-                        "lot " + lot.lotId() + " expired", null, Map.of());
-                allocations.add(new Allocation(transactionId, 0, lot.lotId(), -expired));
+                expireLot(lot, expired, "lot " + lot.lotId() + " expired");
                 lotsExpired++;
                 creditsExpired += expired;
             }
         }
+    }
+
+    /** Writes off {@code expired} unheld credits of a lot with an EXPIRY entry that references its grant. */
+    void expireLot(Lot lot, long expired, String reason) {
+        String transactionId = newId();
+        putLot(lot.withAmounts(lot.remaining() - expired, lot.held()));
+        addBalance(lot.creditType(), -expired, 0);
+        addEntry(transactionId, EntryType.EXPIRY, lot.creditType(), -expired, null, 0, 0, null, null,
+                lot.transactionId(), reason, null, Map.of());
+        allocations.add(new Allocation(transactionId, 0, lot.lotId(), -expired));
     }
 
     // ------------------------------------------------------------ reads
@@ -279,6 +289,36 @@ final class AccountSession {
         return null;
     }
 
+    /** What {@link #grantLot} did. */
+    record Granted(Lot lot, long debtPaid, LedgerEntry entry) {
+    }
+
+    /**
+     * Grants a new lot with its GRANT entry. The type's debt (a negative overdraft lot) is paid first: the new
+     * lot keeps the rest.
+     */
+    Granted grantLot(String creditType, long amount, LotSource source, int priority, Instant expiresAt,
+                     Money moneyPaid, String reason, String idempotencyKey, Map<String, String> metadata) {
+        String transactionId = newId();
+        long debtPaid = 0;
+        Lot debtLot = debtLot(creditType);
+        if (debtLot != null) {
+            debtPaid = Math.min(amount, -debtLot.remaining());
+            putLot(debtLot.withAmounts(debtLot.remaining() + debtPaid, debtLot.held()));
+        }
+        Lot lot = new Lot(newId(), accountId(), creditType, source, priority, amount, amount - debtPaid, 0,
+                expiresAt, moneyPaid, metadata, now, transactionId);
+        insertLot(lot);
+        addBalance(creditType, amount, 0);
+        LedgerEntry entry = addEntry(transactionId, EntryType.GRANT, creditType, amount, null, 0, 0, null, null,
+                null, reason, idempotencyKey, metadata);
+        addAllocation(new Allocation(transactionId, 0, lot.lotId(), lot.remaining()));
+        if (debtPaid > 0) {
+            addAllocation(new Allocation(transactionId, 1, debtLot.lotId(), debtPaid));
+        }
+        return new Granted(lot, debtPaid, entry);
+    }
+
     void insertLot(Lot lot) {
         newLotIds.add(lot.lotId());
         putLot(lot);
@@ -333,9 +373,17 @@ final class AccountSession {
     LedgerEntry addEntry(String transactionId, EntryType type, String creditType, long amount, String featureKey,
                          long quantity, long unitPrice, String userId, String holdId, String referenceId,
                          String reason, String idempotencyKey, Map<String, String> metadata) {
+        return addEntry(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, null, 0, userId,
+                holdId, referenceId, reason, idempotencyKey, metadata);
+    }
+
+    LedgerEntry addEntry(String transactionId, EntryType type, String creditType, long amount, String featureKey,
+                         long quantity, long unitPrice, String pricePlanId, int retryNumber, String userId,
+                         String holdId, String referenceId, String reason, String idempotencyKey,
+                         Map<String, String> metadata) {
         LedgerEntry entry = new LedgerEntry(transactionId, accountId(), ++sequence, type, creditType, amount,
-                balance(creditType).balance(), featureKey, quantity, unitPrice, userId, holdId, referenceId, reason,
-                idempotencyKey, metadata, now);
+                balance(creditType).balance(), featureKey, quantity, unitPrice, pricePlanId, retryNumber, userId,
+                holdId, referenceId, reason, idempotencyKey, metadata, now);
         entries.add(entry);
         return entry;
     }
@@ -349,9 +397,18 @@ final class AccountSession {
         idempotency = new IdempotencyRecord(accountId(), key, fingerprint, result, now);
     }
 
+    void putPurchase(Purchase purchase) {
+        purchases.put(purchase.purchaseId(), purchase);
+    }
+
+    void usePromotion(PromotionUse use) {
+        promotionUses.add(use);
+    }
+
     boolean hasChanges() {
         return accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
-                || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null;
+                || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null || !purchases.isEmpty()
+                || !promotionUses.isEmpty();
     }
 
     /**
@@ -382,7 +439,8 @@ final class AccountSession {
             changed.add(balances.get(type));
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
-                newHolds, List.copyOf(changedHolds.values()), idempotency));
+                newHolds, List.copyOf(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
+                promotionUses));
         return sequence;
     }
 

@@ -29,6 +29,7 @@ import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
+import dev.credits.PurchasePolicy;
 import dev.credits.PageRequest;
 import dev.credits.Receipt;
 import dev.credits.RefundLimitException;
@@ -80,15 +81,29 @@ public final class LedgerEngine {
     private final Duration defaultHoldTimeout;
     private final Duration maxHoldTimeout;
     private final Duration expiredLotRefundValidity;
+    private final Commerce commerce;
+    private final Plans plans;
 
     public LedgerEngine(CreditStore store, Clock clock, BurnDownOrder order, Duration defaultHoldTimeout,
-                        Duration maxHoldTimeout, Duration expiredLotRefundValidity) {
+                        Duration maxHoldTimeout, Duration expiredLotRefundValidity, PurchasePolicy purchasePolicy) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.defaultHoldTimeout = defaultHoldTimeout;
         this.maxHoldTimeout = maxHoldTimeout;
         this.expiredLotRefundValidity = expiredLotRefundValidity;
+        this.commerce = new Commerce(this, store, purchasePolicy);
+        this.plans = new Plans(this, store);
+    }
+
+    /** @return the rules of packages, promotions and purchases */
+    public Commerce commerce() {
+        return commerce;
+    }
+
+    /** @return the rules of plans and allowance periods */
+    public Plans plans() {
+        return plans;
     }
 
     public Clock clock() {
@@ -99,7 +114,7 @@ public final class LedgerEngine {
      * Now, to the millisecond: every store keeps instants exactly at that precision, so what a result shows
      * and what a later read returns are equal.
      */
-    private Instant now() {
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
@@ -109,8 +124,7 @@ public final class LedgerEngine {
         Checks.id("accountId", accountId);
         checkSettings(settings);
         Instant now = now();
-        return store.insertAccountIfAbsent(new Account(accountId, AccountStatus.ACTIVE, settings.overdraftLimit(),
-                settings.lowBalanceThreshold(), 0, now, now));
+        return store.insertAccountIfAbsent(Account.open(accountId, settings, now));
     }
 
     public Optional<Account> getAccount(String accountId) {
@@ -134,8 +148,7 @@ public final class LedgerEngine {
                             + " is below the " + inUse + " " + type + " already used on overdraft; grant first");
                 }
             }
-            return changeAccount(session, new Account(accountId, current.status(), settings.overdraftLimit(),
-                    settings.lowBalanceThreshold(), current.sequence(), current.createdAt(), session.now()));
+            return changeAccount(session, current.withSettings(settings, session.now()));
         });
     }
 
@@ -146,12 +159,11 @@ public final class LedgerEngine {
             if (current.status() == status) {
                 return current;
             }
-            return changeAccount(session, new Account(accountId, status, current.overdraftLimit(),
-                    current.lowBalanceThreshold(), current.sequence(), current.createdAt(), session.now()));
+            return changeAccount(session, current.withStatus(status, session.now()));
         });
     }
 
-    private static Account changeAccount(AccountSession session, Account changed) {
+    static Account changeAccount(AccountSession session, Account changed) {
         session.changeAccount(changed);
         return changed.withSequence(session.write());
     }
@@ -160,6 +172,7 @@ public final class LedgerEngine {
         Checks.required("settings", settings);
         Checks.notNegative("overdraftLimit", settings.overdraftLimit());
         Checks.notNegative("lowBalanceThreshold", settings.lowBalanceThreshold());
+        Checks.notNegative("maxOpenHolds", settings.maxOpenHolds());
     }
 
     // ================================================================ price list
@@ -202,8 +215,8 @@ public final class LedgerEngine {
         FeaturePricing existing = store.findFeature(featureKey)
                 .orElseThrow(() -> new UnknownFeatureException(featureKey));
         FeaturePricing feature = new FeaturePricing(featureKey, existing.featureName(), existing.category(),
-                existing.creditsPerUnit(), existing.creditType(), existing.description(), false,
-                existing.createdAt(), now());
+                existing.creditsPerUnit(), existing.planPrices(), existing.freeRetries(), existing.creditType(),
+                existing.description(), false, existing.createdAt(), now());
         if (!store.updateFeature(feature)) {
             throw new UnknownFeatureException(featureKey);
         }
@@ -226,7 +239,8 @@ public final class LedgerEngine {
         checkDefinition(definition);
         Instant now = now();
         return new FeaturePricing(definition.featureKey(), definition.featureName(), definition.category(),
-                definition.creditsPerUnit(), definition.creditType(), definition.description(), definition.active(),
+                definition.creditsPerUnit(), definition.planPrices(), definition.freeRetries(),
+                definition.creditType(), definition.description(), definition.active(),
                 createdAt == null ? now : createdAt, now);
     }
 
@@ -238,6 +252,12 @@ public final class LedgerEngine {
             Checks.requiredText("category", definition.category());
         }
         Checks.notNegative("creditsPerUnit", definition.creditsPerUnit());
+        for (Map.Entry<String, Long> price : definition.planPrices().entrySet()) {
+            Checks.id("planPrices key", price.getKey());
+            Checks.required("planPrices[" + price.getKey() + "]", price.getValue());
+            Checks.notNegative("planPrices[" + price.getKey() + "]", price.getValue());
+        }
+        Checks.notNegative("freeRetries", definition.freeRetries());
         Checks.creditType(definition.creditType());
         Checks.text("description", definition.description());
     }
@@ -282,31 +302,17 @@ public final class LedgerEngine {
                 throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
             }
             session.settle();
-            String type = request.creditType();
-            String transactionId = AccountSession.newId();
-            long debtPaid = 0;
-            Lot debtLot = session.debtLot(type);
-            if (debtLot != null) {
-                debtPaid = Math.min(request.amount(), -debtLot.remaining());
-                session.putLot(debtLot.withAmounts(debtLot.remaining() + debtPaid, debtLot.held()));
-            }
-            Lot lot = new Lot(AccountSession.newId(), accountId, type, request.source(), request.priority(),
-                    request.amount(), request.amount() - debtPaid, 0, expiresAt, request.moneyPaid(),
-                    metadata, session.now(), transactionId);
-            session.insertLot(lot);
-            session.addBalance(type, request.amount(), 0);
-            LedgerEntry entry = session.addEntry(transactionId, EntryType.GRANT, type, request.amount(), null, 0, 0,
-                    null, null, null, request.reason(), key, metadata);
-            session.addAllocation(new Allocation(transactionId, 0, lot.lotId(), lot.remaining()));
-            if (debtPaid > 0) {
-                session.addAllocation(new Allocation(transactionId, 1, debtLot.lotId(), debtPaid));
-            }
-            GrantResult result = new GrantResult(lot, debtPaid, entry.balanceAfter(), session.sequenceAfterWrite(),
-                    false);
+            AccountSession.Granted granted = session.grantLot(request.creditType(), request.amount(),
+                    request.source(), request.priority(), expiresAt, request.moneyPaid(), request.reason(), key,
+                    metadata);
+            Lot lot = granted.lot();
+            long debtPaid = granted.debtPaid();
+            GrantResult result = new GrantResult(lot, debtPaid, granted.entry().balanceAfter(),
+                    session.sequenceAfterWrite(), false);
             if (key != null) {
                 Map<String, String> stored = Snapshots.encodeLot(lot);
                 stored.put("debtPaid", Long.toString(debtPaid));
-                stored.put("balanceAfter", Long.toString(entry.balanceAfter()));
+                stored.put("balanceAfter", Long.toString(granted.entry().balanceAfter()));
                 stored.put("sequence", Long.toString(result.sequence()));
                 session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
             }
@@ -323,7 +329,7 @@ public final class LedgerEngine {
         Checks.positive("quantity", quantity);
         return read(accountId, featureKey, session -> {
             Optional<FeaturePricing> feature = session.feature();
-            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            long unitPrice = Price.of(session, feature).unitPrice();
             long required = Checks.cost(unitPrice, quantity);
             long available = feature.map(f -> session.available(f.creditType()))
                     .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
@@ -350,6 +356,18 @@ public final class LedgerEngine {
             return RejectionReason.INSUFFICIENT_CREDITS;
         }
         return null;
+    }
+
+    /** The price a spend pays: credits per unit and the plan whose own price it is (null: the feature's). */
+    record Price(long unitPrice, String planId) {
+        static Price of(AccountSession session, Optional<FeaturePricing> feature) {
+            if (feature.isEmpty()) {
+                return new Price(0, null);
+            }
+            String planId = session.account().planId();
+            boolean planPrice = planId != null && feature.get().planPrices().containsKey(planId);
+            return new Price(feature.get().creditsPerUnit(planId), planPrice ? planId : null);
+        }
     }
 
     /** A validated spend (a deduction or a reservation) and the fingerprint of its request. */
@@ -382,6 +400,8 @@ public final class LedgerEngine {
         Map<String, String> metadata = spend.metadata();
         String key = spend.key();
         Map<String, String> fingerprint = spend.fingerprint();
+        String retryOf = Checks.optionalId("retryOf", request.retryOf());
+        fingerprint.put("retryOf", retryOf);
 
         return mutate(accountId, featureKey, key, session -> {
             Optional<DeductionResult> replay = replay(session, key, fingerprint, LedgerEngine::decodeDeduction);
@@ -389,7 +409,17 @@ public final class LedgerEngine {
                 return replay.get();
             }
             Optional<FeaturePricing> feature = session.feature();
-            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            Price price = Price.of(session, feature);
+            long unitPrice = price.unitPrice();
+            String original = null;
+            int retryNumber = 0;
+            if (retryOf != null && feature.isPresent()) {
+                original = originalOf(session, retryOf, featureKey);
+                retryNumber = retriesOf(session, original) + 1;
+                if (retryNumber <= feature.get().freeRetries()) {
+                    unitPrice = 0;
+                }
+            }
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
             String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
@@ -398,16 +428,18 @@ public final class LedgerEngine {
             if (reason != null) {
                 // A rejection changes nothing, not even the expiry sweep: it is a read.
                 return new DeductionResult(false, reason, accountId, featureKey, null, quantity, unitPrice, 0,
-                        available, required, available, session.account().sequence(), false);
+                        available, required, available, session.account().sequence(), price.planId(), retryNumber,
+                        false);
             }
             String transactionId = AccountSession.newId();
             List<Portion> portions = session.take(type, required, false, transactionId);
             session.addEntry(transactionId, EntryType.DEDUCTION, type, -required, featureKey, quantity, unitPrice,
-                    userId, null, null, null, key, metadata);
+                    price.planId(), retryNumber, userId, null, original, null, key, metadata);
             session.addAllocations(transactionId, portions, -1);
             long sequence = session.sequenceAfterWrite();
             DeductionResult result = new DeductionResult(true, null, accountId, featureKey, transactionId, quantity,
-                    unitPrice, required, session.available(type), required, available, sequence, false);
+                    unitPrice, required, session.available(type), required, available, sequence, price.planId(),
+                    retryNumber, false);
             if (key != null) {
                 session.recordIdempotency(key, Codec.encode(fingerprint), encodeDeduction(result));
             }
@@ -428,7 +460,34 @@ public final class LedgerEngine {
         fields.put("available", Long.toString(r.available()));
         fields.put("sequence", Long.toString(r.sequence()));
         fields.put("accountId", r.accountId());
+        fields.put("pricePlanId", r.pricePlanId());
+        fields.put("retryNumber", Integer.toString(r.retryNumber()));
         return Codec.encode(fields);
+    }
+
+    /**
+     * @return the original deduction a retry of {@code retryOf} counts against: {@code retryOf} itself, or its
+     *         original when it is a retry too (retries of retries count against the first deduction)
+     * @throws InvalidArgumentException unless it names a deduction of this account for the same feature
+     */
+    private static String originalOf(AccountSession session, String retryOf, String featureKey) {
+        LedgerEntry entry = session.tx().findEntry(retryOf).orElse(null);
+        if (entry == null || entry.type() != EntryType.DEDUCTION || !featureKey.equals(entry.featureKey())) {
+            throw new InvalidArgumentException("retryOf", "'" + retryOf + "' is no deduction of '" + featureKey
+                    + "' on account '" + session.accountId() + "'");
+        }
+        return entry.retryNumber() > 0 && entry.referenceId() != null ? entry.referenceId() : retryOf;
+    }
+
+    /** @return how many deductions retried the original so far (counted under the account's lock) */
+    private static int retriesOf(AccountSession session, String original) {
+        int retries = 0;
+        for (LedgerEntry entry : session.tx().findEntriesReferencing(original)) {
+            if (entry.type() == EntryType.DEDUCTION && entry.retryNumber() > 0) {
+                retries++;
+            }
+        }
+        return retries;
     }
 
     private static DeductionResult decodeDeduction(Map<String, String> f) {
@@ -436,7 +495,8 @@ public final class LedgerEngine {
                 Long.parseLong(f.get("quantity")), Long.parseLong(f.get("unitPrice")),
                 Long.parseLong(f.get("creditsDeducted")), Long.parseLong(f.get("remainingCredits")),
                 Long.parseLong(f.get("required")), Long.parseLong(f.get("available")),
-                Long.parseLong(f.get("sequence")), true);
+                Long.parseLong(f.get("sequence")), f.get("pricePlanId"),
+                Integer.parseInt(f.getOrDefault("retryNumber", "0")), true);
     }
 
     public RefundResult refund(RefundRequest request) {
@@ -590,11 +650,16 @@ public final class LedgerEngine {
                 return replay.get();
             }
             Optional<FeaturePricing> feature = session.feature();
-            long unitPrice = feature.map(FeaturePricing::creditsPerUnit).orElse(0L);
+            Price price = Price.of(session, feature);
+            long unitPrice = price.unitPrice();
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
             String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
             RejectionReason reason = rejection(session, feature, required);
+            long maxOpenHolds = session.account().maxOpenHolds();
+            if (reason == null && maxOpenHolds > 0 && openHolds(session) >= maxOpenHolds) {
+                reason = RejectionReason.TOO_MANY_OPEN_HOLDS;
+            }
             if (reason != null) {
                 return new ReservationResult(false, reason, null, required, session.available(type),
                         session.account().sequence(), false);
@@ -602,7 +667,8 @@ public final class LedgerEngine {
             String holdId = AccountSession.newId();
             List<Portion> portions = session.take(type, required, true, holdId);
             Instant now = session.now();
-            Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, required, HoldStatus.OPEN,
+            Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, price.planId(), required,
+                    HoldStatus.OPEN,
                     userId, key, metadata, now, now.plus(timeout).truncatedTo(ChronoUnit.MILLIS), null, 0, null);
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
@@ -617,6 +683,12 @@ public final class LedgerEngine {
             session.write();
             return result;
         });
+    }
+
+    /** @return the account's open holds not past their deadline (settle() released those) */
+    private static long openHolds(AccountSession session) {
+        Instant now = session.now();
+        return session.tx().findOpenHolds().stream().filter(hold -> !hold.isDueAt(now)).count();
     }
 
     public CommitResult commitQuantity(String holdId, long quantity) {
@@ -699,7 +771,8 @@ public final class LedgerEngine {
             session.addAllocations(transactionId, Portion.merged(charged), -1);
             // Always an entry, even of 0 credits (a free feature): every commit is a traceable deduction.
             session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
-                    charge.quantity(), hold.unitPrice(), hold.userId(), holdId, null, null, null, hold.metadata());
+                    charge.quantity(), hold.unitPrice(), hold.pricePlanId(), 0, hold.userId(), holdId, null, null,
+                    null, hold.metadata());
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
             session.expireLots();
@@ -885,12 +958,12 @@ public final class LedgerEngine {
     // ================================================================ plumbing
 
     /** Runs a mutating unit of work on a fresh session; the store may run it more than once. */
-    private <T> T mutate(String accountId, Function<AccountSession, T> work) {
+    <T> T mutate(String accountId, Function<AccountSession, T> work) {
         return mutate(accountId, null, null, work);
     }
 
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
-    private <T> T mutate(String accountId, String featureKey, String idempotencyKey,
+    <T> T mutate(String accountId, String featureKey, String idempotencyKey,
                          Function<AccountSession, T> work) {
         return store.inAccount(accountId,
                 tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey)));
@@ -900,7 +973,7 @@ public final class LedgerEngine {
      * Runs a read: settles time in memory (expired lots and timed-out holds count as gone) but writes nothing,
      * so reads never change the ledger. Their sequence is the account's last written one.
      */
-    private <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
+    <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
             AccountSession session = new AccountSession(tx, now(), order, featureKey, null);
             session.settle();
@@ -912,7 +985,7 @@ public final class LedgerEngine {
      * @return the stored result when this key was used before with the same request
      * @throws IdempotencyConflictException when it was used with a different one
      */
-    private static <T> Optional<T> replay(AccountSession session, String key, Map<String, String> fingerprint,
+    static <T> Optional<T> replay(AccountSession session, String key, Map<String, String> fingerprint,
                                           Function<Map<String, String>, T> decoder) {
         if (key == null) {
             return Optional.empty();

@@ -54,6 +54,7 @@ final class Snapshots {
         f.put("hold.feature", hold.featureKey());
         f.put("hold.quantity", Long.toString(hold.quantity()));
         f.put("hold.unitPrice", Long.toString(hold.unitPrice()));
+        f.put("hold.pricePlan", hold.pricePlanId());
         f.put("hold.amount", Long.toString(hold.amount()));
         f.put("hold.status", hold.status().name());
         f.put("hold.user", hold.userId());
@@ -66,7 +67,7 @@ final class Snapshots {
 
     static Hold decodeHold(Map<String, String> f) {
         return new Hold(f.get("hold.id"), f.get("hold.account"), f.get("hold.creditType"), f.get("hold.feature"),
-                Long.parseLong(f.get("hold.quantity")), Long.parseLong(f.get("hold.unitPrice")),
+                Long.parseLong(f.get("hold.quantity")), Long.parseLong(f.get("hold.unitPrice")), f.get("hold.pricePlan"),
                 Long.parseLong(f.get("hold.amount")), HoldStatus.valueOf(f.get("hold.status")), f.get("hold.user"),
                 f.get("hold.key"), Codec.decode(f.get("hold.metadata")), Instant.parse(f.get("hold.createdAt")),
                 Instant.parse(f.get("hold.expiresAt")), null, 0, null);

@@ -2,6 +2,7 @@ package dev.credits.memory;
 
 import dev.credits.Account;
 import dev.credits.Allocation;
+import dev.credits.CreditPackage;
 import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.Hold;
@@ -9,6 +10,9 @@ import dev.credits.HoldStatus;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.Plan;
+import dev.credits.Promotion;
+import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
@@ -17,6 +21,8 @@ import dev.credits.spi.ChangeSet;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.PromotionExhaustedException;
+import dev.credits.spi.PromotionUse;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +52,12 @@ public final class InMemoryCreditStore implements CreditStore {
     private final ConcurrentHashMap<String, String> accountOfTransaction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> accountOfHold = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, FeaturePricing> features = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, CreditPackage> packages = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, Plan> plans = new ConcurrentSkipListMap<>();
+    /** Promotions and purchase ids change across accounts: guarded by this lock (taken inside account locks). */
+    private final Object crossAccountLock = new Object();
+    private final TreeMap<String, Promotion> promotions = new TreeMap<>();
+    private final HashMap<String, String> accountOfPurchase = new HashMap<>();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
@@ -97,6 +109,13 @@ public final class InMemoryCreditStore implements CreditStore {
     @Override
     public Optional<String> findAccountOfHold(String holdId) {
         return Optional.ofNullable(accountOfHold.get(holdId));
+    }
+
+    @Override
+    public Optional<String> findAccountOfPurchase(String purchaseId) {
+        synchronized (crossAccountLock) {
+            return Optional.ofNullable(accountOfPurchase.get(purchaseId));
+        }
     }
 
     @Override
@@ -183,6 +202,58 @@ public final class InMemoryCreditStore implements CreditStore {
         return features.remove(featureKey) != null;
     }
 
+    @Override
+    public void savePackage(CreditPackage creditPackage) {
+        packages.put(creditPackage.packageId(), creditPackage);
+    }
+
+    @Override
+    public Optional<CreditPackage> findPackage(String packageId) {
+        return Optional.ofNullable(packages.get(packageId));
+    }
+
+    @Override
+    public List<CreditPackage> listPackages() {
+        return List.copyOf(packages.values());
+    }
+
+    @Override
+    public void savePlan(Plan plan) {
+        plans.put(plan.planId(), plan);
+    }
+
+    @Override
+    public Optional<Plan> findPlan(String planId) {
+        return Optional.ofNullable(plans.get(planId));
+    }
+
+    @Override
+    public List<Plan> listPlans() {
+        return List.copyOf(plans.values());
+    }
+
+    @Override
+    public void savePromotion(Promotion promotion) {
+        synchronized (crossAccountLock) {
+            Promotion old = promotions.get(promotion.code());
+            promotions.put(promotion.code(), promotion.withUses(old == null ? 0 : old.uses()));
+        }
+    }
+
+    @Override
+    public Optional<Promotion> findPromotion(String code) {
+        synchronized (crossAccountLock) {
+            return Optional.ofNullable(promotions.get(code));
+        }
+    }
+
+    @Override
+    public List<Promotion> listPromotions() {
+        synchronized (crossAccountLock) {
+            return List.copyOf(promotions.values());
+        }
+    }
+
     private AccountData data(String accountId) {
         AccountData data = accounts.get(accountId);
         if (data == null) {
@@ -203,7 +274,11 @@ public final class InMemoryCreditStore implements CreditStore {
         if (idempotency != null && data.idempotency.containsKey(idempotency.idempotencyKey())) {
             throw new IdempotencyConflictException(accountId, idempotency.idempotencyKey());
         }
+        applyCrossAccount(accountId, changes);
         data.account = changes.account();
+        for (Purchase purchase : changes.purchases()) {
+            data.purchases.put(purchase.purchaseId(), purchase);
+        }
         for (BalanceRecord balance : changes.balances()) {
             data.balances.put(balance.creditType(), balance);
         }
@@ -236,6 +311,36 @@ public final class InMemoryCreditStore implements CreditStore {
         }
     }
 
+    /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */
+    private void applyCrossAccount(String accountId, ChangeSet changes) {
+        synchronized (crossAccountLock) {
+            for (Purchase purchase : changes.purchases()) {
+                String owner = accountOfPurchase.get(purchase.purchaseId());
+                if (owner != null && !owner.equals(accountId)) {
+                    throw new IdempotencyConflictException(accountId, purchase.purchaseId());
+                }
+            }
+            Map<String, Long> counts = new HashMap<>();
+            for (PromotionUse use : changes.promotionUses()) {
+                Promotion promotion = promotions.get(use.code());
+                long uses = counts.getOrDefault(use.code(), promotion == null ? 0 : promotion.uses()) + use.delta();
+                if (use.delta() > 0 && use.limit() > 0 && uses > use.limit()) {
+                    throw new PromotionExhaustedException(use.code());
+                }
+                counts.put(use.code(), Math.max(0, uses));
+            }
+            counts.forEach((code, uses) -> {
+                Promotion promotion = promotions.get(code);
+                if (promotion != null) {
+                    promotions.put(code, promotion.withUses(uses));
+                }
+            });
+            for (Purchase purchase : changes.purchases()) {
+                accountOfPurchase.put(purchase.purchaseId(), accountId);
+            }
+        }
+    }
+
     /** One account's state; guarded by its lock. */
     private static final class AccountData {
         final ReentrantLock lock = new ReentrantLock();
@@ -251,6 +356,7 @@ public final class InMemoryCreditStore implements CreditStore {
         final Map<String, Hold> holds = new HashMap<>();
         final Map<String, Hold> openHolds = new LinkedHashMap<>();
         final Map<String, IdempotencyRecord> idempotency = new HashMap<>();
+        final Map<String, Purchase> purchases = new LinkedHashMap<>();
 
         AccountData(Account account) {
             this.account = account;
@@ -370,6 +476,27 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public Optional<FeaturePricing> findFeature(String featureKey) {
             return Optional.ofNullable(features.get(featureKey));
+        }
+
+        @Override
+        public Optional<Purchase> findPurchase(String purchaseId) {
+            return Optional.ofNullable(data.purchases.get(purchaseId));
+        }
+
+        @Override
+        public List<Purchase> listPurchases() {
+            return List.copyOf(data.purchases.values());
+        }
+
+        @Override
+        public List<Lot> findLotsExpiringAt(Instant at) {
+            List<Lot> found = new ArrayList<>();
+            for (Lot lot : data.lots.values()) {
+                if (at.equals(lot.expiresAt())) {
+                    found.add(lot);
+                }
+            }
+            return found;
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.credits.FeaturePricing;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.Purchase;
 
 import java.time.Instant;
 import java.util.List;
@@ -57,7 +58,7 @@ public interface AccountTransaction {
     /** @return one of the account's entries */
     Optional<LedgerEntry> findEntry(String transactionId);
 
-    /** @return the account's entries whose {@code referenceId} is {@code transactionId} (its refunds) */
+    /** @return the account's entries whose {@code referenceId} is {@code transactionId}: its refunds and retries, or a grant's expiries */
     List<LedgerEntry> findEntriesReferencing(String transactionId);
 
     /** @return the receipt lines of an entry (or of a hold, by hold id), ordered by position */
@@ -74,6 +75,15 @@ public interface AccountTransaction {
 
     /** @return the idempotency record of the account with this key */
     Optional<IdempotencyRecord> findIdempotency(String idempotencyKey);
+
+    /** @return one of the account's purchases */
+    Optional<Purchase> findPurchase(String purchaseId);
+
+    /** @return the account's purchases, oldest first */
+    List<Purchase> listPurchases();
+
+    /** @return the account's lots (live or not) whose {@code expiresAt} is exactly {@code at}, any order */
+    List<Lot> findLotsExpiringAt(Instant at);
 
     /** @return a feature of the price list, read inside this unit of work */
     Optional<FeaturePricing> findFeature(String featureKey);

@@ -5,6 +5,7 @@ import dev.credits.Allocation;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.Purchase;
 
 import java.util.List;
 
@@ -21,10 +22,16 @@ import java.util.List;
  * @param insertedHolds    new holds
  * @param updatedHolds     holds that left OPEN (status, resolvedAt, committedCredits, transactionId change)
  * @param idempotency      the idempotency record to insert, or null
+ * @param purchases        purchases to insert, or to replace by purchase id (a purchase id is unique across
+ *                         accounts: inserting one another account has must fail with
+ *                         {@link dev.credits.IdempotencyConflictException})
+ * @param promotionUses    changes of promotions' use counts, each applied atomically across accounts; one that
+ *                         would pass its limit fails the whole write with {@link PromotionExhaustedException}
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
-                        List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
+                        List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
+                        List<Purchase> purchases, List<PromotionUse> promotionUses) {
 
     public ChangeSet {
         balances = List.copyOf(balances);
@@ -34,5 +41,7 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         allocations = List.copyOf(allocations);
         insertedHolds = List.copyOf(insertedHolds);
         updatedHolds = List.copyOf(updatedHolds);
+        purchases = purchases == null ? List.of() : List.copyOf(purchases);
+        promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
     }
 }

@@ -1,8 +1,11 @@
 package dev.credits.spi;
 
 import dev.credits.Account;
+import dev.credits.CreditPackage;
 import dev.credits.FeaturePricing;
 import dev.credits.LedgerEntry;
+import dev.credits.Plan;
+import dev.credits.Promotion;
 
 import java.time.Instant;
 import java.util.List;
@@ -64,6 +67,9 @@ public interface CreditStore {
     /** @return the account that owns the hold, or empty */
     Optional<String> findAccountOfHold(String holdId);
 
+    /** @return the account that owns the purchase, or empty */
+    Optional<String> findAccountOfPurchase(String purchaseId);
+
     /**
      * Lists accounts with work due at {@code now}: a lot with {@code expiresAt <= now} whose remaining
      * exceeds its held amount, or an OPEN hold with {@code expiresAt <= now}.
@@ -94,4 +100,36 @@ public interface CreditStore {
 
     /** Deletes the feature. @return false if it did not exist */
     boolean deleteFeature(String featureKey);
+
+    // ---- the catalog (packages, plans, promotions): each call is atomic on its own ----
+
+    /** Inserts the package, or replaces the one with the same id. */
+    void savePackage(CreditPackage creditPackage);
+
+    /** @return the package, or empty */
+    Optional<CreditPackage> findPackage(String packageId);
+
+    /** @return every package, ordered by id */
+    List<CreditPackage> listPackages();
+
+    /** Inserts the plan, or replaces the one with the same id. */
+    void savePlan(Plan plan);
+
+    /** @return the plan, or empty */
+    Optional<Plan> findPlan(String planId);
+
+    /** @return every plan, ordered by id */
+    List<Plan> listPlans();
+
+    /**
+     * Inserts the promotion, or replaces the one with the same code. Its use count is the store's: a new
+     * promotion starts at 0 and a replaced one keeps its count ({@link Promotion#uses()} is ignored).
+     */
+    void savePromotion(Promotion promotion);
+
+    /** @return the promotion with its current use count, or empty */
+    Optional<Promotion> findPromotion(String code);
+
+    /** @return every promotion, ordered by code */
+    List<Promotion> listPromotions();
 }

@@ -74,7 +74,7 @@ public interface IdempotencyContract extends ContractFixture {
         assertTrue(first.success());
         assertFalse(first.replayed());
         assertEquals(new DeductionResult(true, null, accountId, request.featureKey(), first.transactionId(), 2, 7, 14,
-                86, 14, 100, first.sequence(), true), replay);
+                86, 14, 100, first.sequence(), null, 0, true), replay);
         assertUnchanged(before, accountId);
         assertEquals(1, count(accountId, EntryType.DEDUCTION));
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,7 +47,7 @@ public interface PricingContract extends ContractFixture {
 
         FeaturePricing created = ledger().createFeaturePricing(definition);
 
-        assertEquals(new FeaturePricing(key, "Voice call", "calls", 7, "voice", "One minute of a voice call", true,
+        assertEquals(new FeaturePricing(key, "Voice call", "calls", 7, Map.of(), 0, "voice", "One minute of a voice call", true,
                 now(), now()), created);
         assertEquals(Optional.of(created), ledger().getFeaturePricing(key));
         assertEquals(Optional.empty(), ledger().getFeaturePricing(newFeatureKey("absent")));

@@ -1,0 +1,101 @@
+package dev.credits;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A promotion code: a discount (percentage or fixed amount) and/or bonus credits on a purchase, valid in a time
+ * window, optionally limited to some packages and to a number of uses. Immutable; start with
+ * {@link #of(String)}.
+ *
+ * <pre>{@code
+ * ledger.savePromotion(Promotion.of("SPRING20")
+ *         .withPercentOff(new BigDecimal("20"))
+ *         .withBonusCredits(50)
+ *         .withWindow(start, end)
+ *         .withPackageIds(Set.of("professional"))
+ *         .withMaxUses(1000)
+ *         .withMaxUsesPerAccount(1));
+ * }</pre>
+ *
+ * @param code              what the buyer types (letters, digits, {@code _ - . :}), at most 128 characters
+ * @param description       free text, or null
+ * @param percentOff        a discount in percent of the price (after bulk discounts), 0 to 100, or null
+ * @param amountOff         a fixed discount (after the percentage), or null; never takes the price below 0
+ * @param bonusCredits      extra credits granted with the purchase, at least 0
+ * @param validFrom         first instant it can be used (inclusive), or null for always
+ * @param validUntil        end of its window (exclusive), or null for never
+ * @param packageIds        the packages it applies to; empty for every package and custom amounts
+ * @param maxUses           how many purchases may use it in total (0: no limit)
+ * @param maxUsesPerAccount how many purchases of one account may use it (0: no limit)
+ * @param active            whether it can be used
+ * @param uses              purchases that used it so far (kept by the store; ignored when saving)
+ */
+public record Promotion(String code, String description, BigDecimal percentOff, Money amountOff, long bonusCredits,
+                        Instant validFrom, Instant validUntil, Set<String> packageIds, long maxUses,
+                        long maxUsesPerAccount, boolean active, long uses) {
+
+    public Promotion {
+        packageIds = packageIds == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(packageIds));
+    }
+
+    /** @return an active promotion without any effect yet: add one with the {@code with...} methods */
+    public static Promotion of(String code) {
+        return new Promotion(code, null, null, null, 0, null, null, Set.of(), 0, 0, true, 0);
+    }
+
+    public Promotion withDescription(String value) {
+        return new Promotion(code, value, percentOff, amountOff, bonusCredits, validFrom, validUntil, packageIds,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withPercentOff(BigDecimal value) {
+        return new Promotion(code, description, value, amountOff, bonusCredits, validFrom, validUntil, packageIds,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withAmountOff(Money value) {
+        return new Promotion(code, description, percentOff, value, bonusCredits, validFrom, validUntil, packageIds,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withBonusCredits(long value) {
+        return new Promotion(code, description, percentOff, amountOff, value, validFrom, validUntil, packageIds,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    /** @return a copy valid in {@code [from, until)}; either may be null for open-ended */
+    public Promotion withWindow(Instant from, Instant until) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, from, until, packageIds,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withPackageIds(Set<String> value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil, value,
+                maxUses, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withMaxUses(long value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
+                packageIds, value, maxUsesPerAccount, active, uses);
+    }
+
+    public Promotion withMaxUsesPerAccount(long value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
+                packageIds, maxUses, value, active, uses);
+    }
+
+    public Promotion withActive(boolean value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
+                packageIds, maxUses, maxUsesPerAccount, value, uses);
+    }
+
+    /** @return a copy with a use count (stores use it when reading) */
+    public Promotion withUses(long value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
+                packageIds, maxUses, maxUsesPerAccount, active, value);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.credits;
+
+import java.util.List;
+
+/**
+ * The rules of buying credits, set on the ledger with {@link CreditLedger.Builder#purchasePolicy}. Checked
+ * before anything is written. Immutable; start with {@link #DEFAULT}.
+ *
+ * <pre>{@code
+ * PurchasePolicy.DEFAULT
+ *         .withCreditRate(Money.of("0.10", "USD"))          // 1 credit = $0.10 for custom amounts
+ *         .withMinimumPurchase(Money.of("5.00", "USD"))
+ *         .withMaxCreditsPerPurchase(10_000)
+ *         .withBulkDiscounts(List.of(BulkDiscount.of(1_000, "10"), BulkDiscount.of(5_000, "20")));
+ * }</pre>
+ *
+ * @param creditRate            the price of one credit when buying a custom amount, or null (custom amounts
+ *                              cannot be bought)
+ * @param minimumPurchase       the least a purchase may cost at list price (before discounts), or null
+ * @param maxCreditsPerPurchase the most credits one purchase may buy, before bonus credits (0: no limit)
+ * @param bulkDiscounts         discount tiers by credits bought (packages and custom amounts alike)
+ */
+public record PurchasePolicy(Money creditRate, Money minimumPurchase, long maxCreditsPerPurchase,
+                             List<BulkDiscount> bulkDiscounts) {
+
+    /** No credit rate, no minimum, no maximum, no bulk discounts. */
+    public static final PurchasePolicy DEFAULT = new PurchasePolicy(null, null, 0, List.of());
+
+    public PurchasePolicy {
+        bulkDiscounts = bulkDiscounts == null ? List.of() : List.copyOf(bulkDiscounts);
+    }
+
+    public PurchasePolicy withCreditRate(Money value) {
+        return new PurchasePolicy(value, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts);
+    }
+
+    public PurchasePolicy withMinimumPurchase(Money value) {
+        return new PurchasePolicy(creditRate, value, maxCreditsPerPurchase, bulkDiscounts);
+    }
+
+    public PurchasePolicy withMaxCreditsPerPurchase(long value) {
+        return new PurchasePolicy(creditRate, minimumPurchase, value, bulkDiscounts);
+    }
+
+    public PurchasePolicy withBulkDiscounts(List<BulkDiscount> value) {
+        return new PurchasePolicy(creditRate, minimumPurchase, maxCreditsPerPurchase, value);
+    }
+}

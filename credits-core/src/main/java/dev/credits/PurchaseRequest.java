@@ -1,0 +1,80 @@
+package dev.credits;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A purchase of credits (or its quote): a package or a custom number of credits, optionally with a promotion
+ * code. Immutable; start with {@link #ofPackage(String, String)} or {@link #ofCredits(String, long)}.
+ *
+ * <pre>{@code
+ * PurchaseResult bought = ledger.purchase(PurchaseRequest.ofPackage("org_42", "starter")
+ *         .withPromotionCode("SPRING20")
+ *         .withPurchaseId("pi_3Mtw")                 // e.g. the payment provider's id
+ *         .withPaymentReference("pi_3Mtw"));
+ * }</pre>
+ *
+ * @param accountId        the buyer
+ * @param packageId        the package bought, or null for a custom amount
+ * @param credits          for a custom amount the credits bought (priced at the policy's credit rate); 0 with a
+ *                         package
+ * @param promotionCode    a promotion code, or null
+ * @param purchaseId       the purchase's id, unique across accounts (the host's or the payment provider's id), or
+ *                         null for a generated one; a second purchase with the same id replays the first
+ * @param paymentReference the payment's reference at the provider, or null
+ * @param pending          true to record the purchase as pending (payment not yet confirmed): its credits come
+ *                         with {@link CreditLedger#completePurchase}
+ * @param metadata         the host's key/value notes, copied onto the lot (default empty)
+ * @param idempotencyKey   makes the call safe to retry, or null
+ */
+public record PurchaseRequest(String accountId, String packageId, long credits, String promotionCode,
+                              String purchaseId, String paymentReference, boolean pending,
+                              Map<String, String> metadata, String idempotencyKey) {
+
+    public PurchaseRequest {
+        // A copy, so the request stays immutable; null entries are kept for the ledger to reject clearly.
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /** @return a purchase of a package */
+    public static PurchaseRequest ofPackage(String accountId, String packageId) {
+        return new PurchaseRequest(accountId, packageId, 0, null, null, null, false, Map.of(), null);
+    }
+
+    /** @return a purchase of a custom number of credits at the policy's credit rate */
+    public static PurchaseRequest ofCredits(String accountId, long credits) {
+        return new PurchaseRequest(accountId, null, credits, null, null, null, false, Map.of(), null);
+    }
+
+    public PurchaseRequest withPromotionCode(String value) {
+        return new PurchaseRequest(accountId, packageId, credits, value, purchaseId, paymentReference, pending,
+                metadata, idempotencyKey);
+    }
+
+    public PurchaseRequest withPurchaseId(String value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, value, paymentReference, pending,
+                metadata, idempotencyKey);
+    }
+
+    public PurchaseRequest withPaymentReference(String value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, value, pending,
+                metadata, idempotencyKey);
+    }
+
+    /** @return a copy recorded as pending until {@link CreditLedger#completePurchase} */
+    public PurchaseRequest withPending(boolean value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference, value,
+                metadata, idempotencyKey);
+    }
+
+    public PurchaseRequest withMetadata(Map<String, String> value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
+                pending, value, idempotencyKey);
+    }
+
+    public PurchaseRequest withIdempotencyKey(String value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
+                pending, metadata, value);
+    }
+}
