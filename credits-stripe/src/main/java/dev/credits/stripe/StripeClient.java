@@ -73,17 +73,22 @@ public final class StripeClient {
     public CheckoutSession createCheckoutSession(CheckoutSessionRequest request) {
         Objects.requireNonNull(request, "request");
         String body = Form.encode(Form.checkoutSession(request)); // rejects clashes before anything is sent
-        JsonNode json = post("/v1/checkout/sessions", body, request.idempotencyKey());
-        String id = json.path("id").textValue();
+        Response response = post("/v1/checkout/sessions", body, request.idempotencyKey());
+        String id = response.json().path("id").textValue();
         if (id == null) {
-            throw new StripeApiException(200, null, null, "response without a session id", null, null, false, null);
+            throw new StripeApiException(response.status(), null, null, "response without a session id", null,
+                    response.requestId(), false, null);
         }
-        String url = json.path("url").textValue();
+        String url = response.json().path("url").textValue();
         log.debug("Created Checkout Session {} (mode {})", id, request.mode().wireValue());
         return new CheckoutSession(id, url);
     }
 
-    private JsonNode post(String path, String form, String idempotencyKey) {
+    /** A successful answer. */
+    private record Response(int status, JsonNode json, String requestId) {
+    }
+
+    private Response post(String path, String form, String idempotencyKey) {
         HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path))
                 .timeout(config.requestTimeout())
                 .header("Authorization", "Bearer " + config.secretKey())
@@ -111,7 +116,7 @@ public final class StripeClient {
         log.debug("POST {} -> {} (request {})", path, status, requestId);
         if (status >= 200 && status < 300) {
             try {
-                return MAPPER.readTree(response.body());
+                return new Response(status, MAPPER.readTree(response.body()), requestId);
             } catch (IOException e) {
                 throw new StripeApiException(status, null, null, "unreadable response body", null, requestId, false,
                         e);
@@ -134,7 +139,7 @@ public final class StripeClient {
         StripeApiException ex = error != null && error.isObject()
                 ? new StripeApiException(status, text(error, "type"), text(error, "code"), text(error, "message"),
                 text(error, "param"), requestId, retryable, null)
-                : new StripeApiException(status, null, null, "HTTP " + status, null, requestId, retryable, null);
+                : new StripeApiException(status, null, null, null, null, requestId, retryable, null);
         log.warn("{}", ex.getMessage());
         return ex;
     }
