@@ -149,6 +149,17 @@ class WebhookVerifierTest {
     }
 
     @Test
+    void absurdTimestampsAreOutsideTolerance() {
+        long huge = 999_999_999_999_999_999L; // beyond Instant's range, yet correctly signed
+        assertEquals(Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
+                rejected(verifier, PAYLOAD, header(SECRET, huge, PAYLOAD)).reason());
+        assertEquals(Reason.TIMESTAMP_OUTSIDE_TOLERANCE,
+                rejected(verifier, PAYLOAD, header(SECRET, 0, PAYLOAD)).reason());
+        assertEquals(Reason.MALFORMED_HEADER,
+                rejected(verifier, PAYLOAD, "t=1" + "0".repeat(19) + ",v1=" + v1(SECRET, 1, PAYLOAD)).reason());
+    }
+
+    @Test
     void forgedStaleHeaderIsReportedAsForged() {
         // The signature is checked before the time: an attacker learns nothing about the tolerance.
         String header = header("whsec_wrong", NOW.getEpochSecond() - 3600, PAYLOAD);
@@ -166,6 +177,7 @@ class WebhookVerifierTest {
         WebhookVerifier lenient = verifier.withTolerance(Duration.ofHours(1));
         assertEquals(NOW.minusSeconds(3000), lenient.verify(PAYLOAD, header(SECRET, now - 3000, PAYLOAD)));
         assertThrows(InvalidArgumentException.class, () -> verifier.withTolerance(Duration.ZERO));
+        assertThrows(InvalidArgumentException.class, () -> verifier.withTolerance(Duration.ofMillis(999)));
         assertThrows(InvalidArgumentException.class, () -> verifier.withTolerance(Duration.ofSeconds(-1)));
     }
 
