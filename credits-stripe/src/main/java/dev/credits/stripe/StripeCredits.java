@@ -73,7 +73,8 @@ import java.util.Set;
  *       {@code startPeriod(account, line period start, end)} grants the allowance. At a renewal the ledger's
  *       old period has ended, so a plan change takes effect exactly from the new period. An account with no
  *       plan is put on one only by the subscription's first invoice ({@code billing_reason}
- *       {@code subscription_create}), so a late renewal invoice cannot revive an ended plan. An invoice for a
+ *       {@code subscription_create}, for a period after any the account had), so a late or redelivered invoice
+ *       cannot revive an ended plan. An invoice for a
  *       period older than the account's current one is stale: nothing changes (not even the plan). An invoice
  *       carrying only prorations (a mid-period plan change) starts no period; it only makes sure the plan
  *       matches (an upgrade grants the difference now, per the ledger's rule).</li>
@@ -565,7 +566,10 @@ public final class StripeCredits {
         String note;
         if (planId.equals(target)) {
             note = "on plan " + planId;
-        } else if (target == null && !"subscription_create".equals(invoice.billingReason())) {
+        } else if (target == null && (!"subscription_create".equals(invoice.billingReason())
+                || (account.periodStart() != null && !start.isAfter(account.periodStart())))) {
+            // Only a new subscription's first invoice puts a plan-less account on a plan; a renewal (or a
+            // redelivered first invoice of a period already started) does not revive an ended plan.
             note = "account has no plan (ended); a " + invoice.billingReason() + " invoice does not revive it";
         } else {
             change = assign(event, accountId, planId);

@@ -330,6 +330,11 @@ class StripeCreditsWebhookTest {
         assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChange.class).orElseThrow().kind());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(Status.DUPLICATE, deliver("customer.subscription.deleted.json").status());
+        // A redelivered first invoice does not revive the plan either.
+        WebhookOutcome redelivered = deliver("invoice.paid.first.json");
+        assertTrue(redelivered.status() == Status.IGNORED || redelivered.status() == Status.DUPLICATE);
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(100, balance());
 
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
