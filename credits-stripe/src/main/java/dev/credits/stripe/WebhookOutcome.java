@@ -65,9 +65,4 @@ public record WebhookOutcome(String eventId, String type, Status status, String 
     public <T> Optional<T> result(Class<T> type) {
         return type.isInstance(result) ? Optional.of(type.cast(result)) : Optional.empty();
     }
-
-    /** @return true for every status: an outcome is always acknowledged with HTTP 2xx */
-    public boolean acknowledged() {
-        return true;
-    }
 }
