@@ -10,10 +10,15 @@
  *       {@link dev.credits.stripe.StripeDispute}, {@link dev.credits.stripe.StripePaymentIntent}) read older and
  *       newer API shapes alike.</li>
  *   <li>{@link dev.credits.stripe.StripeClient} creates Checkout Sessions with the JDK's HTTP client.</li>
+ *   <li>{@link dev.credits.stripe.StripeCredits} is the one entry point a host wires in: checkout for credit
+ *       packages and plans, and {@code handleWebhook}, which verifies an event and applies it to the
+ *       {@link dev.credits.CreditLedger}, returning a {@link dev.credits.stripe.WebhookOutcome}.</li>
  * </ul>
  *
  * <p>Errors: {@link dev.credits.stripe.WebhookSignatureException} and
- * {@link dev.credits.stripe.WebhookPayloadException} (answer 400), {@link dev.credits.stripe.StripeApiException};
+ * {@link dev.credits.stripe.WebhookPayloadException} (answer 400), {@link dev.credits.stripe.StripeApiException},
+ * {@link dev.credits.stripe.StripeEventRejectedException} (a verified event that cannot be applied),
+ * {@link dev.credits.stripe.CheckoutUnavailableException};
  * all are {@link dev.credits.CreditsException}s. {@code dev.credits.stripe.internal} is not API.
  */
 package dev.credits.stripe;

@@ -64,6 +64,17 @@ public final class StripeObjects {
     }
 
     /**
+     * @param invoice an invoice object ({@code data.object} of an {@code invoice.*} event)
+     * @return true if the line {@link #invoice} takes the period and price from is a proration (the invoice of a
+     *         mid-period plan change, which pays for no new period), false otherwise or if it has no such line
+     */
+    public static boolean periodLineIsProration(JsonNode invoice) {
+        String subscriptionId = invoice(invoice).subscriptionId();
+        JsonNode line = subscriptionLine(invoice.path("lines").path("data"), subscriptionId);
+        return line != null && isProration(line);
+    }
+
+    /**
      * The line an invoice pays the subscription's period with: among lines with a period, the best by
      * (a subscription line, of this subscription, not a proration), the first on a tie.
      *

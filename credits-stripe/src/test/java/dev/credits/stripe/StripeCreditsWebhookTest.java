@@ -1,0 +1,476 @@
+package dev.credits.stripe;
+
+import dev.credits.CreditLedger;
+import dev.credits.CreditPackage;
+import dev.credits.Money;
+import dev.credits.PeriodResult;
+import dev.credits.Plan;
+import dev.credits.PlanChange;
+import dev.credits.Purchase;
+import dev.credits.PurchaseResult;
+import dev.credits.PurchaseStatus;
+import dev.credits.memory.InMemoryCreditStore;
+import dev.credits.stripe.StripeEventRejectedException.Reason;
+import dev.credits.stripe.WebhookOutcome.PlanAndPeriod;
+import dev.credits.stripe.WebhookOutcome.Status;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link StripeCredits#handleWebhook} against the in-memory store, with signed events of our own. */
+class StripeCreditsWebhookTest {
+
+    private static final String SECRET = "whsec_test_credits_secret";
+    private static final String ACCOUNT = "org_1";
+    private static final Instant MARCH_1_NOON = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Instant PERIOD_1 = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Instant PERIOD_2 = Instant.parse("2026-04-01T00:00:00Z");
+    private static final Instant PERIOD_3 = Instant.parse("2026-05-01T00:00:00Z");
+
+    private Events.MutableClock clock;
+    private CreditLedger ledger;
+    private StripeCredits stripe;
+
+    @BeforeEach
+    void setUp() {
+        clock = new Events.MutableClock(MARCH_1_NOON);
+        ledger = CreditLedger.builder().store(new InMemoryCreditStore()).clock(clock).build();
+        ledger.openAccount(ACCOUNT);
+        ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        ledger.savePlan(Plan.of("basic", "Basic", 100).withRolloverCap(50));
+        ledger.savePlan(Plan.of("pro", "Pro", 300));
+        stripe = StripeCredits.builder()
+                .ledger(ledger)
+                .webhookSecret(SECRET)
+                .clock(clock)
+                .packagePrice("starter", "price_starter")
+                .planPrice("basic", "price_basic_monthly")
+                .planPrice("pro", "price_pro_monthly")
+                .build();
+    }
+
+    private WebhookOutcome deliver(String name) {
+        return deliver(name, Map.of());
+    }
+
+    private WebhookOutcome deliver(String name, Map<String, String> replacements) {
+        byte[] payload = Events.load(name, replacements).getBytes(StandardCharsets.UTF_8);
+        return stripe.handleWebhook(payload, Events.sign(SECRET, payload, clock.instant().getEpochSecond()));
+    }
+
+    private long balance() {
+        return ledger.balance(ACCOUNT).available();
+    }
+
+    private List<Purchase> purchases() {
+        return ledger.listPurchases(ACCOUNT);
+    }
+
+    // ---------------------------------------------------------------- one-time purchases
+
+    @Test
+    void paidCheckoutGrantsThePackageOnceOverFiveDeliveries() {
+        WebhookOutcome first = deliver("checkout.session.completed.paid.json");
+        assertEquals(Status.APPLIED, first.status());
+        assertEquals("evt_test_paid", first.eventId());
+        assertEquals("checkout.session.completed", first.type());
+        assertEquals(ACCOUNT, first.accountId());
+        PurchaseResult r = first.result(PurchaseResult.class).orElseThrow();
+        assertEquals("pi_test_paid", r.purchase().purchaseId());
+        assertEquals(PurchaseStatus.COMPLETED, r.purchase().status());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.paid.json").status());
+        }
+        assertEquals(500, balance());
+        assertEquals(1, purchases().size());
+        assertEquals("pi_test_paid", purchases().get(0).paymentReference());
+        assertEquals("cs_test_paid", purchases().get(0).metadata().get("stripe_checkout_session_id"));
+    }
+
+    @Test
+    void concurrentDeliveriesFromEightThreadsGrantOnce() throws Exception {
+        byte[] payload = Events.load("checkout.session.completed.paid.json", Map.of())
+                .getBytes(StandardCharsets.UTF_8);
+        String header = Events.sign(SECRET, payload, clock.instant().getEpochSecond());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<WebhookOutcome>> futures = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Callable<WebhookOutcome> task = () -> {
+                    go.await();
+                    return stripe.handleWebhook(payload, header);
+                };
+                futures.add(pool.submit(task));
+            }
+            go.countDown();
+            int applied = 0;
+            int duplicate = 0;
+            for (Future<WebhookOutcome> f : futures) {
+                Status s = f.get(30, TimeUnit.SECONDS).status();
+                if (s == Status.APPLIED) {
+                    applied++;
+                } else if (s == Status.DUPLICATE) {
+                    duplicate++;
+                }
+            }
+            assertEquals(1, applied);
+            assertEquals(7, duplicate);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(500, balance());
+        assertEquals(1, purchases().size());
+    }
+
+    @Test
+    void unpaidCheckoutIsPendingUntilTheAsyncPaymentSucceeds() {
+        assertEquals(Status.APPLIED, deliver("checkout.session.completed.unpaid.json").status());
+        Purchase pending = ledger.getPurchase("pi_test_async").orElseThrow();
+        assertEquals(PurchaseStatus.PENDING, pending.status());
+        assertEquals(0, balance());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
+
+        WebhookOutcome ok = deliver("checkout.session.async_payment_succeeded.json");
+        assertEquals(Status.APPLIED, ok.status());
+        assertEquals(500, balance());
+        assertEquals(PurchaseStatus.COMPLETED, ledger.getPurchase("pi_test_async").orElseThrow().status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.async_payment_succeeded.json").status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
+        assertEquals(500, balance());
+        assertEquals(1, purchases().size());
+    }
+
+    @Test
+    void asyncFailureFailsThePurchaseAndGrantsNothing() {
+        deliver("checkout.session.completed.unpaid.json");
+        WebhookOutcome failed = deliver("checkout.session.async_payment_failed.json");
+        assertEquals(Status.APPLIED, failed.status());
+        Purchase p = ledger.getPurchase("pi_test_async").orElseThrow();
+        assertEquals(PurchaseStatus.FAILED, p.status());
+        assertTrue(p.failureReason().contains("evt_test_async_ko"));
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.async_payment_failed.json").status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
+        assertEquals(0, balance());
+    }
+
+    @Test
+    void asyncFailureBeforeTheCompletedEventRecordsAFailedPurchase() {
+        assertEquals(Status.APPLIED, deliver("checkout.session.async_payment_failed.json").status());
+        assertEquals(PurchaseStatus.FAILED, ledger.getPurchase("pi_test_async").orElseThrow().status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
+        assertEquals(0, balance());
+        assertEquals(1, purchases().size());
+    }
+
+    @Test
+    void asyncSuccessBeforeTheCompletedEventConvergesToOneCompletedPurchase() {
+        assertEquals(Status.APPLIED, deliver("checkout.session.async_payment_succeeded.json").status());
+        assertEquals(500, balance());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.async_payment_succeeded.json").status());
+        assertEquals(1, purchases().size());
+        assertEquals(PurchaseStatus.COMPLETED, purchases().get(0).status());
+        assertEquals(500, balance());
+    }
+
+    @Test
+    void paidEventForAFailedPurchaseIsRejected() {
+        deliver("checkout.session.async_payment_failed.json");
+        StripeEventRejectedException e = assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.async_payment_succeeded.json"));
+        assertEquals(Reason.PURCHASE_STATE_CONFLICT, e.reason());
+        assertEquals(0, balance());
+    }
+
+    @Test
+    void purchaseTheLedgerRejectsIsATypedErrorWithNothingChanged() {
+        ledger.savePlan(Plan.of("free", "Free", 10).withCanBuyCredits(false));
+        ledger.assignPlan(ACCOUNT, "free");
+        StripeEventRejectedException e = assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.completed.paid.json"));
+        assertEquals(Reason.PURCHASE_REJECTED, e.reason());
+        assertTrue(e.getMessage().contains("PLAN_CANNOT_BUY_CREDITS"), e.getMessage());
+        assertTrue(purchases().isEmpty());
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    @Test
+    void subscriptionCheckoutAssignsThePlanWithoutCredits() {
+        WebhookOutcome o = deliver("checkout.session.completed.subscription.json");
+        assertEquals(Status.APPLIED, o.status());
+        assertEquals(ACCOUNT, o.accountId()); // from metadata: this session has no client_reference_id
+        assertEquals(PlanChange.Kind.ASSIGNED, o.result(PlanChange.class).orElseThrow().kind());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(0, balance());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
+    }
+
+    @Test
+    void invoicePaidStartsThePeriodOnceAndTheNextInvoiceRollsOver() {
+        deliver("checkout.session.completed.subscription.json");
+        WebhookOutcome first = deliver("invoice.paid.first.json");
+        assertEquals(Status.APPLIED, first.status());
+        PeriodResult period = first.result(PlanAndPeriod.class).orElseThrow().period();
+        assertEquals(PeriodResult.Status.STARTED, period.status());
+        assertEquals(PERIOD_1, period.start());
+        assertEquals(PERIOD_2, period.end());
+        assertEquals(Map.of("credits", 100L), period.granted());
+        assertEquals(100, balance());
+
+        WebhookOutcome again = deliver("invoice.paid.first.json");
+        assertEquals(Status.DUPLICATE, again.status());
+        assertEquals(PeriodResult.Status.ALREADY_STARTED,
+                again.result(PlanAndPeriod.class).orElseThrow().period().status());
+        assertEquals(100, balance());
+
+        clock.set(PERIOD_2.plusSeconds(3600));
+        WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
+        assertEquals(Status.APPLIED, renewal.status());
+        PeriodResult next = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        assertEquals(PeriodResult.Status.STARTED, next.status());
+        assertEquals(Map.of("credits", 50L), next.rolledOver()); // rollover cap 50 of the unused 100
+        assertEquals(Map.of("credits", 100L), next.granted());
+        assertEquals(150, balance());
+        assertEquals(Status.DUPLICATE, deliver("invoice.paid.renewal.json").status());
+
+        // A late redelivery of the first invoice is stale: nothing changes.
+        WebhookOutcome late = deliver("invoice.paid.first.json");
+        assertEquals(Status.IGNORED, late.status());
+        assertEquals(150, balance());
+    }
+
+    @Test
+    void firstInvoiceBeforeTheCheckoutEventAssignsThePlanItself() {
+        WebhookOutcome first = deliver("invoice.paid.first.json");
+        assertEquals(Status.APPLIED, first.status());
+        assertEquals(PlanChange.Kind.ASSIGNED, first.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+        assertEquals(100, balance());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
+        assertEquals(100, balance());
+    }
+
+    @Test
+    void upgradeGrantsTheDifferenceNowAndItsProrationInvoiceStartsNoPeriod() {
+        deliver("invoice.paid.first.json");
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        WebhookOutcome up = deliver("customer.subscription.updated.pro.json");
+        assertEquals(Status.APPLIED, up.status());
+        PlanChange change = up.result(PlanChange.class).orElseThrow();
+        assertEquals(PlanChange.Kind.UPGRADED, change.kind());
+        assertEquals(Map.of("credits", 200L), change.granted());
+        assertEquals(300, balance());
+        assertEquals(Status.DUPLICATE, deliver("customer.subscription.updated.pro.json").status());
+
+        WebhookOutcome proration = deliver("invoice.paid.proration.json");
+        assertEquals(Status.DUPLICATE, proration.status());
+        assertNull(proration.result(PlanAndPeriod.class).orElseThrow().period());
+        assertEquals(300, balance());
+        assertEquals(PERIOD_1, ledger.getAccount(ACCOUNT).orElseThrow().periodStart());
+    }
+
+    @Test
+    void prorationInvoiceArrivingBeforeTheUpdateAppliesTheUpgrade() {
+        deliver("invoice.paid.first.json");
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        WebhookOutcome proration = deliver("invoice.paid.proration.json");
+        assertEquals(Status.APPLIED, proration.status());
+        assertEquals(PlanChange.Kind.UPGRADED,
+                proration.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+        assertEquals(300, balance());
+        assertEquals(Status.DUPLICATE, deliver("customer.subscription.updated.pro.json").status());
+        assertEquals(300, balance());
+    }
+
+    @Test
+    void downgradeIsScheduledAndTakesOverWithTheRenewalInvoice() {
+        deliver("invoice.paid.first.json", Map.of("price_basic_monthly", "price_pro_monthly"));
+        assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(300, balance());
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        WebhookOutcome down = deliver("customer.subscription.updated.pro.json",
+                Map.of("\"id\": \"price_pro_monthly\"", "\"id\": \"price_basic_monthly\""));
+        assertEquals(Status.APPLIED, down.status());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChange.class).orElseThrow().kind());
+        assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(300, balance());
+
+        clock.set(PERIOD_2.plusSeconds(3600));
+        WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
+        assertEquals(Status.APPLIED, renewal.status());
+        PlanAndPeriod r = renewal.result(PlanAndPeriod.class).orElseThrow();
+        assertNull(r.planChange()); // already scheduled: startPeriod lets it take over
+        assertEquals("basic", r.period().planId());
+        assertEquals(Map.of("credits", 100L), r.period().granted());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    @Test
+    void deletedEndsThePlanAndALaterInvoiceGrantsNothing() {
+        deliver("invoice.paid.first.json");
+        WebhookOutcome deleted = deliver("customer.subscription.deleted.json");
+        assertEquals(Status.APPLIED, deleted.status());
+        assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChange.class).orElseThrow().kind());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(Status.DUPLICATE, deliver("customer.subscription.deleted.json").status());
+        // A redelivered first invoice does not revive the plan either.
+        WebhookOutcome redelivered = deliver("invoice.paid.first.json");
+        assertTrue(redelivered.status() == Status.IGNORED || redelivered.status() == Status.DUPLICATE);
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(100, balance());
+
+        clock.set(PERIOD_2.plusSeconds(3600));
+        WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
+        assertEquals(Status.IGNORED, renewal.status());
+        PeriodResult period = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        assertEquals(PeriodResult.Status.NO_PLAN, period.status());
+        assertTrue(period.granted().isEmpty());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        // A late update is not a way back either.
+        assertEquals(Status.IGNORED, deliver("customer.subscription.updated.pro.json").status());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    @Test
+    void updatedToCanceledEndsThePlan() {
+        deliver("invoice.paid.first.json");
+        WebhookOutcome o = deliver("customer.subscription.updated.canceled.json");
+        assertEquals(Status.APPLIED, o.status());
+        assertEquals(PlanChange.Kind.ENDED, o.result(PlanChange.class).orElseThrow().kind());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    @Test
+    void deletedEventOfAnOlderSubscriptionForAnotherPlanIsIgnored() {
+        deliver("invoice.paid.first.json", Map.of("price_basic_monthly", "price_pro_monthly"));
+        WebhookOutcome o = deliver("customer.subscription.deleted.json"); // its price is basic's
+        assertEquals(Status.IGNORED, o.status());
+        assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    // ---------------------------------------------------------------- not supported, ignored
+
+    @Test
+    void refundsAndDisputesAreAcknowledgedButUnsupported() {
+        deliver("checkout.session.completed.paid.json");
+        WebhookOutcome refund = deliver("charge.refunded.json");
+        assertEquals(Status.UNSUPPORTED, refund.status());
+        assertEquals(ACCOUNT, refund.accountId());
+        assertTrue(refund.description().contains("not supported"));
+        WebhookOutcome dispute = deliver("charge.dispute.created.json");
+        assertEquals(Status.UNSUPPORTED, dispute.status());
+        assertEquals(Status.UNSUPPORTED, deliver("charge.dispute.created.json",
+                Map.of("\"type\": \"charge.dispute.created\"", "\"type\": \"charge.dispute.closed\"")).status());
+        assertEquals(500, balance()); // nothing clawed back
+    }
+
+    @Test
+    void otherTypesAreIgnored() {
+        WebhookOutcome o = deliver("payment_intent.succeeded.json");
+        assertEquals(Status.IGNORED, o.status());
+        assertEquals(0, balance());
+        assertTrue(purchases().isEmpty());
+    }
+
+    // ---------------------------------------------------------------- rejected deliveries
+
+    @Test
+    void forgedAndStaleSignaturesChangeNothing() {
+        byte[] payload = Events.load("checkout.session.completed.paid.json", Map.of())
+                .getBytes(StandardCharsets.UTF_8);
+        long now = clock.instant().getEpochSecond();
+        WebhookSignatureException forged = assertThrows(WebhookSignatureException.class,
+                () -> stripe.handleWebhook(payload, Events.sign("whsec_wrong", payload, now)));
+        assertEquals(WebhookSignatureException.Reason.NO_MATCHING_SIGNATURE, forged.reason());
+
+        byte[] tampered = new String(payload, StandardCharsets.UTF_8).replace("\"starter\"", "\"startes\"")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThrows(WebhookSignatureException.class,
+                () -> stripe.handleWebhook(tampered, Events.sign(SECRET, payload, now)));
+
+        WebhookSignatureException stale = assertThrows(WebhookSignatureException.class,
+                () -> stripe.handleWebhook(payload, Events.sign(SECRET, payload, now - 301)));
+        assertEquals(WebhookSignatureException.Reason.TIMESTAMP_OUTSIDE_TOLERANCE, stale.reason());
+
+        assertThrows(WebhookSignatureException.class, () -> stripe.handleWebhook(payload, null));
+        assertEquals(0, balance());
+        assertTrue(purchases().isEmpty());
+    }
+
+    @Test
+    void malformedJsonIsAPayloadError() {
+        String body = "{\"id\": \"evt_1\", \"type\": \"checkout.session.completed\", \"data\": ";
+        assertThrows(WebhookPayloadException.class, () -> stripe.handleWebhook(body,
+                Events.sign(SECRET, body.getBytes(StandardCharsets.UTF_8), clock.instant().getEpochSecond())));
+        assertTrue(purchases().isEmpty());
+    }
+
+    @Test
+    void unknownAccountIsRejectedWithNothingChanged() {
+        Map<String, String> other = Map.of("org_1", "org_404");
+        StripeEventRejectedException e = assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.completed.paid.json", other));
+        assertEquals(Reason.UNKNOWN_ACCOUNT, e.reason());
+        assertEquals("evt_test_paid", e.eventId());
+        assertEquals(Reason.UNKNOWN_ACCOUNT, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("invoice.paid.first.json", other)).reason());
+        assertEquals(Reason.UNKNOWN_ACCOUNT, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("customer.subscription.deleted.json", other)).reason());
+        assertTrue(ledger.getAccount("org_404").isEmpty());
+        assertTrue(ledger.getPurchase("pi_test_paid").isEmpty());
+        assertEquals(0, balance());
+    }
+
+    @Test
+    void unknownPackageOrPlanIsRejectedWithNothingChanged() {
+        assertEquals(Reason.UNKNOWN_PACKAGE, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.completed.paid.json", Map.of("\"starter\"", "\"gold\""))).reason());
+        assertEquals(Reason.MISSING_PACKAGE, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.completed.paid.json",
+                        Map.of(", \"credits_package_id\": \"starter\"", ""))).reason());
+        // An unmapped price falls back to the plan metadata; an unknown plan there is rejected.
+        assertEquals(Reason.UNKNOWN_PLAN, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("invoice.paid.first.json", Map.of("price_basic_monthly", "price_other",
+                        "\"credits_plan_id\": \"basic\"", "\"credits_plan_id\": \"platinum\""))).reason());
+        assertEquals(Reason.MISSING_PLAN, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("invoice.paid.first.json", Map.of("price_basic_monthly", "price_other",
+                        ", \"credits_plan_id\": \"basic\"", ""))).reason());
+        assertTrue(purchases().isEmpty());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(0, balance());
+    }
+
+    @Test
+    void missingAccountIsRejected() {
+        assertEquals(Reason.MISSING_ACCOUNT, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("checkout.session.completed.paid.json", Map.of("\"client_reference_id\": \"org_1\"",
+                        "\"client_reference_id\": null", "\"credits_account_id\": \"org_1\", ", ""))).reason());
+    }
+
+    @Test
+    void builderRequiresLedgerAndSecretAndUniquePrices() {
+        assertThrows(IllegalStateException.class, () -> StripeCredits.builder().webhookSecret(SECRET).build());
+        assertThrows(IllegalStateException.class, () -> StripeCredits.builder().ledger(ledger).build());
+        assertThrows(IllegalStateException.class, () -> StripeCredits.builder().ledger(ledger).webhookSecret(SECRET)
+                .planPrice("basic", "price_x").planPrice("pro", "price_x").build());
+        assertEquals("basic", stripe.planOfPrice("price_basic_monthly").orElseThrow());
+        assertEquals("price_starter", stripe.priceOfPackage("starter").orElseThrow());
+    }
+}
