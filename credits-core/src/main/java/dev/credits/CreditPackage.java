@@ -11,7 +11,7 @@ import java.time.Period;
  *         .withValidity(Period.ofMonths(12)));
  * }</pre>
  *
- * @param packageId  the package's id (letters, digits, {@code _ - . :}), at most 128 characters
+ * @param packageId  the package's id (not blank, at most 128 characters)
  * @param name       a display name
  * @param credits    credits it grants, at least 1
  * @param price      what it costs

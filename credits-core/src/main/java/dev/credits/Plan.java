@@ -14,7 +14,7 @@ import java.util.Map;
  *         .withRolloverCap(300));
  * }</pre>
  *
- * @param planId        the plan's id (letters, digits, {@code _ - . :}), at most 128 characters
+ * @param planId        the plan's id (not blank, at most 128 characters)
  * @param name          a display name
  * @param monthlyPrice  what it costs a month (informational; billing is the host's), or null
  * @param allowances    credits granted each period, by credit type (a type may be 0)

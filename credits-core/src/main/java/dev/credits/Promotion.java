@@ -21,7 +21,7 @@ import java.util.Set;
  *         .withMaxUsesPerAccount(1));
  * }</pre>
  *
- * @param code              what the buyer types (letters, digits, {@code _ - . :}), at most 128 characters
+ * @param code              what the buyer types (not blank, at most 128 characters)
  * @param description       free text, or null
  * @param percentOff        a discount in percent of the price (after bulk discounts), 0 to 100, or null
  * @param amountOff         a fixed discount (after the percentage), or null; never takes the price below 0

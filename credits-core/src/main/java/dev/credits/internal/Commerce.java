@@ -1,19 +1,52 @@
 package dev.credits.internal;
 
+import dev.credits.BulkDiscount;
+import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
+import dev.credits.GrantRequest;
+import dev.credits.IdempotencyConflictException;
+import dev.credits.InvalidArgumentException;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.Money;
+import dev.credits.Plan;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
 import dev.credits.PurchasePolicy;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
+import dev.credits.PurchaseStateException;
+import dev.credits.PurchaseStatus;
 import dev.credits.Quote;
+import dev.credits.QuoteLine;
+import dev.credits.RejectionReason;
+import dev.credits.UnknownAccountException;
+import dev.credits.UnknownPurchaseException;
 import dev.credits.spi.CreditStore;
+import dev.credits.spi.PromotionExhaustedException;
+import dev.credits.spi.PromotionUse;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** The rules of packages, promotions and purchases. */
+/**
+ * The rules of packages, promotions and purchases: prices and discounts, the purchase policy, promotion limits,
+ * and the purchase's life (pending, completed, failed).
+ */
 public final class Commerce {
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
     private final LedgerEngine engine;
     private final CreditStore store;
     private final PurchasePolicy policy;
@@ -21,19 +54,447 @@ public final class Commerce {
     Commerce(LedgerEngine engine, CreditStore store, PurchasePolicy policy) {
         this.engine = engine;
         this.store = store;
-        this.policy = policy;
+        this.policy = checkPolicy(policy);
     }
 
-    public CreditPackage savePackage(CreditPackage creditPackage) { throw new UnsupportedOperationException(); }
-    public Optional<CreditPackage> getPackage(String packageId) { throw new UnsupportedOperationException(); }
-    public List<CreditPackage> listPackages() { throw new UnsupportedOperationException(); }
-    public Promotion savePromotion(Promotion promotion) { throw new UnsupportedOperationException(); }
-    public Optional<Promotion> getPromotion(String code) { throw new UnsupportedOperationException(); }
-    public List<Promotion> listPromotions() { throw new UnsupportedOperationException(); }
-    public Quote quote(PurchaseRequest request) { throw new UnsupportedOperationException(); }
-    public PurchaseResult purchase(PurchaseRequest request) { throw new UnsupportedOperationException(); }
-    public PurchaseResult completePurchase(String purchaseId) { throw new UnsupportedOperationException(); }
-    public PurchaseResult failPurchase(String purchaseId, String reason) { throw new UnsupportedOperationException(); }
-    public Optional<Purchase> getPurchase(String purchaseId) { throw new UnsupportedOperationException(); }
-    public List<Purchase> listPurchases(String accountId) { throw new UnsupportedOperationException(); }
+    // ================================================================ catalog
+
+    public CreditPackage savePackage(CreditPackage p) {
+        Checks.required("package", p);
+        Checks.id("packageId", p.packageId());
+        Checks.requiredText("name", p.name());
+        Checks.positive("credits", p.credits());
+        Checks.required("price", p.price());
+        Checks.creditType(p.creditType());
+        if (p.validity() != null && (p.validity().isNegative() || p.validity().isZero())) {
+            throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
+        }
+        store.savePackage(p);
+        return p;
+    }
+
+    public Optional<CreditPackage> getPackage(String packageId) {
+        return store.findPackage(Checks.id("packageId", packageId));
+    }
+
+    public List<CreditPackage> listPackages() {
+        return store.listPackages();
+    }
+
+    public Promotion savePromotion(Promotion p) {
+        Checks.required("promotion", p);
+        Checks.id("code", p.code());
+        Checks.text("description", p.description());
+        if (p.percentOff() != null
+                && (p.percentOff().signum() <= 0 || p.percentOff().compareTo(HUNDRED) > 0)) {
+            throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100: " + p.percentOff());
+        }
+        Checks.notNegative("bonusCredits", p.bonusCredits());
+        if (p.percentOff() == null && p.amountOff() == null && p.bonusCredits() == 0) {
+            throw new InvalidArgumentException("promotion", "'" + p.code()
+                    + "' has no effect: set percentOff, amountOff or bonusCredits");
+        }
+        Instant from = millis(p.validFrom());
+        Instant until = millis(p.validUntil());
+        if (from != null && until != null && !until.isAfter(from)) {
+            throw new InvalidArgumentException("validUntil", "must be after validFrom");
+        }
+        for (String packageId : p.packageIds()) {
+            Checks.id("packageIds", packageId);
+        }
+        Checks.notNegative("maxUses", p.maxUses());
+        Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
+        store.savePromotion(p.withWindow(from, until).withUses(0));
+        return store.findPromotion(p.code()).orElseThrow();
+    }
+
+    public Optional<Promotion> getPromotion(String code) {
+        return store.findPromotion(Checks.id("code", code));
+    }
+
+    public List<Promotion> listPromotions() {
+        return store.listPromotions();
+    }
+
+    // ================================================================ quotes
+
+    public Quote quote(PurchaseRequest request) {
+        Checks.required("request", request);
+        Validated v = validate(request);
+        Catalog catalog = catalog(v);
+        return engine.read(v.accountId, null, session ->
+                price(v, catalog, session.account().planId(), promotionUsesOf(session, v.promotionCode),
+                        session.now()));
+    }
+
+    /** A request checked for form; the catalog entries it names are read separately. */
+    private record Validated(String accountId, String packageId, long credits, String promotionCode,
+                             String purchaseId, String paymentReference, boolean pending,
+                             Map<String, String> metadata, String key, Map<String, String> fingerprint) {
+    }
+
+    private static Validated validate(PurchaseRequest r) {
+        String accountId = Checks.id("accountId", r.accountId());
+        String packageId = Checks.optionalId("packageId", r.packageId());
+        if (packageId != null && r.credits() != 0) {
+            throw new InvalidArgumentException("credits", "must be 0 when buying a package");
+        }
+        if (packageId == null) {
+            Checks.positive("credits", r.credits());
+        }
+        String code = Checks.optionalId("promotionCode", r.promotionCode());
+        String purchaseId = Checks.optionalId("purchaseId", r.purchaseId());
+        String paymentReference = Checks.optionalId("paymentReference", r.paymentReference());
+        Map<String, String> metadata = Checks.metadata(r.metadata());
+        String key = Checks.optionalId("idempotencyKey", r.idempotencyKey());
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "purchase");
+        fingerprint.put("packageId", packageId);
+        fingerprint.put("credits", Long.toString(r.credits()));
+        fingerprint.put("promotionCode", code);
+        fingerprint.put("purchaseId", purchaseId);
+        fingerprint.put("paymentReference", paymentReference);
+        fingerprint.put("pending", Boolean.toString(r.pending()));
+        fingerprint.put("metadata", Codec.metadata(metadata));
+        return new Validated(accountId, packageId, r.credits(), code, purchaseId, paymentReference, r.pending(),
+                metadata, key, fingerprint);
+    }
+
+    /** The catalog entries a purchase names, read before the account is locked (the catalog is shared). */
+    private record Catalog(CreditPackage creditPackage, Promotion promotion, Map<String, Plan> plans) {
+    }
+
+    private Catalog catalog(Validated v) {
+        CreditPackage creditPackage = v.packageId == null ? null : store.findPackage(v.packageId).orElse(null);
+        Promotion promotion = v.promotionCode == null ? null : store.findPromotion(v.promotionCode).orElse(null);
+        Map<String, Plan> plans = new LinkedHashMap<>();
+        String planId = store.findAccount(v.accountId).orElseThrow(() -> new UnknownAccountException(v.accountId))
+                .planId();
+        if (planId != null) {
+            store.findPlan(planId).ifPresent(plan -> plans.put(planId, plan));
+        }
+        return new Catalog(creditPackage, promotion, plans);
+    }
+
+    /** @return how often the account used the promotion: its purchases with the code that did not fail */
+    private static long promotionUsesOf(AccountSession session, String code) {
+        if (code == null) {
+            return 0;
+        }
+        return session.tx().listPurchases().stream()
+                .filter(p -> code.equals(p.promotionCode()) && p.status() != PurchaseStatus.FAILED).count();
+    }
+
+    /** Prices a purchase and checks every rule; the first rule broken is the quote's rejection. */
+    private Quote price(Validated v, Catalog catalog, String planId, long accountUses, Instant now) {
+        List<QuoteLine> lines = new ArrayList<>();
+        CreditPackage creditPackage = catalog.creditPackage;
+        long credits;
+        Money list;
+        if (v.packageId != null) {
+            if (creditPackage == null) {
+                return rejected(v, RejectionReason.UNKNOWN_PACKAGE);
+            }
+            credits = creditPackage.credits();
+            list = creditPackage.price();
+            lines.add(new QuoteLine("package:" + creditPackage.packageId(),
+                    creditPackage.name() + ": " + credits + " credits", list.amount(), credits));
+        } else {
+            if (policy.creditRate() == null) {
+                return rejected(v, RejectionReason.NO_CREDIT_RATE);
+            }
+            credits = v.credits;
+            Money rate = policy.creditRate();
+            list = new Money(round(rate.amount().multiply(BigDecimal.valueOf(credits)), rate), rate.currency());
+            lines.add(new QuoteLine("credit-rate", credits + " credits at " + rate + " each", list.amount(),
+                    credits));
+        }
+        BigDecimal amount = list.amount();
+        BulkDiscount tier = null;
+        for (BulkDiscount candidate : policy.bulkDiscounts()) {
+            if (credits >= candidate.minCredits() && (tier == null || candidate.minCredits() > tier.minCredits())) {
+                tier = candidate;
+            }
+        }
+        if (tier != null) {
+            BigDecimal off = round(amount.multiply(tier.percentOff()).divide(HUNDRED), list);
+            amount = amount.subtract(off);
+            lines.add(new QuoteLine("bulk:" + tier.minCredits(), tier.percentOff().stripTrailingZeros()
+                    .toPlainString() + "% off from " + tier.minCredits() + " credits", off.negate(), 0));
+        }
+        RejectionReason rejection = null;
+        if (creditPackage != null && !creditPackage.active()) {
+            rejection = RejectionReason.INACTIVE_PACKAGE;
+        }
+        Plan plan = planId == null ? null : catalog.plans.get(planId);
+        if (rejection == null && plan != null && !plan.canBuyCredits()) {
+            rejection = RejectionReason.PLAN_CANNOT_BUY_CREDITS;
+        }
+        if (rejection == null && policy.maxCreditsPerPurchase() > 0 && credits > policy.maxCreditsPerPurchase()) {
+            rejection = RejectionReason.ABOVE_MAXIMUM_PURCHASE;
+        }
+        Money minimum = policy.minimumPurchase();
+        if (rejection == null && minimum != null && minimum.currency().equals(list.currency())
+                && list.amount().compareTo(minimum.amount()) < 0) {
+            rejection = RejectionReason.BELOW_MINIMUM_PURCHASE;
+        }
+        long bonus = 0;
+        Promotion promotion = catalog.promotion;
+        String code = v.promotionCode;
+        if (code != null) {
+            RejectionReason promotionRejection = promotionRejection(promotion, creditPackage, list, accountUses, now);
+            if (promotionRejection != null) {
+                rejection = rejection == null ? promotionRejection : rejection;
+            } else {
+                StringBuilder said = new StringBuilder();
+                BigDecimal off = BigDecimal.ZERO;
+                if (promotion.percentOff() != null) {
+                    off = round(amount.multiply(promotion.percentOff()).divide(HUNDRED), list);
+                    said.append(promotion.percentOff().stripTrailingZeros().toPlainString()).append("% off");
+                }
+                if (promotion.amountOff() != null) {
+                    off = off.add(promotion.amountOff().amount());
+                    said.append(said.length() > 0 ? ", " : "").append(promotion.amountOff()).append(" off");
+                }
+                off = off.min(amount);
+                amount = amount.subtract(off);
+                bonus = promotion.bonusCredits();
+                if (bonus > 0) {
+                    said.append(said.length() > 0 ? ", " : "").append(bonus).append(" bonus credits");
+                }
+                lines.add(new QuoteLine("promotion:" + code, said.toString(), off.negate(), bonus));
+            }
+        }
+        Checks.add("credits", credits, bonus);
+        return new Quote(v.accountId, v.packageId, credits, bonus, list, new Money(amount, list.currency()), lines,
+                code, rejection);
+    }
+
+    private static RejectionReason promotionRejection(Promotion promotion, CreditPackage creditPackage, Money list,
+                                                      long accountUses, Instant now) {
+        if (promotion == null) {
+            return RejectionReason.UNKNOWN_PROMOTION;
+        }
+        if (!promotion.active() || (promotion.validFrom() != null && now.isBefore(promotion.validFrom()))) {
+            return RejectionReason.PROMOTION_NOT_ACTIVE;
+        }
+        if (promotion.validUntil() != null && !now.isBefore(promotion.validUntil())) {
+            return RejectionReason.PROMOTION_EXPIRED;
+        }
+        if (!promotion.packageIds().isEmpty()
+                && (creditPackage == null || !promotion.packageIds().contains(creditPackage.packageId()))) {
+            return RejectionReason.PROMOTION_NOT_APPLICABLE;
+        }
+        if (promotion.amountOff() != null && !promotion.amountOff().currency().equals(list.currency())) {
+            return RejectionReason.PROMOTION_NOT_APPLICABLE;
+        }
+        if (promotion.maxUses() > 0 && promotion.uses() >= promotion.maxUses()) {
+            return RejectionReason.PROMOTION_EXHAUSTED;
+        }
+        if (promotion.maxUsesPerAccount() > 0 && accountUses >= promotion.maxUsesPerAccount()) {
+            return RejectionReason.PROMOTION_LIMIT_PER_ACCOUNT;
+        }
+        return null;
+    }
+
+    private static Quote rejected(Validated v, RejectionReason reason) {
+        return new Quote(v.accountId, v.packageId, v.credits, 0, null, null, List.of(), v.promotionCode, reason);
+    }
+
+    /** @return the amount rounded to the currency's digits (at least those of the money it came from) */
+    private static BigDecimal round(BigDecimal amount, Money like) {
+        int digits = Math.max(like.currency().getDefaultFractionDigits(), like.amount().scale());
+        return amount.setScale(Math.max(digits, 0), RoundingMode.HALF_UP);
+    }
+
+    // ================================================================ purchases
+
+    public PurchaseResult purchase(PurchaseRequest request) {
+        Checks.required("request", request);
+        Validated v = validate(request);
+        if (v.purchaseId != null) {
+            Optional<String> owner = store.findAccountOfPurchase(v.purchaseId);
+            if (owner.isPresent() && !owner.get().equals(v.accountId)) {
+                throw new IdempotencyConflictException(v.accountId, v.purchaseId);
+            }
+        }
+        Catalog catalog = catalog(v);
+        AtomicReference<Quote> lastQuote = new AtomicReference<>();
+        try {
+            return engine.mutate(v.accountId, null, v.key, session -> {
+                Optional<PurchaseResult> replay = LedgerEngine.replay(session, v.key, v.fingerprint,
+                        stored -> replayOf(session, stored.get("purchaseId"), null));
+                if (replay.isPresent()) {
+                    return replay.get();
+                }
+                if (v.purchaseId != null) {
+                    Optional<Purchase> existing = session.tx().findPurchase(v.purchaseId);
+                    if (existing.isPresent()) {
+                        Purchase p = existing.get();
+                        if (!Objects.equals(p.packageId(), v.packageId)
+                                || (v.packageId == null && p.credits() != v.credits)
+                                || !Objects.equals(p.promotionCode(), v.promotionCode)) {
+                            throw new IdempotencyConflictException(v.accountId, v.purchaseId);
+                        }
+                        return replayOf(session, v.purchaseId, null);
+                    }
+                }
+                Quote quote = price(v, catalog, session.account().planId(),
+                        promotionUsesOf(session, v.promotionCode), session.now());
+                lastQuote.set(quote);
+                if (!quote.allowed()) {
+                    return new PurchaseResult(false, quote.rejection(), quote, null, null,
+                            session.account().sequence(), false);
+                }
+                String purchaseId = v.purchaseId != null ? v.purchaseId : AccountSession.newId();
+                CreditPackage creditPackage = catalog.creditPackage;
+                String creditType = creditPackage == null ? CreditLedger.DEFAULT_CREDIT_TYPE
+                        : creditPackage.creditType();
+                Period validity = creditPackage == null ? null : creditPackage.validity();
+                Purchase purchase = new Purchase(purchaseId, v.accountId, v.packageId, creditType, quote.credits(),
+                        quote.bonusCredits(), quote.listPrice(), quote.price(), v.promotionCode, v.paymentReference,
+                        validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null);
+                if (v.promotionCode != null) {
+                    session.usePromotion(new PromotionUse(v.promotionCode, 1, catalog.promotion.maxUses()));
+                }
+                Lot lot = null;
+                if (!v.pending) {
+                    session.settle();
+                    lot = grant(session, purchase);
+                    purchase = purchase.completed(session.now(), lot.lotId(), lot.transactionId());
+                }
+                session.putPurchase(purchase);
+                long sequence = session.sequenceAfterWrite();
+                if (v.key != null) {
+                    Map<String, String> stored = new LinkedHashMap<>();
+                    stored.put("purchaseId", purchaseId);
+                    session.recordIdempotency(v.key, Codec.encode(v.fingerprint), Codec.encode(stored));
+                }
+                session.write();
+                return new PurchaseResult(true, null, quote, purchase, lot, sequence, false);
+            });
+        } catch (PromotionExhaustedException e) {
+            // Another account took the last use between our read and our write: nothing was written.
+            Quote quote = lastQuote.get();
+            Quote rejectedQuote = quote == null ? rejected(v, RejectionReason.PROMOTION_EXHAUSTED)
+                    : new Quote(quote.accountId(), quote.packageId(), quote.credits(), quote.bonusCredits(),
+                    quote.listPrice(), quote.price(), quote.lines(), quote.promotionCode(),
+                    RejectionReason.PROMOTION_EXHAUSTED);
+            long sequence = store.findAccount(v.accountId).map(a -> a.sequence()).orElse(0L);
+            return new PurchaseResult(false, RejectionReason.PROMOTION_EXHAUSTED, rejectedQuote, null, null, sequence,
+                    false);
+        }
+    }
+
+    /** @return the purchase as it stands, reported as a replay */
+    private static PurchaseResult replayOf(AccountSession session, String purchaseId, Lot lot) {
+        Purchase purchase = session.tx().findPurchase(purchaseId)
+                .orElseThrow(() -> new IllegalStateException("purchase " + purchaseId + " is missing"));
+        return new PurchaseResult(true, null, null, purchase, lot, session.account().sequence(), true);
+    }
+
+    /** Grants a purchase's credits on a new lot, expiring per its validity from now. */
+    private static Lot grant(AccountSession session, Purchase purchase) {
+        Instant now = session.now();
+        Instant expiresAt = expiry(now, purchase.validity());
+        Map<String, String> metadata = new LinkedHashMap<>(purchase.metadata());
+        metadata.put("purchaseId", purchase.purchaseId());
+        AccountSession.Granted granted = session.grantLot(purchase.creditType(), purchase.totalCredits(),
+                LotSource.PURCHASE, GrantRequest.DEFAULT_PRIORITY, expiresAt, purchase.price(),
+                "purchase " + purchase.purchaseId(), null, metadata);
+        return granted.lot();
+    }
+
+    /** @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null */
+    static Instant expiry(Instant from, Period validity) {
+        if (validity == null) {
+            return null;
+        }
+        return from.atZone(ZoneOffset.UTC).plus(validity).toInstant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public PurchaseResult completePurchase(String purchaseId) {
+        Checks.id("purchaseId", purchaseId);
+        String accountId = store.findAccountOfPurchase(purchaseId)
+                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return engine.mutate(accountId, session -> {
+            Purchase purchase = session.tx().findPurchase(purchaseId)
+                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+            switch (purchase.status()) {
+                case COMPLETED:
+                    return replayOf(session, purchaseId, null);
+                case FAILED:
+                    throw new PurchaseStateException("purchase '" + purchaseId + "' failed; it cannot complete");
+                default:
+                    break;
+            }
+            session.settle();
+            Lot lot = grant(session, purchase);
+            Purchase completed = purchase.completed(session.now(), lot.lotId(), lot.transactionId());
+            session.putPurchase(completed);
+            long sequence = session.write();
+            return new PurchaseResult(true, null, null, completed, lot, sequence, false);
+        });
+    }
+
+    public PurchaseResult failPurchase(String purchaseId, String reason) {
+        Checks.id("purchaseId", purchaseId);
+        Checks.text("reason", reason);
+        String accountId = store.findAccountOfPurchase(purchaseId)
+                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return engine.mutate(accountId, session -> {
+            Purchase purchase = session.tx().findPurchase(purchaseId)
+                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+            switch (purchase.status()) {
+                case FAILED:
+                    return replayOf(session, purchaseId, null);
+                case COMPLETED:
+                    throw new PurchaseStateException("purchase '" + purchaseId
+                            + "' completed; refund its credits instead");
+                default:
+                    break;
+            }
+            Purchase failed = purchase.failed(session.now(), reason);
+            session.putPurchase(failed);
+            if (purchase.promotionCode() != null) {
+                session.usePromotion(new PromotionUse(purchase.promotionCode(), -1, 0));
+            }
+            long sequence = session.write();
+            return new PurchaseResult(true, null, null, failed, null, sequence, false);
+        });
+    }
+
+    public Optional<Purchase> getPurchase(String purchaseId) {
+        Checks.id("purchaseId", purchaseId);
+        Optional<String> accountId = store.findAccountOfPurchase(purchaseId);
+        if (accountId.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.readAccount(accountId.get(), tx -> tx.findPurchase(purchaseId));
+    }
+
+    public List<Purchase> listPurchases(String accountId) {
+        Checks.id("accountId", accountId);
+        return store.readAccount(accountId, tx -> tx.listPurchases());
+    }
+
+    // ================================================================ helpers
+
+    private static PurchasePolicy checkPolicy(PurchasePolicy policy) {
+        Checks.required("purchasePolicy", policy);
+        Checks.notNegative("maxCreditsPerPurchase", policy.maxCreditsPerPurchase());
+        for (BulkDiscount tier : policy.bulkDiscounts()) {
+            Checks.required("bulkDiscounts", tier);
+            Checks.positive("minCredits", tier.minCredits());
+            Checks.required("percentOff", tier.percentOff());
+            if (tier.percentOff().signum() <= 0 || tier.percentOff().compareTo(HUNDRED) > 0) {
+                throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100");
+            }
+        }
+        return policy;
+    }
+
+    private static Instant millis(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+    }
 }

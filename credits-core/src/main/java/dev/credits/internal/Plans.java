@@ -1,16 +1,38 @@
 package dev.credits.internal;
 
+import dev.credits.Account;
+import dev.credits.EntryType;
+import dev.credits.InvalidArgumentException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
 import dev.credits.PeriodResult;
 import dev.credits.Plan;
 import dev.credits.PlanChange;
+import dev.credits.UnknownAccountException;
+import dev.credits.UnknownPlanException;
 import dev.credits.spi.CreditStore;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
-/** The rules of plans and allowance periods. */
+/**
+ * The rules of plans and allowance periods: assigning a plan (upgrade now, downgrade next period) and starting
+ * a period (expire the old allowance, roll over up to the cap, grant the new one), once per period.
+ */
 public final class Plans {
+    /** The burn-down priority of allowance lots: spent before anything else. */
+    static final int ALLOWANCE_PRIORITY = 0;
+    private static final int ATTEMPTS = 5;
+
     private final LedgerEngine engine;
     private final CreditStore store;
 
@@ -19,10 +41,237 @@ public final class Plans {
         this.store = store;
     }
 
-    public Plan savePlan(Plan plan) { throw new UnsupportedOperationException(); }
-    public Optional<Plan> getPlan(String planId) { throw new UnsupportedOperationException(); }
-    public List<Plan> listPlans() { throw new UnsupportedOperationException(); }
-    public PlanChange assignPlan(String accountId, String planId) { throw new UnsupportedOperationException(); }
-    public PlanChange endPlan(String accountId) { throw new UnsupportedOperationException(); }
-    public PeriodResult startPeriod(String accountId, Instant start, Instant end) { throw new UnsupportedOperationException(); }
+    // ================================================================ catalog
+
+    public Plan savePlan(Plan plan) {
+        Checks.required("plan", plan);
+        Checks.id("planId", plan.planId());
+        Checks.requiredText("name", plan.name());
+        for (Map.Entry<String, Long> allowance : plan.allowances().entrySet()) {
+            Checks.creditType(allowance.getKey());
+            Checks.required("allowances[" + allowance.getKey() + "]", allowance.getValue());
+            Checks.notNegative("allowances[" + allowance.getKey() + "]", allowance.getValue());
+            Checks.add("allowances", allowance.getValue(), 0);
+        }
+        Checks.notNegative("rolloverCap", plan.rolloverCap());
+        store.savePlan(plan);
+        return plan;
+    }
+
+    public Optional<Plan> getPlan(String planId) {
+        return store.findPlan(Checks.id("planId", planId));
+    }
+
+    public List<Plan> listPlans() {
+        return store.listPlans();
+    }
+
+    // ================================================================ plan changes
+
+    public PlanChange assignPlan(String accountId, String planId) {
+        Checks.id("accountId", accountId);
+        Checks.id("planId", planId);
+        Plan target = store.findPlan(planId).orElseThrow(() -> new UnknownPlanException(planId));
+        if (!target.active()) {
+            throw new InvalidArgumentException("planId", "plan '" + planId + "' is not active");
+        }
+        return withPlans(accountId, (session, plans) -> {
+            Account account = session.account();
+            Instant now = session.now();
+            String current = account.planId();
+            if (planId.equals(current)) {
+                if (account.nextPlanId() == null) {
+                    return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
+                }
+                Account changed = account.withPlan(current, null, now);
+                return change(changed, PlanChange.Kind.UNCHANGED, current, Map.of(),
+                        LedgerEngine.changeAccount(session, changed).sequence());
+            }
+            boolean inPeriod = current != null && account.periodStart() != null
+                    && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());
+            if (!inPeriod) {
+                Account changed = account.withPlan(planId, null, now);
+                return change(changed, PlanChange.Kind.ASSIGNED, current, Map.of(),
+                        LedgerEngine.changeAccount(session, changed).sequence());
+            }
+            Plan old = plans.get(current);
+            Map<String, Long> difference = new LinkedHashMap<>();
+            Set<String> types = new LinkedHashSet<>(target.allowances().keySet());
+            for (String type : types) {
+                long more = target.allowance(type) - (old == null ? 0 : old.allowance(type));
+                if (more > 0) {
+                    difference.put(type, more);
+                }
+            }
+            if (difference.isEmpty()) {
+                Account changed = account.withPlan(current, planId, now);
+                return change(changed, PlanChange.Kind.DOWNGRADE_SCHEDULED, current, Map.of(),
+                        LedgerEngine.changeAccount(session, changed).sequence());
+            }
+            session.settle();
+            difference.forEach((type, credits) -> grantAllowance(session, type, credits, account.periodEnd(),
+                    "upgrade from " + current + " to " + planId, planId, account.periodStart()));
+            Account changed = account.withPlan(planId, null, now);
+            session.changeAccount(changed);
+            long sequence = session.write();
+            return change(changed, PlanChange.Kind.UPGRADED, current, difference, sequence);
+        });
+    }
+
+    public PlanChange endPlan(String accountId) {
+        Checks.id("accountId", accountId);
+        return engine.mutate(accountId, session -> {
+            Account account = session.account();
+            if (account.planId() == null && account.nextPlanId() == null) {
+                return change(account, PlanChange.Kind.ENDED, null, Map.of(), account.sequence());
+            }
+            Account changed = account.withPlan(null, null, session.now());
+            return change(changed, PlanChange.Kind.ENDED, account.planId(), Map.of(),
+                    LedgerEngine.changeAccount(session, changed).sequence());
+        });
+    }
+
+    private static PlanChange change(Account after, PlanChange.Kind kind, String previousPlanId,
+                                     Map<String, Long> granted, long sequence) {
+        return new PlanChange(after.accountId(), kind, previousPlanId, after.planId(), after.nextPlanId(), granted,
+                sequence);
+    }
+
+    // ================================================================ periods
+
+    public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
+        Checks.id("accountId", accountId);
+        Checks.required("start", start);
+        Checks.required("end", end);
+        Instant from = start.truncatedTo(ChronoUnit.MILLIS);
+        Instant until = end.truncatedTo(ChronoUnit.MILLIS);
+        if (!until.isAfter(from)) {
+            throw new InvalidArgumentException("end", "must be after start: [" + start + ", " + end + ")");
+        }
+        return withPlans(accountId, (session, plans) -> {
+            Account account = session.account();
+            if (account.periodStart() != null) {
+                if (from.equals(account.periodStart())) {
+                    return period(account, PeriodResult.Status.ALREADY_STARTED, account.planId(), from, until,
+                            Map.of(), Map.of(), Map.of(), account.sequence());
+                }
+                if (from.isBefore(account.periodStart())) {
+                    return period(account, PeriodResult.Status.STALE, account.planId(), from, until, Map.of(),
+                            Map.of(), Map.of(), account.sequence());
+                }
+            }
+            if (!until.isAfter(session.now())) {
+                return period(account, PeriodResult.Status.STALE, account.planId(), from, until, Map.of(), Map.of(),
+                        Map.of(), account.sequence());
+            }
+            String planId = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
+            Plan plan = planId == null ? null : plans.get(planId);
+            if (plan == null) {
+                return period(account, PeriodResult.Status.NO_PLAN, null, from, until, Map.of(), Map.of(), Map.of(),
+                        account.sequence());
+            }
+            Plan previous = account.planId() == null ? null : plans.get(account.planId());
+            long cap = previous == null ? 0 : previous.rolloverCap();
+
+            // What the previous period left unused, counted before this call's own expiry sweep: credits still
+            // on its allowance lots, plus what earlier sweeps already expired from them (a late webhook).
+            Map<String, Long> unused = new LinkedHashMap<>();
+            List<Lot> previousLots = account.periodEnd() == null ? List.of()
+                    : session.tx().findLotsExpiringAt(account.periodEnd()).stream()
+                    .filter(lot -> lot.source() == LotSource.SUBSCRIPTION).toList();
+            for (Lot stored : previousLots) {
+                Lot lot = session.lot(stored.lotId());
+                long expiredEarlier = 0;
+                for (LedgerEntry entry : session.tx().findEntriesReferencing(lot.transactionId())) {
+                    if (entry.type() == EntryType.EXPIRY) {
+                        expiredEarlier -= entry.amount();
+                    }
+                }
+                unused.merge(lot.creditType(), Math.max(0, lot.available()) + expiredEarlier, Long::sum);
+            }
+            session.settle();
+            // The previous allowance ends now even if its lots would last longer (a period started early).
+            for (Lot stored : previousLots) {
+                Lot lot = session.lot(stored.lotId());
+                if (lot.available() > 0) {
+                    session.expireLot(lot, lot.available(), "allowance period ended");
+                }
+            }
+            Map<String, Long> rolledOver = new LinkedHashMap<>();
+            Map<String, Long> granted = new LinkedHashMap<>();
+            unused.forEach((type, credits) -> {
+                long carried = Math.min(credits, cap);
+                if (carried > 0) {
+                    rolledOver.put(type, carried);
+                    grantAllowance(session, type, carried, until, "rollover into period " + from, planId, from);
+                }
+            });
+            plan.allowances().forEach((type, credits) -> {
+                if (credits > 0) {
+                    granted.put(type, credits);
+                    grantAllowance(session, type, credits, until, "allowance of " + planId + " for period " + from,
+                            planId, from);
+                }
+            });
+            Account changed = account.withPlan(planId, null, session.now()).withPeriod(from, until, session.now());
+            session.changeAccount(changed);
+            long sequence = session.write();
+            return period(changed, PeriodResult.Status.STARTED, planId, from, until, unused, rolledOver, granted,
+                    sequence);
+        });
+    }
+
+    private static PeriodResult period(Account account, PeriodResult.Status status, String planId, Instant start,
+                                       Instant end, Map<String, Long> expired, Map<String, Long> rolledOver,
+                                       Map<String, Long> granted, long sequence) {
+        return new PeriodResult(account.accountId(), status, planId, start, end, expired, rolledOver, granted,
+                sequence);
+    }
+
+    /** Grants allowance credits: a SUBSCRIPTION lot spent first, expiring with the period. */
+    private static void grantAllowance(AccountSession session, String type, long credits, Instant periodEnd,
+                                       String reason, String planId, Instant periodStart) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("planId", planId);
+        metadata.put("periodStart", periodStart.toString());
+        session.grantLot(type, credits, LotSource.SUBSCRIPTION, ALLOWANCE_PRIORITY, periodEnd, null, reason, null,
+                metadata);
+    }
+
+    /**
+     * Runs {@code work} on the locked account with its current and scheduled plans at hand. Plans are read before
+     * the lock (the catalog is shared, and a unit of work must not wait for a second connection); if the account's
+     * plans changed meanwhile, it reads them again.
+     */
+    private <T> T withPlans(String accountId, PlanWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Account before = store.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            Map<String, Plan> plans = new LinkedHashMap<>();
+            for (String id : new String[]{before.planId(), before.nextPlanId()}) {
+                if (id != null) {
+                    store.findPlan(id).ifPresent(plan -> plans.put(id, plan));
+                }
+            }
+            Function<AccountSession, Optional<T>> guarded = session -> {
+                Account now = session.account();
+                if (!Objects.equals(now.planId(), before.planId())
+                        || !Objects.equals(now.nextPlanId(), before.nextPlanId())) {
+                    return Optional.empty();
+                }
+                return Optional.of(work.run(session, plans));
+            };
+            Optional<T> result = engine.mutate(accountId, guarded);
+            if (result.isPresent()) {
+                return result.get();
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IllegalStateException("the plan of account '" + accountId + "' keeps changing");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface PlanWork<T> {
+        T run(AccountSession session, Map<String, Plan> plans);
+    }
 }

@@ -6,29 +6,28 @@ import dev.credits.CreditLedger;
 import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
 import dev.credits.FeatureDefinition;
-import dev.credits.GrantRequest;
+import dev.credits.CreditPackage;
 import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
-import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.PageRequest;
 import dev.credits.RefundResult;
-import dev.credits.GrantResult;
+import dev.credits.PurchaseRequest;
+import dev.credits.PurchaseResult;
 import dev.credits.ReserveRequest;
 import dev.credits.jdbc.JdbiCreditStore;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.Period;
 import java.util.UUID;
 
 /**
- * The virtual-staging story from end to end: a price list, a purchase of 100 credits that expire in 12
- * months, an AI job billed with {@code charge}, a failed job that costs nothing, a short balance answered
- * with 402, a refund, and the history that explains the balance.
+ * The virtual-staging story from end to end: a price list, the Starter package (100 credits for $199, valid
+ * 12 months) bought once though its webhook arrives twice, an AI job billed with {@code charge}, a failed job
+ * that costs nothing, free retries, a short balance answered with 402, a refund, and the history that explains
+ * the balance.
  *
  * <p>By default the credits live in an embedded H2 database in the folder {@code credits-demo-db} (delete
  * it to start over; running the program again keeps the credits). Give a JDBC URL to run on PostgreSQL or
@@ -67,22 +66,26 @@ public final class QuickStart {
         String run = UUID.randomUUID().toString().substring(0, 8);  // keeps this run's idempotency keys apart
         ledger.openAccount(account);
 
-        // The price list: an empty-room generation costs 10, staging costs 10 per styled variant.
+        // The price list: an empty-room generation costs 10 (two free retries), staging 10 per styled variant.
         ledger.saveFeaturePricing(FeatureDefinition.of("empty_room_generation", "Empty room generation", 10)
-                .withCategory("staging"));
+                .withCategory("staging")
+                .withFreeRetries(2));
         ledger.saveFeaturePricing(FeatureDefinition.of("virtual_staging", "Virtual staging (per variant)", 10)
                 .withCategory("staging"));
 
-        // A purchase of 100 credits for $199, valid for 12 months. The key makes a retried webhook harmless.
-        Instant inTwelveMonths = ledger.clock().instant().atZone(ZoneOffset.UTC).plusMonths(12).toInstant();
-        GrantRequest purchase = GrantRequest.of(account, 100)
-                .withSource(LotSource.PURCHASE)
-                .withMoneyPaid(Money.of("199.00", "USD"))
-                .withExpiresAt(inTwelveMonths.truncatedTo(ChronoUnit.SECONDS))
-                .withIdempotencyKey("order-" + run);
-        ledger.grant(purchase);
-        GrantResult again = ledger.grant(purchase);  // the payment webhook, delivered twice
-        System.out.printf("the same purchase delivered twice: replayed=%s, granted once%n", again.replayed());
+        // Credit packages: Starter 100 credits for $199, Professional 500 for $899; credits last 12 months.
+        ledger.savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
+                .withValidity(Period.ofMonths(12)));
+        ledger.savePackage(CreditPackage.of("professional", "Professional", 500, Money.of("899.00", "USD"))
+                .withValidity(Period.ofMonths(12)));
+
+        // The agency buys Starter. The purchase id (the payment's id) makes a repeated webhook harmless.
+        PurchaseRequest order = PurchaseRequest.ofPackage(account, "starter").withPurchaseId("order-" + run);
+        PurchaseResult bought = ledger.purchase(order);
+        PurchaseResult again = ledger.purchase(order);  // the payment webhook, delivered twice
+        System.out.printf("bought %s: %d credits for %s, expiring %s; delivered twice: replayed=%s%n",
+                bought.purchase().packageId(), bought.purchase().totalCredits(), bought.purchase().price(),
+                bought.lot().expiresAt(), again.replayed());
         say("balance after the purchase", ledger.balance(account));
 
         // An AI job billed safely: credits are held while it runs and charged when it succeeds.
@@ -111,6 +114,13 @@ public final class QuickStart {
                 .withIdempotencyKey("request-" + run));
         System.out.printf("empty room generation: %d credits, %d left%n", emptyRoom.creditsDeducted(),
                 emptyRoom.remainingCredits());
+
+        // The agent did not like the room: a retry of that generation is free twice, then charged in full.
+        for (int i = 0; i < 3; i++) {
+            DeductionResult retry = ledger.deductCredits(DeductRequest.of(account, "empty_room_generation")
+                    .withRetryOf(emptyRoom.transactionId()));
+            System.out.printf("  retry %d: %d credits%n", retry.retryNumber(), retry.creditsDeducted());
+        }
 
         // Too expensive for the balance: a value the host maps to 402 Payment Required, not an exception.
         DeductionResult tooMuch = ledger.deductCredits(DeductRequest.of(account, "virtual_staging").withQuantity(50));

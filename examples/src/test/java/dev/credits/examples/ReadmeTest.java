@@ -3,6 +3,7 @@ package dev.credits.examples;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,28 @@ class ReadmeTest {
         String compiled = dedent(snippet);
         assertTrue(readme.contains(compiled),
                 "README.md must contain the quick start of ReadmeQuickStart.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmePlansSectionIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmePlans.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String compiled = dedent(between(source, "// tag::plans[]", "// end::plans[]"));
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the plans snippet of ReadmePlans.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmePlansDoesWhatItsCommentsSay() {
+        ReadmePlans.Outcome outcome = ReadmePlans.run();
+        assertEquals(new BigDecimal("719.20"), outcome.quote().price().amount());
+        assertEquals(550, outcome.quote().totalCredits());
+        assertTrue(outcome.bought().success());
+        assertEquals(600, outcome.period().granted().get("credits"));
+        assertEquals(8, outcome.original().creditsDeducted());
+        assertEquals(0, outcome.freeRetry().creditsDeducted());
+        assertEquals(1, outcome.freeRetry().retryNumber());
+        assertEquals(600 + 550 - 8, outcome.available());
     }
 
     @Test
