@@ -195,6 +195,28 @@ public interface CommerceFixture extends ContractFixture {
         return result;
     }
 
+    /**
+     * Asserts that the account's credits look as they did (balances and lots, the read's sequence number
+     * aside: a plan change or a pending purchase may take a number) and that its history is unchanged.
+     */
+    default void assertSameCredits(AccountState before, String accountId) {
+        assertSameCredits(before, accountId, "credits changed");
+    }
+
+    /** Same as {@link #assertSameCredits(AccountState, String)} with a message. */
+    default void assertSameCredits(AccountState before, String accountId, String message) {
+        assertEquals(withoutSequence(before.balances()), withoutSequence(ledger().balances(accountId)), message);
+        assertEquals(before.entries(), entries(accountId), message + " (history)");
+    }
+
+    private static java.util.Map<String, dev.credits.Balance> withoutSequence(
+            java.util.Map<String, dev.credits.Balance> balances) {
+        java.util.Map<String, dev.credits.Balance> copy = new java.util.TreeMap<>();
+        balances.forEach((type, b) -> copy.put(type, new dev.credits.Balance(b.accountId(), b.creditType(), b.total(),
+                b.held(), b.available(), b.overdraftLimit(), b.nextExpiry(), b.lots(), 0)));
+        return copy;
+    }
+
     /** @return the ids of the account's purchases, oldest first */
     default List<String> purchaseIds(String accountId) {
         return ledger().listPurchases(accountId).stream().map(dev.credits.Purchase::purchaseId).toList();
