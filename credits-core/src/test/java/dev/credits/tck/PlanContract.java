@@ -386,6 +386,27 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
+    default void anUpgradeReplacesAScheduledDowngrade() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.professional());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+        ledger().assignPlan(accountId, plans.starter());
+
+        PlanChange change = ledger().assignPlan(accountId, plans.enterprise());
+
+        assertEquals(PlanChange.Kind.UPGRADED, change.kind());
+        assertEquals(plans.professional(), change.previousPlanId());
+        assertEquals(plans.enterprise(), change.planId());
+        assertNull(change.nextPlanId());
+        assertEquals(Map.of(CREDITS, 900L), change.granted());
+        assertEquals(1500, available(accountId));
+        clock().set(FEB);
+        assertEquals(plans.enterprise(), startOk(accountId, FEB, MAR).planId());
+        assertInvariants(accountId);
+    }
+
+    @Test
     default void assigningAPlanAfterThePeriodEndedAppliesItFromTheNextPeriod() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());

@@ -572,6 +572,112 @@ public interface PurchaseContract extends CommerceFixture {
     }
 
     @Test
+    default void theSamePurchaseIdWithAnotherPromotionOrAmountConflicts() {
+        String accountId = openAccount();
+        String code = promotion(p -> p.withBonusCredits(10));
+        String custom = uniqueId("pi");
+        String promoted = uniqueId("pi");
+        purchaseOk(shop(), PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(custom));
+        purchaseOk(shop(), PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(promoted)
+                .withPromotionCode(code));
+
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+                PurchaseRequest.ofCredits(accountId, 200).withPurchaseId(custom)));
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+                PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(custom).withPromotionCode(code)));
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+                PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(promoted)));
+
+        assertEquals(1, uses(code));
+        assertEquals(210, available(accountId));
+    }
+
+    @Test
+    default void theSamePurchaseIdWithAnotherPaymentReferenceOrPendingFlagConflicts() {
+        String accountId = openAccount();
+        String starter = starterPackage();
+        String purchaseId = uniqueId("pi");
+        PurchaseRequest request = PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(purchaseId)
+                .withPaymentReference("ch_1").withPending(true);
+        purchaseOk(ledger(), request);
+
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId,
+                () -> ledger().purchase(request.withPaymentReference("ch_2")));
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId,
+                () -> ledger().purchase(request.withPending(false)));
+
+        assertEquals(PurchaseStatus.PENDING, ledger().getPurchase(purchaseId).orElseThrow().status());
+        assertTrue(ledger().purchase(request).replayed());
+    }
+
+    @Test
+    default void concurrentPurchasesWithOnePurchaseIdOnManyAccountsRecordItOnce() throws Exception {
+        int threads = 8;
+        String starter = starterPackage();
+        String purchaseId = uniqueId("pi");
+        List<String> accounts = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            accounts.add(openAccount());
+        }
+        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+
+        List<Object> outcomes = concurrently(threads, i -> () -> {
+            try {
+                return ledgers.get(i % 2).purchase(PurchaseRequest.ofPackage(accounts.get(i), starter)
+                        .withPurchaseId(purchaseId));
+            } catch (IdempotencyConflictException e) {
+                return e;
+            }
+        });
+
+        List<PurchaseResult> bought = outcomes.stream().filter(o -> o instanceof PurchaseResult)
+                .map(o -> (PurchaseResult) o).toList();
+        assertEquals(1, bought.size(), outcomes::toString);
+        assertTrue(bought.get(0).success());
+        String owner = bought.get(0).purchase().accountId();
+        assertEquals(owner, ledger().getPurchase(purchaseId).orElseThrow().accountId());
+        for (String accountId : accounts) {
+            assertEquals(accountId.equals(owner) ? 100 : 0, available(accountId));
+            assertEquals(accountId.equals(owner) ? 1 : 0, ledger().listPurchases(accountId).size());
+            assertInvariants(accountId);
+        }
+    }
+
+    @Test
+    default void concurrentCompletionsAndFailuresResolveAPendingPurchaseOnce() throws Exception {
+        int threads = 8;
+        String accountId = openAccount();
+        String code = promotion(p -> p.withBonusCredits(10).withMaxUses(1));
+        String purchaseId = uniqueId("pi");
+        purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starterPackage()).withPurchaseId(purchaseId)
+                .withPromotionCode(code).withPending(true));
+        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+
+        List<Object> outcomes = concurrently(threads, i -> () -> {
+            CreditLedger ledger = ledgers.get((i / 2) % 2);
+            try {
+                return i % 2 == 0 ? ledger.completePurchase(purchaseId) : ledger.failPurchase(purchaseId, "declined");
+            } catch (PurchaseStateException e) {
+                return e;
+            }
+        });
+
+        List<PurchaseResult> firsts = outcomes.stream().filter(o -> o instanceof PurchaseResult)
+                .map(o -> (PurchaseResult) o).filter(r -> !r.replayed()).toList();
+        assertEquals(1, firsts.size(), outcomes::toString);
+        PurchaseStatus status = ledger().getPurchase(purchaseId).orElseThrow().status();
+        assertEquals(firsts.get(0).purchase().status(), status);
+        for (Object outcome : outcomes) {
+            if (outcome instanceof PurchaseResult result) {
+                assertEquals(status, result.purchase().status(), outcomes::toString);
+            }
+        }
+        assertEquals(status == PurchaseStatus.COMPLETED ? 110 : 0, available(accountId));
+        assertEquals(status == PurchaseStatus.COMPLETED ? 1 : 0, uses(code));
+        assertInvariants(accountId);
+    }
+
+    @Test
     default void theSameIdempotencyKeyReplaysOrConflicts() {
         String accountId = openAccount();
         String starter = starterPackage();
