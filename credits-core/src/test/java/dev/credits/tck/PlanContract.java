@@ -407,6 +407,49 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
+    default void aPlanGrantsAndUpgradesEachCreditTypeOfItsAllowance() {
+        String creditsHeavy = uniqueId("studio");
+        String voiceToo = uniqueId("studio-voice");
+        ledger().savePlan(Plan.of(creditsHeavy, "Studio", 600).withAllowance("voice", 0));
+        ledger().savePlan(Plan.of(voiceToo, "Studio voice", 200).withAllowance("voice", 50));
+        String accountId = openOnPlan(creditsHeavy);
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+
+        PlanChange change = ledger().assignPlan(accountId, voiceToo);
+
+        assertEquals(PlanChange.Kind.UPGRADED, change.kind(), "an allowance grew, so it is an upgrade");
+        assertEquals(Map.of("voice", 50L), change.granted());
+        assertEquals(600, available(accountId), "a shrinking allowance took credits away");
+        assertEquals(50, ledger().balance(accountId, "voice").available());
+        assertEquals(FEB, ledger().balance(accountId, "voice").lots().get(0).expiresAt());
+
+        clock().set(FEB);
+        PeriodResult next = startOk(accountId, FEB, MAR);
+        assertEquals(Map.of(CREDITS, 200L, "voice", 50L), next.granted());
+        assertEquals(200, available(accountId));
+        assertEquals(50, ledger().balance(accountId, "voice").available());
+        assertInvariants(accountId);
+    }
+
+    @Test
+    default void aMoveToAPlanWithNoLargerAllowanceIsScheduled() {
+        PlanIds plans = plans();
+        String twin = uniqueId("starter-twin");
+        ledger().savePlan(Plan.of(twin, "Starter twin", 200));
+        String accountId = openOnPlan(plans.starter());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+
+        PlanChange change = ledger().assignPlan(accountId, twin);
+
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, change.kind());
+        assertEquals(plans.starter(), change.planId());
+        assertEquals(twin, change.nextPlanId());
+        assertEquals(200, available(accountId));
+    }
+
+    @Test
     default void assigningAPlanAfterThePeriodEndedAppliesItFromTheNextPeriod() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());

@@ -88,6 +88,19 @@ public interface PromotionContract extends CommerceFixture {
     }
 
     @Test
+    default void percentageDiscountsAreRoundedHalfUpToTheCurrencyDigits() {
+        String accountId = openAccount();
+        String code = promotion(p -> p.withPercentOff(new BigDecimal("10.5")));
+
+        Quote quote = shop().quote(PurchaseRequest.ofCredits(accountId, 50).withPromotionCode(code));
+
+        assertUsd("5.00", quote.listPrice());
+        assertAmount("-0.53", linesOf(quote.lines(), "promotion:" + code).get(0).amount()); // 0.525
+        assertUsd("4.47", quote.price());
+        assertLinesAddUp(quote);
+    }
+
+    @Test
     default void anAmountOffNeverTakesThePriceBelowZero() {
         String accountId = openAccount();
         String code = promotion(p -> p.withAmountOff(usd("500.00")).withBonusCredits(10));
