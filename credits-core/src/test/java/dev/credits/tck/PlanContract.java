@@ -450,6 +450,41 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
+    default void switchingBackAndForthWithinAPeriodGrantsTheDifferenceOnce() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.starter());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+
+        assertEquals(PlanChange.Kind.UPGRADED, ledger().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().assignPlan(accountId, plans.starter()).kind());
+        assertEquals(PlanChange.Kind.UNCHANGED, ledger().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().assignPlan(accountId, plans.starter()).kind());
+        assertEquals(PlanChange.Kind.UNCHANGED, ledger().assignPlan(accountId, plans.professional()).kind());
+
+        assertEquals(600, available(accountId));
+        assertEquals(2, entries(accountId).size());
+        assertInvariants(accountId);
+    }
+
+    @Test
+    default void endingAndRestartingAPlanWithinAPeriodDoesNotGrantTheUpgradeTwice() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.starter());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+        assertEquals(PlanChange.Kind.UPGRADED, ledger().assignPlan(accountId, plans.professional()).kind());
+
+        ledger().endPlan(accountId);
+        ledger().assignPlan(accountId, plans.starter());
+        PlanChange again = ledger().assignPlan(accountId, plans.professional());
+
+        assertEquals(plans.professional(), ledger().getAccount(accountId).orElseThrow().planId());
+        assertEquals(600, available(accountId), "this period's allowance already reached 600, yet: " + again);
+        assertInvariants(accountId);
+    }
+
+    @Test
     default void assigningAPlanAfterThePeriodEndedAppliesItFromTheNextPeriod() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());
