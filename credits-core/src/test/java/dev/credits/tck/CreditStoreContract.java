@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
  */
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
-        HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract {
+        HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
+        PromotionContract, PlanContract, PricingRulesContract {
 
     private CreditStore store;
     private MutableClock clock;
