@@ -301,10 +301,10 @@ public final class Commerce {
         return new Quote(v.accountId, v.packageId, v.credits, 0, null, null, List.of(), v.promotionCode, reason);
     }
 
-    /** @return the amount rounded to the currency's digits (at least those of the money it came from) */
+    /** @return the amount rounded half up to the currency's digits (or its own scale for a currency without) */
     private static BigDecimal round(BigDecimal amount, Money like) {
-        int digits = Math.max(like.currency().getDefaultFractionDigits(), like.amount().scale());
-        return amount.setScale(Math.max(digits, 0), RoundingMode.HALF_UP);
+        int digits = like.currency().getDefaultFractionDigits();
+        return amount.setScale(digits >= 0 ? digits : like.amount().scale(), RoundingMode.HALF_UP);
     }
 
     // ================================================================ purchases
@@ -331,9 +331,13 @@ public final class Commerce {
                     Optional<Purchase> existing = session.tx().findPurchase(v.purchaseId);
                     if (existing.isPresent()) {
                         Purchase p = existing.get();
+                        // The id names the purchase: another package, amount, promotion or payment conflicts;
+                        // the pending flag does not (whether it was paid is its state, see completePurchase).
                         if (!Objects.equals(p.packageId(), v.packageId)
                                 || (v.packageId == null && p.credits() != v.credits)
-                                || !Objects.equals(p.promotionCode(), v.promotionCode)) {
+                                || !Objects.equals(p.promotionCode(), v.promotionCode)
+                                || (v.paymentReference != null && p.paymentReference() != null
+                                && !v.paymentReference.equals(p.paymentReference()))) {
                             throw new IdempotencyConflictException(v.accountId, v.purchaseId);
                         }
                         return replayOf(session, v.purchaseId, null);

@@ -16,12 +16,10 @@ import dev.credits.spi.CreditStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -32,6 +30,10 @@ public final class Plans {
     /** The burn-down priority of allowance lots: spent before anything else. */
     static final int ALLOWANCE_PRIORITY = 0;
     private static final int ATTEMPTS = 5;
+    /** Metadata of allowance lots: the plan, the period they belong to, and whether they are a rollover. */
+    static final String PLAN_ID = "planId";
+    static final String PERIOD_START = "periodStart";
+    static final String ROLLOVER = "rollover";
 
     private final LedgerEngine engine;
     private final CreditStore store;
@@ -87,30 +89,41 @@ public final class Plans {
                 return change(changed, PlanChange.Kind.UNCHANGED, current, Map.of(),
                         LedgerEngine.changeAccount(session, changed).sequence());
             }
-            boolean inPeriod = current != null && account.periodStart() != null
+            boolean inPeriod = account.periodStart() != null
                     && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());
             if (!inPeriod) {
                 Account changed = account.withPlan(planId, null, now);
                 return change(changed, PlanChange.Kind.ASSIGNED, current, Map.of(),
                         LedgerEngine.changeAccount(session, changed).sequence());
             }
-            Plan old = plans.get(current);
+            // An upgrade tops the period's allowance up to the new plan's: measured against what this period
+            // already granted (not the old plan), so moving back and forth, or ending and re-assigning, never
+            // grants twice.
+            Map<String, Long> grantedThisPeriod = grantedThisPeriod(session, account);
             Map<String, Long> difference = new LinkedHashMap<>();
-            Set<String> types = new LinkedHashSet<>(target.allowances().keySet());
-            for (String type : types) {
-                long more = target.allowance(type) - (old == null ? 0 : old.allowance(type));
+            for (String type : target.allowances().keySet()) {
+                long more = target.allowance(type) - grantedThisPeriod.getOrDefault(type, 0L);
                 if (more > 0) {
                     difference.put(type, more);
                 }
             }
-            if (difference.isEmpty()) {
+            Plan old = current == null ? null : plans.get(current);
+            boolean grows = current == null || target.allowances().keySet().stream()
+                    .anyMatch(type -> target.allowance(type) > (old == null ? 0 : old.allowance(type)));
+            if (difference.isEmpty() && grows) {
+                // A bigger plan whose allowance this period already covers: switch now, nothing to grant.
+                Account changed = account.withPlan(planId, null, now);
+                return change(changed, current == null ? PlanChange.Kind.ASSIGNED : PlanChange.Kind.UPGRADED,
+                        current, Map.of(), LedgerEngine.changeAccount(session, changed).sequence());
+            }
+            if (!grows) {
                 Account changed = account.withPlan(current, planId, now);
                 return change(changed, PlanChange.Kind.DOWNGRADE_SCHEDULED, current, Map.of(),
                         LedgerEngine.changeAccount(session, changed).sequence());
             }
             session.settle();
             difference.forEach((type, credits) -> grantAllowance(session, type, credits, account.periodEnd(),
-                    "upgrade from " + current + " to " + planId, planId, account.periodStart()));
+                    "upgrade to " + planId, planId, account.periodStart(), false));
             Account changed = account.withPlan(planId, null, now);
             session.changeAccount(changed);
             long sequence = session.write();
@@ -129,6 +142,19 @@ public final class Plans {
             return change(changed, PlanChange.Kind.ENDED, account.planId(), Map.of(),
                     LedgerEngine.changeAccount(session, changed).sequence());
         });
+    }
+
+    /** @return allowance credits granted for the account's current period (rollovers aside), by credit type */
+    private static Map<String, Long> grantedThisPeriod(AccountSession session, Account account) {
+        Map<String, Long> granted = new LinkedHashMap<>();
+        String periodStart = account.periodStart().toString();
+        for (Lot lot : session.tx().findLotsExpiringAt(account.periodEnd())) {
+            if (lot.source() == LotSource.SUBSCRIPTION && periodStart.equals(lot.metadata().get(PERIOD_START))
+                    && !lot.metadata().containsKey(ROLLOVER)) {
+                granted.merge(lot.creditType(), lot.amount(), Long::sum);
+            }
+        }
+        return granted;
     }
 
     private static PlanChange change(Account after, PlanChange.Kind kind, String previousPlanId,
@@ -203,14 +229,15 @@ public final class Plans {
                 long carried = Math.min(credits, cap);
                 if (carried > 0) {
                     rolledOver.put(type, carried);
-                    grantAllowance(session, type, carried, until, "rollover into period " + from, planId, from);
+                    grantAllowance(session, type, carried, until, "rollover into period " + from, planId, from,
+                            true);
                 }
             });
             plan.allowances().forEach((type, credits) -> {
                 if (credits > 0) {
                     granted.put(type, credits);
                     grantAllowance(session, type, credits, until, "allowance of " + planId + " for period " + from,
-                            planId, from);
+                            planId, from, false);
                 }
             });
             Account changed = account.withPlan(planId, null, session.now()).withPeriod(from, until, session.now());
@@ -230,10 +257,13 @@ public final class Plans {
 
     /** Grants allowance credits: a SUBSCRIPTION lot spent first, expiring with the period. */
     private static void grantAllowance(AccountSession session, String type, long credits, Instant periodEnd,
-                                       String reason, String planId, Instant periodStart) {
+                                       String reason, String planId, Instant periodStart, boolean rollover) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("planId", planId);
-        metadata.put("periodStart", periodStart.toString());
+        metadata.put(PLAN_ID, planId);
+        metadata.put(PERIOD_START, periodStart.toString());
+        if (rollover) {
+            metadata.put(ROLLOVER, "true");
+        }
         session.grantLot(type, credits, LotSource.SUBSCRIPTION, ALLOWANCE_PRIORITY, periodEnd, null, reason, null,
                 metadata);
     }

@@ -15,7 +15,6 @@ import dev.credits.Plan;
 import dev.credits.PlanChange;
 import dev.credits.UnknownAccountException;
 import dev.credits.UnknownPlanException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -469,7 +468,6 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
-    @Disabled("core: endPlan, assignPlan(starter), assignPlan(professional) in one period grants the 400 upgrade again (1000 instead of 600)")
     default void endingAndRestartingAPlanWithinAPeriodDoesNotGrantTheUpgradeTwice() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());
