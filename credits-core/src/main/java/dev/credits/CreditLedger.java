@@ -508,6 +508,45 @@ public final class CreditLedger {
         return engine.commerce().failPurchase(purchaseId, reason);
     }
 
+    /**
+     * Records that the payment of a completed purchase was refunded, and takes the credits back. The amount is
+     * the cumulative total refunded so far, in credits (see {@link Purchase#creditsFor(long, long)} to turn a
+     * refunded share of the payment into credits), so repeated or out-of-order reports are harmless. The purchase
+     * keeps the totals, and the credits taken back rise to {@code min(refunded + lost dispute, granted - expired)}:
+     * first its lot's unspent credits, the rest (already spent) as debt the next grant pays first. The
+     * {@link EntryType#CLAWBACK} entry references the purchase's grant.
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     * @throws PurchaseStateException   unless it is completed
+     */
+    public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
+        return engine.commerce().clawBackPurchase(purchaseId, refundedCredits, reason);
+    }
+
+    /**
+     * Records that the payment of a completed purchase is disputed: its unspent credits, up to
+     * {@code disputedCredits}, are frozen (held, not spendable) until {@link #resolveDispute}. A purchase whose
+     * dispute is already open or resolved is unchanged ({@code replayed}).
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     * @throws PurchaseStateException   unless it is completed
+     */
+    public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
+        return engine.commerce().disputePurchase(purchaseId, disputedCredits, reason);
+    }
+
+    /**
+     * Resolves the dispute of a purchase's payment: won unfreezes its credits; lost unfreezes them and takes
+     * {@code disputedCredits} back (netted with refunds, capped at what the purchase granted; spent credits
+     * become debt). A dispute resolved before it was reported open resolves directly; a resolved one is unchanged.
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     * @throws PurchaseStateException   unless it is completed
+     */
+    public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
+        return engine.commerce().resolveDispute(purchaseId, disputedCredits, won, reason);
+    }
+
     /** @return the purchase, or empty */
     public Optional<Purchase> getPurchase(String purchaseId) {
         return engine.commerce().getPurchase(purchaseId);

@@ -9,5 +9,10 @@ public enum EntryType {
     /** Credits given back for an earlier deduction (positive). */
     REFUND,
     /** Credits of a lot that passed its expiry (negative). */
-    EXPIRY
+    EXPIRY,
+    /**
+     * Credits of a purchase taken back because its payment was refunded or lost in a dispute (negative);
+     * references the purchase's grant. What was already spent becomes debt the next grant pays first.
+     */
+    CLAWBACK
 }

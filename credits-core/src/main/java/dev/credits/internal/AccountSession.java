@@ -319,6 +319,47 @@ final class AccountSession {
         return new Granted(lot, debtPaid, entry);
     }
 
+    /** Metadata key of a freeze hold: the purchase whose credits it freezes. */
+    static final String FREEZE_OF = "freezeOf";
+    /** A freeze lasts until its dispute is resolved, not until a timeout. */
+    static final Instant FREEZE_DEADLINE = Instant.parse("9999-12-31T00:00:00Z");
+
+    /**
+     * Takes {@code credits} back from one lot: its unheld credits first, and what it lacks (spent credits) as debt
+     * on the overdraft lot, whatever the overdraft limit, for the next grant to pay.
+     */
+    List<Portion> clawBack(Lot lot, long credits, String ownerId) {
+        List<Portion> portions = new ArrayList<>();
+        long fromLot = Math.min(credits, Math.max(0, lot.isExpiredAt(now) ? 0 : lot.available()));
+        if (fromLot > 0) {
+            putLot(lot.withAmounts(lot.remaining() - fromLot, lot.held()));
+            portions.add(new Portion(lot.lotId(), fromLot));
+        }
+        long debt = credits - fromLot;
+        if (debt > 0) {
+            Lot overdraft = overdraftLot(lot.creditType(), ownerId);
+            putLot(overdraft.withAmounts(overdraft.remaining() - debt, overdraft.held()));
+            portions.add(new Portion(overdraft.lotId(), debt));
+        }
+        addBalance(lot.creditType(), -credits, 0);
+        return portions;
+    }
+
+    /** Freezes credits of one lot with a hold that only the purchase's dispute resolves. */
+    Hold freeze(Lot lot, long credits, String purchaseId) {
+        Hold hold = new Hold(newId(), accountId(), lot.creditType(), null, 0, 0, null, credits, HoldStatus.OPEN,
+                null, null, Map.of(FREEZE_OF, purchaseId), now, FREEZE_DEADLINE, null, 0, null);
+        putLot(lot.withAmounts(lot.remaining(), lot.held() + credits));
+        addBalance(lot.creditType(), 0, credits);
+        insertHold(hold, List.of(new Portion(lot.lotId(), credits)));
+        return hold;
+    }
+
+    /** @return whether the hold freezes a purchase's credits (not work in flight) */
+    static boolean isFreeze(Hold hold) {
+        return hold.featureKey() == null && hold.metadata().containsKey(FREEZE_OF);
+    }
+
     void insertLot(Lot lot) {
         newLotIds.add(lot.lotId());
         putLot(lot);
@@ -403,6 +444,11 @@ final class AccountSession {
 
     void usePromotion(PromotionUse use) {
         promotionUses.add(use);
+    }
+
+    /** @return the entries this unit of work wrote so far */
+    List<LedgerEntry> newEntries() {
+        return List.copyOf(entries);
     }
 
     boolean hasChanges() {

@@ -3,6 +3,11 @@ package dev.credits.internal;
 import dev.credits.BulkDiscount;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
+import dev.credits.EntryType;
+import dev.credits.Hold;
+import dev.credits.HoldStatus;
+import dev.credits.LedgerEntry;
+import dev.credits.DisputeStatus;
 import dev.credits.GrantRequest;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
@@ -39,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * The rules of packages, promotions and purchases: prices and discounts, the purchase policy, promotion limits,
@@ -357,7 +363,8 @@ public final class Commerce {
                 Period validity = creditPackage == null ? null : creditPackage.validity();
                 Purchase purchase = new Purchase(purchaseId, v.accountId, v.packageId, creditType, quote.credits(),
                         quote.bonusCredits(), quote.listPrice(), quote.price(), v.promotionCode, v.paymentReference,
-                        validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null);
+                        validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null,
+                        0, 0, DisputeStatus.NONE, 0, 0);
                 if (v.promotionCode != null) {
                     session.usePromotion(new PromotionUse(v.promotionCode, 1, catalog.promotion.maxUses()));
                 }
@@ -465,6 +472,106 @@ public final class Commerce {
             }
             long sequence = session.write();
             return new PurchaseResult(true, null, null, failed, null, sequence, false);
+        });
+    }
+
+    // ================================================================ refunds and disputes of payments
+
+    public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
+        Checks.notNegative("refundedCredits", refundedCredits);
+        return reverse(purchaseId, reason, p -> p.withReversal(Math.max(p.refundedCredits(), refundedCredits),
+                p.disputedCredits(), p.disputeStatus(), p.frozenCredits(), p.clawedBack()));
+    }
+
+    public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
+        Checks.notNegative("disputedCredits", disputedCredits);
+        // Only a purchase without a dispute opens one: a dispute already open, won or lost stays as it is.
+        return reverse(purchaseId, reason, p -> p.disputeStatus() != DisputeStatus.NONE ? p
+                : p.withReversal(p.refundedCredits(), disputedCredits, DisputeStatus.OPEN, p.frozenCredits(),
+                p.clawedBack()));
+    }
+
+    public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
+        Checks.notNegative("disputedCredits", disputedCredits);
+        // A resolved dispute stays resolved; one resolved before it was reported open resolves from NONE.
+        return reverse(purchaseId, reason, p -> p.disputeStatus() == DisputeStatus.WON
+                || p.disputeStatus() == DisputeStatus.LOST ? p
+                : p.withReversal(p.refundedCredits(), disputedCredits, won ? DisputeStatus.WON : DisputeStatus.LOST,
+                p.frozenCredits(), p.clawedBack()));
+    }
+
+    /**
+     * Moves a completed purchase's payment state (refunded credits, dispute) to {@code next} and settles its
+     * credits: a dispute that opens freezes the purchase's unspent credits, one that ends unfreezes them, and
+     * the clawed-back total rises to {@code min(refunded + lost dispute, granted - expired)}. Everything is kept
+     * as totals, so a repeated or late report changes nothing twice and refunds and disputes never claw the same
+     * credits twice.
+     */
+    private PurchaseResult reverse(String purchaseId, String reason, UnaryOperator<Purchase> next) {
+        Checks.id("purchaseId", purchaseId);
+        Checks.text("reason", reason);
+        String accountId = store.findAccountOfPurchase(purchaseId)
+                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return engine.mutate(accountId, session -> {
+            Purchase p = session.tx().findPurchase(purchaseId)
+                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+            if (p.status() != PurchaseStatus.COMPLETED) {
+                throw new PurchaseStateException("purchase '" + purchaseId + "' is " + p.status()
+                        + ": only a completed purchase's payment can be refunded or disputed");
+            }
+            Purchase wanted = next.apply(p);
+            if (wanted.refundedCredits() == p.refundedCredits() && wanted.disputedCredits() == p.disputedCredits()
+                    && wanted.disputeStatus() == p.disputeStatus()) {
+                return replayOf(session, purchaseId, null);
+            }
+            session.settle();
+            long frozen = p.frozenCredits();
+            if (p.disputeStatus() == DisputeStatus.OPEN && wanted.disputeStatus() != DisputeStatus.OPEN) {
+                for (Hold hold : session.tx().findOpenHolds()) {
+                    if (AccountSession.isFreeze(hold)
+                            && purchaseId.equals(hold.metadata().get(AccountSession.FREEZE_OF))) {
+                        session.releaseHold(hold, HoldStatus.RELEASED);
+                    }
+                }
+                frozen = 0;
+            }
+            long expired = 0;
+            for (LedgerEntry entry : session.tx().findEntriesReferencing(p.transactionId())) {
+                if (entry.type() == EntryType.EXPIRY) {
+                    expired -= entry.amount();
+                }
+            }
+            for (LedgerEntry entry : session.newEntries()) {
+                if (entry.type() == EntryType.EXPIRY && p.transactionId().equals(entry.referenceId())) {
+                    expired -= entry.amount();
+                }
+            }
+            long lost = wanted.disputeStatus() == DisputeStatus.LOST ? wanted.disputedCredits() : 0;
+            long target = Math.min(Math.max(0, p.totalCredits() - expired),
+                    Checks.add("credits", wanted.refundedCredits(), lost));
+            long clawed = p.clawedBack();
+            if (target > clawed) {
+                String transactionId = AccountSession.newId();
+                List<AccountSession.Portion> portions = session.clawBack(session.lot(p.lotId()), target - clawed,
+                        transactionId);
+                session.addEntry(transactionId, EntryType.CLAWBACK, p.creditType(), -(target - clawed), null, 0, 0,
+                        null, null, p.transactionId(), reason, null, Map.of("purchaseId", purchaseId));
+                session.addAllocations(transactionId, portions, -1);
+                clawed = target;
+            }
+            if (wanted.disputeStatus() == DisputeStatus.OPEN && p.disputeStatus() != DisputeStatus.OPEN) {
+                Lot lot = session.lot(p.lotId());
+                long unspent = lot.isExpiredAt(session.now()) ? 0 : Math.max(0, lot.available());
+                frozen = Math.min(wanted.disputedCredits(), unspent);
+                if (frozen > 0) {
+                    session.freeze(lot, frozen, purchaseId);
+                }
+            }
+            Purchase updated = wanted.withReversal(wanted.refundedCredits(), wanted.disputedCredits(),
+                    wanted.disputeStatus(), frozen, clawed);
+            session.putPurchase(updated);
+            long sequence = session.write();
+            return new PurchaseResult(true, null, null, updated, null, sequence, false);
         });
     }
 

@@ -688,7 +688,8 @@ public final class LedgerEngine {
     /** @return the account's open holds not past their deadline (settle() released those) */
     private static long openHolds(AccountSession session) {
         Instant now = session.now();
-        return session.tx().findOpenHolds().stream().filter(hold -> !hold.isDueAt(now)).count();
+        return session.tx().findOpenHolds().stream()
+                .filter(hold -> !hold.isDueAt(now) && !AccountSession.isFreeze(hold)).count();
     }
 
     public CommitResult commitQuantity(String holdId, long quantity) {
@@ -729,6 +730,9 @@ public final class LedgerEngine {
         return mutate(accountId, session -> {
             Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
             Hold hold = effective(stored, session.now());
+            if (AccountSession.isFreeze(hold)) {
+                throw new HoldStateException(holdId, hold.status(), "it freezes a disputed purchase; resolveDispute ends it");
+            }
             Charge charge = chargeOf.apply(hold);
             long credits = charge.credits();
             if (hold.status() == HoldStatus.COMMITTED) {
@@ -787,6 +791,9 @@ public final class LedgerEngine {
         String accountId = store.findAccountOfHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
         return mutate(accountId, session -> {
             Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
+            if (AccountSession.isFreeze(stored)) {
+                throw new HoldStateException(holdId, stored.status(), "it freezes a disputed purchase; resolveDispute ends it");
+            }
             String type = stored.creditType();
             if (stored.status() == HoldStatus.COMMITTED) {
                 throw new HoldStateException(holdId, stored.status(), "a committed hold cannot be released");

@@ -75,7 +75,7 @@ public final class LedgerInvariants {
 
         // Entries: ids, types, signs, running balances, refund limits.
         Map<String, Long> runningByType = new HashMap<>();
-        Map<String, long[]> sumsByType = new HashMap<>(); // grant, deduction, refund, expiry
+        Map<String, long[]> sumsByType = new HashMap<>(); // grant, deduction, refund, expiry, clawback
         Map<String, LedgerEntry> byId = new HashMap<>();
         Map<String, Long> refundedByOriginal = new HashMap<>();
         for (LedgerEntry entry : oldestFirst) {
@@ -85,7 +85,7 @@ public final class LedgerInvariants {
             long running = runningByType.merge(entry.creditType(), entry.amount(), Long::sum);
             assertEquals(running, entry.balanceAfter(),
                     "balanceAfter is not the running sum of amounts at " + entry);
-            long[] sums = sumsByType.computeIfAbsent(entry.creditType(), type -> new long[4]);
+            long[] sums = sumsByType.computeIfAbsent(entry.creditType(), type -> new long[5]);
             switch (entry.type()) {
                 case GRANT -> {
                     assertTrue(entry.amount() > 0, "grant with non-positive amount: " + entry);
@@ -110,6 +110,14 @@ public final class LedgerInvariants {
                 case EXPIRY -> {
                     assertTrue(entry.amount() < 0, "expiry with non-negative amount: " + entry);
                     sums[3] -= entry.amount();
+                }
+                case CLAWBACK -> {
+                    assertTrue(entry.amount() < 0, "clawback with non-negative amount: " + entry);
+                    sums[4] -= entry.amount();
+                    LedgerEntry grant = byId.get(entry.referenceId());
+                    assertNotNull(grant, "clawback " + entry.transactionId()
+                            + " does not reference an earlier grant of the account: " + entry.referenceId());
+                    assertEquals(EntryType.GRANT, grant.type(), "clawback of a non-grant: " + entry);
                 }
                 default -> fail("unexpected entry type " + entry.type());
             }
@@ -144,8 +152,11 @@ public final class LedgerInvariants {
             assertEquals(history, balance.total(), "balance total != sum of history amounts" + where);
             assertEquals(balance.total() - balance.held(), balance.available(), "available != total - held" + where);
             assertTrue(balance.held() >= 0, "negative held " + balance.held() + where);
-            assertTrue(balance.available() >= -overdraftLimit,
-                    "available " + balance.available() + " below -" + overdraftLimit + where);
+            // Invariant 2 bounds spending; credits clawed back after they were spent are debt on top of it.
+            long clawedBack = sumsByType.getOrDefault(creditType, new long[5])[4];
+            assertTrue(balance.available() >= -overdraftLimit - clawedBack,
+                    "available " + balance.available() + " below -" + overdraftLimit + " (clawed back "
+                            + clawedBack + ")" + where);
 
             long remaining = 0;
             long held = 0;
@@ -169,12 +180,14 @@ public final class LedgerInvariants {
             assertEquals(balance.total(), remaining, "balance total != sum of lots' remaining" + where);
             assertEquals(balance.held(), held, "balance held != sum of lots' held" + where);
 
-            long[] sums = sumsByType.getOrDefault(creditType, new long[4]);
+            long[] sums = sumsByType.getOrDefault(creditType, new long[5]);
             long granted = sums[0];
             long consumed = sums[1] - sums[2];
             long expired = sums[3];
-            assertEquals(granted, remaining + consumed + expired, "conservation broken: granted " + granted
-                    + " != remaining " + remaining + " + consumed " + consumed + " + expired " + expired + where);
+            long clawed = sums[4];
+            assertEquals(granted, remaining + consumed + expired + clawed, "conservation broken: granted " + granted
+                    + " != remaining " + remaining + " + consumed " + consumed + " + expired " + expired
+                    + " + clawed back " + clawed + where);
         }
         for (Map.Entry<String, Long> lot : allocatedByLot.entrySet()) {
             if (!listedLots.contains(lot.getKey())) {
