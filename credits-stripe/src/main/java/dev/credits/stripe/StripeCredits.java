@@ -84,9 +84,18 @@ import java.util.Set;
  *       {@code deleted} does. Accounts without a plan are left alone.</li>
  *   <li>{@code customer.subscription.deleted}: {@code endPlan} (unless the subscription's plan is known and is
  *       neither the account's plan nor its scheduled one: the event is about an older subscription).</li>
- *   <li>{@code charge.refunded}, {@code charge.dispute.created}, {@code charge.dispute.closed}:
- *       {@link Status#UNSUPPORTED}. The ledger has no clawback or freeze operation yet; the event is
- *       acknowledged, logged at WARN with its id, and must be reconciled by hand.</li>
+ *   <li>{@code charge.refunded}: the purchase paid by the charge's payment intent records the cumulative
+ *       {@code amount_refunded} as credits in proportion ({@link Purchase#creditsFor}) and
+ *       {@link CreditLedger#clawBackPurchase} takes back what is not yet taken back: unspent credits first,
+ *       spent ones as debt. A charge of no credits purchase (no account metadata, e.g. a subscription invoice):
+ *       {@link Status#IGNORED}. A charge with our metadata whose purchase is not recorded yet (the refund came
+ *       first): {@link Reason#UNKNOWN_PURCHASE}, answer non-2xx and Stripe redelivers it.</li>
+ *   <li>{@code charge.dispute.created}: {@link CreditLedger#disputePurchase} freezes the purchase's unspent
+ *       credits (the disputed share of its price). {@code charge.dispute.closed}: {@code won} (or
+ *       {@code warning_closed}) unfreezes them, {@code lost} unfreezes and claws back the disputed share,
+ *       netted with refunds and capped at what the payment granted, so a refund and a dispute of the same
+ *       payment never claw twice. A dispute closed before its {@code created} arrived resolves directly, and
+ *       the late {@code created} changes nothing.</li>
  *   <li>Anything else: {@link Status#IGNORED}.</li>
  * </ul>
  *
@@ -361,14 +370,12 @@ public final class StripeCredits {
             case "invoice.paid" -> onInvoicePaid(event);
             case "customer.subscription.updated" -> onSubscriptionUpdated(event);
             case "customer.subscription.deleted" -> onSubscriptionDeleted(event);
-            case "charge.refunded" -> unsupportedCharge(event);
-            case "charge.dispute.created", "charge.dispute.closed" -> unsupportedDispute(event);
+            case "charge.refunded" -> onChargeRefunded(event);
+            case "charge.dispute.created" -> onDisputeCreated(event);
+            case "charge.dispute.closed" -> onDisputeClosed(event);
             default -> outcome(event, Status.IGNORED, null, "event type not handled by credits", null);
         };
-        if (outcome.status() == Status.UNSUPPORTED) {
-            log.warn("Stripe event {} ({}) acknowledged but NOT applied: {} - reconcile by hand", event.id(),
-                    event.type(), outcome.description());
-        } else if (outcome.status() == Status.APPLIED) {
+        if (outcome.status() == Status.APPLIED) {
             log.info("Stripe event {} ({}) applied: {}", event.id(), event.type(), outcome.description());
         } else {
             log.debug("Stripe event {} ({}) {}: {}", event.id(), event.type(), outcome.status(),
@@ -648,21 +655,99 @@ public final class StripeCredits {
                 change);
     }
 
-    // ---------------------------------------------------------------- refunds and disputes (not supported yet)
+    // ---------------------------------------------------------------- refunds and disputes
 
-    private WebhookOutcome unsupportedCharge(StripeEvent event) {
+    private WebhookOutcome onChargeRefunded(StripeEvent event) {
         StripeCharge charge = event.charge();
-        return outcome(event, Status.UNSUPPORTED, charge.metadata().get(accountKey), "charge " + charge.id()
-                + " (payment intent " + charge.paymentIntentId() + ") refunded " + charge.amountRefunded() + " of "
-                + charge.amount() + " " + charge.currency() + ": credit clawback is not supported yet", null);
+        Optional<Purchase> purchase = purchaseOf(charge.paymentIntentId());
+        if (purchase.isEmpty()) {
+            if (charge.metadata().containsKey(accountKey)) {
+                // Ours (the payment intent's metadata was copied onto the charge), but its checkout event has not
+                // arrived yet: Stripe redelivers the refund later, and the totals converge.
+                throw reject(event, Reason.UNKNOWN_PURCHASE, "refund of charge " + charge.id() + " (payment intent "
+                        + charge.paymentIntentId() + ") arrived before its purchase was recorded", null);
+            }
+            return outcome(event, Status.IGNORED, null, "charge " + charge.id()
+                    + " paid no credits purchase (e.g. a subscription invoice)", null);
+        }
+        Purchase p = purchase.get();
+        long credits = p.creditsFor(charge.amountRefunded(), charge.amount());
+        PurchaseResult r = reverse(event, () -> ledger.clawBackPurchase(p.purchaseId(), credits,
+                "stripe " + event.type() + " " + event.id() + ": " + charge.amountRefunded() + " of "
+                        + charge.amount() + " " + charge.currency() + " refunded"));
+        return reversed(event, r, "refund of " + charge.amountRefunded() + "/" + charge.amount() + " = " + credits
+                + " credits; clawed back " + r.purchase().clawedBack() + " in total");
     }
 
-    private WebhookOutcome unsupportedDispute(StripeEvent event) {
+    private WebhookOutcome onDisputeCreated(StripeEvent event) {
         StripeDispute dispute = event.dispute();
-        return outcome(event, Status.UNSUPPORTED, dispute.metadata().get(accountKey), "dispute " + dispute.id()
-                + " on charge " + dispute.chargeId() + " (payment intent " + dispute.paymentIntentId() + "), status "
-                + dispute.status() + ", " + dispute.amount() + " " + dispute.currency()
-                + ": freezing or clawing back credits is not supported yet", null);
+        Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
+        if (purchase.isEmpty()) {
+            return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " of payment intent "
+                    + dispute.paymentIntentId() + " is about no credits purchase", null);
+        }
+        Purchase p = purchase.get();
+        long credits = disputedCredits(p, dispute);
+        PurchaseResult r = reverse(event, () -> ledger.disputePurchase(p.purchaseId(), credits,
+                "stripe " + event.type() + " " + event.id() + " (" + dispute.reason() + ")"));
+        return reversed(event, r, "dispute " + dispute.id() + " opened: " + r.purchase().frozenCredits()
+                + " credits frozen");
+    }
+
+    private WebhookOutcome onDisputeClosed(StripeEvent event) {
+        StripeDispute dispute = event.dispute();
+        boolean won;
+        switch (dispute.status() == null ? "" : dispute.status()) {
+            case "won", "warning_closed" -> won = true;
+            case "lost" -> won = false;
+            default -> {
+                return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " closed with status "
+                        + dispute.status(), null);
+            }
+        }
+        Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
+        if (purchase.isEmpty()) {
+            return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " of payment intent "
+                    + dispute.paymentIntentId() + " is about no credits purchase", null);
+        }
+        Purchase p = purchase.get();
+        long credits = disputedCredits(p, dispute);
+        PurchaseResult r = reverse(event, () -> ledger.resolveDispute(p.purchaseId(), credits, won,
+                "stripe " + event.type() + " " + event.id() + " (" + dispute.status() + ")"));
+        return reversed(event, r, "dispute " + dispute.id() + " " + dispute.status() + "; clawed back "
+                + r.purchase().clawedBack() + " in total");
+    }
+
+    /** @return the purchase paid by this payment intent (package purchases use it as their purchase id) */
+    private Optional<Purchase> purchaseOf(String paymentIntentId) {
+        if (paymentIntentId == null || paymentIntentId.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return ledger.getPurchase(paymentIntentId);
+        } catch (InvalidArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the disputed share of the purchase's credits: the dispute's amount against the price paid */
+    private static long disputedCredits(Purchase p, StripeDispute dispute) {
+        long paid = p.price().amount().movePointRight(Math.max(0, p.price().currency().getDefaultFractionDigits()))
+                .longValue();
+        return paid <= 0 ? p.totalCredits() : p.creditsFor(Math.min(dispute.amount(), paid), paid);
+    }
+
+    private PurchaseResult reverse(StripeEvent event, java.util.function.Supplier<PurchaseResult> call) {
+        try {
+            return call.get();
+        } catch (PurchaseStateException e) {
+            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
+        }
+    }
+
+    private WebhookOutcome reversed(StripeEvent event, PurchaseResult r, String description) {
+        return outcome(event, r.replayed() ? Status.DUPLICATE : Status.APPLIED, r.purchase().accountId(),
+                "purchase " + r.purchase().purchaseId() + ": " + description, r);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -33,7 +33,12 @@ public final class StripeEventRejectedException extends CreditsException {
         /** The ledger rejected the purchase (e.g. inactive package, plan cannot buy credits); see the message. */
         PURCHASE_REJECTED,
         /** The purchase is already in the opposite final state (paid event for a failed purchase or vice versa). */
-        PURCHASE_STATE_CONFLICT
+        PURCHASE_STATE_CONFLICT,
+        /**
+         * A refund of a credits purchase (its charge carries the account metadata) that credits has not recorded
+         * yet: the refund arrived before the checkout event. Answer non-2xx so Stripe redelivers it later.
+         */
+        UNKNOWN_PURCHASE
     }
 
     private final String eventId;

@@ -40,12 +40,7 @@ public record WebhookOutcome(String eventId, String type, Status status, String 
          */
         DUPLICATE,
         /** Nothing to do for this event (a type credits does not handle, or one that changes nothing). */
-        IGNORED,
-        /**
-         * A type credits should act on but cannot yet (refunds and disputes: the ledger has no clawback or
-         * freeze yet). Acknowledged, not applied, logged at WARN: reconcile by hand.
-         */
-        UNSUPPORTED
+        IGNORED
     }
 
     /**

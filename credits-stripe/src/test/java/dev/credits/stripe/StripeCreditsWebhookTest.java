@@ -365,20 +365,132 @@ class StripeCreditsWebhookTest {
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
     }
 
-    // ---------------------------------------------------------------- not supported, ignored
+    // ---------------------------------------------------------------- refunds and disputes
+
+    private static final Map<String, String> PARTIAL_REFUND = Map.of("\"amount_refunded\": 1099", "\"amount_refunded\": 500");
+
+    private static Map<String, String> disputeClosed(String status) {
+        return Map.of("\"type\": \"charge.dispute.created\"", "\"type\": \"charge.dispute.closed\"",
+                "\"status\": \"needs_response\"", "\"status\": \"" + status + "\"",
+                "\"id\": \"evt_test_dispute\"", "\"id\": \"evt_test_dispute_" + status + "\"");
+    }
+
+    private Purchase purchase() {
+        return ledger.getPurchase("pi_test_paid").orElseThrow();
+    }
+
+    /** Spends credits of the account, so a clawback has to book debt. */
+    private void spend(long credits) {
+        ledger.saveFeaturePricing(dev.credits.FeatureDefinition.of("one_credit", "One credit", 1));
+        assertTrue(ledger.deductCredits(dev.credits.DeductRequest.of(ACCOUNT, "one_credit").withQuantity(credits))
+                .success());
+    }
 
     @Test
-    void refundsAndDisputesAreAcknowledgedButUnsupported() {
+    void aFullRefundClawsBackThePurchaseOnceAndSpentCreditsBecomeDebt() {
         deliver("checkout.session.completed.paid.json");
+        spend(200);
         WebhookOutcome refund = deliver("charge.refunded.json");
-        assertEquals(Status.UNSUPPORTED, refund.status());
+        assertEquals(Status.APPLIED, refund.status());
         assertEquals(ACCOUNT, refund.accountId());
-        assertTrue(refund.description().contains("not supported"));
-        WebhookOutcome dispute = deliver("charge.dispute.created.json");
-        assertEquals(Status.UNSUPPORTED, dispute.status());
-        assertEquals(Status.UNSUPPORTED, deliver("charge.dispute.created.json",
-                Map.of("\"type\": \"charge.dispute.created\"", "\"type\": \"charge.dispute.closed\"")).status());
-        assertEquals(500, balance()); // nothing clawed back
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Status.DUPLICATE, deliver("charge.refunded.json").status());
+        }
+        assertEquals(500, purchase().clawedBack());
+        assertEquals(-200, balance(), "the 200 spent credits are debt");
+        assertEquals(-200, ledger.balance(ACCOUNT).total());
+        // The next grant pays the debt first.
+        assertEquals(200, ledger.grant(dev.credits.GrantRequest.of(ACCOUNT, 300)).debtPaid());
+        assertEquals(100, balance());
+    }
+
+    @Test
+    void partialRefundsInStepsClawBackInProportionAndNeverMoreThanGranted() {
+        deliver("checkout.session.completed.paid.json");
+        assertEquals(Status.APPLIED, deliver("charge.refunded.json", PARTIAL_REFUND).status());
+        assertEquals(227, purchase().clawedBack(), "500/1099 of 500 credits = 227.48, half up");
+        assertEquals(273, balance());
+        assertEquals(Status.APPLIED, deliver("charge.refunded.json").status());
+        assertEquals(500, purchase().clawedBack());
+        // The partial refund redelivered late (amount_refunded is cumulative): nothing more.
+        assertEquals(Status.DUPLICATE, deliver("charge.refunded.json", PARTIAL_REFUND).status());
+        assertEquals(0, balance());
+    }
+
+    @Test
+    void aRefundBeforeItsPurchaseIsRejectedForRedeliveryAndThenConverges() {
+        StripeEventRejectedException early = assertThrows(StripeEventRejectedException.class,
+                () -> deliver("charge.refunded.json"));
+        assertEquals(Reason.UNKNOWN_PURCHASE, early.reason());
+        assertTrue(purchases().isEmpty());
+        deliver("checkout.session.completed.paid.json");
+        assertEquals(Status.APPLIED, deliver("charge.refunded.json").status());
+        assertEquals(0, balance());
+        assertEquals(500, purchase().clawedBack());
+    }
+
+    @Test
+    void aDisputeFreezesTheCreditsAndAWonDisputeGivesThemBack() {
+        deliver("checkout.session.completed.paid.json");
+        spend(100);
+        assertEquals(Status.APPLIED, deliver("charge.dispute.created.json").status());
+        assertEquals(Status.DUPLICATE, deliver("charge.dispute.created.json").status());
+        assertEquals(400, purchase().frozenCredits());
+        assertEquals(0, balance(), "frozen credits are not spendable");
+        assertEquals(400, ledger.balance(ACCOUNT).total());
+        assertEquals(Status.APPLIED, deliver("charge.dispute.created.json", disputeClosed("won")).status());
+        assertEquals(Status.DUPLICATE, deliver("charge.dispute.created.json", disputeClosed("won")).status());
+        assertEquals(400, balance());
+        assertEquals(0, purchase().clawedBack());
+        assertEquals(dev.credits.DisputeStatus.WON, purchase().disputeStatus());
+    }
+
+    @Test
+    void aLostDisputeClawsBackAndALaterRefundDoesNotClawTwice() {
+        deliver("checkout.session.completed.paid.json");
+        spend(100);
+        deliver("charge.dispute.created.json");
+        assertEquals(Status.APPLIED, deliver("charge.dispute.created.json", disputeClosed("lost")).status());
+        assertEquals(500, purchase().clawedBack());
+        assertEquals(-100, balance());
+        // The refund is recorded on the purchase, but its credits were already taken back by the dispute.
+        deliver("charge.refunded.json");
+        assertEquals(500, purchase().refundedCredits());
+        assertEquals(500, purchase().clawedBack());
+        assertEquals(-100, balance());
+    }
+
+    @Test
+    void aRefundThenALostDisputeNeverClawMoreThanThePaymentGranted() {
+        deliver("checkout.session.completed.paid.json");
+        deliver("charge.refunded.json", PARTIAL_REFUND);
+        deliver("charge.dispute.created.json");
+        deliver("charge.dispute.created.json", disputeClosed("lost"));
+        assertEquals(500, purchase().clawedBack());
+        assertEquals(0, balance());
+        assertEquals(0, ledger.balance(ACCOUNT).total());
+    }
+
+    @Test
+    void aDisputeClosedBeforeItWasCreatedConverges() {
+        deliver("checkout.session.completed.paid.json");
+        assertEquals(Status.APPLIED, deliver("charge.dispute.created.json", disputeClosed("lost")).status());
+        assertEquals(Status.DUPLICATE, deliver("charge.dispute.created.json").status());
+        assertEquals(0, purchase().frozenCredits());
+        assertEquals(500, purchase().clawedBack());
+        assertEquals(0, balance());
+        assertEquals(0, ledger.balance(ACCOUNT).held());
+    }
+
+    @Test
+    void refundsAndDisputesOfOtherPaymentsAreIgnored() {
+        Map<String, String> other = Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"",
+                "\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_package_id\": \"starter\"}",
+                "\"metadata\": {}");
+        assertEquals(Status.IGNORED, deliver("charge.refunded.json", other).status());
+        assertEquals(Status.IGNORED, deliver("charge.dispute.created.json",
+                Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"")).status());
+        assertEquals(0, balance());
     }
 
     @Test
