@@ -1,0 +1,80 @@
+package dev.credits.stripe;
+
+import dev.credits.CreditLedger;
+import dev.credits.CreditPackage;
+import dev.credits.Money;
+import dev.credits.memory.InMemoryCreditStore;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's Stripe webhook handler, compiled and run: the README must contain it verbatim. */
+class ReadmeStripeTest {
+
+    private static final String SECRET = "whsec_readme";
+
+    /** A host's webhook endpoint, reduced to what the README shows: returns the HTTP status to answer. */
+    static int webhook(StripeCredits stripe, byte[] rawBody, String signatureHeader) {
+        // tag::webhook[]
+        try {
+            WebhookOutcome outcome = stripe.handleWebhook(rawBody, signatureHeader);  // verify, apply once
+            return 200;                  // APPLIED, DUPLICATE or IGNORED: acknowledged
+        } catch (WebhookSignatureException | WebhookPayloadException e) {
+            return 400;                  // forged, stale or unreadable: nothing changed
+        } catch (StripeEventRejectedException e) {
+            return 409;                  // unknown account, or a refund ahead of its purchase: Stripe retries
+        }
+        // end::webhook[]
+    }
+
+    @Test
+    void readmeContainsTheCompiledWebhookHandler() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/dev/credits/stripe/ReadmeStripeTest.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String snippet = dedent(between(source, "// tag::webhook[]", "// end::webhook[]"));
+        assertTrue(readme.contains(snippet), "README.md must contain verbatim:\n" + snippet);
+    }
+
+    @Test
+    void theHandlerAnswersLikeTheReadmeSays() {
+        CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).build();
+        ledger.openAccount("org_1");
+        ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        StripeCredits stripe = StripeCredits.builder().ledger(ledger).webhookSecret(SECRET)
+                .packagePrice("starter", "price_starter").build();
+        byte[] paid = Events.load("checkout.session.completed.paid.json", Map.of()).getBytes(StandardCharsets.UTF_8);
+        long now = java.time.Instant.now().getEpochSecond();
+
+        assertEquals(200, webhook(stripe, paid, Events.sign(SECRET, paid, now)));
+        assertEquals(200, webhook(stripe, paid, Events.sign(SECRET, paid, now)));
+        assertEquals(500, ledger.balance("org_1").available());
+        assertEquals(400, webhook(stripe, paid, Events.sign("whsec_forged", paid, now)));
+        byte[] stranger = Events.load("checkout.session.completed.paid.json",
+                Map.of("\"client_reference_id\": \"org_1\"", "\"client_reference_id\": \"org_unknown\""))
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(409, webhook(stripe, stranger, Events.sign(SECRET, stranger, now)));
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf('\n', text.indexOf(start)) + 1;
+        int to = text.lastIndexOf('\n', text.indexOf(end));
+        return text.substring(from, to);
+    }
+
+    private static String dedent(String block) {
+        List<String> lines = block.lines().collect(Collectors.toList());
+        int indent = lines.stream().filter(line -> !line.isBlank())
+                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+        return lines.stream().map(line -> line.isBlank() ? "" : line.substring(indent))
+                .collect(Collectors.joining("\n"));
+    }
+}
