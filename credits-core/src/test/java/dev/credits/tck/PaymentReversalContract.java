@@ -31,7 +31,6 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,6 +114,25 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertUnchanged(before, accountId);
     }
 
+    /**
+     * {@link #assertInvariants} plus, per grant, that its CLAWBACK and EXPIRY entries together never take more
+     * than it granted (a credit is clawed back or expires, once).
+     */
+    private void assertReversalInvariants(String accountId) {
+        assertInvariants(accountId);
+        List<LedgerEntry> all = entries(accountId);
+        for (LedgerEntry grant : all) {
+            if (grant.type() != EntryType.GRANT) {
+                continue;
+            }
+            long taken = -all.stream().filter(entry -> grant.transactionId().equals(entry.referenceId()))
+                    .filter(entry -> entry.type() == EntryType.CLAWBACK || entry.type() == EntryType.EXPIRY)
+                    .mapToLong(LedgerEntry::amount).sum();
+            assertTrue(taken <= grant.amount(), () -> "grant " + grant.transactionId() + " of " + grant.amount()
+                    + " lost " + taken + " to clawbacks and expiry (account " + accountId + ")");
+        }
+    }
+
     // ---------------------------------------------------------------- refunds
 
     @Test
@@ -144,7 +162,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         Receipt receipt = ledger().receipt(entry.transactionId());
         assertEquals(List.of(purchase.lotId()), receipt.allocations().stream().map(Allocation::lotId).toList());
         assertEquals(-100, receipt.allocations().get(0).amount());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -170,14 +188,14 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(overdraftLot(accountId).orElseThrow().lotId(), lines.get(1).lotId());
         assertEquals(-70, lines.get(1).amount());
         assertEquals(RejectionReason.INSUFFICIENT_CREDITS, ledger().deductCredits(accountId, key).reason());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
 
         GrantResult grant = grant(accountId, 200);
         assertEquals(70, grant.debtPaid());
         assertEquals(130, grant.balanceAfter());
         assertEquals(130, available(accountId));
         assertEquals(0, debt(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -193,7 +211,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(-150, available(accountId));
         assertEquals(100, stored(purchase.purchaseId()).clawedBack());
         assertEquals(RejectionReason.INSUFFICIENT_CREDITS, ledger().deductCredits(accountId, key).reason());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -215,7 +233,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(0, available(accountId));
         assertEquals(List.of(-45L, -55L), clawbacks(accountId).stream().map(LedgerEntry::amount).toList(),
                 "one CLAWBACK entry per increase, of the increase");
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -232,7 +250,7 @@ public interface PaymentReversalContract extends CommerceFixture {
                 () -> ledger().clawBackPurchase(purchase.purchaseId(), 0, "nothing"));
         assertReversal(stored(purchase.purchaseId()), 60, 0, DisputeStatus.NONE, 0, 60);
         assertEquals(40, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -245,7 +263,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(100, after.clawedBack());
         assertEquals(0, available(accountId));
         assertEquals(100, clawedBackCredits(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -298,7 +316,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertThrows(UnknownPurchaseException.class, () -> ledger().disputePurchase(unknown, 1, "dispute"));
         assertThrows(UnknownPurchaseException.class, () -> ledger().resolveDispute(unknown, 1, false, "lost"));
         assertTrue(ledger().getPurchase(unknown).isEmpty());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -413,7 +431,7 @@ public interface PaymentReversalContract extends CommerceFixture {
 
         ledger().resolveDispute(purchase.purchaseId(), 50, true, "won");
         assertEquals(100, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -434,7 +452,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(HoldStatus.RELEASED, ledger().getHold(freezeId).orElseThrow().status());
         assertTrue(clawbacks(accountId).isEmpty());
         deductOk(accountId, key, 70);
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
 
         assertReplayed(accountId, purchase.purchaseId(),
                 () -> ledger().resolveDispute(purchase.purchaseId(), 100, true, "won again"));
@@ -464,7 +482,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(1, clawbacks.size());
         assertEquals(-100, clawbacks.get(0).amount());
         assertEquals(purchase.transactionId(), clawbacks.get(0).referenceId());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
 
         assertReplayed(accountId, purchase.purchaseId(),
                 () -> ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost again"));
@@ -486,7 +504,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(60, available(accountId));
         assertEquals(0, balance(accountId).held());
         assertEquals(0, debt(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -505,7 +523,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(0, balance(accountId).held());
         assertEquals(0, remaining(accountId, lostOne.lotId()));
         assertEquals(100, remaining(accountId, wonOne.lotId()));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
 
         // The late "opened" report changes nothing.
         assertReplayed(accountId, lostOne.purchaseId(),
@@ -531,7 +549,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(100, clawedBackCredits(accountId));
         assertEquals(0, available(accountId));
         assertEquals(0, debt(accountId), "nothing was spent, so nothing is debt");
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -548,7 +566,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(1, clawbacks(accountId).size(), "the refund claws nothing more");
         assertEquals(100, clawedBackCredits(accountId));
         assertEquals(0, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     /** One report of a payment event, applied to a purchase. */
@@ -606,7 +624,7 @@ public interface PaymentReversalContract extends CommerceFixture {
             assertEquals(60 - clawed, balance.total(), "total" + where);
             assertEquals(0, balance.held(), "held" + where);
             assertEquals(60 - clawed, balance.available(), "available" + where);
-            assertInvariants(accountId);
+            assertReversalInvariants(accountId);
         }
     }
 
@@ -646,7 +664,7 @@ public interface PaymentReversalContract extends CommerceFixture {
             assertEquals(100, clawedBackCredits(accountId), "CLAWBACK entries" + where);
             assertEquals(-25, available(accountId), "available" + where);
             assertEquals(0, balance(accountId).held(), "held" + where);
-            assertInvariants(accountId);
+            assertReversalInvariants(accountId);
         }
     }
 
@@ -686,8 +704,8 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(available(otherAccount), available(accountId),
                 "the order of the reports decided the balance once the lot expired");
         assertEquals(0, available(accountId));
-        assertInvariants(accountId);
-        assertInvariants(otherAccount);
+        assertReversalInvariants(accountId);
+        assertReversalInvariants(otherAccount);
     }
 
     @Test
@@ -712,7 +730,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(-30, available(accountId));
         assertEquals(30, debt(accountId));
         assertEquals(70, expiredCredits(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -732,7 +750,7 @@ public interface PaymentReversalContract extends CommerceFixture {
 
         assertEquals(30, stored(purchase.purchaseId()).clawedBack());
         assertEquals(-30, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -754,7 +772,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(0, balance(accountId).held());
         assertEquals(0, clawedBackCredits(accountId));
         assertEquals(100, expiredCredits(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     /**
@@ -784,7 +802,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(0, available(accountId), "nothing was spent, yet the account is in debt");
         assertEquals(100, clawedBackCredits(accountId) + expiredCredits(accountId),
                 "each credit is either clawed back or expired, once");
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     // ---------------------------------------------------------------- concurrency
@@ -804,7 +822,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertReversal(stored(purchase.purchaseId()), 100, 0, DisputeStatus.NONE, 0, 100);
         assertEquals(1, clawbacks(accountId).size());
         assertEquals(-30, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -827,7 +845,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         }
         assertEquals(80, previous);
         assertEquals(10, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -853,7 +871,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(1, clawbacks(accountId).size());
         assertEquals(0, balance(accountId).held());
         assertEquals(-30, available(accountId));
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 
     @Test
@@ -879,6 +897,6 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(-30, available(accountId));
         assertEquals(0, balance(accountId).held());
         assertTrue(openHolds(accountId).isEmpty());
-        assertInvariants(accountId);
+        assertReversalInvariants(accountId);
     }
 }
