@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
 public abstract class CreditStoreContract implements ContractFixture, AccountContract, PricingContract,
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
-        PromotionContract, PlanContract, PricingRulesContract {
+        PromotionContract, PlanContract, PricingRulesContract,
+        PaymentReversalContract {
 
     private CreditStore store;
     private MutableClock clock;
