@@ -524,17 +524,18 @@ public final class Commerce {
                     && wanted.disputeStatus() == p.disputeStatus()) {
                 return replayOf(session, purchaseId, null);
             }
-            session.settle();
-            long frozen = p.frozenCredits();
-            if (p.disputeStatus() == DisputeStatus.OPEN && wanted.disputeStatus() != DisputeStatus.OPEN) {
+            // Unfreeze first, then settle time: frozen credits are unspent (a clawback takes them, not debt), and
+            // frozen credits of a lot that expired meanwhile expire now rather than being clawed back as well.
+            long frozen = 0;
+            if (p.disputeStatus() == DisputeStatus.OPEN) {
                 for (Hold hold : session.tx().findOpenHolds()) {
                     if (AccountSession.isFreeze(hold)
                             && purchaseId.equals(hold.metadata().get(AccountSession.FREEZE_OF))) {
                         session.releaseHold(hold, HoldStatus.RELEASED);
                     }
                 }
-                frozen = 0;
             }
+            session.settle();
             long expired = 0;
             for (LedgerEntry entry : session.tx().findEntriesReferencing(p.transactionId())) {
                 if (entry.type() == EntryType.EXPIRY) {
@@ -559,7 +560,8 @@ public final class Commerce {
                 session.addAllocations(transactionId, portions, -1);
                 clawed = target;
             }
-            if (wanted.disputeStatus() == DisputeStatus.OPEN && p.disputeStatus() != DisputeStatus.OPEN) {
+            if (wanted.disputeStatus() == DisputeStatus.OPEN) {
+                // (Re)freeze what is left of the disputed credits.
                 Lot lot = session.lot(p.lotId());
                 long unspent = lot.isExpiredAt(session.now()) ? 0 : Math.max(0, lot.available());
                 frozen = Math.min(wanted.disputedCredits(), unspent);

@@ -23,7 +23,6 @@ import dev.credits.Receipt;
 import dev.credits.RejectionReason;
 import dev.credits.ReservationResult;
 import dev.credits.UnknownPurchaseException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -677,9 +676,6 @@ public interface PaymentReversalContract extends CommerceFixture {
      * when the same two reports arrive in the other order.
      */
     @Test
-    @Disabled("core bug: Commerce.reverse / AccountSession.clawBack take only the lot's unheld credits, so a refund "
-            + "during an open dispute turns frozen (unspent) credits into debt; after the dispute is won the lot "
-            + "keeps 100 and the overdraft lot -100, and when the lot expires the account ends at -100 instead of 0")
     default void aRefundDuringAnOpenDisputeTakesTheFrozenCreditsNotDebt() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
@@ -780,9 +776,6 @@ public interface PaymentReversalContract extends CommerceFixture {
      * not leave the account in debt (Javadoc: the spent rest becomes debt; expired credits are not clawed).
      */
     @Test
-    @Disabled("core bug: Commerce.reverse settles (expiring only unheld credits) before it releases the freeze, "
-            + "then counts the frozen credits of the expired lot as not expired and, the lot being expired, claws "
-            + "all 100 back as debt; the next settle expires the same 100: available -100 instead of 0")
     default void aLostDisputeOfFrozenCreditsOnAnExpiredLotLeavesNoDebt() {
         String accountId = openAccount();
         String monthly = uniqueId("month");
