@@ -58,8 +58,9 @@ interface PipelinedStatements {
     String pipelinedCommit();
 
     /**
-     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id,
-     * the sequence read under the lock (see {@link SqlStatements#updateAccount()}).
+     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold,
+     * max open holds, plan id, next plan id, period start, period end, sequence, updated at, account id, the sequence
+     * read under the lock (see {@link SqlStatements#updateAccount()}).
      */
     String pipelinedUpdateAccount();
 

@@ -101,7 +101,7 @@ abstract class JdbiStoreTestBase {
     // ---------------------------------------------------------------- fixtures
 
     static Account account(String id) {
-        return new Account(id, AccountStatus.ACTIVE, 0, 0, 0, T0, T0);
+        return new Account(id, AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, T0, T0);
     }
 
     static Lot lot(String id, String accountId, String creditType, long amount, Instant expiresAt) {
@@ -113,12 +113,12 @@ abstract class JdbiStoreTestBase {
                              long balanceAfter, Instant at) {
         return new LedgerEntry(txId, accountId, sequence, type, "credits", amount, balanceAfter,
                 type == EntryType.DEDUCTION ? "image_gen" : null, type == EntryType.DEDUCTION ? 1 : 0,
-                type == EntryType.DEDUCTION ? -amount : 0, type == EntryType.DEDUCTION ? "user-1" : null, null, null,
-                null, null, Map.of(), at);
+                type == EntryType.DEDUCTION ? -amount : 0, null, 0, type == EntryType.DEDUCTION ? "user-1" : null,
+                null, null, null, null, Map.of(), at);
     }
 
     static Hold hold(String id, String accountId, long amount, Instant expiresAt) {
-        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, amount, HoldStatus.OPEN, "user-7",
+        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, "pro", amount, HoldStatus.OPEN, "user-7",
                 "idem-" + id, Map.of("job", "j-1"), T0, expiresAt, null, 0, null);
     }
 
@@ -126,7 +126,7 @@ abstract class JdbiStoreTestBase {
                              List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                              List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
         return new ChangeSet(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds,
-                updatedHolds, idempotency);
+                updatedHolds, idempotency, List.of(), List.of());
     }
 
     /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
@@ -165,7 +165,7 @@ abstract class JdbiStoreTestBase {
                 "tx-lot-2");
         LedgerEntry grant = entry("tx-lot-1", "acc-1", 1, EntryType.GRANT, 100, 100, T0);
         LedgerEntry grantVoice = new LedgerEntry("tx-lot-2", "acc-1", 2, EntryType.GRANT, "voice", 30, 30, null, 0, 0,
-                null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
+                null, 0, null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
         Hold hold = hold("hold-1", "acc-1", 20, T0.plusSeconds(300));
         IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
         Account next = account("acc-1").withSequence(3);
@@ -288,7 +288,8 @@ abstract class JdbiStoreTestBase {
     void insertAccountIfAbsentKeepsTheFirstAccount() throws Exception {
         Account first = account("acc-i");
         assertEquals(first, store.insertAccountIfAbsent(first));
-        Account other = new Account("acc-i", AccountStatus.PAUSED, 50, 5, 0, T0.plusSeconds(1), T0.plusSeconds(1));
+        Account other = new Account("acc-i", AccountStatus.PAUSED, 50, 5, 3, "pro", null, T0, T0.plusSeconds(9), 0,
+                T0.plusSeconds(1), T0.plusSeconds(1));
         assertEquals(first, store.insertAccountIfAbsent(other));
         assertEquals(Optional.of(first), store.findAccount("acc-i"));
 
@@ -304,7 +305,7 @@ abstract class JdbiStoreTestBase {
                     results.add(threads.submit(() -> {
                         start.await();
                         return store.insertAccountIfAbsent(
-                                new Account(id, AccountStatus.ACTIVE, limit, 0, 0, T0, T0));
+                                new Account(id, AccountStatus.ACTIVE, limit, 0, 0, null, null, null, null, 0, T0, T0));
                     }));
                 }
                 start.countDown();
@@ -380,7 +381,7 @@ abstract class JdbiStoreTestBase {
                 long amount = type == EntryType.DEDUCTION ? -1 : 3;
                 balance += amount;
                 written.add(new LedgerEntry("h-" + i, "acc-h", i * 2L, type, i % 4 == 0 ? "voice" : "credits", amount,
-                        balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, i % 7 == 0 ? "u7" : null, null,
+                        balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, null, 0, i % 7 == 0 ? "u7" : null, null,
                         type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
             }
             tx.write(changes(tx.account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
@@ -467,10 +468,12 @@ abstract class JdbiStoreTestBase {
 
     @Test
     void featuresAreStoredWithTheirPriceHistory() {
-        FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, "credits", "text to image", true,
+        FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, Map.of("pro", 3L, "free", 9L), 2,
+                "credits", "text to image", true, T0, T0);
+        FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, Map.of(), 0, "credits", null, true,
                 T0, T0);
-        FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, "credits", null, true, T0, T0);
-        FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, "voice", null, false, T0, T0);
+        FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, null, 0, "voice", null, false, T0,
+                T0);
         assertTrue(store.insertFeature(image));
         assertTrue(store.insertFeature(video));
         assertTrue(store.insertFeature(avatar));
@@ -479,10 +482,11 @@ abstract class JdbiStoreTestBase {
         assertEquals(List.of(avatar, image, video), store.listFeatures(null));
         assertEquals(List.of(avatar, image), store.listFeatures("image"));
 
-        FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, "credits", "now cheaper", true,
-                T0, T0.plusSeconds(60));
+        FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, Map.of("pro", 2L), 1, "credits",
+                "now cheaper", true, T0, T0.plusSeconds(60));
         assertTrue(store.updateFeature(cheaper));
-        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, "credits", null, true, T0, T0)));
+        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
+                T0)));
         assertEquals(Optional.of(cheaper), store.findFeature("image_gen"));
         store.insertAccountIfAbsent(account("acc-p"));
         assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.findFeature("image_gen")));
@@ -497,6 +501,9 @@ abstract class JdbiStoreTestBase {
                     .mapTo(String.class).list();
             assertEquals(List.of("CREATE:image_gen:5", "CREATE:video_gen:50", "CREATE:avatar:7", "UPDATE:image_gen:4"),
                     history);
+            assertEquals(java.util.Arrays.asList("{\"free\":9,\"pro\":3}", null, null, "{\"pro\":2}"),
+                    handle.createQuery("SELECT plan_prices FROM " + database().tablePrefix() + "feature_price_history"
+                            + " ORDER BY history_id").mapTo(String.class).list());
         }
     }
 
@@ -509,7 +516,8 @@ abstract class JdbiStoreTestBase {
         for (int i = 0; i < 64; i++) {
             metadata.put(String.format("%03d", i) + "k".repeat(125), "\u00fc".repeat(2048));
         }
-        FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE, "c".repeat(64), text,
+        FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE,
+                Map.of(id, Long.MAX_VALUE, "p".repeat(128), Long.MIN_VALUE), Integer.MAX_VALUE, "c".repeat(64), text,
                 true, T0, T0);
         assertTrue(store.insertFeature(feature));
         assertEquals(Optional.of(feature), store.findFeature("f".repeat(128)));
@@ -521,8 +529,9 @@ abstract class JdbiStoreTestBase {
                 Long.MAX_VALUE, 0, Instant.parse("9999-12-31T23:59:59.999999Z"),
                 Money.of("99999999999999999999.999999999999999999", "USD"), metadata, T0, id);
         LedgerEntry entry = new LedgerEntry(id, id, Long.MAX_VALUE - 1, EntryType.GRANT, "c".repeat(64), Long.MAX_VALUE,
-                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, id, id, text, id, metadata, T0);
-        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, 1, HoldStatus.OPEN, id, id,
+                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, Integer.MAX_VALUE, id, id, id, text,
+                id, metadata, T0);
+        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, id, 1, HoldStatus.OPEN, id, id,
                 metadata, T0, T0, null, 0, null);
         IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
         store.inAccount(id, tx -> {
@@ -590,8 +599,7 @@ abstract class JdbiStoreTestBase {
 
     void dropTables(String prefix) {
         try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
-            for (String table : List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
-                    "idempotency", "features", "feature_price_history")) {
+            for (String table : TestDatabase.TABLES) {
                 handle.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         }
