@@ -49,7 +49,12 @@ import java.util.regex.Pattern;
  * returned, with the COMMIT (its row-count checks run in the database, see {@link PipelinedStatements}), so a
  * deduction is two round trips; on MariaDB/MySQL three, with the commit. Every read locks first, so the unit of work
  * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
- * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
+ * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB).
+ *
+ * <p>A change set's promotion uses and purchases (rare: purchases only) go first, as statements of their own in the
+ * same transaction, on every dialect: a promotion past its limit throws {@link PromotionExhaustedException} and a
+ * purchase id another account has {@link IdempotencyConflictException}. A write that threw never commits, even when
+ * the work catches the exception: {@link #finish()} throws it again. Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
 

@@ -13,6 +13,10 @@ package dev.credits.jdbc;
  * message when they did not change exactly the rows expected, which aborts the transaction before the COMMIT runs.
  * Elsewhere (MariaDB/MySQL) they are plain statements: the store checks their update counts, then commits (one more
  * round trip), and a duplicate idempotency key fails the insert itself.
+ *
+ * <p>A change set's purchases and promotion uses are not part of the pipeline: the store sends them as statements of
+ * their own, in the same transaction, before it (see {@link SqlStatements#usePromotion()},
+ * {@link SqlStatements#updatePurchase()}). Only purchases have them, so a deduction's round trips stay as they are.
  */
 interface PipelinedStatements {
 

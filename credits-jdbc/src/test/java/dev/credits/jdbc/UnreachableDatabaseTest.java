@@ -42,6 +42,9 @@ class UnreachableDatabaseTest {
                 new Account("a", AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, Instant.EPOCH,
                         Instant.EPOCH)));
         assertThrows(StoreUnavailableException.class, () -> store.findFeature("f"));
+        assertThrows(StoreUnavailableException.class, () -> store.findPackage("p"));
+        assertThrows(StoreUnavailableException.class, () -> store.savePromotion(dev.credits.Promotion.of("P")));
+        assertThrows(StoreUnavailableException.class, () -> store.findAccountOfPurchase("p"));
         assertThrows(StoreUnavailableException.class, store::installSchema);
     }
 
