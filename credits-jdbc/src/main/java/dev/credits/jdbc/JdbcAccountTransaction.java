@@ -7,12 +7,15 @@ import dev.credits.Hold;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.PromotionExhaustedException;
+import dev.credits.spi.PromotionUse;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -24,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +49,12 @@ import java.util.regex.Pattern;
  * returned, with the COMMIT (its row-count checks run in the database, see {@link PipelinedStatements}), so a
  * deduction is two round trips; on MariaDB/MySQL three, with the commit. Every read locks first, so the unit of work
  * never sees anything the lock has not settled. A read-only unit ({@code readAccount}) reads a consistent
- * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB). Not thread-safe.
+ * snapshot instead of locking where the dialect allows it (PostgreSQL, MariaDB).
+ *
+ * <p>A change set's promotion uses and purchases (rare: purchases only) go first, as statements of their own in the
+ * same transaction, on every dialect: a promotion past its limit throws {@link PromotionExhaustedException} and a
+ * purchase id another account has {@link IdempotencyConflictException}. A write that threw never commits, even when
+ * the work catches the exception: {@link #finish()} throws it again. Not thread-safe.
  */
 final class JdbcAccountTransaction implements AccountTransaction {
 
@@ -73,6 +82,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
     /** Pipelining dialects: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
     private Pipeline pendingWrite;
     private IdempotencyRecord pendingIdempotency;
+    /** What {@link #write} threw, thrown again by {@link #finish()}: a failed write never commits, even if caught. */
+    private RuntimeException failedWrite;
 
     private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         this.handle = handle;
@@ -110,6 +121,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * @throws UnknownAccountException if the account does not exist
      */
     void finish() {
+        if (failedWrite != null) {
+            throw failedWrite;
+        }
         lock();
         Pipeline pipeline = pendingWrite;
         if (pipeline == null) {
@@ -371,6 +385,35 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
+    public Optional<Purchase> findPurchase(String purchaseId) {
+        lock();
+        return handle.createQuery(sql.selectPurchase())
+                .bind("purchaseId", Objects.requireNonNull(purchaseId, "purchaseId"))
+                .bind("accountId", accountId())
+                .map(Rows.PURCHASE)
+                .findOne();
+    }
+
+    @Override
+    public List<Purchase> listPurchases() {
+        lock();
+        return handle.createQuery(sql.selectPurchases())
+                .bind("accountId", accountId())
+                .map(Rows.PURCHASE)
+                .list();
+    }
+
+    @Override
+    public List<Lot> findLotsExpiringAt(Instant at) {
+        lock();
+        return handle.createQuery(sql.selectLotsExpiringAt())
+                .bind("accountId", accountId())
+                .bind("at", Rows.micros(Objects.requireNonNull(at, "at")))
+                .map(Rows.LOT)
+                .list();
+    }
+
+    @Override
     public Optional<FeaturePricing> findFeature(String featureKey) {
         lock();
         return handle.createQuery(sql.selectFeature())
@@ -391,16 +434,117 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw new IllegalStateException("write was already called in this unit of work");
         }
         written = true;
-        lock();
-        if (pipelined != null) {
-            writePipelined(changes);
+        try {
+            lock();
+            Account next = changes.account();
+            if (next != null && !next.accountId().equals(accountId())) {
+                throw new IllegalArgumentException("change set of account '" + next.accountId()
+                        + "' written in a unit of work of account '" + accountId() + "'");
+            }
+            // Rare (purchases only): statements of their own, before the rest, in the same transaction.
+            usePromotions(changes.promotionUses());
+            savePurchases(changes.purchases());
+            if (pipelined != null) {
+                writePipelined(changes);
+            } else {
+                writeBatches(changes);
+            }
+        } catch (RuntimeException e) {
+            failedWrite = e;
+            throw e;
+        }
+    }
+
+    /**
+     * Applies the promotion uses, each one conditional UPDATE (see {@link SqlStatements#usePromotion()}); in the order
+     * of their codes, so that two units of work using the same promotions lock them in the same order.
+     *
+     * @throws PromotionExhaustedException if a positive use finds its promotion at its limit
+     */
+    private void usePromotions(List<PromotionUse> uses) {
+        if (uses.isEmpty()) {
             return;
         }
-        Account next = changes.account();
-        if (next != null && !next.accountId().equals(accountId())) {
-            throw new IllegalArgumentException("change set of account '" + next.accountId()
-                    + "' written in a unit of work of account '" + accountId() + "'");
+        List<PromotionUse> sorted = new ArrayList<>(uses);
+        sorted.sort(Comparator.comparing(PromotionUse::code));
+        for (PromotionUse use : sorted) {
+            if (use.delta() == 0) {
+                continue;
+            }
+            int updated = handle.createUpdate(sql.usePromotion())
+                    .bind("code", use.code())
+                    .bind("delta", (long) use.delta())
+                    .bind("limit", use.limit())
+                    .execute();
+            if (updated == 0 && use.delta() > 0 && promotionExists(use.code())) {
+                throw new PromotionExhaustedException(use.code());
+            }
+            // 0 rows otherwise: no such promotion (nothing to count), or a negative use on a count already 0.
         }
+    }
+
+    private boolean promotionExists(String code) {
+        return handle.createQuery(sql.countPromotion()).bind("code", code).mapTo(Long.class).one() > 0;
+    }
+
+    /**
+     * Inserts or replaces the purchases: an UPDATE of the account's own row by id, and an INSERT when there is none.
+     * A purchase id another account has is never updated (the UPDATE matches the account too); its INSERT trips the
+     * primary key, reported as {@link IdempotencyConflictException}.
+     */
+    private void savePurchases(List<Purchase> purchases) {
+        for (Purchase purchase : purchases) {
+            ownAccount(purchase.accountId());
+            int updated = bindPurchase(handle.createUpdate(sql.updatePurchase()), purchase).execute();
+            if (updated > 0) {
+                continue;
+            }
+            try {
+                bindPurchase(handle.createUpdate(sql.insertPurchase()), purchase).execute();
+            } catch (JdbiException e) {
+                SQLException cause = Failures.sqlCause(e);
+                if (cause != null && SqlStatements.isConstraintViolation(cause)) {
+                    IdempotencyConflictException conflict =
+                            new IdempotencyConflictException(purchase.accountId(), purchase.purchaseId());
+                    conflict.initCause(e);
+                    throw conflict;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static org.jdbi.v3.core.statement.Update bindPurchase(org.jdbi.v3.core.statement.Update update,
+                                                                  Purchase purchase) {
+        return update
+                .bind("purchaseId", purchase.purchaseId())
+                .bind("accountId", purchase.accountId())
+                .bind("packageId", purchase.packageId())
+                .bind("creditType", purchase.creditType())
+                .bind("credits", purchase.credits())
+                .bind("bonusCredits", purchase.bonusCredits())
+                .bind("listPriceAmount", Rows.moneyAmount(purchase.listPrice()))
+                .bind("listPriceScale", Rows.moneyScale(purchase.listPrice()))
+                .bind("listPriceCurrency", Rows.moneyCurrency(purchase.listPrice()))
+                .bind("priceAmount", Rows.moneyAmount(purchase.price()))
+                .bind("priceScale", Rows.moneyScale(purchase.price()))
+                .bind("priceCurrency", Rows.moneyCurrency(purchase.price()))
+                .bind("promotionCode", purchase.promotionCode())
+                .bind("paymentReference", purchase.paymentReference())
+                .bind("validity", Rows.period(purchase.validity()))
+                .bind("status", purchase.status().name())
+                .bind("lotId", purchase.lotId())
+                .bind("transactionId", purchase.transactionId())
+                .bind("metadata", Rows.json(purchase.metadata()))
+                .bind("idempotencyKey", purchase.idempotencyKey())
+                .bind("createdAt", Rows.micros(purchase.createdAt()))
+                .bind("resolvedAt", Rows.microsOrNull(purchase.resolvedAt()))
+                .bind("failureReason", purchase.failureReason());
+    }
+
+    /** Writes the change set with one JDBC batch per kind of row (dialects that do not pipeline). */
+    private void writeBatches(ChangeSet changes) {
+        Account next = changes.account();
 
         if (next != null && !next.equals(account)) {
             int updated = handle.createUpdate(sql.updateAccount())
@@ -408,6 +552,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     .bind("status", next.status().name())
                     .bind("overdraftLimit", next.overdraftLimit())
                     .bind("lowBalanceThreshold", next.lowBalanceThreshold())
+                    .bind("maxOpenHolds", next.maxOpenHolds())
+                    .bind("planId", next.planId())
+                    .bind("nextPlanId", next.nextPlanId())
+                    .bind("periodStart", Rows.microsOrNull(next.periodStart()))
+                    .bind("periodEnd", Rows.microsOrNull(next.periodEnd()))
                     .bind("sequence", next.sequence())
                     .bind("updatedAt", Rows.micros(next.updatedAt()))
                     .bind("lockedSequence", account.sequence())
@@ -461,6 +610,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("featureKey", entry.featureKey())
                 .bind("quantity", entry.quantity())
                 .bind("unitPrice", entry.unitPrice())
+                .bind("pricePlanId", entry.pricePlanId())
+                .bind("retryNumber", entry.retryNumber())
                 .bind("userId", entry.userId())
                 .bind("holdId", entry.holdId())
                 .bind("referenceId", entry.referenceId())
@@ -488,16 +639,14 @@ final class JdbcAccountTransaction implements AccountTransaction {
      */
     private void writePipelined(ChangeSet changes) {
         Account next = changes.account();
-        if (next != null && !next.accountId().equals(accountId)) {
-            throw new IllegalArgumentException("change set of account '" + next.accountId()
-                    + "' written in a unit of work of account '" + accountId + "'");
-        }
         boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
         List<int[]> expected = new ArrayList<>(); // client-side checks: {step, rows, 0 = account / 1 = lots / 2 = holds}
         if (next != null && !next.equals(account)) {
             checked(pipeline, pipelined.pipelinedUpdateAccount(), inDatabase, expected, 1, 0);
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
+                    .bigint(next.maxOpenHolds()).string(next.planId()).string(next.nextPlanId())
+                    .bigint(Rows.microsOrNull(next.periodStart())).bigint(Rows.microsOrNull(next.periodEnd()))
                     .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
                     .bigint(account.sequence());
         }
@@ -532,7 +681,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             for (Hold hold : chunk) {
                 pipeline.string(hold.holdId()).string(ownAccount(hold.accountId())).string(hold.creditType())
                         .string(hold.featureKey()).bigint(hold.quantity()).bigint(hold.unitPrice())
-                        .bigint(hold.amount()).string(hold.status().name()).string(hold.userId())
+                        .string(hold.pricePlanId()).bigint(hold.amount()).string(hold.status().name()).string(hold.userId())
                         .string(hold.idempotencyKey()).string(Rows.json(hold.metadata()))
                         .bigint(Rows.micros(hold.createdAt())).bigint(Rows.micros(hold.expiresAt()))
                         .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
@@ -555,7 +704,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 pipeline.string(entry.transactionId()).string(ownAccount(entry.accountId())).bigint(entry.sequence())
                         .string(entry.type().name()).string(entry.creditType()).bigint(entry.amount())
                         .bigint(entry.balanceAfter()).string(entry.featureKey()).bigint(entry.quantity())
-                        .bigint(entry.unitPrice()).string(entry.userId()).string(entry.holdId())
+                        .bigint(entry.unitPrice()).string(entry.pricePlanId()).integer(entry.retryNumber())
+                        .string(entry.userId()).string(entry.holdId())
                         .string(entry.referenceId()).string(entry.reason()).string(entry.idempotencyKey())
                         .string(Rows.json(entry.metadata())).bigint(Rows.micros(entry.createdAt()));
             }
@@ -709,6 +859,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("featureKey", hold.featureKey())
                 .bind("quantity", hold.quantity())
                 .bind("unitPrice", hold.unitPrice())
+                .bind("pricePlanId", hold.pricePlanId())
                 .bind("amount", hold.amount())
                 .bind("status", hold.status().name())
                 .bind("userId", hold.userId())

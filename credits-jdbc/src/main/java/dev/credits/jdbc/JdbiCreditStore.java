@@ -1,10 +1,13 @@
 package dev.credits.jdbc;
 
 import dev.credits.Account;
+import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
+import dev.credits.Plan;
+import dev.credits.Promotion;
 import dev.credits.StoreUnavailableException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CreditStore;
@@ -14,6 +17,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,6 +285,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                         .bind("status", account.status().name())
                         .bind("overdraftLimit", account.overdraftLimit())
                         .bind("lowBalanceThreshold", account.lowBalanceThreshold())
+                        .bind("maxOpenHolds", account.maxOpenHolds())
+                        .bind("planId", account.planId())
+                        .bind("nextPlanId", account.nextPlanId())
+                        .bind("periodStart", Rows.microsOrNull(account.periodStart()))
+                        .bind("periodEnd", Rows.microsOrNull(account.periodEnd()))
                         .bind("sequence", account.sequence())
                         .bind("createdAt", Rows.micros(account.createdAt()))
                         .bind("updatedAt", Rows.micros(account.updatedAt()))
@@ -364,6 +373,16 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         return autocommit("findAccountOfHold", handle -> handle.createQuery(sql.selectAccountOfHold())
                 .bind("holdId", holdId)
+                .mapTo(String.class)
+                .findOne());
+    }
+
+    @Override
+    public Optional<String> findAccountOfPurchase(String purchaseId) {
+        Objects.requireNonNull(purchaseId, "purchaseId");
+        SqlStatements sql = sql();
+        return autocommit("findAccountOfPurchase", handle -> handle.createQuery(sql.selectAccountOfPurchase())
+                .bind("purchaseId", purchaseId)
                 .mapTo(String.class)
                 .findOne());
     }
@@ -496,6 +515,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 .bind("featureName", feature.featureName())
                 .bind("category", feature.category())
                 .bind("creditsPerUnit", feature.creditsPerUnit())
+                .bind("planPrices", Rows.jsonLongs(feature.planPrices()))
+                .bind("freeRetries", feature.freeRetries())
                 .bind("creditType", feature.creditType())
                 .bind("description", feature.description())
                 .bind("active", feature.active())
@@ -509,10 +530,144 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 .bind("changeKind", kind)
                 .bind("featureName", feature.featureName())
                 .bind("creditsPerUnit", feature.creditsPerUnit())
+                .bind("planPrices", Rows.jsonLongs(feature.planPrices()))
                 .bind("creditType", feature.creditType())
                 .bind("active", feature.active())
                 .bind("changedAt", Rows.micros(feature.updatedAt()))
                 .execute();
+    }
+
+    // ---------------------------------------------------------------- the catalog
+
+    /** {@inheritDoc} One transaction: update by id, else insert (see {@link #upsert}). */
+    @Override
+    public void savePackage(CreditPackage creditPackage) {
+        Objects.requireNonNull(creditPackage, "creditPackage");
+        SqlStatements sql = sql();
+        upsert("savePackage", sql.updatePackage(), sql.insertPackage(), update -> update
+                .bind("packageId", creditPackage.packageId())
+                .bind("name", creditPackage.name())
+                .bind("credits", creditPackage.credits())
+                .bind("priceAmount", Rows.moneyAmount(creditPackage.price()))
+                .bind("priceScale", Rows.moneyScale(creditPackage.price()))
+                .bind("priceCurrency", Rows.moneyCurrency(creditPackage.price()))
+                .bind("creditType", creditPackage.creditType())
+                .bind("validity", Rows.period(creditPackage.validity()))
+                .bind("active", creditPackage.active()));
+    }
+
+    @Override
+    public Optional<CreditPackage> findPackage(String packageId) {
+        Objects.requireNonNull(packageId, "packageId");
+        SqlStatements sql = sql();
+        return autocommit("findPackage", handle -> handle.createQuery(sql.selectPackage())
+                .bind("packageId", packageId)
+                .map(Rows.PACKAGE)
+                .findOne());
+    }
+
+    @Override
+    public List<CreditPackage> listPackages() {
+        SqlStatements sql = sql();
+        return autocommit("listPackages", handle -> handle.createQuery(sql.selectPackages()).map(Rows.PACKAGE).list());
+    }
+
+    /** {@inheritDoc} One transaction: update by id, else insert (see {@link #upsert}). */
+    @Override
+    public void savePlan(Plan plan) {
+        Objects.requireNonNull(plan, "plan");
+        SqlStatements sql = sql();
+        upsert("savePlan", sql.updatePlan(), sql.insertPlan(), update -> update
+                .bind("planId", plan.planId())
+                .bind("name", plan.name())
+                .bind("priceAmount", Rows.moneyAmount(plan.monthlyPrice()))
+                .bind("priceScale", Rows.moneyScale(plan.monthlyPrice()))
+                .bind("priceCurrency", Rows.moneyCurrency(plan.monthlyPrice()))
+                .bind("allowances", Rows.jsonLongs(plan.allowances()))
+                .bind("rolloverCap", plan.rolloverCap())
+                .bind("canBuyCredits", plan.canBuyCredits())
+                .bind("active", plan.active()));
+    }
+
+    @Override
+    public Optional<Plan> findPlan(String planId) {
+        Objects.requireNonNull(planId, "planId");
+        SqlStatements sql = sql();
+        return autocommit("findPlan", handle -> handle.createQuery(sql.selectPlan())
+                .bind("planId", planId)
+                .map(Rows.PLAN)
+                .findOne());
+    }
+
+    @Override
+    public List<Plan> listPlans() {
+        SqlStatements sql = sql();
+        return autocommit("listPlans", handle -> handle.createQuery(sql.selectPlans()).map(Rows.PLAN).list());
+    }
+
+    /**
+     * {@inheritDoc} One transaction: update by code, else insert with a use count of 0 (see {@link #upsert}); the
+     * update leaves the stored count as it is.
+     */
+    @Override
+    public void savePromotion(Promotion promotion) {
+        Objects.requireNonNull(promotion, "promotion");
+        SqlStatements sql = sql();
+        upsert("savePromotion", sql.updatePromotion(), sql.insertPromotion(), update -> update
+                .bind("code", promotion.code())
+                .bind("description", promotion.description())
+                .bind("percentOff", Rows.decimal(promotion.percentOff(), "percentOff"))
+                .bind("percentOffScale", Rows.decimalScale(promotion.percentOff(), "percentOff"))
+                .bind("amountOffAmount", Rows.moneyAmount(promotion.amountOff()))
+                .bind("amountOffScale", Rows.moneyScale(promotion.amountOff()))
+                .bind("amountOffCurrency", Rows.moneyCurrency(promotion.amountOff()))
+                .bind("bonusCredits", promotion.bonusCredits())
+                .bind("validFrom", Rows.microsOrNull(promotion.validFrom()))
+                .bind("validUntil", Rows.microsOrNull(promotion.validUntil()))
+                .bind("packageIds", Rows.jsonSet(promotion.packageIds()))
+                .bind("maxUses", promotion.maxUses())
+                .bind("maxUsesPerAccount", promotion.maxUsesPerAccount())
+                .bind("active", promotion.active()));
+    }
+
+    @Override
+    public Optional<Promotion> findPromotion(String code) {
+        Objects.requireNonNull(code, "code");
+        SqlStatements sql = sql();
+        return autocommit("findPromotion", handle -> handle.createQuery(sql.selectPromotion())
+                .bind("code", code)
+                .map(Rows.PROMOTION)
+                .findOne());
+    }
+
+    @Override
+    public List<Promotion> listPromotions() {
+        SqlStatements sql = sql();
+        return autocommit("listPromotions", handle -> handle.createQuery(sql.selectPromotions())
+                .map(Rows.PROMOTION)
+                .list());
+    }
+
+    /**
+     * Inserts or replaces one catalog row, portably and atomically: in one transaction, the UPDATE by key and, if it
+     * found no row, the INSERT. Of two saves racing to insert the same key one hits the primary key; it is retried as a
+     * transient conflict, and its UPDATE then finds the row.
+     */
+    private void upsert(String operation, String updateSql, String insertSql, java.util.function.UnaryOperator<Update> binder) {
+        transaction(operation, handle -> {
+            if (binder.apply(handle.createUpdate(updateSql)).execute() > 0) {
+                return null;
+            }
+            try {
+                binder.apply(handle.createUpdate(insertSql)).execute();
+            } catch (JdbiException e) {
+                if (isConstraintViolation(e)) {
+                    throw new Failures.Transient(e);
+                }
+                throw e;
+            }
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -159,7 +159,10 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
         return pipelinedIdempotency;
     }
 
-    /** Note the order of {@link #updateAccount()}: status, limit, threshold, sequence, updated at, id, locked sequence. */
+    /**
+     * Note the order of {@link #updateAccount()}: status, limit, threshold, max open holds, plan, next plan, period start,
+     * period end, sequence, updated at, id, locked sequence.
+     */
     @Override
     public String pipelinedUpdateAccount() {
         return pipelinedUpdateAccount;

@@ -13,6 +13,10 @@ package dev.credits.jdbc;
  * message when they did not change exactly the rows expected, which aborts the transaction before the COMMIT runs.
  * Elsewhere (MariaDB/MySQL) they are plain statements: the store checks their update counts, then commits (one more
  * round trip), and a duplicate idempotency key fails the insert itself.
+ *
+ * <p>A change set's purchases and promotion uses are not part of the pipeline: the store sends them as statements of
+ * their own, in the same transaction, before it (see {@link SqlStatements#usePromotion()},
+ * {@link SqlStatements#updatePurchase()}). Only purchases have them, so a deduction's round trips stay as they are.
  */
 interface PipelinedStatements {
 
@@ -58,8 +62,9 @@ interface PipelinedStatements {
     String pipelinedCommit();
 
     /**
-     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold, sequence, updated at, account id,
-     * the sequence read under the lock (see {@link SqlStatements#updateAccount()}).
+     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold,
+     * max open holds, plan id, next plan id, period start, period end, sequence, updated at, account id, the sequence
+     * read under the lock (see {@link SqlStatements#updateAccount()}).
      */
     String pipelinedUpdateAccount();
 

@@ -79,9 +79,7 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
     private final String pipelinedFeature = positional(selectFeature());
     private final String pipelinedIdempotency = positional(selectIdempotency());
-    private final String pipelinedUpdateAccount = checked("UPDATE " + accounts + " SET status = ?, overdraft_limit = ?,"
-            + " low_balance_threshold = ?, sequence_no = ?, updated_at_micros = ? WHERE account_id = ? AND sequence_no = ?",
-            CHECK_ACCOUNT, 1);
+    private final String pipelinedUpdateAccount = checked(positional(updateAccount()), CHECK_ACCOUNT, 1);
     private final String pipelinedInsertIdempotency = checked("INSERT INTO " + idempotency + " (account_id,"
             + " idempotency_key, fingerprint, result, created_at_micros) VALUES (?, ?, ?, ?, ?)"
             + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);

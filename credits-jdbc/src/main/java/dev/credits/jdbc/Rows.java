@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credits.Account;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
+import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
 import dev.credits.Hold;
@@ -15,6 +16,10 @@ import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
 import dev.credits.Money;
+import dev.credits.Plan;
+import dev.credits.Promotion;
+import dev.credits.Purchase;
+import dev.credits.PurchaseStatus;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -23,9 +28,13 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.Period;
 import java.util.Currency;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Conversions between the value types and their columns, and the row mappers. Stateless; thread-safe.
@@ -42,6 +51,10 @@ final class Rows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Long>> LONG_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
     };
 
     private Rows() {
@@ -96,25 +109,61 @@ final class Rows {
     }
 
     private static BigDecimal checkedMoney(BigDecimal amount) {
+        return checkedDecimal(amount, "moneyPaid");
+    }
+
+    static Money money(ResultSet rs) throws SQLException {
+        return money(rs, "money");
+    }
+
+    /** @return the money of the columns {@code <prefix>_amount}, {@code <prefix>_scale}, {@code <prefix>_currency} */
+    static Money money(ResultSet rs, String prefix) throws SQLException {
+        BigDecimal amount = rs.getBigDecimal(prefix + "_amount");
+        if (amount == null) {
+            return null;
+        }
+        int scale = rs.getInt(prefix + "_scale");
+        return new Money(amount.setScale(scale), Currency.getInstance(rs.getString(prefix + "_currency")));
+    }
+
+    /** @return a decimal that is not money (a percentage) as stored in DECIMAL(38,18), validated like money */
+    static BigDecimal decimal(BigDecimal value, String argument) {
+        return value == null ? null : checkedDecimal(value, argument);
+    }
+
+    static Integer decimalScale(BigDecimal value, String argument) {
+        return value == null ? null : checkedDecimal(value, argument).scale();
+    }
+
+    private static BigDecimal checkedDecimal(BigDecimal amount, String argument) {
         BigDecimal value = amount.scale() > MONEY_MAX_SCALE ? amount.stripTrailingZeros() : amount;
         if (value.scale() > MONEY_MAX_SCALE) {
-            throw new InvalidArgumentException("moneyPaid",
+            throw new InvalidArgumentException(argument,
                     "more than " + MONEY_MAX_SCALE + " decimal places: " + amount.toPlainString());
         }
         if (value.precision() - value.scale() > MONEY_MAX_INTEGER_DIGITS) {
-            throw new InvalidArgumentException("moneyPaid",
+            throw new InvalidArgumentException(argument,
                     "more than " + MONEY_MAX_INTEGER_DIGITS + " integer digits: " + amount.toPlainString());
         }
         return value;
     }
 
-    static Money money(ResultSet rs) throws SQLException {
-        BigDecimal amount = rs.getBigDecimal("money_amount");
-        if (amount == null) {
-            return null;
-        }
-        int scale = rs.getInt("money_scale");
-        return new Money(amount.setScale(scale), Currency.getInstance(rs.getString("money_currency")));
+    /** @return the decimal of {@code column} with the scale of {@code scaleColumn} restored, or null */
+    static BigDecimal decimal(ResultSet rs, String column, String scaleColumn) throws SQLException {
+        BigDecimal value = rs.getBigDecimal(column);
+        return value == null ? null : value.setScale(rs.getInt(scaleColumn));
+    }
+
+    // ---------------------------------------------------------------- periods
+
+    /** @return the period as ISO-8601 text ({@code P1Y2M3D}), or null */
+    static String period(Period period) {
+        return period == null ? null : period.toString();
+    }
+
+    static Period period(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : Period.parse(text);
     }
 
     // ---------------------------------------------------------------- metadata
@@ -128,6 +177,54 @@ final class Rows {
             return JSON.writeValueAsString(new TreeMap<>(metadata));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode metadata", e);
+        }
+    }
+
+    /** @return the map as a JSON object with sorted keys, or null when empty */
+    static String jsonLongs(Map<String, Long> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(values));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + values, e);
+        }
+    }
+
+    static Map<String, Long> longs(ResultSet rs, String column) throws SQLException {
+        String json = rs.getString(column);
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, LONG_MAP);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed JSON in " + column + ": " + json, e);
+        }
+    }
+
+    /** @return the set as a sorted JSON array, or null when empty */
+    static String jsonSet(Set<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(new TreeSet<>(values));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + values, e);
+        }
+    }
+
+    static Set<String> set(ResultSet rs, String column) throws SQLException {
+        String json = rs.getString(column);
+        if (json == null || json.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return new java.util.LinkedHashSet<>(JSON.readValue(json, STRING_LIST));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed JSON in " + column + ": " + json, e);
         }
     }
 
@@ -150,6 +247,11 @@ final class Rows {
             AccountStatus.valueOf(rs.getString("status")),
             rs.getLong("overdraft_limit"),
             rs.getLong("low_balance_threshold"),
+            rs.getLong("max_open_holds"),
+            rs.getString("plan_id"),
+            rs.getString("next_plan_id"),
+            instant(rs, "period_start_at_micros"),
+            instant(rs, "period_end_at_micros"),
             rs.getLong("sequence_no"),
             instant(rs, "created_at_micros"),
             instant(rs, "updated_at_micros"));
@@ -186,6 +288,8 @@ final class Rows {
             rs.getString("feature_key"),
             rs.getLong("quantity"),
             rs.getLong("unit_price"),
+            rs.getString("price_plan_id"),
+            rs.getInt("retry_number"),
             rs.getString("user_id"),
             rs.getString("hold_id"),
             rs.getString("reference_id"),
@@ -207,6 +311,7 @@ final class Rows {
             rs.getString("feature_key"),
             rs.getLong("quantity"),
             rs.getLong("unit_price"),
+            rs.getString("price_plan_id"),
             rs.getLong("amount"),
             HoldStatus.valueOf(rs.getString("status")),
             rs.getString("user_id"),
@@ -230,9 +335,64 @@ final class Rows {
             rs.getString("feature_name"),
             rs.getString("category"),
             rs.getLong("credits_per_unit"),
+            longs(rs, "plan_prices"),
+            rs.getInt("free_retries"),
             rs.getString("credit_type"),
             rs.getString("description"),
             rs.getBoolean("active"),
             instant(rs, "created_at_micros"),
             instant(rs, "updated_at_micros"));
+
+    static final RowMapper<CreditPackage> PACKAGE = (rs, ctx) -> new CreditPackage(
+            rs.getString("package_id"),
+            rs.getString("name"),
+            rs.getLong("credits"),
+            money(rs, "price"),
+            rs.getString("credit_type"),
+            period(rs, "validity"),
+            rs.getBoolean("active"));
+
+    static final RowMapper<Plan> PLAN = (rs, ctx) -> new Plan(
+            rs.getString("plan_id"),
+            rs.getString("name"),
+            money(rs, "monthly_price"),
+            longs(rs, "allowances"),
+            rs.getLong("rollover_cap"),
+            rs.getBoolean("can_buy_credits"),
+            rs.getBoolean("active"));
+
+    static final RowMapper<Promotion> PROMOTION = (rs, ctx) -> new Promotion(
+            rs.getString("code"),
+            rs.getString("description"),
+            decimal(rs, "percent_off", "percent_off_scale"),
+            money(rs, "amount_off"),
+            rs.getLong("bonus_credits"),
+            instant(rs, "valid_from_at_micros"),
+            instant(rs, "valid_until_at_micros"),
+            set(rs, "package_ids"),
+            rs.getLong("max_uses"),
+            rs.getLong("max_uses_per_account"),
+            rs.getBoolean("active"),
+            rs.getLong("uses"));
+
+    static final RowMapper<Purchase> PURCHASE = (rs, ctx) -> new Purchase(
+            rs.getString("purchase_id"),
+            rs.getString("account_id"),
+            rs.getString("package_id"),
+            rs.getString("credit_type"),
+            rs.getLong("credits"),
+            rs.getLong("bonus_credits"),
+            money(rs, "list_price"),
+            money(rs, "price"),
+            rs.getString("promotion_code"),
+            rs.getString("payment_reference"),
+            period(rs, "validity"),
+            PurchaseStatus.valueOf(rs.getString("status")),
+            rs.getString("lot_id"),
+            rs.getString("transaction_id"),
+            metadata(rs),
+            rs.getString("idempotency_key"),
+            instant(rs, "created_at_micros"),
+            instant(rs, "resolved_at_micros"),
+            rs.getString("failure_reason"));
 }

@@ -16,19 +16,35 @@ import java.util.List;
  */
 abstract class SqlStatements {
 
-    static final String ACCOUNT_COLUMNS = "account_id, status, overdraft_limit, low_balance_threshold, sequence_no,"
-            + " created_at_micros, updated_at_micros";
+    static final String ACCOUNT_COLUMNS = "account_id, status, overdraft_limit, low_balance_threshold, max_open_holds,"
+            + " plan_id, next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
+            + " updated_at_micros";
     static final String LOT_COLUMNS = "lot_id, account_id, credit_type, source, priority, amount, remaining, held,"
             + " expires_at_micros, money_amount, money_scale, money_currency, metadata, granted_at_micros,"
             + " transaction_id";
     static final String ENTRY_COLUMNS = "transaction_id, account_id, sequence_no, entry_type, credit_type, amount,"
-            + " balance_after, feature_key, quantity, unit_price, user_id, hold_id, reference_id, reason,"
+            + " balance_after, feature_key, quantity, unit_price, price_plan_id, retry_number, user_id, hold_id,"
+            + " reference_id, reason,"
             + " idempotency_key, metadata, created_at_micros";
-    static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price, amount,"
+    static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price,"
+            + " price_plan_id, amount,"
             + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
             + " committed_credits, transaction_id";
-    static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, credit_type,"
-            + " description, active, created_at_micros, updated_at_micros";
+    static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, plan_prices,"
+            + " free_retries, credit_type, description, active, created_at_micros, updated_at_micros";
+    static final String PACKAGE_COLUMNS = "package_id, name, credits, price_amount, price_scale, price_currency,"
+            + " credit_type, validity, active";
+    static final String PLAN_COLUMNS = "plan_id, name, monthly_price_amount, monthly_price_scale,"
+            + " monthly_price_currency, allowances, rollover_cap, can_buy_credits, active";
+    /** Every promotion column but {@code uses}, which only promotion uses change. */
+    static final String PROMOTION_COLUMNS = "code, description, percent_off, percent_off_scale, amount_off_amount,"
+            + " amount_off_scale, amount_off_currency, bonus_credits, valid_from_at_micros, valid_until_at_micros,"
+            + " package_ids, max_uses, max_uses_per_account, active";
+    /** Every purchase column but {@code purchase_no}, which the database numbers. */
+    static final String PURCHASE_COLUMNS = "purchase_id, account_id, package_id, credit_type, credits, bonus_credits,"
+            + " list_price_amount, list_price_scale, list_price_currency, price_amount, price_scale, price_currency,"
+            + " promotion_code, payment_reference, validity, status, lot_id, transaction_id, metadata, idempotency_key,"
+            + " created_at_micros, resolved_at_micros, failure_reason";
 
     final Dialect dialect;
     final String prefix;
@@ -42,6 +58,10 @@ abstract class SqlStatements {
     final String idempotency;
     final String features;
     final String featureHistory;
+    final String packages;
+    final String plans;
+    final String promotions;
+    final String purchases;
 
     SqlStatements(Dialect dialect, String prefix) {
         this.dialect = dialect;
@@ -55,6 +75,10 @@ abstract class SqlStatements {
         this.idempotency = prefix + "idempotency";
         this.features = prefix + "features";
         this.featureHistory = prefix + "feature_price_history";
+        this.packages = prefix + "packages";
+        this.plans = prefix + "plans";
+        this.promotions = prefix + "promotions";
+        this.purchases = prefix + "purchases";
     }
 
     // ---------------------------------------------------------------- accounts
@@ -79,7 +103,8 @@ abstract class SqlStatements {
      */
     String insertAccount() {
         return "INSERT INTO " + accounts + " (" + ACCOUNT_COLUMNS + ") VALUES (:accountId, :status, :overdraftLimit,"
-                + " :lowBalanceThreshold, :sequence, :createdAt, :updatedAt)";
+                + " :lowBalanceThreshold, :maxOpenHolds, :planId, :nextPlanId, :periodStart, :periodEnd, :sequence,"
+                + " :createdAt, :updatedAt)";
     }
 
     /**
@@ -88,7 +113,9 @@ abstract class SqlStatements {
      */
     String updateAccount() {
         return "UPDATE " + accounts + " SET status = :status, overdraft_limit = :overdraftLimit,"
-                + " low_balance_threshold = :lowBalanceThreshold, sequence_no = :sequence, updated_at_micros = :updatedAt"
+                + " low_balance_threshold = :lowBalanceThreshold, max_open_holds = :maxOpenHolds, plan_id = :planId,"
+                + " next_plan_id = :nextPlanId, period_start_at_micros = :periodStart,"
+                + " period_end_at_micros = :periodEnd, sequence_no = :sequence, updated_at_micros = :updatedAt"
                 + " WHERE account_id = :accountId AND sequence_no = :lockedSequence";
     }
 
@@ -116,6 +143,11 @@ abstract class SqlStatements {
         return "SELECT " + LOT_COLUMNS + " FROM " + lots + " WHERE lot_id = :lotId AND account_id = :accountId";
     }
 
+    /** The account's lots, live or not, expiring exactly at {@code :at}; served by the (account, expiry) index. */
+    String selectLotsExpiringAt() {
+        return "SELECT " + LOT_COLUMNS + " FROM " + lots + " WHERE account_id = :accountId AND expires_at_micros = :at";
+    }
+
     String insertLot() {
         return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES (:lotId, :accountId, :creditType, :source,"
                 + " :priority, :amount, :remaining, :held, :expiresAt, :moneyAmount, :moneyScale, :moneyCurrency,"
@@ -141,7 +173,8 @@ abstract class SqlStatements {
 
     String insertEntry() {
         return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES (:transactionId, :accountId, :sequence,"
-                + " :type, :creditType, :amount, :balanceAfter, :featureKey, :quantity, :unitPrice, :userId, :holdId,"
+                + " :type, :creditType, :amount, :balanceAfter, :featureKey, :quantity, :unitPrice, :pricePlanId,"
+                + " :retryNumber, :userId, :holdId,"
                 + " :referenceId, :reason, :idempotencyKey, :metadata, :createdAt)";
     }
 
@@ -216,7 +249,7 @@ abstract class SqlStatements {
 
     String insertHold() {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES (:holdId, :accountId, :creditType, :featureKey,"
-                + " :quantity, :unitPrice, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
+                + " :quantity, :unitPrice, :pricePlanId, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
                 + " :expiresAt, :resolvedAt, :committedCredits, :transactionId)";
     }
 
@@ -269,12 +302,14 @@ abstract class SqlStatements {
     /** Inserts a feature; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
     String insertFeature() {
         return "INSERT INTO " + features + " (" + FEATURE_COLUMNS + ") VALUES (:featureKey, :featureName, :category,"
-                + " :creditsPerUnit, :creditType, :description, :active, :createdAt, :updatedAt)";
+                + " :creditsPerUnit, :planPrices, :freeRetries, :creditType, :description, :active, :createdAt,"
+                + " :updatedAt)";
     }
 
     String updateFeature() {
         return "UPDATE " + features + " SET feature_name = :featureName, category = :category,"
-                + " credits_per_unit = :creditsPerUnit, credit_type = :creditType, description = :description,"
+                + " credits_per_unit = :creditsPerUnit, plan_prices = :planPrices, free_retries = :freeRetries,"
+                + " credit_type = :creditType, description = :description,"
                 + " active = :active, created_at_micros = :createdAt, updated_at_micros = :updatedAt"
                 + " WHERE feature_key = :featureKey";
     }
@@ -285,8 +320,132 @@ abstract class SqlStatements {
 
     String insertFeatureHistory() {
         return "INSERT INTO " + featureHistory + " (feature_key, change_kind, feature_name, credits_per_unit,"
-                + " credit_type, active, changed_at_micros) VALUES (:featureKey, :changeKind, :featureName,"
-                + " :creditsPerUnit, :creditType, :active, :changedAt)";
+                + " plan_prices, credit_type, active, changed_at_micros) VALUES (:featureKey, :changeKind, :featureName,"
+                + " :creditsPerUnit, :planPrices, :creditType, :active, :changedAt)";
+    }
+
+    // ---------------------------------------------------------------- the catalog
+    //
+    // Saving is an UPDATE by key and, when it updated nothing, an INSERT, in one transaction: portable, and a
+    // promotion's use count is never part of either (an INSERT starts it at 0). Two saves racing to insert one key:
+    // the loser's duplicate-key failure retries its transaction, whose UPDATE then finds the row.
+
+    String selectPackage() {
+        return "SELECT " + PACKAGE_COLUMNS + " FROM " + packages + " WHERE package_id = :packageId";
+    }
+
+    String selectPackages() {
+        return "SELECT " + PACKAGE_COLUMNS + " FROM " + packages + " ORDER BY package_id";
+    }
+
+    String updatePackage() {
+        return "UPDATE " + packages + " SET name = :name, credits = :credits, price_amount = :priceAmount,"
+                + " price_scale = :priceScale, price_currency = :priceCurrency, credit_type = :creditType,"
+                + " validity = :validity, active = :active WHERE package_id = :packageId";
+    }
+
+    String insertPackage() {
+        return "INSERT INTO " + packages + " (" + PACKAGE_COLUMNS + ") VALUES (:packageId, :name, :credits,"
+                + " :priceAmount, :priceScale, :priceCurrency, :creditType, :validity, :active)";
+    }
+
+    String selectPlan() {
+        return "SELECT " + PLAN_COLUMNS + " FROM " + plans + " WHERE plan_id = :planId";
+    }
+
+    String selectPlans() {
+        return "SELECT " + PLAN_COLUMNS + " FROM " + plans + " ORDER BY plan_id";
+    }
+
+    String updatePlan() {
+        return "UPDATE " + plans + " SET name = :name, monthly_price_amount = :priceAmount,"
+                + " monthly_price_scale = :priceScale, monthly_price_currency = :priceCurrency,"
+                + " allowances = :allowances, rollover_cap = :rolloverCap, can_buy_credits = :canBuyCredits,"
+                + " active = :active WHERE plan_id = :planId";
+    }
+
+    String insertPlan() {
+        return "INSERT INTO " + plans + " (" + PLAN_COLUMNS + ") VALUES (:planId, :name, :priceAmount, :priceScale,"
+                + " :priceCurrency, :allowances, :rolloverCap, :canBuyCredits, :active)";
+    }
+
+    String selectPromotion() {
+        return "SELECT " + PROMOTION_COLUMNS + ", uses FROM " + promotions + " WHERE code = :code";
+    }
+
+    String selectPromotions() {
+        return "SELECT " + PROMOTION_COLUMNS + ", uses FROM " + promotions + " ORDER BY code";
+    }
+
+    /** Replaces everything but the use count. */
+    String updatePromotion() {
+        return "UPDATE " + promotions + " SET description = :description, percent_off = :percentOff,"
+                + " percent_off_scale = :percentOffScale, amount_off_amount = :amountOffAmount,"
+                + " amount_off_scale = :amountOffScale, amount_off_currency = :amountOffCurrency,"
+                + " bonus_credits = :bonusCredits, valid_from_at_micros = :validFrom,"
+                + " valid_until_at_micros = :validUntil, package_ids = :packageIds, max_uses = :maxUses,"
+                + " max_uses_per_account = :maxUsesPerAccount, active = :active WHERE code = :code";
+    }
+
+    /** A new promotion, its use count 0. */
+    String insertPromotion() {
+        return "INSERT INTO " + promotions + " (" + PROMOTION_COLUMNS + ", uses) VALUES (:code, :description,"
+                + " :percentOff, :percentOffScale, :amountOffAmount, :amountOffScale, :amountOffCurrency,"
+                + " :bonusCredits, :validFrom, :validUntil, :packageIds, :maxUses, :maxUsesPerAccount, :active, 0)";
+    }
+
+    /**
+     * A promotion use ({@link dev.credits.spi.PromotionUse}): changes the count by {@code :delta}, never below 0, and
+     * only while a positive delta keeps it within {@code :limit} (0: no limit). The condition is part of the UPDATE, so
+     * concurrent uses from different accounts queue on the row lock and each sees the count the previous one left.
+     */
+    String usePromotion() {
+        return "UPDATE " + promotions + " SET uses = CASE WHEN uses + :delta < 0 THEN 0 ELSE uses + :delta END"
+                + " WHERE code = :code AND (:delta <= 0 OR :limit = 0 OR uses + :delta <= :limit)";
+    }
+
+    /** Counts the promotion rows of a code (0 or 1): tells an exhausted promotion from one that does not exist. */
+    String countPromotion() {
+        return "SELECT COUNT(*) FROM " + promotions + " WHERE code = :code";
+    }
+
+    // ---------------------------------------------------------------- purchases
+
+    String selectPurchase() {
+        return "SELECT " + PURCHASE_COLUMNS + " FROM " + purchases
+                + " WHERE purchase_id = :purchaseId AND account_id = :accountId";
+    }
+
+    /** Oldest first; purchases of one instant in insertion order. */
+    String selectPurchases() {
+        return "SELECT " + PURCHASE_COLUMNS + " FROM " + purchases
+                + " WHERE account_id = :accountId ORDER BY created_at_micros, purchase_no";
+    }
+
+    String selectAccountOfPurchase() {
+        return "SELECT account_id FROM " + purchases + " WHERE purchase_id = :purchaseId";
+    }
+
+    /**
+     * Replaces one of the account's purchases (0 rows: the account has none with that id). Never touches another
+     * account's row: a purchase id another account has is then inserted, and the primary key refuses it.
+     */
+    String updatePurchase() {
+        return "UPDATE " + purchases + " SET package_id = :packageId, credit_type = :creditType, credits = :credits,"
+                + " bonus_credits = :bonusCredits, list_price_amount = :listPriceAmount,"
+                + " list_price_scale = :listPriceScale, list_price_currency = :listPriceCurrency,"
+                + " price_amount = :priceAmount, price_scale = :priceScale, price_currency = :priceCurrency,"
+                + " promotion_code = :promotionCode, payment_reference = :paymentReference, validity = :validity,"
+                + " status = :status, lot_id = :lotId, transaction_id = :transactionId, metadata = :metadata,"
+                + " idempotency_key = :idempotencyKey, created_at_micros = :createdAt, resolved_at_micros = :resolvedAt,"
+                + " failure_reason = :failureReason WHERE purchase_id = :purchaseId AND account_id = :accountId";
+    }
+
+    String insertPurchase() {
+        return "INSERT INTO " + purchases + " (" + PURCHASE_COLUMNS + ") VALUES (:purchaseId, :accountId, :packageId,"
+                + " :creditType, :credits, :bonusCredits, :listPriceAmount, :listPriceScale, :listPriceCurrency,"
+                + " :priceAmount, :priceScale, :priceCurrency, :promotionCode, :paymentReference, :validity, :status,"
+                + " :lotId, :transactionId, :metadata, :idempotencyKey, :createdAt, :resolvedAt, :failureReason)";
     }
 
     // ---------------------------------------------------------------- multi-row statements (pipelining dialects)
@@ -300,13 +459,13 @@ abstract class SqlStatements {
     /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
     String multiRowInsertHolds(int rows) {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */
     String multiRowInsertEntries(int rows) {
         return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Owner id, position, lot id, amount per row. */

@@ -3,6 +3,7 @@ package dev.credits.jdbc;
 import dev.credits.Account;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
+import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
@@ -13,6 +14,10 @@ import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
 import dev.credits.Money;
+import dev.credits.Plan;
+import dev.credits.Promotion;
+import dev.credits.Purchase;
+import dev.credits.PurchaseStatus;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountTransaction;
@@ -20,6 +25,8 @@ import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.EntryQuery;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.PromotionExhaustedException;
+import dev.credits.spi.PromotionUse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +37,7 @@ import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -101,7 +109,7 @@ abstract class JdbiStoreTestBase {
     // ---------------------------------------------------------------- fixtures
 
     static Account account(String id) {
-        return new Account(id, AccountStatus.ACTIVE, 0, 0, 0, T0, T0);
+        return new Account(id, AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, T0, T0);
     }
 
     static Lot lot(String id, String accountId, String creditType, long amount, Instant expiresAt) {
@@ -113,12 +121,12 @@ abstract class JdbiStoreTestBase {
                              long balanceAfter, Instant at) {
         return new LedgerEntry(txId, accountId, sequence, type, "credits", amount, balanceAfter,
                 type == EntryType.DEDUCTION ? "image_gen" : null, type == EntryType.DEDUCTION ? 1 : 0,
-                type == EntryType.DEDUCTION ? -amount : 0, type == EntryType.DEDUCTION ? "user-1" : null, null, null,
-                null, null, Map.of(), at);
+                type == EntryType.DEDUCTION ? -amount : 0, null, 0, type == EntryType.DEDUCTION ? "user-1" : null,
+                null, null, null, null, Map.of(), at);
     }
 
     static Hold hold(String id, String accountId, long amount, Instant expiresAt) {
-        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, amount, HoldStatus.OPEN, "user-7",
+        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, "pro", amount, HoldStatus.OPEN, "user-7",
                 "idem-" + id, Map.of("job", "j-1"), T0, expiresAt, null, 0, null);
     }
 
@@ -126,7 +134,7 @@ abstract class JdbiStoreTestBase {
                              List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                              List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
         return new ChangeSet(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds,
-                updatedHolds, idempotency);
+                updatedHolds, idempotency, List.of(), List.of());
     }
 
     /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
@@ -165,7 +173,7 @@ abstract class JdbiStoreTestBase {
                 "tx-lot-2");
         LedgerEntry grant = entry("tx-lot-1", "acc-1", 1, EntryType.GRANT, 100, 100, T0);
         LedgerEntry grantVoice = new LedgerEntry("tx-lot-2", "acc-1", 2, EntryType.GRANT, "voice", 30, 30, null, 0, 0,
-                null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
+                null, 0, null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
         Hold hold = hold("hold-1", "acc-1", 20, T0.plusSeconds(300));
         IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
         Account next = account("acc-1").withSequence(3);
@@ -288,7 +296,8 @@ abstract class JdbiStoreTestBase {
     void insertAccountIfAbsentKeepsTheFirstAccount() throws Exception {
         Account first = account("acc-i");
         assertEquals(first, store.insertAccountIfAbsent(first));
-        Account other = new Account("acc-i", AccountStatus.PAUSED, 50, 5, 0, T0.plusSeconds(1), T0.plusSeconds(1));
+        Account other = new Account("acc-i", AccountStatus.PAUSED, 50, 5, 3, "pro", null, T0, T0.plusSeconds(9), 0,
+                T0.plusSeconds(1), T0.plusSeconds(1));
         assertEquals(first, store.insertAccountIfAbsent(other));
         assertEquals(Optional.of(first), store.findAccount("acc-i"));
 
@@ -304,7 +313,7 @@ abstract class JdbiStoreTestBase {
                     results.add(threads.submit(() -> {
                         start.await();
                         return store.insertAccountIfAbsent(
-                                new Account(id, AccountStatus.ACTIVE, limit, 0, 0, T0, T0));
+                                new Account(id, AccountStatus.ACTIVE, limit, 0, 0, null, null, null, null, 0, T0, T0));
                     }));
                 }
                 start.countDown();
@@ -366,6 +375,349 @@ abstract class JdbiStoreTestBase {
         assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> tx.findIdempotency("key-1")));
     }
 
+    // ---------------------------------------------------------------- plans, periods, per-plan prices, retries
+
+    @Test
+    void accountPlanPeriodAndPlanPricesRoundTrip() {
+        Account opened = new Account("acc-plan", AccountStatus.ACTIVE, 10, 2, 4, "pro", "free", T0,
+                T0.plusSeconds(30 * 86400), 0, T0, T0);
+        assertEquals(opened, store.insertAccountIfAbsent(opened));
+        assertEquals(Optional.of(opened), store.findAccount("acc-plan"));
+        LedgerEntry original = new LedgerEntry("tx-d1", "acc-plan", 1, EntryType.DEDUCTION, "credits", -3, -3,
+                "image_gen", 1, 3, "pro", 0, "user-1", null, null, null, null, Map.of(), T0);
+        LedgerEntry retry = new LedgerEntry("tx-d2", "acc-plan", 2, EntryType.DEDUCTION, "credits", 0, -3,
+                "image_gen", 1, 3, "pro", 2, "user-1", null, "tx-d1", null, null, Map.of(), T0);
+        Hold hold = hold("hold-plan", "acc-plan", 4, T0.plusSeconds(60));
+        Hold featurePriced = new Hold("hold-plain", "acc-plan", "credits", "image_gen", 1, 5, null, 5, HoldStatus.OPEN,
+                null, null, Map.of(), T0, T0.plusSeconds(60), null, 0, null);
+        // Every new account field changes in a change set: plan moved, next plan cleared, new period, settings.
+        Account next = new Account("acc-plan", AccountStatus.PAUSED, 20, 3, 0, "free", null, T0.plusSeconds(30 * 86400),
+                T0.plusSeconds(60 * 86400), 3, T0, T0.plusSeconds(5));
+        store.inAccount("acc-plan", tx -> {
+            assertEquals(opened, tx.account());
+            tx.write(changes(next, List.of(), List.of(), List.of(), List.of(original, retry), List.of(),
+                    List.of(hold, featurePriced), List.of(), null));
+            return null;
+        });
+        store.readAccount("acc-plan", tx -> {
+            assertEquals(next, tx.account());
+            assertEquals(Optional.of(retry), tx.findEntry("tx-d2"));
+            assertEquals(Optional.of(original), tx.findEntry("tx-d1"));
+            assertEquals(List.of(retry), tx.findEntriesReferencing("tx-d1"));
+            assertEquals(Optional.of(hold), tx.findHold("hold-plan"));
+            assertEquals(Optional.of(featurePriced), tx.findHold("hold-plain"));
+            return null;
+        });
+        // The snapshot (one round trip where the dialect pipelines) carries the new columns too.
+        FeaturePricing feature = new FeaturePricing("image_gen", "Image", null, 5, Map.of("pro", 3L, "team", 0L), 2,
+                "credits", null, true, T0, T0);
+        assertTrue(store.insertFeature(feature));
+        store.inAccount("acc-plan", tx -> {
+            var snapshot = tx.snapshot(T0.plusSeconds(60), "image_gen", null);
+            assertEquals(next, snapshot.account());
+            assertEquals(feature, snapshot.feature());
+            assertEquals(Set.of(hold, featurePriced), new HashSet<>(snapshot.dueHolds()));
+            return null;
+        });
+    }
+
+    @Test
+    void lotsExpiringAtAnInstantIncludeDeadOnes() {
+        store.insertAccountIfAbsent(account("acc-x"));
+        store.insertAccountIfAbsent(account("acc-y"));
+        Instant end = T0.plusSeconds(86400).plusNanos(1_000);
+        Lot live = lot("x-live", "acc-x", "credits", 10, end);
+        Lot spent = lot("x-spent", "acc-x", "credits", 10, end).withAmounts(0, 0);
+        Lot otherType = lot("x-voice", "acc-x", "voice", 3, end);
+        Lot later = lot("x-later", "acc-x", "credits", 10, end.plusNanos(1_000));
+        Lot never = lot("x-never", "acc-x", "credits", 10, null);
+        store.inAccount("acc-x", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(live, spent, otherType, later, never),
+                    List.of(), List.of(), List.of(), List.of(), List.of(), null));
+            return null;
+        });
+        store.inAccount("acc-y", tx -> {
+            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("y-live", "acc-y", "credits", 1, end)),
+                    List.of(), List.of(), List.of(), List.of(), List.of(), null));
+            return null;
+        });
+        store.readAccount("acc-x", tx -> {
+            assertEquals(Set.of(live, spent, otherType), new HashSet<>(tx.findLotsExpiringAt(end)));
+            assertEquals(List.of(later), tx.findLotsExpiringAt(end.plusNanos(1_000)));
+            assertEquals(List.of(), tx.findLotsExpiringAt(end.minusNanos(1_000)));
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- the catalog
+
+    @Test
+    void packagesRoundTripAndSaveReplaces() {
+        CreditPackage starter = CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
+                .withValidity(Period.ofMonths(12));
+        CreditPackage pro = new CreditPackage("pro", "Pro \u2713", 1000, Money.of("1E+3", "JPY"), "voice",
+                Period.of(1, 2, 3), false);
+        CreditPackage free = CreditPackage.of("a-free", "Free", 1, Money.of("0", "EUR"));
+        store.savePackage(starter);
+        store.savePackage(pro);
+        store.savePackage(free);
+        assertEquals(Optional.of(starter), store.findPackage("starter"));
+        assertEquals("199.00", store.findPackage("starter").orElseThrow().price().amount().toString(), "scale kept");
+        assertEquals(Optional.of(pro), store.findPackage("pro"));
+        assertEquals(Optional.empty(), store.findPackage("nope"));
+        assertEquals(List.of(free, pro, starter), store.listPackages());
+
+        CreditPackage changed = starter.withPrice(Money.of("149.5", "USD")).withValidity(null).withActive(false);
+        store.savePackage(changed);
+        assertEquals(Optional.of(changed), store.findPackage("starter"));
+        assertEquals(List.of(free, pro, changed), store.listPackages());
+    }
+
+    @Test
+    void plansRoundTripAndSaveReplaces() {
+        Plan pro = Plan.of("professional", "Professional", 600).withMonthlyPrice(Money.of("49.00", "USD"))
+                .withAllowance("voice", 0).withRolloverCap(300);
+        Plan free = new Plan("free", "Free", null, Map.of(), 0, false, true);
+        store.savePlan(pro);
+        store.savePlan(free);
+        assertEquals(Optional.of(pro), store.findPlan("professional"));
+        assertEquals(Optional.of(free), store.findPlan("free"));
+        assertEquals(Optional.empty(), store.findPlan("nope"));
+        assertEquals(List.of(free, pro), store.listPlans());
+
+        Plan changed = pro.withAllowance("credits", 700).withMonthlyPrice(null).withCanBuyCredits(false).withActive(false);
+        store.savePlan(changed);
+        assertEquals(Optional.of(changed), store.findPlan("professional"));
+        assertEquals(List.of(free, changed), store.listPlans());
+    }
+
+    @Test
+    void promotionsRoundTripAndSavingNeverTouchesTheUseCount() {
+        Promotion spring = Promotion.of("SPRING20").withDescription("Spring").withPercentOff(new BigDecimal("20"))
+                .withBonusCredits(50).withWindow(T0, T0.plusSeconds(86400).plusNanos(5_000))
+                .withPackageIds(Set.of("professional", "starter")).withMaxUses(1000).withMaxUsesPerAccount(1);
+        Promotion flat = Promotion.of("FLAT").withAmountOff(Money.of("5.00", "EUR")).withPercentOff(new BigDecimal("12.50"))
+                .withWindow(null, T0).withActive(false);
+        Promotion bare = Promotion.of("BARE").withUses(77); // the given count is ignored: a new promotion starts at 0
+        store.savePromotion(spring);
+        store.savePromotion(flat);
+        store.savePromotion(bare);
+        assertEquals(Optional.of(spring), store.findPromotion("SPRING20"));
+        assertEquals("20", store.findPromotion("SPRING20").orElseThrow().percentOff().toString());
+        assertEquals(Optional.of(flat), store.findPromotion("FLAT"));
+        assertEquals(Optional.of(bare.withUses(0)), store.findPromotion("BARE"));
+        assertEquals(Optional.empty(), store.findPromotion("NOPE"));
+        assertEquals(List.of(bare.withUses(0), flat, spring), store.listPromotions());
+
+        store.insertAccountIfAbsent(account("acc-promo"));
+        usePromotions("acc-promo", 1, new PromotionUse("SPRING20", 1, 0), new PromotionUse("SPRING20", 1, 0),
+                new PromotionUse("SPRING20", 1, 0));
+        assertEquals(3, store.findPromotion("SPRING20").orElseThrow().uses());
+        Promotion changed = spring.withPercentOff(null).withPackageIds(Set.of()).withMaxUses(2).withUses(0);
+        store.savePromotion(changed);
+        assertEquals(Optional.of(changed.withUses(3)), store.findPromotion("SPRING20"), "saving keeps the stored count");
+        assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.listPromotions());
+
+        // A negative use gives one back, never below 0; a use of a promotion that does not exist counts nothing.
+        usePromotions("acc-promo", 2, new PromotionUse("SPRING20", -1, 2), new PromotionUse("BARE", -1, 0),
+                new PromotionUse("GHOST", 1, 1), new PromotionUse("GHOST", 1, 1));
+        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
+        assertEquals(Optional.empty(), store.findPromotion("GHOST"));
+        assertEquals(2, store.findAccount("acc-promo").orElseThrow().sequence(), "both writes kept");
+
+        // At its limit (2): a use fails the whole write, and the exception comes out unchanged, not retried.
+        Snapshot before = snapshot("acc-promo");
+        AtomicInteger runs = new AtomicInteger();
+        PromotionExhaustedException e = assertThrows(PromotionExhaustedException.class, () -> store.inAccount(
+                "acc-promo", tx -> {
+                    runs.incrementAndGet();
+                    tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                            List.of(), List.of(), List.of(), null, List.of(purchase("p-x", "acc-promo", T0)),
+                            List.of(new PromotionUse("BARE", 1, 0), new PromotionUse("SPRING20", 1, 2))));
+                    return null;
+                }));
+        assertTrue(e.getMessage().contains("SPRING20"), e.getMessage());
+        assertEquals(1, runs.get());
+        assertEquals(before, snapshot("acc-promo"));
+        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses(), "the other use of the write is undone");
+        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(Optional.empty(), store.findAccountOfPurchase("p-x"));
+
+        // Even a unit of work that catches the exception keeps nothing of its write.
+        assertThrows(PromotionExhaustedException.class, () -> store.inAccount("acc-promo", tx -> {
+            try {
+                tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                        List.of(), List.of(), List.of(), null, List.of(), List.of(new PromotionUse("BARE", 1, 0),
+                        new PromotionUse("SPRING20", 1, 2))));
+            } catch (PromotionExhaustedException caught) {
+                return "caught";
+            }
+            return "written";
+        }));
+        assertEquals(before, snapshot("acc-promo"));
+        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
+    }
+
+    /** Writes a change set of nothing but promotion uses (and the sequence). */
+    void usePromotions(String accountId, long sequence, PromotionUse... uses) {
+        store.inAccount(accountId, tx -> {
+            tx.write(new ChangeSet(tx.account().withSequence(sequence), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), List.of(), null, List.of(), List.of(uses)));
+            return null;
+        });
+    }
+
+    /**
+     * Eight accounts on eight threads each record a purchase using one promotion limited to 5 uses: exactly five
+     * writes succeed; the others fail with PromotionExhaustedException, once each, and leave nothing.
+     */
+    @Test
+    void aPromotionLimitHoldsAcrossConcurrentAccounts() throws Exception {
+        store.savePromotion(Promotion.of("LIMITED").withMaxUses(5));
+        int threads = 8;
+        for (int i = 0; i < threads; i++) {
+            store.insertAccountIfAbsent(account("buyer-" + i));
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        AtomicInteger runs = new AtomicInteger();
+        List<Future<Boolean>> results = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < threads; i++) {
+                String accountId = "buyer-" + i;
+                results.add(executor.submit(() -> {
+                    start.await();
+                    try {
+                        store.inAccount(accountId, tx -> {
+                            runs.incrementAndGet();
+                            Account account = tx.account();
+                            tx.write(new ChangeSet(account.withSequence(1), List.of(), List.of(), List.of(), List.of(),
+                                    List.of(), List.of(), List.of(), new IdempotencyRecord(accountId, "k", "f", "r", T0),
+                                    List.of(purchase("purchase-" + accountId, accountId, T0)),
+                                    List.of(new PromotionUse("LIMITED", 1, 5))));
+                            return null;
+                        });
+                        return true;
+                    } catch (PromotionExhaustedException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int succeeded = 0;
+            for (Future<Boolean> result : results) {
+                if (result.get(60, TimeUnit.SECONDS)) {
+                    succeeded++;
+                }
+            }
+            assertEquals(5, succeeded);
+        } finally {
+            executor.shutdownNow();
+        }
+        assertEquals(threads, runs.get(), "an exhausted promotion is not retried");
+        assertEquals(5, store.findPromotion("LIMITED").orElseThrow().uses());
+        int written = 0;
+        for (int i = 0; i < threads; i++) {
+            String accountId = "buyer-" + i;
+            Optional<String> owner = store.findAccountOfPurchase("purchase-" + accountId);
+            long sequence = store.findAccount(accountId).orElseThrow().sequence();
+            boolean hasIdempotency = store.readAccount(accountId, tx -> tx.findIdempotency("k")).isPresent();
+            if (owner.isPresent()) {
+                written++;
+                assertEquals(1, sequence);
+                assertTrue(hasIdempotency);
+            } else {
+                assertEquals(0, sequence, "a failed write leaves nothing: " + accountId);
+                assertFalse(hasIdempotency);
+                assertEquals(List.of(), store.readAccount(accountId, AccountTransaction::listPurchases));
+            }
+        }
+        assertEquals(5, written);
+    }
+
+    // ---------------------------------------------------------------- purchases
+
+    static Purchase purchase(String purchaseId, String accountId, Instant createdAt) {
+        return new Purchase(purchaseId, accountId, "starter", "credits", 100, 10, Money.of("199.00", "USD"),
+                Money.of("159.20", "USD"), "SPRING20", "pi_123", Period.ofMonths(12), PurchaseStatus.PENDING, null, null,
+                Map.of("order", "o-9"), "idem-" + purchaseId, createdAt, null, null);
+    }
+
+    void writePurchases(String accountId, Purchase... purchases) {
+        store.inAccount(accountId, tx -> {
+            tx.write(new ChangeSet(tx.account().withSequence(tx.account().sequence() + 1), List.of(), List.of(),
+                    List.of(), List.of(), List.of(), List.of(), List.of(), null, List.of(purchases), List.of()));
+            return null;
+        });
+    }
+
+    @Test
+    void purchasesRoundTripAndChangeStatus() {
+        store.insertAccountIfAbsent(account("acc-buy"));
+        store.insertAccountIfAbsent(account("acc-else"));
+        Purchase pending = purchase("pur-1", "acc-buy", T0.plusSeconds(10));
+        Purchase custom = new Purchase("pur-2", "acc-buy", null, "voice", 7, 0, Money.of("1E+3", "JPY"),
+                Money.of("0.50", "EUR"), null, null, null, PurchaseStatus.PENDING, null, null, Map.of(), null,
+                T0.plusSeconds(10), null, null);
+        Purchase earlier = purchase("pur-0", "acc-buy", T0);
+        writePurchases("acc-buy", pending, custom);
+        writePurchases("acc-buy", earlier); // inserted last, created first
+        writePurchases("acc-else", purchase("pur-e", "acc-else", T0));
+        store.readAccount("acc-buy", tx -> {
+            assertEquals(Optional.of(pending), tx.findPurchase("pur-1"));
+            assertEquals(Optional.of(custom), tx.findPurchase("pur-2"));
+            assertEquals(Optional.empty(), tx.findPurchase("pur-e"), "another account's purchase");
+            assertEquals(List.of(earlier, pending, custom), tx.listPurchases(), "by creation, then insertion");
+            return null;
+        });
+        assertEquals(Optional.of("acc-buy"), store.findAccountOfPurchase("pur-1"));
+        assertEquals(Optional.of("acc-else"), store.findAccountOfPurchase("pur-e"));
+        assertEquals(Optional.empty(), store.findAccountOfPurchase("pur-none"));
+
+        Purchase completed = pending.completed(T0.plusSeconds(20), "lot-9", "tx-9");
+        Purchase failed = custom.failed(T0.plusSeconds(21), "card declined");
+        writePurchases("acc-buy", failed, completed);
+        store.readAccount("acc-buy", tx -> {
+            assertEquals(Optional.of(completed), tx.findPurchase("pur-1"));
+            assertEquals(Optional.of(failed), tx.findPurchase("pur-2"));
+            assertEquals(List.of(earlier, completed, failed), tx.listPurchases(), "replacing keeps the order");
+            return null;
+        });
+    }
+
+    @Test
+    void aPurchaseIdOfAnotherAccountIsAConflictAndNothingIsWritten() {
+        store.insertAccountIfAbsent(account("acc-a"));
+        store.insertAccountIfAbsent(account("acc-b"));
+        store.savePromotion(Promotion.of("PROMO"));
+        Purchase owned = purchase("pur-shared", "acc-a", T0);
+        writePurchases("acc-a", owned);
+        Snapshot before = snapshot("acc-b");
+        IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
+                () -> store.inAccount("acc-b", tx -> {
+                    Account account = tx.account();
+                    tx.write(new ChangeSet(account.withSequence(1), List.of(new BalanceRecord("acc-b", "credits", 5, 0)),
+                            List.of(lot("lot-b", "acc-b", "credits", 5, null)), List.of(), List.of(), List.of(),
+                            List.of(), List.of(), new IdempotencyRecord("acc-b", "key-b", "f", "r", T0),
+                            List.of(purchase("pur-b", "acc-b", T0), purchase("pur-shared", "acc-b", T0)),
+                            List.of(new PromotionUse("PROMO", 1, 0))));
+                    return null;
+                }));
+        assertEquals("acc-b", e.accountId());
+        assertEquals(before, snapshot("acc-b"), "nothing of the conflicting write is kept");
+        assertEquals(Optional.empty(), store.findAccountOfPurchase("pur-b"));
+        assertEquals(Optional.of("acc-a"), store.findAccountOfPurchase("pur-shared"));
+        assertEquals(0, store.findPromotion("PROMO").orElseThrow().uses());
+        store.readAccount("acc-b", tx -> {
+            assertEquals(List.of(), tx.listPurchases());
+            assertEquals(Optional.empty(), tx.findIdempotency("key-b"));
+            return null;
+        });
+        assertEquals(Optional.of(owned), store.readAccount("acc-a", tx -> tx.findPurchase("pur-shared")),
+                "the owner's purchase is untouched");
+    }
+
     // ---------------------------------------------------------------- history and due items
 
     @Test
@@ -380,7 +732,7 @@ abstract class JdbiStoreTestBase {
                 long amount = type == EntryType.DEDUCTION ? -1 : 3;
                 balance += amount;
                 written.add(new LedgerEntry("h-" + i, "acc-h", i * 2L, type, i % 4 == 0 ? "voice" : "credits", amount,
-                        balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, i % 7 == 0 ? "u7" : null, null,
+                        balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, null, 0, i % 7 == 0 ? "u7" : null, null,
                         type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
             }
             tx.write(changes(tx.account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
@@ -467,10 +819,12 @@ abstract class JdbiStoreTestBase {
 
     @Test
     void featuresAreStoredWithTheirPriceHistory() {
-        FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, "credits", "text to image", true,
+        FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, Map.of("pro", 3L, "free", 9L), 2,
+                "credits", "text to image", true, T0, T0);
+        FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, Map.of(), 0, "credits", null, true,
                 T0, T0);
-        FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, "credits", null, true, T0, T0);
-        FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, "voice", null, false, T0, T0);
+        FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, null, 0, "voice", null, false, T0,
+                T0);
         assertTrue(store.insertFeature(image));
         assertTrue(store.insertFeature(video));
         assertTrue(store.insertFeature(avatar));
@@ -479,10 +833,11 @@ abstract class JdbiStoreTestBase {
         assertEquals(List.of(avatar, image, video), store.listFeatures(null));
         assertEquals(List.of(avatar, image), store.listFeatures("image"));
 
-        FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, "credits", "now cheaper", true,
-                T0, T0.plusSeconds(60));
+        FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, Map.of("pro", 2L), 1, "credits",
+                "now cheaper", true, T0, T0.plusSeconds(60));
         assertTrue(store.updateFeature(cheaper));
-        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, "credits", null, true, T0, T0)));
+        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
+                T0)));
         assertEquals(Optional.of(cheaper), store.findFeature("image_gen"));
         store.insertAccountIfAbsent(account("acc-p"));
         assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.findFeature("image_gen")));
@@ -497,6 +852,9 @@ abstract class JdbiStoreTestBase {
                     .mapTo(String.class).list();
             assertEquals(List.of("CREATE:image_gen:5", "CREATE:video_gen:50", "CREATE:avatar:7", "UPDATE:image_gen:4"),
                     history);
+            assertEquals(java.util.Arrays.asList("{\"free\":9,\"pro\":3}", null, null, "{\"pro\":2}"),
+                    handle.createQuery("SELECT plan_prices FROM " + database().tablePrefix() + "feature_price_history"
+                            + " ORDER BY history_id").mapTo(String.class).list());
         }
     }
 
@@ -509,7 +867,8 @@ abstract class JdbiStoreTestBase {
         for (int i = 0; i < 64; i++) {
             metadata.put(String.format("%03d", i) + "k".repeat(125), "\u00fc".repeat(2048));
         }
-        FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE, "c".repeat(64), text,
+        FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE,
+                Map.of(id, Long.MAX_VALUE, "p".repeat(128), Long.MIN_VALUE), Integer.MAX_VALUE, "c".repeat(64), text,
                 true, T0, T0);
         assertTrue(store.insertFeature(feature));
         assertEquals(Optional.of(feature), store.findFeature("f".repeat(128)));
@@ -521,8 +880,9 @@ abstract class JdbiStoreTestBase {
                 Long.MAX_VALUE, 0, Instant.parse("9999-12-31T23:59:59.999999Z"),
                 Money.of("99999999999999999999.999999999999999999", "USD"), metadata, T0, id);
         LedgerEntry entry = new LedgerEntry(id, id, Long.MAX_VALUE - 1, EntryType.GRANT, "c".repeat(64), Long.MAX_VALUE,
-                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, id, id, text, id, metadata, T0);
-        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, 1, HoldStatus.OPEN, id, id,
+                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, Integer.MAX_VALUE, id, id, id, text,
+                id, metadata, T0);
+        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, id, 1, HoldStatus.OPEN, id, id,
                 metadata, T0, T0, null, 0, null);
         IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
         store.inAccount(id, tx -> {
@@ -590,8 +950,7 @@ abstract class JdbiStoreTestBase {
 
     void dropTables(String prefix) {
         try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
-            for (String table : List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
-                    "idempotency", "features", "feature_price_history")) {
+            for (String table : TestDatabase.TABLES) {
                 handle.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         }

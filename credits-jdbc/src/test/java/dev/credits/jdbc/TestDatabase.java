@@ -27,6 +27,10 @@ final class TestDatabase implements AutoCloseable {
     static final String POSTGRES_URL_ENV = "CREDITS_TEST_POSTGRES_URL";
     static final String MARIADB_URL_ENV = "CREDITS_TEST_MARIADB_URL";
 
+    /** Every table of the schema, without the prefix. */
+    static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
+            "idempotency", "features", "feature_price_history", "packages", "plans", "promotions", "purchases");
+
     private final Dialect dialect;
     private final String url;
     private final String schema;
@@ -150,8 +154,7 @@ final class TestDatabase implements AutoCloseable {
     /** Deletes every row of the store's tables (between tests that share the schema). */
     void deleteAllRows(DataSource dataSource, String prefix) {
         try (Handle handle = Jdbi.open(dataSource)) {
-            for (String table : List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
-                    "idempotency", "features", "feature_price_history")) {
+            for (String table : TABLES) {
                 handle.execute("DELETE FROM " + prefix + table);
             }
         }

@@ -39,8 +39,12 @@ class UnreachableDatabaseTest {
         assertTrue(hasSqlCause(e), "cause attached: " + e);
         assertThrows(StoreUnavailableException.class, () -> store.readAccount("a", tx -> tx.account()));
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountIfAbsent(
-                new Account("a", AccountStatus.ACTIVE, 0, 0, 0, Instant.EPOCH, Instant.EPOCH)));
+                new Account("a", AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, Instant.EPOCH,
+                        Instant.EPOCH)));
         assertThrows(StoreUnavailableException.class, () -> store.findFeature("f"));
+        assertThrows(StoreUnavailableException.class, () -> store.findPackage("p"));
+        assertThrows(StoreUnavailableException.class, () -> store.savePromotion(dev.credits.Promotion.of("P")));
+        assertThrows(StoreUnavailableException.class, () -> store.findAccountOfPurchase("p"));
         assertThrows(StoreUnavailableException.class, store::installSchema);
     }
 

@@ -14,12 +14,18 @@
 --   * No foreign keys: the ledger owns integrity and every unit of work holds the account row lock;
 --     a foreign key would add a parent lookup (and lock) per inserted row.
 
--- One row per account: the row every unit of work locks first (SELECT ... FOR UPDATE).
+-- One row per account: the row every unit of work locks first (SELECT ... FOR UPDATE). Its plan and current
+-- allowance period live here, so the lock read brings them along.
 CREATE TABLE IF NOT EXISTS ${table_prefix}accounts (
     account_id            VARCHAR(128) NOT NULL,
     status                VARCHAR(16)  NOT NULL,
     overdraft_limit       BIGINT       NOT NULL,
     low_balance_threshold BIGINT       NOT NULL,
+    max_open_holds        BIGINT       NOT NULL,
+    plan_id               VARCHAR(128),
+    next_plan_id          VARCHAR(128),
+    period_start_at_micros BIGINT,
+    period_end_at_micros  BIGINT,
     sequence_no           BIGINT       NOT NULL,
     created_at_micros     BIGINT       NOT NULL,
     updated_at_micros     BIGINT       NOT NULL,
@@ -57,7 +63,9 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}lots (
     -- Live lots of an account (per credit type or all).
     KEY ${table_prefix}lots_live (account_id, live, credit_type),
     -- Lots due to expire, across accounts (findAccountsWithDueItems).
-    KEY ${table_prefix}lots_due (live, expires_at_micros)
+    KEY ${table_prefix}lots_due (live, expires_at_micros),
+    -- An account's lots expiring at one instant, live or not (findLotsExpiringAt: a period's expired allowance).
+    KEY ${table_prefix}lots_expiring (account_id, expires_at_micros)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- Ledger entries: immutable, one per change of a balance.
@@ -72,6 +80,8 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
     feature_key       VARCHAR(128),
     quantity          BIGINT       NOT NULL,
     unit_price        BIGINT       NOT NULL,
+    price_plan_id     VARCHAR(128),
+    retry_number      INTEGER      NOT NULL,
     user_id           VARCHAR(255),
     hold_id           VARCHAR(128),
     reference_id      VARCHAR(128),
@@ -82,7 +92,7 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
     PRIMARY KEY (transaction_id),
     -- Unique per account; also serves keyset history (account_id = ? AND sequence_no < ? ORDER BY sequence_no DESC).
     UNIQUE KEY ${table_prefix}entries_account_seq (account_id, sequence_no),
-    -- Refunds of a transaction.
+    -- Refunds and retries of a transaction, expiries of a grant.
     KEY ${table_prefix}entries_reference (reference_id),
     -- History filtered by feature or by user stays a short index walk however long the history is.
     KEY ${table_prefix}entries_feature (account_id, feature_key, sequence_no),
@@ -106,6 +116,7 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}holds (
     feature_key        VARCHAR(128),
     quantity           BIGINT       NOT NULL,
     unit_price         BIGINT       NOT NULL,
+    price_plan_id      VARCHAR(128),
     amount             BIGINT       NOT NULL,
     status             VARCHAR(16)  NOT NULL,
     user_id            VARCHAR(255),
@@ -134,11 +145,14 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}idempotency (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- The price list: small, so listing one category scans it (a 2048-character category could not be indexed).
+-- plan_prices: a JSON object of credits per unit by plan id (NULL when the feature has one price for all).
 CREATE TABLE IF NOT EXISTS ${table_prefix}features (
     feature_key       VARCHAR(128) NOT NULL,
     feature_name      VARCHAR(2048) NOT NULL,
     category          VARCHAR(2048),
     credits_per_unit  BIGINT       NOT NULL,
+    plan_prices       TEXT,
+    free_retries      INTEGER      NOT NULL,
     credit_type       VARCHAR(64)  NOT NULL,
     description       TEXT,
     active            BOOLEAN      NOT NULL,
@@ -154,9 +168,96 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}feature_price_history (
     change_kind       VARCHAR(8)   NOT NULL,
     feature_name      VARCHAR(2048) NOT NULL,
     credits_per_unit  BIGINT       NOT NULL,
+    plan_prices       TEXT,
     credit_type       VARCHAR(64)  NOT NULL,
     active            BOOLEAN      NOT NULL,
     changed_at_micros BIGINT       NOT NULL,
     PRIMARY KEY (history_id),
     KEY ${table_prefix}feature_price_history_key (feature_key, history_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- ---- The catalog: packages, plans, promotions. Small tables, written rarely, read by key or listed whole.
+
+-- Credit packages for sale. validity is an ISO-8601 period (P12M), NULL for credits that never expire.
+CREATE TABLE IF NOT EXISTS ${table_prefix}packages (
+    package_id             VARCHAR(128)  NOT NULL,
+    name                   VARCHAR(2048) NOT NULL,
+    credits                BIGINT        NOT NULL,
+    price_amount           DECIMAL(38,18),
+    price_scale            INTEGER,
+    price_currency         VARCHAR(3),
+    credit_type            VARCHAR(64)   NOT NULL,
+    validity               VARCHAR(64),
+    active                 BOOLEAN       NOT NULL,
+    PRIMARY KEY (package_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Subscription plans. allowances: a JSON object of credits per period by credit type (NULL when none).
+CREATE TABLE IF NOT EXISTS ${table_prefix}plans (
+    plan_id                VARCHAR(128)  NOT NULL,
+    name                   VARCHAR(2048) NOT NULL,
+    monthly_price_amount   DECIMAL(38,18),
+    monthly_price_scale    INTEGER,
+    monthly_price_currency VARCHAR(3),
+    allowances             TEXT,
+    rollover_cap           BIGINT        NOT NULL,
+    can_buy_credits        BOOLEAN       NOT NULL,
+    active                 BOOLEAN       NOT NULL,
+    PRIMARY KEY (plan_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Promotion codes. uses is the store's count, changed only by purchases (UPDATE ... SET uses = uses + d with the
+-- limit in the WHERE clause, atomic across accounts) and never by saving the promotion. package_ids: a JSON array
+-- (NULL for every package). percent_off keeps its BigDecimal scale like money.
+CREATE TABLE IF NOT EXISTS ${table_prefix}promotions (
+    code                   VARCHAR(128)  NOT NULL,
+    description            TEXT,
+    percent_off            DECIMAL(38,18),
+    percent_off_scale      INTEGER,
+    amount_off_amount      DECIMAL(38,18),
+    amount_off_scale       INTEGER,
+    amount_off_currency    VARCHAR(3),
+    bonus_credits          BIGINT        NOT NULL,
+    valid_from_at_micros   BIGINT,
+    valid_until_at_micros  BIGINT,
+    package_ids            TEXT,
+    max_uses               BIGINT        NOT NULL,
+    max_uses_per_account   BIGINT        NOT NULL,
+    active                 BOOLEAN       NOT NULL,
+    uses                   BIGINT        NOT NULL,
+    PRIMARY KEY (code)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
+
+-- Purchases: PENDING -> COMPLETED | FAILED. purchase_id is unique across accounts (a purchase id another account
+-- has fails the insert). purchase_no numbers inserts, so purchases created at the same instant list in order.
+CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
+    purchase_id            VARCHAR(128)  NOT NULL,
+    purchase_no            BIGINT        NOT NULL AUTO_INCREMENT,
+    account_id             VARCHAR(128)  NOT NULL,
+    package_id             VARCHAR(128),
+    credit_type            VARCHAR(64)   NOT NULL,
+    credits                BIGINT        NOT NULL,
+    bonus_credits          BIGINT        NOT NULL,
+    list_price_amount      DECIMAL(38,18),
+    list_price_scale       INTEGER,
+    list_price_currency    VARCHAR(3),
+    price_amount           DECIMAL(38,18),
+    price_scale            INTEGER,
+    price_currency         VARCHAR(3),
+    promotion_code         VARCHAR(128),
+    payment_reference      VARCHAR(2048),
+    validity               VARCHAR(64),
+    status                 VARCHAR(16)   NOT NULL,
+    lot_id                 VARCHAR(128),
+    transaction_id         VARCHAR(128),
+    metadata               MEDIUMTEXT,
+    idempotency_key        VARCHAR(255),
+    created_at_micros      BIGINT        NOT NULL,
+    resolved_at_micros     BIGINT,
+    failure_reason         TEXT,
+    PRIMARY KEY (purchase_id),
+    -- An account's purchases, oldest first.
+    KEY ${table_prefix}purchases_account (account_id, created_at_micros, purchase_no),
+    -- AUTO_INCREMENT needs an index of its own.
+    KEY ${table_prefix}purchases_no (purchase_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

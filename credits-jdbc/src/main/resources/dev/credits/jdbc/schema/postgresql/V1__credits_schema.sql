@@ -12,12 +12,18 @@
 --   * No foreign keys: the ledger owns integrity and every unit of work holds the account row lock;
 --     a foreign key would add a parent lookup (and lock) per inserted row.
 
--- One row per account: the row every unit of work locks first (SELECT ... FOR UPDATE).
+-- One row per account: the row every unit of work locks first (SELECT ... FOR UPDATE). Its plan and current
+-- allowance period live here, so the lock read brings them along.
 CREATE TABLE IF NOT EXISTS ${table_prefix}accounts (
     account_id            VARCHAR(128) NOT NULL PRIMARY KEY,
     status                VARCHAR(16)  NOT NULL,
     overdraft_limit       BIGINT       NOT NULL,
     low_balance_threshold BIGINT       NOT NULL,
+    max_open_holds        BIGINT       NOT NULL,
+    plan_id               VARCHAR(128),
+    next_plan_id          VARCHAR(128),
+    period_start_at_micros BIGINT,
+    period_end_at_micros  BIGINT,
     sequence_no           BIGINT       NOT NULL,
     created_at_micros     BIGINT       NOT NULL,
     updated_at_micros     BIGINT       NOT NULL
@@ -55,6 +61,8 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}lots (
 CREATE INDEX IF NOT EXISTS ${table_prefix}lots_live ON ${table_prefix}lots (account_id, credit_type) WHERE live;
 -- Lots due to expire, across accounts (findAccountsWithDueItems).
 CREATE INDEX IF NOT EXISTS ${table_prefix}lots_due ON ${table_prefix}lots (expires_at_micros) WHERE live AND expires_at_micros IS NOT NULL;
+-- An account's lots expiring at one instant, live or not (findLotsExpiringAt: a period's expired allowance).
+CREATE INDEX IF NOT EXISTS ${table_prefix}lots_expiring ON ${table_prefix}lots (account_id, expires_at_micros);
 
 -- Ledger entries: immutable, one per change of a balance.
 CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
@@ -68,6 +76,8 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
     feature_key       VARCHAR(128),
     quantity          BIGINT       NOT NULL,
     unit_price        BIGINT       NOT NULL,
+    price_plan_id     VARCHAR(128),
+    retry_number      INTEGER      NOT NULL,
     user_id           VARCHAR(255),
     hold_id           VARCHAR(128),
     reference_id      VARCHAR(128),
@@ -78,7 +88,7 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
 );
 -- Unique per account; also serves keyset history (account_id = ? AND sequence_no < ? ORDER BY sequence_no DESC).
 CREATE UNIQUE INDEX IF NOT EXISTS ${table_prefix}entries_account_seq ON ${table_prefix}entries (account_id, sequence_no);
--- Refunds of a transaction.
+-- Refunds and retries of a transaction, expiries of a grant.
 CREATE INDEX IF NOT EXISTS ${table_prefix}entries_reference ON ${table_prefix}entries (reference_id) WHERE reference_id IS NOT NULL;
 -- History filtered by feature or by user stays a short index walk however long the history is.
 CREATE INDEX IF NOT EXISTS ${table_prefix}entries_feature ON ${table_prefix}entries (account_id, feature_key, sequence_no);
@@ -101,6 +111,7 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}holds (
     feature_key        VARCHAR(128),
     quantity           BIGINT       NOT NULL,
     unit_price         BIGINT       NOT NULL,
+    price_plan_id      VARCHAR(128),
     amount             BIGINT       NOT NULL,
     status             VARCHAR(16)  NOT NULL,
     user_id            VARCHAR(255),
@@ -128,11 +139,14 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}idempotency (
 );
 
 -- The price list: small, so listing one category scans it (a 2048-character category could not be indexed).
+-- plan_prices: a JSON object of credits per unit by plan id (NULL when the feature has one price for all).
 CREATE TABLE IF NOT EXISTS ${table_prefix}features (
     feature_key       VARCHAR(128) NOT NULL PRIMARY KEY,
     feature_name      VARCHAR(2048) NOT NULL,
     category          VARCHAR(2048),
     credits_per_unit  BIGINT       NOT NULL,
+    plan_prices       TEXT,
+    free_retries      INTEGER      NOT NULL,
     credit_type       VARCHAR(64)  NOT NULL,
     description       TEXT,
     active            BOOLEAN      NOT NULL,
@@ -147,8 +161,89 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}feature_price_history (
     change_kind       VARCHAR(8)   NOT NULL,
     feature_name      VARCHAR(2048) NOT NULL,
     credits_per_unit  BIGINT       NOT NULL,
+    plan_prices       TEXT,
     credit_type       VARCHAR(64)  NOT NULL,
     active            BOOLEAN      NOT NULL,
     changed_at_micros BIGINT       NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ${table_prefix}feature_price_history_key ON ${table_prefix}feature_price_history (feature_key, history_id);
+
+-- ---- The catalog: packages, plans, promotions. Small tables, written rarely, read by key or listed whole.
+
+-- Credit packages for sale. validity is an ISO-8601 period (P12M), NULL for credits that never expire.
+CREATE TABLE IF NOT EXISTS ${table_prefix}packages (
+    package_id             VARCHAR(128)  NOT NULL PRIMARY KEY,
+    name                   VARCHAR(2048) NOT NULL,
+    credits                BIGINT        NOT NULL,
+    price_amount           DECIMAL(38,18),
+    price_scale            INTEGER,
+    price_currency         VARCHAR(3),
+    credit_type            VARCHAR(64)   NOT NULL,
+    validity               VARCHAR(64),
+    active                 BOOLEAN       NOT NULL
+);
+
+-- Subscription plans. allowances: a JSON object of credits per period by credit type (NULL when none).
+CREATE TABLE IF NOT EXISTS ${table_prefix}plans (
+    plan_id                VARCHAR(128)  NOT NULL PRIMARY KEY,
+    name                   VARCHAR(2048) NOT NULL,
+    monthly_price_amount   DECIMAL(38,18),
+    monthly_price_scale    INTEGER,
+    monthly_price_currency VARCHAR(3),
+    allowances             TEXT,
+    rollover_cap           BIGINT        NOT NULL,
+    can_buy_credits        BOOLEAN       NOT NULL,
+    active                 BOOLEAN       NOT NULL
+);
+
+-- Promotion codes. uses is the store's count, changed only by purchases (UPDATE ... SET uses = uses + d with the
+-- limit in the WHERE clause, atomic across accounts) and never by saving the promotion. package_ids: a JSON array
+-- (NULL for every package). percent_off keeps its BigDecimal scale like money.
+CREATE TABLE IF NOT EXISTS ${table_prefix}promotions (
+    code                   VARCHAR(128)  NOT NULL PRIMARY KEY,
+    description            TEXT,
+    percent_off            DECIMAL(38,18),
+    percent_off_scale      INTEGER,
+    amount_off_amount      DECIMAL(38,18),
+    amount_off_scale       INTEGER,
+    amount_off_currency    VARCHAR(3),
+    bonus_credits          BIGINT        NOT NULL,
+    valid_from_at_micros   BIGINT,
+    valid_until_at_micros  BIGINT,
+    package_ids            TEXT,
+    max_uses               BIGINT        NOT NULL,
+    max_uses_per_account   BIGINT        NOT NULL,
+    active                 BOOLEAN       NOT NULL,
+    uses                   BIGINT        NOT NULL
+);
+
+-- Purchases: PENDING -> COMPLETED | FAILED. purchase_id is unique across accounts (a purchase id another account
+-- has fails the insert). purchase_no numbers inserts, so purchases created at the same instant list in order.
+CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
+    purchase_id            VARCHAR(128)  NOT NULL PRIMARY KEY,
+    purchase_no            BIGINT        GENERATED BY DEFAULT AS IDENTITY,
+    account_id             VARCHAR(128)  NOT NULL,
+    package_id             VARCHAR(128),
+    credit_type            VARCHAR(64)   NOT NULL,
+    credits                BIGINT        NOT NULL,
+    bonus_credits          BIGINT        NOT NULL,
+    list_price_amount      DECIMAL(38,18),
+    list_price_scale       INTEGER,
+    list_price_currency    VARCHAR(3),
+    price_amount           DECIMAL(38,18),
+    price_scale            INTEGER,
+    price_currency         VARCHAR(3),
+    promotion_code         VARCHAR(128),
+    payment_reference      VARCHAR(2048),
+    validity               VARCHAR(64),
+    status                 VARCHAR(16)   NOT NULL,
+    lot_id                 VARCHAR(128),
+    transaction_id         VARCHAR(128),
+    metadata               TEXT,
+    idempotency_key        VARCHAR(255),
+    created_at_micros      BIGINT        NOT NULL,
+    resolved_at_micros     BIGINT,
+    failure_reason         TEXT
+);
+-- An account's purchases, oldest first.
+CREATE INDEX IF NOT EXISTS ${table_prefix}purchases_account ON ${table_prefix}purchases (account_id, created_at_micros, purchase_no);
