@@ -539,7 +539,12 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("idempotencyKey", purchase.idempotencyKey())
                 .bind("createdAt", Rows.micros(purchase.createdAt()))
                 .bind("resolvedAt", Rows.microsOrNull(purchase.resolvedAt()))
-                .bind("failureReason", purchase.failureReason());
+                .bind("failureReason", purchase.failureReason())
+                .bind("refundedCredits", purchase.refundedCredits())
+                .bind("disputedCredits", purchase.disputedCredits())
+                .bind("disputeStatus", purchase.disputeStatus().name())
+                .bind("frozenCredits", purchase.frozenCredits())
+                .bind("clawedBack", purchase.clawedBack());
     }
 
     /** Writes the change set with one JDBC batch per kind of row (dialects that do not pipeline). */

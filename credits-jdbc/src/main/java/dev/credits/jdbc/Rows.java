@@ -18,6 +18,7 @@ import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.Plan;
 import dev.credits.Promotion;
+import dev.credits.DisputeStatus;
 import dev.credits.Purchase;
 import dev.credits.PurchaseStatus;
 import dev.credits.spi.BalanceRecord;
@@ -394,5 +395,10 @@ final class Rows {
             rs.getString("idempotency_key"),
             instant(rs, "created_at_micros"),
             instant(rs, "resolved_at_micros"),
-            rs.getString("failure_reason"));
+            rs.getString("failure_reason"),
+            rs.getLong("refunded_credits"),
+            rs.getLong("disputed_credits"),
+            DisputeStatus.valueOf(rs.getString("dispute_status")),
+            rs.getLong("frozen_credits"),
+            rs.getLong("clawed_back"));
 }

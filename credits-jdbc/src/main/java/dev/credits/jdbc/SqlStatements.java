@@ -44,7 +44,8 @@ abstract class SqlStatements {
     static final String PURCHASE_COLUMNS = "purchase_id, account_id, package_id, credit_type, credits, bonus_credits,"
             + " list_price_amount, list_price_scale, list_price_currency, price_amount, price_scale, price_currency,"
             + " promotion_code, payment_reference, validity, status, lot_id, transaction_id, metadata, idempotency_key,"
-            + " created_at_micros, resolved_at_micros, failure_reason";
+            + " created_at_micros, resolved_at_micros, failure_reason, refunded_credits, disputed_credits,"
+            + " dispute_status, frozen_credits, clawed_back";
 
     final Dialect dialect;
     final String prefix;
@@ -438,14 +439,18 @@ abstract class SqlStatements {
                 + " promotion_code = :promotionCode, payment_reference = :paymentReference, validity = :validity,"
                 + " status = :status, lot_id = :lotId, transaction_id = :transactionId, metadata = :metadata,"
                 + " idempotency_key = :idempotencyKey, created_at_micros = :createdAt, resolved_at_micros = :resolvedAt,"
-                + " failure_reason = :failureReason WHERE purchase_id = :purchaseId AND account_id = :accountId";
+                + " failure_reason = :failureReason, refunded_credits = :refundedCredits,"
+                + " disputed_credits = :disputedCredits, dispute_status = :disputeStatus,"
+                + " frozen_credits = :frozenCredits, clawed_back = :clawedBack"
+                + " WHERE purchase_id = :purchaseId AND account_id = :accountId";
     }
 
     String insertPurchase() {
         return "INSERT INTO " + purchases + " (" + PURCHASE_COLUMNS + ") VALUES (:purchaseId, :accountId, :packageId,"
                 + " :creditType, :credits, :bonusCredits, :listPriceAmount, :listPriceScale, :listPriceCurrency,"
                 + " :priceAmount, :priceScale, :priceCurrency, :promotionCode, :paymentReference, :validity, :status,"
-                + " :lotId, :transactionId, :metadata, :idempotencyKey, :createdAt, :resolvedAt, :failureReason)";
+                + " :lotId, :transactionId, :metadata, :idempotencyKey, :createdAt, :resolvedAt, :failureReason,"
+                + " :refundedCredits, :disputedCredits, :disputeStatus, :frozenCredits, :clawedBack)";
     }
 
     // ---------------------------------------------------------------- multi-row statements (pipelining dialects)

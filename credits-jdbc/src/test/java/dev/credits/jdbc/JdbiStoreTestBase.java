@@ -16,6 +16,7 @@ import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.Plan;
 import dev.credits.Promotion;
+import dev.credits.DisputeStatus;
 import dev.credits.Purchase;
 import dev.credits.PurchaseStatus;
 import dev.credits.StoreUnavailableException;
@@ -641,7 +642,7 @@ abstract class JdbiStoreTestBase {
     static Purchase purchase(String purchaseId, String accountId, Instant createdAt) {
         return new Purchase(purchaseId, accountId, "starter", "credits", 100, 10, Money.of("199.00", "USD"),
                 Money.of("159.20", "USD"), "SPRING20", "pi_123", Period.ofMonths(12), PurchaseStatus.PENDING, null, null,
-                Map.of("order", "o-9"), "idem-" + purchaseId, createdAt, null, null);
+                Map.of("order", "o-9"), "idem-" + purchaseId, createdAt, null, null, 0, 0, DisputeStatus.NONE, 0, 0);
     }
 
     void writePurchases(String accountId, Purchase... purchases) {
@@ -659,7 +660,7 @@ abstract class JdbiStoreTestBase {
         Purchase pending = purchase("pur-1", "acc-buy", T0.plusSeconds(10));
         Purchase custom = new Purchase("pur-2", "acc-buy", null, "voice", 7, 0, Money.of("1E+3", "JPY"),
                 Money.of("0.50", "EUR"), null, null, null, PurchaseStatus.PENDING, null, null, Map.of(), null,
-                T0.plusSeconds(10), null, null);
+                T0.plusSeconds(10), null, null, 0, 0, DisputeStatus.NONE, 0, 0);
         Purchase earlier = purchase("pur-0", "acc-buy", T0);
         writePurchases("acc-buy", pending, custom);
         writePurchases("acc-buy", earlier); // inserted last, created first
@@ -675,7 +676,8 @@ abstract class JdbiStoreTestBase {
         assertEquals(Optional.of("acc-else"), store.findAccountOfPurchase("pur-e"));
         assertEquals(Optional.empty(), store.findAccountOfPurchase("pur-none"));
 
-        Purchase completed = pending.completed(T0.plusSeconds(20), "lot-9", "tx-9");
+        Purchase completed = pending.completed(T0.plusSeconds(20), "lot-9", "tx-9")
+                .withReversal(45, 100, DisputeStatus.LOST, 0, 100);
         Purchase failed = custom.failed(T0.plusSeconds(21), "card declined");
         writePurchases("acc-buy", failed, completed);
         store.readAccount("acc-buy", tx -> {

@@ -255,6 +255,11 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
     created_at_micros      BIGINT        NOT NULL,
     resolved_at_micros     BIGINT,
     failure_reason         TEXT,
+    refunded_credits       BIGINT        NOT NULL,
+    disputed_credits       BIGINT        NOT NULL,
+    dispute_status         VARCHAR(16)   NOT NULL,
+    frozen_credits         BIGINT        NOT NULL,
+    clawed_back            BIGINT        NOT NULL,
     PRIMARY KEY (purchase_id),
     -- An account's purchases, oldest first.
     KEY ${table_prefix}purchases_account (account_id, created_at_micros, purchase_no),

@@ -243,7 +243,12 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
     idempotency_key        VARCHAR(255),
     created_at_micros      BIGINT        NOT NULL,
     resolved_at_micros     BIGINT,
-    failure_reason         TEXT
+    failure_reason         TEXT,
+    refunded_credits       BIGINT        NOT NULL,
+    disputed_credits       BIGINT        NOT NULL,
+    dispute_status         VARCHAR(16)   NOT NULL,
+    frozen_credits         BIGINT        NOT NULL,
+    clawed_back            BIGINT        NOT NULL
 );
 -- An account's purchases, oldest first.
 CREATE INDEX IF NOT EXISTS ${table_prefix}purchases_account ON ${table_prefix}purchases (account_id, created_at_micros, purchase_no);
