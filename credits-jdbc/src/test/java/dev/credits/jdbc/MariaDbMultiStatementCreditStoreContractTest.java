@@ -33,10 +33,10 @@ class MariaDbMultiStatementCreditStoreContractTest extends CreditStoreContract {
         }
     }
 
-    /** 8 x 500: the same concurrency tests as {@link MariaDbCreditStoreContractTest}, shorter (second MariaDB run). */
+    /** 8 x 250: the same concurrency tests as {@link MariaDbCreditStoreContractTest}, shorter (second MariaDB run). */
     @Override
     protected int concurrencyOperationsPerThread() {
-        return 500;
+        return 250;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.credits.Purchase;
 import dev.credits.PurchaseResult;
 import dev.credits.PurchaseStatus;
 import dev.credits.memory.InMemoryCreditStore;
+import dev.credits.spi.CreditStore;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
 import dev.credits.stripe.WebhookOutcome.PlanAndPeriod;
 import dev.credits.stripe.WebhookOutcome.Status;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link StripeCredits#handleWebhook} against the in-memory store, with signed events of our own. */
+/** {@link StripeCredits#handleWebhook} against the in-memory store (and H2, in a subclass), with signed events of our own. */
 class StripeCreditsWebhookTest {
 
     private static final String SECRET = "whsec_test_credits_secret";
@@ -50,7 +51,7 @@ class StripeCreditsWebhookTest {
     @BeforeEach
     void setUp() {
         clock = new Events.MutableClock(MARCH_1_NOON);
-        ledger = CreditLedger.builder().store(new InMemoryCreditStore()).clock(clock).build();
+        ledger = CreditLedger.builder().store(newStore()).clock(clock).build();
         ledger.openAccount(ACCOUNT);
         ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
         ledger.savePlan(Plan.of("basic", "Basic", 100).withRolloverCap(50));
@@ -63,6 +64,11 @@ class StripeCreditsWebhookTest {
                 .planPrice("basic", "price_basic_monthly")
                 .planPrice("pro", "price_pro_monthly")
                 .build();
+    }
+
+    /** @return an empty store for one test; {@link H2StripeCreditsWebhookTest} runs every test on H2 */
+    CreditStore newStore() {
+        return new InMemoryCreditStore();
     }
 
     private WebhookOutcome deliver(String name) {
