@@ -57,20 +57,20 @@ final class GrowthLedger {
             }
             // Entries 1..before: GRANT at each block start, DEDUCTIONs after it.
             update(connection, "INSERT INTO " + prefix + "entries (transaction_id, account_id, sequence_no, entry_type,"
-                    + " credit_type, amount, balance_after, feature_key, quantity, unit_price, created_at_micros)"
-                    + " SELECT md5(? || '-e' || i)::uuid::text, ?, i,"
+                    + " credit_type, amount, balance_after, feature_key, quantity, unit_price, retry_number,"
+                    + " created_at_micros) SELECT md5(? || '-e' || i)::uuid::text, ?, i,"
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN 'GRANT' ELSE 'DEDUCTION' END, ?,"
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN " + LOT + " ELSE -1 END,"
                     + " " + LOT + " - (i - 1) % " + block + ","
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN NULL ELSE ? END,"
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN 0 ELSE 1 END,"
-                    + " CASE WHEN (i - 1) % " + block + " = 0 THEN 0 ELSE 1 END,"
+                    + " CASE WHEN (i - 1) % " + block + " = 0 THEN 0 ELSE 1 END, 0,"
                     + " ? + i * 1000"
                     + " FROM generate_series(1::bigint, ?) AS i", seed, accountId, credits, featureKey, t0, before);
             // The final grant.
             update(connection, "INSERT INTO " + prefix + "entries (transaction_id, account_id, sequence_no, entry_type,"
-                    + " credit_type, amount, balance_after, quantity, unit_price, created_at_micros)"
-                    + " VALUES (md5(? || '-e' || ?::bigint)::uuid::text, ?, ?, 'GRANT', ?, ?, ?, 0, 0, ?)",
+                    + " credit_type, amount, balance_after, quantity, unit_price, retry_number, created_at_micros)"
+                    + " VALUES (md5(? || '-e' || ?::bigint)::uuid::text, ?, ?, 'GRANT', ?, ?, ?, 0, 0, 0, ?)",
                     seed, entries, accountId, entries, credits, FINAL_GRANT, lastBalance + FINAL_GRANT,
                     t0 + entries * 1000);
             // One lot per block: remaining = 100 - its deductions (0 but for a partial last block); then the final lot.

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * <p>Run from the repository root (see {@code credits-jdbc/src/test/resources/bench/RESULTS.md}):
  *
  * <pre>
- * mvn -B -q -pl credits-core,credits-jdbc -am test-compile exec:java
+ * mvn -B -q -pl credits-core,credits-jdbc -am -Pbench test-compile exec:java
  * </pre>
  *
  * <p>Settings (system properties, {@code -Dname=value}): {@code credits.bench.threads} (8),
@@ -277,7 +277,9 @@ public final class LoadHarness {
         JdbiCreditStore replica = JdbiCreditStore.builder(pool).tablePrefix("pgl_").build();
         replica.installSchema();
         BenchDatabase.execute(pool,
-                "INSERT INTO pgl_accounts SELECT 'acct-' || i, 'ACTIVE', 0, 0, 1, 0, 0 FROM generate_series(1, "
+                "INSERT INTO pgl_accounts (account_id, status, overdraft_limit, low_balance_threshold, max_open_holds,"
+                        + " sequence_no, created_at_micros, updated_at_micros) SELECT 'acct-' || i, 'ACTIVE', 0, 0, 0, 1,"
+                        + " 0, 0 FROM generate_series(1, "
                         + settings.accounts + ") AS i",
                 "INSERT INTO pgl_balances SELECT 'acct-' || i, 'credits', " + CREDITS_PER_ACCOUNT + ", 0"
                         + " FROM generate_series(1, " + settings.accounts + ") AS i",
@@ -285,8 +287,9 @@ public final class LoadHarness {
                         + " granted_at_micros, transaction_id) SELECT 'lot-' || i, 'acct-' || i, 'credits', 'ADMIN',"
                         + " 100, " + CREDITS_PER_ACCOUNT + ", " + CREDITS_PER_ACCOUNT + ", 0, TRUE, 0, 'grant-' || i"
                         + " FROM generate_series(1, " + settings.accounts + ") AS i",
-                "INSERT INTO pgl_features VALUES ('" + FEATURE + "', 'Bench deduction', NULL, 1, 'credits', NULL, TRUE,"
-                        + " 0, 0)",
+                "INSERT INTO pgl_features (feature_key, feature_name, category, credits_per_unit, plan_prices,"
+                        + " free_retries, credit_type, description, active, created_at_micros, updated_at_micros)"
+                        + " VALUES ('" + FEATURE + "', 'Bench deduction', NULL, 1, NULL, 0, 'credits', NULL, TRUE, 0, 0)",
                 "VACUUM ANALYZE " + schema + ".pgl_accounts, " + schema + ".pgl_balances, " + schema + ".pgl_lots");
     }
 
@@ -303,25 +306,30 @@ public final class LoadHarness {
                 + "\\set tx random(1, 9000000000000000000)\n"
                 + "\\startpipeline\n"
                 + "BEGIN;\n"
-                + "SELECT account_id, status, overdraft_limit, low_balance_threshold, sequence_no, created_at_micros,"
+                + "SELECT account_id, status, overdraft_limit, low_balance_threshold, max_open_holds, plan_id,"
+                + " next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
                 + " updated_at_micros FROM " + schema + ".pgl_accounts WHERE account_id = " + account + " FOR UPDATE;\n"
                 + "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
                 + account + " ORDER BY credit_type;\n"
                 + "SELECT lot_id, account_id, credit_type, source, priority, amount, remaining, held, expires_at_micros,"
                 + " money_amount, money_scale, money_currency, metadata, granted_at_micros, transaction_id FROM "
                 + schema + ".pgl_lots WHERE account_id = " + account + " AND live = TRUE;\n"
-                + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, amount, status, user_id,"
+                + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, price_plan_id, amount, status,"
+                + " user_id,"
                 + " idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
                 + " committed_credits, transaction_id FROM " + schema + ".pgl_holds WHERE account_id = " + account
                 + " AND status = 'OPEN' AND expires_at_micros <= 9000000000000000000"
                 + " ORDER BY expires_at_micros, hold_id;\n"
-                + "SELECT feature_key, feature_name, category, credits_per_unit, credit_type, description, active,"
+                + "SELECT feature_key, feature_name, category, credits_per_unit, plan_prices, free_retries, credit_type,"
+                + " description, active,"
                 + " created_at_micros, updated_at_micros FROM " + schema + ".pgl_features WHERE feature_key = '"
                 + FEATURE + "';\n"
                 + "\\endpipeline\n"
                 + "\\startpipeline\n"
                 + "WITH changed AS (UPDATE " + schema + ".pgl_accounts SET status = 'ACTIVE', overdraft_limit = 0,"
-                + " low_balance_threshold = 0, sequence_no = sequence_no + 1, updated_at_micros = 1"
+                + " low_balance_threshold = 0, max_open_holds = 0, plan_id = NULL, next_plan_id = NULL,"
+                + " period_start_at_micros = NULL, period_end_at_micros = NULL, sequence_no = sequence_no + 1,"
+                + " updated_at_micros = 1"
                 + " WHERE account_id = " + account + " AND sequence_no >= 0" + checked
                 + "INSERT INTO " + schema + ".pgl_balances (account_id, credit_type, balance, held) VALUES (" + account
                 + ", 'credits', 999, 0) ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
@@ -331,10 +339,10 @@ public final class LoadHarness {
                 + " CAST(TRUE AS BOOLEAN))) AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id"
                 + " AND l.account_id = " + account + checked
                 + "INSERT INTO " + schema + ".pgl_entries (transaction_id, account_id, sequence_no, entry_type,"
-                + " credit_type, amount, balance_after, feature_key, quantity, unit_price, user_id, hold_id,"
-                + " reference_id, reason, idempotency_key, metadata, created_at_micros) VALUES ('tx-' || :tx, "
-                + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, NULL, NULL, NULL, NULL,"
-                + " NULL, NULL, 1);\n"
+                + " credit_type, amount, balance_after, feature_key, quantity, unit_price, price_plan_id, retry_number,"
+                + " user_id, hold_id, reference_id, reason, idempotency_key, metadata, created_at_micros) VALUES"
+                + " ('tx-' || :tx, " + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1,"
+                + " NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1);\n"
                 + "INSERT INTO " + schema + ".pgl_allocations (owner_id, line_no, lot_id, amount) VALUES ('tx-' || :tx,"
                 + " 0, 'lot-' || :aid, -1);\n"
                 + "COMMIT;\n"
@@ -799,7 +807,7 @@ public final class LoadHarness {
         }
 
         String command() {
-            StringBuilder command = new StringBuilder("mvn -B -q -pl credits-core,credits-jdbc -am test-compile exec:java");
+            StringBuilder command = new StringBuilder("mvn -B -q -pl credits-core,credits-jdbc -am -Pbench test-compile exec:java");
             if (threads != 8) {
                 command.append(" -Dcredits.bench.threads=").append(threads);
             }
