@@ -21,7 +21,8 @@ import java.util.Map;
  * @param metadata       the host's key/value notes (default empty)
  * @param idempotencyKey makes the call safe to retry, or null
  * @param retryOf        the deduction this one retries (e.g. a generation the user did not like), or null: the
- *                       feature's first {@link FeaturePricing#freeRetries()} retries of one original are free
+ *                       feature's first {@link FeaturePricing#freeRetries()} retries of one original are free; a
+ *                       retry uses at most the original's quantity
  */
 public record DeductRequest(String accountId, String featureKey, long quantity, String userId,
                             Map<String, String> metadata, String idempotencyKey, String retryOf) {

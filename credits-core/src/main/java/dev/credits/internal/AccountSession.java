@@ -158,22 +158,38 @@ final class AccountSession {
     void expireLots() {
         for (Lot lot : List.copyOf(lots.values())) {
             if (lot.source() != LotSource.OVERDRAFT && lot.isExpiredAt(now) && lot.available() > 0) {
-                long expired = lot.available();
-                expireLot(lot, expired, "lot " + lot.lotId() + " expired");
+                long expired = expireLot(lot, lot.available(), "lot " + lot.lotId() + " expired");
                 lotsExpired++;
                 creditsExpired += expired;
             }
         }
     }
 
-    /** Writes off {@code expired} unheld credits of a lot with an EXPIRY entry that references its grant. */
-    void expireLot(Lot lot, long expired, String reason) {
+    /**
+     * Writes off {@code credits} unheld credits of a lot with an EXPIRY entry that references its grant. While the
+     * credit type is in debt, the expiring credits pay it instead of expiring (credits that came back to a lot
+     * after a clawback or alongside an overdraft are never lost twice): the entry then has receipt lines on both
+     * lots and only the rest as its amount.
+     *
+     * @return the credits that expired (what did not pay debt)
+     */
+    long expireLot(Lot lot, long credits, String reason) {
         String transactionId = newId();
-        putLot(lot.withAmounts(lot.remaining() - expired, lot.held()));
+        Lot debt = debtLot(lot.creditType());
+        long paid = debt == null ? 0 : Math.min(credits, -debt.remaining());
+        long expired = credits - paid;
+        putLot(lot.withAmounts(lot.remaining() - credits, lot.held()));
+        if (paid > 0) {
+            putLot(debt.withAmounts(debt.remaining() + paid, debt.held()));
+        }
         addBalance(lot.creditType(), -expired, 0);
         addEntry(transactionId, EntryType.EXPIRY, lot.creditType(), -expired, null, 0, 0, null, null,
-                lot.transactionId(), reason, null, Map.of());
-        allocations.add(new Allocation(transactionId, 0, lot.lotId(), -expired));
+                lot.transactionId(), paid > 0 ? reason + "; " + paid + " paid debt" : reason, null, Map.of());
+        allocations.add(new Allocation(transactionId, 0, lot.lotId(), -credits));
+        if (paid > 0) {
+            allocations.add(new Allocation(transactionId, 1, debt.lotId(), paid));
+        }
+        return expired;
     }
 
     // ------------------------------------------------------------ reads

@@ -127,10 +127,16 @@ public final class Commerce {
     public Quote quote(PurchaseRequest request) {
         Checks.required("request", request);
         Validated v = validate(request);
-        Catalog catalog = catalog(v);
-        return engine.read(v.accountId, null, session ->
-                price(v, catalog, session.account().planId(), promotionUsesOf(session, v.promotionCode),
-                        session.now()));
+        for (int attempt = 1; ; attempt++) {
+            Catalog catalog = catalog(v);
+            Optional<Quote> quote = engine.read(v.accountId, null, session -> catalog.readFor(session)
+                    ? Optional.of(price(v, catalog, promotionUsesOf(session, v.promotionCode), session.now()))
+                    : Optional.empty());
+            if (quote.isPresent() || attempt == CATALOG_ATTEMPTS) {
+                return quote.orElseThrow(() -> new IllegalStateException("the plan of account '" + v.accountId
+                        + "' keeps changing"));
+            }
+        }
     }
 
     /** A request checked for form; the catalog entries it names are read separately. */
@@ -166,20 +172,26 @@ public final class Commerce {
                 metadata, key, fingerprint);
     }
 
-    /** The catalog entries a purchase names, read before the account is locked (the catalog is shared). */
-    private record Catalog(CreditPackage creditPackage, Promotion promotion, Map<String, Plan> plans) {
+    /**
+     * The catalog entries a purchase names, read before the account is locked (a unit of work must not wait for a
+     * second connection), with the account's plan id they were read for: a unit of work that finds another plan
+     * reads them again.
+     */
+    private record Catalog(CreditPackage creditPackage, Promotion promotion, String planId, Plan plan) {
+        boolean readFor(AccountSession session) {
+            return Objects.equals(planId, session.account().planId());
+        }
     }
+
+    private static final int CATALOG_ATTEMPTS = 5;
 
     private Catalog catalog(Validated v) {
         CreditPackage creditPackage = v.packageId == null ? null : store.findPackage(v.packageId).orElse(null);
         Promotion promotion = v.promotionCode == null ? null : store.findPromotion(v.promotionCode).orElse(null);
-        Map<String, Plan> plans = new LinkedHashMap<>();
         String planId = store.findAccount(v.accountId).orElseThrow(() -> new UnknownAccountException(v.accountId))
                 .planId();
-        if (planId != null) {
-            store.findPlan(planId).ifPresent(plan -> plans.put(planId, plan));
-        }
-        return new Catalog(creditPackage, promotion, plans);
+        Plan plan = planId == null ? null : store.findPlan(planId).orElse(null);
+        return new Catalog(creditPackage, promotion, planId, plan);
     }
 
     /** @return how often the account used the promotion: its purchases with the code that did not fail */
@@ -192,7 +204,7 @@ public final class Commerce {
     }
 
     /** Prices a purchase and checks every rule; the first rule broken is the quote's rejection. */
-    private Quote price(Validated v, Catalog catalog, String planId, long accountUses, Instant now) {
+    private Quote price(Validated v, Catalog catalog, long accountUses, Instant now) {
         List<QuoteLine> lines = new ArrayList<>();
         CreditPackage creditPackage = catalog.creditPackage;
         long credits;
@@ -232,7 +244,7 @@ public final class Commerce {
         if (creditPackage != null && !creditPackage.active()) {
             rejection = RejectionReason.INACTIVE_PACKAGE;
         }
-        Plan plan = planId == null ? null : catalog.plans.get(planId);
+        Plan plan = catalog.plan;
         if (rejection == null && plan != null && !plan.canBuyCredits()) {
             rejection = RejectionReason.PLAN_CANNOT_BUY_CREDITS;
         }
@@ -324,14 +336,26 @@ public final class Commerce {
                 throw new IdempotencyConflictException(v.accountId, v.purchaseId);
             }
         }
-        Catalog catalog = catalog(v);
+        for (int attempt = 1; ; attempt++) {
+            Optional<PurchaseResult> result = purchase(v, catalog(v));
+            if (result.isPresent()) {
+                return result.get();
+            }
+            if (attempt == CATALOG_ATTEMPTS) {
+                throw new IllegalStateException("the plan of account '" + v.accountId + "' keeps changing");
+            }
+        }
+    }
+
+    /** @return the purchase's result, or empty when the account's plan changed since the catalog was read */
+    private Optional<PurchaseResult> purchase(Validated v, Catalog catalog) {
         AtomicReference<Quote> lastQuote = new AtomicReference<>();
         try {
             return engine.mutate(v.accountId, null, v.key, session -> {
                 Optional<PurchaseResult> replay = LedgerEngine.replay(session, v.key, v.fingerprint,
                         stored -> replayOf(session, stored.get("purchaseId"), null));
                 if (replay.isPresent()) {
-                    return replay.get();
+                    return replay;
                 }
                 if (v.purchaseId != null) {
                     Optional<Purchase> existing = session.tx().findPurchase(v.purchaseId);
@@ -346,15 +370,17 @@ public final class Commerce {
                                 && !v.paymentReference.equals(p.paymentReference()))) {
                             throw new IdempotencyConflictException(v.accountId, v.purchaseId);
                         }
-                        return replayOf(session, v.purchaseId, null);
+                        return Optional.of(replayOf(session, v.purchaseId, null));
                     }
                 }
-                Quote quote = price(v, catalog, session.account().planId(),
-                        promotionUsesOf(session, v.promotionCode), session.now());
+                if (!catalog.readFor(session)) {
+                    return Optional.empty();
+                }
+                Quote quote = price(v, catalog, promotionUsesOf(session, v.promotionCode), session.now());
                 lastQuote.set(quote);
                 if (!quote.allowed()) {
-                    return new PurchaseResult(false, quote.rejection(), quote, null, null,
-                            session.account().sequence(), false);
+                    return Optional.of(new PurchaseResult(false, quote.rejection(), quote, null, null,
+                            session.account().sequence(), false));
                 }
                 String purchaseId = v.purchaseId != null ? v.purchaseId : AccountSession.newId();
                 CreditPackage creditPackage = catalog.creditPackage;
@@ -382,7 +408,7 @@ public final class Commerce {
                     session.recordIdempotency(v.key, Codec.encode(v.fingerprint), Codec.encode(stored));
                 }
                 session.write();
-                return new PurchaseResult(true, null, quote, purchase, lot, sequence, false);
+                return Optional.of(new PurchaseResult(true, null, quote, purchase, lot, sequence, false));
             });
         } catch (PromotionExhaustedException e) {
             // Another account took the last use between our read and our write: nothing was written.
@@ -392,8 +418,8 @@ public final class Commerce {
                     quote.listPrice(), quote.price(), quote.lines(), quote.promotionCode(),
                     RejectionReason.PROMOTION_EXHAUSTED);
             long sequence = store.findAccount(v.accountId).map(a -> a.sequence()).orElse(0L);
-            return new PurchaseResult(false, RejectionReason.PROMOTION_EXHAUSTED, rejectedQuote, null, null, sequence,
-                    false);
+            return Optional.of(new PurchaseResult(false, RejectionReason.PROMOTION_EXHAUSTED, rejectedQuote, null,
+                    null, sequence, false));
         }
     }
 

@@ -414,7 +414,7 @@ public final class LedgerEngine {
             String original = null;
             int retryNumber = 0;
             if (retryOf != null && feature.isPresent()) {
-                original = originalOf(session, retryOf, featureKey);
+                original = originalOf(session, retryOf, featureKey, quantity);
                 retryNumber = retriesOf(session, original) + 1;
                 if (retryNumber <= feature.get().freeRetries()) {
                     unitPrice = 0;
@@ -468,13 +468,19 @@ public final class LedgerEngine {
     /**
      * @return the original deduction a retry of {@code retryOf} counts against: {@code retryOf} itself, or its
      *         original when it is a retry too (retries of retries count against the first deduction)
-     * @throws InvalidArgumentException unless it names a deduction of this account for the same feature
+     * @throws InvalidArgumentException unless it names a deduction of this account for the same feature, with
+     *                                  at least as many units as the retry
      */
-    private static String originalOf(AccountSession session, String retryOf, String featureKey) {
+    private static String originalOf(AccountSession session, String retryOf, String featureKey, long quantity) {
         LedgerEntry entry = session.tx().findEntry(retryOf).orElse(null);
         if (entry == null || entry.type() != EntryType.DEDUCTION || !featureKey.equals(entry.featureKey())) {
             throw new InvalidArgumentException("retryOf", "'" + retryOf + "' is no deduction of '" + featureKey
                     + "' on account '" + session.accountId() + "'");
+        }
+        // A retry redoes the original: more units than it had would make a free retry a free larger job.
+        if (quantity > entry.quantity()) {
+            throw new InvalidArgumentException("quantity", "a retry of '" + retryOf + "' may use at most its "
+                    + entry.quantity() + " units, not " + quantity);
         }
         return entry.retryNumber() > 0 && entry.referenceId() != null ? entry.referenceId() : retryOf;
     }

@@ -15,11 +15,14 @@ import dev.credits.spi.CreditStore;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -199,30 +202,36 @@ public final class Plans {
             Plan previous = account.planId() == null ? null : plans.get(account.planId());
             long cap = previous == null ? 0 : previous.rolloverCap();
 
-            // What the previous period left unused, counted before this call's own expiry sweep: credits still
-            // on its allowance lots, plus what earlier sweeps already expired from them (a late webhook).
-            Map<String, Long> unused = new LinkedHashMap<>();
+            // The previous allowance ends now even if its lots would last longer (a period started early).
             List<Lot> previousLots = account.periodEnd() == null ? List.of()
                     : session.tx().findLotsExpiringAt(account.periodEnd()).stream()
                     .filter(lot -> lot.source() == LotSource.SUBSCRIPTION).toList();
-            for (Lot stored : previousLots) {
-                Lot lot = session.lot(stored.lotId());
-                long expiredEarlier = 0;
-                for (LedgerEntry entry : session.tx().findEntriesReferencing(lot.transactionId())) {
-                    if (entry.type() == EntryType.EXPIRY) {
-                        expiredEarlier -= entry.amount();
-                    }
-                }
-                unused.merge(lot.creditType(), Math.max(0, lot.available()) + expiredEarlier, Long::sum);
-            }
             session.settle();
-            // The previous allowance ends now even if its lots would last longer (a period started early).
             for (Lot stored : previousLots) {
                 Lot lot = session.lot(stored.lotId());
                 if (lot.available() > 0) {
                     session.expireLot(lot, lot.available(), "allowance period ended");
                 }
             }
+            // What the previous period left unused is what expired from its allowance lots: now, or earlier by a
+            // sweep before a late webhook (EXPIRY entries reference the grant of their lot). Credits that paid
+            // debt instead of expiring were used, so they do not roll over.
+            Map<String, Long> unused = new LinkedHashMap<>();
+            Set<String> grants = new HashSet<>();
+            for (Lot lot : previousLots) {
+                grants.add(lot.transactionId());
+                unused.putIfAbsent(lot.creditType(), 0L);
+            }
+            List<LedgerEntry> expiries = new ArrayList<>(session.newEntries());
+            for (String grant : grants) {
+                expiries.addAll(session.tx().findEntriesReferencing(grant));
+            }
+            for (LedgerEntry entry : expiries) {
+                if (entry.type() == EntryType.EXPIRY && grants.contains(entry.referenceId())) {
+                    unused.merge(entry.creditType(), -entry.amount(), Long::sum);
+                }
+            }
+            unused.values().removeIf(credits -> credits == 0);
             Map<String, Long> rolledOver = new LinkedHashMap<>();
             Map<String, Long> granted = new LinkedHashMap<>();
             unused.forEach((type, credits) -> {
