@@ -568,6 +568,13 @@ public final class StripeCredits {
                     + start + ", before the current one (" + account.periodStart() + ")", null);
         }
         boolean prorationOnly = StripeObjects.periodLineIsProration(event.object());
+        if (!prorationOnly && start.equals(account.periodStart())) {
+            // The invoice of the period already running, redelivered: plan changes inside a period come from
+            // customer.subscription.updated, so its (possibly older) price must not move the plan back.
+            PeriodResult period = ledger.startPeriod(accountId, start, end); // ALREADY_STARTED: changes nothing
+            return outcome(event, Status.DUPLICATE, accountId, "invoice " + invoice.id() + " is of the current"
+                    + " period (" + start + "), already started", new PlanAndPeriod(null, period));
+        }
         String target = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
         PlanChange change = null;
         String note;

@@ -317,6 +317,10 @@ class StripeCreditsWebhookTest {
         assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChange.class).orElseThrow().kind());
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(300, balance());
+        // The current period's (pro) invoice redelivered must not cancel the scheduled downgrade.
+        assertEquals(Status.DUPLICATE, deliver("invoice.paid.first.json",
+                Map.of("price_basic_monthly", "price_pro_monthly")).status());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().nextPlanId());
 
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
