@@ -392,7 +392,7 @@ public final class Commerce {
                         validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null,
                         0, 0, DisputeStatus.NONE, 0, 0);
                 if (v.promotionCode != null) {
-                    session.usePromotion(new PromotionUse(v.promotionCode, 1, catalog.promotion.maxUses()));
+                    session.usePromotion(new PromotionUse(v.promotionCode, 1));
                 }
                 Lot lot = null;
                 if (!v.pending) {
@@ -494,7 +494,7 @@ public final class Commerce {
             Purchase failed = purchase.failed(session.now(), reason);
             session.putPurchase(failed);
             if (purchase.promotionCode() != null) {
-                session.usePromotion(new PromotionUse(purchase.promotionCode(), -1, 0));
+                session.usePromotion(new PromotionUse(purchase.promotionCode(), -1));
             }
             long sequence = session.write();
             return new PurchaseResult(true, null, null, failed, null, sequence, false);

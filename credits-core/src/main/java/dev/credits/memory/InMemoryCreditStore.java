@@ -324,7 +324,7 @@ public final class InMemoryCreditStore implements CreditStore {
             for (PromotionUse use : changes.promotionUses()) {
                 Promotion promotion = promotions.get(use.code());
                 long uses = counts.getOrDefault(use.code(), promotion == null ? 0 : promotion.uses()) + use.delta();
-                if (use.delta() > 0 && use.limit() > 0 && uses > use.limit()) {
+                if (promotion != null && use.delta() > 0 && promotion.maxUses() > 0 && uses > promotion.maxUses()) {
                     throw new PromotionExhaustedException(use.code());
                 }
                 counts.put(use.code(), Math.max(0, uses));

@@ -474,7 +474,6 @@ final class JdbcAccountTransaction implements AccountTransaction {
             int updated = handle.createUpdate(sql.usePromotion())
                     .bind("code", use.code())
                     .bind("delta", (long) use.delta())
-                    .bind("limit", use.limit())
                     .execute();
             if (updated == 0 && use.delta() > 0 && promotionExists(use.code())) {
                 throw new PromotionExhaustedException(use.code());

@@ -402,7 +402,7 @@ abstract class SqlStatements {
      */
     String usePromotion() {
         return "UPDATE " + promotions + " SET uses = CASE WHEN uses + :delta < 0 THEN 0 ELSE uses + :delta END"
-                + " WHERE code = :code AND (:delta <= 0 OR :limit = 0 OR uses + :delta <= :limit)";
+                + " WHERE code = :code AND (:delta <= 0 OR max_uses = 0 OR uses + :delta <= max_uses)";
     }
 
     /** Counts the promotion rows of a code (0 or 1): tells an exhausted promotion from one that does not exist. */

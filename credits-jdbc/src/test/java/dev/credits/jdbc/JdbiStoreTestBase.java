@@ -511,8 +511,8 @@ abstract class JdbiStoreTestBase {
         assertEquals(List.of(bare.withUses(0), flat, spring), store.listPromotions());
 
         store.insertAccountIfAbsent(account("acc-promo"));
-        usePromotions("acc-promo", 1, new PromotionUse("SPRING20", 1, 0), new PromotionUse("SPRING20", 1, 0),
-                new PromotionUse("SPRING20", 1, 0));
+        usePromotions("acc-promo", 1, new PromotionUse("SPRING20", 1), new PromotionUse("SPRING20", 1),
+                new PromotionUse("SPRING20", 1));
         assertEquals(3, store.findPromotion("SPRING20").orElseThrow().uses());
         Promotion changed = spring.withPercentOff(null).withPackageIds(Set.of()).withMaxUses(2).withUses(0);
         store.savePromotion(changed);
@@ -520,8 +520,8 @@ abstract class JdbiStoreTestBase {
         assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.listPromotions());
 
         // A negative use gives one back, never below 0; a use of a promotion that does not exist counts nothing.
-        usePromotions("acc-promo", 2, new PromotionUse("SPRING20", -1, 2), new PromotionUse("BARE", -1, 0),
-                new PromotionUse("GHOST", 1, 1), new PromotionUse("GHOST", 1, 1));
+        usePromotions("acc-promo", 2, new PromotionUse("SPRING20", -1), new PromotionUse("BARE", -1),
+                new PromotionUse("GHOST", 1), new PromotionUse("GHOST", 1));
         assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
         assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
         assertEquals(Optional.empty(), store.findPromotion("GHOST"));
@@ -535,7 +535,7 @@ abstract class JdbiStoreTestBase {
                     runs.incrementAndGet();
                     tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
                             List.of(), List.of(), List.of(), null, List.of(purchase("p-x", "acc-promo", T0)),
-                            List.of(new PromotionUse("BARE", 1, 0), new PromotionUse("SPRING20", 1, 2))));
+                            List.of(new PromotionUse("BARE", 1), new PromotionUse("SPRING20", 1))));
                     return null;
                 }));
         assertTrue(e.getMessage().contains("SPRING20"), e.getMessage());
@@ -549,8 +549,8 @@ abstract class JdbiStoreTestBase {
         assertThrows(PromotionExhaustedException.class, () -> store.inAccount("acc-promo", tx -> {
             try {
                 tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
-                        List.of(), List.of(), List.of(), null, List.of(), List.of(new PromotionUse("BARE", 1, 0),
-                        new PromotionUse("SPRING20", 1, 2))));
+                        List.of(), List.of(), List.of(), null, List.of(), List.of(new PromotionUse("BARE", 1),
+                        new PromotionUse("SPRING20", 1))));
             } catch (PromotionExhaustedException caught) {
                 return "caught";
             }
@@ -596,7 +596,7 @@ abstract class JdbiStoreTestBase {
                             tx.write(new ChangeSet(account.withSequence(1), List.of(), List.of(), List.of(), List.of(),
                                     List.of(), List.of(), List.of(), new IdempotencyRecord(accountId, "k", "f", "r", T0),
                                     List.of(purchase("purchase-" + accountId, accountId, T0)),
-                                    List.of(new PromotionUse("LIMITED", 1, 5))));
+                                    List.of(new PromotionUse("LIMITED", 1))));
                             return null;
                         });
                         return true;
@@ -703,7 +703,7 @@ abstract class JdbiStoreTestBase {
                             List.of(lot("lot-b", "acc-b", "credits", 5, null)), List.of(), List.of(), List.of(),
                             List.of(), List.of(), new IdempotencyRecord("acc-b", "key-b", "f", "r", T0),
                             List.of(purchase("pur-b", "acc-b", T0), purchase("pur-shared", "acc-b", T0)),
-                            List.of(new PromotionUse("PROMO", 1, 0))));
+                            List.of(new PromotionUse("PROMO", 1))));
                     return null;
                 }));
         assertEquals("acc-b", e.accountId());
