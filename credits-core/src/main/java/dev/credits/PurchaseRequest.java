@@ -25,11 +25,15 @@ import java.util.Map;
  * @param paymentReference the payment's reference at the provider, or null
  * @param pending          true to record the purchase as pending (payment not yet confirmed): its credits come
  *                         with {@link CreditLedger#completePurchase}
+ * @param policyChecked    true when the purchase policy was checked as the checkout was offered and the customer
+ *                         has paid or committed to pay since (a payment webhook): the policy, the account's plan and
+ *                         the package's active flag are not checked again, so a package switched off meanwhile still
+ *                         gets what was paid for (an unknown package and the promotion rules still apply)
  * @param metadata         the host's key/value notes, copied onto the lot (default empty)
  * @param idempotencyKey   makes the call safe to retry, or null
  */
 public record PurchaseRequest(String accountId, String packageId, long credits, String promotionCode,
-                              String purchaseId, String paymentReference, boolean pending,
+                              String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
                               Map<String, String> metadata, String idempotencyKey) {
 
     public PurchaseRequest {
@@ -39,42 +43,48 @@ public record PurchaseRequest(String accountId, String packageId, long credits, 
 
     /** @return a purchase of a package */
     public static PurchaseRequest ofPackage(String accountId, String packageId) {
-        return new PurchaseRequest(accountId, packageId, 0, null, null, null, false, Map.of(), null);
+        return new PurchaseRequest(accountId, packageId, 0, null, null, null, false, false, Map.of(), null);
     }
 
     /** @return a purchase of a custom number of credits at the policy's credit rate */
     public static PurchaseRequest ofCredits(String accountId, long credits) {
-        return new PurchaseRequest(accountId, null, credits, null, null, null, false, Map.of(), null);
+        return new PurchaseRequest(accountId, null, credits, null, null, null, false, false, Map.of(), null);
     }
 
     public PurchaseRequest withPromotionCode(String value) {
         return new PurchaseRequest(accountId, packageId, credits, value, purchaseId, paymentReference, pending,
-                metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey);
     }
 
     public PurchaseRequest withPurchaseId(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, value, paymentReference, pending,
-                metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey);
     }
 
     public PurchaseRequest withPaymentReference(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, value, pending,
-                metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey);
     }
 
     /** @return a copy recorded as pending until {@link CreditLedger#completePurchase} */
     public PurchaseRequest withPending(boolean value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference, value,
-                metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey);
     }
 
     public PurchaseRequest withMetadata(Map<String, String> value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
-                pending, value, idempotencyKey);
+                pending, policyChecked, value, idempotencyKey);
     }
 
     public PurchaseRequest withIdempotencyKey(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
-                pending, metadata, value);
+                pending, policyChecked, metadata, value);
+    }
+
+    /** @return a copy whose purchase policy is not checked again (see {@link #policyChecked()}) */
+    public PurchaseRequest withPolicyChecked(boolean value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
+                pending, value, metadata, idempotencyKey);
     }
 }

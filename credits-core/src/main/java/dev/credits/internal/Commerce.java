@@ -141,7 +141,7 @@ public final class Commerce {
 
     /** A request checked for form; the catalog entries it names are read separately. */
     private record Validated(String accountId, String packageId, long credits, String promotionCode,
-                             String purchaseId, String paymentReference, boolean pending,
+                             String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
                              Map<String, String> metadata, String key, Map<String, String> fingerprint) {
     }
 
@@ -167,9 +167,10 @@ public final class Commerce {
         fingerprint.put("purchaseId", purchaseId);
         fingerprint.put("paymentReference", paymentReference);
         fingerprint.put("pending", Boolean.toString(r.pending()));
+        fingerprint.put("policyChecked", Boolean.toString(r.policyChecked()));
         fingerprint.put("metadata", Codec.metadata(metadata));
         return new Validated(accountId, packageId, r.credits(), code, purchaseId, paymentReference, r.pending(),
-                metadata, key, fingerprint);
+                r.policyChecked(), metadata, key, fingerprint);
     }
 
     /**
@@ -240,22 +241,8 @@ public final class Commerce {
             lines.add(new QuoteLine("bulk:" + tier.minCredits(), tier.percentOff().stripTrailingZeros()
                     .toPlainString() + "% off from " + tier.minCredits() + " credits", off.negate(), 0));
         }
-        RejectionReason rejection = null;
-        if (creditPackage != null && !creditPackage.active()) {
-            rejection = RejectionReason.INACTIVE_PACKAGE;
-        }
-        Plan plan = catalog.plan;
-        if (rejection == null && plan != null && !plan.canBuyCredits()) {
-            rejection = RejectionReason.PLAN_CANNOT_BUY_CREDITS;
-        }
-        if (rejection == null && policy.maxCreditsPerPurchase() > 0 && credits > policy.maxCreditsPerPurchase()) {
-            rejection = RejectionReason.ABOVE_MAXIMUM_PURCHASE;
-        }
-        Money minimum = policy.minimumPurchase();
-        if (rejection == null && minimum != null && minimum.currency().equals(list.currency())
-                && list.amount().compareTo(minimum.amount()) < 0) {
-            rejection = RejectionReason.BELOW_MINIMUM_PURCHASE;
-        }
+        RejectionReason rejection = v.policyChecked ? null
+                : policyRejection(credits, list, creditPackage, catalog.plan);
         long bonus = 0;
         Promotion promotion = catalog.promotion;
         String code = v.promotionCode;
@@ -286,6 +273,25 @@ public final class Commerce {
         Checks.add("credits", credits, bonus);
         return new Quote(v.accountId, v.packageId, credits, bonus, list, new Money(amount, list.currency()), lines,
                 code, rejection);
+    }
+
+    /** @return the first rule of the purchase policy the purchase breaks, or null */
+    private RejectionReason policyRejection(long credits, Money list, CreditPackage creditPackage, Plan plan) {
+        if (creditPackage != null && !creditPackage.active()) {
+            return RejectionReason.INACTIVE_PACKAGE;
+        }
+        if (plan != null && !plan.canBuyCredits()) {
+            return RejectionReason.PLAN_CANNOT_BUY_CREDITS;
+        }
+        if (policy.maxCreditsPerPurchase() > 0 && credits > policy.maxCreditsPerPurchase()) {
+            return RejectionReason.ABOVE_MAXIMUM_PURCHASE;
+        }
+        Money minimum = policy.minimumPurchase();
+        if (minimum != null && minimum.currency().equals(list.currency())
+                && list.amount().compareTo(minimum.amount()) < 0) {
+            return RejectionReason.BELOW_MINIMUM_PURCHASE;
+        }
+        return null;
     }
 
     private static RejectionReason promotionRejection(Promotion promotion, CreditPackage creditPackage, Money list,

@@ -734,4 +734,26 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(List.of(first, second, third), purchaseIds(accountId));
         assertTrue(ledger().listPurchases(openAccount()).isEmpty());
     }
+
+    @Test
+    default void aPurchaseWhosePolicyWasCheckedAtCheckoutIsNotRejectedByLaterChanges() {
+        CreditLedger shop = shop();
+        String accountId = openAccount();
+        String starter = starterPackage();
+        String noBuying = uniqueId("free");
+        shop.savePlan(Plan.of(noBuying, "Free", 10).withCanBuyCredits(false));
+        shop.assignPlan(accountId, noBuying);
+        shop.savePackage(shop.getPackage(starter).orElseThrow().withActive(false));
+        PurchaseRequest request = PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(uniqueId("pi"));
+
+        assertEquals(RejectionReason.INACTIVE_PACKAGE, shop.purchase(request).reason());
+        PurchaseResult paid = shop.purchase(request.withPolicyChecked(true));
+
+        assertTrue(paid.success());
+        assertEquals(PurchaseStatus.COMPLETED, paid.purchase().status());
+        assertEquals(100, shop.balance(accountId).available());
+        assertEquals(RejectionReason.UNKNOWN_PACKAGE, shop.purchase(PurchaseRequest.ofPackage(accountId,
+                uniqueId("none")).withPolicyChecked(true)).reason());
+        assertInvariants(accountId);
+    }
 }

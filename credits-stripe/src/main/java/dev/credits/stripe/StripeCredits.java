@@ -425,7 +425,9 @@ public final class StripeCredits {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("stripe_checkout_session_id", s.id());
         PurchaseRequest request = PurchaseRequest.ofPackage(accountId, packageId).withPurchaseId(purchaseId)
-                .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata);
+                .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata)
+                // The policy was checked when the checkout was created; the customer has paid (or committed to).
+                .withPolicyChecked(true);
         return new PurchaseTarget(accountId, packageId, purchaseId, request);
     }
 
