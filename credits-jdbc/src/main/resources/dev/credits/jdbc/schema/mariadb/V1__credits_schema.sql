@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}lots (
     -- Lots due to expire, across accounts (findAccountsWithDueItems).
     KEY ${table_prefix}lots_due (live, expires_at_micros),
     -- An account's lots expiring at one instant, live or not (findLotsExpiringAt: a period's expired allowance).
-    KEY ${table_prefix}lots_expiring (account_id, expires_at_micros)
+    -- The instant leads, so the planner never prefers this index for the account's live lots.
+    KEY ${table_prefix}lots_expiring (expires_at_micros, account_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- Ledger entries: immutable, one per change of a balance.

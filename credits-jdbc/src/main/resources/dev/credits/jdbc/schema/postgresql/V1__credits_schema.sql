@@ -62,7 +62,8 @@ CREATE INDEX IF NOT EXISTS ${table_prefix}lots_live ON ${table_prefix}lots (acco
 -- Lots due to expire, across accounts (findAccountsWithDueItems).
 CREATE INDEX IF NOT EXISTS ${table_prefix}lots_due ON ${table_prefix}lots (expires_at_micros) WHERE live AND expires_at_micros IS NOT NULL;
 -- An account's lots expiring at one instant, live or not (findLotsExpiringAt: a period's expired allowance).
-CREATE INDEX IF NOT EXISTS ${table_prefix}lots_expiring ON ${table_prefix}lots (account_id, expires_at_micros);
+-- The instant leads, so the planner never prefers this index for the account's live lots.
+CREATE INDEX IF NOT EXISTS ${table_prefix}lots_expiring ON ${table_prefix}lots (expires_at_micros, account_id);
 
 -- Ledger entries: immutable, one per change of a balance.
 CREATE TABLE IF NOT EXISTS ${table_prefix}entries (
