@@ -1,5 +1,6 @@
 package dev.credits.jdbc;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -90,9 +91,9 @@ public enum Dialect {
                 + "': credits-jdbc supports H2, PostgreSQL, MariaDB and MySQL");
     }
 
-    /** @return the statements of this dialect for the given (validated) table prefix */
-    SqlStatements statements(String tablePrefix) {
-        return statements(tablePrefix, false);
+    /** @return the statements of this dialect for the given (validated) table prefix and lock timeout */
+    SqlStatements statements(String tablePrefix, Duration lockTimeout) {
+        return statements(tablePrefix, lockTimeout, false);
     }
 
     /**
@@ -100,11 +101,11 @@ public enum Dialect {
      *                        {@code allowMultiQueries=true}): then those dialects pipeline too
      * @return the statements of this dialect for the given (validated) table prefix
      */
-    SqlStatements statements(String tablePrefix, boolean multiStatements) {
+    SqlStatements statements(String tablePrefix, Duration lockTimeout, boolean multiStatements) {
         return switch (this) {
-            case H2 -> new H2Statements(this, tablePrefix);
-            case POSTGRESQL -> new PostgresStatements(this, tablePrefix);
-            case MARIADB, MYSQL -> new MariaDbStatements(this, tablePrefix, multiStatements);
+            case H2 -> new H2Statements(this, tablePrefix, lockTimeout);
+            case POSTGRESQL -> new PostgresStatements(this, tablePrefix, lockTimeout);
+            case MARIADB, MYSQL -> new MariaDbStatements(this, tablePrefix, lockTimeout, multiStatements);
         };
     }
 

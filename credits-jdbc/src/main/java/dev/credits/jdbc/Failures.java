@@ -2,6 +2,7 @@ package dev.credits.jdbc;
 
 import dev.credits.CreditsException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.LockTimeoutException;
 import dev.credits.StoreUnavailableException;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
@@ -11,7 +12,7 @@ import java.sql.SQLException;
 /** Sorts database failures into what the store does with them. Stateless; thread-safe. */
 final class Failures {
 
-    /** A transient conflict (deadlock, serialization failure, lock timeout): the unit of work may run again. */
+    /** A transient conflict (deadlock, serialization failure): the unit of work may run again. */
     static final class Transient extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -70,6 +71,11 @@ final class Failures {
                 return new StoreUnavailableException(operation + ": cannot get a database connection", failure);
             }
             return new StoreUnavailableException(operation + " failed: " + failure.getMessage(), failure);
+        }
+        if (sql != null && sql.isLockTimeout(cause)) {
+            return new LockTimeoutException(operation + ": timed out after " + sql.lockTimeout.toMillis()
+                    + " ms waiting for a lock another transaction holds; nothing was changed (SQLState "
+                    + cause.getSQLState() + "): " + cause.getMessage(), sql.lockTimeout, failure);
         }
         if (sql != null && sql.isTransient(cause)) {
             return new Transient(failure);

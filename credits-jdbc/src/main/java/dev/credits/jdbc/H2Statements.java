@@ -1,6 +1,8 @@
 package dev.credits.jdbc;
 
+import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** H2 2.x: MERGE ... KEY for upserts, H2's own lock-timeout and connection error codes. Thread-safe. */
 final class H2Statements extends SqlStatements {
@@ -14,8 +16,19 @@ final class H2Statements extends SqlStatements {
     private static final int DATABASE_IS_CLOSED = 90098;
     private static final int DATABASE_CALLED_AT_SHUTDOWN = 90121;
 
-    H2Statements(Dialect dialect, String prefix) {
-        super(dialect, prefix);
+    H2Statements(Dialect dialect, String prefix, Duration lockTimeout) {
+        super(dialect, prefix, lockTimeout);
+    }
+
+    @Override
+    String lockWait() {
+        // Seconds with millisecond precision (H2 accepts up to 2147483.647).
+        return " WAIT " + BigDecimal.valueOf(lockTimeout.toMillis(), 3).toPlainString();
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+        return e.getErrorCode() == LOCK_TIMEOUT;
     }
 
     @Override
@@ -26,7 +39,7 @@ final class H2Statements extends SqlStatements {
 
     @Override
     boolean isTransient(SQLException e) {
-        return super.isTransient(e) || e.getErrorCode() == LOCK_TIMEOUT || e.getErrorCode() == CONCURRENT_UPDATE;
+        return super.isTransient(e) || e.getErrorCode() == CONCURRENT_UPDATE;
     }
 
     @Override

@@ -73,6 +73,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private final boolean readOnly;
     /** For a read-only unit on a dialect with snapshot reads: the statement that starts the snapshot. */
     private final String snapshotRead;
+    /**
+     * The transaction's first statement, if any: the snapshot of a read-only unit, or the lock timeout of a writing
+     * one (where the dialect bounds lock waits per transaction); sent with the first read where the dialect pipelines.
+     */
+    private final String firstStatement;
 
     private Account account;
     private List<BalanceRecord> balances;
@@ -92,6 +97,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         this.accountId = accountId;
         this.readOnly = readOnly;
         this.snapshotRead = readOnly ? sql.snapshotReadStatement() : null;
+        this.firstStatement = readOnly ? snapshotRead : sql.lockTimeoutStatement();
     }
 
     /**
@@ -104,8 +110,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
     static JdbcAccountTransaction begin(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
         JdbcAccountTransaction tx = new JdbcAccountTransaction(handle, sql, accountId, readOnly);
         if (tx.pipelined == null) {
-            if (tx.snapshotRead != null) {
-                handle.execute(tx.snapshotRead);
+            if (tx.firstStatement != null) {
+                handle.execute(tx.firstStatement);
             }
             tx.lock();
         }
@@ -175,8 +181,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         if (pipelined != null) {
             Pipeline pipeline = new Pipeline();
-            if (snapshotRead != null) {
-                pipeline.update(snapshotRead);
+            if (firstStatement != null) {
+                pipeline.update(firstStatement);
             }
             int step = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
             pipeline.string(accountId);
@@ -209,8 +215,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
             return AccountTransaction.super.snapshot(now, featureKey, idempotencyKey);
         }
         Pipeline pipeline = new Pipeline();
-        if (snapshotRead != null) {
-            pipeline.update(snapshotRead);
+        if (firstStatement != null) {
+            pipeline.update(firstStatement);
         }
         int first = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
         pipeline.string(accountId);

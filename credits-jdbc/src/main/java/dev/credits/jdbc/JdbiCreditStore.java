@@ -8,6 +8,8 @@ import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
 import dev.credits.Plan;
 import dev.credits.Promotion;
+import dev.credits.LockTimeoutException;
+import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CreditStore;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,13 +76,28 @@ import java.util.regex.Pattern;
  * every transaction, which costs one statement per transaction on MariaDB/MySQL (configure the pool with READ
  * COMMITTED to save it, e.g. HikariCP's {@code transactionIsolation=TRANSACTION_READ_COMMITTED}).
  *
- * <p><b>Failures.</b> Deadlocks, serialization failures and lock timeouts (SQLState 40001, 40P01, 55P03, MariaDB
- * errors 1213 and 1205, H2 lock timeouts) roll back and retry the whole unit of work up to
- * {@linkplain Builder#maxRetries(int) maxRetries} times with a short jittered backoff, then throw
- * {@link StoreUnavailableException} with the earlier failures suppressed. A lost connection (SQLState class 08)
+ * <p><b>Failures.</b> Deadlocks and serialization failures (SQLState 40001, 40P01, MariaDB error 1213) roll back and
+ * retry the whole unit of work up to {@linkplain Builder#maxRetries(int) maxRetries} times with a short jittered
+ * backoff, then throw {@link StoreUnavailableException} with the earlier failures suppressed. A wait for a locked
+ * account longer than the {@linkplain Builder#lockTimeout(Duration) lock timeout} (default 10 s) rolls back and
+ * throws {@link LockTimeoutException} at once (not retried: the wait is the bound). A lost connection (SQLState class 08)
  * or any other database error throws {@link StoreUnavailableException} with the cause after rolling back; a
  * value the database rejects (SQLState class 22) throws {@link dev.credits.InvalidArgumentException}. Nothing is
  * ever half-written.
+ *
+ * <p><b>Durability.</b> A call returns only after its transaction committed durably: on H2 the store refuses a file
+ * or server database that delays writing commits ({@code WRITE_DELAY} above 0, H2's default is 500 ms) unless the
+ * builder {@linkplain Builder#allowDelayedCommits() allows it}; {@link #h2File(Path)} sets {@code WRITE_DELAY=0}.
+ * On PostgreSQL ({@code synchronous_commit}, {@code fsync}) and MariaDB ({@code innodb_flush_log_at_trx_commit})
+ * durability is the server's setting: the store logs a warning once if it is relaxed.
+ *
+ * <p><b>Connections.</b> Every operation takes a connection from the data source, runs its own transaction (or
+ * auto-commit statements) and gives the connection back. The store never commits, rolls back or changes the
+ * isolation of a connection that is already inside a transaction: a connection handed over with auto-commit off
+ * (a Spring {@code TransactionAwareDataSourceProxy} inside a {@code @Transactional} method, a pool configured with
+ * {@code autoCommit=false}) is refused with {@link StoreConfigurationException} before any statement runs. Give the
+ * store the pool itself; a ledger call made while the host has a transaction open then runs in a transaction of
+ * its own, commits on its own, and is not undone by the host's rollback.
  *
  * <p><b>Time.</b> Instants are stored as microseconds since the epoch: sub-microsecond parts are dropped.
  *
@@ -91,6 +109,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     public static final String DEFAULT_TABLE_PREFIX = "credits_";
     /** The default number of retries after a transient conflict: {@value}. */
     public static final int DEFAULT_MAX_RETRIES = 5;
+    /**
+     * The default lock timeout: 10 s. Long enough for a queue of thousands of units of work on one hot account
+     * (each holds the row for about a millisecond), short enough to answer well before an HTTP gateway gives up.
+     */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest lock timeout the databases accept (H2: 2147483.647 s). */
+    static final Duration MAX_LOCK_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbiCreditStore.class);
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
@@ -107,6 +132,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private final String tablePrefix;
     private final Dialect configuredDialect;
     private final int maxRetries;
+    private final Duration lockTimeout;
+    private final boolean allowDelayedCommits;
     private final AutoCloseable owned;
 
     private volatile SqlStatements statements;
@@ -117,9 +144,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         this.tablePrefix = builder.tablePrefix;
         this.configuredDialect = builder.dialect;
         this.maxRetries = builder.maxRetries;
+        this.lockTimeout = builder.lockTimeout;
+        this.allowDelayedCommits = builder.allowDelayedCommits;
         this.owned = builder.owned;
-        if (configuredDialect != null && !configuredDialect.dependsOnConnections()) {
-            this.statements = configuredDialect.statements(tablePrefix);
+        if (configuredDialect != null && !configuredDialect.dependsOnConnections() && configuredDialect != Dialect.H2) {
+            this.statements = configuredDialect.statements(tablePrefix, lockTimeout);
         }
     }
 
@@ -152,8 +181,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * it when the JVM exits). One process at a time: H2 locks the file, and a second JVM opening it gets a
      * {@link StoreUnavailableException}; to share a ledger between processes use PostgreSQL or MariaDB (or an H2
      * server). Equivalent to
-     * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits;LOCK_TIMEOUT=10000", "sa", ""))
-     * .build()} plus {@link #installSchema()}.
+     * {@code builder(JdbcConnectionPool.create("jdbc:h2:file:<directory>/credits;WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+     * "sa", "")).build()} plus {@link #installSchema()}.
+     *
+     * <p>Durable: {@code WRITE_DELAY=0} makes H2 write every commit to the file before the call returns, so a
+     * process crash ({@code kill -9}) loses no acknowledged call. H2 does not force the file to the disk at each
+     * commit: an operating-system crash or a power loss may lose the last commits. Where that matters, use
+     * PostgreSQL or MariaDB.
      *
      * @param directory where the database files live, e.g. {@code Path.of("credits-db")}
      * @return a ready store, owning its pool
@@ -167,10 +201,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot create the H2 database directory " + absolute, e);
         }
-        // LOCK_TIMEOUT: H2 gives up waiting for a row lock after 2 s by default; units of work queueing on one busy
-        // account may wait longer than that, so allow 10 s before a (retried) lock timeout.
+        // WRITE_DELAY=0: H2 writes each commit to the file before the commit returns (by default it writes them up to
+        // 500 ms later, so a killed process lost acknowledged calls). LOCK_TIMEOUT: waits for rows other than the
+        // account's (whose lock waits the store's lock timeout) give up after 10 s, not H2's default 2 s.
         JdbcConnectionPool pool = JdbcConnectionPool.create(
-                "jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", "sa", "");
+                "jdbc:h2:file:" + absolute.resolve("credits") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
         pool.setMaxConnections(16);
         JdbiCreditStore store = new Builder(Jdbi.create(pool), pool::dispose).dialect(Dialect.H2).build();
         try {
@@ -231,13 +266,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
 
     private void installOnce(SqlStatements sql, List<String> ddl) {
         if (sql.transactionalDdl()) {
-            transaction("installSchema", handle -> {
+            withRetries("installSchema", s -> attempt(s, "installSchema", handle -> {
                 if (sql.schemaLockStatement() != null) {
                     handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
                 }
                 ddl.forEach(handle::execute);
                 return null;
-            });
+            }, true, true));
         } else {
             autocommit("installSchema", handle -> {
                 ddl.forEach(handle::execute);
@@ -339,7 +374,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         // A snapshot read sets its own isolation (REPEATABLE READ, READ ONLY) as its first statement.
         boolean readCommitted = !readOnly || sql.snapshotReadStatement() == null;
-        return withRetries(operation, s -> attempt(s, operation, handle -> {
+        String what = operation + " of account '" + accountId + "'";
+        return withRetries(what, s -> attempt(s, what, handle -> {
             JdbcAccountTransaction tx = JdbcAccountTransaction.begin(handle, sql, accountId, readOnly);
             T result = work.run(tx);
             tx.finish();
@@ -703,9 +739,51 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             if (multiStatements) {
                 LOG.debug("credits store: the connections allow multi-statement queries; units of work pipeline");
             }
-            return dialect.statements(tablePrefix, multiStatements);
+            checkDurability(handle, dialect, metaData.getURL());
+            return dialect.statements(tablePrefix, lockTimeout, multiStatements);
         } catch (JdbiException | SQLException e) {
             throw new StoreUnavailableException("cannot reach the database to detect its dialect", e);
+        }
+    }
+
+    /**
+     * Checks, once, that a commit the database acknowledges is written: an H2 file or server database that delays
+     * writing commits is refused (unless allowed), a relaxed PostgreSQL or MariaDB server setting is logged.
+     */
+    private void checkDurability(Handle handle, Dialect dialect, String url) {
+        switch (dialect) {
+            case H2 -> {
+                if (url != null && url.startsWith("jdbc:h2:mem:")) {
+                    return; // nothing survives a crash of an in-memory database anyway
+                }
+                int writeDelay = handle.createQuery("SELECT COALESCE(MAX(CAST(SETTING_VALUE AS INT)), 0)"
+                        + " FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'").mapTo(Integer.class).one();
+                if (writeDelay > 0 && !allowDelayedCommits) {
+                    throw new StoreConfigurationException("the H2 database " + url + " writes commits up to "
+                            + writeDelay + " ms after acknowledging them (WRITE_DELAY=" + writeDelay + "), so a crash"
+                            + " would lose acknowledged ledger calls. Add ;WRITE_DELAY=0 to its URL (or use"
+                            + " JdbiCreditStore.h2File), or accept the risk with Builder.allowDelayedCommits().");
+                }
+                if (writeDelay > 0) {
+                    LOG.warn("credits store: H2 database {} delays commits by {} ms (allowed by the builder): a crash"
+                            + " loses the ledger calls of the last {} ms", url, writeDelay, writeDelay);
+                }
+            }
+            case POSTGRESQL -> {
+                String synchronousCommit = handle.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
+                String fsync = handle.createQuery("SHOW fsync").mapTo(String.class).one();
+                if ("off".equalsIgnoreCase(synchronousCommit) || "off".equalsIgnoreCase(fsync)) {
+                    LOG.warn("credits store: PostgreSQL runs with synchronous_commit={} and fsync={}: a server crash"
+                            + " may lose ledger calls it acknowledged", synchronousCommit, fsync);
+                }
+            }
+            case MARIADB, MYSQL -> {
+                String flush = handle.createQuery("SELECT @@innodb_flush_log_at_trx_commit").mapTo(String.class).one();
+                if (!"1".equals(flush)) {
+                    LOG.warn("credits store: innodb_flush_log_at_trx_commit={} (not 1): a server or operating-system"
+                            + " crash may lose ledger calls the database acknowledged", flush);
+                }
+            }
         }
     }
 
@@ -714,9 +792,14 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         return cause != null && SqlStatements.isConstraintViolation(cause);
     }
 
-    /** Runs {@code body} in one READ COMMITTED transaction, retrying transient conflicts. */
+    /** Runs {@code body} in one READ COMMITTED transaction with bounded lock waits, retrying transient conflicts. */
     private <T> T transaction(String operation, Function<Handle, T> body) {
-        return withRetries(operation, sql -> attempt(sql, operation, body, true, true));
+        return withRetries(operation, sql -> attempt(sql, operation, handle -> {
+            if (sql.lockTimeoutStatement() != null) {
+                handle.execute(sql.lockTimeoutStatement());
+            }
+            return body.apply(handle);
+        }, true, true));
     }
 
     /** Runs {@code body} on a connection in auto-commit mode (single statements), retrying transient conflicts. */
@@ -777,6 +860,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Integer isolationToRestore = null;
         boolean begun = false;
         try {
+            refuseForeignTransaction(handle, operation);
             if (!transactional) {
                 return body.apply(handle);
             }
@@ -819,6 +903,23 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a connection that is inside a transaction the store did not begin, before running anything on it: the
+     * store's commit would commit the host's pending work, its rollback would undo it. JDBC hands out connections in
+     * auto-commit mode; one with auto-commit off comes from a transaction-aware data source (or a pool configured
+     * so), and the store cannot tell whether work is pending on it.
+     */
+    private static void refuseForeignTransaction(Handle handle, String operation) throws SQLException {
+        if (!handle.getConnection().getAutoCommit()) {
+            throw new StoreConfigurationException(operation + ": the data source handed the credits store a connection"
+                    + " with auto-commit off, which may be inside a transaction of the host (e.g. a Spring"
+                    + " TransactionAwareDataSourceProxy in a @Transactional method, or a pool configured with"
+                    + " autoCommit=false). The store never commits or rolls back a transaction it did not begin."
+                    + " Build the store on the connection pool itself (auto-commit on, the JDBC default): each ledger"
+                    + " call then runs and commits in a transaction of its own.");
+        }
+    }
+
     /** Checks the connections' default isolation once per store. */
     private boolean needsExplicitIsolation(Handle handle) throws SQLException {
         int known = isolation;
@@ -845,7 +946,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
 
     /**
      * Builds a {@link JdbiCreditStore}. Defaults: table prefix {@value #DEFAULT_TABLE_PREFIX}, dialect detected
-     * from the database, {@value #DEFAULT_MAX_RETRIES} retries after a transient conflict. Not thread-safe; each
+     * from the database, {@value #DEFAULT_MAX_RETRIES} retries after a transient conflict, a lock timeout of 10 s,
+     * durable commits required. Not thread-safe; each
      * {@link #build()} copies the settings, so reusing a builder never changes a store it built.
      */
     public static final class Builder {
@@ -854,6 +956,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         private String tablePrefix = DEFAULT_TABLE_PREFIX;
         private Dialect dialect;
         private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        private boolean allowDelayedCommits;
 
         private Builder(Jdbi jdbi, AutoCloseable owned) {
             this.jdbi = jdbi;
@@ -904,6 +1008,44 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 throw new IllegalArgumentException("maxRetries must not be negative: " + maxRetries);
             }
             this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /**
+         * How long a call waits for an account (or another row) that a different transaction holds locked before it
+         * fails with {@link LockTimeoutException} and changes nothing (default 10 s, {@link #DEFAULT_LOCK_TIMEOUT}).
+         * Not retried. PostgreSQL bounds every lock wait of the call's transaction ({@code SET LOCAL lock_timeout});
+         * H2 and MariaDB bound the wait for the account's row ({@code FOR UPDATE WAIT}; MariaDB counts whole seconds,
+         * rounded up), other rows wait as long as the connection's own setting allows ({@code LOCK_TIMEOUT},
+         * {@code innodb_lock_wait_timeout}, default 50 s); MySQL has no per-statement wait: its
+         * {@code innodb_lock_wait_timeout} applies. A hung server or network is not a lock wait: bound it with the
+         * driver's socket timeout (see the README).
+         *
+         * @param lockTimeout at least 1 ms, at most about 24 days
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder lockTimeout(Duration lockTimeout) {
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(MAX_LOCK_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("lockTimeout must be between 1 ms and " + MAX_LOCK_TIMEOUT + ": "
+                        + lockTimeout);
+            }
+            this.lockTimeout = lockTimeout;
+            return this;
+        }
+
+        /**
+         * Accepts an H2 file or server database that writes commits a while after acknowledging them
+         * ({@code WRITE_DELAY} above 0), which the store otherwise refuses with {@link StoreConfigurationException}.
+         * Faster, but a crash of the process (or the H2 server) loses the calls of the last {@code WRITE_DELAY}
+         * milliseconds although they returned successfully, and a lost idempotency key runs again as new work. Only
+         * for data you can afford to lose. No effect on other databases.
+         *
+         * @return this builder
+         */
+        public Builder allowDelayedCommits() {
+            this.allowDelayedCommits = true;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.credits.jdbc;
 
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -57,8 +58,8 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
     private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
 
-    MariaDbStatements(Dialect dialect, String prefix, boolean multiStatements) {
-        super(dialect, prefix);
+    MariaDbStatements(Dialect dialect, String prefix, Duration lockTimeout, boolean multiStatements) {
+        super(dialect, prefix, lockTimeout);
         this.multiStatements = multiStatements;
     }
 
@@ -107,9 +108,21 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     }
 
     @Override
+    String lockWait() {
+        // MariaDB counts whole seconds (a fraction means NOWAIT), so round up. MySQL has no WAIT n: its
+        // innodb_lock_wait_timeout (default 50 s) bounds the wait.
+        return dialect == Dialect.MARIADB ? " WAIT " + Math.max(1, (lockTimeout.toMillis() + 999) / 1000) : "";
+    }
+
+    @Override
     boolean isTransient(SQLException e) {
         int code = e.getErrorCode();
-        return super.isTransient(e) || code == DEADLOCK || code == LOCK_WAIT_TIMEOUT || code == RECORD_CHANGED;
+        return super.isTransient(e) || code == DEADLOCK || code == RECORD_CHANGED;
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+        return e.getErrorCode() == LOCK_WAIT_TIMEOUT;
     }
 
     // ---------------------------------------------------------------- pipelined (allowMultiQueries=true)

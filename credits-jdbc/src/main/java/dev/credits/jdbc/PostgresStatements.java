@@ -1,6 +1,7 @@
 package dev.credits.jdbc;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
@@ -12,8 +13,23 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     /** An arbitrary constant key for pg_advisory_xact_lock: "credits" in ASCII. */
     private static final long SCHEMA_LOCK_KEY = 0x63726564697473L;
 
-    PostgresStatements(Dialect dialect, String prefix) {
-        super(dialect, prefix);
+    private final String lockTimeoutStatement;
+
+    PostgresStatements(Dialect dialect, String prefix, Duration lockTimeout) {
+        super(dialect, prefix, lockTimeout);
+        this.lockTimeoutStatement = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
+    }
+
+    @Override
+    String lockTimeoutStatement() {
+        // Bounds every lock wait of the transaction (the account row, a promotion's counter) and ends with it.
+        return lockTimeoutStatement;
+    }
+
+    @Override
+    boolean isLockTimeout(SQLException e) {
+        // 55P03 lock_not_available: lock_timeout expired.
+        return "55P03".equals(e.getSQLState());
     }
 
     @Override
@@ -52,12 +68,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     boolean transactionalDdl() {
         return true;
-    }
-
-    @Override
-    boolean isTransient(SQLException e) {
-        // 55P03 lock_not_available: a lock_timeout set by the host expired.
-        return super.isTransient(e) || "55P03".equals(e.getSQLState());
     }
 
     @Override

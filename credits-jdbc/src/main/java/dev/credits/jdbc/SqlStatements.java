@@ -4,6 +4,7 @@ import dev.credits.EntryType;
 import dev.credits.HistoryFilter;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ abstract class SqlStatements {
 
     final Dialect dialect;
     final String prefix;
+    /** How long a unit of work waits for a locked account row before {@link #isLockTimeout} fails it. */
+    final Duration lockTimeout;
 
     final String accounts;
     final String balances;
@@ -64,9 +67,10 @@ abstract class SqlStatements {
     final String promotions;
     final String purchases;
 
-    SqlStatements(Dialect dialect, String prefix) {
+    SqlStatements(Dialect dialect, String prefix, Duration lockTimeout) {
         this.dialect = dialect;
         this.prefix = prefix;
+        this.lockTimeout = lockTimeout;
         this.accounts = prefix + "accounts";
         this.balances = prefix + "balances";
         this.lots = prefix + "lots";
@@ -88,9 +92,22 @@ abstract class SqlStatements {
         return "SELECT " + ACCOUNT_COLUMNS + " FROM " + accounts + " WHERE account_id = :accountId";
     }
 
-    /** Locks the account row against every other unit of work. */
+    /** Locks the account row against every other unit of work, waiting at most the lock timeout where it can say so. */
     String lockAccount() {
-        return selectAccount() + " FOR UPDATE";
+        return selectAccount() + " FOR UPDATE" + lockWait();
+    }
+
+    /**
+     * The clause bounding the account lock's wait ({@code WAIT n}), or "" where the bound is set otherwise
+     * ({@link #lockTimeoutStatement()}) or not at all.
+     */
+    String lockWait() {
+        return "";
+    }
+
+    /** A statement bounding every lock wait of the transaction just begun, run before its first lock; or null. */
+    String lockTimeoutStatement() {
+        return null;
     }
 
     /** Locks the account row against writers only; defaults to {@link #lockAccount()}. */
@@ -528,6 +545,11 @@ abstract class SqlStatements {
     boolean isTransient(SQLException e) {
         String state = e.getSQLState();
         return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    /** @return whether the failure is a lock wait that outlasted the lock timeout (never retried) */
+    boolean isLockTimeout(SQLException e) {
+        return false;
     }
 
     /** @return whether the failure means the database or the connection is gone */

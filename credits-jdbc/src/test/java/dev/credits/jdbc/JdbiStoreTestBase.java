@@ -19,6 +19,8 @@ import dev.credits.Promotion;
 import dev.credits.DisputeStatus;
 import dev.credits.Purchase;
 import dev.credits.PurchaseStatus;
+import dev.credits.LockTimeoutException;
+import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountTransaction;
@@ -36,7 +38,14 @@ import org.junit.jupiter.api.TestInstance;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
@@ -1092,6 +1101,177 @@ abstract class JdbiStoreTestBase {
         assertEquals(3, e.getSuppressed().length);
         assertTrue(hasCause(e, "40P01"));
         assertEquals(0, snapshot("acc-p").account().sequence());
+    }
+
+    // ---------------------------------------------------------------- bounded waits
+
+    /**
+     * Another connection holds the account's row locked (as a console session or a stuck transaction would): a unit
+     * of work gives up after the store's lock timeout with the typed error, once (not retried), and leaves no trace.
+     */
+    @Test
+    void aLockedAccountTimesOutWithTheTypedErrorAndChangesNothing() throws Exception {
+        store.insertAccountIfAbsent(account("acc-l"));
+        Snapshot before = snapshot("acc-l");
+        Duration timeout = Duration.ofMillis(500);
+        JdbiCreditStore bounded = database().builder(failing).lockTimeout(timeout).maxRetries(3).build();
+        AtomicInteger runs = new AtomicInteger();
+        try (Connection holder = pool.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT account_id FROM "
+                    + database().tablePrefix() + "accounts WHERE account_id = ? FOR UPDATE")) {
+                lock.setString(1, "acc-l");
+                lock.executeQuery().close();
+            }
+            long started = System.nanoTime();
+            LockTimeoutException e = assertThrows(LockTimeoutException.class, () -> bounded.inAccount("acc-l", tx -> {
+                runs.incrementAndGet();
+                grant(tx, "lot-l", 5, null);
+                return null;
+            }));
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            holder.rollback();
+            assertEquals(timeout, e.timeout());
+            assertTrue(e.getMessage().contains("acc-l"), e.getMessage());
+            // The configured bound, not the 10 s default nor retries of it (MariaDB counts whole seconds).
+            assertTrue(waited.compareTo(Duration.ofSeconds(5)) < 0, "waited " + waited);
+            assertTrue(runs.get() <= 1, "not retried: " + runs.get());
+        }
+        assertEquals(before, snapshot("acc-l"));
+        bounded.inAccount("acc-l", tx -> {
+            grant(tx, "lot-l", 5, null);
+            return null;
+        });
+        assertEquals(5, snapshot("acc-l").balances().get(0).balance());
+    }
+
+    @Test
+    void theLockTimeoutMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> JdbiCreditStore.builder(pool).lockTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> JdbiCreditStore.builder(pool).lockTimeout(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> JdbiCreditStore.builder(pool).lockTimeout(Duration.ofDays(30)));
+    }
+
+    // ---------------------------------------------------------------- host transactions
+
+    /**
+     * With the pool itself (the documented way), a ledger call made while the host has a transaction open runs in a
+     * transaction of its own: it is committed when the call returns, and the host's rollback undoes only the host's
+     * own write.
+     */
+    @Test
+    void aLedgerCallDuringAHostTransactionCommitsOnItsOwn() throws Exception {
+        String jobs = hostTable();
+        store.insertAccountIfAbsent(account("acc-h"));
+        try (Connection host = pool.getConnection()) {
+            host.setAutoCommit(false);
+            insertJob(host, jobs, "job-1");
+            store.inAccount("acc-h", tx -> {
+                grant(tx, "lot-h", 9, null);
+                return null;
+            });
+            host.rollback();
+        }
+        assertEquals(0, countJobs(jobs, "job-1"), "the host's rollback undid the host's row");
+        assertEquals(9, snapshot("acc-h").balances().get(0).balance(), "the ledger call stayed committed");
+    }
+
+    /**
+     * A data source that hands the store the host's own connection in the middle of its transaction (what Spring's
+     * TransactionAwareDataSourceProxy does inside a @Transactional method): the store refuses it before running
+     * anything, so it neither commits nor rolls back the host's pending work, and the host decides its fate.
+     */
+    @Test
+    void aConnectionInsideAHostTransactionIsRefusedAndLeftAsItWas() throws Exception {
+        String jobs = hostTable();
+        store.insertAccountIfAbsent(account("acc-t"));
+        Snapshot before = snapshot("acc-t");
+        for (boolean hostCommits : new boolean[] {false, true}) {
+            String job = "job-" + hostCommits;
+            try (Connection host = pool.getConnection()) {
+                host.setAutoCommit(false);
+                insertJob(host, jobs, job);
+                JdbiCreditStore onHostConnection = database().builder(transactionBound(host)).build();
+                StoreConfigurationException e = assertThrows(StoreConfigurationException.class,
+                        () -> onHostConnection.inAccount("acc-t", tx -> {
+                            grant(tx, "lot-t", 9, null);
+                            return null;
+                        }));
+                assertTrue(e.getMessage().contains("auto-commit"), e.getMessage());
+                assertThrows(StoreConfigurationException.class, () -> onHostConnection.findAccount("acc-t"));
+                assertFalse(host.getAutoCommit(), "the store left the host's connection in its transaction");
+                assertEquals(0, countJobs(jobs, job), "the store committed nothing of the host's");
+                try (PreparedStatement select = host.prepareStatement("SELECT COUNT(*) FROM " + jobs + " WHERE id = ?")) {
+                    select.setString(1, job);
+                    try (ResultSet rs = select.executeQuery()) {
+                        assertTrue(rs.next());
+                        assertEquals(1, rs.getInt(1), "the store rolled back nothing of the host's");
+                    }
+                }
+                if (hostCommits) {
+                    host.commit();
+                } else {
+                    host.rollback();
+                }
+                host.setAutoCommit(true);
+            }
+            assertEquals(hostCommits ? 1 : 0, countJobs(jobs, job));
+        }
+        assertEquals(before, snapshot("acc-t"));
+    }
+
+    /** A host table next to the store's (dropped with the test database). */
+    private String hostTable() throws SQLException {
+        String table = database().tablePrefix() + "host_jobs";
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table + " (id VARCHAR(64) PRIMARY KEY)");
+            statement.execute("DELETE FROM " + table);
+        }
+        return table;
+    }
+
+    private static void insertJob(Connection connection, String table, String id) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (id) VALUES (?)")) {
+            insert.setString(1, id);
+            insert.executeUpdate();
+        }
+    }
+
+    /** @return how many rows with the id another connection sees */
+    private int countJobs(String table, String id) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** A data source that always hands out {@code connection}, whose close does nothing (it stays the host's). */
+    private static DataSource transactionBound(Connection connection) {
+        Connection bound = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") || method.getName().equals("isClosed")) {
+                        return method.getName().equals("close") ? null : false;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getConnection" -> bound;
+                    case "toString" -> "transaction-bound data source";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test

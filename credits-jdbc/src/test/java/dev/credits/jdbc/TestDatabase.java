@@ -59,8 +59,9 @@ final class TestDatabase implements AutoCloseable {
 
     /** An H2 file database in {@code directory}. */
     static TestDatabase h2File(Path directory) {
-        TestDatabase db = new TestDatabase(Dialect.H2, "jdbc:h2:file:" + directory.toAbsolutePath().resolve("credits"),
-                null, JdbiCreditStore.DEFAULT_TABLE_PREFIX);
+        TestDatabase db = new TestDatabase(Dialect.H2,
+                "jdbc:h2:file:" + directory.toAbsolutePath().resolve("credits") + ";WRITE_DELAY=0", null,
+                JdbiCreditStore.DEFAULT_TABLE_PREFIX);
         db.keepAlive();
         return db;
     }
@@ -124,6 +125,14 @@ final class TestDatabase implements AutoCloseable {
 
     String tablePrefix() {
         return tablePrefix;
+    }
+
+    /** @return a JDBC URL another process can use to reach this database's tables (with the schema on PostgreSQL) */
+    String urlForAnotherProcess() {
+        if (schema == null) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** @return a new connection pool of at most {@code size} connections on this database */
