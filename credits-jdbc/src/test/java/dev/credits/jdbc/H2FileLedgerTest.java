@@ -3,6 +3,10 @@ package dev.credits.jdbc;
 import dev.credits.CreditLedger;
 import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
+import dev.credits.StoreConfigurationException;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The ledger-level tests on an H2 file database (two pools on one file, as the embedded default runs). */
@@ -39,5 +44,43 @@ class H2FileLedgerTest extends JdbiLedgerTestBase {
             }
         }
         assertTrue(Files.exists(db.resolve("credits.mv.db")));
+    }
+    /** The embedded default writes each commit before it returns (H2 would otherwise write it up to 500 ms later). */
+    @Test
+    void h2FileWritesEveryCommitBeforeReturning() {
+        try (JdbiCreditStore store = JdbiCreditStore.h2File(directory.resolve("durable"))) {
+            CreditLedger.builder().store(store).build().openAccount("org_1");
+        }
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:"
+                + directory.resolve("durable").toAbsolutePath().resolve("credits") + ";WRITE_DELAY=0", "sa", "");
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(0, handle.createQuery("SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
+                    + " WHERE SETTING_NAME = 'WRITE_DELAY'").mapTo(Integer.class).list().get(0));
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    /**
+     * A host's H2 file database with H2's default write delay would acknowledge calls a crash then loses: the store
+     * refuses it with a clear error, before writing anything, unless the host opted in to the risk.
+     */
+    @Test
+    void anH2DatabaseThatDelaysCommitsIsRefusedUnlessAllowed() {
+        String url = "jdbc:h2:file:" + directory.resolve("delayed").toAbsolutePath().resolve("credits");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        try {
+            JdbiCreditStore refused = JdbiCreditStore.builder(pool).build();
+            StoreConfigurationException e = assertThrows(StoreConfigurationException.class, refused::installSchema);
+            assertTrue(e.getMessage().contains("WRITE_DELAY=0"), e.getMessage());
+            JdbiCreditStore allowed = JdbiCreditStore.builder(pool).allowDelayedCommits().build();
+            allowed.installSchema();
+            CreditLedger ledger = CreditLedger.builder().store(allowed).build();
+            ledger.openAccount("org_2");
+            assertThrows(StoreConfigurationException.class, () -> CreditLedger.builder().store(refused).build()
+                    .getAccount("org_2"));
+        } finally {
+            pool.dispose();
+        }
     }
 }

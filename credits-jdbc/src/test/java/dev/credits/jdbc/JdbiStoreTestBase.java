@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -1110,6 +1111,7 @@ abstract class JdbiStoreTestBase {
      * of work gives up after the store's lock timeout with the typed error, once (not retried), and leaves no trace.
      */
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLockedAccountTimesOutWithTheTypedErrorAndChangesNothing() throws Exception {
         store.insertAccountIfAbsent(account("acc-l"));
         Snapshot before = snapshot("acc-l");
