@@ -61,6 +61,19 @@ public final class CreditLedger {
      */
     public static final long MAX_CREDITS = 1_000_000_000_000_000L;
 
+    /**
+     * The earliest instant the ledger stores: 0001-01-01T00:00:00Z. Instants are kept to the millisecond on every
+     * store (a finer part is dropped, towards the past, before any store sees it); an instant a caller gives
+     * (an expiry, a promotion's window, a period's start and end) or the ledger computes from one (a hold's
+     * deadline, a purchase's expiry) outside [{@code MIN_INSTANT}, {@link #MAX_INSTANT}] is an
+     * {@link InvalidArgumentException}, and so is a {@linkplain Builder#clock(Clock) clock} reading outside it.
+     * History bounds outside it mean "unbounded" (see {@link HistoryFilter}).
+     */
+    public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The last instant the ledger stores: 9999-12-31T23:59:59.999Z (see {@link #MIN_INSTANT}). */
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+
     private final LedgerEngine engine;
 
     private CreditLedger(Builder builder) {
