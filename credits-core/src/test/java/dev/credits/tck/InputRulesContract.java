@@ -408,6 +408,19 @@ public interface InputRulesContract extends CommerceFixture {
         assertEquals(idempotencyKey, grantEntry.idempotencyKey());
         assertEquals(GRINNING, grantEntry.reason());
         assertEquals(metadata, grantEntry.metadata());
+
+        // The longest ids: 128 UTF-16 characters that are 64 characters of 4 bytes each in UTF-8.
+        String longest = unique(GRINNING.repeat(56));
+        assertEquals(128, longest.length());
+        ledger().openAccount(longest);
+        String longestKey = CLEF.repeat(64);
+        ledger().grant(GrantRequest.of(longest, 4).withIdempotencyKey(longestKey));
+        assertTrue(ledger().grant(GrantRequest.of(longest, 4).withIdempotencyKey(longestKey)).replayed());
+        assertTrue(ledger().deductCredits(DeductRequest.of(longest, key).withUserId(BEAMING.repeat(64))).success());
+        assertEquals(longest, ledger().getAccount(longest).orElseThrow().accountId());
+        assertEquals(BEAMING.repeat(64), entries(longest).get(0).userId());
+        assertEquals(3, available(longest));
+        assertInvalid(() -> ledger().openAccount(GRINNING.repeat(65)), "129 or more UTF-16 characters");
     }
 
     @Test
