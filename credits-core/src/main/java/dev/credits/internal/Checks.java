@@ -71,7 +71,9 @@ public final class Checks {
     private static String validUnicode(String argument, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw new InvalidArgumentException(argument, "is not valid Unicode: unpaired surrogate U+" + hex(c)
@@ -311,7 +313,8 @@ public final class Checks {
      */
     public static BigDecimal decimal(String argument, BigDecimal value) {
         if (value.scale() > Money.MAX_SCALE) {
-            throw new InvalidArgumentException(argument, "more than " + Money.MAX_SCALE + " decimal places: " + value);
+            throw new InvalidArgumentException(argument, "more than " + Money.MAX_SCALE + " decimal places: "
+                    + value);
         }
         if ((long) value.precision() - value.scale() > Money.MAX_INTEGER_DIGITS) {
             throw new InvalidArgumentException(argument, "more than " + Money.MAX_INTEGER_DIGITS

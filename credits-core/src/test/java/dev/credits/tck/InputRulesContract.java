@@ -78,6 +78,11 @@ public interface InputRulesContract extends CommerceFixture {
                 base + "\u0085", base + "\u009F");
     }
 
+    /** @return dollars (static interface methods are not inherited) */
+    private static Money usd(String amount) {
+        return CommerceFixture.usd(amount);
+    }
+
     private static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
@@ -192,7 +197,7 @@ public interface InputRulesContract extends CommerceFixture {
         String base = uniqueId("sur");
         for (String bad : withUnpairedSurrogates(base)) {
             String what = "id " + bad.chars().mapToObj(Integer::toHexString).toList();
-            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, CommerceFixture.usd("1.00"))), what);
+            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
             assertInvalid(() -> ledger().getPackage(bad), what);
             assertInvalid(() -> ledger().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
             assertInvalid(() -> ledger().getPromotion(bad), what);
@@ -245,7 +250,7 @@ public interface InputRulesContract extends CommerceFixture {
             assertInvalid(accountId, () -> ledger().release(bad));
             assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withPurchaseId(bad)));
-            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, CommerceFixture.usd("1.00"))), what);
+            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
             assertInvalid(() -> ledger().savePlan(Plan.of(bad, "Bad", 10)), what);
             assertInvalid(() -> ledger().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
         }
@@ -323,7 +328,7 @@ public interface InputRulesContract extends CommerceFixture {
         assertInvalid(() -> ledger().listFeaturePricing(bad), "category filter");
 
         String packageId = uniqueId("pkg");
-        assertInvalid(() -> ledger().savePackage(CreditPackage.of(packageId, bad, 10, CommerceFixture.usd("1.00"))), "package");
+        assertInvalid(() -> ledger().savePackage(CreditPackage.of(packageId, bad, 10, usd("1.00"))), "package");
         assertEquals(Optional.empty(), ledger().getPackage(packageId));
         String planId = uniqueId("plan");
         assertInvalid(() -> ledger().savePlan(Plan.of(planId, bad, 10)), "plan");
@@ -358,7 +363,7 @@ public interface InputRulesContract extends CommerceFixture {
         assertEquals(Map.of(text, text), entries.get(2).metadata());
 
         String packageId = uniqueId("pkg");
-        CreditPackage creditPackage = CreditPackage.of(packageId, text, 10, CommerceFixture.usd("1.00"));
+        CreditPackage creditPackage = CreditPackage.of(packageId, text, 10, usd("1.00"));
         ledger().savePackage(creditPackage);
         assertEquals(Optional.of(creditPackage), ledger().getPackage(packageId));
         Promotion promotion = ledger().savePromotion(Promotion.of(uniqueId("PROMO")).withBonusCredits(1)
@@ -427,7 +432,7 @@ public interface InputRulesContract extends CommerceFixture {
     default void supplementaryCharactersInCatalogAndPurchaseIdsAreAcceptedAndRoundTrip() {
         String accountId = openAccount();
         String packageId = unique("pkg_" + GRINNING);
-        CreditPackage creditPackage = CreditPackage.of(packageId, "Starter " + GRINNING, 100, CommerceFixture.usd("199.00"));
+        CreditPackage creditPackage = CreditPackage.of(packageId, "Starter " + GRINNING, 100, usd("199.00"));
         ledger().savePackage(creditPackage);
         assertEquals(Optional.of(creditPackage), ledger().getPackage(packageId));
         assertEquals(Optional.empty(), ledger().getPackage(packageId.replace(GRINNING, BEAMING)));
@@ -475,8 +480,8 @@ public interface InputRulesContract extends CommerceFixture {
         String planId = uniqueId("plan");
         ledger().savePlan(Plan.of(planId, "Plan", 10));
         ledger().assignPlan(accountId, planId);
-        List<Instant> future = List.of(Instant.parse("+300000-01-01T00:00:00Z"), Instant.parse("+10000-01-01T00:00:00Z"),
-                LAST_INSTANT.plusMillis(1), Instant.MAX);
+        List<Instant> future = List.of(Instant.parse("+300000-01-01T00:00:00Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), LAST_INSTANT.plusMillis(1), Instant.MAX);
         List<Instant> past = List.of(Instant.parse("-300000-01-01T00:00:00Z"), Instant.parse("-5000-06-01T00:00:00Z"),
                 FIRST_INSTANT.minusMillis(1), FIRST_INSTANT.minusNanos(1), Instant.MIN);
         for (Instant far : future) {
@@ -562,7 +567,7 @@ public interface InputRulesContract extends CommerceFixture {
         assertEquals(Optional.empty(), ledger().getPromotion(code));
 
         // A price computed from valid money that does not fit is rejected too, on quote and purchase alike.
-        CreditLedger shop = shop(PurchasePolicy.DEFAULT.withCreditRate(CommerceFixture.usd("99999999999999999999")));
+        CreditLedger shop = shop(PurchasePolicy.DEFAULT.withCreditRate(usd("99999999999999999999")));
         String accountId = openAccount();
         assertInvalid(accountId, () -> shop.quote(PurchaseRequest.ofCredits(accountId, 10)));
         assertInvalid(accountId, () -> shop.purchase(PurchaseRequest.ofCredits(accountId, 10)));
