@@ -40,6 +40,23 @@ import java.util.Optional;
  * paused account) come back as values carrying a {@link RejectionReason}. Programming and infrastructure
  * errors are {@link CreditsException}s; when one is thrown nothing was changed.
  *
+ * <p><b>Input rules</b>, the same on every store, so that a store never alters, merges or refuses what another
+ * keeps (anything else is an {@link InvalidArgumentException} and changes nothing):
+ * <ul>
+ * <li><b>ids and keys</b> (accounts, idempotency keys, users, holds, transactions, purchases, payment references,
+ * packages, plans, promotion codes): 1 to 128 UTF-16 characters, not blank, valid Unicode (no unpaired
+ * surrogate) and no control character (U+0000-U+001F, U+007F-U+009F). Characters outside the Basic
+ * Multilingual Plane (emoji) are fine and read back exactly. Feature keys and credit types are lowercase
+ * words joined by {@code _};</li>
+ * <li><b>free text</b> (names, categories, descriptions, reasons, metadata keys and values): at most 2048
+ * characters, valid Unicode, no NUL (U+0000); other control characters (line breaks, tabs) are kept;</li>
+ * <li><b>instants</b>: kept to the millisecond (a finer part is dropped, towards the past), from
+ * {@link #MIN_INSTANT} to {@link #MAX_INSTANT};</li>
+ * <li><b>money</b>: see {@link Money} (at most 18 decimals and 20 integer digits);</li>
+ * <li><b>history bounds</b> outside the instant range (such as {@link Instant#MIN} and {@link Instant#MAX})
+ * mean "unbounded", see {@link HistoryFilter}.</li>
+ * </ul>
+ *
  * <p><b>Idempotency.</b> Mutating calls that take an idempotency key record it per account with their
  * result. The same key with the same request returns the first result (marked {@code replayed}); with a
  * different request it throws {@link IdempotencyConflictException}. A call that was rejected (a value with
@@ -60,6 +77,19 @@ public final class CreditLedger {
      * are rejected, so that no sum of them can overflow a {@code long}.
      */
     public static final long MAX_CREDITS = 1_000_000_000_000_000L;
+
+    /**
+     * The earliest instant the ledger stores: 0001-01-01T00:00:00Z. Instants are kept to the millisecond on every
+     * store (a finer part is dropped, towards the past, before any store sees it); an instant a caller gives
+     * (an expiry, a promotion's window, a period's start and end) or the ledger computes from one (a hold's
+     * deadline, a purchase's expiry) outside [{@code MIN_INSTANT}, {@link #MAX_INSTANT}] is an
+     * {@link InvalidArgumentException}, and so is a {@linkplain Builder#clock(Clock) clock} reading outside it.
+     * History bounds outside it mean "unbounded" (see {@link HistoryFilter}).
+     */
+    public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** The last instant the ledger stores: 9999-12-31T23:59:59.999Z (see {@link #MIN_INSTANT}). */
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final LedgerEngine engine;
 
@@ -84,7 +114,8 @@ public final class CreditLedger {
     /**
      * Opens an account with default settings, or returns it unchanged if it is open already (idempotent).
      *
-     * @throws InvalidArgumentException if the id is null, blank or longer than 128 characters
+     * @throws InvalidArgumentException if the id is null, blank, longer than 128 characters, contains a control
+     *                                  character or is not valid Unicode (an unpaired surrogate)
      */
     public Account openAccount(String accountId) {
         return engine.openAccount(accountId, AccountSettings.DEFAULTS);
@@ -195,7 +226,8 @@ public final class CreditLedger {
      *
      * @throws UnknownAccountException      if the account was never opened
      * @throws InvalidArgumentException     on a non-positive or too large amount, an expiry not in the
-     *                                      future, or a {@link LotSource#OVERDRAFT} source
+     *                                      future or after {@link #MAX_INSTANT}, a {@link LotSource#OVERDRAFT}
+     *                                      source, or a malformed id, text or metadata (see the input rules)
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public GrantResult grant(GrantRequest request) {
@@ -409,7 +441,8 @@ public final class CreditLedger {
 
     /**
      * Reads the account's entries newest first, one page at a time with a keyset cursor: pages never skip
-     * or repeat an entry.
+     * or repeat an entry. The filter's bounds need not be storable instants: {@code from = Instant.MIN} and
+     * {@code to = Instant.MAX} (or null) mean unbounded on every store, see {@link HistoryFilter}.
      *
      * @throws InvalidArgumentException if the cursor is malformed or the limit out of range
      */
@@ -616,7 +649,9 @@ public final class CreditLedger {
      * already ended, changes nothing ({@link PeriodResult.Status#STALE}), so late or repeated webhooks are
      * harmless.
      *
-     * @throws InvalidArgumentException if {@code end} is not after {@code start}
+     * @throws InvalidArgumentException if {@code end} is not after {@code start}, or either is outside
+     *                                  [{@link #MIN_INSTANT}, {@link #MAX_INSTANT}] (both are kept to the
+     *                                  millisecond)
      * @throws UnknownAccountException  if the account does not exist
      */
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
@@ -659,7 +694,11 @@ public final class CreditLedger {
             return this;
         }
 
-        /** The clock for every timestamp, expiry and deadline; inject a fixed one in tests. */
+        /**
+         * The clock for every timestamp, expiry and deadline; inject a fixed one in tests. It is read to the
+         * millisecond; a call while it reads outside [{@link #MIN_INSTANT}, {@link #MAX_INSTANT}] is an
+         * {@link InvalidArgumentException}.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -17,7 +17,8 @@ import java.time.Period;
  * @param price      what it costs
  * @param creditType the balance it credits; default {@value CreditLedger#DEFAULT_CREDIT_TYPE}
  * @param validity   how long its credits last from the moment the purchase completes (to the second, in UTC
- *                   calendar terms: 12 months from 2026-01-31T10:00Z is 2027-01-31T10:00Z), or null for never
+ *                   calendar terms: 12 months from 2026-01-31T10:00Z is 2027-01-31T10:00Z), or null for never;
+ *                   credits bought now must expire by {@link CreditLedger#MAX_INSTANT}
  * @param active     whether it can be bought
  */
 public record CreditPackage(String packageId, String name, long credits, Money price, String creditType,

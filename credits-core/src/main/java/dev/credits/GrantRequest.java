@@ -22,7 +22,8 @@ import java.util.Map;
  * @param creditType     the balance; default {@value CreditLedger#DEFAULT_CREDIT_TYPE}
  * @param source         where they come from; default {@link LotSource#ADMIN}
  * @param priority       burn-down priority, lower spent first; default {@value #DEFAULT_PRIORITY}
- * @param expiresAt      expiry, or null (default) for never
+ * @param expiresAt      expiry, or null (default) for never; kept to the millisecond (a finer part is dropped), at
+ *                       most {@link CreditLedger#MAX_INSTANT}
  * @param moneyPaid      what was paid, or null
  * @param reason         free text for the ledger entry, or null
  * @param metadata       the host's key/value notes (default empty)

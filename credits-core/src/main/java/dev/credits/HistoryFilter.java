@@ -7,8 +7,14 @@ import java.util.Set;
  * Which entries {@link CreditLedger#history} returns. Every part is optional (null or empty: no filter).
  * Immutable; start with {@link #all()}.
  *
- * @param from       entries at or after this instant
- * @param to         entries before this instant (half-open)
+ * <p>The bounds may be any instants and mean the same on every store: entries are stamped in whole
+ * milliseconds within [{@link CreditLedger#MIN_INSTANT}, {@link CreditLedger#MAX_INSTANT}], so a {@code from}
+ * before that range (such as {@link Instant#MIN}) or a {@code to} after it (such as {@link Instant#MAX}) is the
+ * same as null, a {@code from} after it or a {@code to} at or before its start matches nothing, and a bound
+ * between two milliseconds compares exactly as written.
+ *
+ * @param from       entries at or after this instant, or null
+ * @param to         entries before this instant (half-open), or null
  * @param types      only these entry types
  * @param creditType only this credit type
  * @param featureKey only this feature

@@ -23,11 +23,13 @@ import java.util.Set;
  *
  * @param code              what the buyer types (not blank, at most 128 characters)
  * @param description       free text, or null
- * @param percentOff        a discount in percent of the price (after bulk discounts), 0 to 100, or null
+ * @param percentOff        a discount in percent of the price (after bulk discounts), above 0 and at most 100, with
+ *                          at most {@value Money#MAX_SCALE} decimals, or null
  * @param amountOff         a fixed discount (after the percentage), or null; never takes the price below 0
  * @param bonusCredits      extra credits granted with the purchase, at least 0
- * @param validFrom         first instant it can be used (inclusive), or null for always
- * @param validUntil        end of its window (exclusive), or null for never
+ * @param validFrom         first instant it can be used (inclusive), or null for always; kept to the millisecond,
+ *                          within [{@link CreditLedger#MIN_INSTANT}, {@link CreditLedger#MAX_INSTANT}]
+ * @param validUntil        end of its window (exclusive), or null for never; kept like {@code validFrom}
  * @param packageIds        the packages it applies to; empty for every package and custom amounts
  * @param maxUses           how many purchases may use it in total (0: no limit)
  * @param maxUsesPerAccount how many purchases of one account may use it (0: no limit)

@@ -35,8 +35,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.Period;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +70,12 @@ public final class Commerce {
         Checks.positive("credits", p.credits());
         Checks.required("price", p.price());
         Checks.creditType(p.creditType());
-        if (p.validity() != null && (p.validity().isNegative() || p.validity().isZero())) {
-            throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
+        if (p.validity() != null) {
+            if (p.validity().isNegative() || p.validity().isZero()) {
+                throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
+            }
+            // Credits bought now must expire within the storable range.
+            expiry(engine.now(), p.validity());
         }
         store.savePackage(p);
         return p;
@@ -95,13 +97,16 @@ public final class Commerce {
                 && (p.percentOff().signum() <= 0 || p.percentOff().compareTo(HUNDRED) > 0)) {
             throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100: " + p.percentOff());
         }
+        if (p.percentOff() != null) {
+            Checks.decimal("percentOff", p.percentOff());
+        }
         Checks.notNegative("bonusCredits", p.bonusCredits());
         if (p.percentOff() == null && p.amountOff() == null && p.bonusCredits() == 0) {
             throw new InvalidArgumentException("promotion", "'" + p.code()
                     + "' has no effect: set percentOff, amountOff or bonusCredits");
         }
-        Instant from = millis(p.validFrom());
-        Instant until = millis(p.validUntil());
+        Instant from = Checks.optionalInstant("validFrom", p.validFrom());
+        Instant until = Checks.optionalInstant("validUntil", p.validUntil());
         if (from != null && until != null && !until.isAfter(from)) {
             throw new InvalidArgumentException("validUntil", "must be after validFrom");
         }
@@ -448,12 +453,15 @@ public final class Commerce {
         return granted.lot();
     }
 
-    /** @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null */
+    /**
+     * @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null
+     * @throws InvalidArgumentException if that is beyond the storable range
+     */
     static Instant expiry(Instant from, Period validity) {
         if (validity == null) {
             return null;
         }
-        return from.atZone(ZoneOffset.UTC).plus(validity).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        return Checks.plus("validity", from, validity);
     }
 
     public PurchaseResult completePurchase(String purchaseId) {
@@ -637,9 +645,5 @@ public final class Commerce {
             }
         }
         return policy;
-    }
-
-    private static Instant millis(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -113,9 +112,11 @@ public final class LedgerEngine {
     /**
      * Now, to the millisecond: every store keeps instants exactly at that precision, so what a result shows
      * and what a later read returns are equal.
+     *
+     * @throws InvalidArgumentException if the clock reads outside the storable range
      */
     Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return Checks.instant("clock", clock.instant());
     }
 
     // ================================================================ accounts
@@ -276,7 +277,7 @@ public final class LedgerEngine {
         Checks.text("reason", request.reason());
         Map<String, String> metadata = Checks.metadata(request.metadata());
         String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
-        Instant expiresAt = request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+        Instant expiresAt = Checks.optionalInstant("expiresAt", request.expiresAt());
         Map<String, String> fingerprint = new LinkedHashMap<>();
         fingerprint.put("op", "grant");
         fingerprint.put("amount", Long.toString(request.amount()));
@@ -621,7 +622,8 @@ public final class LedgerEngine {
         if (rest > 0) {
             int priority = lot.source() == LotSource.OVERDRAFT ? GrantRequest.DEFAULT_PRIORITY : lot.priority();
             Lot refundLot = new Lot(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND,
-                    priority, rest, rest, 0, session.now().plus(expiredLotRefundValidity), null,
+                    priority, rest, rest, 0,
+                    Checks.plus("expiredLotRefundValidity", session.now(), expiredLotRefundValidity), null,
                     Map.of("refundOfLot", lot.lotId()), session.now(), refundId);
             session.insertLot(refundLot);
             session.addAllocation(new Allocation(refundId, position++, refundLot.lotId(), rest));
@@ -675,7 +677,7 @@ public final class LedgerEngine {
             Instant now = session.now();
             Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, price.planId(), required,
                     HoldStatus.OPEN,
-                    userId, key, metadata, now, now.plus(timeout).truncatedTo(ChronoUnit.MILLIS), null, 0, null);
+                    userId, key, metadata, now, Checks.plus("timeout", now, timeout), null, 0, null);
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
@@ -868,24 +870,22 @@ public final class LedgerEngine {
 
     public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {
         Checks.id("accountId", accountId);
-        HistoryFilter query = filter == null ? HistoryFilter.all() : filter;
         PageRequest request = page == null ? PageRequest.first() : page;
         if (request.limit() < 1 || request.limit() > PageRequest.MAX_LIMIT) {
             throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": "
                     + request.limit());
         }
-        if (query.featureKey() != null) {
-            Checks.featureKey(query.featureKey());
-        }
-        if (query.creditType() != null) {
-            Checks.creditType(query.creditType());
-        }
-        Checks.optionalId("userId", query.userId());
+        // Bounds outside the storable range mean "unbounded"; a filter no stored entry can match reads nothing.
+        Optional<HistoryFilter> query = Checks.historyFilter(filter);
         long before = parseCursor(request.cursor());
         if (store.findAccount(accountId).isEmpty()) {
             throw new UnknownAccountException(accountId);
         }
-        List<LedgerEntry> entries = store.findEntries(accountId, new EntryQuery(query, before, request.limit() + 1));
+        if (query.isEmpty()) {
+            return new HistoryPage(List.of(), null);
+        }
+        List<LedgerEntry> entries = store.findEntries(accountId,
+                new EntryQuery(query.get(), before, request.limit() + 1));
         if (entries.size() <= request.limit()) {
             return new HistoryPage(entries, null);
         }

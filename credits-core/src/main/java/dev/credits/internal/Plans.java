@@ -14,7 +14,6 @@ import dev.credits.UnknownPlanException;
 import dev.credits.spi.CreditStore;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -170,10 +169,8 @@ public final class Plans {
 
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
         Checks.id("accountId", accountId);
-        Checks.required("start", start);
-        Checks.required("end", end);
-        Instant from = start.truncatedTo(ChronoUnit.MILLIS);
-        Instant until = end.truncatedTo(ChronoUnit.MILLIS);
+        Instant from = Checks.instant("start", start);
+        Instant until = Checks.instant("end", end);
         if (!until.isAfter(from)) {
             throw new InvalidArgumentException("end", "must be after start: [" + start + ", " + end + ")");
         }

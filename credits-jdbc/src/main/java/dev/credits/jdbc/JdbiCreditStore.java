@@ -695,8 +695,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         upsert("savePromotion", sql.updatePromotion(), sql.insertPromotion(), update -> update
                 .bind("code", promotion.code())
                 .bind("description", promotion.description())
-                .bind("percentOff", Rows.decimal(promotion.percentOff(), "percentOff"))
-                .bind("percentOffScale", Rows.decimalScale(promotion.percentOff(), "percentOff"))
+                .bind("percentOff", promotion.percentOff())
+                .bind("percentOffScale", Rows.decimalScale(promotion.percentOff()))
                 .bind("amountOffAmount", Rows.moneyAmount(promotion.amountOff()))
                 .bind("amountOffScale", Rows.moneyScale(promotion.amountOff()))
                 .bind("amountOffCurrency", Rows.moneyCurrency(promotion.amountOff()))

@@ -41,14 +41,15 @@ import java.util.TreeSet;
  * Conversions between the value types and their columns, and the row mappers. Stateless; thread-safe.
  *
  * <p>Instants are stored as microseconds since the epoch: an instant with a sub-microsecond part loses it
- * (truncated towards the past), so a value read back equals the written one whenever the writer's clock ticks
- * in whole microseconds or coarser (the system clock on Linux does).
+ * (truncated towards the past), so a value read back equals the written one whenever it is in whole
+ * microseconds or coarser. The ledger only hands over whole milliseconds in [0001-01-01, 9999-12-31]
+ * ({@code CreditLedger.MIN_INSTANT} to {@code MAX_INSTANT}).
+ *
+ * <p>Money is stored as DECIMAL(38,18) and its scale: the ledger only hands over amounts that fit
+ * ({@code Money.MAX_SCALE} decimals, {@code Money.MAX_INTEGER_DIGITS} integer digits; the rule lives in
+ * credits-core), so every amount reads back equal, scale included.
  */
 final class Rows {
-
-    /** Money columns are DECIMAL(38,18): 20 integer digits, 18 fraction digits. */
-    static final int MONEY_MAX_SCALE = 18;
-    static final int MONEY_MAX_INTEGER_DIGITS = 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
@@ -92,25 +93,18 @@ final class Rows {
 
     // ---------------------------------------------------------------- money
 
-    /** @return the amount as stored in DECIMAL(38,18), validated */
+    /** @return the amount as stored in DECIMAL(38,18) */
     static BigDecimal moneyAmount(Money money) {
-        if (money == null) {
-            return null;
-        }
-        return checkedMoney(money.amount());
+        return money == null ? null : money.amount();
     }
 
-    /** @return the scale to restore on read (the amount's own scale, or that of its stripped form) */
+    /** @return the scale to restore on read: the amount's own */
     static Integer moneyScale(Money money) {
-        return money == null ? null : checkedMoney(money.amount()).scale();
+        return money == null ? null : money.amount().scale();
     }
 
     static String moneyCurrency(Money money) {
         return money == null ? null : money.currency().getCurrencyCode();
-    }
-
-    private static BigDecimal checkedMoney(BigDecimal amount) {
-        return checkedDecimal(amount, "moneyPaid");
     }
 
     static Money money(ResultSet rs) throws SQLException {
@@ -127,26 +121,9 @@ final class Rows {
         return new Money(amount.setScale(scale), Currency.getInstance(rs.getString(prefix + "_currency")));
     }
 
-    /** @return a decimal that is not money (a percentage) as stored in DECIMAL(38,18), validated like money */
-    static BigDecimal decimal(BigDecimal value, String argument) {
-        return value == null ? null : checkedDecimal(value, argument);
-    }
-
-    static Integer decimalScale(BigDecimal value, String argument) {
-        return value == null ? null : checkedDecimal(value, argument).scale();
-    }
-
-    private static BigDecimal checkedDecimal(BigDecimal amount, String argument) {
-        BigDecimal value = amount.scale() > MONEY_MAX_SCALE ? amount.stripTrailingZeros() : amount;
-        if (value.scale() > MONEY_MAX_SCALE) {
-            throw new InvalidArgumentException(argument,
-                    "more than " + MONEY_MAX_SCALE + " decimal places: " + amount.toPlainString());
-        }
-        if (value.precision() - value.scale() > MONEY_MAX_INTEGER_DIGITS) {
-            throw new InvalidArgumentException(argument,
-                    "more than " + MONEY_MAX_INTEGER_DIGITS + " integer digits: " + amount.toPlainString());
-        }
-        return value;
+    /** @return the scale of a decimal that is not money (a percentage), restored on read; checked like money */
+    static Integer decimalScale(BigDecimal value) {
+        return value == null ? null : value.scale();
     }
 
     /** @return the decimal of {@code column} with the scale of {@code scaleColumn} restored, or null */
