@@ -61,15 +61,18 @@ import java.util.Set;
  *       payment intent id (else the session id). Paid ({@code paid}, {@code no_payment_required}): the purchase
  *       is recorded completed and its credits granted (an existing pending one is completed). {@code unpaid}
  *       (a delayed payment method): recorded pending, not spendable.</li>
- *   <li>{@code checkout.session.completed}, subscription mode: puts an account that has no plan on the plan of
- *       the plan metadata key. No credits: the allowance comes with {@code invoice.paid}. An account already on a
+ *   <li>{@code checkout.session.completed}, subscription mode: remembers the subscription as the account's, with
+ *       the plan (an {@link AccountLink} {@code stripe:<sub id>}, see below), and puts an account that has no plan
+ *       on the plan of the plan metadata key. No credits: the allowance comes with {@code invoice.paid}. An account already on a
  *       plan is left alone (the invoice and subscription events are the authority for plan changes; session
  *       metadata would be stale after an upgrade).</li>
  *   <li>{@code checkout.session.async_payment_succeeded}: completes the purchase (recording it completed if the
  *       {@code completed} event has not arrived yet). {@code async_payment_failed}: fails it (recording it
  *       pending, then failed, if unknown). Subscription-mode sessions: ignored (see {@code invoice.paid}).</li>
- *   <li>{@code invoice.paid} (subscription invoices): account from the subscription metadata; plan from the
- *       invoice line's price id (mapped), else the plan metadata key. The invoice is the authority for the plan
+ *   <li>{@code invoice.paid} (subscription invoices): account from the subscription metadata, else the
+ *       subscription remembered from its checkout (else {@link Reason#UNKNOWN_SUBSCRIPTION}); plan from the
+ *       invoice line's price id (mapped), else the plan metadata key, else the remembered plan. Remembers the
+ *       invoice, and (API versions before 2025-03-31.basil) the payment intent that paid it, as the account's. The invoice is the authority for the plan
  *       of the period it pays, so the plan is made to match first ({@code assignPlan} when it differs), then
  *       {@code startPeriod(account, line period start, end)} grants the allowance. At a renewal the ledger's
  *       old period has ended, so a plan change takes effect exactly from the new period. An account with no
@@ -79,24 +82,29 @@ import java.util.Set;
  *       period older than the account's current one is stale: nothing changes (not even the plan). An invoice
  *       carrying only prorations (a mid-period plan change) starts no period; it only makes sure the plan
  *       matches (an upgrade grants the difference now, per the ledger's rule).</li>
- *   <li>{@code customer.subscription.updated}: for an account on a plan, a (mapped) price that means another
+ *   <li>{@code customer.subscription.updated} (account as for {@code invoice.paid}): for an account on a plan, a (mapped) price that means another
  *       plan is applied with {@code assignPlan}: an upgrade now, a downgrade scheduled for the next period. A
  *       status of {@code canceled}, {@code unpaid} or {@code incomplete_expired} ends the plan as
  *       {@code deleted} does. Accounts without a plan are left alone.</li>
- *   <li>{@code customer.subscription.deleted}: {@code endPlan} (unless the subscription's plan is known and is
+ *   <li>{@code customer.subscription.deleted} (account as for {@code invoice.paid}): {@code endPlan} (unless the subscription's plan is known and is
  *       neither the account's plan nor its scheduled one: the event is about an older subscription).</li>
  *   <li>{@code charge.refunded}: the purchase paid by the charge's payment intent records the cumulative
  *       {@code amount_refunded} as credits in proportion ({@link Purchase#creditsFor}) and
  *       {@link CreditLedger#clawBackPurchase} takes back what is not yet taken back: unspent credits first,
- *       spent ones as debt. A charge of no credits purchase (no account metadata, e.g. a subscription invoice):
- *       {@link Status#IGNORED}. A charge with our metadata whose purchase is not recorded yet (the refund came
- *       first): {@link Reason#UNKNOWN_PURCHASE}, answer non-2xx and Stripe redelivers it.</li>
+ *       spent ones as debt.</li>
  *   <li>{@code charge.dispute.created}: {@link CreditLedger#disputePurchase} freezes the purchase's unspent
  *       credits (the disputed share of its price). {@code charge.dispute.closed}: {@code won} (or
  *       {@code warning_closed}) unfreezes them, {@code lost} unfreezes and claws back the disputed share,
  *       netted with refunds and capped at what the payment granted, so a refund and a dispute of the same
  *       payment never claw twice. A dispute closed before its {@code created} arrived resolves directly, and
  *       the late {@code created} changes nothing.</li>
+ *   <li>A refund or dispute of a payment intent that paid no recorded purchase: {@link Status#IGNORED} if it is
+ *       known to be no credits purchase (no payment intent; a payment intent or charge invoice remembered as a
+ *       subscription invoice's), otherwise {@link Reason#UNKNOWN_PURCHASE}: its checkout event may be late, so it
+ *       is refused for Stripe to redeliver, never acknowledged and forgotten (with or without our metadata on
+ *       the charge).</li>
+ *   <li>{@code invoice_payment.paid} (API versions from 2025-03-31.basil): if its invoice is remembered, remembers
+ *       the payment intent as that subscription invoice's payment; otherwise {@link Status#IGNORED}.</li>
  *   <li>Anything else: {@link Status#IGNORED}.</li>
  * </ul>
  *
@@ -108,11 +116,26 @@ import java.util.Set;
  * indistinguishable from a redelivery, and this class cannot tell "already seen" for events that change
  * nothing. Concurrent deliveries of the same event are safe (the ledger serializes per account).
  *
+ * <p>An event about something the ledger does not know yet is refused ({@link Reason#UNKNOWN_PURCHASE},
+ * {@link Reason#UNKNOWN_SUBSCRIPTION}) with nothing changed; it is not stored. Answer it non-2xx and Stripe
+ * redelivers it (for up to three days). With those redeliveries, every order of a payment's checkout (paid, or
+ * unpaid then {@code async_payment_succeeded}), refunds and dispute (created, closed won or lost) ends as
+ * in-order delivery does. Subscription events converge for the orders the module's README lists; a
+ * {@code deleted} applied before a renewal's invoice ends the plan for good.
+ *
+ * <h2>What is remembered</h2>
+ * {@link AccountLink}s ({@link CreditLedger#linkAccount}, written once, store-wide), referenced {@value #LINK_PREFIX}
+ * + a Stripe id: {@code stripe:<sub id>} (the subscription's account, with the plan of its checkout),
+ * {@code stripe:<in id>} (a subscription invoice's account, with the subscription) and {@code stripe:<pi id>} (the
+ * payment intent of a subscription invoice, with the invoice). An event's own account metadata wins over a link.
+ *
  * <h2>Errors</h2>
- * {@link WebhookSignatureException} and {@link WebhookPayloadException}: answer 400. A verified event that
- * cannot be applied (unknown account, package or plan; the ledger refuses the purchase) is a
- * {@link StripeEventRejectedException} with nothing changed: answer non-2xx (Stripe retries for days) and
- * alert. Infrastructure failures ({@link dev.credits.StoreUnavailableException}) propagate: answer 500.
+ * {@link WebhookSignatureException} and {@link WebhookPayloadException} (also for a validly signed payload with a
+ * field of the wrong JSON type, a negative amount, a number out of range or an expanded object without a string
+ * id): answer 400. A verified event that cannot be applied (unknown account, package or plan; the ledger refuses
+ * the purchase; a purchase or subscription not known yet) is a {@link StripeEventRejectedException} with nothing
+ * changed: answer non-2xx, e.g. 409 (Stripe retries for up to three days), and alert unless the reason is one of
+ * order ({@link Reason#UNKNOWN_PURCHASE}, {@link Reason#UNKNOWN_SUBSCRIPTION}). Infrastructure failures ({@link dev.credits.StoreUnavailableException}) propagate: answer 500.
  */
 public final class StripeCredits {
 
@@ -347,8 +370,10 @@ public final class StripeCredits {
      * @param signatureHeader the {@code Stripe-Signature} header, or null if absent
      * @return what was done; answer HTTP 2xx
      * @throws WebhookSignatureException     if the signature is rejected (answer 400; nothing changed)
-     * @throws WebhookPayloadException       if the payload is not a readable event (answer 400; nothing changed)
-     * @throws StripeEventRejectedException  if the event cannot be applied (nothing changed)
+     * @throws WebhookPayloadException       if the payload is not a readable event, or a field it needs is malformed
+     *                                       (answer 400; nothing changed)
+     * @throws StripeEventRejectedException  if the event cannot be applied, or not yet (answer non-2xx, e.g. 409, so
+     *                                       Stripe redelivers it; nothing changed)
      */
     public WebhookOutcome handleWebhook(byte[] rawPayload, String signatureHeader) {
         return handleEvent(verifier.verifyAndParse(rawPayload, signatureHeader));
@@ -365,7 +390,8 @@ public final class StripeCredits {
      *
      * @param event the event
      * @return what was done
-     * @throws WebhookPayloadException      if the event's object is not what its type says
+     * @throws WebhookPayloadException      if the event's object is not what its type says, or a field it needs is
+     *                                      malformed
      * @throws StripeEventRejectedException if the event cannot be applied (nothing changed)
      */
     public WebhookOutcome handleEvent(StripeEvent event) {

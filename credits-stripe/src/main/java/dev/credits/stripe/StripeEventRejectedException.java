@@ -6,7 +6,7 @@ import dev.credits.CreditsException;
  * A verified event cannot be applied: it names an account that does not exist, a package or plan credits does
  * not know, carries no account at all, or the ledger refuses it. Nothing was changed.
  *
- * <p>Answer with a non-2xx status (e.g. 422) and alert someone: Stripe retries non-2xx deliveries for up to three
+ * <p>Answer with a non-2xx status (e.g. 409) and alert someone: Stripe retries non-2xx deliveries for up to three
  * days, so once the cause is fixed (the account opened, the mapping added) a retry applies it. A
  * {@link Reason#PURCHASE_REJECTED} or {@link Reason#PURCHASE_STATE_CONFLICT} usually means money was taken that
  * credits will not honour: refund it by hand.
