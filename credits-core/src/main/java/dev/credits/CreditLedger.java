@@ -1,5 +1,6 @@
 package dev.credits;
 
+import dev.credits.internal.AccountLinks;
 import dev.credits.internal.LedgerEngine;
 import dev.credits.spi.CreditStore;
 
@@ -92,11 +93,13 @@ public final class CreditLedger {
     public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final LedgerEngine engine;
+    private final AccountLinks links;
 
     private CreditLedger(Builder builder) {
         this.engine = new LedgerEngine(builder.store, builder.clock, builder.burnDownOrder,
                 builder.defaultHoldTimeout, builder.maxHoldTimeout, builder.expiredLotRefundValidity,
                 builder.purchasePolicy);
+        this.links = new AccountLinks(builder.store, builder.clock);
     }
 
     /** @return a new builder */
@@ -456,6 +459,41 @@ public final class CreditLedger {
      */
     public Receipt receipt(String transactionId) {
         return engine.receipt(transactionId);
+    }
+
+    // ================================================================ account links
+
+    /**
+     * As {@link #linkAccount(String, String, String)} without a detail.
+     */
+    public AccountLink linkAccount(String reference, String accountId) {
+        return links.link(reference, accountId, null);
+    }
+
+    /**
+     * Links an external reference (e.g. {@code "stripe:sub_123"}, {@code "stripe:cus_9"}) to an account, once: if
+     * the reference is linked already, nothing changes and the existing link is returned, whichever account it
+     * names (compare its {@link AccountLink#accountId()} to learn whether it is this one). Of concurrent calls for
+     * one reference, on any store, exactly one writes. Links are store-wide and durable; they are not entries and
+     * do not change the account's sequence.
+     *
+     * @param reference the external reference: not blank, at most 128 characters, no control characters
+     * @param accountId the account
+     * @param detail    a short value to keep with the link (same rules as a reference), or null
+     * @return the link as stored
+     * @throws InvalidArgumentException if an argument is malformed
+     * @throws UnknownAccountException  if the reference is not linked yet and the account does not exist
+     */
+    public AccountLink linkAccount(String reference, String accountId, String detail) {
+        return links.link(reference, accountId, detail);
+    }
+
+    /**
+     * @return the link of an external reference, or empty if it was never linked
+     * @throws InvalidArgumentException if the reference is malformed
+     */
+    public Optional<AccountLink> findAccountLink(String reference) {
+        return links.find(reference);
     }
 
     // ================================================================ packages, purchases, promotions

@@ -92,6 +92,14 @@ public final class Checks {
         return value == null ? null : id(argument, value);
     }
 
+    /**
+     * The reference of an {@link dev.credits.AccountLink} (and its detail): an external name such as
+     * {@code stripe:sub_123}, held to the rules of an id.
+     */
+    public static String linkReference(String argument, String value) {
+        return id(argument, value);
+    }
+
     public static String featureKey(String value) {
         return key("featureKey", value, MAX_ID_LENGTH);
     }

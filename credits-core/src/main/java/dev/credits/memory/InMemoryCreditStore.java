@@ -1,6 +1,7 @@
 package dev.credits.memory;
 
 import dev.credits.Account;
+import dev.credits.AccountLink;
 import dev.credits.Allocation;
 import dev.credits.CreditPackage;
 import dev.credits.FeaturePricing;
@@ -58,6 +59,7 @@ public final class InMemoryCreditStore implements CreditStore {
     private final Object crossAccountLock = new Object();
     private final TreeMap<String, Promotion> promotions = new TreeMap<>();
     private final HashMap<String, String> accountOfPurchase = new HashMap<>();
+    private final ConcurrentHashMap<String, AccountLink> links = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
@@ -169,6 +171,16 @@ public final class InMemoryCreditStore implements CreditStore {
                 && (filter.creditType() == null || filter.creditType().equals(entry.creditType()))
                 && (filter.featureKey() == null || filter.featureKey().equals(entry.featureKey()))
                 && (filter.userId() == null || filter.userId().equals(entry.userId()));
+    }
+
+    @Override
+    public AccountLink insertAccountLinkIfAbsent(AccountLink link) {
+        return links.computeIfAbsent(link.reference(), reference -> link);
+    }
+
+    @Override
+    public Optional<AccountLink> findAccountLink(String reference) {
+        return Optional.ofNullable(links.get(reference));
     }
 
     @Override

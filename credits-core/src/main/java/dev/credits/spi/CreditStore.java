@@ -1,6 +1,7 @@
 package dev.credits.spi;
 
 import dev.credits.Account;
+import dev.credits.AccountLink;
 import dev.credits.CreditPackage;
 import dev.credits.FeaturePricing;
 import dev.credits.LedgerEntry;
@@ -83,6 +84,22 @@ public interface CreditStore {
      * filter, highest sequence first, at most {@code query.limit()}.
      */
     List<LedgerEntry> findEntries(String accountId, EntryQuery query);
+
+    // ---- account links (external reference -> account): each call is atomic on its own ----
+
+    /**
+     * Inserts the link unless one with the same reference exists; an existing link is never changed. Atomic: of
+     * concurrent calls for one reference (from any JVM sharing the store), exactly one inserts and every call returns
+     * that one. References compare exactly (case-sensitive). The ledger has checked the arguments and that the
+     * account exists.
+     *
+     * @param link the link to insert
+     * @return the stored link: the given one if inserted, else the existing one unchanged
+     */
+    AccountLink insertAccountLinkIfAbsent(AccountLink link);
+
+    /** @return the link of this reference, or empty */
+    Optional<AccountLink> findAccountLink(String reference);
 
     // ---- the price list: each call is atomic on its own ----
 

@@ -1,6 +1,7 @@
 package dev.credits.jdbc;
 
 import dev.credits.Account;
+import dev.credits.AccountLink;
 import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
@@ -517,6 +518,55 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             }
             return select.map(Rows.ENTRY).list();
         });
+    }
+
+    // ---------------------------------------------------------------- account links
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads first (one statement when the reference is linked); otherwise inserts, tolerating a concurrent insert
+     * of the same reference ({@code ON CONFLICT DO NOTHING} on PostgreSQL, the duplicate-key error elsewhere), and
+     * reads the winner.
+     */
+    @Override
+    public AccountLink insertAccountLinkIfAbsent(AccountLink link) {
+        Objects.requireNonNull(link, "link");
+        Optional<AccountLink> existing = findAccountLink(link.reference());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        SqlStatements sql = sql();
+        int inserted = autocommit("insertAccountLinkIfAbsent", handle -> {
+            try {
+                return handle.createUpdate(sql.insertAccountLink())
+                        .bind("reference", link.reference())
+                        .bind("accountId", link.accountId())
+                        .bind("detail", link.detail())
+                        .bind("createdAt", Rows.micros(link.createdAt()))
+                        .execute();
+            } catch (JdbiException e) {
+                if (isConstraintViolation(e)) {
+                    return 0;
+                }
+                throw e;
+            }
+        });
+        if (inserted == 1) {
+            return link;
+        }
+        return findAccountLink(link.reference()).orElseThrow(() -> new StoreUnavailableException(
+                "account link '" + link.reference() + "' was neither inserted nor found", null));
+    }
+
+    @Override
+    public Optional<AccountLink> findAccountLink(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        SqlStatements sql = sql();
+        return autocommit("findAccountLink", handle -> handle.createQuery(sql.selectAccountLink())
+                .bind("reference", reference)
+                .map(Rows.ACCOUNT_LINK)
+                .findOne());
     }
 
     // ---------------------------------------------------------------- price list

@@ -43,6 +43,11 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     @Override
+    String insertAccountLink() {
+        return super.insertAccountLink() + " ON CONFLICT (reference) DO NOTHING";
+    }
+
+    @Override
     String upsertBalance() {
         return "INSERT INTO " + balances + " (account_id, credit_type, balance, held)"
                 + " VALUES (:accountId, :creditType, :balance, :held)"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credits.Account;
+import dev.credits.AccountLink;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
 import dev.credits.CreditPackage;
@@ -233,6 +234,12 @@ final class Rows {
             rs.getLong("sequence_no"),
             instant(rs, "created_at_micros"),
             instant(rs, "updated_at_micros"));
+
+    static final RowMapper<AccountLink> ACCOUNT_LINK = (rs, ctx) -> new AccountLink(
+            rs.getString("reference"),
+            rs.getString("account_id"),
+            rs.getString("detail"),
+            instant(rs, "created_at_micros"));
 
     static final RowMapper<BalanceRecord> BALANCE = (rs, ctx) -> new BalanceRecord(
             rs.getString("account_id"),

@@ -66,6 +66,7 @@ abstract class SqlStatements {
     final String plans;
     final String promotions;
     final String purchases;
+    final String accountLinks;
 
     SqlStatements(Dialect dialect, String prefix, Duration lockTimeout) {
         this.dialect = dialect;
@@ -84,6 +85,7 @@ abstract class SqlStatements {
         this.plans = prefix + "plans";
         this.promotions = prefix + "promotions";
         this.purchases = prefix + "purchases";
+        this.accountLinks = prefix + "account_links";
     }
 
     // ---------------------------------------------------------------- accounts
@@ -442,6 +444,20 @@ abstract class SqlStatements {
 
     String selectAccountOfPurchase() {
         return "SELECT account_id FROM " + purchases + " WHERE purchase_id = :purchaseId";
+    }
+
+    // ---------------------------------------------------------------- account links
+
+    static final String ACCOUNT_LINK_COLUMNS = "reference, account_id, detail, created_at_micros";
+
+    /** Inserts a link; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
+    String insertAccountLink() {
+        return "INSERT INTO " + accountLinks + " (" + ACCOUNT_LINK_COLUMNS + ") VALUES (:reference, :accountId,"
+                + " :detail, :createdAt)";
+    }
+
+    String selectAccountLink() {
+        return "SELECT " + ACCOUNT_LINK_COLUMNS + " FROM " + accountLinks + " WHERE reference = :reference";
     }
 
     /**

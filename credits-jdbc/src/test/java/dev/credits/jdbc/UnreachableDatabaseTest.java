@@ -45,6 +45,9 @@ class UnreachableDatabaseTest {
         assertThrows(StoreUnavailableException.class, () -> store.findPackage("p"));
         assertThrows(StoreUnavailableException.class, () -> store.savePromotion(dev.credits.Promotion.of("P")));
         assertThrows(StoreUnavailableException.class, () -> store.findAccountOfPurchase("p"));
+        assertThrows(StoreUnavailableException.class, () -> store.findAccountLink("stripe:sub_1"));
+        assertThrows(StoreUnavailableException.class, () -> store.insertAccountLinkIfAbsent(
+                new dev.credits.AccountLink("stripe:sub_1", "a", null, Instant.EPOCH)));
         assertThrows(StoreUnavailableException.class, store::installSchema);
     }
 

@@ -1,6 +1,7 @@
 package dev.credits.stripe;
 
 import dev.credits.Account;
+import dev.credits.AccountLink;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
 import dev.credits.IdempotencyConflictException;
@@ -60,15 +61,18 @@ import java.util.Set;
  *       payment intent id (else the session id). Paid ({@code paid}, {@code no_payment_required}): the purchase
  *       is recorded completed and its credits granted (an existing pending one is completed). {@code unpaid}
  *       (a delayed payment method): recorded pending, not spendable.</li>
- *   <li>{@code checkout.session.completed}, subscription mode: puts an account that has no plan on the plan of
- *       the plan metadata key. No credits: the allowance comes with {@code invoice.paid}. An account already on a
+ *   <li>{@code checkout.session.completed}, subscription mode: remembers the subscription as the account's, with
+ *       the plan (an {@link AccountLink} {@code stripe:<sub id>}, see below), and puts an account that has no plan
+ *       on the plan of the plan metadata key. No credits: the allowance comes with {@code invoice.paid}. An account already on a
  *       plan is left alone (the invoice and subscription events are the authority for plan changes; session
  *       metadata would be stale after an upgrade).</li>
  *   <li>{@code checkout.session.async_payment_succeeded}: completes the purchase (recording it completed if the
  *       {@code completed} event has not arrived yet). {@code async_payment_failed}: fails it (recording it
  *       pending, then failed, if unknown). Subscription-mode sessions: ignored (see {@code invoice.paid}).</li>
- *   <li>{@code invoice.paid} (subscription invoices): account from the subscription metadata; plan from the
- *       invoice line's price id (mapped), else the plan metadata key. The invoice is the authority for the plan
+ *   <li>{@code invoice.paid} (subscription invoices): account from the subscription metadata, else the
+ *       subscription remembered from its checkout (else {@link Reason#UNKNOWN_SUBSCRIPTION}); plan from the
+ *       invoice line's price id (mapped), else the plan metadata key, else the remembered plan. Remembers the
+ *       invoice, and (API versions before 2025-03-31.basil) the payment intent that paid it, as the account's. The invoice is the authority for the plan
  *       of the period it pays, so the plan is made to match first ({@code assignPlan} when it differs), then
  *       {@code startPeriod(account, line period start, end)} grants the allowance. At a renewal the ledger's
  *       old period has ended, so a plan change takes effect exactly from the new period. An account with no
@@ -78,24 +82,29 @@ import java.util.Set;
  *       period older than the account's current one is stale: nothing changes (not even the plan). An invoice
  *       carrying only prorations (a mid-period plan change) starts no period; it only makes sure the plan
  *       matches (an upgrade grants the difference now, per the ledger's rule).</li>
- *   <li>{@code customer.subscription.updated}: for an account on a plan, a (mapped) price that means another
+ *   <li>{@code customer.subscription.updated} (account as for {@code invoice.paid}): for an account on a plan, a (mapped) price that means another
  *       plan is applied with {@code assignPlan}: an upgrade now, a downgrade scheduled for the next period. A
  *       status of {@code canceled}, {@code unpaid} or {@code incomplete_expired} ends the plan as
  *       {@code deleted} does. Accounts without a plan are left alone.</li>
- *   <li>{@code customer.subscription.deleted}: {@code endPlan} (unless the subscription's plan is known and is
+ *   <li>{@code customer.subscription.deleted} (account as for {@code invoice.paid}): {@code endPlan} (unless the subscription's plan is known and is
  *       neither the account's plan nor its scheduled one: the event is about an older subscription).</li>
  *   <li>{@code charge.refunded}: the purchase paid by the charge's payment intent records the cumulative
  *       {@code amount_refunded} as credits in proportion ({@link Purchase#creditsFor}) and
  *       {@link CreditLedger#clawBackPurchase} takes back what is not yet taken back: unspent credits first,
- *       spent ones as debt. A charge of no credits purchase (no account metadata, e.g. a subscription invoice):
- *       {@link Status#IGNORED}. A charge with our metadata whose purchase is not recorded yet (the refund came
- *       first): {@link Reason#UNKNOWN_PURCHASE}, answer non-2xx and Stripe redelivers it.</li>
+ *       spent ones as debt.</li>
  *   <li>{@code charge.dispute.created}: {@link CreditLedger#disputePurchase} freezes the purchase's unspent
  *       credits (the disputed share of its price). {@code charge.dispute.closed}: {@code won} (or
  *       {@code warning_closed}) unfreezes them, {@code lost} unfreezes and claws back the disputed share,
  *       netted with refunds and capped at what the payment granted, so a refund and a dispute of the same
  *       payment never claw twice. A dispute closed before its {@code created} arrived resolves directly, and
  *       the late {@code created} changes nothing.</li>
+ *   <li>A refund or dispute of a payment intent that paid no recorded purchase: {@link Status#IGNORED} if it is
+ *       known to be no credits purchase (no payment intent; a payment intent or charge invoice remembered as a
+ *       subscription invoice's), otherwise {@link Reason#UNKNOWN_PURCHASE}: its checkout event may be late, so it
+ *       is refused for Stripe to redeliver, never acknowledged and forgotten (with or without our metadata on
+ *       the charge).</li>
+ *   <li>{@code invoice_payment.paid} (API versions from 2025-03-31.basil): if its invoice is remembered, remembers
+ *       the payment intent as that subscription invoice's payment; otherwise {@link Status#IGNORED}.</li>
  *   <li>Anything else: {@link Status#IGNORED}.</li>
  * </ul>
  *
@@ -107,11 +116,26 @@ import java.util.Set;
  * indistinguishable from a redelivery, and this class cannot tell "already seen" for events that change
  * nothing. Concurrent deliveries of the same event are safe (the ledger serializes per account).
  *
+ * <p>An event about something the ledger does not know yet is refused ({@link Reason#UNKNOWN_PURCHASE},
+ * {@link Reason#UNKNOWN_SUBSCRIPTION}) with nothing changed; it is not stored. Answer it non-2xx and Stripe
+ * redelivers it (for up to three days). With those redeliveries, every order of a payment's checkout (paid, or
+ * unpaid then {@code async_payment_succeeded}), refunds and dispute (created, closed won or lost) ends as
+ * in-order delivery does. Subscription events converge for the orders the module's README lists; a
+ * {@code deleted} applied before a renewal's invoice ends the plan for good.
+ *
+ * <h2>What is remembered</h2>
+ * {@link AccountLink}s ({@link CreditLedger#linkAccount}, written once, store-wide), referenced {@value #LINK_PREFIX}
+ * + a Stripe id: {@code stripe:<sub id>} (the subscription's account, with the plan of its checkout),
+ * {@code stripe:<in id>} (a subscription invoice's account, with the subscription) and {@code stripe:<pi id>} (the
+ * payment intent of a subscription invoice, with the invoice). An event's own account metadata wins over a link.
+ *
  * <h2>Errors</h2>
- * {@link WebhookSignatureException} and {@link WebhookPayloadException}: answer 400. A verified event that
- * cannot be applied (unknown account, package or plan; the ledger refuses the purchase) is a
- * {@link StripeEventRejectedException} with nothing changed: answer non-2xx (Stripe retries for days) and
- * alert. Infrastructure failures ({@link dev.credits.StoreUnavailableException}) propagate: answer 500.
+ * {@link WebhookSignatureException} and {@link WebhookPayloadException} (also for a validly signed payload with a
+ * field of the wrong JSON type, a negative amount, a number out of range or an expanded object without a string
+ * id): answer 400. A verified event that cannot be applied (unknown account, package or plan; the ledger refuses
+ * the purchase; a purchase or subscription not known yet) is a {@link StripeEventRejectedException} with nothing
+ * changed: answer non-2xx, e.g. 409 (Stripe retries for up to three days), and alert unless the reason is one of
+ * order ({@link Reason#UNKNOWN_PURCHASE}, {@link Reason#UNKNOWN_SUBSCRIPTION}). Infrastructure failures ({@link dev.credits.StoreUnavailableException}) propagate: answer 500.
  */
 public final class StripeCredits {
 
@@ -123,6 +147,12 @@ public final class StripeCredits {
     public static final String DEFAULT_PACKAGE_KEY = "credits_package_id";
     /** The default metadata key of the plan id. */
     public static final String DEFAULT_PLAN_KEY = "credits_plan_id";
+
+    /**
+     * The prefix of the {@link AccountLink} references this class writes: {@value} followed by a Stripe object id
+     * ({@code stripe:sub_...}, {@code stripe:in_...}, {@code stripe:pi_...}).
+     */
+    public static final String LINK_PREFIX = "stripe:";
 
     private static final Set<String> ENDED_STATUSES = Set.of("canceled", "unpaid", "incomplete_expired");
 
@@ -340,8 +370,10 @@ public final class StripeCredits {
      * @param signatureHeader the {@code Stripe-Signature} header, or null if absent
      * @return what was done; answer HTTP 2xx
      * @throws WebhookSignatureException     if the signature is rejected (answer 400; nothing changed)
-     * @throws WebhookPayloadException       if the payload is not a readable event (answer 400; nothing changed)
-     * @throws StripeEventRejectedException  if the event cannot be applied (nothing changed)
+     * @throws WebhookPayloadException       if the payload is not a readable event, or a field it needs is malformed
+     *                                       (answer 400; nothing changed)
+     * @throws StripeEventRejectedException  if the event cannot be applied, or not yet (answer non-2xx, e.g. 409, so
+     *                                       Stripe redelivers it; nothing changed)
      */
     public WebhookOutcome handleWebhook(byte[] rawPayload, String signatureHeader) {
         return handleEvent(verifier.verifyAndParse(rawPayload, signatureHeader));
@@ -358,7 +390,8 @@ public final class StripeCredits {
      *
      * @param event the event
      * @return what was done
-     * @throws WebhookPayloadException      if the event's object is not what its type says
+     * @throws WebhookPayloadException      if the event's object is not what its type says, or a field it needs is
+     *                                      malformed
      * @throws StripeEventRejectedException if the event cannot be applied (nothing changed)
      */
     public WebhookOutcome handleEvent(StripeEvent event) {
@@ -373,6 +406,7 @@ public final class StripeCredits {
             case "charge.refunded" -> onChargeRefunded(event);
             case "charge.dispute.created" -> onDisputeCreated(event);
             case "charge.dispute.closed" -> onDisputeClosed(event);
+            case "invoice_payment.paid" -> onInvoicePaymentPaid(event);
             default -> outcome(event, Status.IGNORED, null, "event type not handled by credits", null);
         };
         if (outcome.status() == Status.APPLIED) {
@@ -535,6 +569,9 @@ public final class StripeCredits {
                     null);
         }
         requirePlan(event, planId);
+        // Remembered first, whatever happens to the plan: later invoices and subscription events of this
+        // subscription resolve their account (and plan) through it even without subscription metadata.
+        remember(event, s.subscriptionId(), accountId, planId);
         String current = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
         if (current != null) {
             Status status = planId.equals(current) ? Status.DUPLICATE : Status.IGNORED;
@@ -554,12 +591,20 @@ public final class StripeCredits {
         if (invoice.subscriptionId() == null) {
             return outcome(event, Status.IGNORED, null, "invoice " + invoice.id() + " is not a subscription's", null);
         }
-        String accountId = invoice.subscriptionMetadata().get(accountKey);
-        if (accountId == null) {
-            accountId = invoice.metadata().get(accountKey);
+        String metadataAccount = invoice.subscriptionMetadata().get(accountKey);
+        if (metadataAccount == null) {
+            metadataAccount = invoice.metadata().get(accountKey);
         }
-        Account account = requireAccount(event, accountId);
-        String planId = planOf(event, invoice.priceId(), invoice.subscriptionMetadata());
+        SubscriptionOwner owner = ownerOf(event, invoice.subscriptionId(), metadataAccount);
+        String accountId = owner.accountId();
+        Account account = owner.account();
+        // What this invoice tells about payments: its subscription's, and (API versions before 2025-03-31.basil)
+        // the payment intent that paid it. A refund or dispute of that payment is then known as no credits purchase.
+        remember(event, invoice.id(), accountId, invoice.subscriptionId());
+        if (invoice.paymentIntentId() != null) {
+            remember(event, invoice.paymentIntentId(), accountId, invoice.id());
+        }
+        String planId = planOf(event, invoice.priceId(), invoice.subscriptionMetadata(), owner.rememberedPlan());
         Instant start = invoice.periodStart();
         Instant end = invoice.periodEnd();
         if (start == null || end == null || !end.isAfter(start)) {
@@ -617,8 +662,9 @@ public final class StripeCredits {
 
     private WebhookOutcome onSubscriptionUpdated(StripeEvent event) {
         StripeSubscription sub = event.subscription();
-        String accountId = sub.metadata().get(accountKey);
-        Account account = requireAccount(event, accountId);
+        SubscriptionOwner owner = ownerOf(event, sub.id(), sub.metadata().get(accountKey));
+        String accountId = owner.accountId();
+        Account account = owner.account();
         if (sub.status() != null && ENDED_STATUSES.contains(sub.status())) {
             return endPlan(event, accountId, "subscription " + sub.id() + " is " + sub.status());
         }
@@ -630,7 +676,7 @@ public final class StripeCredits {
             return outcome(event, Status.IGNORED, accountId, "account has no plan: plans start with checkout or the"
                     + " first invoice, not with an update", null);
         }
-        String planId = planOf(event, sub.priceId(), sub.metadata());
+        String planId = planOf(event, sub.priceId(), sub.metadata(), owner.rememberedPlan());
         if (planId.equals(current)) {
             return outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId, null);
         }
@@ -640,8 +686,9 @@ public final class StripeCredits {
 
     private WebhookOutcome onSubscriptionDeleted(StripeEvent event) {
         StripeSubscription sub = event.subscription();
-        String accountId = sub.metadata().get(accountKey);
-        Account account = requireAccount(event, accountId);
+        SubscriptionOwner owner = ownerOf(event, sub.id(), sub.metadata().get(accountKey));
+        String accountId = owner.accountId();
+        Account account = owner.account();
         String planId = sub.priceId() == null ? null : priceToPlan.get(sub.priceId());
         if (planId != null && (account.planId() != null || account.nextPlanId() != null)
                 && !planId.equals(account.planId()) && !planId.equals(account.nextPlanId())) {
@@ -670,16 +717,14 @@ public final class StripeCredits {
         StripeCharge charge = event.charge();
         Optional<Purchase> purchase = purchaseOf(charge.paymentIntentId());
         if (purchase.isEmpty()) {
-            if (charge.metadata().containsKey(accountKey)) {
-                // Ours (the payment intent's metadata was copied onto the charge), but its checkout event has not
-                // arrived yet: Stripe redelivers the refund later, and the totals converge.
-                throw reject(event, Reason.UNKNOWN_PURCHASE, "refund of charge " + charge.id() + " (payment intent "
-                        + charge.paymentIntentId() + ") arrived before its purchase was recorded", null);
-            }
-            return outcome(event, Status.IGNORED, null, "charge " + charge.id()
-                    + " paid no credits purchase (e.g. a subscription invoice)", null);
+            return unknownPayment(event, "refund of charge " + charge.id(), charge.paymentIntentId(),
+                    charge.invoiceId());
         }
         Purchase p = purchase.get();
+        if (charge.amount() <= 0) {
+            throw new WebhookPayloadException("event " + event.id() + ": refunded charge " + charge.id()
+                    + " has no amount");
+        }
         long credits = p.creditsFor(charge.amountRefunded(), charge.amount());
         PurchaseResult r = reverse(event, () -> ledger.clawBackPurchase(p.purchaseId(), credits,
                 "stripe " + event.type() + " " + event.id() + ": " + charge.amountRefunded() + " of "
@@ -692,8 +737,7 @@ public final class StripeCredits {
         StripeDispute dispute = event.dispute();
         Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
         if (purchase.isEmpty()) {
-            return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " of payment intent "
-                    + dispute.paymentIntentId() + " is about no credits purchase", null);
+            return unknownPayment(event, "dispute " + dispute.id(), dispute.paymentIntentId(), null);
         }
         Purchase p = purchase.get();
         long credits = disputedCredits(p, dispute);
@@ -716,8 +760,7 @@ public final class StripeCredits {
         }
         Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
         if (purchase.isEmpty()) {
-            return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " of payment intent "
-                    + dispute.paymentIntentId() + " is about no credits purchase", null);
+            return unknownPayment(event, "dispute " + dispute.id(), dispute.paymentIntentId(), null);
         }
         Purchase p = purchase.get();
         long credits = disputedCredits(p, dispute);
@@ -725,6 +768,59 @@ public final class StripeCredits {
                 "stripe " + event.type() + " " + event.id() + " (" + dispute.status() + ")"));
         return reversed(event, r, "dispute " + dispute.id() + " " + dispute.status() + "; clawed back "
                 + r.purchase().clawedBack() + " in total");
+    }
+
+    /**
+     * A refund or dispute of a payment that paid no purchase the ledger knows. Acknowledged (IGNORED) only when the
+     * ledger can tell the payment is no credits purchase: it has no payment intent (Checkout always has one), or
+     * its payment intent or invoice is remembered as a subscription invoice's. Otherwise it may be a purchase whose
+     * checkout event is late: refused, so Stripe redelivers it, and never acknowledged and forgotten.
+     */
+    private WebhookOutcome unknownPayment(StripeEvent event, String what, String paymentIntentId, String invoiceId) {
+        if (paymentIntentId == null) {
+            return outcome(event, Status.IGNORED, null, what + " has no payment intent: no Checkout payment, so no"
+                    + " credits purchase", null);
+        }
+        Optional<AccountLink> invoicePayment = linkOf(paymentIntentId);
+        if (invoicePayment.isPresent()) {
+            return outcome(event, Status.IGNORED, invoicePayment.get().accountId(), what + " is of payment intent "
+                    + paymentIntentId + ", which paid subscription invoice " + invoicePayment.get().detail()
+                    + ": no credits purchase (allowances are not taken back)", null);
+        }
+        Optional<AccountLink> invoice = invoiceId == null ? Optional.empty() : linkOf(invoiceId);
+        if (invoice.isPresent()) {
+            return outcome(event, Status.IGNORED, invoice.get().accountId(), what + " is of subscription invoice "
+                    + invoiceId + ": no credits purchase (allowances are not taken back)", null);
+        }
+        throw reject(event, Reason.UNKNOWN_PURCHASE, what + ": no purchase is recorded for payment intent "
+                + paymentIntentId + " (its checkout event may not have arrived yet); answer non-2xx so Stripe"
+                + " redelivers it", null);
+    }
+
+    // ---------------------------------------------------------------- invoice payments
+
+    private WebhookOutcome onInvoicePaymentPaid(StripeEvent event) {
+        StripeInvoicePayment payment = event.invoicePayment();
+        if (payment.paymentIntentId() == null || payment.invoiceId() == null) {
+            return outcome(event, Status.IGNORED, null, "invoice payment " + payment.id()
+                    + " names no payment intent and invoice", null);
+        }
+        Optional<AccountLink> invoice = linkOf(payment.invoiceId());
+        if (invoice.isEmpty()) {
+            return outcome(event, Status.IGNORED, null, "invoice " + payment.invoiceId()
+                    + " is not known as a subscription invoice (not one of ours, or its invoice.paid is late)",
+                    null);
+        }
+        String accountId = invoice.get().accountId();
+        Optional<AccountLink> known = linkOf(payment.paymentIntentId());
+        if (known.isPresent()) {
+            return outcome(event, Status.DUPLICATE, known.get().accountId(), "payment intent "
+                    + payment.paymentIntentId() + " already known as the payment of invoice " + known.get().detail(),
+                    known.get());
+        }
+        AccountLink link = remember(event, payment.paymentIntentId(), accountId, payment.invoiceId());
+        return outcome(event, Status.APPLIED, accountId, "payment intent " + payment.paymentIntentId()
+                + " remembered as the payment of subscription invoice " + payment.invoiceId(), link);
     }
 
     /** @return the purchase paid by this payment intent (package purchases use it as their purchase id) */
@@ -761,18 +857,88 @@ public final class StripeCredits {
 
     // ---------------------------------------------------------------- helpers
 
-    private String planOf(StripeEvent event, String priceId, Map<String, String> metadata) {
+    private String planOf(StripeEvent event, String priceId, Map<String, String> metadata, String rememberedPlan) {
         // The price is what the customer pays now; metadata was set at checkout and goes stale after a change.
         String planId = priceId == null ? null : priceToPlan.get(priceId);
         if (planId == null) {
             planId = metadata.get(planKey);
         }
         if (planId == null) {
-            throw reject(event, Reason.MISSING_PLAN, "price " + priceId + " is not mapped to a plan and there is no"
-                    + " metadata '" + planKey + "'", null);
+            planId = rememberedPlan; // the plan of the subscription checkout
+        }
+        if (planId == null) {
+            throw reject(event, Reason.MISSING_PLAN, "price " + priceId + " is not mapped to a plan, there is no"
+                    + " metadata '" + planKey + "' and no plan remembered for the subscription", null);
         }
         requirePlan(event, planId);
         return planId;
+    }
+
+    /** The account of a subscription's event, and the plan its subscription checkout was for (or null). */
+    private record SubscriptionOwner(String accountId, Account account, String rememberedPlan) {
+    }
+
+    /**
+     * The account of an invoice or subscription event: the account metadata when the event carries it (then the
+     * subscription is remembered as that account's, if it was not yet), else the account remembered for the
+     * subscription (its checkout or an earlier event with metadata). Neither: refused, so Stripe redelivers the
+     * event once the subscription checkout is applied.
+     */
+    private SubscriptionOwner ownerOf(StripeEvent event, String subscriptionId, String metadataAccount) {
+        Optional<AccountLink> link = subscriptionId == null ? Optional.empty() : linkOf(subscriptionId);
+        String rememberedPlan = link.map(AccountLink::detail).orElse(null);
+        if (metadataAccount != null) {
+            Account account = requireAccount(event, metadataAccount);
+            if (link.isPresent() && !link.get().accountId().equals(metadataAccount)) {
+                log.warn("Stripe event {}: subscription {} is remembered as account {}'s, its metadata names {};"
+                        + " the metadata wins", event.id(), subscriptionId, link.get().accountId(), metadataAccount);
+                rememberedPlan = null;
+            } else if (link.isEmpty()) {
+                remember(event, subscriptionId, metadataAccount, null);
+            }
+            return new SubscriptionOwner(metadataAccount, account, rememberedPlan);
+        }
+        if (link.isPresent()) {
+            return new SubscriptionOwner(link.get().accountId(), requireAccount(event, link.get().accountId()),
+                    rememberedPlan);
+        }
+        if (subscriptionId == null) {
+            throw reject(event, Reason.MISSING_ACCOUNT, "no metadata '" + accountKey + "' and no subscription", null);
+        }
+        throw reject(event, Reason.UNKNOWN_SUBSCRIPTION, "subscription " + subscriptionId + " carries no metadata '"
+                + accountKey + "' and is not linked to an account yet (its checkout.session.completed has not been"
+                + " applied); answer non-2xx so Stripe redelivers it", null);
+    }
+
+    /** @return the account link of a Stripe object id ({@code stripe:<id>}), or empty (also for an unusable id) */
+    private Optional<AccountLink> linkOf(String stripeId) {
+        if (stripeId == null) {
+            return Optional.empty();
+        }
+        try {
+            return ledger.findAccountLink(LINK_PREFIX + stripeId);
+        } catch (InvalidArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Remembers that a Stripe object ({@code stripe:<id>}) belongs to an account, once (an existing link is kept).
+     *
+     * @return the link as stored, or null if there is no id or it cannot be a reference (logged)
+     */
+    private AccountLink remember(StripeEvent event, String stripeId, String accountId, String detail) {
+        if (stripeId == null) {
+            return null;
+        }
+        try {
+            return ledger.linkAccount(LINK_PREFIX + stripeId, accountId, detail);
+        } catch (UnknownAccountException e) {
+            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
+        } catch (InvalidArgumentException e) {
+            log.warn("Stripe event {}: {} cannot be remembered: {}", event.id(), stripeId, e.getMessage());
+            return null;
+        }
     }
 
     private void requirePlan(StripeEvent event, String planId) {

@@ -11,10 +11,13 @@ import java.util.Objects;
 /**
  * A Stripe webhook event: the envelope plus the object it carries, with typed views of the objects credits
  * uses ({@link #checkoutSession()}, {@link #invoice()}, {@link #subscription()}, {@link #charge()},
- * {@link #dispute()}, {@link #paymentIntent()}). Get one from {@link WebhookVerifier#verifyAndParse}.
+ * {@link #dispute()}, {@link #paymentIntent()}, {@link #invoicePayment()}). Get one from {@link WebhookVerifier#verifyAndParse}.
  *
  * <p>Only the fields credits uses are read; unknown fields are ignored, and both older and newer API shapes
- * are understood (the typed views say where they look). Immutable: the JSON accessors return copies.
+ * are understood (the typed views say where they look). The fields that are read are checked: one with another
+ * JSON type than Stripe sends, an amount below zero, an integer beyond a {@code long} or a timestamp outside
+ * 1970-9999, or an expandable field that is neither an id nor an object with a string {@code id}, makes the view
+ * throw {@link WebhookPayloadException}. Immutable: the JSON accessors return copies.
  *
  * @param id                 the event id, {@code evt_...}; deliveries of the same event share it
  * @param type               the event type, e.g. {@code checkout.session.completed}
@@ -106,6 +109,14 @@ public record StripeEvent(String id, String type, long created, String apiVersio
      */
     public StripeDispute dispute() {
         return StripeObjects.dispute(expect("dispute"));
+    }
+
+    /**
+     * @return the invoice payment of an {@code invoice_payment.*} event (e.g. {@code invoice_payment.paid})
+     * @throws WebhookPayloadException if {@code data.object} is not an {@code invoice_payment}
+     */
+    public StripeInvoicePayment invoicePayment() {
+        return StripeObjects.invoicePayment(expect("invoice_payment"));
     }
 
     /**

@@ -6,7 +6,7 @@ import dev.credits.CreditsException;
  * A verified event cannot be applied: it names an account that does not exist, a package or plan credits does
  * not know, carries no account at all, or the ledger refuses it. Nothing was changed.
  *
- * <p>Answer with a non-2xx status (e.g. 422) and alert someone: Stripe retries non-2xx deliveries for up to three
+ * <p>Answer with a non-2xx status (e.g. 409) and alert someone: Stripe retries non-2xx deliveries for up to three
  * days, so once the cause is fixed (the account opened, the mapping added) a retry applies it. A
  * {@link Reason#PURCHASE_REJECTED} or {@link Reason#PURCHASE_STATE_CONFLICT} usually means money was taken that
  * credits will not honour: refund it by hand.
@@ -16,7 +16,10 @@ public final class StripeEventRejectedException extends CreditsException {
 
     /** Why the event was rejected. */
     public enum Reason {
-        /** The event carries no account id (no {@code client_reference_id} and no account metadata). */
+        /**
+         * The event carries no account id (no {@code client_reference_id} and no account metadata) and names no
+         * subscription it could be resolved through.
+         */
         MISSING_ACCOUNT,
         /** The account named by the event does not exist in the ledger. */
         UNKNOWN_ACCOUNT,
@@ -35,10 +38,18 @@ public final class StripeEventRejectedException extends CreditsException {
         /** The purchase is already in the opposite final state (paid event for a failed purchase or vice versa). */
         PURCHASE_STATE_CONFLICT,
         /**
-         * A refund of a credits purchase (its charge carries the account metadata) that credits has not recorded
-         * yet: the refund arrived before the checkout event. Answer non-2xx so Stripe redelivers it later.
+         * A refund ({@code charge.refunded}) or dispute ({@code charge.dispute.created/closed}) of a payment intent
+         * that paid no purchase credits has recorded, and that credits cannot tell apart from a purchase whose
+         * checkout event is late (it is not remembered as a subscription invoice's payment). Answer non-2xx: Stripe
+         * redelivers it, and once the checkout event is applied the redelivery applies it.
          */
-        UNKNOWN_PURCHASE
+        UNKNOWN_PURCHASE,
+        /**
+         * An invoice or subscription event without the account metadata whose subscription is not linked to an
+         * account yet: its subscription checkout has not been applied. Answer non-2xx: Stripe redelivers it, and
+         * once the checkout is applied the redelivery resolves the account through the remembered link.
+         */
+        UNKNOWN_SUBSCRIPTION
     }
 
     private final String eventId;

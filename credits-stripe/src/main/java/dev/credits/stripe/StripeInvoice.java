@@ -35,10 +35,14 @@ import java.util.Objects;
  * @param periodEnd            its end, or null
  * @param priceId              the subscription line's price, {@code price_...}, or null
  * @param metadata             the invoice's own metadata (empty if none)
+ * @param paymentIntentId      the payment intent that paid it, {@code pi_...}, or null (the top-level
+ *                             {@code payment_intent} of API versions before 2025-03-31.basil; newer ones name it in
+ *                             {@code invoice_payment.paid})
  */
 public record StripeInvoice(String id, String customerId, String status, String billingReason, Long amountPaid,
                             String currency, String subscriptionId, Map<String, String> subscriptionMetadata,
-                            Instant periodStart, Instant periodEnd, String priceId, Map<String, String> metadata) {
+                            Instant periodStart, Instant periodEnd, String priceId, Map<String, String> metadata,
+                            String paymentIntentId) {
 
     public StripeInvoice {
         Objects.requireNonNull(id, "id");

@@ -7,7 +7,8 @@
  *       JDK's HMAC-SHA256 and only then parses the payload into a {@link dev.credits.stripe.StripeEvent}, whose
  *       typed views ({@link dev.credits.stripe.StripeCheckoutSession}, {@link dev.credits.stripe.StripeInvoice},
  *       {@link dev.credits.stripe.StripeSubscription}, {@link dev.credits.stripe.StripeCharge},
- *       {@link dev.credits.stripe.StripeDispute}, {@link dev.credits.stripe.StripePaymentIntent}) read older and
+ *       {@link dev.credits.stripe.StripeDispute}, {@link dev.credits.stripe.StripePaymentIntent},
+ *       {@link dev.credits.stripe.StripeInvoicePayment}) read older and
  *       newer API shapes alike.</li>
  *   <li>{@link dev.credits.stripe.StripeClient} creates Checkout Sessions with the JDK's HTTP client.</li>
  *   <li>{@link dev.credits.stripe.StripeCredits} is the one entry point a host wires in: checkout for credit

@@ -31,7 +31,7 @@ class ReadmeStripeTest {
         } catch (WebhookSignatureException | WebhookPayloadException e) {
             return 400;                  // forged, stale or unreadable: nothing changed
         } catch (StripeEventRejectedException e) {
-            return 409;                  // unknown account, or a refund ahead of its purchase: Stripe retries
+            return 409;                  // unknown account, or an event ahead of its purchase: Stripe retries
         }
         // end::webhook[]
     }

@@ -492,15 +492,138 @@ class StripeCreditsWebhookTest {
         assertEquals(0, ledger.balance(ACCOUNT).held());
     }
 
+    /** The charge of the first subscription invoice, paid by payment intent pi_invoice, without our metadata. */
+    private static final Map<String, String> INVOICE_CHARGE = Map.of(
+            "\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"",
+            "\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_package_id\": \"starter\"}",
+            "\"metadata\": {}");
+    private static final Map<String, String> INVOICE_DISPUTE = Map.of(
+            "\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"");
+
+    private static Map<String, String> invoiceDisputeClosed(String status) {
+        Map<String, String> m = new java.util.HashMap<>(disputeClosed(status));
+        m.putAll(INVOICE_DISPUTE);
+        return m;
+    }
+
     @Test
-    void refundsAndDisputesOfOtherPaymentsAreIgnored() {
-        Map<String, String> other = Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"",
-                "\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_package_id\": \"starter\"}",
-                "\"metadata\": {}");
-        assertEquals(Status.IGNORED, deliver("charge.refunded.json", other).status());
+    void refundsAndDisputesOfAPaymentTheLedgerDoesNotKnowAreRefusedEvenWithoutMetadata() {
+        // It may be a purchase whose checkout event is late: acknowledging it would lose it for good.
+        for (StripeEventRejectedException e : List.of(
+                assertThrows(StripeEventRejectedException.class, () -> deliver("charge.refunded.json", INVOICE_CHARGE)),
+                assertThrows(StripeEventRejectedException.class,
+                        () -> deliver("charge.dispute.created.json", INVOICE_DISPUTE)),
+                assertThrows(StripeEventRejectedException.class,
+                        () -> deliver("charge.dispute.created.json", invoiceDisputeClosed("lost"))))) {
+            assertEquals(Reason.UNKNOWN_PURCHASE, e.reason());
+        }
+        assertEquals(0, ledger.getAccount(ACCOUNT).orElseThrow().sequence());
+    }
+
+    @Test
+    void refundsAndDisputesOfASubscriptionInvoiceNamedOnItsInvoiceAreIgnored() {
+        // API versions before 2025-03-31.basil name the invoice's payment intent on the invoice itself.
+        deliver("invoice.paid.first.json", Map.of("\"status\": \"paid\"",
+                "\"payment_intent\": \"pi_invoice\", \"status\": \"paid\""));
+        assertEquals(ACCOUNT, ledger.findAccountLink("stripe:pi_invoice").orElseThrow().accountId());
+        WebhookOutcome refund = deliver("charge.refunded.json", INVOICE_CHARGE);
+        assertEquals(Status.IGNORED, refund.status());
+        assertEquals(ACCOUNT, refund.accountId());
+        assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", INVOICE_DISPUTE).status());
+        assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", invoiceDisputeClosed("lost")).status());
+        assertEquals(100, balance(), "the allowance is not taken back");
+    }
+
+    @Test
+    void refundsAndDisputesOfASubscriptionInvoiceNamedByInvoicePaymentPaidAreIgnored() {
+        // Newer API versions name it only in invoice_payment.paid.
+        deliver("invoice.paid.first.json");
+        assertEquals(Reason.UNKNOWN_PURCHASE, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("charge.refunded.json", INVOICE_CHARGE)).reason());
+        WebhookOutcome payment = deliver("invoice_payment.paid.json");
+        assertEquals(Status.APPLIED, payment.status());
+        assertEquals(ACCOUNT, payment.accountId());
+        assertEquals(Status.DUPLICATE, deliver("invoice_payment.paid.json").status());
+        assertEquals("in_test_inv1", ledger.findAccountLink("stripe:pi_invoice").orElseThrow().detail());
+
+        assertEquals(Status.IGNORED, deliver("charge.refunded.json", INVOICE_CHARGE).status());
+        assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", INVOICE_DISPUTE).status());
+        assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", invoiceDisputeClosed("won")).status());
+        assertEquals(100, balance());
+    }
+
+    @Test
+    void anInvoicePaymentOfAnInvoiceNotKnownAsASubscriptionsRemembersNothing() {
+        WebhookOutcome payment = deliver("invoice_payment.paid.json");
+        assertEquals(Status.IGNORED, payment.status());
+        assertTrue(ledger.findAccountLink("stripe:pi_invoice").isEmpty());
+        assertEquals(Reason.UNKNOWN_PURCHASE, assertThrows(StripeEventRejectedException.class,
+                () -> deliver("charge.refunded.json", INVOICE_CHARGE)).reason());
+    }
+
+    @Test
+    void aChargeNamingASubscriptionInvoiceIsIgnored() {
+        // API versions before 2025-03-31.basil put the invoice on the charge.
+        deliver("invoice.paid.first.json");
+        Map<String, String> charge = new java.util.HashMap<>(INVOICE_CHARGE);
+        charge.put("\"paid\": true", "\"paid\": true, \"invoice\": \"in_test_inv1\"");
+        assertEquals(Status.IGNORED, deliver("charge.refunded.json", charge).status());
+        assertEquals(100, balance());
+    }
+
+    @Test
+    void aChargeWithoutPaymentIntentIsNoCheckoutPaymentAndIgnored() {
+        assertEquals(Status.IGNORED, deliver("charge.refunded.json",
+                Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json",
-                Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": \"pi_invoice\"")).status());
-        assertEquals(0, balance());
+                Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
+    }
+
+    // ---------------------------------------------------------------- subscriptions without metadata
+
+    /** The subscription metadata removed from an invoice. */
+    private static final Map<String, String> NO_SUBSCRIPTION_METADATA = Map.of(
+            "\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_plan_id\": \"basic\"}", "\"metadata\": {}");
+
+    @Test
+    void invoicesAndSubscriptionEventsWithoutMetadataResolveThroughTheSubscriptionCheckout() {
+        for (String event : List.of("invoice.paid.first.json", "customer.subscription.updated.pro.json",
+                "customer.subscription.deleted.json")) {
+            assertEquals(Reason.UNKNOWN_SUBSCRIPTION, assertThrows(StripeEventRejectedException.class,
+                    () -> deliver(event, NO_SUBSCRIPTION_METADATA), event).reason());
+        }
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+
+        deliver("checkout.session.completed.subscription.json");
+        dev.credits.AccountLink link = ledger.findAccountLink("stripe:sub_test_1").orElseThrow();
+        assertEquals(ACCOUNT, link.accountId());
+        assertEquals("basic", link.detail());
+
+        WebhookOutcome first = deliver("invoice.paid.first.json", NO_SUBSCRIPTION_METADATA);
+        assertEquals(Status.APPLIED, first.status());
+        assertEquals(ACCOUNT, first.accountId());
+        assertEquals(100, balance());
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        WebhookOutcome up = deliver("customer.subscription.updated.pro.json", NO_SUBSCRIPTION_METADATA);
+        assertEquals(Status.APPLIED, up.status());
+        assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(300, balance());
+        WebhookOutcome deleted = deliver("customer.subscription.deleted.json",
+                Map.of("\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_plan_id\": \"basic\"}",
+                        "\"metadata\": {}", "price_basic_monthly\", \"object\"", "price_pro_monthly\", \"object\""));
+        assertEquals(Status.APPLIED, deleted.status());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    @Test
+    void aSubscriptionFirstSeenWithMetadataIsRememberedForLaterEventsWithout() {
+        // The first invoice ahead of the checkout names the account in its metadata: that links the subscription.
+        assertEquals(Status.APPLIED, deliver("invoice.paid.first.json").status());
+        assertEquals(ACCOUNT, ledger.findAccountLink("stripe:sub_test_1").orElseThrow().accountId());
+        clock.set(PERIOD_2.plusSeconds(3600));
+        WebhookOutcome renewal = deliver("invoice.paid.renewal.json", NO_SUBSCRIPTION_METADATA);
+        assertEquals(Status.APPLIED, renewal.status());
+        assertEquals(150, balance(), "100 + rollover 50 of the unused 100");
     }
 
     @Test
@@ -542,6 +665,94 @@ class StripeCreditsWebhookTest {
         assertThrows(WebhookPayloadException.class, () -> stripe.handleWebhook(body,
                 Events.sign(SECRET, body.getBytes(StandardCharsets.UTF_8), clock.instant().getEpochSecond())));
         assertTrue(purchases().isEmpty());
+    }
+
+    /** Everything a webhook can change: the account, its balance, its purchases, the links of the story's ids. */
+    private String everything() {
+        return ledger.getAccount(ACCOUNT).orElseThrow() + " " + ledger.balances(ACCOUNT) + " " + purchases() + " "
+                + ledger.findAccountLink("stripe:sub_test_1") + " " + ledger.findAccountLink("stripe:in_test_inv1");
+    }
+
+    private void assertPayloadErrorChangesNothing(String event, Map<String, String> replacements) {
+        String before = everything();
+        assertThrows(WebhookPayloadException.class, () -> deliver(event, replacements),
+                () -> event + " " + replacements);
+        assertEquals(before, everything(), () -> event + " " + replacements);
+    }
+
+    @Test
+    void outOfRangeNumbersAreAPayloadErrorAndChangeNothing() {
+        for (String bad : List.of("9223372036854775807", "-1", "253402300800", "99999999999999999999", "1772323200.5",
+                "\"1772323200\"")) {
+            assertPayloadErrorChangesNothing("invoice.paid.first.json",
+                    Map.of("\"period\": {\"end\": 1775001600, \"start\": 1772323200}",
+                            "\"period\": {\"end\": 1775001600, \"start\": " + bad + "}"));
+            assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                    Map.of("\"created\": 1772366400", "\"created\": " + bad));
+        }
+        deliver("checkout.session.completed.paid.json");
+        for (String bad : List.of("-5", "99999999999999999999", "10.5", "\"1099\"", "true", "{}")) {
+            assertPayloadErrorChangesNothing("charge.refunded.json",
+                    Map.of("\"amount_refunded\": 1099", "\"amount_refunded\": " + bad));
+            assertPayloadErrorChangesNothing("charge.refunded.json", Map.of("\"amount\": 1099,", "\"amount\": " + bad
+                    + ","));
+            assertPayloadErrorChangesNothing("charge.dispute.created.json", Map.of("\"amount\": 1099",
+                    "\"amount\": " + bad));
+        }
+        // More refunded than charged, and a refund of a charge of nothing.
+        assertPayloadErrorChangesNothing("charge.refunded.json", Map.of("\"amount_refunded\": 1099",
+                "\"amount_refunded\": 1100"));
+        assertPayloadErrorChangesNothing("charge.refunded.json", Map.of("\"amount\": 1099,", "\"amount\": 0,",
+                "\"amount_refunded\": 1099", "\"amount_refunded\": 0"));
+        assertEquals(500, balance());
+        assertEquals(0, purchase().clawedBack());
+    }
+
+    @Test
+    void anExpandedPaymentIntentIsReadByItsStringIdOrRejected() {
+        String field = "\"payment_intent\": \"pi_test_paid\"";
+        for (String bad : List.of("{\"id\": 42, \"object\": \"payment_intent\"}",
+                "{\"id\": null, \"object\": \"payment_intent\"}", "{\"object\": \"payment_intent\"}",
+                "{\"id\": {\"id\": \"pi_test_paid\"}}", "{\"id\": \"  \"}", "42", "[\"pi_test_paid\"]", "true")) {
+            assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                    Map.of(field, "\"payment_intent\": " + bad));
+            assertPayloadErrorChangesNothing("charge.refunded.json", Map.of(field, "\"payment_intent\": " + bad));
+        }
+        assertTrue(purchases().isEmpty());
+        WebhookOutcome expanded = deliver("checkout.session.completed.paid.json",
+                Map.of(field, "\"payment_intent\": {\"id\": \"pi_test_paid\", \"object\": \"payment_intent\"}"));
+        assertEquals(Status.APPLIED, expanded.status());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.paid.json").status());
+        assertEquals("pi_test_paid", purchases().get(0).purchaseId());
+        assertEquals(1, purchases().size());
+        assertEquals(500, balance());
+    }
+
+    @Test
+    void wrongJsonTypesAreAPayloadErrorAndChangeNothing() {
+        assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                Map.of("\"mode\": \"payment\"", "\"mode\": 1"));
+        assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                Map.of("\"client_reference_id\": \"org_1\"", "\"client_reference_id\": [\"org_1\"]"));
+        assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                Map.of("\"credits_package_id\": \"starter\"", "\"credits_package_id\": 7"));
+        assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                Map.of("\"metadata\": {\"credits_account_id\": \"org_1\", \"credits_package_id\": \"starter\"}",
+                        "\"metadata\": \"org_1\""));
+        assertPayloadErrorChangesNothing("checkout.session.completed.paid.json",
+                Map.of("\"livemode\": false,\n  \"pending", "\"livemode\": \"no\",\n  \"pending"));
+        assertPayloadErrorChangesNothing("invoice.paid.first.json",
+                Map.of("\"lines\": {", "\"lines\": {\"data\": 5}, \"x\": {"));
+        assertPayloadErrorChangesNothing("invoice.paid.first.json",
+                Map.of("\"parent\": {\n        \"quote_details\"", "\"parent\": 3, \"p\": {\n        \"quote_details\""));
+        assertPayloadErrorChangesNothing("customer.subscription.updated.pro.json",
+                Map.of("\"cancel_at_period_end\": false", "\"cancel_at_period_end\": \"false\""));
+        assertPayloadErrorChangesNothing("customer.subscription.updated.pro.json",
+                Map.of("\"items\": {", "\"items\": {\"data\": {}}, \"x\": {"));
+        assertPayloadErrorChangesNothing("charge.dispute.created.json",
+                Map.of("\"reason\": \"fraudulent\"", "\"reason\": false"));
+        assertTrue(purchases().isEmpty());
+        assertEquals(0, balance());
     }
 
     @Test

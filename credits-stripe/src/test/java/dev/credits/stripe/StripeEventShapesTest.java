@@ -119,7 +119,7 @@ class StripeEventShapesTest {
                 {"id":"sub_old","object":"subscription","customer":{"id":"cus_1"},"status":"past_due",
                  "current_period_start":1700000000,"current_period_end":1702592000,
                  "cancel_at_period_end":false,"cancel_at":null,"canceled_at":null,"ended_at":null,
-                 "metadata":{"a":"b","n":5,"gone":null},
+                 "metadata":{"a":"b","gone":null},
                  "items":{"data":[{"id":"si_1","plan":{"id":"plan_legacy"}}]}}""").subscription();
         assertEquals("sub_old", s.id());
         assertEquals("cus_1", s.customerId());
@@ -131,7 +131,7 @@ class StripeEventShapesTest {
         assertNull(s.cancelAt());
         assertNull(s.canceledAt());
         assertNull(s.endedAt());
-        assertEquals(Map.of("a", "b", "n", "5"), s.metadata());
+        assertEquals(Map.of("a", "b"), s.metadata());
     }
 
     @Test
@@ -194,6 +194,72 @@ class StripeEventShapesTest {
         assertTrue(live.livemode());
         assertEquals("2024-06-20", live.apiVersion());
         assertEquals(1700000000L, live.created());
+    }
+
+    @Test
+    void fieldsOfAnotherTypeOrOutOfRangeAreRejectedByTheViews() {
+        // Each object is fine but for one field; reading it as absent could make one payment look like another.
+        String[][] cases = {
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"payment_intent\":{\"id\":7}}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"payment_intent\":{\"object\":\"payment_intent\"}}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"payment_intent\":7}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"payment_intent\":\"\"}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"metadata\":{\"n\":5}}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"metadata\":[]}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"amount_total\":-1}"},
+                {"checkout.session.completed", "{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"total_details\":1}"},
+                {"checkout.session.completed", "{\"id\":7,\"object\":\"checkout.session\"}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"period_start\":9223372036854775807}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"lines\":{\"data\":[{\"period\":{\"start\":-1,\"end\":2}}]}}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"lines\":{\"data\":[5]}}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"lines\":[]}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"parent\":\"x\"}"},
+                {"invoice.paid", "{\"id\":\"in_1\",\"object\":\"invoice\",\"amount_paid\":1.5}"},
+                {"customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\",\"cancel_at\":1e3}"},
+                {"customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\",\"items\":{\"data\":[\"si\"]}}"},
+                {"customer.subscription.updated", "{\"id\":\"sub_1\",\"object\":\"subscription\",\"status\":1}"},
+                {"charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"amount\":100,\"amount_refunded\":101}"},
+                {"charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"amount\":18446744073709551616}"},
+                {"charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"refunded\":\"true\"}"},
+                {"charge.refunded", "{\"id\":\"ch_1\",\"object\":\"charge\",\"invoice\":{\"id\":null}}"},
+                {"charge.dispute.created", "{\"id\":\"dp_1\",\"object\":\"dispute\",\"amount\":-1}"},
+                {"invoice_payment.paid", "{\"id\":\"inpay_1\",\"object\":\"invoice_payment\",\"payment\":\"pi_1\"}"},
+        };
+        for (String[] c : cases) {
+            StripeEvent e = event(c[0], c[1]);
+            assertThrows(WebhookPayloadException.class, () -> {
+                switch (e.objectType()) {
+                    case "checkout.session" -> e.checkoutSession();
+                    case "invoice" -> e.invoice();
+                    case "subscription" -> e.subscription();
+                    case "charge" -> e.charge();
+                    case "dispute" -> e.dispute();
+                    default -> e.invoicePayment();
+                }
+            }, c[1]);
+        }
+        // The envelope too: created must be unix seconds of 1970 to 9999, livemode a boolean.
+        for (String bad : new String[] {"9223372036854775807", "-1", "\"1\"", "1.5"}) {
+            assertThrows(WebhookPayloadException.class, () -> StripeEvent.parseUnverified(
+                    "{\"id\":\"evt_1\",\"type\":\"x\",\"created\":" + bad + ",\"data\":{\"object\":{}}}"), bad);
+        }
+        assertThrows(WebhookPayloadException.class, () -> StripeEvent.parseUnverified(
+                "{\"id\":\"evt_1\",\"type\":\"x\",\"livemode\":1,\"data\":{\"object\":{}}}"));
+        assertThrows(WebhookPayloadException.class, () -> StripeEvent.parseUnverified(
+                "{\"id\":7,\"type\":\"x\",\"data\":{\"object\":{}}}"));
+    }
+
+    @Test
+    void anInvoicePaymentAndTheOlderApisPaymentFields() {
+        StripeInvoicePayment p = event("invoice_payment.paid", """
+                {"id":"inpay_1","object":"invoice_payment","invoice":"in_1","status":"paid","amount_paid":1900,
+                 "currency":"usd","payment":{"type":"payment_intent","payment_intent":"pi_1"}}""").invoicePayment();
+        assertEquals(new StripeInvoicePayment("inpay_1", "in_1", "payment_intent", "pi_1", null, "paid", 1900L, "usd"),
+                p);
+        assertEquals("pi_old", event("invoice.paid", """
+                {"id":"in_1","object":"invoice","payment_intent":"pi_old"}""").invoice().paymentIntentId());
+        assertEquals("in_old", event("charge.refunded", """
+                {"id":"ch_1","object":"charge","invoice":{"id":"in_old","object":"invoice"}}""").charge().invoiceId());
     }
 
     @Test

@@ -24,7 +24,9 @@ public final class EventParser {
     /**
      * @param payload the event JSON (UTF-8)
      * @return the event
-     * @throws WebhookPayloadException if it is not JSON, not an object, or lacks id, type or data.object
+     * @throws WebhookPayloadException if it is not JSON, not an object, lacks id, type or data.object, or its
+     *                                 envelope fields have the wrong type ({@code created} must be unix seconds of
+     *                                 1970 to 9999)
      */
     public static StripeEvent parse(byte[] payload) {
         JsonNode root;
@@ -47,14 +49,15 @@ public final class EventParser {
         if (type == null || type.isBlank()) {
             throw new WebhookPayloadException("event " + id + " without type");
         }
-        JsonNode object = root.path("data").path("object");
-        if (!object.isObject()) {
+        JsonNode data = root.get("data");
+        JsonNode object = data == null ? null : data.get("object");
+        if (object == null || !object.isObject()) {
             throw new WebhookPayloadException("event " + id + " (" + type + ") without data.object");
         }
-        Long created = Json.longValue(root, "created");
+        java.time.Instant created = Json.instant(root, "created"); // 1970-9999: StripeEvent.createdAt() never fails
         Boolean livemode = Json.bool(root, "livemode");
-        return new StripeEvent(id, type, created == null ? 0 : created, Json.text(root, "api_version"),
-                livemode != null && livemode, Json.text(object, "object"), object,
-                root.path("data").get("previous_attributes"));
+        return new StripeEvent(id, type, created == null ? 0 : created.getEpochSecond(),
+                Json.text(root, "api_version"), livemode != null && livemode, Json.text(object, "object"), object,
+                data.get("previous_attributes"));
     }
 }

@@ -5,6 +5,7 @@ import dev.credits.stripe.StripeCharge;
 import dev.credits.stripe.StripeCheckoutSession;
 import dev.credits.stripe.StripeDispute;
 import dev.credits.stripe.StripeInvoice;
+import dev.credits.stripe.StripeInvoicePayment;
 import dev.credits.stripe.StripePaymentIntent;
 import dev.credits.stripe.StripeSubscription;
 import dev.credits.stripe.WebhookPayloadException;
@@ -25,14 +26,14 @@ public final class StripeObjects {
         return new StripeCheckoutSession(requireId(o, "checkout.session"), Json.text(o, "mode"),
                 Json.text(o, "payment_status"), Json.text(o, "status"), Json.text(o, "client_reference_id"),
                 Json.metadata(o, "metadata"), Json.id(o, "payment_intent"), Json.id(o, "subscription"),
-                Json.id(o, "customer"), Json.id(o, "invoice"), Json.longValue(o, "amount_subtotal"),
-                Json.longValue(o, "amount_total"), Json.text(o, "currency"),
-                Json.longValue(o.path("total_details"), "amount_discount"));
+                Json.id(o, "customer"), Json.id(o, "invoice"), Json.amount(o, "amount_subtotal"),
+                Json.amount(o, "amount_total"), Json.text(o, "currency"),
+                Json.amount(Json.object(o, "total_details"), "amount_discount"));
     }
 
     public static StripeInvoice invoice(JsonNode o) {
         String id = requireId(o, "invoice");
-        JsonNode subscriptionDetails = o.path("parent").path("subscription_details");
+        JsonNode subscriptionDetails = Json.object(Json.object(o, "parent"), "subscription_details");
         // New API (2025-03-31.basil and later): parent.subscription_details; old: top level.
         String subscriptionId = Json.id(subscriptionDetails, "subscription");
         if (subscriptionId == null) {
@@ -40,15 +41,15 @@ public final class StripeObjects {
         }
         Map<String, String> subscriptionMetadata = Json.hasObject(subscriptionDetails, "metadata")
                 ? Json.metadata(subscriptionDetails, "metadata")
-                : Json.metadata(o.path("subscription_details"), "metadata");
+                : Json.metadata(Json.object(o, "subscription_details"), "metadata");
 
-        JsonNode line = subscriptionLine(o.path("lines").path("data"), subscriptionId);
+        JsonNode line = subscriptionLine(lines(o), subscriptionId);
         Instant periodStart;
         Instant periodEnd;
         String priceId = null;
         if (line != null) {
-            periodStart = Json.instant(line.path("period"), "start");
-            periodEnd = Json.instant(line.path("period"), "end");
+            periodStart = Json.instant(Json.object(line, "period"), "start");
+            periodEnd = Json.instant(Json.object(line, "period"), "end");
             priceId = linePrice(line);
             if (subscriptionId == null) {
                 subscriptionId = lineSubscription(line);
@@ -59,8 +60,8 @@ public final class StripeObjects {
             periodEnd = Json.instant(o, "period_end");
         }
         return new StripeInvoice(id, Json.id(o, "customer"), Json.text(o, "status"), Json.text(o, "billing_reason"),
-                Json.longValue(o, "amount_paid"), Json.text(o, "currency"), subscriptionId, subscriptionMetadata,
-                periodStart, periodEnd, priceId, Json.metadata(o, "metadata"));
+                Json.amount(o, "amount_paid"), Json.text(o, "currency"), subscriptionId, subscriptionMetadata,
+                periodStart, periodEnd, priceId, Json.metadata(o, "metadata"), Json.id(o, "payment_intent"));
     }
 
     /**
@@ -70,7 +71,7 @@ public final class StripeObjects {
      */
     public static boolean periodLineIsProration(JsonNode invoice) {
         String subscriptionId = invoice(invoice).subscriptionId();
-        JsonNode line = subscriptionLine(invoice.path("lines").path("data"), subscriptionId);
+        JsonNode line = subscriptionLine(lines(invoice), subscriptionId);
         return line != null && isProration(line);
     }
 
@@ -87,6 +88,9 @@ public final class StripeObjects {
             return null;
         }
         for (JsonNode line : lines) {
+            if (!line.isObject()) {
+                throw new WebhookPayloadException("an invoice line is not an object");
+            }
             if (!Json.hasObject(line, "period")) {
                 continue;
             }
@@ -111,27 +115,27 @@ public final class StripeObjects {
 
     private static boolean isSubscriptionLine(JsonNode line) {
         // New API: parent.type = subscription_item_details; old API: type = subscription.
-        return Json.hasObject(line.path("parent"), "subscription_item_details")
+        return Json.hasObject(Json.object(line, "parent"), "subscription_item_details")
                 || "subscription".equals(Json.text(line, "type"));
     }
 
     private static String lineSubscription(JsonNode line) {
-        String s = Json.id(line.path("parent").path("subscription_item_details"), "subscription");
+        String s = Json.id(Json.object(Json.object(line, "parent"), "subscription_item_details"), "subscription");
         return s != null ? s : Json.id(line, "subscription"); // old API
     }
 
     private static boolean isProration(JsonNode line) {
-        JsonNode parent = line.path("parent");
+        JsonNode parent = Json.object(line, "parent");
         for (String details : new String[] {"subscription_item_details", "invoice_item_details"}) {
             if (Json.hasObject(parent, details)) {
-                return Boolean.TRUE.equals(Json.bool(parent.path(details), "proration"));
+                return Boolean.TRUE.equals(Json.bool(Json.object(parent, details), "proration"));
             }
         }
         return Boolean.TRUE.equals(Json.bool(line, "proration")); // old API
     }
 
     private static String linePrice(JsonNode line) {
-        String price = Json.id(line.path("pricing").path("price_details"), "price"); // new API
+        String price = Json.id(Json.object(Json.object(line, "pricing"), "price_details"), "price"); // new API
         if (price == null) {
             price = Json.id(line, "price"); // old API: an expanded price object
         }
@@ -140,7 +144,11 @@ public final class StripeObjects {
 
     public static StripeSubscription subscription(JsonNode o) {
         String id = requireId(o, "subscription");
-        JsonNode item = o.path("items").path("data").path(0);
+        JsonNode items = Json.array(Json.object(o, "items"), "data");
+        JsonNode item = items.path(0);
+        if (!item.isMissingNode() && !item.isObject()) {
+            throw new WebhookPayloadException("a subscription item is not an object");
+        }
         String priceId = Json.id(item, "price");
         if (priceId == null) {
             priceId = Json.id(item, "plan");
@@ -162,22 +170,38 @@ public final class StripeObjects {
     }
 
     public static StripeCharge charge(JsonNode o) {
-        return new StripeCharge(requireId(o, "charge"), Json.id(o, "payment_intent"), Json.longOrZero(o, "amount"),
-                Json.longOrZero(o, "amount_refunded"), Json.longOrZero(o, "amount_captured"),
-                Boolean.TRUE.equals(Json.bool(o, "refunded")), Json.text(o, "currency"), Json.metadata(o, "metadata"),
-                Json.id(o, "customer"));
+        String id = requireId(o, "charge");
+        long amount = Json.amountOrZero(o, "amount");
+        long refunded = Json.amountOrZero(o, "amount_refunded");
+        if (refunded > amount) {
+            throw new WebhookPayloadException("charge " + id + ": amount_refunded exceeds amount");
+        }
+        return new StripeCharge(id, Json.id(o, "payment_intent"), amount, refunded,
+                Json.amountOrZero(o, "amount_captured"), Boolean.TRUE.equals(Json.bool(o, "refunded")),
+                Json.text(o, "currency"), Json.metadata(o, "metadata"), Json.id(o, "customer"), Json.id(o, "invoice"));
     }
 
     public static StripeDispute dispute(JsonNode o) {
         return new StripeDispute(requireId(o, "dispute"), Json.id(o, "charge"), Json.id(o, "payment_intent"),
-                Json.longOrZero(o, "amount"), Json.text(o, "currency"), Json.text(o, "status"),
+                Json.amountOrZero(o, "amount"), Json.text(o, "currency"), Json.text(o, "status"),
                 Json.text(o, "reason"), Json.metadata(o, "metadata"));
     }
 
     public static StripePaymentIntent paymentIntent(JsonNode o) {
         return new StripePaymentIntent(requireId(o, "payment_intent"), Json.text(o, "status"),
-                Json.longOrZero(o, "amount"), Json.longOrZero(o, "amount_received"), Json.text(o, "currency"),
+                Json.amountOrZero(o, "amount"), Json.amountOrZero(o, "amount_received"), Json.text(o, "currency"),
                 Json.id(o, "customer"), Json.id(o, "latest_charge"), Json.metadata(o, "metadata"));
+    }
+
+    public static StripeInvoicePayment invoicePayment(JsonNode o) {
+        JsonNode payment = Json.object(o, "payment");
+        return new StripeInvoicePayment(requireId(o, "invoice_payment"), Json.id(o, "invoice"),
+                Json.text(payment, "type"), Json.id(payment, "payment_intent"), Json.id(payment, "charge"),
+                Json.text(o, "status"), Json.amount(o, "amount_paid"), Json.text(o, "currency"));
+    }
+
+    private static JsonNode lines(JsonNode invoice) {
+        return Json.array(Json.object(invoice, "lines"), "data");
     }
 
     private static String requireId(JsonNode o, String what) {

@@ -267,3 +267,13 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
     -- AUTO_INCREMENT needs an index of its own.
     KEY ${table_prefix}purchases_no (purchase_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+
+-- External references linked to accounts (AccountLink), e.g. stripe:sub_... -> the account the subscription pays
+-- for. Written once (insert if absent) and never updated; read by reference.
+CREATE TABLE IF NOT EXISTS ${table_prefix}account_links (
+    reference              VARCHAR(128)  NOT NULL,
+    account_id             VARCHAR(128)  NOT NULL,
+    detail                 VARCHAR(128),
+    created_at_micros      BIGINT        NOT NULL,
+    PRIMARY KEY (reference)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;

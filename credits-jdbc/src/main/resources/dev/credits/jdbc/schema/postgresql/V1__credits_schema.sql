@@ -253,3 +253,12 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}purchases (
 );
 -- An account's purchases, oldest first.
 CREATE INDEX IF NOT EXISTS ${table_prefix}purchases_account ON ${table_prefix}purchases (account_id, created_at_micros, purchase_no);
+
+-- External references linked to accounts (AccountLink), e.g. stripe:sub_... -> the account the subscription pays
+-- for. Written once (insert if absent) and never updated; read by reference.
+CREATE TABLE IF NOT EXISTS ${table_prefix}account_links (
+    reference              VARCHAR(128)  NOT NULL PRIMARY KEY,
+    account_id             VARCHAR(128)  NOT NULL,
+    detail                 VARCHAR(128),
+    created_at_micros      BIGINT        NOT NULL
+);
