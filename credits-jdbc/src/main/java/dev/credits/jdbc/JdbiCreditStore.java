@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -321,14 +322,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     @Override
     public Account insertAccountIfAbsent(Account account) {
         Objects.requireNonNull(account, "account");
-        Optional<Account> existing = findAccount(account.accountId());
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         SqlStatements sql = sql();
-        int inserted = autocommit("insertAccountIfAbsent", handle -> {
-            try {
-                return handle.createUpdate(sql.insertAccount())
+        return insertIfAbsent("insertAccountIfAbsent", "account '" + account.accountId() + "'", account,
+                () -> findAccount(account.accountId()), handle -> handle.createUpdate(sql.insertAccount())
                         .bind("accountId", account.accountId())
                         .bind("status", account.status().name())
                         .bind("overdraftLimit", account.overdraftLimit())
@@ -340,8 +336,23 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                         .bind("periodEnd", Rows.microsOrNull(account.periodEnd()))
                         .bind("sequence", account.sequence())
                         .bind("createdAt", Rows.micros(account.createdAt()))
-                        .bind("updatedAt", Rows.micros(account.updatedAt()))
-                        .execute();
+                        .bind("updatedAt", Rows.micros(account.updatedAt())));
+    }
+
+    /**
+     * Inserts a row under a unique key unless one exists: reads first (one statement when it exists); otherwise
+     * inserts, tolerating a concurrent insert of the same key (the statement's {@code ON CONFLICT DO NOTHING} on
+     * PostgreSQL, the duplicate-key error elsewhere), and reads the winner.
+     */
+    private <R> R insertIfAbsent(String operation, String what, R row, Supplier<Optional<R>> find,
+                                 Function<Handle, Update> insert) {
+        Optional<R> existing = find.get();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        int inserted = autocommit(operation, handle -> {
+            try {
+                return insert.apply(handle).execute();
             } catch (JdbiException e) {
                 if (isConstraintViolation(e)) {
                     return 0;
@@ -350,10 +361,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             }
         });
         if (inserted == 1) {
-            return account;
+            return row;
         }
-        return findAccount(account.accountId()).orElseThrow(() -> new StoreUnavailableException(
-                "account '" + account.accountId() + "' was neither inserted nor found", null));
+        return find.get().orElseThrow(() -> new StoreUnavailableException(what + " was neither inserted nor found",
+                null));
     }
 
     /**
@@ -532,31 +543,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     @Override
     public AccountLink insertAccountLinkIfAbsent(AccountLink link) {
         Objects.requireNonNull(link, "link");
-        Optional<AccountLink> existing = findAccountLink(link.reference());
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         SqlStatements sql = sql();
-        int inserted = autocommit("insertAccountLinkIfAbsent", handle -> {
-            try {
-                return handle.createUpdate(sql.insertAccountLink())
+        return insertIfAbsent("insertAccountLinkIfAbsent", "account link '" + link.reference() + "'", link,
+                () -> findAccountLink(link.reference()), handle -> handle.createUpdate(sql.insertAccountLink())
                         .bind("reference", link.reference())
                         .bind("accountId", link.accountId())
                         .bind("detail", link.detail())
-                        .bind("createdAt", Rows.micros(link.createdAt()))
-                        .execute();
-            } catch (JdbiException e) {
-                if (isConstraintViolation(e)) {
-                    return 0;
-                }
-                throw e;
-            }
-        });
-        if (inserted == 1) {
-            return link;
-        }
-        return findAccountLink(link.reference()).orElseThrow(() -> new StoreUnavailableException(
-                "account link '" + link.reference() + "' was neither inserted nor found", null));
+                        .bind("createdAt", Rows.micros(link.createdAt())));
     }
 
     @Override

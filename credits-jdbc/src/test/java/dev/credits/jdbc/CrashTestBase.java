@@ -4,9 +4,12 @@ import dev.credits.CreditLedger;
 import dev.credits.CreditsException;
 import dev.credits.FeatureDefinition;
 import dev.credits.tck.LedgerInvariants;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import javax.sql.DataSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,22 +35,53 @@ import static org.junit.jupiter.api.Assertions.fail;
  * opened exists, and the ledger's invariants hold. Several kills per run, each after a random number of
  * acknowledgements and a random extra delay; the seed is printed so a failure can be replayed.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CrashTestBase {
 
     private static final long CHILD_TIMEOUT_SECONDS = 60;
 
+    private TestDatabase database;
+    private DataSource pool;
+
+    /** @return the database server's area for this run (PostgreSQL, MariaDB); H2 overrides the store methods */
+    TestDatabase createDatabase() {
+        throw new UnsupportedOperationException("a crash test on a server database names it");
+    }
+
     /** @return the arguments that make {@link CrashChild} open this test's store */
-    abstract List<String> childStoreArguments();
+    List<String> childStoreArguments() {
+        return List.of("jdbc", database().urlForAnotherProcess(), database().tablePrefix());
+    }
 
     /** @return a store on the same database as the child's (the child is not running) */
-    abstract JdbiCreditStore openStore();
+    JdbiCreditStore openStore() {
+        if (pool == null) {
+            pool = database().newPool(4);
+            database().builder(pool).build().installSchema();
+        }
+        return database().builder(pool).build();
+    }
+
+    private TestDatabase database() {
+        if (database == null) {
+            database = createDatabase();
+        }
+        return database;
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
 
     /** @return the database's name in the summary line */
     abstract String databaseName();
 
     /** @return how many times the child is killed */
     int kills() {
-        return 6;
+        return 4;
     }
 
     @Test

@@ -25,4 +25,9 @@ class H2CrashTest extends CrashTestBase {
     String databaseName() {
         return "H2 file";
     }
+
+    @Override
+    int kills() {
+        return 6;
+    }
 }
