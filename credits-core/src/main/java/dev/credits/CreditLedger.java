@@ -1,7 +1,16 @@
 package dev.credits;
 
 import dev.credits.internal.AccountLinks;
-import dev.credits.internal.LedgerEngine;
+import dev.credits.internal.Accounts;
+import dev.credits.internal.Commerce;
+import dev.credits.internal.ExpirySweep;
+import dev.credits.internal.Holds;
+import dev.credits.internal.Plans;
+import dev.credits.internal.PriceList;
+import dev.credits.internal.Reads;
+import dev.credits.internal.Refunds;
+import dev.credits.internal.Spending;
+import dev.credits.internal.UnitOfWork;
 import dev.credits.spi.CreditStore;
 
 import java.time.Clock;
@@ -92,14 +101,31 @@ public final class CreditLedger {
     /** The last instant the ledger stores: 9999-12-31T23:59:59.999Z (see {@link #MIN_INSTANT}). */
     public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    private final LedgerEngine engine;
+    private final UnitOfWork unitOfWork;
+    private final Accounts accounts;
+    private final PriceList priceList;
+    private final Spending spending;
+    private final Refunds refunds;
+    private final Holds holds;
+    private final Reads reads;
+    private final ExpirySweep sweep;
+    private final Commerce commerce;
+    private final Plans plans;
     private final AccountLinks links;
 
     private CreditLedger(Builder builder) {
-        this.engine = new LedgerEngine(builder.store, builder.clock, builder.burnDownOrder,
-                builder.defaultHoldTimeout, builder.maxHoldTimeout, builder.expiredLotRefundValidity,
-                builder.purchasePolicy);
-        this.links = new AccountLinks(builder.store, builder.clock);
+        CreditStore store = builder.store;
+        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder);
+        this.accounts = new Accounts(unitOfWork, store);
+        this.priceList = new PriceList(unitOfWork, store);
+        this.spending = new Spending(unitOfWork);
+        this.refunds = new Refunds(unitOfWork, store, builder.expiredLotRefundValidity);
+        this.holds = new Holds(unitOfWork, store, builder.defaultHoldTimeout, builder.maxHoldTimeout);
+        this.reads = new Reads(unitOfWork, store);
+        this.sweep = new ExpirySweep(unitOfWork, store);
+        this.commerce = new Commerce(unitOfWork, store, builder.purchasePolicy);
+        this.plans = new Plans(unitOfWork, store);
+        this.links = new AccountLinks(store, builder.clock);
     }
 
     /** @return a new builder */
@@ -109,7 +135,7 @@ public final class CreditLedger {
 
     /** @return the clock this ledger reads time from */
     public Clock clock() {
-        return engine.clock();
+        return unitOfWork.clock();
     }
 
     // ---------------------------------------------------------------- accounts
@@ -121,7 +147,7 @@ public final class CreditLedger {
      *                                  character or is not valid Unicode (an unpaired surrogate)
      */
     public Account openAccount(String accountId) {
-        return engine.openAccount(accountId, AccountSettings.DEFAULTS);
+        return accounts.openAccount(accountId, AccountSettings.DEFAULTS);
     }
 
     /**
@@ -129,12 +155,12 @@ public final class CreditLedger {
      * existing account keeps its settings; change them with {@link #updateAccountSettings}).
      */
     public Account openAccount(String accountId, AccountSettings settings) {
-        return engine.openAccount(accountId, settings);
+        return accounts.openAccount(accountId, settings);
     }
 
     /** @return the account, or empty if it was never opened */
     public Optional<Account> getAccount(String accountId) {
-        return engine.getAccount(accountId);
+        return accounts.getAccount(accountId);
     }
 
     /**
@@ -145,17 +171,17 @@ public final class CreditLedger {
      *                                  available never sits below minus the limit)
      */
     public Account updateAccountSettings(String accountId, AccountSettings settings) {
-        return engine.updateAccountSettings(accountId, settings);
+        return accounts.updateAccountSettings(accountId, settings);
     }
 
     /** Pauses an account: it cannot spend until resumed. Pausing a paused account changes nothing. */
     public Account pauseAccount(String accountId) {
-        return engine.setStatus(accountId, AccountStatus.PAUSED);
+        return accounts.setStatus(accountId, AccountStatus.PAUSED);
     }
 
     /** Resumes a paused account. Resuming an active account changes nothing. */
     public Account resumeAccount(String accountId) {
-        return engine.setStatus(accountId, AccountStatus.ACTIVE);
+        return accounts.setStatus(accountId, AccountStatus.ACTIVE);
     }
 
     // ---------------------------------------------------------------- price list
@@ -168,7 +194,7 @@ public final class CreditLedger {
      *                                   blank or the price negative
      */
     public FeaturePricing createFeaturePricing(FeatureDefinition definition) {
-        return engine.createFeature(definition);
+        return priceList.createFeature(definition);
     }
 
     /**
@@ -177,12 +203,12 @@ public final class CreditLedger {
      * @throws UnknownFeatureException if it does not exist
      */
     public FeaturePricing updateFeaturePricing(FeatureDefinition definition) {
-        return engine.updateFeature(definition);
+        return priceList.updateFeature(definition);
     }
 
     /** Creates the feature, or updates it if it exists (handy for seeding a price list at start-up). */
     public FeaturePricing saveFeaturePricing(FeatureDefinition definition) {
-        return engine.saveFeature(definition);
+        return priceList.saveFeature(definition);
     }
 
     /**
@@ -192,7 +218,7 @@ public final class CreditLedger {
      * @throws UnknownFeatureException if it does not exist
      */
     public FeaturePricing deactivateFeaturePricing(String featureKey) {
-        return engine.deactivateFeature(featureKey);
+        return priceList.deactivateFeature(featureKey);
     }
 
     /**
@@ -201,17 +227,17 @@ public final class CreditLedger {
      * @return whether it existed
      */
     public boolean deleteFeaturePricing(String featureKey) {
-        return engine.deleteFeature(featureKey);
+        return priceList.deleteFeature(featureKey);
     }
 
     /** @return the feature's price, or empty if the key is not in the price list */
     public Optional<FeaturePricing> getFeaturePricing(String featureKey) {
-        return engine.getFeature(featureKey);
+        return priceList.getFeature(featureKey);
     }
 
     /** @return the whole price list, ordered by key */
     public List<FeaturePricing> listFeaturePricing() {
-        return engine.listFeatures(null);
+        return priceList.listFeatures(null);
     }
 
     /** @return the features of one category, ordered by key */
@@ -219,7 +245,7 @@ public final class CreditLedger {
         if (category == null) {
             throw new InvalidArgumentException("category", "is required (listFeaturePricing() lists all)");
         }
-        return engine.listFeatures(category);
+        return priceList.listFeatures(category);
     }
 
     // ---------------------------------------------------------------- grants
@@ -234,7 +260,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public GrantResult grant(GrantRequest request) {
-        return engine.grant(request);
+        return spending.grant(request);
     }
 
     // ---------------------------------------------------------------- spending
@@ -251,7 +277,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account was never opened
      */
     public CheckResult checkCredits(String accountId, String featureKey, long quantity) {
-        return engine.check(accountId, featureKey, quantity);
+        return spending.check(accountId, featureKey, quantity);
     }
 
     /** Deducts one unit of the feature, without idempotency key. See {@link #deductCredits(DeductRequest)}. */
@@ -268,7 +294,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public DeductionResult deductCredits(DeductRequest request) {
-        return engine.deduct(request);
+        return spending.deduct(request);
     }
 
     /**
@@ -295,7 +321,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public RefundResult refundCredits(RefundRequest request) {
-        return engine.refund(request);
+        return refunds.refund(request);
     }
 
     // ---------------------------------------------------------------- holds
@@ -315,12 +341,12 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public ReservationResult reserve(ReserveRequest request) {
-        return engine.reserve(request);
+        return holds.reserve(request);
     }
 
     /** Commits all the credits held. See {@link #commit(String, long)}. */
     public CommitResult commit(String holdId) {
-        return engine.commit(holdId, -1);
+        return holds.commit(holdId, -1);
     }
 
     /**
@@ -336,7 +362,7 @@ public final class CreditLedger {
         if (credits < 0) {
             throw new InvalidArgumentException("credits", "must not be negative: " + credits);
         }
-        return engine.commit(holdId, credits);
+        return holds.commit(holdId, credits);
     }
 
     /**
@@ -344,7 +370,7 @@ public final class CreditLedger {
      * rest.
      */
     public CommitResult commitQuantity(String holdId, long quantity) {
-        return engine.commitQuantity(holdId, quantity);
+        return holds.commitQuantity(holdId, quantity);
     }
 
     /**
@@ -355,12 +381,12 @@ public final class CreditLedger {
      * @throws HoldStateException   if the hold was committed
      */
     public ReleaseResult release(String holdId) {
-        return engine.release(holdId);
+        return holds.release(holdId);
     }
 
     /** @return the hold (an open hold past its deadline reads as EXPIRED), or empty */
     public Optional<Hold> getHold(String holdId) {
-        return engine.getHold(holdId);
+        return holds.getHold(holdId);
     }
 
     /** Same as {@link #charge(ReserveRequest, ChargeWork)} for one unit with the default timeout. */
@@ -384,40 +410,7 @@ public final class CreditLedger {
      * @throws X whatever the work throws, after the hold was released
      */
     public <T, X extends Exception> ChargeResult<T> charge(ReserveRequest request, ChargeWork<T, X> work) throws X {
-        if (work == null) {
-            throw new InvalidArgumentException("work", "is required");
-        }
-        ReservationResult reservation = reserve(request);
-        if (!reservation.success()) {
-            return new ChargeResult<>(false, reservation.reason(), null, null, reservation.required(),
-                    reservation.available(), false);
-        }
-        String holdId = reservation.hold().holdId();
-        if (reservation.replayed()) {
-            Hold hold = getHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
-            if (hold.status() != HoldStatus.COMMITTED) {
-                throw new HoldStateException(holdId, hold.status(), "a charge with this idempotency key "
-                        + (hold.status() == HoldStatus.OPEN ? "is still running" : "already failed")
-                        + "; use a new key to run the work again");
-            }
-            CommitResult commit = commit(holdId, hold.committedCredits());
-            return new ChargeResult<>(true, null, null, commit, reservation.required(), commit.remainingCredits(),
-                    true);
-        }
-        T value;
-        try {
-            value = work.run();
-        } catch (Throwable failure) {
-            try {
-                release(holdId);
-            } catch (RuntimeException releaseFailure) {
-                failure.addSuppressed(releaseFailure);
-            }
-            throw failure;
-        }
-        CommitResult commit = commit(holdId);
-        return new ChargeResult<>(true, null, value, commit, reservation.required(), commit.remainingCredits(),
-                false);
+        return holds.charge(request, work);
     }
 
     // ---------------------------------------------------------------- reads
@@ -434,12 +427,12 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account was never opened
      */
     public Balance balance(String accountId, String creditType) {
-        return engine.balance(accountId, creditType);
+        return reads.balance(accountId, creditType);
     }
 
     /** @return every balance of the account, by credit type */
     public Map<String, Balance> balances(String accountId) {
-        return engine.balances(accountId);
+        return reads.balances(accountId);
     }
 
     /**
@@ -450,7 +443,7 @@ public final class CreditLedger {
      * @throws InvalidArgumentException if the cursor is malformed or the limit out of range
      */
     public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {
-        return engine.history(accountId, filter, page);
+        return reads.history(accountId, filter, page);
     }
 
     /**
@@ -458,7 +451,7 @@ public final class CreditLedger {
      * @throws UnknownTransactionException if no entry has this id
      */
     public Receipt receipt(String transactionId) {
-        return engine.receipt(transactionId);
+        return reads.receipt(transactionId);
     }
 
     // ================================================================ account links
@@ -500,17 +493,17 @@ public final class CreditLedger {
 
     /** Inserts the credit package, or replaces the one with the same id. @return it as stored */
     public CreditPackage savePackage(CreditPackage creditPackage) {
-        return engine.commerce().savePackage(creditPackage);
+        return commerce.savePackage(creditPackage);
     }
 
     /** @return the credit package, or empty */
     public Optional<CreditPackage> getPackage(String packageId) {
-        return engine.commerce().getPackage(packageId);
+        return commerce.getPackage(packageId);
     }
 
     /** @return every credit package, ordered by id */
     public List<CreditPackage> listPackages() {
-        return engine.commerce().listPackages();
+        return commerce.listPackages();
     }
 
     /**
@@ -519,17 +512,17 @@ public final class CreditLedger {
      * @return it as stored
      */
     public Promotion savePromotion(Promotion promotion) {
-        return engine.commerce().savePromotion(promotion);
+        return commerce.savePromotion(promotion);
     }
 
     /** @return the promotion with its use count, or empty */
     public Optional<Promotion> getPromotion(String code) {
-        return engine.commerce().getPromotion(code);
+        return commerce.getPromotion(code);
     }
 
     /** @return every promotion, ordered by code */
     public List<Promotion> listPromotions() {
-        return engine.commerce().listPromotions();
+        return commerce.listPromotions();
     }
 
     /**
@@ -540,7 +533,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account does not exist
      */
     public Quote quote(PurchaseRequest request) {
-        return engine.commerce().quote(request);
+        return commerce.quote(request);
     }
 
     /**
@@ -554,7 +547,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the purchase id or key was used for a different purchase
      */
     public PurchaseResult purchase(PurchaseRequest request) {
-        return engine.commerce().purchase(request);
+        return commerce.purchase(request);
     }
 
     /**
@@ -565,7 +558,7 @@ public final class CreditLedger {
      * @throws PurchaseStateException   if it failed
      */
     public PurchaseResult completePurchase(String purchaseId) {
-        return engine.commerce().completePurchase(purchaseId);
+        return commerce.completePurchase(purchaseId);
     }
 
     /**
@@ -576,7 +569,7 @@ public final class CreditLedger {
      * @throws PurchaseStateException   if it completed
      */
     public PurchaseResult failPurchase(String purchaseId, String reason) {
-        return engine.commerce().failPurchase(purchaseId, reason);
+        return commerce.failPurchase(purchaseId, reason);
     }
 
     /**
@@ -591,7 +584,7 @@ public final class CreditLedger {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
-        return engine.commerce().clawBackPurchase(purchaseId, refundedCredits, reason);
+        return commerce.clawBackPurchase(purchaseId, refundedCredits, reason);
     }
 
     /**
@@ -603,7 +596,7 @@ public final class CreditLedger {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
-        return engine.commerce().disputePurchase(purchaseId, disputedCredits, reason);
+        return commerce.disputePurchase(purchaseId, disputedCredits, reason);
     }
 
     /**
@@ -615,12 +608,12 @@ public final class CreditLedger {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
-        return engine.commerce().resolveDispute(purchaseId, disputedCredits, won, reason);
+        return commerce.resolveDispute(purchaseId, disputedCredits, won, reason);
     }
 
     /** @return the purchase, or empty */
     public Optional<Purchase> getPurchase(String purchaseId) {
-        return engine.commerce().getPurchase(purchaseId);
+        return commerce.getPurchase(purchaseId);
     }
 
     /**
@@ -628,24 +621,24 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account does not exist
      */
     public List<Purchase> listPurchases(String accountId) {
-        return engine.commerce().listPurchases(accountId);
+        return commerce.listPurchases(accountId);
     }
 
     // ================================================================ plans and allowance periods
 
     /** Inserts the plan, or replaces the one with the same id. @return it as stored */
     public Plan savePlan(Plan plan) {
-        return engine.plans().savePlan(plan);
+        return plans.savePlan(plan);
     }
 
     /** @return the plan, or empty */
     public Optional<Plan> getPlan(String planId) {
-        return engine.plans().getPlan(planId);
+        return plans.getPlan(planId);
     }
 
     /** @return every plan, ordered by id */
     public List<Plan> listPlans() {
-        return engine.plans().listPlans();
+        return plans.listPlans();
     }
 
     /**
@@ -664,7 +657,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException     if the account does not exist
      */
     public PlanChange assignPlan(String accountId, String planId) {
-        return engine.plans().assignPlan(accountId, planId);
+        return plans.assignPlan(accountId, planId);
     }
 
     /**
@@ -674,7 +667,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account does not exist
      */
     public PlanChange endPlan(String accountId) {
-        return engine.plans().endPlan(accountId);
+        return plans.endPlan(accountId);
     }
 
     /**
@@ -693,7 +686,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException  if the account does not exist
      */
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
-        return engine.plans().startPeriod(accountId, start, end);
+        return plans.startPeriod(accountId, start, end);
     }
 
     /**
@@ -706,7 +699,7 @@ public final class CreditLedger {
      * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
-        return engine.expireDue();
+        return sweep.expireDue();
     }
 
     /**

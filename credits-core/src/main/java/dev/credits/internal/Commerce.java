@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.StoreUnavailableException;
 import dev.credits.BulkDiscount;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
@@ -51,12 +52,12 @@ import java.util.function.UnaryOperator;
 public final class Commerce {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
-    private final LedgerEngine engine;
+    private final UnitOfWork uow;
     private final CreditStore store;
     private final PurchasePolicy policy;
 
-    Commerce(LedgerEngine engine, CreditStore store, PurchasePolicy policy) {
-        this.engine = engine;
+    public Commerce(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
+        this.uow = uow;
         this.store = store;
         this.policy = checkPolicy(policy);
     }
@@ -75,7 +76,7 @@ public final class Commerce {
                 throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
             }
             // Credits bought now must expire within the storable range.
-            expiry(engine.now(), p.validity());
+            expiry(uow.now(), p.validity());
         }
         store.savePackage(p);
         return p;
@@ -134,7 +135,7 @@ public final class Commerce {
         Validated v = validate(request);
         for (int attempt = 1; ; attempt++) {
             Catalog catalog = catalog(v);
-            Optional<Quote> quote = engine.read(v.accountId, null, session -> catalog.readFor(session)
+            Optional<Quote> quote = uow.read(v.accountId, null, session -> catalog.readFor(session)
                     ? Optional.of(price(v, catalog, promotionUsesOf(session, v.promotionCode), session.now()))
                     : Optional.empty());
             if (quote.isPresent() || attempt == CATALOG_ATTEMPTS) {
@@ -353,7 +354,7 @@ public final class Commerce {
                 return result.get();
             }
             if (attempt == CATALOG_ATTEMPTS) {
-                throw new IllegalStateException("the plan of account '" + v.accountId + "' keeps changing");
+                throw new StoreUnavailableException("the plan of account '" + v.accountId + "' keeps changing under concurrent saves; try again", null);
             }
         }
     }
@@ -362,8 +363,8 @@ public final class Commerce {
     private Optional<PurchaseResult> purchase(Validated v, Catalog catalog) {
         AtomicReference<Quote> lastQuote = new AtomicReference<>();
         try {
-            return engine.mutate(v.accountId, null, v.key, session -> {
-                Optional<PurchaseResult> replay = LedgerEngine.replay(session, v.key, v.fingerprint,
+            return uow.mutate(v.accountId, null, v.key, session -> {
+                Optional<PurchaseResult> replay = UnitOfWork.replay(session, v.key, v.fingerprint,
                         stored -> replayOf(session, stored.get("purchaseId"), null));
                 if (replay.isPresent()) {
                     return replay;
@@ -468,7 +469,7 @@ public final class Commerce {
         Checks.id("purchaseId", purchaseId);
         String accountId = store.findAccountOfPurchase(purchaseId)
                 .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return engine.mutate(accountId, session -> {
+        return uow.mutate(accountId, session -> {
             Purchase purchase = session.tx().findPurchase(purchaseId)
                     .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
             switch (purchase.status()) {
@@ -493,7 +494,7 @@ public final class Commerce {
         Checks.text("reason", reason);
         String accountId = store.findAccountOfPurchase(purchaseId)
                 .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return engine.mutate(accountId, session -> {
+        return uow.mutate(accountId, session -> {
             Purchase purchase = session.tx().findPurchase(purchaseId)
                     .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
             switch (purchase.status()) {
@@ -552,7 +553,7 @@ public final class Commerce {
         Checks.text("reason", reason);
         String accountId = store.findAccountOfPurchase(purchaseId)
                 .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return engine.mutate(accountId, session -> {
+        return uow.mutate(accountId, session -> {
             Purchase p = session.tx().findPurchase(purchaseId)
                     .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
             if (p.status() != PurchaseStatus.COMPLETED) {

@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.StoreUnavailableException;
 import dev.credits.Account;
 import dev.credits.EntryType;
 import dev.credits.InvalidArgumentException;
@@ -37,11 +38,11 @@ public final class Plans {
     static final String PERIOD_START = "periodStart";
     static final String ROLLOVER = "rollover";
 
-    private final LedgerEngine engine;
+    private final UnitOfWork uow;
     private final CreditStore store;
 
-    Plans(LedgerEngine engine, CreditStore store) {
-        this.engine = engine;
+    public Plans(UnitOfWork uow, CreditStore store) {
+        this.uow = uow;
         this.store = store;
     }
 
@@ -89,14 +90,14 @@ public final class Plans {
                 }
                 Account changed = account.withPlan(current, null, now);
                 return change(changed, PlanChange.Kind.UNCHANGED, current, Map.of(),
-                        LedgerEngine.changeAccount(session, changed).sequence());
+                        UnitOfWork.changeAccount(session, changed).sequence());
             }
             boolean inPeriod = account.periodStart() != null
                     && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());
             if (!inPeriod) {
                 Account changed = account.withPlan(planId, null, now);
                 return change(changed, PlanChange.Kind.ASSIGNED, current, Map.of(),
-                        LedgerEngine.changeAccount(session, changed).sequence());
+                        UnitOfWork.changeAccount(session, changed).sequence());
             }
             // An upgrade tops the period's allowance up to the new plan's: measured against what this period
             // already granted (not the old plan), so moving back and forth, or ending and re-assigning, never
@@ -116,12 +117,12 @@ public final class Plans {
                 // A bigger plan whose allowance this period already covers: switch now, nothing to grant.
                 Account changed = account.withPlan(planId, null, now);
                 return change(changed, current == null ? PlanChange.Kind.ASSIGNED : PlanChange.Kind.UPGRADED,
-                        current, Map.of(), LedgerEngine.changeAccount(session, changed).sequence());
+                        current, Map.of(), UnitOfWork.changeAccount(session, changed).sequence());
             }
             if (!grows) {
                 Account changed = account.withPlan(current, planId, now);
                 return change(changed, PlanChange.Kind.DOWNGRADE_SCHEDULED, current, Map.of(),
-                        LedgerEngine.changeAccount(session, changed).sequence());
+                        UnitOfWork.changeAccount(session, changed).sequence());
             }
             session.settle();
             difference.forEach((type, credits) -> grantAllowance(session, type, credits, account.periodEnd(),
@@ -135,14 +136,14 @@ public final class Plans {
 
     public PlanChange endPlan(String accountId) {
         Checks.id("accountId", accountId);
-        return engine.mutate(accountId, session -> {
+        return uow.mutate(accountId, session -> {
             Account account = session.account();
             if (account.planId() == null && account.nextPlanId() == null) {
                 return change(account, PlanChange.Kind.ENDED, null, Map.of(), account.sequence());
             }
             Account changed = account.withPlan(null, null, session.now());
             return change(changed, PlanChange.Kind.ENDED, account.planId(), Map.of(),
-                    LedgerEngine.changeAccount(session, changed).sequence());
+                    UnitOfWork.changeAccount(session, changed).sequence());
         });
     }
 
@@ -296,12 +297,12 @@ public final class Plans {
                 }
                 return Optional.of(work.run(session, plans));
             };
-            Optional<T> result = engine.mutate(accountId, guarded);
+            Optional<T> result = uow.mutate(accountId, guarded);
             if (result.isPresent()) {
                 return result.get();
             }
             if (attempt == ATTEMPTS) {
-                throw new IllegalStateException("the plan of account '" + accountId + "' keeps changing");
+                throw new StoreUnavailableException("the plan of account '" + accountId + "' keeps changing under concurrent saves; try again", null);
             }
         }
     }

@@ -1,0 +1,163 @@
+package dev.credits.internal;
+
+import dev.credits.Allocation;
+import dev.credits.EntryType;
+import dev.credits.GrantRequest;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.RefundLimitException;
+import dev.credits.RefundRequest;
+import dev.credits.RefundResult;
+import dev.credits.UnknownTransactionException;
+import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.CreditStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules of refunding a deduction: back to the lots it took from, in reverse, with expired credits coming
+ * back on a refund lot. Stateless apart from its collaborators; thread-safe.
+ */
+public final class Refunds {
+    private final UnitOfWork uow;
+    private final CreditStore store;
+    private final Duration expiredLotRefundValidity;
+
+    public Refunds(UnitOfWork uow, CreditStore store, Duration expiredLotRefundValidity) {
+        this.uow = uow;
+        this.store = store;
+        this.expiredLotRefundValidity = expiredLotRefundValidity;
+    }
+
+    public RefundResult refund(RefundRequest request) {
+        Checks.required("request", request);
+        String transactionId = Checks.id("transactionId", request.transactionId());
+        Checks.notNegative("credits", request.credits());
+        Checks.text("reason", request.reason());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        String accountId = store.findAccountOfTransaction(transactionId)
+                .orElseThrow(() -> new UnknownTransactionException(transactionId));
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "refund");
+        fingerprint.put("transactionId", transactionId);
+        fingerprint.put("credits", Long.toString(request.credits()));
+        fingerprint.put("reason", request.reason());
+
+        return uow.mutate(accountId, null, key, session -> {
+            Optional<RefundResult> replay = UnitOfWork.replay(session, key, fingerprint, f -> new RefundResult(
+                    f.get("transactionId"), transactionId, accountId, Long.parseLong(f.get("creditsRefunded")),
+                    Long.parseLong(f.get("totalRefunded")), Long.parseLong(f.get("remainingCredits")),
+                    Long.parseLong(f.get("sequence")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            AccountTransaction tx = session.tx();
+            LedgerEntry original = tx.findEntry(transactionId)
+                    .filter(entry -> entry.type() == EntryType.DEDUCTION)
+                    .orElseThrow(() -> new UnknownTransactionException(transactionId,
+                            "transaction '" + transactionId + "' is not a deduction"));
+            long charged = -original.amount();
+            long refundedBefore = 0;
+            for (LedgerEntry refund : tx.findEntriesReferencing(transactionId)) {
+                if (refund.type() == EntryType.REFUND) {
+                    refundedBefore += refund.amount();
+                }
+            }
+            long refundable = charged - refundedBefore;
+            long credits = request.credits() == 0 ? refundable : request.credits();
+            if (credits <= 0 || credits > refundable) {
+                throw new RefundLimitException(transactionId, credits, refundable);
+            }
+            session.settle();
+            String refundId = AccountSession.newId();
+            String type = original.creditType();
+            List<Allocation> back = new ArrayList<>(unwind(tx.findAllocations(transactionId), refundedBefore, credits));
+            int position = 0;
+            for (Allocation portion : back) {
+                position = giveBack(session, refundId, position, portion.lotId(), portion.amount());
+            }
+            session.addBalance(type, credits, 0);
+            session.addEntry(refundId, EntryType.REFUND, type, credits, original.featureKey(), 0, 0,
+                    original.userId(), null, transactionId, request.reason(), key, Map.of());
+            session.expireLots();
+            RefundResult result = new RefundResult(refundId, transactionId, accountId, credits,
+                    refundedBefore + credits, session.available(type), session.sequenceAfterWrite(), false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
+                        "transactionId", refundId, "creditsRefunded", Long.toString(credits),
+                        "totalRefunded", Long.toString(result.totalRefunded()),
+                        "remainingCredits", Long.toString(result.remainingCredits()),
+                        "sequence", Long.toString(result.sequence()))));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    /**
+     * The lots a refund goes back to: the receipt unwound last line first, skipping what earlier refunds
+     * took back (they unwound the same way), then {@code credits} more.
+     */
+    private static List<Allocation> unwind(List<Allocation> receipt, long alreadyRefunded, long credits) {
+        List<Allocation> reversed = new ArrayList<>(receipt);
+        Collections.reverse(reversed);
+        List<Allocation> back = new ArrayList<>();
+        long skip = alreadyRefunded;
+        long left = credits;
+        for (Allocation line : reversed) {
+            long taken = -line.amount();
+            long skipped = Math.min(skip, taken);
+            skip -= skipped;
+            long part = Math.min(left, taken - skipped);
+            if (part > 0) {
+                back.add(new Allocation(line.ownerId(), line.position(), line.lotId(), part));
+                left -= part;
+            }
+        }
+        return back;
+    }
+
+    /**
+     * Returns credits to the lot they came from. Credits of an expired lot, and credits of an overdraft lot
+     * beyond its remaining debt (the debt was paid by a later grant), pay any current debt first and the
+     * rest comes back on a new refund lot valid for {@code expiredLotRefundValidity}.
+     */
+    private int giveBack(AccountSession session, String refundId, int position, String lotId, long credits) {
+        Lot lot = session.lot(lotId);
+        long toLot = credits;
+        if (lot.source() == LotSource.OVERDRAFT) {
+            toLot = Math.min(credits, Math.max(0, -lot.remaining()));
+        } else if (lot.isExpiredAt(session.now())) {
+            toLot = 0;
+        }
+        if (toLot > 0) {
+            session.putLot(lot.withAmounts(lot.remaining() + toLot, lot.held()));
+            session.addAllocation(new Allocation(refundId, position++, lot.lotId(), toLot));
+        }
+        long rest = credits - toLot;
+        Lot debt = session.debtLot(lot.creditType());
+        if (rest > 0 && debt != null) {
+            long paid = Math.min(rest, -debt.remaining());
+            session.putLot(debt.withAmounts(debt.remaining() + paid, debt.held()));
+            session.addAllocation(new Allocation(refundId, position++, debt.lotId(), paid));
+            rest -= paid;
+        }
+        if (rest > 0) {
+            int priority = lot.source() == LotSource.OVERDRAFT ? GrantRequest.DEFAULT_PRIORITY : lot.priority();
+            Lot refundLot = new Lot(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND,
+                    priority, rest, rest, 0,
+                    Checks.plus("expiredLotRefundValidity", session.now(), expiredLotRefundValidity), null,
+                    Map.of("refundOfLot", lot.lotId()), session.now(), refundId);
+            session.insertLot(refundLot);
+            session.addAllocation(new Allocation(refundId, position++, refundLot.lotId(), rest));
+        }
+        return position;
+    }
+}

@@ -1,0 +1,277 @@
+package dev.credits.internal;
+
+import dev.credits.AccountStatus;
+import dev.credits.CheckResult;
+import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
+import dev.credits.DeductionResult;
+import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
+import dev.credits.GrantRequest;
+import dev.credits.GrantResult;
+import dev.credits.InvalidArgumentException;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.RejectionReason;
+import dev.credits.internal.AccountSession.Portion;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules of grants, checks and deductions (with free retries), and the price and rejection rules a
+ * reservation shares. Stateless apart from its collaborators; thread-safe.
+ */
+public final class Spending {
+    private final UnitOfWork uow;
+
+    public Spending(UnitOfWork uow) {
+        this.uow = uow;
+    }
+
+    public GrantResult grant(GrantRequest request) {
+        Checks.required("request", request);
+        String accountId = Checks.id("accountId", request.accountId());
+        Checks.positive("amount", request.amount());
+        Checks.creditType(request.creditType());
+        Checks.required("source", request.source());
+        if (request.source() == LotSource.OVERDRAFT) {
+            throw new InvalidArgumentException("source", "the overdraft lot is kept by the ledger, not granted");
+        }
+        Checks.text("reason", request.reason());
+        Map<String, String> metadata = Checks.metadata(request.metadata());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Instant expiresAt = Checks.optionalInstant("expiresAt", request.expiresAt());
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "grant");
+        fingerprint.put("amount", Long.toString(request.amount()));
+        fingerprint.put("creditType", request.creditType());
+        fingerprint.put("source", request.source().name());
+        fingerprint.put("priority", Integer.toString(request.priority()));
+        fingerprint.put("expiresAt", expiresAt == null ? null : expiresAt.toString());
+        fingerprint.put("moneyPaid", request.moneyPaid() == null ? null
+                : request.moneyPaid().amount().stripTrailingZeros().toPlainString() + " "
+                + request.moneyPaid().currency().getCurrencyCode());
+        fingerprint.put("reason", request.reason());
+        fingerprint.put("metadata", Codec.metadata(metadata));
+
+        return uow.mutate(accountId, null, key, session -> {
+            Optional<GrantResult> replay = UnitOfWork.replay(session, key, fingerprint, stored -> new GrantResult(
+                    Snapshots.decodeLot(stored), Long.parseLong(stored.get("debtPaid")),
+                    Long.parseLong(stored.get("balanceAfter")), Long.parseLong(stored.get("sequence")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            // Checked after the replay: a retried grant whose expiry has passed since still gets its first result.
+            if (expiresAt != null && !expiresAt.isAfter(session.now())) {
+                throw new InvalidArgumentException("expiresAt", "must be in the future: " + request.expiresAt());
+            }
+            session.settle();
+            AccountSession.Granted granted = session.grantLot(request.creditType(), request.amount(),
+                    request.source(), request.priority(), expiresAt, request.moneyPaid(), request.reason(), key,
+                    metadata);
+            Lot lot = granted.lot();
+            long debtPaid = granted.debtPaid();
+            GrantResult result = new GrantResult(lot, debtPaid, granted.entry().balanceAfter(),
+                    session.sequenceAfterWrite(), false);
+            if (key != null) {
+                Map<String, String> stored = Snapshots.encodeLot(lot);
+                stored.put("debtPaid", Long.toString(debtPaid));
+                stored.put("balanceAfter", Long.toString(granted.entry().balanceAfter()));
+                stored.put("sequence", Long.toString(result.sequence()));
+                session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    // ================================================================ spending
+
+    public CheckResult check(String accountId, String featureKey, long quantity) {
+        Checks.id("accountId", accountId);
+        Checks.featureKey(featureKey);
+        Checks.positive("quantity", quantity);
+        return uow.read(accountId, featureKey, session -> {
+            Optional<FeaturePricing> feature = session.feature();
+            long unitPrice = Price.of(session, feature).unitPrice();
+            long required = Checks.cost(unitPrice, quantity);
+            long available = feature.map(f -> session.available(f.creditType()))
+                    .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
+            RejectionReason reason = rejection(session, feature, required);
+            return new CheckResult(reason == null, reason, accountId, featureKey, quantity, unitPrice, required,
+                    available, session.account().sequence());
+        });
+    }
+
+    /** @return why the account cannot spend {@code required} on the feature now, or null if it can */
+    static RejectionReason rejection(AccountSession session, Optional<FeaturePricing> feature,
+                                             long required) {
+        if (feature.isEmpty()) {
+            return RejectionReason.UNKNOWN_FEATURE;
+        }
+        if (!feature.get().active()) {
+            return RejectionReason.INACTIVE_FEATURE;
+        }
+        if (session.account().status() == AccountStatus.PAUSED) {
+            return RejectionReason.ACCOUNT_PAUSED;
+        }
+        if (required > 0
+                && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
+            return RejectionReason.INSUFFICIENT_CREDITS;
+        }
+        return null;
+    }
+
+    /** The price a spend pays: credits per unit and the plan whose own price it is (null: the feature's). */
+    record Price(long unitPrice, String planId) {
+        static Price of(AccountSession session, Optional<FeaturePricing> feature) {
+            if (feature.isEmpty()) {
+                return new Price(0, null);
+            }
+            String planId = session.account().planId();
+            boolean planPrice = planId != null && feature.get().planPrices().containsKey(planId);
+            return new Price(feature.get().creditsPerUnit(planId), planPrice ? planId : null);
+        }
+    }
+
+    /** A validated spend (a deduction or a reservation) and the fingerprint of its request. */
+    record Spend(String accountId, String featureKey, long quantity, String userId,
+                         Map<String, String> metadata, String key, Map<String, String> fingerprint) {
+
+        static Spend of(String op, String accountId, String featureKey, long quantity, String userId,
+                        Map<String, String> metadata, String idempotencyKey) {
+            Spend spend = new Spend(Checks.id("accountId", accountId), Checks.featureKey(featureKey),
+                    Checks.positive("quantity", quantity), Checks.optionalId("userId", userId),
+                    Checks.metadata(metadata), Checks.optionalId("idempotencyKey", idempotencyKey),
+                    new LinkedHashMap<>());
+            spend.fingerprint.put("op", op);
+            spend.fingerprint.put("featureKey", spend.featureKey);
+            spend.fingerprint.put("quantity", Long.toString(spend.quantity));
+            spend.fingerprint.put("userId", spend.userId);
+            spend.fingerprint.put("metadata", Codec.metadata(spend.metadata));
+            return spend;
+        }
+    }
+
+    public DeductionResult deduct(DeductRequest request) {
+        Checks.required("request", request);
+        Spend spend = Spend.of("deduct", request.accountId(), request.featureKey(), request.quantity(),
+                request.userId(), request.metadata(), request.idempotencyKey());
+        String accountId = spend.accountId();
+        String featureKey = spend.featureKey();
+        long quantity = spend.quantity();
+        String userId = spend.userId();
+        Map<String, String> metadata = spend.metadata();
+        String key = spend.key();
+        Map<String, String> fingerprint = spend.fingerprint();
+        String retryOf = Checks.optionalId("retryOf", request.retryOf());
+        fingerprint.put("retryOf", retryOf);
+
+        return uow.mutate(accountId, featureKey, key, session -> {
+            Optional<DeductionResult> replay = UnitOfWork.replay(session, key, fingerprint, Spending::decodeDeduction);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            Optional<FeaturePricing> feature = session.feature();
+            Price price = Price.of(session, feature);
+            long unitPrice = price.unitPrice();
+            String original = null;
+            int retryNumber = 0;
+            if (retryOf != null && feature.isPresent()) {
+                original = originalOf(session, retryOf, featureKey, quantity);
+                retryNumber = retriesOf(session, original) + 1;
+                if (retryNumber <= feature.get().freeRetries()) {
+                    unitPrice = 0;
+                }
+            }
+            long required = Checks.cost(unitPrice, quantity);
+            session.settle();
+            String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
+            long available = session.available(type);
+            RejectionReason reason = rejection(session, feature, required);
+            if (reason != null) {
+                // A rejection changes nothing, not even the expiry sweep: it is a read.
+                return new DeductionResult(false, reason, accountId, featureKey, null, quantity, unitPrice, 0,
+                        available, required, available, session.account().sequence(), price.planId(), retryNumber,
+                        false);
+            }
+            String transactionId = AccountSession.newId();
+            List<Portion> portions = session.take(type, required, false, transactionId);
+            session.addEntry(transactionId, EntryType.DEDUCTION, type, -required, featureKey, quantity, unitPrice,
+                    price.planId(), retryNumber, userId, null, original, null, key, metadata);
+            session.addAllocations(transactionId, portions, -1);
+            long sequence = session.sequenceAfterWrite();
+            DeductionResult result = new DeductionResult(true, null, accountId, featureKey, transactionId, quantity,
+                    unitPrice, required, session.available(type), required, available, sequence, price.planId(),
+                    retryNumber, false);
+            if (key != null) {
+                session.recordIdempotency(key, Codec.encode(fingerprint), encodeDeduction(result));
+            }
+            session.write();
+            return result;
+        });
+    }
+
+    private static String encodeDeduction(DeductionResult r) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("featureKey", r.featureKey());
+        fields.put("transactionId", r.transactionId());
+        fields.put("quantity", Long.toString(r.quantity()));
+        fields.put("unitPrice", Long.toString(r.unitPrice()));
+        fields.put("creditsDeducted", Long.toString(r.creditsDeducted()));
+        fields.put("remainingCredits", Long.toString(r.remainingCredits()));
+        fields.put("required", Long.toString(r.required()));
+        fields.put("available", Long.toString(r.available()));
+        fields.put("sequence", Long.toString(r.sequence()));
+        fields.put("accountId", r.accountId());
+        fields.put("pricePlanId", r.pricePlanId());
+        fields.put("retryNumber", Integer.toString(r.retryNumber()));
+        return Codec.encode(fields);
+    }
+
+    /**
+     * @return the original deduction a retry of {@code retryOf} counts against: {@code retryOf} itself, or its
+     *         original when it is a retry too (retries of retries count against the first deduction)
+     * @throws InvalidArgumentException unless it names a deduction of this account for the same feature, with
+     *                                  at least as many units as the retry
+     */
+    private static String originalOf(AccountSession session, String retryOf, String featureKey, long quantity) {
+        LedgerEntry entry = session.tx().findEntry(retryOf).orElse(null);
+        if (entry == null || entry.type() != EntryType.DEDUCTION || !featureKey.equals(entry.featureKey())) {
+            throw new InvalidArgumentException("retryOf", "'" + retryOf + "' is no deduction of '" + featureKey
+                    + "' on account '" + session.accountId() + "'");
+        }
+        // A retry redoes the original: more units than it had would make a free retry a free larger job.
+        if (quantity > entry.quantity()) {
+            throw new InvalidArgumentException("quantity", "a retry of '" + retryOf + "' may use at most its "
+                    + entry.quantity() + " units, not " + quantity);
+        }
+        return entry.retryNumber() > 0 && entry.referenceId() != null ? entry.referenceId() : retryOf;
+    }
+
+    /** @return how many deductions retried the original so far (counted under the account's lock) */
+    private static int retriesOf(AccountSession session, String original) {
+        int retries = 0;
+        for (LedgerEntry entry : session.tx().findEntriesReferencing(original)) {
+            if (entry.type() == EntryType.DEDUCTION && entry.retryNumber() > 0) {
+                retries++;
+            }
+        }
+        return retries;
+    }
+
+    private static DeductionResult decodeDeduction(Map<String, String> f) {
+        return new DeductionResult(true, null, f.get("accountId"), f.get("featureKey"), f.get("transactionId"),
+                Long.parseLong(f.get("quantity")), Long.parseLong(f.get("unitPrice")),
+                Long.parseLong(f.get("creditsDeducted")), Long.parseLong(f.get("remainingCredits")),
+                Long.parseLong(f.get("required")), Long.parseLong(f.get("available")),
+                Long.parseLong(f.get("sequence")), f.get("pricePlanId"),
+                Integer.parseInt(f.getOrDefault("retryNumber", "0")), true);
+    }
+}
