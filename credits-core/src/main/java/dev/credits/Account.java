@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param lowBalanceThreshold  stored for low-balance alerts
  * @param maxOpenHolds         how many holds may be open at once (0: no limit)
  * @param planId               the account's plan, or null
- * @param nextPlanId           a plan that takes over at the next {@link CreditLedger#startPeriod} (a scheduled
+ * @param nextPlanId           a plan that takes over at the next {@link Plans#startPeriod} (a scheduled
  *                             downgrade), or null
  * @param periodStart          start of the current allowance period (inclusive), or null before the first
  * @param periodEnd            end of the current allowance period (exclusive), or null before the first

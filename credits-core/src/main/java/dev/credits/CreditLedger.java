@@ -2,10 +2,10 @@ package dev.credits;
 
 import dev.credits.internal.AccountLinks;
 import dev.credits.internal.Accounts;
-import dev.credits.internal.Commerce;
+import dev.credits.internal.CommerceRules;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
-import dev.credits.internal.Plans;
+import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
 import dev.credits.internal.Reads;
 import dev.credits.internal.Refunds;
@@ -109,8 +109,8 @@ public final class CreditLedger {
     private final Holds holds;
     private final Reads reads;
     private final ExpirySweep sweep;
-    private final Commerce commerce;
-    private final Plans plans;
+    private final Commerce commerceArea;
+    private final Plans plansArea;
     private final AccountLinks links;
 
     private CreditLedger(Builder builder) {
@@ -123,8 +123,8 @@ public final class CreditLedger {
         this.holds = new Holds(unitOfWork, store, builder.defaultHoldTimeout, builder.maxHoldTimeout);
         this.reads = new Reads(unitOfWork, store);
         this.sweep = new ExpirySweep(unitOfWork, store);
-        this.commerce = new Commerce(unitOfWork, store, builder.purchasePolicy);
-        this.plans = new Plans(unitOfWork, store);
+        this.commerceArea = new Commerce(new CommerceRules(unitOfWork, store, builder.purchasePolicy));
+        this.plansArea = new Plans(new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(store, builder.clock);
     }
 
@@ -489,204 +489,25 @@ public final class CreditLedger {
         return links.find(reference);
     }
 
-    // ================================================================ packages, purchases, promotions
-
-    /** Inserts the credit package, or replaces the one with the same id. @return it as stored */
-    public CreditPackage savePackage(CreditPackage creditPackage) {
-        return commerce.savePackage(creditPackage);
-    }
-
-    /** @return the credit package, or empty */
-    public Optional<CreditPackage> getPackage(String packageId) {
-        return commerce.getPackage(packageId);
-    }
-
-    /** @return every credit package, ordered by id */
-    public List<CreditPackage> listPackages() {
-        return commerce.listPackages();
-    }
+    // ================================================================ areas
 
     /**
-     * Inserts the promotion, or replaces the one with the same code (keeping its use count).
+     * Selling credits: the catalog of packages and promotions, quotes, purchases and their payment reversals
+     * (refunds and disputes of a purchase's payment).
      *
-     * @return it as stored
+     * @return this ledger's commerce area (the same instance every time)
      */
-    public Promotion savePromotion(Promotion promotion) {
-        return commerce.savePromotion(promotion);
-    }
-
-    /** @return the promotion with its use count, or empty */
-    public Optional<Promotion> getPromotion(String code) {
-        return commerce.getPromotion(code);
-    }
-
-    /** @return every promotion, ordered by code */
-    public List<Promotion> listPromotions() {
-        return commerce.listPromotions();
+    public Commerce commerce() {
+        return commerceArea;
     }
 
     /**
-     * Prices a purchase without recording anything: list price (package price or credits x credit rate), bulk
-     * discount, promotion, bonus credits, each as a line with the rule that produced it, and whether the
-     * purchase policy allows it. The payment fields of the request are ignored.
+     * Subscriptions: plans with their allowances, putting accounts on plans, and allowance periods.
      *
-     * @throws UnknownAccountException if the account does not exist
+     * @return this ledger's plans area (the same instance every time)
      */
-    public Quote quote(PurchaseRequest request) {
-        return commerce.quote(request);
-    }
-
-    /**
-     * Records a purchase and, unless it is pending, grants its credits on a new lot (source
-     * {@link LotSource#PURCHASE}, the price paid as its money, expiring per the package's validity). Checked
-     * first, writing nothing when rejected: the purchase policy, the account's plan, the package and the
-     * promotion (window, packages, total and per-account uses, counted atomically). A purchase id seen before
-     * replays the first result.
-     *
-     * @throws UnknownAccountException      if the account does not exist
-     * @throws IdempotencyConflictException if the purchase id or key was used for a different purchase
-     */
-    public PurchaseResult purchase(PurchaseRequest request) {
-        return commerce.purchase(request);
-    }
-
-    /**
-     * Completes a pending purchase (its payment was confirmed): grants its credits, valid per its validity from
-     * now. Completing a completed purchase returns it unchanged ({@code replayed}).
-     *
-     * @throws UnknownPurchaseException if there is no such purchase
-     * @throws PurchaseStateException   if it failed
-     */
-    public PurchaseResult completePurchase(String purchaseId) {
-        return commerce.completePurchase(purchaseId);
-    }
-
-    /**
-     * Fails a pending purchase (its payment failed): nothing is granted and its promotion use is given back.
-     * Failing a failed purchase returns it unchanged ({@code replayed}).
-     *
-     * @throws UnknownPurchaseException if there is no such purchase
-     * @throws PurchaseStateException   if it completed
-     */
-    public PurchaseResult failPurchase(String purchaseId, String reason) {
-        return commerce.failPurchase(purchaseId, reason);
-    }
-
-    /**
-     * Records that the payment of a completed purchase was refunded, and takes the credits back. The amount is
-     * the cumulative total refunded so far, in credits (see {@link Purchase#creditsFor(long, long)} to turn a
-     * refunded share of the payment into credits), so repeated or out-of-order reports are harmless. The purchase
-     * keeps the totals, and the credits taken back rise to {@code min(refunded + lost dispute, granted - expired)}:
-     * first its lot's unspent credits, the rest (already spent) as debt the next grant pays first. The
-     * {@link EntryType#CLAWBACK} entry references the purchase's grant.
-     *
-     * @throws UnknownPurchaseException if there is no such purchase
-     * @throws PurchaseStateException   unless it is completed
-     */
-    public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
-        return commerce.clawBackPurchase(purchaseId, refundedCredits, reason);
-    }
-
-    /**
-     * Records that the payment of a completed purchase is disputed: its unspent credits, up to
-     * {@code disputedCredits}, are frozen (held, not spendable) until {@link #resolveDispute}. A purchase whose
-     * dispute is already open or resolved is unchanged ({@code replayed}).
-     *
-     * @throws UnknownPurchaseException if there is no such purchase
-     * @throws PurchaseStateException   unless it is completed
-     */
-    public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
-        return commerce.disputePurchase(purchaseId, disputedCredits, reason);
-    }
-
-    /**
-     * Resolves the dispute of a purchase's payment: won unfreezes its credits; lost unfreezes them and takes
-     * {@code disputedCredits} back (netted with refunds, capped at what the purchase granted; spent credits
-     * become debt). A dispute resolved before it was reported open resolves directly; a resolved one is unchanged.
-     *
-     * @throws UnknownPurchaseException if there is no such purchase
-     * @throws PurchaseStateException   unless it is completed
-     */
-    public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
-        return commerce.resolveDispute(purchaseId, disputedCredits, won, reason);
-    }
-
-    /** @return the purchase, or empty */
-    public Optional<Purchase> getPurchase(String purchaseId) {
-        return commerce.getPurchase(purchaseId);
-    }
-
-    /**
-     * @return the account's purchases, oldest first
-     * @throws UnknownAccountException if the account does not exist
-     */
-    public List<Purchase> listPurchases(String accountId) {
-        return commerce.listPurchases(accountId);
-    }
-
-    // ================================================================ plans and allowance periods
-
-    /** Inserts the plan, or replaces the one with the same id. @return it as stored */
-    public Plan savePlan(Plan plan) {
-        return plans.savePlan(plan);
-    }
-
-    /** @return the plan, or empty */
-    public Optional<Plan> getPlan(String planId) {
-        return plans.getPlan(planId);
-    }
-
-    /** @return every plan, ordered by id */
-    public List<Plan> listPlans() {
-        return plans.listPlans();
-    }
-
-    /**
-     * Puts the account on a plan. Outside a current period the plan simply applies from the next
-     * {@link #startPeriod}. Inside one (now in {@code [periodStart, periodEnd)}):
-     * <ul>
-     * <li>an <b>upgrade</b> (some credit type's allowance grows) switches now and grants the difference of each
-     * growing allowance in full, priority 0, expiring at the period's end;</li>
-     * <li>a <b>downgrade</b> (no allowance grows) is scheduled: the account keeps its plan and allowance until
-     * the next {@code startPeriod}, which grants the new plan's allowance;</li>
-     * <li>the same plan again cancels a scheduled downgrade.</li>
-     * </ul>
-     *
-     * @throws UnknownPlanException        if there is no such plan
-     * @throws InvalidArgumentException    if the plan is inactive
-     * @throws UnknownAccountException     if the account does not exist
-     */
-    public PlanChange assignPlan(String accountId, String planId) {
-        return plans.assignPlan(accountId, planId);
-    }
-
-    /**
-     * Takes the account off its plan (a cancelled subscription): no further allowances; what was granted stays
-     * until it expires.
-     *
-     * @throws UnknownAccountException if the account does not exist
-     */
-    public PlanChange endPlan(String accountId) {
-        return plans.endPlan(accountId);
-    }
-
-    /**
-     * Starts an allowance period {@code [start, end)}: what a billing webhook calls each cycle. One atomic step:
-     * a scheduled downgrade takes over, the unused allowance of the previous period expires, up to the plan's
-     * rollover cap of it carries over onto a new lot, and the plan's allowance is granted (source
-     * {@link LotSource#SUBSCRIPTION}, priority 0 so it is spent before purchased credits, expiring at
-     * {@code end}). Keyed by (account, start): a second call for the same period does nothing
-     * ({@link PeriodResult.Status#ALREADY_STARTED}); a period that starts before the current one, or has
-     * already ended, changes nothing ({@link PeriodResult.Status#STALE}), so late or repeated webhooks are
-     * harmless.
-     *
-     * @throws InvalidArgumentException if {@code end} is not after {@code start}, or either is outside
-     *                                  [{@link #MIN_INSTANT}, {@link #MAX_INSTANT}] (both are kept to the
-     *                                  millisecond)
-     * @throws UnknownAccountException  if the account does not exist
-     */
-    public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
-        return plans.startPeriod(accountId, start, end);
+    public Plans plans() {
+        return plansArea;
     }
 
     /**

@@ -7,7 +7,7 @@ import java.time.Period;
  * {@link #of(String, String, long, Money)}.
  *
  * <pre>{@code
- * ledger.savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
+ * ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
  *         .withValidity(Period.ofMonths(12)));
  * }</pre>
  *

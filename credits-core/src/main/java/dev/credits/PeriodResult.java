@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What {@link CreditLedger#startPeriod} did.
+ * What {@link Plans#startPeriod} did.
  *
  * @param accountId  the account
  * @param status     what happened

@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * A subscription plan: a monthly allowance of credits per credit type, granted by
- * {@link CreditLedger#startPeriod} each billing period. Immutable; start with {@link #of(String, String, long)}.
+ * {@link Plans#startPeriod} each billing period. Immutable; start with {@link #of(String, String, long)}.
  *
  * <pre>{@code
- * ledger.savePlan(Plan.of("professional", "Professional", 600)
+ * ledger.plans().savePlan(Plan.of("professional", "Professional", 600)
  *         .withMonthlyPrice(Money.of("49.00", "USD"))
  *         .withRolloverCap(300));
  * }</pre>

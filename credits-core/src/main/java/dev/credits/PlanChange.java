@@ -3,7 +3,7 @@ package dev.credits;
 import java.util.Map;
 
 /**
- * What {@link CreditLedger#assignPlan} or {@link CreditLedger#endPlan} did.
+ * What {@link Plans#assignPlan} or {@link Plans#endPlan} did.
  *
  * @param accountId      the account
  * @param kind           what happened

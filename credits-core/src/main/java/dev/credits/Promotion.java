@@ -12,7 +12,7 @@ import java.util.Set;
  * {@link #of(String)}.
  *
  * <pre>{@code
- * ledger.savePromotion(Promotion.of("SPRING20")
+ * ledger.commerce().savePromotion(Promotion.of("SPRING20")
  *         .withPercentOff(new BigDecimal("20"))
  *         .withBonusCredits(50)
  *         .withWindow(start, end)

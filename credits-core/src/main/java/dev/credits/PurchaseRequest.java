@@ -9,7 +9,7 @@ import java.util.Map;
  * code. Immutable; start with {@link #ofPackage(String, String)} or {@link #ofCredits(String, long)}.
  *
  * <pre>{@code
- * PurchaseResult bought = ledger.purchase(PurchaseRequest.ofPackage("org_42", "starter")
+ * PurchaseResult bought = ledger.commerce().purchase(PurchaseRequest.ofPackage("org_42", "starter")
  *         .withPromotionCode("SPRING20")
  *         .withPurchaseId("pi_3Mtw")                 // e.g. the payment provider's id
  *         .withPaymentReference("pi_3Mtw"));
@@ -24,7 +24,7 @@ import java.util.Map;
  *                         null for a generated one; a second purchase with the same id replays the first
  * @param paymentReference the payment's reference at the provider, or null
  * @param pending          true to record the purchase as pending (payment not yet confirmed): its credits come
- *                         with {@link CreditLedger#completePurchase}
+ *                         with {@link Commerce#completePurchase}
  * @param policyChecked    true when the purchase policy was checked as the checkout was offered and the customer
  *                         has paid or committed to pay since (a payment webhook): the policy, the account's plan and
  *                         the package's active flag are not checked again, so a package switched off meanwhile still
@@ -66,7 +66,7 @@ public record PurchaseRequest(String accountId, String packageId, long credits, 
                 policyChecked, metadata, idempotencyKey);
     }
 
-    /** @return a copy recorded as pending until {@link CreditLedger#completePurchase} */
+    /** @return a copy recorded as pending until {@link Commerce#completePurchase} */
     public PurchaseRequest withPending(boolean value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference, value,
                 policyChecked, metadata, idempotencyKey);

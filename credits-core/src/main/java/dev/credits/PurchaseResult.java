@@ -1,7 +1,7 @@
 package dev.credits;
 
 /**
- * What {@link CreditLedger#purchase}, {@link CreditLedger#completePurchase} or {@link CreditLedger#failPurchase}
+ * What {@link Commerce#purchase}, {@link Commerce#completePurchase} or {@link Commerce#failPurchase}
  * did. A rejection is a value: check {@link #success()}.
  *
  * @param success  whether the purchase was recorded (or moved on)

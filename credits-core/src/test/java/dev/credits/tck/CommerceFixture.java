@@ -91,7 +91,7 @@ public interface CommerceFixture extends ContractFixture {
     /** Saves a new Starter package (100 credits, $199.00, 12 months). @return its id */
     default String starterPackage() {
         String id = uniqueId("starter");
-        ledger().savePackage(CreditPackage.of(id, "Starter", STARTER_CREDITS, usd("199.00"))
+        ledger().commerce().savePackage(CreditPackage.of(id, "Starter", STARTER_CREDITS, usd("199.00"))
                 .withValidity(Period.ofMonths(12)));
         return id;
     }
@@ -99,7 +99,7 @@ public interface CommerceFixture extends ContractFixture {
     /** Saves a new Professional package (500 credits, $899.00, 12 months). @return its id */
     default String professionalPackage() {
         String id = uniqueId("professional");
-        ledger().savePackage(CreditPackage.of(id, "Professional", PROFESSIONAL_CREDITS, usd("899.00"))
+        ledger().commerce().savePackage(CreditPackage.of(id, "Professional", PROFESSIONAL_CREDITS, usd("899.00"))
                 .withValidity(Period.ofMonths(12)));
         return id;
     }
@@ -107,13 +107,13 @@ public interface CommerceFixture extends ContractFixture {
     /** Saves a promotion under a new code with the settings {@code settings} applies. @return the code */
     default String promotion(UnaryOperator<Promotion> settings) {
         String code = uniqueId("PROMO");
-        ledger().savePromotion(settings.apply(Promotion.of(code)));
+        ledger().commerce().savePromotion(settings.apply(Promotion.of(code)));
         return code;
     }
 
     /** @return the use count of the promotion */
     default long uses(String code) {
-        return ledger().getPromotion(code).orElseThrow().uses();
+        return ledger().commerce().getPromotion(code).orElseThrow().uses();
     }
 
     /** Ids of the three plans of one test. */
@@ -126,9 +126,9 @@ public interface CommerceFixture extends ContractFixture {
      */
     default PlanIds plans() {
         PlanIds ids = new PlanIds(uniqueId("starter"), uniqueId("professional"), uniqueId("enterprise"));
-        ledger().savePlan(Plan.of(ids.starter(), "Starter", 200).withRolloverCap(100));
-        ledger().savePlan(Plan.of(ids.professional(), "Professional", 600).withRolloverCap(300));
-        ledger().savePlan(Plan.of(ids.enterprise(), "Enterprise", 1500));
+        ledger().plans().savePlan(Plan.of(ids.starter(), "Starter", 200).withRolloverCap(100));
+        ledger().plans().savePlan(Plan.of(ids.professional(), "Professional", 600).withRolloverCap(300));
+        ledger().plans().savePlan(Plan.of(ids.enterprise(), "Enterprise", 1500));
         return ids;
     }
 
@@ -171,8 +171,8 @@ public interface CommerceFixture extends ContractFixture {
         AccountState before = state(request.accountId());
         List<String> purchasesBefore = purchaseIds(request.accountId());
 
-        assertEquals(reason, ledger.quote(request).rejection(), "quote");
-        PurchaseResult result = ledger.purchase(request);
+        assertEquals(reason, ledger.commerce().quote(request).rejection(), "quote");
+        PurchaseResult result = ledger.commerce().purchase(request);
 
         assertFalse(result.success(), () -> "purchase expected to be rejected: " + result);
         assertEquals(reason, result.reason());
@@ -181,14 +181,14 @@ public interface CommerceFixture extends ContractFixture {
         assertUnchanged(before, request.accountId());
         assertEquals(purchasesBefore, purchaseIds(request.accountId()), "a rejected purchase was listed");
         if (request.purchaseId() != null) {
-            assertTrue(ledger.getPurchase(request.purchaseId()).isEmpty(), "a rejected purchase was stored");
+            assertTrue(ledger.commerce().getPurchase(request.purchaseId()).isEmpty(), "a rejected purchase was stored");
         }
         return result;
     }
 
     /** Purchases and asserts it succeeded (completed or pending as asked). */
     default PurchaseResult purchaseOk(CreditLedger ledger, PurchaseRequest request) {
-        PurchaseResult result = ledger.purchase(request);
+        PurchaseResult result = ledger.commerce().purchase(request);
         assertTrue(result.success(), () -> "purchase expected to succeed: " + result);
         assertNull(result.reason());
         assertNotNull(result.purchase());
@@ -219,7 +219,7 @@ public interface CommerceFixture extends ContractFixture {
 
     /** @return the ids of the account's purchases, oldest first */
     default List<String> purchaseIds(String accountId) {
-        return ledger().listPurchases(accountId).stream().map(dev.credits.Purchase::purchaseId).toList();
+        return ledger().commerce().listPurchases(accountId).stream().map(dev.credits.Purchase::purchaseId).toList();
     }
 
     /** @return the live SUBSCRIPTION lots of the account's default credits */

@@ -110,7 +110,7 @@ public interface InputRulesContract extends CommerceFixture {
             assertInvalid(() -> ledger().deductCredits(bad, key), what);
             assertInvalid(() -> ledger().balance(bad), what);
             assertInvalid(() -> ledger().history(bad, HistoryFilter.all(), PageRequest.first()), what);
-            assertInvalid(() -> ledger().listPurchases(bad), what);
+            assertInvalid(() -> ledger().commerce().listPurchases(bad), what);
         }
         // What PostgreSQL's driver would have made of them: another id, never opened.
         assertEquals(Optional.empty(), ledger().getAccount(base + "?"));
@@ -136,7 +136,7 @@ public interface InputRulesContract extends CommerceFixture {
                     .withIdempotencyKey(bad)));
             assertInvalid(accountId, () -> ledger().reserve(ReserveRequest.of(accountId, key).withIdempotencyKey(bad)));
             assertInvalid(accountId, () -> ledger().refundCredits(RefundRequest.of(tx).withIdempotencyKey(bad)));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withIdempotencyKey(bad)));
         }
         assertEquals(List.of(), purchaseIds(accountId));
@@ -191,45 +191,45 @@ public interface InputRulesContract extends CommerceFixture {
         String starter = starterPackage();
         String code = promotion(p -> p.withBonusCredits(5));
         String planId = uniqueId("plan");
-        ledger().savePlan(Plan.of(planId, "Plan", 10));
+        ledger().plans().savePlan(Plan.of(planId, "Plan", 10));
         String pending = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPending(true))
                 .purchase().purchaseId();
         String base = uniqueId("sur");
         for (String bad : withUnpairedSurrogates(base)) {
             String what = "id " + bad.chars().mapToObj(Integer::toHexString).toList();
-            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
-            assertInvalid(() -> ledger().getPackage(bad), what);
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
-            assertInvalid(() -> ledger().getPromotion(bad), what);
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+            assertInvalid(() -> ledger().commerce().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
+            assertInvalid(() -> ledger().commerce().getPackage(bad), what);
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
+            assertInvalid(() -> ledger().commerce().getPromotion(bad), what);
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                     .withPackageIds(Set.of(bad))), what);
-            assertInvalid(() -> ledger().savePlan(Plan.of(bad, "Bad", 10)), what);
-            assertInvalid(() -> ledger().getPlan(bad), what);
+            assertInvalid(() -> ledger().plans().savePlan(Plan.of(bad, "Bad", 10)), what);
+            assertInvalid(() -> ledger().plans().getPlan(bad), what);
             assertInvalid(() -> ledger().createFeaturePricing(FeatureDefinition.of(newFeatureKey("bad"), "Bad", 1)
                     .withPlanPrice(bad, 1)), what);
-            assertInvalid(accountId, () -> ledger().assignPlan(accountId, bad));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, bad)));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().plans().assignPlan(accountId, bad));
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, bad)));
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withPromotionCode(bad)));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withPurchaseId(bad)));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withPaymentReference(bad)));
-            assertInvalid(accountId, () -> ledger().completePurchase(bad));
-            assertInvalid(accountId, () -> ledger().failPurchase(bad, "declined"));
-            assertInvalid(accountId, () -> ledger().getPurchase(bad));
-            assertInvalid(accountId, () -> ledger().clawBackPurchase(bad, 1, "refund"));
+            assertInvalid(accountId, () -> ledger().commerce().completePurchase(bad));
+            assertInvalid(accountId, () -> ledger().commerce().failPurchase(bad, "declined"));
+            assertInvalid(accountId, () -> ledger().commerce().getPurchase(bad));
+            assertInvalid(accountId, () -> ledger().commerce().clawBackPurchase(bad, 1, "refund"));
         }
         for (String bad : withUnpairedSurrogates(code)) {
-            assertInvalid(accountId, () -> ledger().quote(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().quote(PurchaseRequest.ofPackage(accountId, starter)
                     .withPromotionCode(bad)));
         }
         assertEquals(List.of(pending), purchaseIds(accountId));
-        assertEquals(PurchaseStatus.PENDING, ledger().getPurchase(pending).orElseThrow().status());
+        assertEquals(PurchaseStatus.PENDING, ledger().commerce().getPurchase(pending).orElseThrow().status());
         assertEquals(0, uses(code));
-        assertEquals(Optional.empty(), ledger().getPackage(base + "?"));
-        assertEquals(Optional.empty(), ledger().getPromotion(base + "?"));
-        assertEquals(Optional.empty(), ledger().getPlan(base + "?"));
+        assertEquals(Optional.empty(), ledger().commerce().getPackage(base + "?"));
+        assertEquals(Optional.empty(), ledger().commerce().getPromotion(base + "?"));
+        assertEquals(Optional.empty(), ledger().plans().getPlan(base + "?"));
     }
 
     // ---------------------------------------------------------------- ids: control characters
@@ -248,16 +248,16 @@ public interface InputRulesContract extends CommerceFixture {
             assertInvalid(accountId, () -> ledger().grant(GrantRequest.of(accountId, 1).withIdempotencyKey(bad)));
             assertInvalid(accountId, () -> ledger().deductCredits(DeductRequest.of(accountId, key).withUserId(bad)));
             assertInvalid(accountId, () -> ledger().release(bad));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withPurchaseId(bad)));
-            assertInvalid(() -> ledger().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
-            assertInvalid(() -> ledger().savePlan(Plan.of(bad, "Bad", 10)), what);
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
+            assertInvalid(() -> ledger().commerce().savePackage(CreditPackage.of(bad, "Bad", 10, usd("1.00"))), what);
+            assertInvalid(() -> ledger().plans().savePlan(Plan.of(bad, "Bad", 10)), what);
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(bad).withBonusCredits(1)), what);
         }
         assertEquals(Optional.empty(), ledger().getAccount(base));
-        assertEquals(Optional.empty(), ledger().getPackage(base));
-        assertEquals(Optional.empty(), ledger().getPlan(base));
-        assertEquals(Optional.empty(), ledger().getPromotion(base));
+        assertEquals(Optional.empty(), ledger().commerce().getPackage(base));
+        assertEquals(Optional.empty(), ledger().plans().getPlan(base));
+        assertEquals(Optional.empty(), ledger().commerce().getPromotion(base));
         assertEquals(List.of(), purchaseIds(accountId));
         assertEquals(HoldStatus.OPEN, ledger().getHold(holdId).orElseThrow().status());
     }
@@ -287,18 +287,18 @@ public interface InputRulesContract extends CommerceFixture {
                 .purchase().purchaseId();
         String completed = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter)).purchase()
                 .purchaseId();
-        Purchase completedBefore = ledger().getPurchase(completed).orElseThrow();
+        Purchase completedBefore = ledger().commerce().getPurchase(completed).orElseThrow();
 
         // reasons
         assertInvalid(accountId, () -> ledger().grant(GrantRequest.of(accountId, 1).withReason(bad)));
         assertInvalid(accountId, () -> ledger().refundCredits(RefundRequest.of(tx).withReason(bad)));
         assertInvalid(accountId, () -> ledger().refundCredits(tx, bad, null));
-        assertInvalid(accountId, () -> ledger().failPurchase(pending, bad));
-        assertInvalid(accountId, () -> ledger().clawBackPurchase(completed, 10, bad));
-        assertInvalid(accountId, () -> ledger().disputePurchase(completed, 10, bad));
-        assertInvalid(accountId, () -> ledger().resolveDispute(completed, 10, false, bad));
-        assertEquals(PurchaseStatus.PENDING, ledger().getPurchase(pending).orElseThrow().status());
-        assertEquals(completedBefore, ledger().getPurchase(completed).orElseThrow());
+        assertInvalid(accountId, () -> ledger().commerce().failPurchase(pending, bad));
+        assertInvalid(accountId, () -> ledger().commerce().clawBackPurchase(completed, 10, bad));
+        assertInvalid(accountId, () -> ledger().commerce().disputePurchase(completed, 10, bad));
+        assertInvalid(accountId, () -> ledger().commerce().resolveDispute(completed, 10, false, bad));
+        assertEquals(PurchaseStatus.PENDING, ledger().commerce().getPurchase(pending).orElseThrow().status());
+        assertEquals(completedBefore, ledger().commerce().getPurchase(completed).orElseThrow());
 
         // metadata keys and values
         for (Map<String, String> metadata : List.of(Map.of("note", bad), Map.of(bad, "v"))) {
@@ -307,7 +307,7 @@ public interface InputRulesContract extends CommerceFixture {
                     .withMetadata(metadata)));
             assertInvalid(accountId, () -> ledger().reserve(ReserveRequest.of(accountId, key)
                     .withMetadata(metadata)));
-            assertInvalid(accountId, () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)
+            assertInvalid(accountId, () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)
                     .withMetadata(metadata)));
         }
         assertEquals(List.of(pending, completed), purchaseIds(accountId));
@@ -328,15 +328,15 @@ public interface InputRulesContract extends CommerceFixture {
         assertInvalid(() -> ledger().listFeaturePricing(bad), "category filter");
 
         String packageId = uniqueId("pkg");
-        assertInvalid(() -> ledger().savePackage(CreditPackage.of(packageId, bad, 10, usd("1.00"))), "package");
-        assertEquals(Optional.empty(), ledger().getPackage(packageId));
+        assertInvalid(() -> ledger().commerce().savePackage(CreditPackage.of(packageId, bad, 10, usd("1.00"))), "package");
+        assertEquals(Optional.empty(), ledger().commerce().getPackage(packageId));
         String planId = uniqueId("plan");
-        assertInvalid(() -> ledger().savePlan(Plan.of(planId, bad, 10)), "plan");
-        assertEquals(Optional.empty(), ledger().getPlan(planId));
+        assertInvalid(() -> ledger().plans().savePlan(Plan.of(planId, bad, 10)), "plan");
+        assertEquals(Optional.empty(), ledger().plans().getPlan(planId));
         String code = uniqueId("PROMO");
-        assertInvalid(() -> ledger().savePromotion(Promotion.of(code).withBonusCredits(1).withDescription(bad)),
+        assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(code).withBonusCredits(1).withDescription(bad)),
                 "promotion");
-        assertEquals(Optional.empty(), ledger().getPromotion(code));
+        assertEquals(Optional.empty(), ledger().commerce().getPromotion(code));
 
         // Nothing above was refunded: the whole deduction still is.
         assertEquals(10, ledger().refundCredits(RefundRequest.of(tx).withReason("fine")).creditsRefunded());
@@ -364,11 +364,11 @@ public interface InputRulesContract extends CommerceFixture {
 
         String packageId = uniqueId("pkg");
         CreditPackage creditPackage = CreditPackage.of(packageId, text, 10, usd("1.00"));
-        ledger().savePackage(creditPackage);
-        assertEquals(Optional.of(creditPackage), ledger().getPackage(packageId));
-        Promotion promotion = ledger().savePromotion(Promotion.of(uniqueId("PROMO")).withBonusCredits(1)
+        ledger().commerce().savePackage(creditPackage);
+        assertEquals(Optional.of(creditPackage), ledger().commerce().getPackage(packageId));
+        Promotion promotion = ledger().commerce().savePromotion(Promotion.of(uniqueId("PROMO")).withBonusCredits(1)
                 .withDescription(text));
-        assertEquals(text, ledger().getPromotion(promotion.code()).orElseThrow().description());
+        assertEquals(text, ledger().commerce().getPromotion(promotion.code()).orElseThrow().description());
     }
 
     // ---------------------------------------------------------------- supplementary characters
@@ -433,19 +433,19 @@ public interface InputRulesContract extends CommerceFixture {
         String accountId = openAccount();
         String packageId = unique("pkg_" + GRINNING);
         CreditPackage creditPackage = CreditPackage.of(packageId, "Starter " + GRINNING, 100, usd("199.00"));
-        ledger().savePackage(creditPackage);
-        assertEquals(Optional.of(creditPackage), ledger().getPackage(packageId));
-        assertEquals(Optional.empty(), ledger().getPackage(packageId.replace(GRINNING, BEAMING)));
+        ledger().commerce().savePackage(creditPackage);
+        assertEquals(Optional.of(creditPackage), ledger().commerce().getPackage(packageId));
+        assertEquals(Optional.empty(), ledger().commerce().getPackage(packageId.replace(GRINNING, BEAMING)));
 
         String code = unique("PROMO_" + CLEF);
-        ledger().savePromotion(Promotion.of(code).withBonusCredits(5).withPackageIds(Set.of(packageId))
+        ledger().commerce().savePromotion(Promotion.of(code).withBonusCredits(5).withPackageIds(Set.of(packageId))
                 .withDescription(CLEF));
-        assertEquals(Set.of(packageId), ledger().getPromotion(code).orElseThrow().packageIds());
+        assertEquals(Set.of(packageId), ledger().commerce().getPromotion(code).orElseThrow().packageIds());
 
         String planId = unique("plan_" + GRINNING);
         Plan plan = Plan.of(planId, "Plan " + GRINNING, 10);
-        ledger().savePlan(plan);
-        assertEquals(Optional.of(plan), ledger().getPlan(planId));
+        ledger().plans().savePlan(plan);
+        assertEquals(Optional.of(plan), ledger().plans().getPlan(planId));
         String featureKey = newFeatureKey("image");
         FeaturePricing feature = ledger().createFeaturePricing(FeatureDefinition.of(featureKey, "Image", 5)
                 .withPlanPrice(planId, 2));
@@ -457,17 +457,17 @@ public interface InputRulesContract extends CommerceFixture {
         Purchase bought = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, packageId)
                 .withPromotionCode(code).withPurchaseId(purchaseId).withPaymentReference(reference)
                 .withMetadata(Map.of("order", GRINNING))).purchase();
-        Purchase read = ledger().getPurchase(purchaseId).orElseThrow();
+        Purchase read = ledger().commerce().getPurchase(purchaseId).orElseThrow();
         assertEquals(bought, read);
         assertEquals(packageId, read.packageId());
         assertEquals(code, read.promotionCode());
         assertEquals(reference, read.paymentReference());
         assertEquals(105, available(accountId));
         assertEquals(1, uses(code));
-        assertTrue(ledger().purchase(PurchaseRequest.ofPackage(accountId, packageId).withPromotionCode(code)
+        assertTrue(ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, packageId).withPromotionCode(code)
                 .withPurchaseId(purchaseId).withPaymentReference(reference)).replayed());
 
-        ledger().assignPlan(accountId, planId);
+        ledger().plans().assignPlan(accountId, planId);
         assertEquals(planId, ledger().getAccount(accountId).orElseThrow().planId());
         assertEquals(2, ledger().deductCredits(accountId, featureKey).creditsDeducted());
     }
@@ -478,31 +478,31 @@ public interface InputRulesContract extends CommerceFixture {
     default void instantsOutsideTheRangeAreRejected() {
         String accountId = openAccount();
         String planId = uniqueId("plan");
-        ledger().savePlan(Plan.of(planId, "Plan", 10));
-        ledger().assignPlan(accountId, planId);
+        ledger().plans().savePlan(Plan.of(planId, "Plan", 10));
+        ledger().plans().assignPlan(accountId, planId);
         List<Instant> future = List.of(Instant.parse("+300000-01-01T00:00:00Z"),
                 Instant.parse("+10000-01-01T00:00:00Z"), LAST_INSTANT.plusMillis(1), Instant.MAX);
         List<Instant> past = List.of(Instant.parse("-300000-01-01T00:00:00Z"), Instant.parse("-5000-06-01T00:00:00Z"),
                 FIRST_INSTANT.minusMillis(1), FIRST_INSTANT.minusNanos(1), Instant.MIN);
         for (Instant far : future) {
             assertInvalid(accountId, () -> grantExpiring(accountId, 10, far));
-            assertInvalid(accountId, () -> ledger().startPeriod(accountId, START, far));
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+            assertInvalid(accountId, () -> ledger().plans().startPeriod(accountId, START, far));
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                     .withWindow(START, far)), "validUntil " + far);
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                     .withWindow(far, null)), "validFrom " + far);
         }
         for (Instant far : past) {
-            assertInvalid(accountId, () -> ledger().startPeriod(accountId, far, START.plusSeconds(60)));
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+            assertInvalid(accountId, () -> ledger().plans().startPeriod(accountId, far, START.plusSeconds(60)));
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                     .withWindow(far, START)), "validFrom " + far);
-            assertInvalid(() -> ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+            assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                     .withWindow(null, far)), "validUntil " + far);
         }
         String code = uniqueId("P");
-        assertInvalid(() -> ledger().savePromotion(Promotion.of(code).withBonusCredits(1)
+        assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(code).withBonusCredits(1)
                 .withWindow(Instant.MIN, Instant.MAX)), "an unbounded window is null, null");
-        assertEquals(Optional.empty(), ledger().getPromotion(code));
+        assertEquals(Optional.empty(), ledger().commerce().getPromotion(code));
         assertEquals(null, ledger().getAccount(accountId).orElseThrow().periodStart());
         assertEquals(0, available(accountId));
     }
@@ -523,16 +523,16 @@ public interface InputRulesContract extends CommerceFixture {
         // Just past the end, but the same millisecond: accepted as the last instant.
         assertEquals(LAST_INSTANT, grantExpiring(accountId, 1, LAST_INSTANT.plusNanos(999_999)).lot().expiresAt());
 
-        Promotion saved = ledger().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
+        Promotion saved = ledger().commerce().savePromotion(Promotion.of(uniqueId("P")).withBonusCredits(1)
                 .withWindow(FIRST_INSTANT.plusNanos(999_999), LAST_INSTANT));
         assertEquals(FIRST_INSTANT, saved.validFrom());
         assertEquals(LAST_INSTANT, saved.validUntil());
-        assertEquals(Optional.of(saved), ledger().getPromotion(saved.code()));
+        assertEquals(Optional.of(saved), ledger().commerce().getPromotion(saved.code()));
 
         String planId = uniqueId("plan");
-        ledger().savePlan(Plan.of(planId, "Plan", 10));
-        ledger().assignPlan(accountId, planId);
-        PeriodResult period = ledger().startPeriod(accountId, FIRST_INSTANT, LAST_INSTANT);
+        ledger().plans().savePlan(Plan.of(planId, "Plan", 10));
+        ledger().plans().assignPlan(accountId, planId);
+        PeriodResult period = ledger().plans().startPeriod(accountId, FIRST_INSTANT, LAST_INSTANT);
         assertEquals(PeriodResult.Status.STARTED, period.status());
         assertEquals(FIRST_INSTANT, ledger().getAccount(accountId).orElseThrow().periodStart());
         assertEquals(LAST_INSTANT, ledger().getAccount(accountId).orElseThrow().periodEnd());
@@ -562,17 +562,17 @@ public interface InputRulesContract extends CommerceFixture {
             assertInvalid(() -> new Money(new BigDecimal(bad), usd), "new Money " + bad);
         }
         String code = uniqueId("P");
-        assertInvalid(() -> ledger().savePromotion(Promotion.of(code)
+        assertInvalid(() -> ledger().commerce().savePromotion(Promotion.of(code)
                 .withPercentOff(new BigDecimal("10.0000000000000000001"))), "percentOff with 19 decimals");
-        assertEquals(Optional.empty(), ledger().getPromotion(code));
+        assertEquals(Optional.empty(), ledger().commerce().getPromotion(code));
 
         // A price computed from valid money that does not fit is rejected too, on quote and purchase alike.
         CreditLedger shop = shop(PurchasePolicy.DEFAULT.withCreditRate(usd("99999999999999999999")));
         String accountId = openAccount();
-        assertInvalid(accountId, () -> shop.quote(PurchaseRequest.ofCredits(accountId, 10)));
-        assertInvalid(accountId, () -> shop.purchase(PurchaseRequest.ofCredits(accountId, 10)));
+        assertInvalid(accountId, () -> shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 10)));
+        assertInvalid(accountId, () -> shop.commerce().purchase(PurchaseRequest.ofCredits(accountId, 10)));
         assertEquals(List.of(), purchaseIds(accountId));
-        assertEquals(0, shop.purchase(PurchaseRequest.ofCredits(accountId, 1)).quote().listPrice().amount()
+        assertEquals(0, shop.commerce().purchase(PurchaseRequest.ofCredits(accountId, 1)).quote().listPrice().amount()
                 .compareTo(new BigDecimal("99999999999999999999")));
     }
 
@@ -587,13 +587,13 @@ public interface InputRulesContract extends CommerceFixture {
             assertEquals(money, lot(accountId, granted.lotId()).moneyPaid(), "read back " + amount);
             String packageId = uniqueId("pkg");
             CreditPackage creditPackage = CreditPackage.of(packageId, "P", 1, money);
-            ledger().savePackage(creditPackage);
-            assertEquals(Optional.of(creditPackage), ledger().getPackage(packageId), "package " + amount);
+            ledger().commerce().savePackage(creditPackage);
+            assertEquals(Optional.of(creditPackage), ledger().commerce().getPackage(packageId), "package " + amount);
         }
-        Promotion saved = ledger().savePromotion(Promotion.of(uniqueId("P"))
+        Promotion saved = ledger().commerce().savePromotion(Promotion.of(uniqueId("P"))
                 .withPercentOff(new BigDecimal("12.345678901234567890"))
                 .withAmountOff(Money.of("0.000000000000000001", "USD")));
-        assertEquals(Optional.of(saved), ledger().getPromotion(saved.code()));
+        assertEquals(Optional.of(saved), ledger().commerce().getPromotion(saved.code()));
     }
 
     // ---------------------------------------------------------------- unbounded filters

@@ -54,7 +54,7 @@ public interface PaymentReversalContract extends CommerceFixture {
 
     /** @return the purchase as stored */
     private Purchase stored(String purchaseId) {
-        return ledger().getPurchase(purchaseId).orElseThrow();
+        return ledger().commerce().getPurchase(purchaseId).orElseThrow();
     }
 
     /** @return the account's CLAWBACK entries, oldest first */
@@ -139,7 +139,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
 
-        PurchaseResult result = ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        PurchaseResult result = ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
 
         assertTrue(result.success());
         assertFalse(result.replayed());
@@ -171,7 +171,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         Purchase purchase = buyStarter(accountId);
         deductOk(accountId, key, 70);
 
-        PurchaseResult result = ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        PurchaseResult result = ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
 
         assertReversal(result.purchase(), 100, 0, DisputeStatus.NONE, 0, 100);
         assertEquals(-70, available(accountId));
@@ -205,7 +205,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         deductOk(accountId, key, 150);
         assertEquals(-50, available(accountId));
 
-        ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
 
         assertEquals(-150, available(accountId));
         assertEquals(100, stored(purchase.purchaseId()).clawedBack());
@@ -223,11 +223,11 @@ public interface PaymentReversalContract extends CommerceFixture {
         long all = purchase.creditsFor(1099, 1099);
         assertEquals(100, all);
 
-        Purchase afterFirst = ledger().clawBackPurchase(purchase.purchaseId(), first, "partial refund").purchase();
+        Purchase afterFirst = ledger().commerce().clawBackPurchase(purchase.purchaseId(), first, "partial refund").purchase();
         assertReversal(afterFirst, 45, 0, DisputeStatus.NONE, 0, 45);
         assertEquals(55, available(accountId));
 
-        Purchase afterAll = ledger().clawBackPurchase(purchase.purchaseId(), all, "full refund").purchase();
+        Purchase afterAll = ledger().commerce().clawBackPurchase(purchase.purchaseId(), all, "full refund").purchase();
         assertReversal(afterAll, 100, 0, DisputeStatus.NONE, 0, 100);
         assertEquals(0, available(accountId));
         assertEquals(List.of(-45L, -55L), clawbacks(accountId).stream().map(LedgerEntry::amount).toList(),
@@ -239,14 +239,14 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void aSmallerOrEqualRefundReportChangesNothing() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().clawBackPurchase(purchase.purchaseId(), 60, "refund");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 60, "refund");
 
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().clawBackPurchase(purchase.purchaseId(), 60, "again"));
+                () -> ledger().commerce().clawBackPurchase(purchase.purchaseId(), 60, "again"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().clawBackPurchase(purchase.purchaseId(), 30, "late"));
+                () -> ledger().commerce().clawBackPurchase(purchase.purchaseId(), 30, "late"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().clawBackPurchase(purchase.purchaseId(), 0, "nothing"));
+                () -> ledger().commerce().clawBackPurchase(purchase.purchaseId(), 0, "nothing"));
         assertReversal(stored(purchase.purchaseId()), 60, 0, DisputeStatus.NONE, 0, 60);
         assertEquals(40, available(accountId));
         assertReversalInvariants(accountId);
@@ -257,7 +257,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
 
-        Purchase after = ledger().clawBackPurchase(purchase.purchaseId(), 250, "over-reported").purchase();
+        Purchase after = ledger().commerce().clawBackPurchase(purchase.purchaseId(), 250, "over-reported").purchase();
 
         assertEquals(100, after.clawedBack());
         assertEquals(0, available(accountId));
@@ -290,31 +290,31 @@ public interface PaymentReversalContract extends CommerceFixture {
         String failedId = uniqueId("pi");
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(pendingId).withPending(true));
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(failedId).withPending(true));
-        ledger().failPurchase(failedId, "declined");
+        ledger().commerce().failPurchase(failedId, "declined");
 
         for (String purchaseId : List.of(pendingId, failedId)) {
             Purchase before = stored(purchaseId);
             assertThrowsUnchanged(PurchaseStateException.class, accountId,
-                    () -> ledger().clawBackPurchase(purchaseId, 100, "refund"));
+                    () -> ledger().commerce().clawBackPurchase(purchaseId, 100, "refund"));
             assertThrowsUnchanged(PurchaseStateException.class, accountId,
-                    () -> ledger().disputePurchase(purchaseId, 100, "dispute"));
+                    () -> ledger().commerce().disputePurchase(purchaseId, 100, "dispute"));
             assertThrowsUnchanged(PurchaseStateException.class, accountId,
-                    () -> ledger().resolveDispute(purchaseId, 100, false, "lost"));
+                    () -> ledger().commerce().resolveDispute(purchaseId, 100, false, "lost"));
             assertThrowsUnchanged(PurchaseStateException.class, accountId,
-                    () -> ledger().resolveDispute(purchaseId, 100, true, "won"));
+                    () -> ledger().commerce().resolveDispute(purchaseId, 100, true, "won"));
             assertEquals(before, stored(purchaseId));
             assertReversal(before, 0, 0, DisputeStatus.NONE, 0, 0);
         }
         // Completed after all: a pending purchase keeps nothing of the rejected reports.
-        ledger().completePurchase(pendingId);
+        ledger().commerce().completePurchase(pendingId);
         assertReversal(stored(pendingId), 0, 0, DisputeStatus.NONE, 0, 0);
         assertEquals(100, available(accountId));
 
         String unknown = uniqueId("pi");
-        assertThrows(UnknownPurchaseException.class, () -> ledger().clawBackPurchase(unknown, 1, "refund"));
-        assertThrows(UnknownPurchaseException.class, () -> ledger().disputePurchase(unknown, 1, "dispute"));
-        assertThrows(UnknownPurchaseException.class, () -> ledger().resolveDispute(unknown, 1, false, "lost"));
-        assertTrue(ledger().getPurchase(unknown).isEmpty());
+        assertThrows(UnknownPurchaseException.class, () -> ledger().commerce().clawBackPurchase(unknown, 1, "refund"));
+        assertThrows(UnknownPurchaseException.class, () -> ledger().commerce().disputePurchase(unknown, 1, "dispute"));
+        assertThrows(UnknownPurchaseException.class, () -> ledger().commerce().resolveDispute(unknown, 1, false, "lost"));
+        assertTrue(ledger().commerce().getPurchase(unknown).isEmpty());
         assertReversalInvariants(accountId);
     }
 
@@ -324,11 +324,11 @@ public interface PaymentReversalContract extends CommerceFixture {
         Purchase purchase = buyStarter(accountId);
 
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().clawBackPurchase(purchase.purchaseId(), -1, "refund"));
+                () -> ledger().commerce().clawBackPurchase(purchase.purchaseId(), -1, "refund"));
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().disputePurchase(purchase.purchaseId(), -1, "dispute"));
+                () -> ledger().commerce().disputePurchase(purchase.purchaseId(), -1, "dispute"));
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().resolveDispute(purchase.purchaseId(), -1, false, "lost"));
+                () -> ledger().commerce().resolveDispute(purchase.purchaseId(), -1, false, "lost"));
         assertEquals(purchase, stored(purchase.purchaseId()));
     }
 
@@ -341,7 +341,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         Purchase purchase = buyStarter(accountId);
         deductOk(accountId, key, 30);
 
-        PurchaseResult result = ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        PurchaseResult result = ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
 
         assertTrue(result.success());
         assertFalse(result.replayed());
@@ -365,7 +365,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         String key = feature("unit", 1);
         Purchase purchase = buyStarter(accountId);
 
-        ledger().disputePurchase(purchase.purchaseId(), 40, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 40, "chargeback");
 
         assertReversal(stored(purchase.purchaseId()), 0, 40, DisputeStatus.OPEN, 40, 0);
         assertEquals(60, available(accountId));
@@ -378,12 +378,12 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void anOpenDisputeReportedAgainChangesNothing() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().disputePurchase(purchase.purchaseId(), 60, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 60, "chargeback");
 
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().disputePurchase(purchase.purchaseId(), 60, "again"));
+                () -> ledger().commerce().disputePurchase(purchase.purchaseId(), 60, "again"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().disputePurchase(purchase.purchaseId(), 100, "more"));
+                () -> ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "more"));
         assertEquals(1, openHolds(accountId).size(), "one freeze only");
         assertEquals(60, balance(accountId).held());
     }
@@ -392,7 +392,7 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void frozenCreditsCannotBeCommittedOrReleasedByHand() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
         String holdId = freezeHold(accountId).holdId();
 
         assertThrowsUnchanged(HoldStateException.class, accountId, () -> ledger().commit(holdId));
@@ -410,7 +410,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         ledger().openAccount(accountId, AccountSettings.DEFAULTS.withMaxOpenHolds(1));
         String key = feature("unit", 1);
         Purchase purchase = buyStarter(accountId);
-        ledger().disputePurchase(purchase.purchaseId(), 50, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 50, "chargeback");
         String freezeId = freezeHold(accountId).holdId();
 
         ReservationResult first = ledger().reserve(accountId, key, 1, Duration.ofMinutes(5));
@@ -428,7 +428,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(50, available(accountId));
         assertReversal(stored(purchase.purchaseId()), 0, 50, DisputeStatus.OPEN, 50, 0);
 
-        ledger().resolveDispute(purchase.purchaseId(), 50, true, "won");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 50, true, "won");
         assertEquals(100, available(accountId));
         assertReversalInvariants(accountId);
     }
@@ -439,10 +439,10 @@ public interface PaymentReversalContract extends CommerceFixture {
         String key = feature("unit", 1);
         Purchase purchase = buyStarter(accountId);
         deductOk(accountId, key, 30);
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
         String freezeId = freezeHold(accountId).holdId();
 
-        PurchaseResult result = ledger().resolveDispute(purchase.purchaseId(), 100, true, "won");
+        PurchaseResult result = ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won");
 
         assertFalse(result.replayed());
         assertReversal(result.purchase(), 0, 100, DisputeStatus.WON, 0, 0);
@@ -454,11 +454,11 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertReversalInvariants(accountId);
 
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().resolveDispute(purchase.purchaseId(), 100, true, "won again"));
+                () -> ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won again"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost after won"));
+                () -> ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost after won"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().disputePurchase(purchase.purchaseId(), 100, "reopened"));
+                () -> ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "reopened"));
     }
 
     @Test
@@ -467,9 +467,9 @@ public interface PaymentReversalContract extends CommerceFixture {
         String key = feature("unit", 1);
         Purchase purchase = buyStarter(accountId);
         deductOk(accountId, key, 30);
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
 
-        PurchaseResult result = ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost");
+        PurchaseResult result = ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost");
 
         assertFalse(result.replayed());
         assertReversal(result.purchase(), 0, 100, DisputeStatus.LOST, 0, 100);
@@ -484,20 +484,20 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertReversalInvariants(accountId);
 
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost again"));
+                () -> ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost again"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().resolveDispute(purchase.purchaseId(), 100, true, "won after lost"));
+                () -> ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won after lost"));
         assertReplayed(accountId, purchase.purchaseId(),
-                () -> ledger().disputePurchase(purchase.purchaseId(), 100, "reopened"));
+                () -> ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "reopened"));
     }
 
     @Test
     default void aPartlyLostDisputeClawsBackOnlyTheDisputedCredits() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().disputePurchase(purchase.purchaseId(), 40, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 40, "chargeback");
 
-        ledger().resolveDispute(purchase.purchaseId(), 40, false, "lost");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 40, false, "lost");
 
         assertReversal(stored(purchase.purchaseId()), 0, 40, DisputeStatus.LOST, 0, 40);
         assertEquals(60, available(accountId));
@@ -512,8 +512,8 @@ public interface PaymentReversalContract extends CommerceFixture {
         Purchase lostOne = buyStarter(accountId);
         Purchase wonOne = buyStarter(accountId);
 
-        PurchaseResult lost = ledger().resolveDispute(lostOne.purchaseId(), 100, false, "lost");
-        PurchaseResult won = ledger().resolveDispute(wonOne.purchaseId(), 100, true, "won");
+        PurchaseResult lost = ledger().commerce().resolveDispute(lostOne.purchaseId(), 100, false, "lost");
+        PurchaseResult won = ledger().commerce().resolveDispute(wonOne.purchaseId(), 100, true, "won");
 
         assertFalse(lost.replayed());
         assertReversal(lost.purchase(), 0, 100, DisputeStatus.LOST, 0, 100);
@@ -526,9 +526,9 @@ public interface PaymentReversalContract extends CommerceFixture {
 
         // The late "opened" report changes nothing.
         assertReplayed(accountId, lostOne.purchaseId(),
-                () -> ledger().disputePurchase(lostOne.purchaseId(), 100, "opened late"));
+                () -> ledger().commerce().disputePurchase(lostOne.purchaseId(), 100, "opened late"));
         assertReplayed(accountId, wonOne.purchaseId(),
-                () -> ledger().disputePurchase(wonOne.purchaseId(), 100, "opened late"));
+                () -> ledger().commerce().disputePurchase(wonOne.purchaseId(), 100, "opened late"));
         assertTrue(openHolds(accountId).isEmpty());
     }
 
@@ -538,11 +538,11 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void aRefundThenALostDisputeNeverClawMoreThanWasGranted() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().clawBackPurchase(purchase.purchaseId(), 60, "partial refund");
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 60, "partial refund");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
         assertEquals(40, stored(purchase.purchaseId()).frozenCredits(), "only the unspent 40 can be frozen");
 
-        ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost");
 
         assertReversal(stored(purchase.purchaseId()), 60, 100, DisputeStatus.LOST, 0, 100);
         assertEquals(100, clawedBackCredits(accountId));
@@ -555,10 +555,10 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void aLostDisputeThenARefundNeverClawTwice() {
         String accountId = openAccount();
         Purchase purchase = buyStarter(accountId);
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
-        ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost");
 
-        PurchaseResult refund = ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded too");
+        PurchaseResult refund = ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded too");
 
         assertTrue(refund.success());
         assertReversal(refund.purchase(), 100, 100, DisputeStatus.LOST, 0, 100);
@@ -571,11 +571,11 @@ public interface PaymentReversalContract extends CommerceFixture {
     /** One report of a payment event, applied to a purchase. */
     private void apply(String event, String purchaseId) {
         switch (event) {
-            case "refund20" -> ledger().clawBackPurchase(purchaseId, 20, event);
-            case "refund50" -> ledger().clawBackPurchase(purchaseId, 50, event);
-            case "dispute40" -> ledger().disputePurchase(purchaseId, 40, event);
-            case "lost40" -> ledger().resolveDispute(purchaseId, 40, false, event);
-            case "won40" -> ledger().resolveDispute(purchaseId, 40, true, event);
+            case "refund20" -> ledger().commerce().clawBackPurchase(purchaseId, 20, event);
+            case "refund50" -> ledger().commerce().clawBackPurchase(purchaseId, 50, event);
+            case "dispute40" -> ledger().commerce().disputePurchase(purchaseId, 40, event);
+            case "lost40" -> ledger().commerce().resolveDispute(purchaseId, 40, false, event);
+            case "won40" -> ledger().commerce().resolveDispute(purchaseId, 40, true, event);
             default -> throw new IllegalArgumentException(event);
         }
     }
@@ -653,9 +653,9 @@ public interface PaymentReversalContract extends CommerceFixture {
             deductOk(accountId, key, 25);
             for (String event : order) {
                 switch (event) {
-                    case "refund" -> ledger().clawBackPurchase(purchase.purchaseId(), 100, event);
-                    case "dispute" -> ledger().disputePurchase(purchase.purchaseId(), 100, event);
-                    default -> ledger().resolveDispute(purchase.purchaseId(), 100, false, event);
+                    case "refund" -> ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, event);
+                    case "dispute" -> ledger().commerce().disputePurchase(purchase.purchaseId(), 100, event);
+                    default -> ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, event);
                 }
             }
             String where = " after " + order;
@@ -683,13 +683,13 @@ public interface PaymentReversalContract extends CommerceFixture {
         Purchase other = buyStarter(otherAccount);
 
         // dispute, refund, won
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
-        ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
-        ledger().resolveDispute(purchase.purchaseId(), 100, true, "won");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won");
         // refund, dispute, won
-        ledger().clawBackPurchase(other.purchaseId(), 100, "refunded");
-        ledger().disputePurchase(other.purchaseId(), 100, "chargeback");
-        ledger().resolveDispute(other.purchaseId(), 100, true, "won");
+        ledger().commerce().clawBackPurchase(other.purchaseId(), 100, "refunded");
+        ledger().commerce().disputePurchase(other.purchaseId(), 100, "chargeback");
+        ledger().commerce().resolveDispute(other.purchaseId(), 100, true, "won");
 
         assertEquals(0, available(accountId));
         assertEquals(0, available(otherAccount));
@@ -709,7 +709,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         String accountId = openAccount();
         String key = feature("unit", 1);
         String monthly = uniqueId("month");
-        ledger().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
+        ledger().commerce().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
                 .withValidity(Period.ofMonths(1)));
         Purchase purchase = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, monthly)
                 .withPurchaseId(uniqueId("pi"))).purchase();
@@ -719,7 +719,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(70, expiredCredits(accountId));
         assertEquals(0, available(accountId));
 
-        PurchaseResult result = ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        PurchaseResult result = ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
 
         assertReversal(result.purchase(), 100, 0, DisputeStatus.NONE, 0, 30);
         assertEquals(30, clawedBackCredits(accountId), "only the spent part is clawed back");
@@ -734,7 +734,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         String accountId = openAccount();
         String key = feature("unit", 1);
         String monthly = uniqueId("month");
-        ledger().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
+        ledger().commerce().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
                 .withValidity(Period.ofMonths(1)));
         Purchase purchase = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, monthly)
                 .withPurchaseId(uniqueId("pi"))).purchase();
@@ -742,7 +742,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         clock().set(FEB);
         ledger().expireDue();
 
-        ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost");
 
         assertEquals(30, stored(purchase.purchaseId()).clawedBack());
         assertEquals(-30, available(accountId));
@@ -753,15 +753,15 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void frozenCreditsOfALotThatExpiresExpireWhenTheDisputeIsWon() {
         String accountId = openAccount();
         String monthly = uniqueId("month");
-        ledger().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
+        ledger().commerce().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
                 .withValidity(Period.ofMonths(1)));
         Purchase purchase = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, monthly)
                 .withPurchaseId(uniqueId("pi"))).purchase();
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
         clock().set(FEB);
         ledger().expireDue();
 
-        ledger().resolveDispute(purchase.purchaseId(), 100, true, "won");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won");
         ledger().expireDue();
 
         assertEquals(0, available(accountId));
@@ -779,15 +779,15 @@ public interface PaymentReversalContract extends CommerceFixture {
     default void aLostDisputeOfFrozenCreditsOnAnExpiredLotLeavesNoDebt() {
         String accountId = openAccount();
         String monthly = uniqueId("month");
-        ledger().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
+        ledger().commerce().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
                 .withValidity(Period.ofMonths(1)));
         Purchase purchase = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, monthly)
                 .withPurchaseId(uniqueId("pi"))).purchase();
-        ledger().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
         clock().set(FEB);
         ledger().expireDue();
 
-        ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost");
         ledger().expireDue();
 
         assertEquals(0, balance(accountId).held());
@@ -808,7 +808,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         deductOk(accountId, key, 30);
 
         List<PurchaseResult> results = concurrently(8, i -> () ->
-                ledger().clawBackPurchase(purchase.purchaseId(), 100, "refund " + i));
+                ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refund " + i));
 
         assertTrue(results.stream().allMatch(PurchaseResult::success));
         assertEquals(1, results.stream().filter(result -> !result.replayed()).count(), () -> "" + results);
@@ -826,7 +826,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         deductOk(accountId, key, 10);
 
         List<PurchaseResult> results = concurrently(8, i -> () ->
-                ledger().clawBackPurchase(purchase.purchaseId(), (i + 1) * 10L, "refund " + i));
+                ledger().commerce().clawBackPurchase(purchase.purchaseId(), (i + 1) * 10L, "refund " + i));
 
         assertTrue(results.stream().allMatch(PurchaseResult::success));
         assertReversal(stored(purchase.purchaseId()), 80, 0, DisputeStatus.NONE, 0, 80);
@@ -849,7 +849,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         deductOk(accountId, key, 30);
 
         List<PurchaseResult> opened = concurrently(8, i -> () ->
-                ledger().disputePurchase(purchase.purchaseId(), 100, "dispute " + i));
+                ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "dispute " + i));
 
         assertEquals(1, opened.stream().filter(result -> !result.replayed()).count(), () -> "" + opened);
         assertEquals(1, openHolds(accountId).size(), "one freeze");
@@ -857,7 +857,7 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertReversal(stored(purchase.purchaseId()), 0, 100, DisputeStatus.OPEN, 70, 0);
 
         List<PurchaseResult> resolved = concurrently(8, i -> () ->
-                ledger().resolveDispute(purchase.purchaseId(), 100, false, "lost " + i));
+                ledger().commerce().resolveDispute(purchase.purchaseId(), 100, false, "lost " + i));
 
         assertEquals(1, resolved.stream().filter(result -> !result.replayed()).count(), () -> "" + resolved);
         assertReversal(stored(purchase.purchaseId()), 0, 100, DisputeStatus.LOST, 0, 100);

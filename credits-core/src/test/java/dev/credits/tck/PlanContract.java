@@ -39,13 +39,13 @@ public interface PlanContract extends CommerceFixture {
     /** @return an open account on {@code planId} */
     private String openOnPlan(String planId) {
         String accountId = openAccount();
-        PlanChange change = ledger().assignPlan(accountId, planId);
+        PlanChange change = ledger().plans().assignPlan(accountId, planId);
         assertEquals(PlanChange.Kind.ASSIGNED, change.kind());
         return accountId;
     }
 
     private PeriodResult startOk(String accountId, Instant start, Instant end) {
-        PeriodResult result = ledger().startPeriod(accountId, start, end);
+        PeriodResult result = ledger().plans().startPeriod(accountId, start, end);
         assertEquals(PeriodResult.Status.STARTED, result.status(), () -> "period expected to start: " + result);
         return result;
     }
@@ -64,17 +64,17 @@ public interface PlanContract extends CommerceFixture {
         Plan b = Plan.of("plan-b" + suffix, "B", 600).withRolloverCap(300);
         Plan a = Plan.of("plan-a" + suffix, "A", 200).withCanBuyCredits(false);
 
-        assertEquals(b, ledger().savePlan(b));
-        assertEquals(a, ledger().savePlan(a));
+        assertEquals(b, ledger().plans().savePlan(b));
+        assertEquals(a, ledger().plans().savePlan(a));
 
-        assertEquals(Optional.of(b), ledger().getPlan(b.planId()));
-        assertEquals(List.of(a.planId(), b.planId()), ledger().listPlans().stream().map(Plan::planId)
+        assertEquals(Optional.of(b), ledger().plans().getPlan(b.planId()));
+        assertEquals(List.of(a.planId(), b.planId()), ledger().plans().listPlans().stream().map(Plan::planId)
                 .filter(id -> id.endsWith(suffix)).toList());
         Plan bigger = b.withAllowance(CREDITS, 700).withAllowance("voice", 30);
-        ledger().savePlan(bigger);
-        assertEquals(Optional.of(bigger), ledger().getPlan(b.planId()));
-        assertEquals(30, ledger().getPlan(b.planId()).orElseThrow().allowance("voice"));
-        assertTrue(ledger().getPlan(uniqueId("none")).isEmpty());
+        ledger().plans().savePlan(bigger);
+        assertEquals(Optional.of(bigger), ledger().plans().getPlan(b.planId()));
+        assertEquals(30, ledger().plans().getPlan(b.planId()).orElseThrow().allowance("voice"));
+        assertTrue(ledger().plans().getPlan(uniqueId("none")).isEmpty());
     }
 
     @Test
@@ -83,7 +83,7 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openAccount();
         AccountState before = state(accountId);
 
-        PlanChange change = ledger().assignPlan(accountId, plans.starter());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.starter());
 
         assertEquals(accountId, change.accountId());
         assertEquals(PlanChange.Kind.ASSIGNED, change.kind());
@@ -104,7 +104,7 @@ public interface PlanContract extends CommerceFixture {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());
 
-        PeriodResult result = ledger().startPeriod(accountId, START, FEB);
+        PeriodResult result = ledger().plans().startPeriod(accountId, START, FEB);
 
         assertEquals(PeriodResult.Status.STARTED, result.status());
         assertEquals(accountId, result.accountId());
@@ -234,7 +234,7 @@ public interface PlanContract extends CommerceFixture {
         startOk(accountId, START, FEB);
         AccountState before = state(accountId);
 
-        PeriodResult again = newLedger().startPeriod(accountId, START, FEB);
+        PeriodResult again = newLedger().plans().startPeriod(accountId, START, FEB);
 
         assertEquals(PeriodResult.Status.ALREADY_STARTED, again.status());
         assertTrue(again.granted().isEmpty() || credits(again.granted()) == 0, "granted again: " + again);
@@ -250,15 +250,15 @@ public interface PlanContract extends CommerceFixture {
         startOk(accountId, FEB, MAR);
         AccountState before = state(accountId);
 
-        assertEquals(PeriodResult.Status.STALE, ledger().startPeriod(accountId, START, FEB).status());
-        assertEquals(PeriodResult.Status.STALE, ledger().startPeriod(accountId, START, MAR).status());
+        assertEquals(PeriodResult.Status.STALE, ledger().plans().startPeriod(accountId, START, FEB).status());
+        assertEquals(PeriodResult.Status.STALE, ledger().plans().startPeriod(accountId, START, MAR).status());
         assertUnchanged(before, accountId);
 
         String fresh = openOnPlan(plans.starter());
         AccountState freshBefore = state(fresh);
-        assertEquals(PeriodResult.Status.STALE, ledger().startPeriod(fresh, START, FEB).status(),
+        assertEquals(PeriodResult.Status.STALE, ledger().plans().startPeriod(fresh, START, FEB).status(),
                 "a period ending now has ended");
-        assertEquals(PeriodResult.Status.STALE, ledger().startPeriod(fresh, START, FEB.minusSeconds(1)).status());
+        assertEquals(PeriodResult.Status.STALE, ledger().plans().startPeriod(fresh, START, FEB.minusSeconds(1)).status());
         assertUnchanged(freshBefore, fresh);
         assertEquals(200, available(accountId));
     }
@@ -268,7 +268,7 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openFunded(10);
         AccountState before = state(accountId);
 
-        PeriodResult result = ledger().startPeriod(accountId, START, FEB);
+        PeriodResult result = ledger().plans().startPeriod(accountId, START, FEB);
 
         assertEquals(PeriodResult.Status.NO_PLAN, result.status());
         assertNull(result.planId());
@@ -281,10 +281,10 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.starter());
 
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().startPeriod(accountId, FEB, FEB));
+                () -> ledger().plans().startPeriod(accountId, FEB, FEB));
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().startPeriod(accountId, FEB, START));
-        assertThrows(UnknownAccountException.class, () -> ledger().startPeriod(newAccountId(), START, FEB));
+                () -> ledger().plans().startPeriod(accountId, FEB, START));
+        assertThrows(UnknownAccountException.class, () -> ledger().plans().startPeriod(newAccountId(), START, FEB));
     }
 
     @Test
@@ -294,7 +294,7 @@ public interface PlanContract extends CommerceFixture {
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
 
-        PlanChange change = ledger().assignPlan(accountId, plans.professional());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.professional());
 
         assertEquals(PlanChange.Kind.UPGRADED, change.kind());
         assertEquals(plans.starter(), change.previousPlanId());
@@ -322,7 +322,7 @@ public interface PlanContract extends CommerceFixture {
         clock().set(START.plus(Duration.ofDays(10)));
         AccountState before = state(accountId);
 
-        PlanChange change = ledger().assignPlan(accountId, plans.starter());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.starter());
 
         assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, change.kind());
         assertEquals(plans.professional(), change.previousPlanId());
@@ -352,7 +352,7 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.professional());
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
-        ledger().assignPlan(accountId, plans.starter());
+        ledger().plans().assignPlan(accountId, plans.starter());
 
         clock().set(FEB);
         PeriodResult next = startOk(accountId, FEB, MAR);
@@ -369,9 +369,9 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.professional());
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
-        ledger().assignPlan(accountId, plans.starter());
+        ledger().plans().assignPlan(accountId, plans.starter());
 
-        PlanChange change = ledger().assignPlan(accountId, plans.professional());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.professional());
 
         assertEquals(PlanChange.Kind.UNCHANGED, change.kind());
         assertEquals(plans.professional(), change.planId());
@@ -391,9 +391,9 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.professional());
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
-        ledger().assignPlan(accountId, plans.starter());
+        ledger().plans().assignPlan(accountId, plans.starter());
 
-        PlanChange change = ledger().assignPlan(accountId, plans.enterprise());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.enterprise());
 
         assertEquals(PlanChange.Kind.UPGRADED, change.kind());
         assertEquals(plans.professional(), change.previousPlanId());
@@ -410,13 +410,13 @@ public interface PlanContract extends CommerceFixture {
     default void aPlanGrantsAndUpgradesEachCreditTypeOfItsAllowance() {
         String creditsHeavy = uniqueId("studio");
         String voiceToo = uniqueId("studio-voice");
-        ledger().savePlan(Plan.of(creditsHeavy, "Studio", 600).withAllowance("voice", 0));
-        ledger().savePlan(Plan.of(voiceToo, "Studio voice", 200).withAllowance("voice", 50));
+        ledger().plans().savePlan(Plan.of(creditsHeavy, "Studio", 600).withAllowance("voice", 0));
+        ledger().plans().savePlan(Plan.of(voiceToo, "Studio voice", 200).withAllowance("voice", 50));
         String accountId = openOnPlan(creditsHeavy);
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
 
-        PlanChange change = ledger().assignPlan(accountId, voiceToo);
+        PlanChange change = ledger().plans().assignPlan(accountId, voiceToo);
 
         assertEquals(PlanChange.Kind.UPGRADED, change.kind(), "an allowance grew, so it is an upgrade");
         assertEquals(Map.of("voice", 50L), change.granted());
@@ -436,12 +436,12 @@ public interface PlanContract extends CommerceFixture {
     default void aMoveToAPlanWithNoLargerAllowanceIsScheduled() {
         PlanIds plans = plans();
         String twin = uniqueId("starter-twin");
-        ledger().savePlan(Plan.of(twin, "Starter twin", 200));
+        ledger().plans().savePlan(Plan.of(twin, "Starter twin", 200));
         String accountId = openOnPlan(plans.starter());
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
 
-        PlanChange change = ledger().assignPlan(accountId, twin);
+        PlanChange change = ledger().plans().assignPlan(accountId, twin);
 
         assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, change.kind());
         assertEquals(plans.starter(), change.planId());
@@ -456,11 +456,11 @@ public interface PlanContract extends CommerceFixture {
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
 
-        assertEquals(PlanChange.Kind.UPGRADED, ledger().assignPlan(accountId, plans.professional()).kind());
-        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().assignPlan(accountId, plans.starter()).kind());
-        assertEquals(PlanChange.Kind.UNCHANGED, ledger().assignPlan(accountId, plans.professional()).kind());
-        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().assignPlan(accountId, plans.starter()).kind());
-        assertEquals(PlanChange.Kind.UNCHANGED, ledger().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.UPGRADED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().plans().assignPlan(accountId, plans.starter()).kind());
+        assertEquals(PlanChange.Kind.UNCHANGED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().plans().assignPlan(accountId, plans.starter()).kind());
+        assertEquals(PlanChange.Kind.UNCHANGED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
 
         assertEquals(600, available(accountId));
         assertEquals(2, entries(accountId).size());
@@ -473,11 +473,11 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.starter());
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
-        assertEquals(PlanChange.Kind.UPGRADED, ledger().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.UPGRADED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
 
-        ledger().endPlan(accountId);
-        ledger().assignPlan(accountId, plans.starter());
-        PlanChange again = ledger().assignPlan(accountId, plans.professional());
+        ledger().plans().endPlan(accountId);
+        ledger().plans().assignPlan(accountId, plans.starter());
+        PlanChange again = ledger().plans().assignPlan(accountId, plans.professional());
 
         assertEquals(plans.professional(), ledger().getAccount(accountId).orElseThrow().planId());
         assertEquals(600, available(accountId), "this period's allowance already reached 600, yet: " + again);
@@ -493,7 +493,7 @@ public interface PlanContract extends CommerceFixture {
         ledger().expireDue();
         AccountState before = state(accountId);
 
-        PlanChange change = ledger().assignPlan(accountId, plans.enterprise());
+        PlanChange change = ledger().plans().assignPlan(accountId, plans.enterprise());
 
         assertEquals(PlanChange.Kind.ASSIGNED, change.kind());
         assertEquals(plans.enterprise(), change.planId());
@@ -511,7 +511,7 @@ public interface PlanContract extends CommerceFixture {
         startOk(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(10)));
 
-        PlanChange change = ledger().endPlan(accountId);
+        PlanChange change = ledger().plans().endPlan(accountId);
 
         assertEquals(PlanChange.Kind.ENDED, change.kind());
         assertEquals(plans.starter(), change.previousPlanId());
@@ -522,7 +522,7 @@ public interface PlanContract extends CommerceFixture {
         clock().set(FEB);
         ledger().expireDue();
         AccountState before = state(accountId);
-        assertEquals(PeriodResult.Status.NO_PLAN, ledger().startPeriod(accountId, FEB, MAR).status());
+        assertEquals(PeriodResult.Status.NO_PLAN, ledger().plans().startPeriod(accountId, FEB, MAR).status());
         assertUnchanged(before, accountId);
         assertEquals(0, available(accountId));
         assertInvariants(accountId);
@@ -532,14 +532,14 @@ public interface PlanContract extends CommerceFixture {
     default void anUnknownOrInactivePlanCannotBeAssigned() {
         PlanIds plans = plans();
         String retired = uniqueId("retired");
-        ledger().savePlan(Plan.of(retired, "Retired", 100).withActive(false));
+        ledger().plans().savePlan(Plan.of(retired, "Retired", 100).withActive(false));
         String accountId = openOnPlan(plans.starter());
 
         assertThrowsUnchanged(UnknownPlanException.class, accountId,
-                () -> ledger().assignPlan(accountId, uniqueId("none")));
+                () -> ledger().plans().assignPlan(accountId, uniqueId("none")));
         assertThrowsUnchanged(InvalidArgumentException.class, accountId,
-                () -> ledger().assignPlan(accountId, retired));
-        assertThrows(UnknownAccountException.class, () -> ledger().assignPlan(newAccountId(), plans.starter()));
+                () -> ledger().plans().assignPlan(accountId, retired));
+        assertThrows(UnknownAccountException.class, () -> ledger().plans().assignPlan(newAccountId(), plans.starter()));
         assertEquals(plans.starter(), ledger().getAccount(accountId).orElseThrow().planId());
     }
 
@@ -549,7 +549,7 @@ public interface PlanContract extends CommerceFixture {
         String accountId = openOnPlan(plans.starter());
         List<CreditLedger> ledgers = List.of(ledger(), newLedger());
 
-        List<PeriodResult> results = concurrently(8, i -> () -> ledgers.get(i % 2).startPeriod(accountId, START, FEB));
+        List<PeriodResult> results = concurrently(8, i -> () -> ledgers.get(i % 2).plans().startPeriod(accountId, START, FEB));
 
         assertEquals(1, results.stream().filter(r -> r.status() == PeriodResult.Status.STARTED).count(),
                 results::toString);

@@ -44,7 +44,7 @@ public interface PricingRulesContract extends CommerceFixture {
     /** @return a funded account on {@code planId} */
     private String fundedOnPlan(String planId, long credits) {
         String accountId = openFunded(credits);
-        ledger().assignPlan(accountId, planId);
+        ledger().plans().assignPlan(accountId, planId);
         return accountId;
     }
 
@@ -151,9 +151,9 @@ public interface PricingRulesContract extends CommerceFixture {
         String accountId = openFunded(100);
 
         assertEquals(10, deductOk(accountId, key, 1).unitPrice());
-        ledger().assignPlan(accountId, plans.professional());
+        ledger().plans().assignPlan(accountId, plans.professional());
         assertEquals(8, deductOk(accountId, key, 1).unitPrice());
-        ledger().endPlan(accountId);
+        ledger().plans().endPlan(accountId);
         DeductionResult afterEnd = deductOk(accountId, key, 1);
 
         assertEquals(10, afterEnd.unitPrice());
@@ -167,14 +167,14 @@ public interface PricingRulesContract extends CommerceFixture {
         PlanIds plans = plans();
         String key = staging(plans.professional());
         String accountId = fundedOnPlan(plans.professional(), 100);
-        ledger().startPeriod(accountId, START, FEB);
+        ledger().plans().startPeriod(accountId, START, FEB);
         clock().set(START.plus(Duration.ofDays(3)));
-        ledger().assignPlan(accountId, plans.starter());
+        ledger().plans().assignPlan(accountId, plans.starter());
 
         assertEquals(8, deductOk(accountId, key, 1).unitPrice(), "the downgrade took effect before its period");
 
         clock().set(FEB);
-        ledger().startPeriod(accountId, FEB, MAR);
+        ledger().plans().startPeriod(accountId, FEB, MAR);
         assertEquals(10, deductOk(accountId, key, 1).unitPrice());
         assertInvariants(accountId);
     }

@@ -39,7 +39,7 @@ public interface PromotionContract extends CommerceFixture {
                 .withBonusCredits(50));
         PurchaseRequest request = PurchaseRequest.ofCredits(accountId, 5_000).withPromotionCode(code);
 
-        Quote quote = shop().quote(request);
+        Quote quote = shop().commerce().quote(request);
 
         assertTrue(quote.allowed(), () -> "allowed expected: " + quote);
         assertEquals(code, quote.promotionCode());
@@ -92,7 +92,7 @@ public interface PromotionContract extends CommerceFixture {
         String accountId = openAccount();
         String code = promotion(p -> p.withPercentOff(new BigDecimal("10.5")));
 
-        Quote quote = shop().quote(PurchaseRequest.ofCredits(accountId, 50).withPromotionCode(code));
+        Quote quote = shop().commerce().quote(PurchaseRequest.ofCredits(accountId, 50).withPromotionCode(code));
 
         assertUsd("5.00", quote.listPrice());
         assertAmount("-0.53", linesOf(quote.lines(), "promotion:" + code).get(0).amount()); // 0.525
@@ -123,28 +123,28 @@ public interface PromotionContract extends CommerceFixture {
         String suffix = uniqueId("");
         String second = "PROMO-B" + suffix;
         String first = "PROMO-A" + suffix;
-        ledger().savePromotion(Promotion.of(second).withBonusCredits(5).withMaxUses(3));
-        ledger().savePromotion(Promotion.of(first).withPercentOff(BigDecimal.TEN));
+        ledger().commerce().savePromotion(Promotion.of(second).withBonusCredits(5).withMaxUses(3));
+        ledger().commerce().savePromotion(Promotion.of(first).withPercentOff(BigDecimal.TEN));
         String starter = starterPackage();
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPromotionCode(second));
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPromotionCode(second));
 
-        assertEquals(List.of(first, second), ledger().listPromotions().stream().map(Promotion::code)
+        assertEquals(List.of(first, second), ledger().commerce().listPromotions().stream().map(Promotion::code)
                 .filter(code -> code.endsWith(suffix)).toList());
-        Promotion used = ledger().getPromotion(second).orElseThrow();
+        Promotion used = ledger().commerce().getPromotion(second).orElseThrow();
         assertEquals(2, used.uses());
         assertEquals(5, used.bonusCredits());
 
-        Promotion saved = ledger().savePromotion(used.withDescription("spring").withBonusCredits(7).withUses(0));
+        Promotion saved = ledger().commerce().savePromotion(used.withDescription("spring").withBonusCredits(7).withUses(0));
         assertEquals(2, saved.uses(), "saving a promotion reset its use count");
         assertEquals(2, uses(second));
-        assertEquals("spring", ledger().getPromotion(second).orElseThrow().description());
+        assertEquals("spring", ledger().commerce().getPromotion(second).orElseThrow().description());
         assertEquals(107, purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter)
                 .withPromotionCode(second)).lot().amount());
         assertPurchaseRejected(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPromotionCode(second),
                 RejectionReason.PROMOTION_EXHAUSTED);
         assertEquals(3, uses(second));
-        assertTrue(ledger().getPromotion(uniqueId("NONE")).isEmpty());
+        assertTrue(ledger().commerce().getPromotion(uniqueId("NONE")).isEmpty());
     }
 
     @Test
@@ -262,7 +262,7 @@ public interface PromotionContract extends CommerceFixture {
         assertPurchaseRejected(ledger(), PurchaseRequest.ofPackage(other, starter).withPromotionCode(code),
                 RejectionReason.PROMOTION_EXHAUSTED);
 
-        ledger().failPurchase(purchaseId, "card declined");
+        ledger().commerce().failPurchase(purchaseId, "card declined");
 
         assertEquals(0, uses(code));
         assertEquals(110, purchaseOk(ledger(), PurchaseRequest.ofPackage(other, starter).withPromotionCode(code))
@@ -279,8 +279,8 @@ public interface PromotionContract extends CommerceFixture {
                 .withPurchaseId(uniqueId("pi"));
 
         purchaseOk(ledger(), request);
-        assertTrue(ledger().purchase(request).replayed());
-        assertTrue(ledger().purchase(request).replayed());
+        assertTrue(ledger().commerce().purchase(request).replayed());
+        assertTrue(ledger().commerce().purchase(request).replayed());
 
         assertEquals(1, uses(code));
         assertEquals(110, available(accountId));
@@ -298,7 +298,7 @@ public interface PromotionContract extends CommerceFixture {
         }
         List<CreditLedger> ledgers = List.of(ledger(), newLedger());
 
-        List<PurchaseResult> results = concurrently(threads, i -> () -> ledgers.get(i % 2).purchase(
+        List<PurchaseResult> results = concurrently(threads, i -> () -> ledgers.get(i % 2).commerce().purchase(
                 PurchaseRequest.ofPackage(accounts.get(i), starter).withPromotionCode(code)));
 
         assertEquals(maxUses, results.stream().filter(PurchaseResult::success).count());
@@ -320,7 +320,7 @@ public interface PromotionContract extends CommerceFixture {
         String accountId = openAccount();
         List<CreditLedger> ledgers = List.of(ledger(), newLedger());
 
-        List<PurchaseResult> results = concurrently(threads, i -> () -> ledgers.get(i % 2).purchase(
+        List<PurchaseResult> results = concurrently(threads, i -> () -> ledgers.get(i % 2).commerce().purchase(
                 PurchaseRequest.ofPackage(accountId, starter).withPromotionCode(code)));
 
         assertEquals(perAccount, results.stream().filter(PurchaseResult::success).count());
@@ -328,7 +328,7 @@ public interface PromotionContract extends CommerceFixture {
                 .allMatch(result -> result.reason() == RejectionReason.PROMOTION_LIMIT_PER_ACCOUNT), results::toString);
         assertEquals(perAccount, uses(code));
         assertEquals(perAccount * 110, available(accountId));
-        assertEquals(perAccount, ledger().listPurchases(accountId).size());
+        assertEquals(perAccount, ledger().commerce().listPurchases(accountId).size());
         assertFalse(results.stream().anyMatch(PurchaseResult::replayed));
         assertInvariants(accountId);
     }

@@ -59,17 +59,17 @@ public interface PurchaseContract extends CommerceFixture {
         CreditPackage b = CreditPackage.of(second, "B", 500, usd("899.00")).withValidity(Period.ofMonths(12));
         CreditPackage a = CreditPackage.of(first, "A", 100, usd("199.00"));
 
-        assertEquals(b, ledger().savePackage(b));
-        assertEquals(a, ledger().savePackage(a));
+        assertEquals(b, ledger().commerce().savePackage(b));
+        assertEquals(a, ledger().commerce().savePackage(a));
 
-        assertEquals(Optional.of(b), ledger().getPackage(second));
-        assertEquals(List.of(first, second), ledger().listPackages().stream().map(CreditPackage::packageId)
+        assertEquals(Optional.of(b), ledger().commerce().getPackage(second));
+        assertEquals(List.of(first, second), ledger().commerce().listPackages().stream().map(CreditPackage::packageId)
                 .filter(id -> id.endsWith(suffix)).toList());
         CreditPackage cheaper = a.withPrice(usd("149.00")).withActive(false);
-        ledger().savePackage(cheaper);
-        assertEquals(Optional.of(cheaper), ledger().getPackage(first));
-        assertEquals(2, ledger().listPackages().stream().filter(p -> p.packageId().endsWith(suffix)).count());
-        assertTrue(ledger().getPackage(uniqueId("none")).isEmpty());
+        ledger().commerce().savePackage(cheaper);
+        assertEquals(Optional.of(cheaper), ledger().commerce().getPackage(first));
+        assertEquals(2, ledger().commerce().listPackages().stream().filter(p -> p.packageId().endsWith(suffix)).count());
+        assertTrue(ledger().commerce().getPackage(uniqueId("none")).isEmpty());
     }
 
     // ---------------------------------------------------------------- completed purchases
@@ -125,8 +125,8 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(sequence(accountId), result.sequence());
         assertNotNull(result.quote());
         assertUsd("199.00", result.quote().price());
-        assertEquals(Optional.of(purchase), ledger().getPurchase(purchaseId));
-        assertEquals(List.of(purchase), ledger().listPurchases(accountId));
+        assertEquals(Optional.of(purchase), ledger().commerce().getPurchase(purchaseId));
+        assertEquals(List.of(purchase), ledger().commerce().listPurchases(accountId));
         assertInvariants(accountId);
     }
 
@@ -175,8 +175,8 @@ public interface PurchaseContract extends CommerceFixture {
         String accountId = openAccount();
         String oneMonth = uniqueId("month");
         String forever = uniqueId("forever");
-        ledger().savePackage(CreditPackage.of(oneMonth, "One month", 10, usd("20.00")).withValidity(Period.ofMonths(1)));
-        ledger().savePackage(CreditPackage.of(forever, "Forever", 10, usd("20.00")));
+        ledger().commerce().savePackage(CreditPackage.of(oneMonth, "One month", 10, usd("20.00")).withValidity(Period.ofMonths(1)));
+        ledger().commerce().savePackage(CreditPackage.of(forever, "Forever", 10, usd("20.00")));
 
         Lot monthly = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, oneMonth)).lot();
         Lot lasting = purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, forever)).lot();
@@ -194,7 +194,7 @@ public interface PurchaseContract extends CommerceFixture {
         String starter = starterPackage();
         AccountState before = state(accountId);
 
-        Quote quote = shop().quote(PurchaseRequest.ofPackage(accountId, starter));
+        Quote quote = shop().commerce().quote(PurchaseRequest.ofPackage(accountId, starter));
 
         assertTrue(quote.allowed());
         assertNull(quote.rejection());
@@ -212,7 +212,7 @@ public interface PurchaseContract extends CommerceFixture {
         assertAmount("199.00", line.amount());
         assertEquals(100, line.credits());
         assertUnchanged(before, accountId);
-        assertTrue(ledger().listPurchases(accountId).isEmpty(), "a quote recorded a purchase");
+        assertTrue(ledger().commerce().listPurchases(accountId).isEmpty(), "a quote recorded a purchase");
     }
 
     @Test
@@ -220,7 +220,7 @@ public interface PurchaseContract extends CommerceFixture {
         String accountId = openAccount();
         AccountState before = state(accountId);
 
-        Quote quote = shop().quote(PurchaseRequest.ofCredits(accountId, 250));
+        Quote quote = shop().commerce().quote(PurchaseRequest.ofCredits(accountId, 250));
 
         assertTrue(quote.allowed());
         assertNull(quote.packageId());
@@ -240,10 +240,10 @@ public interface PurchaseContract extends CommerceFixture {
         CreditLedger cents = shop(PurchasePolicy.DEFAULT.withCreditRate(Money.of("0.015", "USD")));
         CreditLedger yen = shop(PurchasePolicy.DEFAULT.withCreditRate(Money.of("1.5", "JPY")));
 
-        assertUsd("0.11", cents.quote(PurchaseRequest.ofCredits(accountId, 7)).listPrice()); // 0.105
-        assertUsd("0.02", cents.quote(PurchaseRequest.ofCredits(accountId, 1)).listPrice()); // 0.015
-        assertUsd("0.15", cents.quote(PurchaseRequest.ofCredits(accountId, 10)).price());
-        Money fiveYen = yen.quote(PurchaseRequest.ofCredits(accountId, 3)).listPrice(); // 4.5
+        assertUsd("0.11", cents.commerce().quote(PurchaseRequest.ofCredits(accountId, 7)).listPrice()); // 0.105
+        assertUsd("0.02", cents.commerce().quote(PurchaseRequest.ofCredits(accountId, 1)).listPrice()); // 0.015
+        assertUsd("0.15", cents.commerce().quote(PurchaseRequest.ofCredits(accountId, 10)).price());
+        Money fiveYen = yen.commerce().quote(PurchaseRequest.ofCredits(accountId, 3)).listPrice(); // 4.5
         assertEquals("JPY", fiveYen.currency().getCurrencyCode());
         assertAmount("5", fiveYen.amount());
     }
@@ -253,11 +253,11 @@ public interface PurchaseContract extends CommerceFixture {
         String accountId = openAccount();
         CreditLedger shop = shop();
 
-        Quote below = shop.quote(PurchaseRequest.ofCredits(accountId, 999));
-        Quote first = shop.quote(PurchaseRequest.ofCredits(accountId, 1_000));
-        Quote between = shop.quote(PurchaseRequest.ofCredits(accountId, 4_999));
-        Quote second = shop.quote(PurchaseRequest.ofCredits(accountId, 5_000));
-        Quote most = shop.quote(PurchaseRequest.ofCredits(accountId, 10_000));
+        Quote below = shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 999));
+        Quote first = shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 1_000));
+        Quote between = shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 4_999));
+        Quote second = shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 5_000));
+        Quote most = shop.commerce().quote(PurchaseRequest.ofCredits(accountId, 10_000));
 
         assertUsd("99.90", below.price());
         assertEquals(List.of("credit-rate"), below.lines().stream().map(QuoteLine::rule).toList());
@@ -283,7 +283,7 @@ public interface PurchaseContract extends CommerceFixture {
     default void bulkDiscountsApplyToPackagesToo() {
         String accountId = openAccount();
         String bulk = uniqueId("bulk");
-        ledger().savePackage(CreditPackage.of(bulk, "Bulk", 1_000, usd("150.00")));
+        ledger().commerce().savePackage(CreditPackage.of(bulk, "Bulk", 1_000, usd("150.00")));
 
         PurchaseResult result = purchaseOk(shop(), PurchaseRequest.ofPackage(accountId, bulk));
 
@@ -334,7 +334,7 @@ public interface PurchaseContract extends CommerceFixture {
     default void inactivePackageIsRejected() {
         String accountId = openAccount();
         String retired = uniqueId("retired");
-        ledger().savePackage(CreditPackage.of(retired, "Retired", 100, usd("199.00")).withActive(false));
+        ledger().commerce().savePackage(CreditPackage.of(retired, "Retired", 100, usd("199.00")).withActive(false));
 
         assertPurchaseRejected(ledger(), PurchaseRequest.ofPackage(accountId, retired)
                 .withPurchaseId(uniqueId("pi")), RejectionReason.INACTIVE_PACKAGE);
@@ -344,12 +344,12 @@ public interface PurchaseContract extends CommerceFixture {
     default void anAccountOnAPlanThatCannotBuyCreditsIsRejected() {
         String free = uniqueId("free");
         String paid = uniqueId("paid");
-        ledger().savePlan(Plan.of(free, "Free", 50).withCanBuyCredits(false));
-        ledger().savePlan(Plan.of(paid, "Paid", 200));
+        ledger().plans().savePlan(Plan.of(free, "Free", 50).withCanBuyCredits(false));
+        ledger().plans().savePlan(Plan.of(paid, "Paid", 200));
         String onFree = openAccount();
         String onPaid = openAccount();
-        ledger().assignPlan(onFree, free);
-        ledger().assignPlan(onPaid, paid);
+        ledger().plans().assignPlan(onFree, free);
+        ledger().plans().assignPlan(onPaid, paid);
         String starter = starterPackage();
 
         assertPurchaseRejected(ledger(), PurchaseRequest.ofPackage(onFree, starter),
@@ -365,7 +365,7 @@ public interface PurchaseContract extends CommerceFixture {
     default void aPurchaseBelowTheMinimumListPriceIsRejected() {
         String accountId = openAccount();
         String tiny = uniqueId("tiny");
-        ledger().savePackage(CreditPackage.of(tiny, "Tiny", 10, usd("4.99")));
+        ledger().commerce().savePackage(CreditPackage.of(tiny, "Tiny", 10, usd("4.99")));
         String free = promotion(p -> p.withAmountOff(usd("5.00")));
 
         assertPurchaseRejected(shop(), PurchaseRequest.ofCredits(accountId, 49), RejectionReason.BELOW_MINIMUM_PURCHASE);
@@ -384,7 +384,7 @@ public interface PurchaseContract extends CommerceFixture {
     default void aPurchaseOfMoreThanTheMaximumCreditsIsRejectedBonusCreditsAside() {
         String accountId = openAccount();
         String huge = uniqueId("huge");
-        ledger().savePackage(CreditPackage.of(huge, "Huge", 20_000, usd("1500.00")));
+        ledger().commerce().savePackage(CreditPackage.of(huge, "Huge", 20_000, usd("1500.00")));
         String bonus = promotion(p -> p.withBonusCredits(500));
 
         assertPurchaseRejected(shop(), PurchaseRequest.ofCredits(accountId, 10_001),
@@ -412,10 +412,10 @@ public interface PurchaseContract extends CommerceFixture {
         String starter = starterPackage();
 
         assertThrows(UnknownAccountException.class,
-                () -> ledger().quote(PurchaseRequest.ofPackage(accountId, starter)));
+                () -> ledger().commerce().quote(PurchaseRequest.ofPackage(accountId, starter)));
         assertThrows(UnknownAccountException.class,
-                () -> ledger().purchase(PurchaseRequest.ofPackage(accountId, starter)));
-        assertThrows(UnknownAccountException.class, () -> ledger().listPurchases(accountId));
+                () -> ledger().commerce().purchase(PurchaseRequest.ofPackage(accountId, starter)));
+        assertThrows(UnknownAccountException.class, () -> ledger().commerce().listPurchases(accountId));
         assertTrue(ledger().getAccount(accountId).isEmpty(), "a purchase opened the account");
     }
 
@@ -440,11 +440,11 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(before.entries(), entries(accountId), "a pending purchase wrote an entry");
         DeductionResult spend = ledger().deductCredits(accountId, key);
         assertEquals(RejectionReason.INSUFFICIENT_CREDITS, spend.reason(), "pending credits are not spendable");
-        assertEquals(List.of(pending.purchase()), ledger().listPurchases(accountId));
+        assertEquals(List.of(pending.purchase()), ledger().commerce().listPurchases(accountId));
 
         Instant paid = Instant.parse("2025-01-31T10:00:00Z");
         clock().set(paid);
-        PurchaseResult completed = ledger().completePurchase(purchaseId);
+        PurchaseResult completed = ledger().commerce().completePurchase(purchaseId);
 
         assertTrue(completed.success());
         assertFalse(completed.replayed());
@@ -459,10 +459,10 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(Instant.parse("2026-01-31T10:00:00Z"), completed.lot().expiresAt(),
                 "validity counts from completion");
         assertEquals(100, available(accountId));
-        assertEquals(Optional.of(purchase), ledger().getPurchase(purchaseId));
+        assertEquals(Optional.of(purchase), ledger().commerce().getPurchase(purchaseId));
 
         AccountState after = state(accountId);
-        PurchaseResult again = ledger().completePurchase(purchaseId);
+        PurchaseResult again = ledger().commerce().completePurchase(purchaseId);
         assertTrue(again.success());
         assertTrue(again.replayed());
         assertEquals(PurchaseStatus.COMPLETED, again.purchase().status());
@@ -481,7 +481,7 @@ public interface PurchaseContract extends CommerceFixture {
         AccountState before = state(accountId);
         Instant failedAt = advance(Duration.ofMinutes(3));
 
-        PurchaseResult failed = ledger().failPurchase(purchaseId, "card declined");
+        PurchaseResult failed = ledger().commerce().failPurchase(purchaseId, "card declined");
 
         assertTrue(failed.success());
         assertFalse(failed.replayed());
@@ -493,13 +493,13 @@ public interface PurchaseContract extends CommerceFixture {
         assertSameCredits(before, accountId);
         assertEquals(before.entries(), entries(accountId));
 
-        PurchaseResult again = ledger().failPurchase(purchaseId, "card declined");
+        PurchaseResult again = ledger().commerce().failPurchase(purchaseId, "card declined");
         assertTrue(again.replayed());
         assertEquals(PurchaseStatus.FAILED, again.purchase().status());
         AccountState afterFailure = state(accountId);
-        assertThrows(PurchaseStateException.class, () -> ledger().completePurchase(purchaseId));
+        assertThrows(PurchaseStateException.class, () -> ledger().commerce().completePurchase(purchaseId));
         assertUnchanged(afterFailure, accountId);
-        assertEquals(PurchaseStatus.FAILED, ledger().getPurchase(purchaseId).orElseThrow().status());
+        assertEquals(PurchaseStatus.FAILED, ledger().commerce().getPurchase(purchaseId).orElseThrow().status());
         assertInvariants(accountId);
     }
 
@@ -511,12 +511,12 @@ public interface PurchaseContract extends CommerceFixture {
         String later = uniqueId("pi");
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(direct));
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(later).withPending(true));
-        ledger().completePurchase(later);
+        ledger().commerce().completePurchase(later);
 
-        assertThrowsUnchanged(PurchaseStateException.class, accountId, () -> ledger().failPurchase(direct, "late"));
-        assertThrowsUnchanged(PurchaseStateException.class, accountId, () -> ledger().failPurchase(later, "late"));
+        assertThrowsUnchanged(PurchaseStateException.class, accountId, () -> ledger().commerce().failPurchase(direct, "late"));
+        assertThrowsUnchanged(PurchaseStateException.class, accountId, () -> ledger().commerce().failPurchase(later, "late"));
 
-        assertEquals(PurchaseStatus.COMPLETED, ledger().getPurchase(direct).orElseThrow().status());
+        assertEquals(PurchaseStatus.COMPLETED, ledger().commerce().getPurchase(direct).orElseThrow().status());
         assertEquals(200, available(accountId));
         assertInvariants(accountId);
     }
@@ -525,9 +525,9 @@ public interface PurchaseContract extends CommerceFixture {
     default void anUnknownPurchaseIdThrows() {
         String unknown = uniqueId("pi");
 
-        assertThrows(UnknownPurchaseException.class, () -> ledger().completePurchase(unknown));
-        assertThrows(UnknownPurchaseException.class, () -> ledger().failPurchase(unknown, "declined"));
-        assertTrue(ledger().getPurchase(unknown).isEmpty());
+        assertThrows(UnknownPurchaseException.class, () -> ledger().commerce().completePurchase(unknown));
+        assertThrows(UnknownPurchaseException.class, () -> ledger().commerce().failPurchase(unknown, "declined"));
+        assertTrue(ledger().commerce().getPurchase(unknown).isEmpty());
     }
 
     // ---------------------------------------------------------------- purchase ids
@@ -540,7 +540,7 @@ public interface PurchaseContract extends CommerceFixture {
         PurchaseResult first = purchaseOk(ledger(), request);
         AccountState before = state(accountId);
 
-        PurchaseResult second = newLedger().purchase(request);
+        PurchaseResult second = newLedger().commerce().purchase(request);
 
         assertTrue(second.success());
         assertTrue(second.replayed());
@@ -548,7 +548,7 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(first.purchase().lotId(), second.purchase().lotId());
         assertEquals(first.purchase().transactionId(), second.purchase().transactionId());
         assertUnchanged(before, accountId);
-        assertEquals(1, ledger().listPurchases(accountId).size());
+        assertEquals(1, ledger().commerce().listPurchases(accountId).size());
         assertEquals(100, available(accountId));
         assertInvariants(accountId);
     }
@@ -561,13 +561,13 @@ public interface PurchaseContract extends CommerceFixture {
         String starter = starterPackage();
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(purchaseId));
 
-        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> ledger().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> ledger().commerce().purchase(
                 PurchaseRequest.ofPackage(accountId, professionalPackage()).withPurchaseId(purchaseId)));
-        assertThrowsUnchanged(IdempotencyConflictException.class, other, () -> ledger().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, other, () -> ledger().commerce().purchase(
                 PurchaseRequest.ofPackage(other, starter).withPurchaseId(purchaseId)));
 
-        assertEquals(accountId, ledger().getPurchase(purchaseId).orElseThrow().accountId());
-        assertTrue(ledger().listPurchases(other).isEmpty());
+        assertEquals(accountId, ledger().commerce().getPurchase(purchaseId).orElseThrow().accountId());
+        assertTrue(ledger().commerce().listPurchases(other).isEmpty());
         assertEquals(100, available(accountId));
     }
 
@@ -581,11 +581,11 @@ public interface PurchaseContract extends CommerceFixture {
         purchaseOk(shop(), PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(promoted)
                 .withPromotionCode(code));
 
-        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().commerce().purchase(
                 PurchaseRequest.ofCredits(accountId, 200).withPurchaseId(custom)));
-        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().commerce().purchase(
                 PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(custom).withPromotionCode(code)));
-        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> shop().commerce().purchase(
                 PurchaseRequest.ofCredits(accountId, 100).withPurchaseId(promoted)));
 
         assertEquals(1, uses(code));
@@ -602,14 +602,14 @@ public interface PurchaseContract extends CommerceFixture {
         purchaseOk(ledger(), request);
 
         assertThrowsUnchanged(IdempotencyConflictException.class, accountId,
-                () -> ledger().purchase(request.withPaymentReference("ch_2")));
+                () -> ledger().commerce().purchase(request.withPaymentReference("ch_2")));
         // The id names the purchase; whether its payment is confirmed is its state, moved by completePurchase.
-        PurchaseResult again = ledger().purchase(request.withPending(false));
+        PurchaseResult again = ledger().commerce().purchase(request.withPending(false));
         assertTrue(again.replayed());
         assertEquals(PurchaseStatus.PENDING, again.purchase().status());
 
-        assertEquals(PurchaseStatus.PENDING, ledger().getPurchase(purchaseId).orElseThrow().status());
-        assertTrue(ledger().purchase(request).replayed());
+        assertEquals(PurchaseStatus.PENDING, ledger().commerce().getPurchase(purchaseId).orElseThrow().status());
+        assertTrue(ledger().commerce().purchase(request).replayed());
     }
 
     @Test
@@ -625,7 +625,7 @@ public interface PurchaseContract extends CommerceFixture {
 
         List<Object> outcomes = concurrently(threads, i -> () -> {
             try {
-                return ledgers.get(i % 2).purchase(PurchaseRequest.ofPackage(accounts.get(i), starter)
+                return ledgers.get(i % 2).commerce().purchase(PurchaseRequest.ofPackage(accounts.get(i), starter)
                         .withPurchaseId(purchaseId));
             } catch (IdempotencyConflictException e) {
                 return e;
@@ -637,10 +637,10 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(1, bought.size(), outcomes::toString);
         assertTrue(bought.get(0).success());
         String owner = bought.get(0).purchase().accountId();
-        assertEquals(owner, ledger().getPurchase(purchaseId).orElseThrow().accountId());
+        assertEquals(owner, ledger().commerce().getPurchase(purchaseId).orElseThrow().accountId());
         for (String accountId : accounts) {
             assertEquals(accountId.equals(owner) ? 100 : 0, available(accountId));
-            assertEquals(accountId.equals(owner) ? 1 : 0, ledger().listPurchases(accountId).size());
+            assertEquals(accountId.equals(owner) ? 1 : 0, ledger().commerce().listPurchases(accountId).size());
             assertInvariants(accountId);
         }
     }
@@ -658,7 +658,7 @@ public interface PurchaseContract extends CommerceFixture {
         List<Object> outcomes = concurrently(threads, i -> () -> {
             CreditLedger ledger = ledgers.get((i / 2) % 2);
             try {
-                return i % 2 == 0 ? ledger.completePurchase(purchaseId) : ledger.failPurchase(purchaseId, "declined");
+                return i % 2 == 0 ? ledger.commerce().completePurchase(purchaseId) : ledger.commerce().failPurchase(purchaseId, "declined");
             } catch (PurchaseStateException e) {
                 return e;
             }
@@ -667,7 +667,7 @@ public interface PurchaseContract extends CommerceFixture {
         List<PurchaseResult> firsts = outcomes.stream().filter(o -> o instanceof PurchaseResult)
                 .map(o -> (PurchaseResult) o).filter(r -> !r.replayed()).toList();
         assertEquals(1, firsts.size(), outcomes::toString);
-        PurchaseStatus status = ledger().getPurchase(purchaseId).orElseThrow().status();
+        PurchaseStatus status = ledger().commerce().getPurchase(purchaseId).orElseThrow().status();
         assertEquals(firsts.get(0).purchase().status(), status);
         for (Object outcome : outcomes) {
             if (outcome instanceof PurchaseResult result) {
@@ -687,16 +687,16 @@ public interface PurchaseContract extends CommerceFixture {
         PurchaseResult first = purchaseOk(ledger(), request);
         AccountState before = state(accountId);
 
-        PurchaseResult second = ledger().purchase(request);
+        PurchaseResult second = ledger().commerce().purchase(request);
 
         assertTrue(second.replayed());
         assertEquals(first.purchase().purchaseId(), second.purchase().purchaseId());
         assertEquals(request.idempotencyKey(), first.purchase().idempotencyKey());
         assertUnchanged(before, accountId);
-        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> ledger().purchase(
+        assertThrowsUnchanged(IdempotencyConflictException.class, accountId, () -> ledger().commerce().purchase(
                 PurchaseRequest.ofPackage(accountId, professionalPackage())
                         .withIdempotencyKey(request.idempotencyKey())));
-        assertEquals(1, ledger().listPurchases(accountId).size());
+        assertEquals(1, ledger().commerce().listPurchases(accountId).size());
     }
 
     @Test
@@ -704,10 +704,10 @@ public interface PurchaseContract extends CommerceFixture {
         String accountId = openAccount();
         String paused = uniqueId("paused");
         CreditPackage offer = CreditPackage.of(paused, "Paused", 100, usd("199.00")).withActive(false);
-        ledger().savePackage(offer);
+        ledger().commerce().savePackage(offer);
         PurchaseRequest request = PurchaseRequest.ofPackage(accountId, paused).withPurchaseId(uniqueId("pi"));
         assertPurchaseRejected(ledger(), request, RejectionReason.INACTIVE_PACKAGE);
-        ledger().savePackage(offer.withActive(true));
+        ledger().commerce().savePackage(offer.withActive(true));
 
         PurchaseResult result = purchaseOk(ledger(), request);
 
@@ -732,7 +732,7 @@ public interface PurchaseContract extends CommerceFixture {
         purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(third));
 
         assertEquals(List.of(first, second, third), purchaseIds(accountId));
-        assertTrue(ledger().listPurchases(openAccount()).isEmpty());
+        assertTrue(ledger().commerce().listPurchases(openAccount()).isEmpty());
     }
 
     @Test
@@ -741,18 +741,18 @@ public interface PurchaseContract extends CommerceFixture {
         String accountId = openAccount();
         String starter = starterPackage();
         String noBuying = uniqueId("free");
-        shop.savePlan(Plan.of(noBuying, "Free", 10).withCanBuyCredits(false));
-        shop.assignPlan(accountId, noBuying);
-        shop.savePackage(shop.getPackage(starter).orElseThrow().withActive(false));
+        shop.plans().savePlan(Plan.of(noBuying, "Free", 10).withCanBuyCredits(false));
+        shop.plans().assignPlan(accountId, noBuying);
+        shop.commerce().savePackage(shop.commerce().getPackage(starter).orElseThrow().withActive(false));
         PurchaseRequest request = PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(uniqueId("pi"));
 
-        assertEquals(RejectionReason.INACTIVE_PACKAGE, shop.purchase(request).reason());
-        PurchaseResult paid = shop.purchase(request.withPolicyChecked(true));
+        assertEquals(RejectionReason.INACTIVE_PACKAGE, shop.commerce().purchase(request).reason());
+        PurchaseResult paid = shop.commerce().purchase(request.withPolicyChecked(true));
 
         assertTrue(paid.success());
         assertEquals(PurchaseStatus.COMPLETED, paid.purchase().status());
         assertEquals(100, shop.balance(accountId).available());
-        assertEquals(RejectionReason.UNKNOWN_PACKAGE, shop.purchase(PurchaseRequest.ofPackage(accountId,
+        assertEquals(RejectionReason.UNKNOWN_PACKAGE, shop.commerce().purchase(PurchaseRequest.ofPackage(accountId,
                 uniqueId("none")).withPolicyChecked(true)).reason());
         assertInvariants(accountId);
     }

@@ -29,7 +29,7 @@ public interface ReturnedCreditsContract extends CommerceFixture {
     /** Buys a one-month package of 100 credits. @return the purchase */
     private Purchase buyMonthly(String accountId) {
         String monthly = uniqueId("month");
-        ledger().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
+        ledger().commerce().savePackage(CreditPackage.of(monthly, "One month", 100, CommerceFixture.usd("20.00"))
                 .withValidity(Period.ofMonths(1)));
         return purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, monthly)
                 .withPurchaseId(uniqueId("pi"))).purchase();
@@ -64,7 +64,7 @@ public interface ReturnedCreditsContract extends CommerceFixture {
         ReservationResult hold = ledger().reserve(accountId, key, 100, Duration.ofMinutes(5));
         assertTrue(hold.success());
 
-        ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
         ledger().release(hold.hold().holdId());
         assertEquals(0, available(accountId), "refunded and nothing spent: nothing left, nothing owed");
 
@@ -83,7 +83,7 @@ public interface ReturnedCreditsContract extends CommerceFixture {
         Purchase purchase = buyMonthly(accountId);
         DeductionResult spent = deductOk(accountId, key, 100);
 
-        ledger().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
+        ledger().commerce().clawBackPurchase(purchase.purchaseId(), 100, "refunded");
         ledger().refundCredits(spent.transactionId(), "generation failed", null);
         assertEquals(0, available(accountId));
 

@@ -3,6 +3,7 @@ package dev.credits.stripe;
 import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.CreditLedger;
+import dev.credits.Commerce;
 import dev.credits.CreditPackage;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
@@ -90,9 +91,9 @@ import java.util.Set;
  *       neither the account's plan nor its scheduled one: the event is about an older subscription).</li>
  *   <li>{@code charge.refunded}: the purchase paid by the charge's payment intent records the cumulative
  *       {@code amount_refunded} as credits in proportion ({@link Purchase#creditsFor}) and
- *       {@link CreditLedger#clawBackPurchase} takes back what is not yet taken back: unspent credits first,
+ *       {@link Commerce#clawBackPurchase} takes back what is not yet taken back: unspent credits first,
  *       spent ones as debt.</li>
- *   <li>{@code charge.dispute.created}: {@link CreditLedger#disputePurchase} freezes the purchase's unspent
+ *   <li>{@code charge.dispute.created}: {@link Commerce#disputePurchase} freezes the purchase's unspent
  *       credits (the disputed share of its price). {@code charge.dispute.closed}: {@code won} (or
  *       {@code warning_closed}) unfreezes them, {@code lost} unfreezes and claws back the disputed share,
  *       netted with refunds and capped at what the payment granted, so a refund and a dispute of the same
@@ -228,7 +229,7 @@ public final class StripeCredits {
      * {@code client_reference_id} = the account id, and the account and package ids as metadata on the session
      * and on its payment intent ({@code payment_intent_data[metadata]}). Checked before any HTTP call: the
      * account exists, the package exists, has a price id, and the ledger would allow the purchase now (its
-     * {@link CreditLedger#quote}). The {@code Idempotency-Key} is the options' key, or
+     * {@link Commerce#quote}). The {@code Idempotency-Key} is the options' key, or
      * {@code credits-checkout-payment-<sha256(account, package, attempt id)>}.
      *
      * @return the session: redirect the customer to its URL
@@ -243,7 +244,7 @@ public final class StripeCredits {
         StripeClient stripe = requireClient();
         requireId("accountId", accountId);
         requireId("packageId", packageId);
-        CreditPackage creditPackage = ledger.getPackage(packageId).orElseThrow(() ->
+        CreditPackage creditPackage = ledger.commerce().getPackage(packageId).orElseThrow(() ->
                 new CheckoutUnavailableException(CheckoutUnavailableException.Reason.UNKNOWN_PACKAGE, null,
                         "no package '" + packageId + "'"));
         String priceId = packageToPrice.get(creditPackage.packageId());
@@ -251,7 +252,7 @@ public final class StripeCredits {
             throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.NO_PRICE_FOR_PACKAGE, null,
                     "no Stripe price id mapped to package '" + packageId + "'");
         }
-        Quote quote = ledger.quote(PurchaseRequest.ofPackage(accountId, packageId)); // unknown account throws
+        Quote quote = ledger.commerce().quote(PurchaseRequest.ofPackage(accountId, packageId)); // unknown account throws
         if (!quote.allowed()) {
             throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.PURCHASE_NOT_ALLOWED,
                     quote.rejection(), "the ledger rejects package '" + packageId + "' for account '" + accountId
@@ -295,7 +296,7 @@ public final class StripeCredits {
         StripeClient stripe = requireClient();
         requireId("accountId", accountId);
         requireId("planId", planId);
-        Plan plan = ledger.getPlan(planId).orElseThrow(() ->
+        Plan plan = ledger.plans().getPlan(planId).orElseThrow(() ->
                 new CheckoutUnavailableException(CheckoutUnavailableException.Reason.UNKNOWN_PLAN, null,
                         "no plan '" + planId + "'"));
         if (!plan.active()) {
@@ -452,7 +453,7 @@ public final class StripeCredits {
             throw reject(event, Reason.MISSING_PACKAGE, "session " + s.id() + " has no metadata '" + packageKey
                     + "'", null);
         }
-        if (lookup(event, () -> ledger.getPackage(packageId)).isEmpty()) {
+        if (lookup(event, () -> ledger.commerce().getPackage(packageId)).isEmpty()) {
             throw reject(event, Reason.UNKNOWN_PACKAGE, "no package '" + packageId + "'", null);
         }
         String purchaseId = s.paymentIntentId() != null ? s.paymentIntentId() : s.id();
@@ -468,7 +469,7 @@ public final class StripeCredits {
     private PurchaseResult record(StripeEvent event, PurchaseTarget t) {
         PurchaseResult r;
         try {
-            r = ledger.purchase(t.request());
+            r = ledger.commerce().purchase(t.request());
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         } catch (IdempotencyConflictException e) {
@@ -502,7 +503,7 @@ public final class StripeCredits {
         }
         PurchaseResult completed;
         try {
-            completed = ledger.completePurchase(t.purchaseId());
+            completed = ledger.commerce().completePurchase(t.purchaseId());
         } catch (PurchaseStateException e) {
             throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
         }
@@ -549,7 +550,7 @@ public final class StripeCredits {
         }
         PurchaseResult failed;
         try {
-            failed = ledger.failPurchase(t.purchaseId(), "Stripe " + event.type() + " (" + event.id() + ")");
+            failed = ledger.commerce().failPurchase(t.purchaseId(), "Stripe " + event.type() + " (" + event.id() + ")");
         } catch (PurchaseStateException e) {
             throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
         }
@@ -618,7 +619,7 @@ public final class StripeCredits {
         if (!prorationOnly && start.equals(account.periodStart())) {
             // The invoice of the period already running, redelivered: plan changes inside a period come from
             // customer.subscription.updated, so its (possibly older) price must not move the plan back.
-            PeriodResult period = ledger.startPeriod(accountId, start, end); // ALREADY_STARTED: changes nothing
+            PeriodResult period = ledger.plans().startPeriod(accountId, start, end); // ALREADY_STARTED: changes nothing
             return outcome(event, Status.DUPLICATE, accountId, "invoice " + invoice.id() + " is of the current"
                     + " period (" + start + "), already started", new PlanAndPeriod(null, period));
         }
@@ -645,7 +646,7 @@ public final class StripeCredits {
         }
         PeriodResult period;
         try {
-            period = ledger.startPeriod(accountId, start, end);
+            period = ledger.plans().startPeriod(accountId, start, end);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         }
@@ -701,7 +702,7 @@ public final class StripeCredits {
     private WebhookOutcome endPlan(StripeEvent event, String accountId, String why) {
         PlanChange change;
         try {
-            change = ledger.endPlan(accountId);
+            change = ledger.plans().endPlan(accountId);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         }
@@ -726,7 +727,7 @@ public final class StripeCredits {
                     + " has no amount");
         }
         long credits = p.creditsFor(charge.amountRefunded(), charge.amount());
-        PurchaseResult r = reverse(event, () -> ledger.clawBackPurchase(p.purchaseId(), credits,
+        PurchaseResult r = reverse(event, () -> ledger.commerce().clawBackPurchase(p.purchaseId(), credits,
                 "stripe " + event.type() + " " + event.id() + ": " + charge.amountRefunded() + " of "
                         + charge.amount() + " " + charge.currency() + " refunded"));
         return reversed(event, r, "refund of " + charge.amountRefunded() + "/" + charge.amount() + " = " + credits
@@ -741,7 +742,7 @@ public final class StripeCredits {
         }
         Purchase p = purchase.get();
         long credits = disputedCredits(p, dispute);
-        PurchaseResult r = reverse(event, () -> ledger.disputePurchase(p.purchaseId(), credits,
+        PurchaseResult r = reverse(event, () -> ledger.commerce().disputePurchase(p.purchaseId(), credits,
                 "stripe " + event.type() + " " + event.id() + " (" + dispute.reason() + ")"));
         return reversed(event, r, "dispute " + dispute.id() + " opened: " + r.purchase().frozenCredits()
                 + " credits frozen");
@@ -764,7 +765,7 @@ public final class StripeCredits {
         }
         Purchase p = purchase.get();
         long credits = disputedCredits(p, dispute);
-        PurchaseResult r = reverse(event, () -> ledger.resolveDispute(p.purchaseId(), credits, won,
+        PurchaseResult r = reverse(event, () -> ledger.commerce().resolveDispute(p.purchaseId(), credits, won,
                 "stripe " + event.type() + " " + event.id() + " (" + dispute.status() + ")"));
         return reversed(event, r, "dispute " + dispute.id() + " " + dispute.status() + "; clawed back "
                 + r.purchase().clawedBack() + " in total");
@@ -829,7 +830,7 @@ public final class StripeCredits {
             return Optional.empty();
         }
         try {
-            return ledger.getPurchase(paymentIntentId);
+            return ledger.commerce().getPurchase(paymentIntentId);
         } catch (InvalidArgumentException e) {
             return Optional.empty();
         }
@@ -942,7 +943,7 @@ public final class StripeCredits {
     }
 
     private void requirePlan(StripeEvent event, String planId) {
-        Optional<Plan> plan = lookup(event, () -> ledger.getPlan(planId));
+        Optional<Plan> plan = lookup(event, () -> ledger.plans().getPlan(planId));
         if (plan.isEmpty()) {
             throw reject(event, Reason.UNKNOWN_PLAN, "no plan '" + planId + "'", null);
         }
@@ -950,7 +951,7 @@ public final class StripeCredits {
 
     private PlanChange assign(StripeEvent event, String accountId, String planId) {
         try {
-            return ledger.assignPlan(accountId, planId);
+            return ledger.plans().assignPlan(accountId, planId);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         } catch (UnknownPlanException | InvalidArgumentException e) {

@@ -48,7 +48,7 @@ class ReadmeStripeTest {
     void theHandlerAnswersLikeTheReadmeSays() {
         CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).build();
         ledger.openAccount("org_1");
-        ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
         StripeCredits stripe = StripeCredits.builder().ledger(ledger).webhookSecret(SECRET)
                 .packagePrice("starter", "price_starter").build();
         byte[] paid = Events.load("checkout.session.completed.paid.json", Map.of()).getBytes(StandardCharsets.UTF_8);

@@ -57,11 +57,11 @@ class StripeCreditsCheckoutTest {
         Events.MutableClock clock = new Events.MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
         ledger = CreditLedger.builder().store(new InMemoryCreditStore()).clock(clock).build();
         ledger.openAccount("org_1");
-        ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
-        ledger.savePackage(CreditPackage.of("unpriced", "Unpriced", 5, Money.of("1.00", "USD")));
-        ledger.savePackage(CreditPackage.of("retired", "Retired", 5, Money.of("1.00", "USD")).withActive(false));
-        ledger.savePlan(Plan.of("basic", "Basic", 100));
-        ledger.savePlan(Plan.of("legacy", "Legacy", 100).withActive(false));
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        ledger.commerce().savePackage(CreditPackage.of("unpriced", "Unpriced", 5, Money.of("1.00", "USD")));
+        ledger.commerce().savePackage(CreditPackage.of("retired", "Retired", 5, Money.of("1.00", "USD")).withActive(false));
+        ledger.plans().savePlan(Plan.of("basic", "Basic", 100));
+        ledger.plans().savePlan(Plan.of("legacy", "Legacy", 100).withActive(false));
         stripe = StripeCredits.builder()
                 .ledger(ledger)
                 .webhookSecret("whsec_test")
@@ -182,7 +182,7 @@ class StripeCreditsCheckoutTest {
         assertEquals(CheckoutUnavailableException.Reason.INACTIVE_PLAN, assertThrows(
                 CheckoutUnavailableException.class,
                 () -> stripe.createSubscriptionCheckout("org_1", "legacy", OK, CANCEL, "a")).reason());
-        ledger.savePlan(Plan.of("unpriced_plan", "Unpriced", 1));
+        ledger.plans().savePlan(Plan.of("unpriced_plan", "Unpriced", 1));
         assertEquals(CheckoutUnavailableException.Reason.NO_PRICE_FOR_PLAN, assertThrows(
                 CheckoutUnavailableException.class,
                 () -> stripe.createSubscriptionCheckout("org_1", "unpriced_plan", OK, CANCEL, "a")).reason());

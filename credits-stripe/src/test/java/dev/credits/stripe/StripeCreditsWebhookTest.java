@@ -53,9 +53,9 @@ class StripeCreditsWebhookTest {
         clock = new Events.MutableClock(MARCH_1_NOON);
         ledger = CreditLedger.builder().store(newStore()).clock(clock).build();
         ledger.openAccount(ACCOUNT);
-        ledger.savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
-        ledger.savePlan(Plan.of("basic", "Basic", 100).withRolloverCap(50));
-        ledger.savePlan(Plan.of("pro", "Pro", 300));
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        ledger.plans().savePlan(Plan.of("basic", "Basic", 100).withRolloverCap(50));
+        ledger.plans().savePlan(Plan.of("pro", "Pro", 300));
         stripe = StripeCredits.builder()
                 .ledger(ledger)
                 .webhookSecret(SECRET)
@@ -85,7 +85,7 @@ class StripeCreditsWebhookTest {
     }
 
     private List<Purchase> purchases() {
-        return ledger.listPurchases(ACCOUNT);
+        return ledger.commerce().listPurchases(ACCOUNT);
     }
 
     // ---------------------------------------------------------------- one-time purchases
@@ -148,7 +148,7 @@ class StripeCreditsWebhookTest {
     @Test
     void unpaidCheckoutIsPendingUntilTheAsyncPaymentSucceeds() {
         assertEquals(Status.APPLIED, deliver("checkout.session.completed.unpaid.json").status());
-        Purchase pending = ledger.getPurchase("pi_test_async").orElseThrow();
+        Purchase pending = ledger.commerce().getPurchase("pi_test_async").orElseThrow();
         assertEquals(PurchaseStatus.PENDING, pending.status());
         assertEquals(0, balance());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
@@ -156,7 +156,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome ok = deliver("checkout.session.async_payment_succeeded.json");
         assertEquals(Status.APPLIED, ok.status());
         assertEquals(500, balance());
-        assertEquals(PurchaseStatus.COMPLETED, ledger.getPurchase("pi_test_async").orElseThrow().status());
+        assertEquals(PurchaseStatus.COMPLETED, ledger.commerce().getPurchase("pi_test_async").orElseThrow().status());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.async_payment_succeeded.json").status());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
         assertEquals(500, balance());
@@ -168,7 +168,7 @@ class StripeCreditsWebhookTest {
         deliver("checkout.session.completed.unpaid.json");
         WebhookOutcome failed = deliver("checkout.session.async_payment_failed.json");
         assertEquals(Status.APPLIED, failed.status());
-        Purchase p = ledger.getPurchase("pi_test_async").orElseThrow();
+        Purchase p = ledger.commerce().getPurchase("pi_test_async").orElseThrow();
         assertEquals(PurchaseStatus.FAILED, p.status());
         assertTrue(p.failureReason().contains("evt_test_async_ko"));
         assertEquals(Status.DUPLICATE, deliver("checkout.session.async_payment_failed.json").status());
@@ -179,7 +179,7 @@ class StripeCreditsWebhookTest {
     @Test
     void asyncFailureBeforeTheCompletedEventRecordsAFailedPurchase() {
         assertEquals(Status.APPLIED, deliver("checkout.session.async_payment_failed.json").status());
-        assertEquals(PurchaseStatus.FAILED, ledger.getPurchase("pi_test_async").orElseThrow().status());
+        assertEquals(PurchaseStatus.FAILED, ledger.commerce().getPurchase("pi_test_async").orElseThrow().status());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.unpaid.json").status());
         assertEquals(0, balance());
         assertEquals(1, purchases().size());
@@ -208,9 +208,9 @@ class StripeCreditsWebhookTest {
     @Test
     void aPaidCheckoutIsHonouredEvenIfThePolicyChangedSinceItWasOffered() {
         // Checked when the checkout was created; after that the money is in, so the credits are owed.
-        ledger.savePlan(Plan.of("free", "Free", 10).withCanBuyCredits(false));
-        ledger.assignPlan(ACCOUNT, "free");
-        ledger.savePackage(ledger.getPackage("starter").orElseThrow().withActive(false));
+        ledger.plans().savePlan(Plan.of("free", "Free", 10).withCanBuyCredits(false));
+        ledger.plans().assignPlan(ACCOUNT, "free");
+        ledger.commerce().savePackage(ledger.commerce().getPackage("starter").orElseThrow().withActive(false));
         assertEquals(Status.APPLIED, deliver("checkout.session.completed.paid.json").status());
         assertEquals(500, balance());
         assertEquals(PurchaseStatus.COMPLETED, purchases().get(0).status());
@@ -386,7 +386,7 @@ class StripeCreditsWebhookTest {
     }
 
     private Purchase purchase() {
-        return ledger.getPurchase("pi_test_paid").orElseThrow();
+        return ledger.commerce().getPurchase("pi_test_paid").orElseThrow();
     }
 
     /** Spends credits of the account, so a clawback has to book debt. */
@@ -767,7 +767,7 @@ class StripeCreditsWebhookTest {
         assertEquals(Reason.UNKNOWN_ACCOUNT, assertThrows(StripeEventRejectedException.class,
                 () -> deliver("customer.subscription.deleted.json", other)).reason());
         assertTrue(ledger.getAccount("org_404").isEmpty());
-        assertTrue(ledger.getPurchase("pi_test_paid").isEmpty());
+        assertTrue(ledger.commerce().getPurchase("pi_test_paid").isEmpty());
         assertEquals(0, balance());
     }
 

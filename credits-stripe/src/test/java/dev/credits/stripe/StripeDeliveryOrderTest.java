@@ -54,8 +54,8 @@ class StripeDeliveryOrderTest {
     @BeforeEach
     void setUp() {
         ledger = CreditLedger.builder().store(newStore()).clock(new Events.MutableClock(LEDGER_NOW)).build();
-        ledger.savePackage(CreditPackage.of("pkg_1000", "1000 credits", 1000, Money.of("10.99", "USD")));
-        ledger.savePlan(Plan.of("plan_monthly_500", "Monthly 500", 500));
+        ledger.commerce().savePackage(CreditPackage.of("pkg_1000", "1000 credits", 1000, Money.of("10.99", "USD")));
+        ledger.plans().savePlan(Plan.of("plan_monthly_500", "Monthly 500", 500));
         // The fixtures carry illustrative metadata keys (see their README): the host configures them.
         stripe = StripeCredits.builder()
                 .ledger(ledger)
@@ -97,7 +97,7 @@ class StripeDeliveryOrderTest {
     }
 
     private End end(Run run, Set<String> neverApplied) {
-        Optional<Purchase> p = ledger.getPurchase(run.paymentIntentId());
+        Optional<Purchase> p = ledger.commerce().getPurchase(run.paymentIntentId());
         String state = p.map(x -> x.status() + " refunded=" + x.refundedCredits() + " disputed="
                 + x.disputedCredits() + " " + x.disputeStatus() + " frozen=" + x.frozenCredits() + " clawed="
                 + x.clawedBack()).orElse("none");
@@ -260,7 +260,7 @@ class StripeDeliveryOrderTest {
                     () -> deliver(run, fixture), fixture);
             assertEquals(Reason.UNKNOWN_PURCHASE, e.reason(), fixture);
         }
-        assertTrue(ledger.getPurchase(run.paymentIntentId()).isEmpty());
+        assertTrue(ledger.commerce().getPurchase(run.paymentIntentId()).isEmpty());
         assertEquals(0, ledger.balance(run.accountId()).total());
         assertEquals(0, ledger.getAccount(run.accountId()).orElseThrow().sequence());
     }

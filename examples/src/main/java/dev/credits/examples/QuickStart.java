@@ -74,15 +74,15 @@ public final class QuickStart {
                 .withCategory("staging"));
 
         // Credit packages: Starter 100 credits for $199, Professional 500 for $899; credits last 12 months.
-        ledger.savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
                 .withValidity(Period.ofMonths(12)));
-        ledger.savePackage(CreditPackage.of("professional", "Professional", 500, Money.of("899.00", "USD"))
+        ledger.commerce().savePackage(CreditPackage.of("professional", "Professional", 500, Money.of("899.00", "USD"))
                 .withValidity(Period.ofMonths(12)));
 
         // The agency buys Starter. The purchase id (the payment's id) makes a repeated webhook harmless.
         PurchaseRequest order = PurchaseRequest.ofPackage(account, "starter").withPurchaseId("order-" + run);
-        PurchaseResult bought = ledger.purchase(order);
-        PurchaseResult again = ledger.purchase(order);  // the payment webhook, delivered twice
+        PurchaseResult bought = ledger.commerce().purchase(order);
+        PurchaseResult again = ledger.commerce().purchase(order);  // the payment webhook, delivered twice
         System.out.printf("bought %s: %d credits for %s, expiring %s; delivered twice: replayed=%s%n",
                 bought.purchase().packageId(), bought.purchase().totalCredits(), bought.purchase().price(),
                 bought.lot().expiresAt(), again.replayed());

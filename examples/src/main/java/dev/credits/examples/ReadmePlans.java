@@ -53,11 +53,11 @@ public final class ReadmePlans {
                 .build();
 
         // Packages: purchased credits last 12 months.
-        ledger.savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("199.00", "USD"))
                 .withValidity(Period.ofMonths(12)));
-        ledger.savePackage(CreditPackage.of("professional", "Professional", 500, Money.of("899.00", "USD"))
+        ledger.commerce().savePackage(CreditPackage.of("professional", "Professional", 500, Money.of("899.00", "USD"))
                 .withValidity(Period.ofMonths(12)));
-        ledger.savePromotion(Promotion.of("SPRING20")
+        ledger.commerce().savePromotion(Promotion.of("SPRING20")
                 .withPercentOff(new BigDecimal("20"))
                 .withBonusCredits(50)
                 .withWindow(springStart, springEnd)
@@ -66,8 +66,8 @@ public final class ReadmePlans {
                 .withMaxUsesPerAccount(1));
 
         // Plans: a monthly allowance, spent before purchased credits; up to 300 unused credits roll over.
-        ledger.savePlan(Plan.of("professional", "Professional", 600).withRolloverCap(300));
-        ledger.savePlan(Plan.of("free", "Free", 20).withCanBuyCredits(false));
+        ledger.plans().savePlan(Plan.of("professional", "Professional", 600).withRolloverCap(300));
+        ledger.plans().savePlan(Plan.of("free", "Free", 20).withCanBuyCredits(false));
 
         // Pricing rules: cheaper on Professional, and two free retries of a generation.
         ledger.saveFeaturePricing(FeatureDefinition.of("empty_room_generation", "Empty room generation", 10)
@@ -75,15 +75,15 @@ public final class ReadmePlans {
                 .withFreeRetries(2));
 
         ledger.openAccount("org_42");
-        ledger.assignPlan("org_42", "professional");
-        PeriodResult period = ledger.startPeriod("org_42", monthStart, monthEnd);   // from your billing webhook
+        ledger.plans().assignPlan("org_42", "professional");
+        PeriodResult period = ledger.plans().startPeriod("org_42", monthStart, monthEnd);   // from your billing webhook
 
         PurchaseRequest order = PurchaseRequest.ofPackage("org_42", "professional")
                 .withPromotionCode("SPRING20")
                 .withPurchaseId("pi_3Mtw")                      // the payment's id: a repeat buys nothing twice
                 .withPaymentReference("pi_3Mtw");
-        Quote quote = ledger.quote(order);                     // $899.00 - 20% = $719.20, 550 credits
-        PurchaseResult bought = ledger.purchase(order);        // or .withPending(true), then completePurchase
+        Quote quote = ledger.commerce().quote(order);                     // $899.00 - 20% = $719.20, 550 credits
+        PurchaseResult bought = ledger.commerce().purchase(order);        // or .withPending(true), then completePurchase
 
         DeductionResult original = ledger.deductCredits(DeductRequest.of("org_42", "empty_room_generation"));
         DeductionResult retry = ledger.deductCredits(DeductRequest.of("org_42", "empty_room_generation")

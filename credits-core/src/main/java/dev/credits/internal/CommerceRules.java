@@ -49,14 +49,14 @@ import java.util.function.UnaryOperator;
  * The rules of packages, promotions and purchases: prices and discounts, the purchase policy, promotion limits,
  * and the purchase's life (pending, completed, failed).
  */
-public final class Commerce {
+public final class CommerceRules {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private final UnitOfWork uow;
     private final CreditStore store;
     private final PurchasePolicy policy;
 
-    public Commerce(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
+    public CommerceRules(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
         this.uow = uow;
         this.store = store;
         this.policy = checkPolicy(policy);

@@ -29,7 +29,7 @@ import java.util.function.Function;
  * The rules of plans and allowance periods: assigning a plan (upgrade now, downgrade next period) and starting
  * a period (expire the old allowance, roll over up to the cap, grant the new one), once per period.
  */
-public final class Plans {
+public final class PlanRules {
     /** The burn-down priority of allowance lots: spent before anything else. */
     static final int ALLOWANCE_PRIORITY = 0;
     private static final int ATTEMPTS = 5;
@@ -41,7 +41,7 @@ public final class Plans {
     private final UnitOfWork uow;
     private final CreditStore store;
 
-    public Plans(UnitOfWork uow, CreditStore store) {
+    public PlanRules(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
         this.store = store;
     }
@@ -276,7 +276,7 @@ public final class Plans {
     }
 
     /**
-     * Runs {@code work} on the locked account with its current and scheduled plans at hand. Plans are read before
+     * Runs {@code work} on the locked account with its current and scheduled plans at hand. PlanRules are read before
      * the lock (the catalog is shared, and a unit of work must not wait for a second connection); if the account's
      * plans changed meanwhile, it reads them again.
      */
