@@ -5,8 +5,6 @@ import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
 import dev.credits.StoreConfigurationException;
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,22 +43,6 @@ class H2FileLedgerTest extends JdbiLedgerTestBase {
         }
         assertTrue(Files.exists(db.resolve("credits.mv.db")));
     }
-    /** The embedded default writes each commit before it returns (H2 would otherwise write it up to 500 ms later). */
-    @Test
-    void h2FileWritesEveryCommitBeforeReturning() {
-        try (JdbiCreditStore store = JdbiCreditStore.h2File(directory.resolve("durable"))) {
-            CreditLedger.builder().store(store).build().openAccount("org_1");
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:"
-                + directory.resolve("durable").toAbsolutePath().resolve("credits") + ";WRITE_DELAY=0", "sa", "");
-        try (Handle handle = Jdbi.open(pool)) {
-            assertEquals(0, handle.createQuery("SELECT CAST(SETTING_VALUE AS INT) FROM INFORMATION_SCHEMA.SETTINGS"
-                    + " WHERE SETTING_NAME = 'WRITE_DELAY'").mapTo(Integer.class).list().get(0));
-        } finally {
-            pool.dispose();
-        }
-    }
-
     /**
      * A host's H2 file database with H2's default write delay would acknowledge calls a crash then loses: the store
      * refuses it with a clear error, before writing anything, unless the host opted in to the risk.
