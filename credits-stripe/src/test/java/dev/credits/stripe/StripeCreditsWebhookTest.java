@@ -12,7 +12,10 @@ import dev.credits.PurchaseStatus;
 import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
-import dev.credits.stripe.WebhookOutcome.PlanAndPeriod;
+import dev.credits.stripe.WebhookOutcome.PeriodPaid;
+import dev.credits.stripe.WebhookOutcome.PlanChanged;
+import dev.credits.stripe.WebhookOutcome.ProrationPaid;
+import dev.credits.stripe.WebhookOutcome.PurchaseChanged;
 import dev.credits.stripe.WebhookOutcome.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +101,7 @@ class StripeCreditsWebhookTest {
         assertEquals("evt_test_paid", first.eventId());
         assertEquals("checkout.session.completed", first.type());
         assertEquals(ACCOUNT, first.accountId());
-        PurchaseResult r = first.result(PurchaseResult.class).orElseThrow();
+        PurchaseResult r = first.result(PurchaseChanged.class).orElseThrow().result();
         assertEquals("pi_test_paid", r.purchase().purchaseId());
         assertEquals(PurchaseStatus.COMPLETED, r.purchase().status());
         for (int i = 0; i < 4; i++) {
@@ -223,7 +227,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome o = deliver("checkout.session.completed.subscription.json");
         assertEquals(Status.APPLIED, o.status());
         assertEquals(ACCOUNT, o.accountId()); // from metadata: this session has no client_reference_id
-        assertEquals(PlanChange.Kind.ASSIGNED, o.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ASSIGNED, o.result(PlanChanged.class).orElseThrow().change().kind());
         assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(0, balance());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
@@ -234,7 +238,7 @@ class StripeCreditsWebhookTest {
         deliver("checkout.session.completed.subscription.json");
         WebhookOutcome first = deliver("invoice.paid.first.json");
         assertEquals(Status.APPLIED, first.status());
-        PeriodResult period = first.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult period = first.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.STARTED, period.status());
         assertEquals(PERIOD_1, period.start());
         assertEquals(PERIOD_2, period.end());
@@ -244,13 +248,13 @@ class StripeCreditsWebhookTest {
         WebhookOutcome again = deliver("invoice.paid.first.json");
         assertEquals(Status.DUPLICATE, again.status());
         assertEquals(PeriodResult.Status.ALREADY_STARTED,
-                again.result(PlanAndPeriod.class).orElseThrow().period().status());
+                again.result(PeriodPaid.class).orElseThrow().period().status());
         assertEquals(100, balance());
 
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.APPLIED, renewal.status());
-        PeriodResult next = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult next = renewal.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.STARTED, next.status());
         assertEquals(Map.of("credits", 50L), next.rolledOver()); // rollover cap 50 of the unused 100
         assertEquals(Map.of("credits", 100L), next.granted());
@@ -267,7 +271,7 @@ class StripeCreditsWebhookTest {
     void firstInvoiceBeforeTheCheckoutEventAssignsThePlanItself() {
         WebhookOutcome first = deliver("invoice.paid.first.json");
         assertEquals(Status.APPLIED, first.status());
-        assertEquals(PlanChange.Kind.ASSIGNED, first.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+        assertEquals(PlanChange.Kind.ASSIGNED, first.result(PeriodPaid.class).orElseThrow().planChange().orElseThrow().kind());
         assertEquals(100, balance());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
         assertEquals(100, balance());
@@ -279,7 +283,7 @@ class StripeCreditsWebhookTest {
         clock.set(Instant.parse("2026-03-15T00:00:00Z"));
         WebhookOutcome up = deliver("customer.subscription.updated.pro.json");
         assertEquals(Status.APPLIED, up.status());
-        PlanChange change = up.result(PlanChange.class).orElseThrow();
+        PlanChange change = up.result(PlanChanged.class).orElseThrow().change();
         assertEquals(PlanChange.Kind.UPGRADED, change.kind());
         assertEquals(Map.of("credits", 200L), change.granted());
         assertEquals(300, balance());
@@ -287,7 +291,7 @@ class StripeCreditsWebhookTest {
 
         WebhookOutcome proration = deliver("invoice.paid.proration.json");
         assertEquals(Status.DUPLICATE, proration.status());
-        assertNull(proration.result(PlanAndPeriod.class).orElseThrow().period());
+        assertInstanceOf(ProrationPaid.class, proration.result()); // no period
         assertEquals(300, balance());
         assertEquals(PERIOD_1, ledger.getAccount(ACCOUNT).orElseThrow().periodStart());
     }
@@ -299,7 +303,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome proration = deliver("invoice.paid.proration.json");
         assertEquals(Status.APPLIED, proration.status());
         assertEquals(PlanChange.Kind.UPGRADED,
-                proration.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+                proration.result(ProrationPaid.class).orElseThrow().planChange().orElseThrow().kind());
         assertEquals(300, balance());
         assertEquals(Status.DUPLICATE, deliver("customer.subscription.updated.pro.json").status());
         assertEquals(300, balance());
@@ -314,7 +318,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome down = deliver("customer.subscription.updated.pro.json",
                 Map.of("\"id\": \"price_pro_monthly\"", "\"id\": \"price_basic_monthly\""));
         assertEquals(Status.APPLIED, down.status());
-        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChanged.class).orElseThrow().change().kind());
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(300, balance());
         // The current period's (pro) invoice redelivered must not cancel the scheduled downgrade.
@@ -325,8 +329,8 @@ class StripeCreditsWebhookTest {
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.APPLIED, renewal.status());
-        PlanAndPeriod r = renewal.result(PlanAndPeriod.class).orElseThrow();
-        assertNull(r.planChange()); // already scheduled: startPeriod lets it take over
+        PeriodPaid r = renewal.result(PeriodPaid.class).orElseThrow();
+        assertTrue(r.planChange().isEmpty()); // already scheduled: startPeriod lets it take over
         assertEquals("basic", r.period().planId());
         assertEquals(Map.of("credits", 100L), r.period().granted());
         assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
@@ -337,7 +341,7 @@ class StripeCreditsWebhookTest {
         deliver("invoice.paid.first.json");
         WebhookOutcome deleted = deliver("customer.subscription.deleted.json");
         assertEquals(Status.APPLIED, deleted.status());
-        assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChanged.class).orElseThrow().change().kind());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(Status.DUPLICATE, deliver("customer.subscription.deleted.json").status());
         // A redelivered first invoice does not revive the plan either.
@@ -349,7 +353,7 @@ class StripeCreditsWebhookTest {
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.IGNORED, renewal.status());
-        PeriodResult period = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult period = renewal.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.NO_PLAN, period.status());
         assertTrue(period.granted().isEmpty());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
@@ -363,7 +367,7 @@ class StripeCreditsWebhookTest {
         deliver("invoice.paid.first.json");
         WebhookOutcome o = deliver("customer.subscription.updated.canceled.json");
         assertEquals(Status.APPLIED, o.status());
-        assertEquals(PlanChange.Kind.ENDED, o.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ENDED, o.result(PlanChanged.class).orElseThrow().change().kind());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
     }
 
