@@ -37,6 +37,10 @@ import java.util.Set;
  * WebhookOutcome outcome = stripe.handleWebhook(rawBody, request.getHeader("Stripe-Signature")); // then 200
  * }</pre>
  *
+ * <p>This class only wires: checkout, then webhook verification and dispatch to one handler per event family
+ * (package purchases, subscriptions and invoices, refunds and disputes), which call the ledger. The ledger decides
+ * purchase, plan and period state; an outcome's {@link WebhookOutcome.Result} is its answer.
+ *
  * <h2>Events</h2>
  * <ul>
  *   <li>{@code checkout.session.completed}, payment mode: the account is the {@code client_reference_id} (else

@@ -10,21 +10,21 @@ import java.util.Optional;
 
 /**
  * What {@link StripeCredits#handleWebhook} did with one verified event. Every status means "acknowledged":
- * answer the webhook with HTTP 2xx. Failures are exceptions, not outcomes. Immutable.
+ * answer the webhook with HTTP 2xx. Failures are exceptions, not outcomes. Immutable and thread-safe.
  *
  * <p>The ledger's answer is a {@link Result}, a closed set of records: one per kind of ledger call an event makes,
  * and {@link NoResult} when none answered. On Java 21 a {@code switch} over it is checked for exhaustiveness; on
  * Java 17 read it with {@code instanceof} or {@link #result(Class)}:
  *
  * <pre>{@code
- * switch (outcome.result()) {                                  // Java 21
- *     case WebhookOutcome.PurchaseChanged p -> ...p.result().purchase()...
- *     case WebhookOutcome.PlanChanged p -> ...p.change().kind()...
- *     case WebhookOutcome.PeriodPaid p -> ...p.period().granted()...
- *     case WebhookOutcome.ProrationPaid p -> ...p.planChange()...
- *     case WebhookOutcome.PaymentLinked p -> ...p.link().reference()...
- *     case WebhookOutcome.NoResult n -> { }
- * }
+ * String summary = switch (outcome.result()) {                      // Java 21
+ *     case WebhookOutcome.PurchaseChanged p -> "purchase " + p.result().purchase().status();
+ *     case WebhookOutcome.PlanChanged p -> "plan " + p.change().kind();
+ *     case WebhookOutcome.PeriodPaid p -> "period " + p.period().status() + ", granted " + p.period().granted();
+ *     case WebhookOutcome.ProrationPaid p -> "proration, plan change " + p.planChange();
+ *     case WebhookOutcome.PaymentLinked p -> "invoice payment " + p.link().reference();
+ *     case WebhookOutcome.NoResult n -> "nothing";
+ * };
  * }</pre>
  *
  * @param eventId     the event id, {@code evt_...}

@@ -12,6 +12,8 @@ import dev.credits.PurchaseStatus;
 import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
+import dev.credits.stripe.WebhookOutcome.NoResult;
+import dev.credits.stripe.WebhookOutcome.PaymentLinked;
 import dev.credits.stripe.WebhookOutcome.PeriodPaid;
 import dev.credits.stripe.WebhookOutcome.PlanChanged;
 import dev.credits.stripe.WebhookOutcome.ProrationPaid;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -264,6 +267,7 @@ class StripeCreditsWebhookTest {
         // A late redelivery of the first invoice is stale: nothing changes.
         WebhookOutcome late = deliver("invoice.paid.first.json");
         assertEquals(Status.IGNORED, late.status());
+        assertInstanceOf(NoResult.class, late.result());
         assertEquals(150, balance());
     }
 
@@ -532,6 +536,7 @@ class StripeCreditsWebhookTest {
         assertEquals(ACCOUNT, ledger.findAccountLink("stripe:pi_invoice").orElseThrow().accountId());
         WebhookOutcome refund = deliver("charge.refunded.json", INVOICE_CHARGE);
         assertEquals(Status.IGNORED, refund.status());
+        assertInstanceOf(NoResult.class, refund.result());
         assertEquals(ACCOUNT, refund.accountId());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", INVOICE_DISPUTE).status());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", invoiceDisputeClosed("lost")).status());
@@ -581,6 +586,48 @@ class StripeCreditsWebhookTest {
                 Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json",
                 Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Test
+    void everyOutcomeCarriesTheLedgerAnswerOfItsFamily() {
+        PurchaseChanged paid = assertInstanceOf(PurchaseChanged.class,
+                deliver("checkout.session.completed.paid.json").result());
+        assertEquals(PurchaseStatus.COMPLETED, paid.result().purchase().status());
+        PurchaseChanged refunded = assertInstanceOf(PurchaseChanged.class,
+                deliver("charge.refunded.json", PARTIAL_REFUND).result());
+        assertEquals(227, refunded.result().purchase().clawedBack());
+        PurchaseChanged disputed = assertInstanceOf(PurchaseChanged.class,
+                deliver("charge.dispute.created.json").result());
+        assertEquals(273, disputed.result().purchase().frozenCredits());
+
+        PlanChanged assigned = assertInstanceOf(PlanChanged.class,
+                deliver("checkout.session.completed.subscription.json").result());
+        assertEquals("basic", assigned.change().planId());
+        PeriodPaid period = assertInstanceOf(PeriodPaid.class, deliver("invoice.paid.first.json").result());
+        assertTrue(period.planChange().isEmpty(), "already on the invoice's plan");
+        assertEquals(PeriodResult.Status.STARTED, period.period().status());
+        PaymentLinked linked = assertInstanceOf(PaymentLinked.class, deliver("invoice_payment.paid.json").result());
+        assertEquals("stripe:pi_invoice", linked.link().reference());
+        assertEquals("in_test_inv1", linked.link().detail());
+        WebhookOutcome again = deliver("invoice_payment.paid.json");
+        assertEquals(Status.DUPLICATE, again.status());
+        assertEquals(linked, again.result(), "a redelivery carries the link as stored");
+        assertInstanceOf(NoResult.class, deliver("charge.refunded.json", INVOICE_CHARGE).result());
+
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        ProrationPaid proration = assertInstanceOf(ProrationPaid.class,
+                deliver("invoice.paid.proration.json").result());
+        assertEquals(PlanChange.Kind.UPGRADED, proration.planChange().orElseThrow().kind());
+        PlanChanged ended = assertInstanceOf(PlanChanged.class,
+                deliver("customer.subscription.updated.canceled.json").result());
+        assertEquals(PlanChange.Kind.ENDED, ended.change().kind());
+        assertEquals("pro", ended.change().previousPlanId());
+        WebhookOutcome noPlan = deliver("customer.subscription.updated.pro.json");
+        assertEquals(Status.IGNORED, noPlan.status());
+        assertInstanceOf(NoResult.class, noPlan.result());
+        assertEquals(Optional.empty(), noPlan.result(PlanChanged.class), "another kind of result reads as empty");
     }
 
     // ---------------------------------------------------------------- subscriptions without metadata
@@ -634,6 +681,7 @@ class StripeCreditsWebhookTest {
     void otherTypesAreIgnored() {
         WebhookOutcome o = deliver("payment_intent.succeeded.json");
         assertEquals(Status.IGNORED, o.status());
+        assertInstanceOf(NoResult.class, o.result());
         assertEquals(0, balance());
         assertTrue(purchases().isEmpty());
     }

@@ -102,6 +102,7 @@ final class SubscriptionHandler {
                 owner.rememberedPlan());
         Instant start = invoice.periodStart();
         Instant end = invoice.periodEnd();
+        // Checked before the plan can move (startPeriod would refuse such a period too, but only after it).
         if (start == null || end == null || !end.isAfter(start)) {
             throw reject(event, Reason.MISSING_PERIOD, "invoice " + invoice.id() + " has no usable period", null);
         }
