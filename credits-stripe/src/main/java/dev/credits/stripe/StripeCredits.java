@@ -1,37 +1,20 @@
 package dev.credits.stripe;
 
-import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.CreditLedger;
 import dev.credits.Commerce;
-import dev.credits.CreditPackage;
-import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
-import dev.credits.PeriodResult;
-import dev.credits.Plan;
-import dev.credits.PlanChange;
 import dev.credits.Purchase;
-import dev.credits.PurchaseRequest;
-import dev.credits.PurchaseResult;
-import dev.credits.PurchaseStateException;
-import dev.credits.PurchaseStatus;
-import dev.credits.Quote;
 import dev.credits.UnknownAccountException;
-import dev.credits.UnknownPlanException;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
-import dev.credits.stripe.WebhookOutcome.PlanAndPeriod;
 import dev.credits.stripe.WebhookOutcome.Status;
-import dev.credits.stripe.internal.StripeObjects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.credits.stripe.internal.CheckoutSessions;
+import dev.credits.stripe.internal.EventDispatcher;
+import dev.credits.stripe.internal.Lookups;
+import dev.credits.stripe.internal.StripeSettings;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +37,10 @@ import java.util.Set;
  * // webhook endpoint, with the raw body:
  * WebhookOutcome outcome = stripe.handleWebhook(rawBody, request.getHeader("Stripe-Signature")); // then 200
  * }</pre>
+ *
+ * <p>This class only wires: checkout, then webhook verification and dispatch to one handler per event family
+ * (package purchases, subscriptions and invoices, refunds and disputes), which call the ledger. The ledger decides
+ * purchase, plan and period state; an outcome's {@link WebhookOutcome.Result} is its answer.
  *
  * <h2>Events</h2>
  * <ul>
@@ -140,8 +127,6 @@ import java.util.Set;
  */
 public final class StripeCredits {
 
-    private static final Logger log = LoggerFactory.getLogger(StripeCredits.class);
-
     /** The default metadata key of the account id. */
     public static final String DEFAULT_ACCOUNT_KEY = "credits_account_id";
     /** The default metadata key of the package id. */
@@ -153,34 +138,24 @@ public final class StripeCredits {
      * The prefix of the {@link AccountLink} references this class writes: {@value} followed by a Stripe object id
      * ({@code stripe:sub_...}, {@code stripe:in_...}, {@code stripe:pi_...}).
      */
-    public static final String LINK_PREFIX = "stripe:";
+    public static final String LINK_PREFIX = Lookups.LINK_PREFIX;
 
-    private static final Set<String> ENDED_STATUSES = Set.of("canceled", "unpaid", "incomplete_expired");
-
-    private final CreditLedger ledger;
+    // Only wiring here: checkout, then verification and dispatch to the event families in the internal package.
+    private final StripeSettings settings;
     private final WebhookVerifier verifier;
-    private final StripeClient client;
-    private final Map<String, String> packageToPrice;
-    private final Map<String, String> planToPrice;
-    private final Map<String, String> priceToPlan;
-    private final String accountKey;
-    private final String packageKey;
-    private final String planKey;
+    private final boolean hasClient;
     private final Clock clock;
+    private final CheckoutSessions checkout;
+    private final EventDispatcher dispatcher;
 
     private StripeCredits(Builder b) {
-        this.ledger = b.ledger;
+        this.settings = new StripeSettings(b.ledger, b.packageToPrice, b.planToPrice, b.accountKey, b.packageKey,
+                b.planKey);
         this.clock = b.clock;
         this.verifier = b.verifier != null ? b.verifier : WebhookVerifier.of(b.secret).withClock(b.clock);
-        this.client = b.client;
-        this.packageToPrice = Map.copyOf(b.packageToPrice);
-        this.planToPrice = Map.copyOf(b.planToPrice);
-        Map<String, String> inverse = new HashMap<>();
-        planToPrice.forEach((plan, price) -> inverse.put(price, plan));
-        this.priceToPlan = Map.copyOf(inverse);
-        this.accountKey = b.accountKey;
-        this.packageKey = b.packageKey;
-        this.planKey = b.planKey;
+        this.hasClient = b.client != null;
+        this.checkout = new CheckoutSessions(settings, b.client);
+        this.dispatcher = new EventDispatcher(settings);
     }
 
     /** @return a new builder */
@@ -190,7 +165,7 @@ public final class StripeCredits {
 
     /** @return the ledger */
     public CreditLedger ledger() {
-        return ledger;
+        return settings.ledger();
     }
 
     /** @return the verifier webhooks are checked with */
@@ -200,17 +175,17 @@ public final class StripeCredits {
 
     /** @return the Stripe price id of a package, if mapped */
     public Optional<String> priceOfPackage(String packageId) {
-        return Optional.ofNullable(packageToPrice.get(packageId));
+        return settings.priceOfPackage(packageId);
     }
 
     /** @return the Stripe price id of a plan, if mapped */
     public Optional<String> priceOfPlan(String planId) {
-        return Optional.ofNullable(planToPrice.get(planId));
+        return settings.priceOfPlan(planId);
     }
 
     /** @return our plan id of a Stripe price id, if mapped */
     public Optional<String> planOfPrice(String priceId) {
-        return Optional.ofNullable(priceToPlan.get(priceId));
+        return settings.planOfPrice(priceId);
     }
 
     // ================================================================ checkout
@@ -240,30 +215,7 @@ public final class StripeCredits {
      */
     public CheckoutSession createCheckoutSession(String accountId, String packageId, String successUrl,
                                                  String cancelUrl, CheckoutOptions options) {
-        Objects.requireNonNull(options, "options");
-        StripeClient stripe = requireClient();
-        requireId("accountId", accountId);
-        requireId("packageId", packageId);
-        CreditPackage creditPackage = ledger.commerce().getPackage(packageId).orElseThrow(() ->
-                new CheckoutUnavailableException(CheckoutUnavailableException.Reason.UNKNOWN_PACKAGE, null,
-                        "no package '" + packageId + "'"));
-        String priceId = packageToPrice.get(creditPackage.packageId());
-        if (priceId == null) {
-            throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.NO_PRICE_FOR_PACKAGE, null,
-                    "no Stripe price id mapped to package '" + packageId + "'");
-        }
-        Quote quote = ledger.commerce().quote(PurchaseRequest.ofPackage(accountId, packageId)); // unknown account throws
-        if (!quote.allowed()) {
-            throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.PURCHASE_NOT_ALLOWED,
-                    quote.rejection(), "the ledger rejects package '" + packageId + "' for account '" + accountId
-                    + "': " + quote.rejection());
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(accountKey, accountId);
-        metadata.put(packageKey, packageId);
-        CheckoutSessionRequest request = apply(CheckoutSessionRequest.payment(priceId, successUrl, cancelUrl),
-                accountId, metadata, options, "payment", packageId);
-        return stripe.createCheckoutSession(request);
+        return checkout.forPackage(accountId, packageId, successUrl, cancelUrl, options);
     }
 
     /**
@@ -292,74 +244,7 @@ public final class StripeCredits {
      */
     public CheckoutSession createSubscriptionCheckout(String accountId, String planId, String successUrl,
                                                       String cancelUrl, CheckoutOptions options) {
-        Objects.requireNonNull(options, "options");
-        StripeClient stripe = requireClient();
-        requireId("accountId", accountId);
-        requireId("planId", planId);
-        Plan plan = ledger.plans().getPlan(planId).orElseThrow(() ->
-                new CheckoutUnavailableException(CheckoutUnavailableException.Reason.UNKNOWN_PLAN, null,
-                        "no plan '" + planId + "'"));
-        if (!plan.active()) {
-            throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.INACTIVE_PLAN, null,
-                    "plan '" + planId + "' is inactive");
-        }
-        String priceId = planToPrice.get(planId);
-        if (priceId == null) {
-            throw new CheckoutUnavailableException(CheckoutUnavailableException.Reason.NO_PRICE_FOR_PLAN, null,
-                    "no Stripe price id mapped to plan '" + planId + "'");
-        }
-        if (ledger.getAccount(accountId).isEmpty()) {
-            throw new UnknownAccountException(accountId);
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(accountKey, accountId);
-        metadata.put(planKey, planId);
-        CheckoutSessionRequest request = apply(CheckoutSessionRequest.subscription(priceId, successUrl, cancelUrl),
-                accountId, metadata, options, "subscription", planId);
-        return stripe.createCheckoutSession(request);
-    }
-
-    private CheckoutSessionRequest apply(CheckoutSessionRequest base, String accountId, Map<String, String> metadata,
-                                         CheckoutOptions options, String kind, String itemId) {
-        String key = options.idempotencyKey() != null ? options.idempotencyKey()
-                : "credits-checkout-" + kind + "-" + sha256(accountId, itemId, options.attemptId());
-        CheckoutSessionRequest r = base.withClientReferenceId(accountId).withMetadata(metadata)
-                .withIdempotencyKey(key).withExtraParams(options.extraParams());
-        if (options.customerId() != null) {
-            r = r.withCustomerId(options.customerId());
-        }
-        if (options.customerEmail() != null) {
-            r = r.withCustomerEmail(options.customerEmail());
-        }
-        return r;
-    }
-
-    /** Length-prefixed, so ("ab","c") and ("a","bc") differ. */
-    private static String sha256(String... parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8));
-                digest.update(bytes);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    }
-
-    private StripeClient requireClient() {
-        if (client == null) {
-            throw new IllegalStateException("no StripeClient configured: builder().stripeClient(...)");
-        }
-        return client;
-    }
-
-    private static void requireId(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidArgumentException(name, "must not be blank");
-        }
+        return checkout.forPlan(accountId, planId, successUrl, cancelUrl, options);
     }
 
     // ================================================================ webhooks
@@ -396,615 +281,14 @@ public final class StripeCredits {
      * @throws StripeEventRejectedException if the event cannot be applied (nothing changed)
      */
     public WebhookOutcome handleEvent(StripeEvent event) {
-        Objects.requireNonNull(event, "event");
-        WebhookOutcome outcome = switch (event.type()) {
-            case "checkout.session.completed" -> onCheckoutCompleted(event);
-            case "checkout.session.async_payment_succeeded" -> onAsyncPayment(event, true);
-            case "checkout.session.async_payment_failed" -> onAsyncPayment(event, false);
-            case "invoice.paid" -> onInvoicePaid(event);
-            case "customer.subscription.updated" -> onSubscriptionUpdated(event);
-            case "customer.subscription.deleted" -> onSubscriptionDeleted(event);
-            case "charge.refunded" -> onChargeRefunded(event);
-            case "charge.dispute.created" -> onDisputeCreated(event);
-            case "charge.dispute.closed" -> onDisputeClosed(event);
-            case "invoice_payment.paid" -> onInvoicePaymentPaid(event);
-            default -> outcome(event, Status.IGNORED, null, "event type not handled by credits", null);
-        };
-        if (outcome.status() == Status.APPLIED) {
-            log.info("Stripe event {} ({}) applied: {}", event.id(), event.type(), outcome.description());
-        } else {
-            log.debug("Stripe event {} ({}) {}: {}", event.id(), event.type(), outcome.status(),
-                    outcome.description());
-        }
-        return outcome;
-    }
-
-    // ---------------------------------------------------------------- checkout sessions
-
-    private WebhookOutcome onCheckoutCompleted(StripeEvent event) {
-        StripeCheckoutSession s = event.checkoutSession();
-        if ("payment".equals(s.mode())) {
-            return s.isPaid() ? completePurchase(event, s) : pendingPurchase(event, s);
-        }
-        if ("subscription".equals(s.mode())) {
-            return subscriptionCheckout(event, s);
-        }
-        return outcome(event, Status.IGNORED, null, "checkout mode " + s.mode() + " not handled", null);
-    }
-
-    private WebhookOutcome onAsyncPayment(StripeEvent event, boolean succeeded) {
-        StripeCheckoutSession s = event.checkoutSession();
-        if (!"payment".equals(s.mode())) {
-            return outcome(event, Status.IGNORED, null, "checkout mode " + s.mode()
-                    + ": subscription allowances come with invoice.paid", null);
-        }
-        return succeeded ? completePurchase(event, s) : failPurchase(event, s);
-    }
-
-    /** The account, package and purchase id of a payment-mode session, all checked. */
-    private record PurchaseTarget(String accountId, String packageId, String purchaseId, PurchaseRequest request) {
-    }
-
-    private PurchaseTarget purchaseTarget(StripeEvent event, StripeCheckoutSession s, boolean pending) {
-        String accountId = s.clientReferenceId() != null ? s.clientReferenceId() : s.metadata().get(accountKey);
-        requireAccount(event, accountId);
-        String packageId = s.metadata().get(packageKey);
-        if (packageId == null) {
-            throw reject(event, Reason.MISSING_PACKAGE, "session " + s.id() + " has no metadata '" + packageKey
-                    + "'", null);
-        }
-        if (lookup(event, () -> ledger.commerce().getPackage(packageId)).isEmpty()) {
-            throw reject(event, Reason.UNKNOWN_PACKAGE, "no package '" + packageId + "'", null);
-        }
-        String purchaseId = s.paymentIntentId() != null ? s.paymentIntentId() : s.id();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("stripe_checkout_session_id", s.id());
-        PurchaseRequest request = PurchaseRequest.ofPackage(accountId, packageId).withPurchaseId(purchaseId)
-                .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata)
-                // The policy was checked when the checkout was created; the customer has paid (or committed to).
-                .withPolicyChecked(true);
-        return new PurchaseTarget(accountId, packageId, purchaseId, request);
-    }
-
-    private PurchaseResult record(StripeEvent event, PurchaseTarget t) {
-        PurchaseResult r;
-        try {
-            r = ledger.commerce().purchase(t.request());
-        } catch (UnknownAccountException e) {
-            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
-        } catch (IdempotencyConflictException e) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, "purchase '" + t.purchaseId()
-                    + "' exists for another account or package", e);
-        } catch (InvalidArgumentException e) {
-            throw reject(event, Reason.PURCHASE_REJECTED, e.getMessage(), e);
-        }
-        if (!r.success()) {
-            throw reject(event, Reason.PURCHASE_REJECTED, "the ledger rejected purchase '" + t.purchaseId()
-                    + "' of package '" + t.packageId() + "': " + r.reason(), null);
-        }
-        return r;
-    }
-
-    private WebhookOutcome completePurchase(StripeEvent event, StripeCheckoutSession s) {
-        PurchaseTarget t = purchaseTarget(event, s, false);
-        PurchaseResult r = record(event, t);
-        if (!r.replayed()) {
-            return outcome(event, Status.APPLIED, t.accountId(), "purchase " + t.purchaseId() + " of package "
-                    + t.packageId() + " completed: " + r.purchase().totalCredits() + " credits granted", r);
-        }
-        PurchaseStatus status = r.purchase().status();
-        if (status == PurchaseStatus.COMPLETED) {
-            return outcome(event, Status.DUPLICATE, t.accountId(), "purchase " + t.purchaseId()
-                    + " already completed", r);
-        }
-        if (status == PurchaseStatus.FAILED) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, "payment succeeded but purchase '" + t.purchaseId()
-                    + "' already failed", null);
-        }
-        PurchaseResult completed;
-        try {
-            completed = ledger.commerce().completePurchase(t.purchaseId());
-        } catch (PurchaseStateException e) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
-        }
-        return completed.replayed()
-                ? outcome(event, Status.DUPLICATE, t.accountId(), "purchase " + t.purchaseId() + " already completed",
-                completed)
-                : outcome(event, Status.APPLIED, t.accountId(), "pending purchase " + t.purchaseId()
-                + " completed: " + completed.purchase().totalCredits() + " credits granted", completed);
-    }
-
-    private WebhookOutcome pendingPurchase(StripeEvent event, StripeCheckoutSession s) {
-        PurchaseTarget t = purchaseTarget(event, s, true);
-        PurchaseResult r = record(event, t);
-        if (!r.replayed()) {
-            return outcome(event, Status.APPLIED, t.accountId(), "purchase " + t.purchaseId() + " of package "
-                    + t.packageId() + " recorded pending (payment " + s.paymentStatus() + ")", r);
-        }
-        // Already pending, or the async result got here first: either way nothing to do.
-        return outcome(event, Status.DUPLICATE, t.accountId(), "purchase " + t.purchaseId() + " already "
-                + r.purchase().status().name().toLowerCase(java.util.Locale.ROOT), r);
-    }
-
-    private WebhookOutcome failPurchase(StripeEvent event, StripeCheckoutSession s) {
-        PurchaseTarget t = purchaseTarget(event, s, true);
-        PurchaseResult r;
-        try {
-            r = record(event, t); // create pending if unknown (failed before completed arrived), then fail it
-        } catch (StripeEventRejectedException e) {
-            if (e.reason() == Reason.PURCHASE_REJECTED) {
-                // No money was taken; nothing to record.
-                return outcome(event, Status.IGNORED, t.accountId(), "payment failed; purchase not recordable: "
-                        + e.getMessage(), null);
-            }
-            throw e;
-        }
-        PurchaseStatus status = r.purchase().status();
-        if (status == PurchaseStatus.FAILED) {
-            return outcome(event, Status.DUPLICATE, t.accountId(), "purchase " + t.purchaseId() + " already failed",
-                    r);
-        }
-        if (status == PurchaseStatus.COMPLETED) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, "payment failed but purchase '" + t.purchaseId()
-                    + "' already completed", null);
-        }
-        PurchaseResult failed;
-        try {
-            failed = ledger.commerce().failPurchase(t.purchaseId(), "Stripe " + event.type() + " (" + event.id() + ")");
-        } catch (PurchaseStateException e) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
-        }
-        return failed.replayed()
-                ? outcome(event, Status.DUPLICATE, t.accountId(), "purchase " + t.purchaseId() + " already failed",
-                failed)
-                : outcome(event, Status.APPLIED, t.accountId(), "purchase " + t.purchaseId()
-                + " failed: nothing granted", failed);
-    }
-
-    private WebhookOutcome subscriptionCheckout(StripeEvent event, StripeCheckoutSession s) {
-        String accountId = s.clientReferenceId() != null ? s.clientReferenceId() : s.metadata().get(accountKey);
-        Account account = requireAccount(event, accountId);
-        String planId = s.metadata().get(planKey);
-        if (planId == null) {
-            throw reject(event, Reason.MISSING_PLAN, "session " + s.id() + " has no metadata '" + planKey + "'",
-                    null);
-        }
-        requirePlan(event, planId);
-        // Remembered first, whatever happens to the plan: later invoices and subscription events of this
-        // subscription resolve their account (and plan) through it even without subscription metadata.
-        remember(event, s.subscriptionId(), accountId, planId);
-        String current = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
-        if (current != null) {
-            Status status = planId.equals(current) ? Status.DUPLICATE : Status.IGNORED;
-            return outcome(event, status, accountId, "account already on plan " + current
-                    + "; invoices and subscription updates keep it in step", null);
-        }
-        PlanChange change = assign(event, accountId, planId);
-        return change.kind() == PlanChange.Kind.UNCHANGED
-                ? outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId, change)
-                : outcome(event, Status.APPLIED, accountId, "plan " + planId + " " + kind(change), change);
-    }
-
-    // ---------------------------------------------------------------- invoices and subscriptions
-
-    private WebhookOutcome onInvoicePaid(StripeEvent event) {
-        StripeInvoice invoice = event.invoice();
-        if (invoice.subscriptionId() == null) {
-            return outcome(event, Status.IGNORED, null, "invoice " + invoice.id() + " is not a subscription's", null);
-        }
-        String metadataAccount = invoice.subscriptionMetadata().get(accountKey);
-        if (metadataAccount == null) {
-            metadataAccount = invoice.metadata().get(accountKey);
-        }
-        SubscriptionOwner owner = ownerOf(event, invoice.subscriptionId(), metadataAccount);
-        String accountId = owner.accountId();
-        Account account = owner.account();
-        // What this invoice tells about payments: its subscription's, and (API versions before 2025-03-31.basil)
-        // the payment intent that paid it. A refund or dispute of that payment is then known as no credits purchase.
-        remember(event, invoice.id(), accountId, invoice.subscriptionId());
-        if (invoice.paymentIntentId() != null) {
-            remember(event, invoice.paymentIntentId(), accountId, invoice.id());
-        }
-        String planId = planOf(event, invoice.priceId(), invoice.subscriptionMetadata(), owner.rememberedPlan());
-        Instant start = invoice.periodStart();
-        Instant end = invoice.periodEnd();
-        if (start == null || end == null || !end.isAfter(start)) {
-            throw reject(event, Reason.MISSING_PERIOD, "invoice " + invoice.id() + " has no usable period", null);
-        }
-        if (account.periodStart() != null && start.isBefore(account.periodStart())) {
-            return outcome(event, Status.IGNORED, accountId, "stale invoice " + invoice.id() + ": its period starts "
-                    + start + ", before the current one (" + account.periodStart() + ")", null);
-        }
-        boolean prorationOnly = StripeObjects.periodLineIsProration(event.object());
-        if (!prorationOnly && start.equals(account.periodStart())) {
-            // The invoice of the period already running, redelivered: plan changes inside a period come from
-            // customer.subscription.updated, so its (possibly older) price must not move the plan back.
-            PeriodResult period = ledger.plans().startPeriod(accountId, start, end); // ALREADY_STARTED: changes nothing
-            return outcome(event, Status.DUPLICATE, accountId, "invoice " + invoice.id() + " is of the current"
-                    + " period (" + start + "), already started", new PlanAndPeriod(null, period));
-        }
-        String target = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
-        PlanChange change = null;
-        String note;
-        if (planId.equals(target)) {
-            note = "on plan " + planId;
-        } else if (target == null && (!"subscription_create".equals(invoice.billingReason())
-                || (account.periodStart() != null && !start.isAfter(account.periodStart())))) {
-            // Only a new subscription's first invoice puts a plan-less account on a plan; a renewal (or a
-            // redelivered first invoice of a period already started) does not revive an ended plan.
-            note = "account has no plan (ended); a " + invoice.billingReason() + " invoice does not revive it";
-        } else {
-            change = assign(event, accountId, planId);
-            note = "plan " + planId + " " + kind(change);
-        }
-        boolean changed = change != null && (change.kind() != PlanChange.Kind.UNCHANGED
-                || account.nextPlanId() != null);
-        if (prorationOnly) {
-            PlanAndPeriod result = new PlanAndPeriod(change, null);
-            return outcome(event, changed ? Status.APPLIED : Status.DUPLICATE, accountId,
-                    note + "; proration invoice, no new period", result);
-        }
-        PeriodResult period;
-        try {
-            period = ledger.plans().startPeriod(accountId, start, end);
-        } catch (UnknownAccountException e) {
-            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
-        }
-        PlanAndPeriod result = new PlanAndPeriod(change, period);
-        String description = note + "; period " + start + " - " + end + " " + period.status() + ", granted "
-                + period.granted() + ", rolled over " + period.rolledOver();
-        Status status = switch (period.status()) {
-            case STARTED -> Status.APPLIED;
-            case ALREADY_STARTED -> changed ? Status.APPLIED : Status.DUPLICATE;
-            case STALE, NO_PLAN -> changed ? Status.APPLIED : Status.IGNORED;
-        };
-        return outcome(event, status, accountId, description, result);
-    }
-
-    private WebhookOutcome onSubscriptionUpdated(StripeEvent event) {
-        StripeSubscription sub = event.subscription();
-        SubscriptionOwner owner = ownerOf(event, sub.id(), sub.metadata().get(accountKey));
-        String accountId = owner.accountId();
-        Account account = owner.account();
-        if (sub.status() != null && ENDED_STATUSES.contains(sub.status())) {
-            return endPlan(event, accountId, "subscription " + sub.id() + " is " + sub.status());
-        }
-        if ("incomplete".equals(sub.status())) {
-            return outcome(event, Status.IGNORED, accountId, "subscription " + sub.id() + " is incomplete", null);
-        }
-        String current = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
-        if (current == null) {
-            return outcome(event, Status.IGNORED, accountId, "account has no plan: plans start with checkout or the"
-                    + " first invoice, not with an update", null);
-        }
-        String planId = planOf(event, sub.priceId(), sub.metadata(), owner.rememberedPlan());
-        if (planId.equals(current)) {
-            return outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId, null);
-        }
-        PlanChange change = assign(event, accountId, planId);
-        return outcome(event, Status.APPLIED, accountId, "plan " + planId + " " + kind(change), change);
-    }
-
-    private WebhookOutcome onSubscriptionDeleted(StripeEvent event) {
-        StripeSubscription sub = event.subscription();
-        SubscriptionOwner owner = ownerOf(event, sub.id(), sub.metadata().get(accountKey));
-        String accountId = owner.accountId();
-        Account account = owner.account();
-        String planId = sub.priceId() == null ? null : priceToPlan.get(sub.priceId());
-        if (planId != null && (account.planId() != null || account.nextPlanId() != null)
-                && !planId.equals(account.planId()) && !planId.equals(account.nextPlanId())) {
-            return outcome(event, Status.IGNORED, accountId, "subscription " + sub.id() + " is for plan " + planId
-                    + ", the account is on " + account.planId() + ": an older subscription", null);
-        }
-        return endPlan(event, accountId, "subscription " + sub.id() + " deleted");
-    }
-
-    private WebhookOutcome endPlan(StripeEvent event, String accountId, String why) {
-        PlanChange change;
-        try {
-            change = ledger.plans().endPlan(accountId);
-        } catch (UnknownAccountException e) {
-            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
-        }
-        return change.previousPlanId() == null
-                ? outcome(event, Status.DUPLICATE, accountId, why + "; plan already ended", change)
-                : outcome(event, Status.APPLIED, accountId, why + "; plan " + change.previousPlanId() + " ended",
-                change);
-    }
-
-    // ---------------------------------------------------------------- refunds and disputes
-
-    private WebhookOutcome onChargeRefunded(StripeEvent event) {
-        StripeCharge charge = event.charge();
-        Optional<Purchase> purchase = purchaseOf(charge.paymentIntentId());
-        if (purchase.isEmpty()) {
-            return unknownPayment(event, "refund of charge " + charge.id(), charge.paymentIntentId(),
-                    charge.invoiceId());
-        }
-        Purchase p = purchase.get();
-        if (charge.amount() <= 0) {
-            throw new WebhookPayloadException("event " + event.id() + ": refunded charge " + charge.id()
-                    + " has no amount");
-        }
-        long credits = p.creditsFor(charge.amountRefunded(), charge.amount());
-        PurchaseResult r = reverse(event, () -> ledger.commerce().clawBackPurchase(p.purchaseId(), credits,
-                "stripe " + event.type() + " " + event.id() + ": " + charge.amountRefunded() + " of "
-                        + charge.amount() + " " + charge.currency() + " refunded"));
-        return reversed(event, r, "refund of " + charge.amountRefunded() + "/" + charge.amount() + " = " + credits
-                + " credits; clawed back " + r.purchase().clawedBack() + " in total");
-    }
-
-    private WebhookOutcome onDisputeCreated(StripeEvent event) {
-        StripeDispute dispute = event.dispute();
-        Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
-        if (purchase.isEmpty()) {
-            return unknownPayment(event, "dispute " + dispute.id(), dispute.paymentIntentId(), null);
-        }
-        Purchase p = purchase.get();
-        long credits = disputedCredits(p, dispute);
-        PurchaseResult r = reverse(event, () -> ledger.commerce().disputePurchase(p.purchaseId(), credits,
-                "stripe " + event.type() + " " + event.id() + " (" + dispute.reason() + ")"));
-        return reversed(event, r, "dispute " + dispute.id() + " opened: " + r.purchase().frozenCredits()
-                + " credits frozen");
-    }
-
-    private WebhookOutcome onDisputeClosed(StripeEvent event) {
-        StripeDispute dispute = event.dispute();
-        boolean won;
-        switch (dispute.status() == null ? "" : dispute.status()) {
-            case "won", "warning_closed" -> won = true;
-            case "lost" -> won = false;
-            default -> {
-                return outcome(event, Status.IGNORED, null, "dispute " + dispute.id() + " closed with status "
-                        + dispute.status(), null);
-            }
-        }
-        Optional<Purchase> purchase = purchaseOf(dispute.paymentIntentId());
-        if (purchase.isEmpty()) {
-            return unknownPayment(event, "dispute " + dispute.id(), dispute.paymentIntentId(), null);
-        }
-        Purchase p = purchase.get();
-        long credits = disputedCredits(p, dispute);
-        PurchaseResult r = reverse(event, () -> ledger.commerce().resolveDispute(p.purchaseId(), credits, won,
-                "stripe " + event.type() + " " + event.id() + " (" + dispute.status() + ")"));
-        return reversed(event, r, "dispute " + dispute.id() + " " + dispute.status() + "; clawed back "
-                + r.purchase().clawedBack() + " in total");
-    }
-
-    /**
-     * A refund or dispute of a payment that paid no purchase the ledger knows. Acknowledged (IGNORED) only when the
-     * ledger can tell the payment is no credits purchase: it has no payment intent (Checkout always has one), or
-     * its payment intent or invoice is remembered as a subscription invoice's. Otherwise it may be a purchase whose
-     * checkout event is late: refused, so Stripe redelivers it, and never acknowledged and forgotten.
-     */
-    private WebhookOutcome unknownPayment(StripeEvent event, String what, String paymentIntentId, String invoiceId) {
-        if (paymentIntentId == null) {
-            return outcome(event, Status.IGNORED, null, what + " has no payment intent: no Checkout payment, so no"
-                    + " credits purchase", null);
-        }
-        Optional<AccountLink> invoicePayment = linkOf(paymentIntentId);
-        if (invoicePayment.isPresent()) {
-            return outcome(event, Status.IGNORED, invoicePayment.get().accountId(), what + " is of payment intent "
-                    + paymentIntentId + ", which paid subscription invoice " + invoicePayment.get().detail()
-                    + ": no credits purchase (allowances are not taken back)", null);
-        }
-        Optional<AccountLink> invoice = invoiceId == null ? Optional.empty() : linkOf(invoiceId);
-        if (invoice.isPresent()) {
-            return outcome(event, Status.IGNORED, invoice.get().accountId(), what + " is of subscription invoice "
-                    + invoiceId + ": no credits purchase (allowances are not taken back)", null);
-        }
-        throw reject(event, Reason.UNKNOWN_PURCHASE, what + ": no purchase is recorded for payment intent "
-                + paymentIntentId + " (its checkout event may not have arrived yet); answer non-2xx so Stripe"
-                + " redelivers it", null);
-    }
-
-    // ---------------------------------------------------------------- invoice payments
-
-    private WebhookOutcome onInvoicePaymentPaid(StripeEvent event) {
-        StripeInvoicePayment payment = event.invoicePayment();
-        if (payment.paymentIntentId() == null || payment.invoiceId() == null) {
-            return outcome(event, Status.IGNORED, null, "invoice payment " + payment.id()
-                    + " names no payment intent and invoice", null);
-        }
-        Optional<AccountLink> invoice = linkOf(payment.invoiceId());
-        if (invoice.isEmpty()) {
-            return outcome(event, Status.IGNORED, null, "invoice " + payment.invoiceId()
-                    + " is not known as a subscription invoice (not one of ours, or its invoice.paid is late)",
-                    null);
-        }
-        String accountId = invoice.get().accountId();
-        Optional<AccountLink> known = linkOf(payment.paymentIntentId());
-        if (known.isPresent()) {
-            return outcome(event, Status.DUPLICATE, known.get().accountId(), "payment intent "
-                    + payment.paymentIntentId() + " already known as the payment of invoice " + known.get().detail(),
-                    known.get());
-        }
-        AccountLink link = remember(event, payment.paymentIntentId(), accountId, payment.invoiceId());
-        return outcome(event, Status.APPLIED, accountId, "payment intent " + payment.paymentIntentId()
-                + " remembered as the payment of subscription invoice " + payment.invoiceId(), link);
-    }
-
-    /** @return the purchase paid by this payment intent (package purchases use it as their purchase id) */
-    private Optional<Purchase> purchaseOf(String paymentIntentId) {
-        if (paymentIntentId == null || paymentIntentId.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return ledger.commerce().getPurchase(paymentIntentId);
-        } catch (InvalidArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** @return the disputed share of the purchase's credits: the dispute's amount against the price paid */
-    private static long disputedCredits(Purchase p, StripeDispute dispute) {
-        long paid = p.price().amount().movePointRight(Math.max(0, p.price().currency().getDefaultFractionDigits()))
-                .longValue();
-        return paid <= 0 ? p.totalCredits() : p.creditsFor(Math.min(dispute.amount(), paid), paid);
-    }
-
-    private PurchaseResult reverse(StripeEvent event, java.util.function.Supplier<PurchaseResult> call) {
-        try {
-            return call.get();
-        } catch (PurchaseStateException e) {
-            throw reject(event, Reason.PURCHASE_STATE_CONFLICT, e.getMessage(), e);
-        }
-    }
-
-    private WebhookOutcome reversed(StripeEvent event, PurchaseResult r, String description) {
-        return outcome(event, r.replayed() ? Status.DUPLICATE : Status.APPLIED, r.purchase().accountId(),
-                "purchase " + r.purchase().purchaseId() + ": " + description, r);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private String planOf(StripeEvent event, String priceId, Map<String, String> metadata, String rememberedPlan) {
-        // The price is what the customer pays now; metadata was set at checkout and goes stale after a change.
-        String planId = priceId == null ? null : priceToPlan.get(priceId);
-        if (planId == null) {
-            planId = metadata.get(planKey);
-        }
-        if (planId == null) {
-            planId = rememberedPlan; // the plan of the subscription checkout
-        }
-        if (planId == null) {
-            throw reject(event, Reason.MISSING_PLAN, "price " + priceId + " is not mapped to a plan, there is no"
-                    + " metadata '" + planKey + "' and no plan remembered for the subscription", null);
-        }
-        requirePlan(event, planId);
-        return planId;
-    }
-
-    /** The account of a subscription's event, and the plan its subscription checkout was for (or null). */
-    private record SubscriptionOwner(String accountId, Account account, String rememberedPlan) {
-    }
-
-    /**
-     * The account of an invoice or subscription event: the account metadata when the event carries it (then the
-     * subscription is remembered as that account's, if it was not yet), else the account remembered for the
-     * subscription (its checkout or an earlier event with metadata). Neither: refused, so Stripe redelivers the
-     * event once the subscription checkout is applied.
-     */
-    private SubscriptionOwner ownerOf(StripeEvent event, String subscriptionId, String metadataAccount) {
-        Optional<AccountLink> link = subscriptionId == null ? Optional.empty() : linkOf(subscriptionId);
-        String rememberedPlan = link.map(AccountLink::detail).orElse(null);
-        if (metadataAccount != null) {
-            Account account = requireAccount(event, metadataAccount);
-            if (link.isPresent() && !link.get().accountId().equals(metadataAccount)) {
-                log.warn("Stripe event {}: subscription {} is remembered as account {}'s, its metadata names {};"
-                        + " the metadata wins", event.id(), subscriptionId, link.get().accountId(), metadataAccount);
-                rememberedPlan = null;
-            } else if (link.isEmpty()) {
-                remember(event, subscriptionId, metadataAccount, null);
-            }
-            return new SubscriptionOwner(metadataAccount, account, rememberedPlan);
-        }
-        if (link.isPresent()) {
-            return new SubscriptionOwner(link.get().accountId(), requireAccount(event, link.get().accountId()),
-                    rememberedPlan);
-        }
-        if (subscriptionId == null) {
-            throw reject(event, Reason.MISSING_ACCOUNT, "no metadata '" + accountKey + "' and no subscription", null);
-        }
-        throw reject(event, Reason.UNKNOWN_SUBSCRIPTION, "subscription " + subscriptionId + " carries no metadata '"
-                + accountKey + "' and is not linked to an account yet (its checkout.session.completed has not been"
-                + " applied); answer non-2xx so Stripe redelivers it", null);
-    }
-
-    /** @return the account link of a Stripe object id ({@code stripe:<id>}), or empty (also for an unusable id) */
-    private Optional<AccountLink> linkOf(String stripeId) {
-        if (stripeId == null) {
-            return Optional.empty();
-        }
-        try {
-            return ledger.findAccountLink(LINK_PREFIX + stripeId);
-        } catch (InvalidArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Remembers that a Stripe object ({@code stripe:<id>}) belongs to an account, once (an existing link is kept).
-     *
-     * @return the link as stored, or null if there is no id or it cannot be a reference (logged)
-     */
-    private AccountLink remember(StripeEvent event, String stripeId, String accountId, String detail) {
-        if (stripeId == null) {
-            return null;
-        }
-        try {
-            return ledger.linkAccount(LINK_PREFIX + stripeId, accountId, detail);
-        } catch (UnknownAccountException e) {
-            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
-        } catch (InvalidArgumentException e) {
-            log.warn("Stripe event {}: {} cannot be remembered: {}", event.id(), stripeId, e.getMessage());
-            return null;
-        }
-    }
-
-    private void requirePlan(StripeEvent event, String planId) {
-        Optional<Plan> plan = lookup(event, () -> ledger.plans().getPlan(planId));
-        if (plan.isEmpty()) {
-            throw reject(event, Reason.UNKNOWN_PLAN, "no plan '" + planId + "'", null);
-        }
-    }
-
-    private PlanChange assign(StripeEvent event, String accountId, String planId) {
-        try {
-            return ledger.plans().assignPlan(accountId, planId);
-        } catch (UnknownAccountException e) {
-            throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
-        } catch (UnknownPlanException | InvalidArgumentException e) {
-            throw reject(event, Reason.UNKNOWN_PLAN, e.getMessage(), e);
-        }
-    }
-
-    private Account requireAccount(StripeEvent event, String accountId) {
-        if (accountId == null || accountId.isBlank()) {
-            throw reject(event, Reason.MISSING_ACCOUNT, "no client_reference_id and no metadata '" + accountKey
-                    + "'", null);
-        }
-        return lookup(event, () -> ledger.getAccount(accountId)).orElseThrow(() ->
-                reject(event, Reason.UNKNOWN_ACCOUNT, "unknown account '" + accountId + "'", null));
-    }
-
-    /** A catalog or account read; a malformed id from the event is treated as unknown. */
-    private <T> Optional<T> lookup(StripeEvent event, java.util.function.Supplier<Optional<T>> read) {
-        try {
-            return read.get();
-        } catch (InvalidArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String kind(PlanChange change) {
-        return switch (change.kind()) {
-            case ASSIGNED -> "assigned (applies from the next period)";
-            case UPGRADED -> "upgrade applied now, granted " + change.granted();
-            case DOWNGRADE_SCHEDULED -> "downgrade scheduled for the next period";
-            case UNCHANGED -> "unchanged (a scheduled downgrade, if any, cancelled)";
-            case ENDED -> "ended";
-        };
-    }
-
-    private static StripeEventRejectedException reject(StripeEvent event, Reason reason, String message,
-                                                       Throwable cause) {
-        StripeEventRejectedException e = new StripeEventRejectedException(event.id(), event.type(), reason, message,
-                cause);
-        log.warn("{}", e.getMessage());
-        return e;
-    }
-
-    private static WebhookOutcome outcome(StripeEvent event, Status status, String accountId, String description,
-                                          Object result) {
-        return new WebhookOutcome(event.id(), event.type(), status, accountId, description, result);
+        return dispatcher.dispatch(event);
     }
 
     /** Never shows secrets. */
     @Override
     public String toString() {
-        return "StripeCredits[packages=" + packageToPrice.keySet() + ", plans=" + planToPrice.keySet()
-                + ", checkout=" + (client != null) + ", clock=" + clock + "]";
+        return "StripeCredits[packages=" + settings.packages() + ", plans=" + settings.plans() + ", checkout="
+                + hasClient + ", clock=" + clock + "]";
     }
 
     /**
@@ -1125,6 +409,12 @@ public final class StripeCredits {
                 throw new IllegalStateException("the three metadata keys must differ");
             }
             return new StripeCredits(this);
+        }
+
+        private static void requireId(String name, String value) {
+            if (value == null || value.isBlank()) {
+                throw new InvalidArgumentException(name, "must not be blank");
+            }
         }
 
         private static String key(String name, String value) {

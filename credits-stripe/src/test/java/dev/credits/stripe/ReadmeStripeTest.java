@@ -3,6 +3,7 @@ package dev.credits.stripe;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
 import dev.credits.Money;
+import dev.credits.Plan;
 import dev.credits.memory.InMemoryCreditStore;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +37,59 @@ class ReadmeStripeTest {
         // end::webhook[]
     }
 
+    /** What a host might log of an outcome, reduced to what credits-stripe's README shows. */
+    static String whatChanged(WebhookOutcome outcome) {
+        // tag::result[]
+        WebhookOutcome.Result result = outcome.result();       // a sealed interface: one record per ledger answer
+        if (result instanceof WebhookOutcome.PurchaseChanged p) {
+            return "purchase " + p.result().purchase().purchaseId() + " " + p.result().purchase().status();
+        } else if (result instanceof WebhookOutcome.PeriodPaid p) {
+            return "period from " + p.period().start() + " " + p.period().status() + ", granted "
+                    + p.period().granted();
+        } else if (result instanceof WebhookOutcome.PlanChanged p) {
+            return "plan " + p.change().kind() + ", now " + p.change().planId();
+        }
+        return outcome.status() + ": " + outcome.description();    // ProrationPaid, PaymentLinked, NoResult
+        // end::result[]
+    }
+
     @Test
     void readmeContainsTheCompiledWebhookHandler() throws IOException {
         String source = Files.readString(Path.of("src/test/java/dev/credits/stripe/ReadmeStripeTest.java"));
         String readme = Files.readString(Path.of("../README.md"));
         String snippet = dedent(between(source, "// tag::webhook[]", "// end::webhook[]"));
         assertTrue(readme.contains(snippet), "README.md must contain verbatim:\n" + snippet);
+    }
+
+    @Test
+    void moduleReadmeContainsTheCompiledResultReader() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/dev/credits/stripe/ReadmeStripeTest.java"));
+        String readme = Files.readString(Path.of("README.md"));
+        String snippet = dedent(between(source, "// tag::result[]", "// end::result[]"));
+        assertTrue(readme.contains(snippet), "credits-stripe/README.md must contain verbatim:\n" + snippet);
+    }
+
+    @Test
+    void theResultReaderReadsEachKindOfResult() {
+        CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore())
+                .clock(new Events.MutableClock(java.time.Instant.parse("2026-03-01T12:00:00Z"))).build();
+        ledger.openAccount("org_1");
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 500, Money.of("10.99", "USD")));
+        ledger.plans().savePlan(Plan.of("basic", "Basic", 100));
+        StripeCredits stripe = StripeCredits.builder().ledger(ledger).webhookSecret(SECRET)
+                .packagePrice("starter", "price_starter").planPrice("basic", "price_basic_monthly").build();
+        assertEquals("purchase pi_test_paid COMPLETED", whatChanged(apply(stripe,
+                "checkout.session.completed.paid.json")));
+        assertEquals("plan ASSIGNED, now basic", whatChanged(apply(stripe,
+                "checkout.session.completed.subscription.json")));
+        assertEquals("period from 2026-03-01T00:00:00Z STARTED, granted {credits=100}", whatChanged(apply(stripe,
+                "invoice.paid.first.json")));
+        assertEquals("IGNORED: event type not handled by credits", whatChanged(apply(stripe,
+                "payment_intent.succeeded.json")));
+    }
+
+    private static WebhookOutcome apply(StripeCredits stripe, String event) {
+        return stripe.handleEvent(StripeEvent.parseUnverified(Events.load(event, Map.of())));
     }
 
     @Test

@@ -12,7 +12,12 @@ import dev.credits.PurchaseStatus;
 import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
-import dev.credits.stripe.WebhookOutcome.PlanAndPeriod;
+import dev.credits.stripe.WebhookOutcome.NoResult;
+import dev.credits.stripe.WebhookOutcome.PaymentLinked;
+import dev.credits.stripe.WebhookOutcome.PeriodPaid;
+import dev.credits.stripe.WebhookOutcome.PlanChanged;
+import dev.credits.stripe.WebhookOutcome.ProrationPaid;
+import dev.credits.stripe.WebhookOutcome.PurchaseChanged;
 import dev.credits.stripe.WebhookOutcome.Status;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +104,7 @@ class StripeCreditsWebhookTest {
         assertEquals("evt_test_paid", first.eventId());
         assertEquals("checkout.session.completed", first.type());
         assertEquals(ACCOUNT, first.accountId());
-        PurchaseResult r = first.result(PurchaseResult.class).orElseThrow();
+        PurchaseResult r = first.result(PurchaseChanged.class).orElseThrow().result();
         assertEquals("pi_test_paid", r.purchase().purchaseId());
         assertEquals(PurchaseStatus.COMPLETED, r.purchase().status());
         for (int i = 0; i < 4; i++) {
@@ -223,7 +230,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome o = deliver("checkout.session.completed.subscription.json");
         assertEquals(Status.APPLIED, o.status());
         assertEquals(ACCOUNT, o.accountId()); // from metadata: this session has no client_reference_id
-        assertEquals(PlanChange.Kind.ASSIGNED, o.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ASSIGNED, o.result(PlanChanged.class).orElseThrow().change().kind());
         assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(0, balance());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
@@ -234,7 +241,7 @@ class StripeCreditsWebhookTest {
         deliver("checkout.session.completed.subscription.json");
         WebhookOutcome first = deliver("invoice.paid.first.json");
         assertEquals(Status.APPLIED, first.status());
-        PeriodResult period = first.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult period = first.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.STARTED, period.status());
         assertEquals(PERIOD_1, period.start());
         assertEquals(PERIOD_2, period.end());
@@ -244,13 +251,13 @@ class StripeCreditsWebhookTest {
         WebhookOutcome again = deliver("invoice.paid.first.json");
         assertEquals(Status.DUPLICATE, again.status());
         assertEquals(PeriodResult.Status.ALREADY_STARTED,
-                again.result(PlanAndPeriod.class).orElseThrow().period().status());
+                again.result(PeriodPaid.class).orElseThrow().period().status());
         assertEquals(100, balance());
 
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.APPLIED, renewal.status());
-        PeriodResult next = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult next = renewal.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.STARTED, next.status());
         assertEquals(Map.of("credits", 50L), next.rolledOver()); // rollover cap 50 of the unused 100
         assertEquals(Map.of("credits", 100L), next.granted());
@@ -260,6 +267,7 @@ class StripeCreditsWebhookTest {
         // A late redelivery of the first invoice is stale: nothing changes.
         WebhookOutcome late = deliver("invoice.paid.first.json");
         assertEquals(Status.IGNORED, late.status());
+        assertInstanceOf(NoResult.class, late.result());
         assertEquals(150, balance());
     }
 
@@ -267,7 +275,7 @@ class StripeCreditsWebhookTest {
     void firstInvoiceBeforeTheCheckoutEventAssignsThePlanItself() {
         WebhookOutcome first = deliver("invoice.paid.first.json");
         assertEquals(Status.APPLIED, first.status());
-        assertEquals(PlanChange.Kind.ASSIGNED, first.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+        assertEquals(PlanChange.Kind.ASSIGNED, first.result(PeriodPaid.class).orElseThrow().planChange().orElseThrow().kind());
         assertEquals(100, balance());
         assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
         assertEquals(100, balance());
@@ -279,7 +287,7 @@ class StripeCreditsWebhookTest {
         clock.set(Instant.parse("2026-03-15T00:00:00Z"));
         WebhookOutcome up = deliver("customer.subscription.updated.pro.json");
         assertEquals(Status.APPLIED, up.status());
-        PlanChange change = up.result(PlanChange.class).orElseThrow();
+        PlanChange change = up.result(PlanChanged.class).orElseThrow().change();
         assertEquals(PlanChange.Kind.UPGRADED, change.kind());
         assertEquals(Map.of("credits", 200L), change.granted());
         assertEquals(300, balance());
@@ -287,7 +295,7 @@ class StripeCreditsWebhookTest {
 
         WebhookOutcome proration = deliver("invoice.paid.proration.json");
         assertEquals(Status.DUPLICATE, proration.status());
-        assertNull(proration.result(PlanAndPeriod.class).orElseThrow().period());
+        assertInstanceOf(ProrationPaid.class, proration.result()); // no period
         assertEquals(300, balance());
         assertEquals(PERIOD_1, ledger.getAccount(ACCOUNT).orElseThrow().periodStart());
     }
@@ -299,7 +307,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome proration = deliver("invoice.paid.proration.json");
         assertEquals(Status.APPLIED, proration.status());
         assertEquals(PlanChange.Kind.UPGRADED,
-                proration.result(PlanAndPeriod.class).orElseThrow().planChange().kind());
+                proration.result(ProrationPaid.class).orElseThrow().planChange().orElseThrow().kind());
         assertEquals(300, balance());
         assertEquals(Status.DUPLICATE, deliver("customer.subscription.updated.pro.json").status());
         assertEquals(300, balance());
@@ -314,7 +322,7 @@ class StripeCreditsWebhookTest {
         WebhookOutcome down = deliver("customer.subscription.updated.pro.json",
                 Map.of("\"id\": \"price_pro_monthly\"", "\"id\": \"price_basic_monthly\""));
         assertEquals(Status.APPLIED, down.status());
-        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, down.result(PlanChanged.class).orElseThrow().change().kind());
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(300, balance());
         // The current period's (pro) invoice redelivered must not cancel the scheduled downgrade.
@@ -325,8 +333,8 @@ class StripeCreditsWebhookTest {
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.APPLIED, renewal.status());
-        PlanAndPeriod r = renewal.result(PlanAndPeriod.class).orElseThrow();
-        assertNull(r.planChange()); // already scheduled: startPeriod lets it take over
+        PeriodPaid r = renewal.result(PeriodPaid.class).orElseThrow();
+        assertTrue(r.planChange().isEmpty()); // already scheduled: startPeriod lets it take over
         assertEquals("basic", r.period().planId());
         assertEquals(Map.of("credits", 100L), r.period().granted());
         assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
@@ -337,7 +345,7 @@ class StripeCreditsWebhookTest {
         deliver("invoice.paid.first.json");
         WebhookOutcome deleted = deliver("customer.subscription.deleted.json");
         assertEquals(Status.APPLIED, deleted.status());
-        assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ENDED, deleted.result(PlanChanged.class).orElseThrow().change().kind());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertEquals(Status.DUPLICATE, deliver("customer.subscription.deleted.json").status());
         // A redelivered first invoice does not revive the plan either.
@@ -349,7 +357,7 @@ class StripeCreditsWebhookTest {
         clock.set(PERIOD_2.plusSeconds(3600));
         WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
         assertEquals(Status.IGNORED, renewal.status());
-        PeriodResult period = renewal.result(PlanAndPeriod.class).orElseThrow().period();
+        PeriodResult period = renewal.result(PeriodPaid.class).orElseThrow().period();
         assertEquals(PeriodResult.Status.NO_PLAN, period.status());
         assertTrue(period.granted().isEmpty());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
@@ -363,7 +371,7 @@ class StripeCreditsWebhookTest {
         deliver("invoice.paid.first.json");
         WebhookOutcome o = deliver("customer.subscription.updated.canceled.json");
         assertEquals(Status.APPLIED, o.status());
-        assertEquals(PlanChange.Kind.ENDED, o.result(PlanChange.class).orElseThrow().kind());
+        assertEquals(PlanChange.Kind.ENDED, o.result(PlanChanged.class).orElseThrow().change().kind());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
     }
 
@@ -528,6 +536,7 @@ class StripeCreditsWebhookTest {
         assertEquals(ACCOUNT, ledger.findAccountLink("stripe:pi_invoice").orElseThrow().accountId());
         WebhookOutcome refund = deliver("charge.refunded.json", INVOICE_CHARGE);
         assertEquals(Status.IGNORED, refund.status());
+        assertInstanceOf(NoResult.class, refund.result());
         assertEquals(ACCOUNT, refund.accountId());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", INVOICE_DISPUTE).status());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json", invoiceDisputeClosed("lost")).status());
@@ -577,6 +586,48 @@ class StripeCreditsWebhookTest {
                 Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
         assertEquals(Status.IGNORED, deliver("charge.dispute.created.json",
                 Map.of("\"payment_intent\": \"pi_test_paid\"", "\"payment_intent\": null")).status());
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Test
+    void everyOutcomeCarriesTheLedgerAnswerOfItsFamily() {
+        PurchaseChanged paid = assertInstanceOf(PurchaseChanged.class,
+                deliver("checkout.session.completed.paid.json").result());
+        assertEquals(PurchaseStatus.COMPLETED, paid.result().purchase().status());
+        PurchaseChanged refunded = assertInstanceOf(PurchaseChanged.class,
+                deliver("charge.refunded.json", PARTIAL_REFUND).result());
+        assertEquals(227, refunded.result().purchase().clawedBack());
+        PurchaseChanged disputed = assertInstanceOf(PurchaseChanged.class,
+                deliver("charge.dispute.created.json").result());
+        assertEquals(273, disputed.result().purchase().frozenCredits());
+
+        PlanChanged assigned = assertInstanceOf(PlanChanged.class,
+                deliver("checkout.session.completed.subscription.json").result());
+        assertEquals("basic", assigned.change().planId());
+        PeriodPaid period = assertInstanceOf(PeriodPaid.class, deliver("invoice.paid.first.json").result());
+        assertTrue(period.planChange().isEmpty(), "already on the invoice's plan");
+        assertEquals(PeriodResult.Status.STARTED, period.period().status());
+        PaymentLinked linked = assertInstanceOf(PaymentLinked.class, deliver("invoice_payment.paid.json").result());
+        assertEquals("stripe:pi_invoice", linked.link().reference());
+        assertEquals("in_test_inv1", linked.link().detail());
+        WebhookOutcome again = deliver("invoice_payment.paid.json");
+        assertEquals(Status.DUPLICATE, again.status());
+        assertEquals(linked, again.result(), "a redelivery carries the link as stored");
+        assertInstanceOf(NoResult.class, deliver("charge.refunded.json", INVOICE_CHARGE).result());
+
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        ProrationPaid proration = assertInstanceOf(ProrationPaid.class,
+                deliver("invoice.paid.proration.json").result());
+        assertEquals(PlanChange.Kind.UPGRADED, proration.planChange().orElseThrow().kind());
+        PlanChanged ended = assertInstanceOf(PlanChanged.class,
+                deliver("customer.subscription.updated.canceled.json").result());
+        assertEquals(PlanChange.Kind.ENDED, ended.change().kind());
+        assertEquals("pro", ended.change().previousPlanId());
+        WebhookOutcome noPlan = deliver("customer.subscription.updated.pro.json");
+        assertEquals(Status.IGNORED, noPlan.status());
+        assertInstanceOf(NoResult.class, noPlan.result());
+        assertEquals(Optional.empty(), noPlan.result(PlanChanged.class), "another kind of result reads as empty");
     }
 
     // ---------------------------------------------------------------- subscriptions without metadata
@@ -630,6 +681,7 @@ class StripeCreditsWebhookTest {
     void otherTypesAreIgnored() {
         WebhookOutcome o = deliver("payment_intent.succeeded.json");
         assertEquals(Status.IGNORED, o.status());
+        assertInstanceOf(NoResult.class, o.result());
         assertEquals(0, balance());
         assertTrue(purchases().isEmpty());
     }

@@ -332,7 +332,7 @@ class StripeDeliveryOrderTest {
         assertEquals(Status.APPLIED, paid.status());
         assertEquals(run.accountId(), paid.accountId());
         assertEquals("plan_monthly_500", ledger.getAccount(run.accountId()).orElseThrow().planId());
-        assertEquals(Map.of("credits", 500L), paid.result(WebhookOutcome.PlanAndPeriod.class).orElseThrow()
+        assertEquals(Map.of("credits", 500L), paid.result(WebhookOutcome.PeriodPaid.class).orElseThrow()
                 .period().granted());
     }
 
