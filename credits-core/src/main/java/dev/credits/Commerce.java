@@ -1,6 +1,8 @@
 package dev.credits;
 
-import dev.credits.internal.CommerceRules;
+import dev.credits.internal.CatalogRules;
+import dev.credits.internal.PaymentReversals;
+import dev.credits.internal.PurchaseRules;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,25 +20,29 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Commerce {
-    private final CommerceRules rules;
+    private final CatalogRules catalog;
+    private final PurchaseRules purchases;
+    private final PaymentReversals reversals;
 
-    Commerce(CommerceRules rules) {
-        this.rules = rules;
+    Commerce(CatalogRules catalog, PurchaseRules purchases, PaymentReversals reversals) {
+        this.catalog = catalog;
+        this.purchases = purchases;
+        this.reversals = reversals;
     }
 
     /** Inserts the credit package, or replaces the one with the same id. @return it as stored */
     public CreditPackage savePackage(CreditPackage creditPackage) {
-        return rules.savePackage(creditPackage);
+        return catalog.savePackage(creditPackage);
     }
 
     /** @return the credit package, or empty */
     public Optional<CreditPackage> getPackage(String packageId) {
-        return rules.getPackage(packageId);
+        return catalog.getPackage(packageId);
     }
 
     /** @return every credit package, ordered by id */
     public List<CreditPackage> listPackages() {
-        return rules.listPackages();
+        return catalog.listPackages();
     }
 
     /**
@@ -45,17 +51,17 @@ public final class Commerce {
      * @return it as stored
      */
     public Promotion savePromotion(Promotion promotion) {
-        return rules.savePromotion(promotion);
+        return catalog.savePromotion(promotion);
     }
 
     /** @return the promotion with its use count, or empty */
     public Optional<Promotion> getPromotion(String code) {
-        return rules.getPromotion(code);
+        return catalog.getPromotion(code);
     }
 
     /** @return every promotion, ordered by code */
     public List<Promotion> listPromotions() {
-        return rules.listPromotions();
+        return catalog.listPromotions();
     }
 
     /**
@@ -66,21 +72,22 @@ public final class Commerce {
      * @throws UnknownAccountException if the account does not exist
      */
     public Quote quote(PurchaseRequest request) {
-        return rules.quote(request);
+        return purchases.quote(request);
     }
 
     /**
      * Records a purchase and, unless it is pending, grants its credits on a new lot (source
      * {@link LotSource#PURCHASE}, the price paid as its money, expiring per the package's validity). Checked
      * first, writing nothing when rejected: the purchase policy, the account's plan, the package and the
-     * promotion (window, packages, total and per-account uses, counted atomically). A purchase id seen before
-     * replays the first result.
+     * promotion (window, packages, total and per-account uses, counted atomically). A purchase id (or key) seen
+     * before changes nothing and reports the purchase as it stands now ({@code replayed}; see
+     * {@link PurchaseResult}).
      *
      * @throws UnknownAccountException      if the account does not exist
      * @throws IdempotencyConflictException if the purchase id or key was used for a different purchase
      */
     public PurchaseResult purchase(PurchaseRequest request) {
-        return rules.purchase(request);
+        return purchases.purchase(request);
     }
 
     /**
@@ -91,7 +98,7 @@ public final class Commerce {
      * @throws PurchaseStateException   if it failed
      */
     public PurchaseResult completePurchase(String purchaseId) {
-        return rules.completePurchase(purchaseId);
+        return purchases.completePurchase(purchaseId);
     }
 
     /**
@@ -102,7 +109,7 @@ public final class Commerce {
      * @throws PurchaseStateException   if it completed
      */
     public PurchaseResult failPurchase(String purchaseId, String reason) {
-        return rules.failPurchase(purchaseId, reason);
+        return purchases.failPurchase(purchaseId, reason);
     }
 
     /**
@@ -117,7 +124,7 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
-        return rules.clawBackPurchase(purchaseId, refundedCredits, reason);
+        return reversals.clawBackPurchase(purchaseId, refundedCredits, reason);
     }
 
     /**
@@ -129,7 +136,7 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
-        return rules.disputePurchase(purchaseId, disputedCredits, reason);
+        return reversals.disputePurchase(purchaseId, disputedCredits, reason);
     }
 
     /**
@@ -141,12 +148,12 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
-        return rules.resolveDispute(purchaseId, disputedCredits, won, reason);
+        return reversals.resolveDispute(purchaseId, disputedCredits, won, reason);
     }
 
     /** @return the purchase, or empty */
     public Optional<Purchase> getPurchase(String purchaseId) {
-        return rules.getPurchase(purchaseId);
+        return purchases.getPurchase(purchaseId);
     }
 
     /**
@@ -154,6 +161,6 @@ public final class Commerce {
      * @throws UnknownAccountException if the account does not exist
      */
     public List<Purchase> listPurchases(String accountId) {
-        return rules.listPurchases(accountId);
+        return purchases.listPurchases(accountId);
     }
 }

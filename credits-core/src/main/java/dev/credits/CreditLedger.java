@@ -2,7 +2,9 @@ package dev.credits;
 
 import dev.credits.internal.AccountLinks;
 import dev.credits.internal.Accounts;
-import dev.credits.internal.CommerceRules;
+import dev.credits.internal.CatalogRules;
+import dev.credits.internal.PaymentReversals;
+import dev.credits.internal.PurchaseRules;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.PlanRules;
@@ -123,7 +125,8 @@ public final class CreditLedger {
         this.holds = new Holds(unitOfWork, store, builder.defaultHoldTimeout, builder.maxHoldTimeout);
         this.reads = new Reads(unitOfWork, store);
         this.sweep = new ExpirySweep(unitOfWork, store);
-        this.commerceArea = new Commerce(new CommerceRules(unitOfWork, store, builder.purchasePolicy));
+        this.commerceArea = new Commerce(new CatalogRules(unitOfWork, store),
+                new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork, store));
         this.plansArea = new Plans(new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(store, builder.clock);
     }

@@ -4,6 +4,12 @@ package dev.credits;
  * What {@link Commerce#purchase}, {@link Commerce#completePurchase} or {@link Commerce#failPurchase}
  * did. A rejection is a value: check {@link #success()}.
  *
+ * <p>A replay (the same purchase id or key again, or a purchase already moved on) differs from the other
+ * operations' replays, which return their first result: a purchase is a record of its own that refunds and
+ * disputes keep changing, so a replay reports it as it stands now: {@code purchase} as stored now,
+ * {@code sequence} the account's current one, no {@code quote} and no {@code lot} (look the lot up by
+ * {@link Purchase#lotId()}).
+ *
  * @param success  whether the purchase was recorded (or moved on)
  * @param reason   why not, or null on success
  * @param quote    the prices and credits, with the rules that produced them (null for complete/fail)

@@ -30,7 +30,7 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
-        PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract {
+        PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract {
 
     private CreditStore store;
     private MutableClock clock;

@@ -93,7 +93,9 @@ import java.util.regex.Pattern;
  *
  * <p><b>Durability.</b> A call returns only after its transaction committed durably: on H2 the store refuses a file
  * or server database that delays writing commits ({@code WRITE_DELAY} above 0, H2's default is 500 ms) unless the
- * builder {@linkplain Builder#allowDelayedCommits() allows it}; {@link #h2File(Path)} sets {@code WRITE_DELAY=0}.
+ * builder {@linkplain Builder#allowDelayedCommits() allows it} (set {@code ;WRITE_DELAY=0} on its URL instead);
+ * {@link #h2File(Path)} writes each call's commit to the file itself before returning, concurrent calls sharing one
+ * write.
  * On PostgreSQL ({@code synchronous_commit}, {@code fsync}) and MariaDB ({@code innodb_flush_log_at_trx_commit})
  * durability is the server's setting: the store logs a warning once if it is relaxed.
  *

@@ -1,13 +1,8 @@
 package dev.credits.internal;
 
-import dev.credits.StoreUnavailableException;
 import dev.credits.BulkDiscount;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
-import dev.credits.EntryType;
-import dev.credits.Hold;
-import dev.credits.HoldStatus;
-import dev.credits.LedgerEntry;
 import dev.credits.DisputeStatus;
 import dev.credits.GrantRequest;
 import dev.credits.IdempotencyConflictException;
@@ -26,6 +21,7 @@ import dev.credits.PurchaseStatus;
 import dev.credits.Quote;
 import dev.credits.QuoteLine;
 import dev.credits.RejectionReason;
+import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.UnknownPurchaseException;
 import dev.credits.spi.CreditStore;
@@ -43,92 +39,23 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 
 /**
- * The rules of packages, promotions and purchases: prices and discounts, the purchase policy, promotion limits,
- * and the purchase's life (pending, completed, failed).
+ * The rules of buying credits: quotes (list price, bulk discount, promotion, bonus), the purchase policy, promotion
+ * limits, and a purchase's life (pending, completed, failed). Stateless apart from its collaborators; thread-safe.
  */
-public final class CommerceRules {
+public final class PurchaseRules {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private final UnitOfWork uow;
     private final CreditStore store;
     private final PurchasePolicy policy;
 
-    public CommerceRules(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
+    public PurchaseRules(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
         this.uow = uow;
         this.store = store;
         this.policy = checkPolicy(policy);
     }
-
-    // ================================================================ catalog
-
-    public CreditPackage savePackage(CreditPackage p) {
-        Checks.required("package", p);
-        Checks.id("packageId", p.packageId());
-        Checks.requiredText("name", p.name());
-        Checks.positive("credits", p.credits());
-        Checks.required("price", p.price());
-        Checks.creditType(p.creditType());
-        if (p.validity() != null) {
-            if (p.validity().isNegative() || p.validity().isZero()) {
-                throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
-            }
-            // Credits bought now must expire within the storable range.
-            expiry(uow.now(), p.validity());
-        }
-        store.savePackage(p);
-        return p;
-    }
-
-    public Optional<CreditPackage> getPackage(String packageId) {
-        return store.findPackage(Checks.id("packageId", packageId));
-    }
-
-    public List<CreditPackage> listPackages() {
-        return store.listPackages();
-    }
-
-    public Promotion savePromotion(Promotion p) {
-        Checks.required("promotion", p);
-        Checks.id("code", p.code());
-        Checks.text("description", p.description());
-        if (p.percentOff() != null
-                && (p.percentOff().signum() <= 0 || p.percentOff().compareTo(HUNDRED) > 0)) {
-            throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100: " + p.percentOff());
-        }
-        if (p.percentOff() != null) {
-            Checks.decimal("percentOff", p.percentOff());
-        }
-        Checks.notNegative("bonusCredits", p.bonusCredits());
-        if (p.percentOff() == null && p.amountOff() == null && p.bonusCredits() == 0) {
-            throw new InvalidArgumentException("promotion", "'" + p.code()
-                    + "' has no effect: set percentOff, amountOff or bonusCredits");
-        }
-        Instant from = Checks.optionalInstant("validFrom", p.validFrom());
-        Instant until = Checks.optionalInstant("validUntil", p.validUntil());
-        if (from != null && until != null && !until.isAfter(from)) {
-            throw new InvalidArgumentException("validUntil", "must be after validFrom");
-        }
-        for (String packageId : p.packageIds()) {
-            Checks.id("packageIds", packageId);
-        }
-        Checks.notNegative("maxUses", p.maxUses());
-        Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
-        store.savePromotion(p.withWindow(from, until).withUses(0));
-        return store.findPromotion(p.code()).orElseThrow();
-    }
-
-    public Optional<Promotion> getPromotion(String code) {
-        return store.findPromotion(Checks.id("code", code));
-    }
-
-    public List<Promotion> listPromotions() {
-        return store.listPromotions();
-    }
-
-    // ================================================================ quotes
 
     public Quote quote(PurchaseRequest request) {
         Checks.required("request", request);
@@ -436,7 +363,7 @@ public final class CommerceRules {
     }
 
     /** @return the purchase as it stands, reported as a replay */
-    private static PurchaseResult replayOf(AccountSession session, String purchaseId, Lot lot) {
+    static PurchaseResult replayOf(AccountSession session, String purchaseId, Lot lot) {
         Purchase purchase = session.tx().findPurchase(purchaseId)
                 .orElseThrow(() -> new IllegalStateException("purchase " + purchaseId + " is missing"));
         return new PurchaseResult(true, null, null, purchase, lot, session.account().sequence(), true);
@@ -445,7 +372,7 @@ public final class CommerceRules {
     /** Grants a purchase's credits on a new lot, expiring per its validity from now. */
     private static Lot grant(AccountSession session, Purchase purchase) {
         Instant now = session.now();
-        Instant expiresAt = expiry(now, purchase.validity());
+        Instant expiresAt = CatalogRules.expiry(now, purchase.validity());
         Map<String, String> metadata = new LinkedHashMap<>(purchase.metadata());
         metadata.put("purchaseId", purchase.purchaseId());
         AccountSession.Granted granted = session.grantLot(purchase.creditType(), purchase.totalCredits(),
@@ -458,12 +385,6 @@ public final class CommerceRules {
      * @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null
      * @throws InvalidArgumentException if that is beyond the storable range
      */
-    static Instant expiry(Instant from, Period validity) {
-        if (validity == null) {
-            return null;
-        }
-        return Checks.plus("validity", from, validity);
-    }
 
     public PurchaseResult completePurchase(String purchaseId) {
         Checks.id("purchaseId", purchaseId);
@@ -516,108 +437,6 @@ public final class CommerceRules {
         });
     }
 
-    // ================================================================ refunds and disputes of payments
-
-    public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
-        Checks.notNegative("refundedCredits", refundedCredits);
-        return reverse(purchaseId, reason, p -> p.withReversal(Math.max(p.refundedCredits(), refundedCredits),
-                p.disputedCredits(), p.disputeStatus(), p.frozenCredits(), p.clawedBack()));
-    }
-
-    public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
-        Checks.notNegative("disputedCredits", disputedCredits);
-        // Only a purchase without a dispute opens one: a dispute already open, won or lost stays as it is.
-        return reverse(purchaseId, reason, p -> p.disputeStatus() != DisputeStatus.NONE ? p
-                : p.withReversal(p.refundedCredits(), disputedCredits, DisputeStatus.OPEN, p.frozenCredits(),
-                p.clawedBack()));
-    }
-
-    public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
-        Checks.notNegative("disputedCredits", disputedCredits);
-        // A resolved dispute stays resolved; one resolved before it was reported open resolves from NONE.
-        return reverse(purchaseId, reason, p -> p.disputeStatus() == DisputeStatus.WON
-                || p.disputeStatus() == DisputeStatus.LOST ? p
-                : p.withReversal(p.refundedCredits(), disputedCredits, won ? DisputeStatus.WON : DisputeStatus.LOST,
-                p.frozenCredits(), p.clawedBack()));
-    }
-
-    /**
-     * Moves a completed purchase's payment state (refunded credits, dispute) to {@code next} and settles its
-     * credits: a dispute that opens freezes the purchase's unspent credits, one that ends unfreezes them, and
-     * the clawed-back total rises to {@code min(refunded + lost dispute, granted - expired)}. Everything is kept
-     * as totals, so a repeated or late report changes nothing twice and refunds and disputes never claw the same
-     * credits twice.
-     */
-    private PurchaseResult reverse(String purchaseId, String reason, UnaryOperator<Purchase> next) {
-        Checks.id("purchaseId", purchaseId);
-        Checks.text("reason", reason);
-        String accountId = store.findAccountOfPurchase(purchaseId)
-                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return uow.mutate(accountId, session -> {
-            Purchase p = session.tx().findPurchase(purchaseId)
-                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-            if (p.status() != PurchaseStatus.COMPLETED) {
-                throw new PurchaseStateException("purchase '" + purchaseId + "' is " + p.status()
-                        + ": only a completed purchase's payment can be refunded or disputed");
-            }
-            Purchase wanted = next.apply(p);
-            if (wanted.refundedCredits() == p.refundedCredits() && wanted.disputedCredits() == p.disputedCredits()
-                    && wanted.disputeStatus() == p.disputeStatus()) {
-                return replayOf(session, purchaseId, null);
-            }
-            // Unfreeze first, then settle time: frozen credits are unspent (a clawback takes them, not debt), and
-            // frozen credits of a lot that expired meanwhile expire now rather than being clawed back as well.
-            long frozen = 0;
-            if (p.disputeStatus() == DisputeStatus.OPEN) {
-                for (Hold hold : session.tx().findOpenHolds()) {
-                    if (AccountSession.isFreeze(hold)
-                            && purchaseId.equals(hold.metadata().get(AccountSession.FREEZE_OF))) {
-                        session.releaseHold(hold, HoldStatus.RELEASED);
-                    }
-                }
-            }
-            session.settle();
-            long expired = 0;
-            for (LedgerEntry entry : session.tx().findEntriesReferencing(p.transactionId())) {
-                if (entry.type() == EntryType.EXPIRY) {
-                    expired -= entry.amount();
-                }
-            }
-            for (LedgerEntry entry : session.newEntries()) {
-                if (entry.type() == EntryType.EXPIRY && p.transactionId().equals(entry.referenceId())) {
-                    expired -= entry.amount();
-                }
-            }
-            long lost = wanted.disputeStatus() == DisputeStatus.LOST ? wanted.disputedCredits() : 0;
-            long target = Math.min(Math.max(0, p.totalCredits() - expired),
-                    Checks.add("credits", wanted.refundedCredits(), lost));
-            long clawed = p.clawedBack();
-            if (target > clawed) {
-                String transactionId = AccountSession.newId();
-                List<AccountSession.Portion> portions = session.clawBack(session.lot(p.lotId()), target - clawed,
-                        transactionId);
-                session.addEntry(transactionId, EntryType.CLAWBACK, p.creditType(), -(target - clawed), null, 0, 0,
-                        null, null, p.transactionId(), reason, null, Map.of("purchaseId", purchaseId));
-                session.addAllocations(transactionId, portions, -1);
-                clawed = target;
-            }
-            if (wanted.disputeStatus() == DisputeStatus.OPEN) {
-                // (Re)freeze what is left of the disputed credits.
-                Lot lot = session.lot(p.lotId());
-                long unspent = lot.isExpiredAt(session.now()) ? 0 : Math.max(0, lot.available());
-                frozen = Math.min(wanted.disputedCredits(), unspent);
-                if (frozen > 0) {
-                    session.freeze(lot, frozen, purchaseId);
-                }
-            }
-            Purchase updated = wanted.withReversal(wanted.refundedCredits(), wanted.disputedCredits(),
-                    wanted.disputeStatus(), frozen, clawed);
-            session.putPurchase(updated);
-            long sequence = session.write();
-            return new PurchaseResult(true, null, null, updated, null, sequence, false);
-        });
-    }
-
     public Optional<Purchase> getPurchase(String purchaseId) {
         Checks.id("purchaseId", purchaseId);
         Optional<String> accountId = store.findAccountOfPurchase(purchaseId);
@@ -631,8 +450,6 @@ public final class CommerceRules {
         Checks.id("accountId", accountId);
         return store.readAccount(accountId, tx -> tx.listPurchases());
     }
-
-    // ================================================================ helpers
 
     private static PurchasePolicy checkPolicy(PurchasePolicy policy) {
         Checks.required("purchasePolicy", policy);

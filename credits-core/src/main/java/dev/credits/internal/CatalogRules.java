@@ -1,0 +1,100 @@
+package dev.credits.internal;
+
+import dev.credits.CreditPackage;
+import dev.credits.InvalidArgumentException;
+import dev.credits.Promotion;
+import dev.credits.spi.CreditStore;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.Period;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rules of the catalog: credit packages and promotion codes (saved whole; a promotion keeps its store-counted
+ * uses). Stateless apart from its collaborators; thread-safe.
+ */
+public final class CatalogRules {
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+    private final UnitOfWork uow;
+    private final CreditStore store;
+
+    public CatalogRules(UnitOfWork uow, CreditStore store) {
+        this.uow = uow;
+        this.store = store;
+    }
+
+    public CreditPackage savePackage(CreditPackage p) {
+        Checks.required("package", p);
+        Checks.id("packageId", p.packageId());
+        Checks.requiredText("name", p.name());
+        Checks.positive("credits", p.credits());
+        Checks.required("price", p.price());
+        Checks.creditType(p.creditType());
+        if (p.validity() != null) {
+            if (p.validity().isNegative() || p.validity().isZero()) {
+                throw new InvalidArgumentException("validity", "must be positive: " + p.validity());
+            }
+            // Credits bought now must expire within the storable range.
+            expiry(uow.now(), p.validity());
+        }
+        store.savePackage(p);
+        return p;
+    }
+
+    public Optional<CreditPackage> getPackage(String packageId) {
+        return store.findPackage(Checks.id("packageId", packageId));
+    }
+
+    public List<CreditPackage> listPackages() {
+        return store.listPackages();
+    }
+
+    public Promotion savePromotion(Promotion p) {
+        Checks.required("promotion", p);
+        Checks.id("code", p.code());
+        Checks.text("description", p.description());
+        if (p.percentOff() != null
+                && (p.percentOff().signum() <= 0 || p.percentOff().compareTo(HUNDRED) > 0)) {
+            throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100: " + p.percentOff());
+        }
+        if (p.percentOff() != null) {
+            Checks.decimal("percentOff", p.percentOff());
+        }
+        Checks.notNegative("bonusCredits", p.bonusCredits());
+        if (p.percentOff() == null && p.amountOff() == null && p.bonusCredits() == 0) {
+            throw new InvalidArgumentException("promotion", "'" + p.code()
+                    + "' has no effect: set percentOff, amountOff or bonusCredits");
+        }
+        Instant from = Checks.optionalInstant("validFrom", p.validFrom());
+        Instant until = Checks.optionalInstant("validUntil", p.validUntil());
+        if (from != null && until != null && !until.isAfter(from)) {
+            throw new InvalidArgumentException("validUntil", "must be after validFrom");
+        }
+        for (String packageId : p.packageIds()) {
+            Checks.id("packageIds", packageId);
+        }
+        Checks.notNegative("maxUses", p.maxUses());
+        Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
+        store.savePromotion(p.withWindow(from, until).withUses(0));
+        return store.findPromotion(p.code()).orElseThrow();
+    }
+
+    public Optional<Promotion> getPromotion(String code) {
+        return store.findPromotion(Checks.id("code", code));
+    }
+
+    public List<Promotion> listPromotions() {
+        return store.listPromotions();
+    }
+
+    /** @return when credits granted at {@code from} expire under {@code validity} (null: never), checked against the range */
+    static Instant expiry(Instant from, Period validity) {
+        if (validity == null) {
+            return null;
+        }
+        return Checks.plus("validity", from, validity);
+    }
+}
