@@ -283,7 +283,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * the jar does not ship).
      *
      * @param resources class-path resources named {@code V<n>__<description>.sql}, oldest first
-     * @return the versions this call applied (baselines included), oldest first
+     * @return the versions whose statements this call ran (baselines included), oldest first; on an H2 server shared
+     *         by several processes another process may have run (and recorded) one of them too
      */
     List<Integer> installSchema(List<String> resources) {
         SqlStatements sql = sql();
@@ -353,8 +354,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                      step.outcome() != SchemaMigrator.Outcome.UP_TO_DATE; step = migrator.applyNext(handle)) {
                     if (step.outcome() == SchemaMigrator.Outcome.APPLIED) {
                         logApplied(step);
-                        applied.add(step.version().number());
                     }
+                    applied.add(step.version().number());
                 }
             } finally {
                 if (locked) {

@@ -45,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static dev.credits.jdbc.JdbiStoreTestBase.T0;
 import static dev.credits.jdbc.JdbiStoreTestBase.account;
@@ -54,6 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The versioned schema on every database (a subclass per database): {@code installSchema()} records each version
@@ -443,6 +445,35 @@ abstract class SchemaMigrationTestBase {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * PostgreSQL and MariaDB: an install waits while another connection holds the install lock (as another JVM's install
+     * would), and goes on when it is released. (H2's installs take turns inside the JVM.)
+     */
+    @Test
+    void anInstallWaitsForTheInstallLockAnotherConnectionHolds() throws Exception {
+        SqlStatements sql = dialect().statements(prefix, Duration.ofSeconds(1));
+        assumeTrue(sql.schemaLockStatement() != null, "no lock across connections on " + dialect());
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Handle holder = Jdbi.open(pool)) {
+            if (sql.transactionalDdl()) {
+                holder.begin();
+            }
+            assertEquals(1, holder.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one());
+            Future<List<Integer>> install = thread.submit(() -> store().installSchema(v1()));
+            assertThrows(TimeoutException.class, () -> install.get(2, TimeUnit.SECONDS), "waits for the lock");
+            assertFalse(tableExists(prefix + TestDatabase.VERSION_TABLE), "nothing done before it has the lock");
+            if (sql.transactionalDdl()) {
+                holder.rollback();
+            } else {
+                holder.createQuery(sql.schemaUnlockStatement()).mapTo(Integer.class).one();
+            }
+            assertEquals(List.of(1), install.get(120, TimeUnit.SECONDS));
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals(List.of(1), recordedVersions());
     }
 
     // ---------------------------------------------------------------- the README's recipes
