@@ -10,12 +10,14 @@ import dev.credits.spi.EntryQuery;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.resource.CompositeResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
+import liquibase.ui.LoggerUIService;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Handle;
@@ -71,6 +73,9 @@ abstract class SchemaMigrationTestBase {
 
     static final String V2 = "dev/credits/jdbc/schema-test/V2__test_extra.sql";
     static final String V2_CHANGED = "dev/credits/jdbc/schema-test/changed/V2__test_extra.sql";
+
+    /** Held, so that the level set on it stays. */
+    private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
 
     private TestDatabase database;
     private DataSource pool;
@@ -526,8 +531,12 @@ abstract class SchemaMigrationTestBase {
             liquibaseDatabase.setDatabaseChangeLogLockTableName(prefix + "changelog_lock");
             Liquibase liquibase = new Liquibase("changelog.xml", new CompositeResourceAccessor(
                     new DirectoryResourceAccessor(directory), new ClassLoaderResourceAccessor()), liquibaseDatabase);
-            liquibase.update(new Contexts(), new LabelExpression());
-            liquibase.update(new Contexts(), new LabelExpression()); // a second run changes nothing
+            // Liquibase's console output goes to its log, which says only what went wrong.
+            LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
+            Scope.child(Scope.Attr.ui.name(), new LoggerUIService(), () -> {
+                liquibase.update(new Contexts(), new LabelExpression());
+                liquibase.update(new Contexts(), new LabelExpression()); // a second run changes nothing
+            });
         }
         JdbiCreditStore store = store();
         Data before = writeData(store);
