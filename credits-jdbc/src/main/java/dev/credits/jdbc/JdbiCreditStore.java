@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  *
  * // or on the host's connection pool
  * JdbiCreditStore store = JdbiCreditStore.builder(dataSource).build();
- * store.installSchema(); // idempotent; or run the shipped SQL with Flyway/Liquibase (see Dialect)
+ * store.installSchema(); // creates or upgrades the tables; or run the shipped SQL with Flyway/Liquibase (see Dialect)
  *
  * CreditLedger ledger = CreditLedger.builder().store(store).build();
  * }</pre>
