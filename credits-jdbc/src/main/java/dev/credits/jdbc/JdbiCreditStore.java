@@ -249,7 +249,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * files ({@link Dialect#schemaResources()}, table prefix substituted) that the database does not have yet, and
      * records each in the store's version table {@code <prefix>schema_version} (version, description, file name,
      * SHA-256 of the file as shipped, whether it was a baseline, when). Safe to call at every start: when every version
-     * is recorded it only reads the version table.
+     * is recorded it only reads the version table (and needs no privilege to create tables).
      *
      * <p>Each version runs in one transaction on PostgreSQL (DDL is transactional there: the version and its record
      * commit together or not at all). H2 and MariaDB/MySQL commit DDL implicitly, so a version runs statement by
@@ -333,7 +333,6 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 if (sql.schemaLockStatement() != null) {
                     handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
                 }
-                migrator.createVersionTable(handle);
                 return migrator.applyNext(handle);
             }, true, true));
             if (step.outcome() == SchemaMigrator.Outcome.UP_TO_DATE) {
@@ -349,7 +348,6 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         autocommit("installSchema", handle -> {
             boolean locked = lockSchema(handle, sql);
             try {
-                migrator.createVersionTable(handle);
                 for (SchemaMigrator.Step step = migrator.applyNext(handle);
                      step.outcome() != SchemaMigrator.Outcome.UP_TO_DATE; step = migrator.applyNext(handle)) {
                     if (step.outcome() == SchemaMigrator.Outcome.APPLIED) {

@@ -54,13 +54,11 @@ final class SchemaMigrator {
         versions.forEach(version -> byNumber.put(version.number(), version));
     }
 
-    /** Creates the version table if it does not exist. */
-    void createVersionTable(Handle handle) {
-        handle.execute(sql.createSchemaVersionTable());
-    }
-
-    /** @return the rows of the version table, oldest version first */
+    /** @return the rows of the version table, oldest version first; none when it does not exist */
     List<AppliedVersion> applied(Handle handle) {
+        if (!tableExists(handle, sql.schemaVersions)) {
+            return List.of();
+        }
         return handle.createQuery(sql.selectSchemaVersions())
                 .map((rs, ctx) -> new AppliedVersion(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getBoolean(5), rs.getLong(6)))
@@ -86,6 +84,10 @@ final class SchemaMigrator {
         boolean baseline = applied.isEmpty() && next == versions.get(0) && adoptsTablesInPlace(handle, next, statements);
         // Creates what is missing (every shipped statement is idempotent): an install cut off halfway is completed.
         statements.forEach(handle::execute);
+        if (applied.isEmpty()) {
+            // Created only now, so that a refusal leaves the database exactly as it was.
+            handle.execute(sql.createSchemaVersionTable());
+        }
         try {
             handle.createUpdate(sql.insertSchemaVersion())
                     .bind("version", next.number())
@@ -113,8 +115,7 @@ final class SchemaMigrator {
     private boolean adoptsTablesInPlace(Handle handle, Schema.Version first, List<String> statements) {
         boolean found = false;
         for (Map.Entry<String, List<String>> table : Schema.createdColumns(statements).entrySet()) {
-            int count = handle.createQuery(sql.countTables()).bind("name", table.getKey()).mapTo(Integer.class).one();
-            if (count == 0) {
+            if (!tableExists(handle, table.getKey())) {
                 continue;
             }
             found = true;
@@ -138,6 +139,10 @@ final class SchemaMigrator {
             }
         }
         return found;
+    }
+
+    private boolean tableExists(Handle handle, String table) {
+        return handle.createQuery(sql.countTables()).bind("name", table).mapTo(Integer.class).one() > 0;
     }
 
     /** Refuses a database the jar cannot safely go on with; says which version and why. */
