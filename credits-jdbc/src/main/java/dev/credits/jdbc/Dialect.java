@@ -10,9 +10,20 @@ import java.util.Objects;
  * {@link java.sql.DatabaseMetaData#getDatabaseProductName()} unless one is set with
  * {@link JdbiCreditStore.Builder#dialect(Dialect)}.
  *
- * <p>Each dialect ships its schema as versioned SQL files in the jar, under {@link #schemaLocation()}, with the
- * table prefix written as the placeholder {@value #TABLE_PREFIX_PLACEHOLDER} (Flyway and Liquibase syntax), so a
- * host can hand them to its own migration tool instead of calling {@link JdbiCreditStore#installSchema()}.
+ * <p>Each dialect ships its schema as versioned SQL files in the jar, under {@link #schemaLocation()}, named as Flyway
+ * names migrations ({@code V1__credits_schema.sql}, {@code V2__...}) and listed by {@link #schemaResources()}, with the
+ * table prefix written as the placeholder {@value #TABLE_PREFIX_PLACEHOLDER} (Flyway and Liquibase syntax; the only
+ * placeholder), so a host can hand them to its own migration tool instead of calling
+ * {@link JdbiCreditStore#installSchema()}. A version, once released, never changes: a later change of the schema is a
+ * new version. Every statement is idempotent ({@code CREATE ... IF NOT EXISTS}, MariaDB/MySQL declaring indexes
+ * inside {@code CREATE TABLE}), so a version cut off halfway on a database whose DDL commits implicitly (H2,
+ * MariaDB/MySQL) runs again from its start. {@code installSchema()} records the versions it applied in its own table
+ * {@code <prefix>schema_version}; Flyway and Liquibase keep theirs in their own history tables.
+ *
+ * <p>MySQL has files of its own, equal to MariaDB's but for the exact binary collation (MariaDB
+ * {@code utf8mb4_nopad_bin}, MySQL {@code utf8mb4_0900_bin}: neither server has the other's), so that every host passes
+ * the same single placeholder; the two also part ways on the idempotent forms later versions need (MySQL has no
+ * {@code ADD COLUMN IF NOT EXISTS} nor {@code CREATE INDEX IF NOT EXISTS}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -57,7 +68,8 @@ public enum Dialect {
 
     /**
      * The class-path resources of this dialect's schema, oldest version first, e.g.
-     * {@code dev/credits/jdbc/schema/postgresql/V1__credits_schema.sql}.
+     * {@code dev/credits/jdbc/schema/postgresql/V1__credits_schema.sql}: every file of {@link #schemaLocation()}, the
+     * versions {@link JdbiCreditStore#installSchema()} applies.
      *
      * @return the resource names
      */

@@ -38,6 +38,12 @@ final class H2Statements extends SqlStatements {
     }
 
     @Override
+    String countTables() {
+        return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = CURRENT_SCHEMA"
+                + " AND UPPER(TABLE_NAME) = UPPER(:name)";
+    }
+
+    @Override
     boolean isTransient(SQLException e) {
         return super.isTransient(e) || e.getErrorCode() == CONCURRENT_UPDATE;
     }

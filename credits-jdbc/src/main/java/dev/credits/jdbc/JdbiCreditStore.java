@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  *
  * // or on the host's connection pool
  * JdbiCreditStore store = JdbiCreditStore.builder(dataSource).build();
- * store.installSchema(); // idempotent; or run the shipped SQL with Flyway/Liquibase (see Dialect)
+ * store.installSchema(); // creates or upgrades the tables; or run the shipped SQL with Flyway/Liquibase (see Dialect)
  *
  * CreditLedger ledger = CreditLedger.builder().store(store).build();
  * }</pre>
@@ -254,54 +254,158 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     }
 
     /**
-     * Creates the tables and indexes that do not exist yet, from the dialect's shipped SQL files
-     * ({@link Dialect#schemaResources()}) with the table prefix substituted. Idempotent: safe to call at every
-     * start, also from several JVMs at once: PostgreSQL serializes installs with an advisory lock, installs in one
-     * JVM take turns, and an install that loses a race with another JVM runs again. Not needed when the host runs
-     * the same files with its own Flyway or Liquibase.
+     * Brings the database to the schema of this jar: applies, in order, the versions of the dialect's shipped SQL
+     * files ({@link Dialect#schemaResources()}, table prefix substituted) that the database does not have yet, and
+     * records each in the store's version table {@code <prefix>schema_version} (version, description, file name,
+     * SHA-256 of the file as shipped, whether it was a baseline, when). Safe to call at every start: when every version
+     * is recorded it only reads the version table (and needs no privilege to create tables).
      *
-     * @throws StoreUnavailableException if the database cannot be reached or refuses a statement
+     * <p>Each version runs in one transaction on PostgreSQL (DDL is transactional there: the version and its record
+     * commit together or not at all). H2 and MariaDB/MySQL commit DDL implicitly, so a version runs statement by
+     * statement and is recorded last; the shipped statements are idempotent ({@code IF NOT EXISTS}), so a version cut
+     * off halfway is completed by the next call.
+     *
+     * <p>Safe when several JVMs start at once: installs take turns on a lock of the database (PostgreSQL
+     * {@code pg_advisory_xact_lock}; MariaDB/MySQL {@code GET_LOCK('credits_schema:<prefix>')}, waiting at most 10
+     * minutes, then {@link LockTimeoutException}). An embedded H2 database belongs to one process, whose installs take
+     * turns in the JVM; several processes on one H2 server rely on the idempotent statements, the version table's
+     * primary key deciding which one records a version.
+     *
+     * <p>Tables that an earlier {@code installSchema()} (or a host's Flyway or Liquibase) created without this version
+     * table are adopted: if every existing table of version 1 has version 1's columns, whatever is missing is created
+     * and version 1 is recorded as a baseline; otherwise the call refuses. Not needed when the host runs the same
+     * files with its own Flyway or Liquibase (which keep their own history table, never this one).
+     *
+     * @throws StoreConfigurationException if the database is at a version newer than this jar knows (it was upgraded by
+     *                                     a newer credits-jdbc), if the file of a recorded version has changed since
+     *                                     (its checksum differs; the message names the file), or if existing tables
+     *                                     without a version table do not match version 1; nothing is changed
+     * @throws LockTimeoutException        if another connection's install held the MariaDB/MySQL lock for 10 minutes
+     * @throws StoreUnavailableException   if the database cannot be reached or refuses a statement
      */
     public void installSchema() {
-        SqlStatements sql = sql();
-        List<String> ddl = Schema.statements(sql.dialect, tablePrefix);
-        // Installs in one JVM take turns (H2 trips over its own concurrent CREATE INDEX IF NOT EXISTS); an install
-        // that loses a race with another JVM is simply run again, every statement being idempotent.
-        synchronized (INSTALL_LOCK) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    installOnce(sql, ddl);
-                    break;
-                } catch (StoreUnavailableException e) {
-                    SQLException cause = Failures.sqlCause(e);
-                    boolean unreachable = cause == null || sql.isConnectionFailure(cause);
-                    if (attempt > INSTALL_RETRIES || unreachable) {
-                        throw e;
-                    }
-                    LOG.debug("credits schema install attempt {} failed, running it again: {}", attempt,
-                            e.getMessage());
-                }
-            }
-        }
-        LOG.debug("credits schema installed ({} statements, dialect {}, prefix {})", ddl.size(), sql.dialect,
-                tablePrefix);
-        durable(null);
+        installSchema(sql().dialect.schemaResources());
+        durable(null); // h2File: the schema is in the file before the store is used
     }
 
-    private void installOnce(SqlStatements sql, List<String> ddl) {
-        if (sql.transactionalDdl()) {
-            withRetries("installSchema", s -> attempt(s, "installSchema", handle -> {
+    /**
+     * {@link #installSchema()} with the given schema files instead of the dialect's (tests give the runner a version
+     * the jar does not ship).
+     *
+     * @param resources class-path resources named {@code V<n>__<description>.sql}, oldest first
+     * @return the versions whose statements this call ran (baselines included), oldest first; on an H2 server shared
+     *         by several processes another process may have run (and recorded) one of them too
+     */
+    List<Integer> installSchema(List<String> resources) {
+        SqlStatements sql = sql();
+        SchemaMigrator migrator = new SchemaMigrator(sql, Schema.versions(resources));
+        List<Integer> applied = new ArrayList<>();
+        if (sql.dialect == Dialect.H2) {
+            // H2 has no lock that outlasts its DDL's implicit commits. An embedded database belongs to one process, whose
+            // installs take turns here (H2 also trips over its own concurrent CREATE INDEX IF NOT EXISTS).
+            synchronized (INSTALL_LOCK) {
+                migrate(sql, migrator, applied);
+            }
+        } else {
+            migrate(sql, migrator, applied);
+        }
+        LOG.debug("credits schema up to date (dialect {}, prefix {}); versions applied now: {}", sql.dialect,
+                tablePrefix, applied);
+        return applied;
+    }
+
+    private void migrate(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (sql.transactionalDdl()) {
+                    migrateInTransactions(sql, migrator, applied);
+                } else {
+                    migrateStatementByStatement(sql, migrator, applied);
+                }
+                return;
+            } catch (StoreUnavailableException e) {
+                // A failure that is not the connection's (H2 server: a race with another process's DDL) is run again;
+                // what was recorded stays recorded, and a version cut off halfway starts again from its first statement.
+                SQLException cause = Failures.sqlCause(e);
+                boolean unreachable = cause == null || sql.isConnectionFailure(cause);
+                if (attempt > INSTALL_RETRIES || unreachable) {
+                    throw e;
+                }
+                LOG.debug("credits schema install attempt {} failed, running it again: {}", attempt, e.getMessage());
+            }
+        }
+    }
+
+    /** Transactional DDL (PostgreSQL): one transaction per version, each under the install lock. */
+    private void migrateInTransactions(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
+        while (true) {
+            SchemaMigrator.Step step = withRetries("installSchema", s -> attempt(s, "installSchema", handle -> {
                 if (sql.schemaLockStatement() != null) {
                     handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
                 }
-                ddl.forEach(handle::execute);
-                return null;
+                return migrator.applyNext(handle);
             }, true, true));
-        } else {
-            autocommit("installSchema", handle -> {
-                ddl.forEach(handle::execute);
-                return null;
-            });
+            if (step.outcome() == SchemaMigrator.Outcome.UP_TO_DATE) {
+                return;
+            }
+            logApplied(step);
+            applied.add(step.version().number());
+        }
+    }
+
+    /** DDL that commits implicitly (H2, MariaDB/MySQL): one connection, statement by statement, under a session lock. */
+    private void migrateStatementByStatement(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
+        autocommit("installSchema", handle -> {
+            boolean locked = lockSchema(handle, sql);
+            try {
+                for (SchemaMigrator.Step step = migrator.applyNext(handle);
+                     step.outcome() != SchemaMigrator.Outcome.UP_TO_DATE; step = migrator.applyNext(handle)) {
+                    if (step.outcome() == SchemaMigrator.Outcome.APPLIED) {
+                        logApplied(step);
+                    }
+                    applied.add(step.version().number());
+                }
+            } finally {
+                if (locked) {
+                    unlockSchema(handle, sql);
+                }
+            }
+            return null;
+        });
+    }
+
+    private void logApplied(SchemaMigrator.Step step) {
+        LOG.info("credits schema: {} version {} ({}) for the table prefix {}",
+                step.baseline() ? "adopted the existing tables as" : "applied", step.version().number(),
+                step.version().fileName(), tablePrefix);
+    }
+
+    /** Takes the session lock of {@link SqlStatements#schemaLockStatement()}; false where there is none. */
+    private static boolean lockSchema(Handle handle, SqlStatements sql) {
+        if (sql.schemaLockStatement() == null) {
+            return false;
+        }
+        Integer got = handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
+        if (got == null || got != 1) {
+            throw new LockTimeoutException("installSchema: another connection has been installing the credits schema"
+                    + " (prefix " + sql.prefix + ") for " + SqlStatements.SCHEMA_LOCK_WAIT.toMinutes() + " minutes;"
+                    + " nothing was changed", SqlStatements.SCHEMA_LOCK_WAIT, null);
+        }
+        return true;
+    }
+
+    private static void unlockSchema(Handle handle, SqlStatements sql) {
+        try {
+            handle.createQuery(sql.schemaUnlockStatement()).mapTo(Integer.class).one();
+        } catch (RuntimeException e) {
+            // The lock belongs to the session: a connection that is still alive would go back to the pool holding it,
+            // and every later install would wait for it. Ending the connection releases it.
+            LOG.warn("credits schema: could not release the install lock; closing the connection that holds it", e);
+            try {
+                handle.getConnection().abort(Runnable::run);
+            } catch (SQLException | RuntimeException abortFailure) {
+                LOG.debug("credits schema: aborting the connection failed too", abortFailure);
+            }
         }
     }
 

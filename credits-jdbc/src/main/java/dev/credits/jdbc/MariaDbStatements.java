@@ -125,6 +125,35 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
         return e.getErrorCode() == LOCK_WAIT_TIMEOUT;
     }
 
+    // ---------------------------------------------------------------- schema
+
+    @Override
+    String schemaLockStatement() {
+        // A named lock of the session (DDL commits implicitly, so no lock held by a transaction would outlast the
+        // first CREATE): per server, named with the prefix (at most 15 + 30 of the 64 characters a name may have).
+        return "SELECT GET_LOCK('" + schemaLockName() + "', " + SCHEMA_LOCK_WAIT.toSeconds() + ")";
+    }
+
+    @Override
+    String schemaUnlockStatement() {
+        return "SELECT RELEASE_LOCK('" + schemaLockName() + "')";
+    }
+
+    /** @return the name of the install lock: {@code credits_schema:<prefix>} (the prefix is validated, safe to inline) */
+    String schemaLockName() {
+        return "credits_schema:" + prefix;
+    }
+
+    @Override
+    String tableOptions() {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    }
+
+    @Override
+    String countTables() {
+        return "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = :name";
+    }
+
     // ---------------------------------------------------------------- pipelined (allowMultiQueries=true)
 
     @Override

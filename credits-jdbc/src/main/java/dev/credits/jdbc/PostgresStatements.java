@@ -71,6 +71,11 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     }
 
     @Override
+    String countTables() {
+        return "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = :name";
+    }
+
+    @Override
     boolean transactionalDdl() {
         return true;
     }

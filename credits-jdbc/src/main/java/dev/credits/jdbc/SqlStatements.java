@@ -48,6 +48,9 @@ abstract class SqlStatements {
             + " created_at_micros, resolved_at_micros, failure_reason, refunded_credits, disputed_credits,"
             + " dispute_status, frozen_credits, clawed_back";
 
+    /** How long a schema install waits for another connection's install to finish (where the lock needs a bound). */
+    static final Duration SCHEMA_LOCK_WAIT = Duration.ofMinutes(10);
+
     final Dialect dialect;
     final String prefix;
     /** How long a unit of work waits for a locked account row before {@link #isLockTimeout} fails it. */
@@ -67,6 +70,8 @@ abstract class SqlStatements {
     final String promotions;
     final String purchases;
     final String accountLinks;
+    /** The library's record of the schema versions applied (not part of the shipped files). */
+    final String schemaVersions;
 
     SqlStatements(Dialect dialect, String prefix, Duration lockTimeout) {
         this.dialect = dialect;
@@ -86,6 +91,7 @@ abstract class SqlStatements {
         this.promotions = prefix + "promotions";
         this.purchases = prefix + "purchases";
         this.accountLinks = prefix + "account_links";
+        this.schemaVersions = prefix + "schema_version";
     }
 
     // ---------------------------------------------------------------- accounts
@@ -536,10 +542,52 @@ abstract class SqlStatements {
         return false;
     }
 
-    /** A statement that serializes concurrent schema installs inside their transaction, or null. */
+    /**
+     * A statement that serializes concurrent schema installs across connections, or null (H2: installs in one JVM take
+     * turns, see {@link JdbiCreditStore#installSchema()}). Where DDL is {@linkplain #transactionalDdl() transactional}
+     * it locks until the transaction ends; otherwise it takes a session lock, answers 1 when it got it, and
+     * {@link #schemaUnlockStatement()} releases it.
+     */
     String schemaLockStatement() {
         return null;
     }
+
+    /** Releases the session lock of {@link #schemaLockStatement()}; null where the lock ends with the transaction. */
+    String schemaUnlockStatement() {
+        return null;
+    }
+
+    /**
+     * Creates the version table: one row per schema version applied, with the checksum of its file as shipped and
+     * whether it was a baseline (tables found in place, from an install that kept no versions).
+     */
+    String createSchemaVersionTable() {
+        return "CREATE TABLE IF NOT EXISTS " + schemaVersions + " ("
+                + "version_no INTEGER NOT NULL PRIMARY KEY, "
+                + "description VARCHAR(200) NOT NULL, "
+                + "script VARCHAR(1000) NOT NULL, "
+                + "checksum VARCHAR(64) NOT NULL, "
+                + "baseline BOOLEAN NOT NULL, "
+                + "applied_at_micros BIGINT NOT NULL)" + tableOptions();
+    }
+
+    /** What follows the column list of a CREATE TABLE (storage engine, character set), or "". */
+    String tableOptions() {
+        return "";
+    }
+
+    String selectSchemaVersions() {
+        return "SELECT version_no, description, script, checksum, baseline, applied_at_micros FROM " + schemaVersions
+                + " ORDER BY version_no";
+    }
+
+    String insertSchemaVersion() {
+        return "INSERT INTO " + schemaVersions + " (version_no, description, script, checksum, baseline,"
+                + " applied_at_micros) VALUES (:version, :description, :script, :checksum, :baseline, :appliedAt)";
+    }
+
+    /** Counts the tables named {@code :name} in the schema that unqualified names resolve to for CREATE TABLE. */
+    abstract String countTables();
 
     /**
      * The statement that makes the transaction just begun a read-only consistent snapshot (REPEATABLE READ, READ

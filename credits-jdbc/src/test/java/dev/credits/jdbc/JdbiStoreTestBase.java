@@ -919,6 +919,7 @@ abstract class JdbiStoreTestBase {
     void installSchemaIsIdempotentAndPrefixesSeparateStores() {
         store.installSchema();
         store.installSchema();
+        assertEquals(List.of(1), recordedVersions(database().tablePrefix()));
         store.insertAccountIfAbsent(account("acc-s"));
         JdbiCreditStore other = database().builder(pool).tablePrefix(database().tablePrefix() + "x_").build();
         other.installSchema();
@@ -954,18 +955,23 @@ abstract class JdbiStoreTestBase {
             JdbiCreditStore installed = database().builder(pool).tablePrefix(prefix).build();
             installed.insertAccountIfAbsent(account("acc-c"));
             assertEquals(Optional.of(account("acc-c")), installed.findAccount("acc-c"));
+            assertEquals(List.of(1), recordedVersions(prefix), "version 1 recorded once");
         } finally {
             threads.shutdownNow();
             dropTables(prefix);
         }
     }
 
-    void dropTables(String prefix) {
+    /** @return the versions the version table of the prefix records */
+    List<Integer> recordedVersions(String prefix) {
         try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
-            for (String table : TestDatabase.TABLES) {
-                handle.execute("DROP TABLE IF EXISTS " + prefix + table);
-            }
+            return handle.createQuery("SELECT version_no FROM " + prefix + TestDatabase.VERSION_TABLE
+                    + " ORDER BY version_no").mapTo(Integer.class).list();
         }
+    }
+
+    void dropTables(String prefix) {
+        TestDatabase.dropTables(pool, prefix);
     }
 
     // ---------------------------------------------------------------- concurrency

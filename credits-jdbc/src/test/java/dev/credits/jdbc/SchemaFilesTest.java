@@ -5,11 +5,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,11 +45,119 @@ class SchemaFilesTest {
         }
         assertEquals(new TreeSet<>(TABLES), created);
         for (String statement : statements) {
+            // Idempotent, so that a version cut off halfway where DDL commits implicitly (H2, MariaDB) runs again
+            // from its first statement, and so that installSchema() adopts tables an earlier install created.
             assertTrue(statement.startsWith("CREATE TABLE IF NOT EXISTS ") || statement.startsWith("CREATE INDEX IF NOT EXISTS ")
                     || statement.startsWith("CREATE UNIQUE INDEX IF NOT EXISTS "), "idempotent: " + statement);
             assertFalse(statement.contains("${"), statement);
             assertFalse(statement.contains("--"), "comments are stripped: " + statement);
         }
+    }
+
+    /**
+     * The checksums installSchema() records. A version that databases have applied must never change (they would
+     * refuse to start: checksum mismatch, and so would Flyway's and Liquibase's validation): put a change in a new
+     * version file instead, and add its checksum here.
+     */
+    private static final Map<Dialect, List<String>> SHIPPED_CHECKSUMS = Map.of(
+            Dialect.H2, List.of("786974c36e94a352543a69fb4cde8e58f0028d486db96576b686e211f90c7f53"),
+            Dialect.POSTGRESQL, List.of("c36fa4c0d8fa55f5289745e895a1e941325f054b612f9bff88da15c13ce0a4f3"),
+            Dialect.MARIADB, List.of("4582e037223adb935e83abfcbc214661e67943ab3874b3331041b148917a1173"),
+            Dialect.MYSQL, List.of("847b089cf7e8cae0d4c8107695de28a76c4e68ab93b45aa6b9f233c90350e530"));
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void shippedVersionsNeverChange(Dialect dialect) {
+        List<String> checksums = Schema.versions(dialect.schemaResources()).stream().map(Schema.Version::checksum)
+                .toList();
+        assertEquals(SHIPPED_CHECKSUMS.get(dialect), checksums, dialect + ": a shipped version changed (databases"
+                + " that applied it would refuse to start); put the change in a new version instead");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void everyDialectFolderHoldsExactlyTheListedVersionsNumberedFromOne(Dialect dialect) throws Exception {
+        // A file in the folder but not in Dialect.schemaResources() would run under Flyway and never under
+        // installSchema(); a listed file missing from the folder would be the reverse.
+        Path folder = Path.of(getClass().getClassLoader().getResource(dialect.schemaLocation()).toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(dialect.schemaResources().stream().map(r -> r.substring(r.lastIndexOf('/') + 1)).sorted()
+                    .toList(), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        List<Schema.Version> versions = Schema.versions(dialect.schemaResources());
+        for (int i = 0; i < versions.size(); i++) {
+            assertEquals(i + 1, versions.get(i).number(), "versions 1, 2, 3, ... in order");
+        }
+    }
+
+    @Test
+    void everyDialectShipsTheSameVersionsCreatingTheSameTablesAndColumns() {
+        Map<String, List<String>> expected = null;
+        for (Dialect dialect : Dialect.values()) {
+            assertEquals(Dialect.H2.schemaResources().stream().map(r -> r.substring(r.lastIndexOf('/') + 1)).toList(),
+                    dialect.schemaResources().stream().map(r -> r.substring(r.lastIndexOf('/') + 1)).toList(),
+                    dialect + ": the same version files");
+            Map<String, List<String>> columns = Schema.createdColumns(Schema.statements(dialect, "p_"));
+            if (expected == null) {
+                expected = columns;
+            } else {
+                assertEquals(expected, columns, dialect + " creates other tables or columns than H2");
+            }
+        }
+        assertEquals(List.of(SqlStatements.ACCOUNT_COLUMNS.split(",\\s*")), expected.get("p_accounts"),
+                "the columns the store writes");
+    }
+
+    /**
+     * MySQL differs from MariaDB only in the exact binary collation each has (MariaDB utf8mb4_nopad_bin, MySQL
+     * utf8mb4_0900_bin; neither has the other's), so its files are the MariaDB files with the collation swapped, apart
+     * from the first comment line. If a later version needs statements MySQL lacks (ADD COLUMN IF NOT EXISTS, CREATE
+     * INDEX IF NOT EXISTS), relax this for that version only.
+     */
+    @Test
+    void theMySqlFilesAreTheMariaDbFilesWithMySqlsCollation() {
+        List<String> mariadb = Dialect.MARIADB.schemaResources();
+        List<String> mysql = Dialect.MYSQL.schemaResources();
+        assertEquals(mariadb.size(), mysql.size());
+        for (int i = 0; i < mariadb.size(); i++) {
+            String expected = withoutFirstLine(Schema.read(mariadb.get(i)))
+                    .replace("utf8mb4_nopad_bin", "utf8mb4_0900_bin");
+            assertEquals(expected, withoutFirstLine(Schema.read(mysql.get(i))), mysql.get(i));
+            assertFalse(Schema.read(mysql.get(i)).contains("nopad"), mysql.get(i));
+        }
+    }
+
+    private static String withoutFirstLine(String script) {
+        return script.substring(script.indexOf('\n') + 1);
+    }
+
+    @Test
+    void checksumsAreOfTheFileAsShippedWhateverItsLineEndings() {
+        String script = Schema.read(Dialect.POSTGRESQL.schemaResources().get(0));
+        String checksum = Schema.checksum(script);
+        assertEquals(64, checksum.length());
+        assertEquals(checksum, Schema.checksum(script.replace("\n", "\r\n")), "CRLF checkout");
+        assertEquals(checksum, Schema.checksum("\uFEFF" + script), "byte-order mark");
+        assertFalse(checksum.equals(Schema.checksum(script.replace(Dialect.TABLE_PREFIX_PLACEHOLDER, "credits_"))),
+                "the placeholder is part of it: one checksum whatever the prefix");
+        assertFalse(checksum.equals(Schema.checksum(script + "-- x\n")), "every byte counts, comments too");
+    }
+
+    @Test
+    void versionFilesAreNamedAsFlywayNamesThem() {
+        Schema.Version v1 = Schema.versions(Dialect.H2.schemaResources()).get(0);
+        assertEquals(1, v1.number());
+        assertEquals("credits schema", v1.description());
+        assertEquals("V1__credits_schema.sql", v1.fileName());
+        String v2 = "dev/credits/jdbc/schema-test/V2__test_extra.sql";
+        assertEquals(List.of(1, 2), Schema.versions(List.of(Dialect.H2.schemaResources().get(0), v2)).stream()
+                .map(Schema.Version::number).toList());
+        assertThrows(IllegalStateException.class,
+                () -> Schema.versions(List.of(v2, Dialect.H2.schemaResources().get(0))), "out of order");
+        assertThrows(IllegalStateException.class, () -> Schema.versions(List.of(v2, v2)), "twice");
+        assertThrows(IllegalStateException.class, () -> Schema.versions(List.of("dev/credits/jdbc/schema-test/nope.sql")));
+        assertThrows(IllegalStateException.class,
+                () -> Schema.versions(List.of("dev/credits/jdbc/schema-test/V9__missing.sql")), "missing");
     }
 
     @Test

@@ -27,10 +27,21 @@ final class TestDatabase implements AutoCloseable {
     static final String POSTGRES_URL_ENV = "CREDITS_TEST_POSTGRES_URL";
     static final String MARIADB_URL_ENV = "CREDITS_TEST_MARIADB_URL";
 
-    /** Every table of the schema, without the prefix. */
+    /**
+     * Every table of the schema, without the prefix: what {@link #deleteAllRows} empties between tests. The version
+     * table ({@link #VERSION_TABLE}) is not among them: it records the schema, not ledger data, and stays with the
+     * tables it describes.
+     */
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
             "idempotency", "features", "feature_price_history", "packages", "plans", "promotions", "purchases",
             "account_links");
+    /** The store's schema version table, without the prefix. */
+    static final String VERSION_TABLE = "schema_version";
+    /**
+     * Tables the schema tests create beside the store's (without the prefix): the test-only version 2's table, the
+     * history tables of Flyway and Liquibase.
+     */
+    static final List<String> TEST_TABLES = List.of("test_extra", "schema_history", "changelog", "changelog_lock");
 
     private final Dialect dialect;
     private final String url;
@@ -173,6 +184,18 @@ final class TestDatabase implements AutoCloseable {
         try (Handle handle = Jdbi.open(dataSource)) {
             for (String table : TABLES) {
                 handle.execute("DELETE FROM " + prefix + table);
+            }
+        }
+    }
+
+    /** Drops the store's tables with this prefix, its version table and those of {@link #TEST_TABLES}. */
+    static void dropTables(DataSource dataSource, String prefix) {
+        try (Handle handle = Jdbi.open(dataSource)) {
+            List<String> tables = new ArrayList<>(TABLES);
+            tables.add(VERSION_TABLE);
+            tables.addAll(TEST_TABLES);
+            for (String table : tables) {
+                handle.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         }
     }
