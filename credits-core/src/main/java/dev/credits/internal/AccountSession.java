@@ -183,8 +183,8 @@ final class AccountSession {
             putLot(debt.withAmounts(debt.remaining() + paid, debt.held()));
         }
         addBalance(lot.creditType(), -expired, 0);
-        addEntry(transactionId, EntryType.EXPIRY, lot.creditType(), -expired, null, 0, 0, null, null,
-                lot.transactionId(), paid > 0 ? reason + "; " + paid + " paid debt" : reason, null, Map.of());
+        addEntry(EntryDraft.of(transactionId, EntryType.EXPIRY, lot.creditType(), -expired)
+                .withReference(lot.transactionId()).withReason(paid > 0 ? reason + "; " + paid + " paid debt" : reason));
         allocations.add(new Allocation(transactionId, 0, lot.lotId(), -credits));
         if (paid > 0) {
             allocations.add(new Allocation(transactionId, 1, debt.lotId(), paid));
@@ -326,8 +326,8 @@ final class AccountSession {
                 expiresAt, moneyPaid, metadata, now, transactionId);
         insertLot(lot);
         addBalance(creditType, amount, 0);
-        LedgerEntry entry = addEntry(transactionId, EntryType.GRANT, creditType, amount, null, 0, 0, null, null,
-                null, reason, idempotencyKey, metadata);
+        LedgerEntry entry = addEntry(EntryDraft.of(transactionId, EntryType.GRANT, creditType, amount)
+                .withReason(reason).withIdempotencyKey(idempotencyKey).withMetadata(metadata));
         addAllocation(new Allocation(transactionId, 0, lot.lotId(), lot.remaining()));
         if (debtPaid > 0) {
             addAllocation(new Allocation(transactionId, 1, debtLot.lotId(), debtPaid));
@@ -427,20 +427,9 @@ final class AccountSession {
         allocations.add(allocation);
     }
 
-    LedgerEntry addEntry(String transactionId, EntryType type, String creditType, long amount, String featureKey,
-                         long quantity, long unitPrice, String userId, String holdId, String referenceId,
-                         String reason, String idempotencyKey, Map<String, String> metadata) {
-        return addEntry(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, null, 0, userId,
-                holdId, referenceId, reason, idempotencyKey, metadata);
-    }
-
-    LedgerEntry addEntry(String transactionId, EntryType type, String creditType, long amount, String featureKey,
-                         long quantity, long unitPrice, String pricePlanId, int retryNumber, String userId,
-                         String holdId, String referenceId, String reason, String idempotencyKey,
-                         Map<String, String> metadata) {
-        LedgerEntry entry = new LedgerEntry(transactionId, accountId(), ++sequence, type, creditType, amount,
-                balance(creditType).balance(), featureKey, quantity, unitPrice, pricePlanId, retryNumber, userId,
-                holdId, referenceId, reason, idempotencyKey, metadata, now);
+    /** Adds the entry as the account's next one, leaving the credit type's balance as it stands now. */
+    LedgerEntry addEntry(EntryDraft draft) {
+        LedgerEntry entry = draft.toEntry(accountId(), ++sequence, balance(draft.creditType()).balance(), now);
         entries.add(entry);
         return entry;
     }

@@ -198,9 +198,10 @@ public final class Holds {
             }
             session.addAllocations(transactionId, Portion.merged(charged), -1);
             // Always an entry, even of 0 credits (a free feature): every commit is a traceable deduction.
-            session.addEntry(transactionId, EntryType.DEDUCTION, type, -credits, hold.featureKey(),
-                    charge.quantity(), hold.unitPrice(), hold.pricePlanId(), 0, hold.userId(), holdId, null, null,
-                    null, hold.metadata());
+            session.addEntry(EntryDraft.of(transactionId, EntryType.DEDUCTION, type, -credits)
+                    .withFeature(hold.featureKey(), charge.quantity(), hold.unitPrice())
+                    .withPricePlan(hold.pricePlanId()).withUserId(hold.userId()).withHoldId(holdId)
+                    .withMetadata(hold.metadata()));
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
             session.expireLots();

@@ -109,8 +109,9 @@ public final class PaymentReversals {
                 String transactionId = AccountSession.newId();
                 List<AccountSession.Portion> portions = session.clawBack(session.lot(p.lotId()), target - clawed,
                         transactionId);
-                session.addEntry(transactionId, EntryType.CLAWBACK, p.creditType(), -(target - clawed), null, 0, 0,
-                        null, null, p.transactionId(), reason, null, Map.of("purchaseId", purchaseId));
+                session.addEntry(EntryDraft.of(transactionId, EntryType.CLAWBACK, p.creditType(), -(target - clawed))
+                        .withReference(p.transactionId()).withReason(reason)
+                        .withMetadata(Map.of("purchaseId", purchaseId)));
                 session.addAllocations(transactionId, portions, -1);
                 clawed = target;
             }

@@ -84,8 +84,9 @@ public final class Refunds {
                 position = giveBack(session, refundId, position, portion.lotId(), portion.amount());
             }
             session.addBalance(type, credits, 0);
-            session.addEntry(refundId, EntryType.REFUND, type, credits, original.featureKey(), 0, 0,
-                    original.userId(), null, transactionId, request.reason(), key, Map.of());
+            session.addEntry(EntryDraft.of(refundId, EntryType.REFUND, type, credits)
+                    .withFeature(original.featureKey(), 0, 0).withUserId(original.userId())
+                    .withReference(transactionId).withReason(request.reason()).withIdempotencyKey(key));
             session.expireLots();
             RefundResult result = new RefundResult(refundId, transactionId, accountId, credits,
                     refundedBefore + credits, session.available(type), session.sequenceAfterWrite(), false);

@@ -203,8 +203,10 @@ public final class Spending {
             }
             String transactionId = AccountSession.newId();
             List<Portion> portions = session.take(type, required, false, transactionId);
-            session.addEntry(transactionId, EntryType.DEDUCTION, type, -required, featureKey, quantity, unitPrice,
-                    price.planId(), retryNumber, userId, null, original, null, key, metadata);
+            session.addEntry(EntryDraft.of(transactionId, EntryType.DEDUCTION, type, -required)
+                    .withFeature(featureKey, quantity, unitPrice).withPricePlan(price.planId())
+                    .withRetryNumber(retryNumber).withUserId(userId).withReference(original)
+                    .withIdempotencyKey(key).withMetadata(metadata));
             session.addAllocations(transactionId, portions, -1);
             long sequence = session.sequenceAfterWrite();
             DeductionResult result = new DeductionResult(true, null, accountId, featureKey, transactionId, quantity,
