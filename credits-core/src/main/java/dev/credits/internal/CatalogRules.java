@@ -90,7 +90,10 @@ public final class CatalogRules {
         return store.listPromotions();
     }
 
-    /** @return when credits granted at {@code from} expire under {@code validity} (null: never), checked against the range */
+    /**
+     * @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null
+     * @throws InvalidArgumentException if that is beyond the storable range
+     */
     static Instant expiry(Instant from, Period validity) {
         if (validity == null) {
             return null;

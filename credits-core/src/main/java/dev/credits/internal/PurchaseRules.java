@@ -381,11 +381,6 @@ public final class PurchaseRules {
         return granted.lot();
     }
 
-    /**
-     * @return {@code validity} after {@code from} in UTC calendar terms (12 months: same day and time), or null
-     * @throws InvalidArgumentException if that is beyond the storable range
-     */
-
     public PurchaseResult completePurchase(String purchaseId) {
         Checks.id("purchaseId", purchaseId);
         String accountId = store.findAccountOfPurchase(purchaseId)
