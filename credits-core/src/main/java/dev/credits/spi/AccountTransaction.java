@@ -2,7 +2,6 @@ package dev.credits.spi;
 
 import dev.credits.Account;
 import dev.credits.Allocation;
-import dev.credits.FeaturePricing;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
@@ -24,7 +23,7 @@ public interface AccountTransaction {
 
     /**
      * Reads what every unit of work starts with. The default calls {@link #account()}, {@link #balances()},
-     * {@link #liveLots()}, {@link #findOpenHoldsDue(Instant)}, {@link #findFeature(String)} and
+     * {@link #liveLots()}, {@link #findOpenHoldsDue(Instant)}, {@link #find(CatalogTable, String)} of the feature and
      * {@link #findIdempotency(String)}; a store may override it to fetch all of it in one round trip.
      *
      * @param now            what "due" is measured against
@@ -33,7 +32,7 @@ public interface AccountTransaction {
      */
     default AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
         return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now),
-                featureKey == null ? null : findFeature(featureKey).orElse(null),
+                featureKey == null ? null : find(CatalogTable.FEATURES, featureKey).orElse(null),
                 idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
     }
 
@@ -85,8 +84,13 @@ public interface AccountTransaction {
     /** @return the account's lots (live or not) whose {@code expiresAt} is exactly {@code at}, any order */
     List<Lot> findLotsExpiringAt(Instant at);
 
-    /** @return a feature of the price list, read inside this unit of work */
-    Optional<FeaturePricing> findFeature(String featureKey);
+    /**
+     * Reads a catalog row inside this unit of work (the same transaction, so a database store uses the unit's own
+     * connection): the latest committed row, as {@link CatalogStore#find} would return it now.
+     *
+     * @return the row with this key, or empty
+     */
+    <T> Optional<T> find(CatalogTable<T> table, String key);
 
     /**
      * Records the changes of this unit of work. They take effect when the work returns normally, all or

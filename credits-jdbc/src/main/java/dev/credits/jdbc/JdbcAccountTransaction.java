@@ -12,6 +12,7 @@ import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
@@ -420,11 +421,12 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
-    public Optional<FeaturePricing> findFeature(String featureKey) {
+    public <T> Optional<T> find(CatalogTable<T> table, String key) {
+        CatalogRows<T> rows = sql.catalogRows(table);
         lock();
-        return handle.createQuery(sql.selectFeature())
-                .bind("featureKey", Objects.requireNonNull(featureKey, "featureKey"))
-                .map(Rows.FEATURE)
+        return handle.createQuery(rows.select)
+                .bind(rows.keyParameter, Objects.requireNonNull(key, "key"))
+                .map(rows.mapper)
                 .findOne();
     }
 

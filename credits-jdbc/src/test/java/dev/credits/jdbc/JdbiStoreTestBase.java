@@ -23,6 +23,7 @@ import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
@@ -422,7 +423,7 @@ abstract class JdbiStoreTestBase {
         // The snapshot (one round trip where the dialect pipelines) carries the new columns too.
         FeaturePricing feature = new FeaturePricing("image_gen", "Image", null, 5, Map.of("pro", 3L, "team", 0L), 2,
                 "credits", null, true, T0, T0);
-        assertTrue(store.insertFeature(feature));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, feature));
         store.inAccount("acc-plan", tx -> {
             var snapshot = tx.snapshot(T0.plusSeconds(60), "image_gen", null);
             assertEquals(next, snapshot.account());
@@ -469,19 +470,19 @@ abstract class JdbiStoreTestBase {
         CreditPackage pro = new CreditPackage("pro", "Pro \u2713", 1000, Money.of("1E+3", "JPY"), "voice",
                 Period.of(1, 2, 3), false);
         CreditPackage free = CreditPackage.of("a-free", "Free", 1, Money.of("0", "EUR"));
-        store.savePackage(starter);
-        store.savePackage(pro);
-        store.savePackage(free);
-        assertEquals(Optional.of(starter), store.findPackage("starter"));
-        assertEquals("199.00", store.findPackage("starter").orElseThrow().price().amount().toString(), "scale kept");
-        assertEquals(Optional.of(pro), store.findPackage("pro"));
-        assertEquals(Optional.empty(), store.findPackage("nope"));
-        assertEquals(List.of(free, pro, starter), store.listPackages());
+        store.catalog().save(CatalogTable.PACKAGES, starter);
+        store.catalog().save(CatalogTable.PACKAGES, pro);
+        store.catalog().save(CatalogTable.PACKAGES, free);
+        assertEquals(Optional.of(starter), store.catalog().find(CatalogTable.PACKAGES, "starter"));
+        assertEquals("199.00", store.catalog().find(CatalogTable.PACKAGES, "starter").orElseThrow().price().amount().toString(), "scale kept");
+        assertEquals(Optional.of(pro), store.catalog().find(CatalogTable.PACKAGES, "pro"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PACKAGES, "nope"));
+        assertEquals(List.of(free, pro, starter), store.catalog().list(CatalogTable.PACKAGES));
 
         CreditPackage changed = starter.withPrice(Money.of("149.5", "USD")).withValidity(null).withActive(false);
-        store.savePackage(changed);
-        assertEquals(Optional.of(changed), store.findPackage("starter"));
-        assertEquals(List.of(free, pro, changed), store.listPackages());
+        store.catalog().save(CatalogTable.PACKAGES, changed);
+        assertEquals(Optional.of(changed), store.catalog().find(CatalogTable.PACKAGES, "starter"));
+        assertEquals(List.of(free, pro, changed), store.catalog().list(CatalogTable.PACKAGES));
     }
 
     @Test
@@ -489,17 +490,17 @@ abstract class JdbiStoreTestBase {
         Plan pro = Plan.of("professional", "Professional", 600).withMonthlyPrice(Money.of("49.00", "USD"))
                 .withAllowance("voice", 0).withRolloverCap(300);
         Plan free = new Plan("free", "Free", null, Map.of(), 0, false, true);
-        store.savePlan(pro);
-        store.savePlan(free);
-        assertEquals(Optional.of(pro), store.findPlan("professional"));
-        assertEquals(Optional.of(free), store.findPlan("free"));
-        assertEquals(Optional.empty(), store.findPlan("nope"));
-        assertEquals(List.of(free, pro), store.listPlans());
+        store.catalog().save(CatalogTable.PLANS, pro);
+        store.catalog().save(CatalogTable.PLANS, free);
+        assertEquals(Optional.of(pro), store.catalog().find(CatalogTable.PLANS, "professional"));
+        assertEquals(Optional.of(free), store.catalog().find(CatalogTable.PLANS, "free"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PLANS, "nope"));
+        assertEquals(List.of(free, pro), store.catalog().list(CatalogTable.PLANS));
 
         Plan changed = pro.withAllowance("credits", 700).withMonthlyPrice(null).withCanBuyCredits(false).withActive(false);
-        store.savePlan(changed);
-        assertEquals(Optional.of(changed), store.findPlan("professional"));
-        assertEquals(List.of(free, changed), store.listPlans());
+        store.catalog().save(CatalogTable.PLANS, changed);
+        assertEquals(Optional.of(changed), store.catalog().find(CatalogTable.PLANS, "professional"));
+        assertEquals(List.of(free, changed), store.catalog().list(CatalogTable.PLANS));
     }
 
     @Test
@@ -510,31 +511,31 @@ abstract class JdbiStoreTestBase {
         Promotion flat = Promotion.of("FLAT").withAmountOff(Money.of("5.00", "EUR")).withPercentOff(new BigDecimal("12.50"))
                 .withWindow(null, T0).withActive(false);
         Promotion bare = Promotion.of("BARE").withUses(77); // the given count is ignored: a new promotion starts at 0
-        store.savePromotion(spring);
-        store.savePromotion(flat);
-        store.savePromotion(bare);
-        assertEquals(Optional.of(spring), store.findPromotion("SPRING20"));
-        assertEquals("20", store.findPromotion("SPRING20").orElseThrow().percentOff().toString());
-        assertEquals(Optional.of(flat), store.findPromotion("FLAT"));
-        assertEquals(Optional.of(bare.withUses(0)), store.findPromotion("BARE"));
-        assertEquals(Optional.empty(), store.findPromotion("NOPE"));
-        assertEquals(List.of(bare.withUses(0), flat, spring), store.listPromotions());
+        store.catalog().save(CatalogTable.PROMOTIONS, spring);
+        store.catalog().save(CatalogTable.PROMOTIONS, flat);
+        store.catalog().save(CatalogTable.PROMOTIONS, bare);
+        assertEquals(Optional.of(spring), store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20"));
+        assertEquals("20", store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().percentOff().toString());
+        assertEquals(Optional.of(flat), store.catalog().find(CatalogTable.PROMOTIONS, "FLAT"));
+        assertEquals(Optional.of(bare.withUses(0)), store.catalog().find(CatalogTable.PROMOTIONS, "BARE"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PROMOTIONS, "NOPE"));
+        assertEquals(List.of(bare.withUses(0), flat, spring), store.catalog().list(CatalogTable.PROMOTIONS));
 
         store.insertAccountIfAbsent(account("acc-promo"));
         usePromotions("acc-promo", 1, new PromotionUse("SPRING20", 1), new PromotionUse("SPRING20", 1),
                 new PromotionUse("SPRING20", 1));
-        assertEquals(3, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(3, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
         Promotion changed = spring.withPercentOff(null).withPackageIds(Set.of()).withMaxUses(2).withUses(0);
-        store.savePromotion(changed);
-        assertEquals(Optional.of(changed.withUses(3)), store.findPromotion("SPRING20"), "saving keeps the stored count");
-        assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.listPromotions());
+        store.catalog().save(CatalogTable.PROMOTIONS, changed);
+        assertEquals(Optional.of(changed.withUses(3)), store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20"), "saving keeps the stored count");
+        assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.catalog().list(CatalogTable.PROMOTIONS));
 
         // A negative use gives one back, never below 0; a use of a promotion that does not exist counts nothing.
         usePromotions("acc-promo", 2, new PromotionUse("SPRING20", -1), new PromotionUse("BARE", -1),
                 new PromotionUse("GHOST", 1), new PromotionUse("GHOST", 1));
-        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
-        assertEquals(Optional.empty(), store.findPromotion("GHOST"));
+        assertEquals(2, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses());
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PROMOTIONS, "GHOST"));
         assertEquals(2, store.findAccount("acc-promo").orElseThrow().sequence(), "both writes kept");
 
         // At its limit (2): a use fails the whole write, and the exception comes out unchanged, not retried.
@@ -551,8 +552,8 @@ abstract class JdbiStoreTestBase {
         assertTrue(e.getMessage().contains("SPRING20"), e.getMessage());
         assertEquals(1, runs.get());
         assertEquals(before, snapshot("acc-promo"));
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses(), "the other use of the write is undone");
-        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses(), "the other use of the write is undone");
+        assertEquals(2, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
         assertEquals(Optional.empty(), store.findAccountOfPurchase("p-x"));
 
         // Even a unit of work that catches the exception keeps nothing of its write.
@@ -567,7 +568,7 @@ abstract class JdbiStoreTestBase {
             return "written";
         }));
         assertEquals(before, snapshot("acc-promo"));
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses());
     }
 
     /** Writes a change set of nothing but promotion uses (and the sequence). */
@@ -585,7 +586,7 @@ abstract class JdbiStoreTestBase {
      */
     @Test
     void aPromotionLimitHoldsAcrossConcurrentAccounts() throws Exception {
-        store.savePromotion(Promotion.of("LIMITED").withMaxUses(5));
+        store.catalog().save(CatalogTable.PROMOTIONS, Promotion.of("LIMITED").withMaxUses(5));
         int threads = 8;
         for (int i = 0; i < threads; i++) {
             store.insertAccountIfAbsent(account("buyer-" + i));
@@ -627,7 +628,7 @@ abstract class JdbiStoreTestBase {
             executor.shutdownNow();
         }
         assertEquals(threads, runs.get(), "an exhausted promotion is not retried");
-        assertEquals(5, store.findPromotion("LIMITED").orElseThrow().uses());
+        assertEquals(5, store.catalog().find(CatalogTable.PROMOTIONS, "LIMITED").orElseThrow().uses());
         int written = 0;
         for (int i = 0; i < threads; i++) {
             String accountId = "buyer-" + i;
@@ -702,7 +703,7 @@ abstract class JdbiStoreTestBase {
     void aPurchaseIdOfAnotherAccountIsAConflictAndNothingIsWritten() {
         store.insertAccountIfAbsent(account("acc-a"));
         store.insertAccountIfAbsent(account("acc-b"));
-        store.savePromotion(Promotion.of("PROMO"));
+        store.catalog().save(CatalogTable.PROMOTIONS, Promotion.of("PROMO"));
         Purchase owned = purchase("pur-shared", "acc-a", T0);
         writePurchases("acc-a", owned);
         Snapshot before = snapshot("acc-b");
@@ -720,7 +721,7 @@ abstract class JdbiStoreTestBase {
         assertEquals(before, snapshot("acc-b"), "nothing of the conflicting write is kept");
         assertEquals(Optional.empty(), store.findAccountOfPurchase("pur-b"));
         assertEquals(Optional.of("acc-a"), store.findAccountOfPurchase("pur-shared"));
-        assertEquals(0, store.findPromotion("PROMO").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "PROMO").orElseThrow().uses());
         store.readAccount("acc-b", tx -> {
             assertEquals(List.of(), tx.listPurchases());
             assertEquals(Optional.empty(), tx.findIdempotency("key-b"));
@@ -830,44 +831,33 @@ abstract class JdbiStoreTestBase {
     // ---------------------------------------------------------------- price list
 
     @Test
-    void featuresAreStoredWithTheirPriceHistory() {
+    void featuresRoundTripInsertUpdateAndDelete() {
         FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, Map.of("pro", 3L, "free", 9L), 2,
                 "credits", "text to image", true, T0, T0);
         FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, Map.of(), 0, "credits", null, true,
                 T0, T0);
         FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, null, 0, "voice", null, false, T0,
                 T0);
-        assertTrue(store.insertFeature(image));
-        assertTrue(store.insertFeature(video));
-        assertTrue(store.insertFeature(avatar));
-        assertFalse(store.insertFeature(image), "duplicate key");
-        assertEquals(Optional.of(image), store.findFeature("image_gen"));
-        assertEquals(List.of(avatar, image, video), store.listFeatures(null));
-        assertEquals(List.of(avatar, image), store.listFeatures("image"));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, image));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, video));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, avatar));
+        assertFalse(store.catalog().insert(CatalogTable.FEATURES, image), "duplicate key");
+        assertEquals(Optional.of(image), store.catalog().find(CatalogTable.FEATURES, "image_gen"));
+        assertEquals(List.of(avatar, image, video), store.catalog().list(CatalogTable.FEATURES));
 
         FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, Map.of("pro", 2L), 1, "credits",
                 "now cheaper", true, T0, T0.plusSeconds(60));
-        assertTrue(store.updateFeature(cheaper));
-        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
+        assertTrue(store.catalog().update(CatalogTable.FEATURES, cheaper));
+        assertFalse(store.catalog().update(CatalogTable.FEATURES, new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
                 T0)));
-        assertEquals(Optional.of(cheaper), store.findFeature("image_gen"));
+        assertEquals(Optional.of(cheaper), store.catalog().find(CatalogTable.FEATURES, "image_gen"));
         store.insertAccountIfAbsent(account("acc-p"));
-        assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.findFeature("image_gen")));
+        assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.find(CatalogTable.FEATURES, "image_gen")));
 
-        assertTrue(store.deleteFeature("video_gen"));
-        assertFalse(store.deleteFeature("video_gen"));
-        assertEquals(Optional.empty(), store.findFeature("video_gen"));
+        assertTrue(store.catalog().delete(CatalogTable.FEATURES, "video_gen"));
+        assertFalse(store.catalog().delete(CatalogTable.FEATURES, "video_gen"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.FEATURES, "video_gen"));
 
-        try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
-            List<String> history = handle.createQuery("SELECT CONCAT(change_kind, ':', feature_key, ':', credits_per_unit)"
-                            + " FROM " + database().tablePrefix() + "feature_price_history ORDER BY history_id")
-                    .mapTo(String.class).list();
-            assertEquals(List.of("CREATE:image_gen:5", "CREATE:video_gen:50", "CREATE:avatar:7", "UPDATE:image_gen:4"),
-                    history);
-            assertEquals(java.util.Arrays.asList("{\"free\":9,\"pro\":3}", null, null, "{\"pro\":2}"),
-                    handle.createQuery("SELECT plan_prices FROM " + database().tablePrefix() + "feature_price_history"
-                            + " ORDER BY history_id").mapTo(String.class).list());
-        }
     }
 
     /** The largest values the ledger accepts (Checks: ids 128, credit types 64, texts 2048, 64 metadata entries). */
@@ -882,10 +872,11 @@ abstract class JdbiStoreTestBase {
         FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE,
                 Map.of(id, Long.MAX_VALUE, "p".repeat(128), Long.MIN_VALUE), Integer.MAX_VALUE, "c".repeat(64), text,
                 true, T0, T0);
-        assertTrue(store.insertFeature(feature));
-        assertEquals(Optional.of(feature), store.findFeature("f".repeat(128)));
-        assertEquals(List.of(feature), store.listFeatures(text));
-        assertTrue(store.updateFeature(feature));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, feature));
+        assertEquals(Optional.of(feature), store.catalog().find(CatalogTable.FEATURES, "f".repeat(128)));
+        assertEquals(List.of(feature), store.catalog().list(CatalogTable.FEATURES).stream()
+                .filter(f -> text.equals(f.category())).toList());
+        assertTrue(store.catalog().update(CatalogTable.FEATURES, feature));
 
         store.insertAccountIfAbsent(account(id));
         Lot lot = new Lot(id, id, "c".repeat(64), LotSource.PURCHASE, Integer.MAX_VALUE, Long.MAX_VALUE,

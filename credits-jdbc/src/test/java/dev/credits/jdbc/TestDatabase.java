@@ -29,7 +29,7 @@ final class TestDatabase implements AutoCloseable {
 
     /** Every table of the schema, without the prefix. */
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
-            "idempotency", "features", "feature_price_history", "packages", "plans", "promotions", "purchases",
+            "idempotency", "features", "packages", "plans", "promotions", "purchases",
             "account_links");
 
     private final Dialect dialect;

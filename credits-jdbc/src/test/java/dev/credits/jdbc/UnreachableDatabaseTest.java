@@ -1,5 +1,7 @@
 package dev.credits.jdbc;
 
+import dev.credits.spi.CatalogTable;
+
 import dev.credits.AccountStatus;
 import dev.credits.Account;
 import dev.credits.StoreUnavailableException;
@@ -41,9 +43,9 @@ class UnreachableDatabaseTest {
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountIfAbsent(
                 new Account("a", AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, Instant.EPOCH,
                         Instant.EPOCH)));
-        assertThrows(StoreUnavailableException.class, () -> store.findFeature("f"));
-        assertThrows(StoreUnavailableException.class, () -> store.findPackage("p"));
-        assertThrows(StoreUnavailableException.class, () -> store.savePromotion(dev.credits.Promotion.of("P")));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().find(CatalogTable.FEATURES, "f"));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().find(CatalogTable.PACKAGES, "p"));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().save(CatalogTable.PROMOTIONS, dev.credits.Promotion.of("P")));
         assertThrows(StoreUnavailableException.class, () -> store.findAccountOfPurchase("p"));
         assertThrows(StoreUnavailableException.class, () -> store.findAccountLink("stripe:sub_1"));
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountLinkIfAbsent(
