@@ -12,6 +12,7 @@ import dev.credits.Lot;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.BalanceRecord;
@@ -396,34 +397,17 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
-        public Account account() {
-            return data.account;
-        }
-
-        @Override
-        public Optional<BalanceRecord> balance(String creditType) {
-            return Optional.ofNullable(data.balances.get(creditType));
-        }
-
-        @Override
-        public List<BalanceRecord> balances() {
-            return List.copyOf(data.balances.values());
-        }
-
-        @Override
-        public List<Lot> liveLots(String creditType) {
-            List<Lot> live = new ArrayList<>();
-            for (Lot lot : data.liveLots.values()) {
-                if (lot.creditType().equals(creditType)) {
-                    live.add(lot);
+        public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
+            List<Hold> dueHolds = new ArrayList<>();
+            for (Hold hold : data.openHolds.values()) {
+                if (hold.isDueAt(now)) {
+                    dueHolds.add(hold);
                 }
             }
-            return live;
-        }
-
-        @Override
-        public List<Lot> liveLots() {
-            return List.copyOf(data.liveLots.values());
+            return new AccountSnapshot(data.account, List.copyOf(data.balances.values()),
+                    List.copyOf(data.liveLots.values()), dueHolds,
+                    featureKey == null ? null : catalog.find(CatalogTable.FEATURES, featureKey).orElse(null),
+                    idempotencyKey == null ? null : data.idempotency.get(idempotencyKey));
         }
 
         @Override
@@ -452,24 +436,8 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
-        public List<Hold> findOpenHoldsDue(Instant now) {
-            List<Hold> due = new ArrayList<>();
-            for (Hold hold : data.openHolds.values()) {
-                if (hold.isDueAt(now)) {
-                    due.add(hold);
-                }
-            }
-            return due;
-        }
-
-        @Override
         public List<Hold> findOpenHolds() {
             return List.copyOf(data.openHolds.values());
-        }
-
-        @Override
-        public Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
-            return Optional.ofNullable(data.idempotency.get(idempotencyKey));
         }
 
         @Override

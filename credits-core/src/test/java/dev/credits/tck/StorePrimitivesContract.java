@@ -20,10 +20,16 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,6 +75,37 @@ public interface StorePrimitivesContract extends ContractFixture {
         assertEquals(Optional.of(first), catalog().find(CatalogTable.FEATURES, key), "save inserts");
         catalog().save(CatalogTable.FEATURES, second);
         assertEquals(Optional.of(second), catalog().find(CatalogTable.FEATURES, key), "save replaces");
+    }
+
+    @Test
+    default void ofConcurrentCatalogInsertsOfOneKeyExactlyOneWinsAndConcurrentSavesAllSucceed() throws Exception {
+        int threads = 8;
+        String key = key("race");
+        String saved = key("race_saved");
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<Boolean>> inserts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                inserts.add(pool.submit(() -> {
+                    start.await();
+                    boolean inserted = catalog().insert(CatalogTable.PLANS, Plan.of(key, "Plan " + n, n));
+                    catalog().save(CatalogTable.PLANS, Plan.of(saved, "Saved " + n, n));
+                    return inserted;
+                }));
+            }
+            int winners = 0;
+            for (Future<Boolean> insert : inserts) {
+                winners += insert.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(1, winners);
+            assertTrue(catalog().find(CatalogTable.PLANS, key).isPresent());
+            Plan last = catalog().find(CatalogTable.PLANS, saved).orElseThrow();
+            assertEquals("Saved " + last.allowance("credits"), last.name(), "one save won whole");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -166,7 +203,7 @@ public interface StorePrimitivesContract extends ContractFixture {
 
     private void write(String accountId, List<Purchase> purchases, List<PromotionUse> uses) {
         store().inAccount(accountId, tx -> {
-            Account account = tx.account();
+            Account account = tx.snapshot(now(), null, null).account();
             tx.write(new ChangeSet(account.withSequence(account.sequence() + 1), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of(), null, purchases, uses));
             return null;

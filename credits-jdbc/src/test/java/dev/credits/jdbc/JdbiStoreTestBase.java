@@ -151,10 +151,10 @@ abstract class JdbiStoreTestBase {
 
     /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
     static void grant(AccountTransaction tx, String lotId, long amount, Instant expiresAt) {
-        Account account = tx.account();
+        Account account = jdbc(tx).account();
         long sequence = account.sequence() + 1;
-        long balance = tx.balance("credits").map(BalanceRecord::balance).orElse(0L) + amount;
-        long held = tx.balance("credits").map(BalanceRecord::held).orElse(0L);
+        long balance = jdbc(tx).balance("credits").map(BalanceRecord::balance).orElse(0L) + amount;
+        long held = jdbc(tx).balance("credits").map(BalanceRecord::held).orElse(0L);
         Lot lot = lot(lotId, account.accountId(), "credits", amount, expiresAt);
         tx.write(changes(account.withSequence(sequence),
                 List.of(new BalanceRecord(account.accountId(), "credits", balance, held)), List.of(lot), List.of(),
@@ -168,8 +168,8 @@ abstract class JdbiStoreTestBase {
     }
 
     Snapshot snapshot(String accountId) {
-        return store.readAccount(accountId, tx -> new Snapshot(tx.account(), tx.balances(),
-                tx.liveLots().stream().sorted(java.util.Comparator.comparing(Lot::lotId)).toList(),
+        return store.readAccount(accountId, tx -> new Snapshot(jdbc(tx).account(), jdbc(tx).balances(),
+                jdbc(tx).liveLots().stream().sorted(java.util.Comparator.comparing(Lot::lotId)).toList(),
                 store.findEntries(accountId, new EntryQuery(HistoryFilter.all(), Long.MAX_VALUE, 1000)),
                 tx.findOpenHolds()));
     }
@@ -190,9 +190,9 @@ abstract class JdbiStoreTestBase {
         IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
         Account next = account("acc-1").withSequence(3);
         store.inAccount("acc-1", tx -> {
-            assertEquals(account("acc-1"), tx.account());
-            assertTrue(tx.balances().isEmpty());
-            assertTrue(tx.liveLots("credits").isEmpty());
+            assertEquals(account("acc-1"), jdbc(tx).account());
+            assertTrue(jdbc(tx).balances().isEmpty());
+            assertTrue(jdbc(tx).liveLots("credits").isEmpty());
             tx.write(changes(next,
                     List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
                     List.of(paid.withAmounts(100, 20), voice), List.of(), List.of(grant, grantVoice),
@@ -203,14 +203,14 @@ abstract class JdbiStoreTestBase {
         });
 
         store.readAccount("acc-1", tx -> {
-            assertEquals(next, tx.account());
-            assertEquals(Optional.of(new BalanceRecord("acc-1", "credits", 100, 20)), tx.balance("credits"));
+            assertEquals(next, jdbc(tx).account());
+            assertEquals(Optional.of(new BalanceRecord("acc-1", "credits", 100, 20)), jdbc(tx).balance("credits"));
             assertEquals(List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
-                    tx.balances());
-            assertEquals(List.of(paid.withAmounts(100, 20)), tx.liveLots("credits"));
-            assertEquals(List.of(voice), tx.liveLots("voice"));
-            assertEquals(Set.of(paid.withAmounts(100, 20), voice), new HashSet<>(tx.liveLots()));
-            assertEquals(List.of(voice), tx.liveLots("voice"), "served from the all-lots read too");
+                    jdbc(tx).balances());
+            assertEquals(List.of(paid.withAmounts(100, 20)), jdbc(tx).liveLots("credits"));
+            assertEquals(List.of(voice), jdbc(tx).liveLots("voice"));
+            assertEquals(Set.of(paid.withAmounts(100, 20), voice), new HashSet<>(jdbc(tx).liveLots()));
+            assertEquals(List.of(voice), jdbc(tx).liveLots("voice"), "served from the all-lots read too");
             assertEquals(Optional.of(voice), tx.findLot("lot-2"));
             assertEquals(Optional.of(grantVoice), tx.findEntry("tx-lot-2"));
             assertEquals(Optional.empty(), tx.findEntry("nope"));
@@ -218,10 +218,10 @@ abstract class JdbiStoreTestBase {
                     tx.findAllocations("hold-1"));
             assertEquals(Optional.of(hold), tx.findHold("hold-1"));
             assertEquals(List.of(hold), tx.findOpenHolds());
-            assertEquals(List.of(), tx.findOpenHoldsDue(T0.plusSeconds(299)));
-            assertEquals(List.of(hold), tx.findOpenHoldsDue(T0.plusSeconds(300)));
-            assertEquals(Optional.of(idem), tx.findIdempotency("idem-1"));
-            assertEquals(Optional.empty(), tx.findIdempotency("idem-2"));
+            assertEquals(List.of(), jdbc(tx).findOpenHoldsDue(T0.plusSeconds(299)));
+            assertEquals(List.of(hold), jdbc(tx).findOpenHoldsDue(T0.plusSeconds(300)));
+            assertEquals(Optional.of(idem), jdbc(tx).findIdempotency("idem-1"));
+            assertEquals(Optional.empty(), jdbc(tx).findIdempotency("idem-2"));
             return null;
         });
         assertEquals(Optional.of("acc-1"), store.findAccountOfTransaction("tx-lot-2"));
@@ -242,7 +242,7 @@ abstract class JdbiStoreTestBase {
         Lot c = new Lot("lot-c", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
                 Money.of("0.123456789012345678", "USD"), Map.of(), T0, "tx-c");
         store.inAccount("acc-t", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
                     List.of(), List.of(), null));
             return null;
         });
@@ -260,18 +260,18 @@ abstract class JdbiStoreTestBase {
         Lot lot = lot("lot-u", "acc-u", "credits", 50, null);
         Hold hold = hold("hold-u", "acc-u", 10, T0.plusSeconds(60));
         store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot.withAmounts(50, 10)), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot.withAmounts(50, 10)), List.of(),
                     List.of(), List.of(), List.of(hold), List.of(), null));
             return null;
         });
         Hold committed = hold.resolved(HoldStatus.COMMITTED, T0.plusSeconds(10), 10, "tx-commit");
         store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(2), List.of(), List.of(), List.of(lot.withAmounts(0, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(2), List.of(), List.of(), List.of(lot.withAmounts(0, 0)),
                     List.of(), List.of(), List.of(), List.of(committed), null));
             return null;
         });
         store.readAccount("acc-u", tx -> {
-            assertEquals(List.of(), tx.liveLots(), "a lot with nothing remaining or held is not live");
+            assertEquals(List.of(), jdbc(tx).liveLots(), "a lot with nothing remaining or held is not live");
             assertEquals(Optional.of(lot.withAmounts(0, 0)), tx.findLot("lot-u"));
             assertEquals(Optional.of(committed), tx.findHold("hold-u"));
             assertEquals(List.of(), tx.findOpenHolds());
@@ -280,14 +280,14 @@ abstract class JdbiStoreTestBase {
         // A terminal hold never changes: the store refuses, and the whole unit of work rolls back.
         Snapshot before = snapshot("acc-u");
         assertThrows(IllegalStateException.class, () -> store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(3), List.of(), List.of(), List.of(lot.withAmounts(5, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(lot.withAmounts(5, 0)),
                     List.of(), List.of(), List.of(), List.of(hold.resolved(HoldStatus.RELEASED, T0, 0, null)), null));
             return null;
         }));
         assertEquals(before, snapshot("acc-u"));
         // Nor can a lot that does not exist be updated: refused, and nothing else of the change set is written.
         assertThrows(IllegalStateException.class, () -> store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(3), List.of(new BalanceRecord("acc-u", "credits", 1, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(3), List.of(new BalanceRecord("acc-u", "credits", 1, 0)),
                     List.of(), List.of(lot("lot-ghost", "acc-u", "credits", 5, null)), List.of(), List.of(), List.of(),
                     List.of(), null));
             return null;
@@ -368,14 +368,14 @@ abstract class JdbiStoreTestBase {
         store.insertAccountIfAbsent(account("acc-k"));
         IdempotencyRecord record = new IdempotencyRecord("acc-k", "key-1", "fp-1", "r-1", T0);
         store.inAccount("acc-k", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), record));
             return null;
         });
         Snapshot before = snapshot("acc-k");
         IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
                 () -> store.inAccount("acc-k", tx -> {
-                    Account account = tx.account();
+                    Account account = jdbc(tx).account();
                     tx.write(changes(account.withSequence(2), List.of(new BalanceRecord("acc-k", "credits", 5, 0)),
                             List.of(lot("lot-k", "acc-k", "credits", 5, null)), List.of(), List.of(), List.of(),
                             List.of(), List.of(), new IdempotencyRecord("acc-k", "key-1", "fp-2", "r-2", T0)));
@@ -384,7 +384,7 @@ abstract class JdbiStoreTestBase {
         assertEquals("key-1", e.idempotencyKey());
         assertEquals("acc-k", e.accountId());
         assertEquals(before, snapshot("acc-k"), "the conflicting unit of work left nothing");
-        assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> tx.findIdempotency("key-1")));
+        assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> jdbc(tx).findIdempotency("key-1")));
     }
 
     // ---------------------------------------------------------------- plans, periods, per-plan prices, retries
@@ -406,13 +406,13 @@ abstract class JdbiStoreTestBase {
         Account next = new Account("acc-plan", AccountStatus.PAUSED, 20, 3, 0, "free", null, T0.plusSeconds(30 * 86400),
                 T0.plusSeconds(60 * 86400), 3, T0, T0.plusSeconds(5));
         store.inAccount("acc-plan", tx -> {
-            assertEquals(opened, tx.account());
+            assertEquals(opened, jdbc(tx).account());
             tx.write(changes(next, List.of(), List.of(), List.of(), List.of(original, retry), List.of(),
                     List.of(hold, featurePriced), List.of(), null));
             return null;
         });
         store.readAccount("acc-plan", tx -> {
-            assertEquals(next, tx.account());
+            assertEquals(next, jdbc(tx).account());
             assertEquals(Optional.of(retry), tx.findEntry("tx-d2"));
             assertEquals(Optional.of(original), tx.findEntry("tx-d1"));
             assertEquals(List.of(retry), tx.findEntriesReferencing("tx-d1"));
@@ -444,12 +444,12 @@ abstract class JdbiStoreTestBase {
         Lot later = lot("x-later", "acc-x", "credits", 10, end.plusNanos(1_000));
         Lot never = lot("x-never", "acc-x", "credits", 10, null);
         store.inAccount("acc-x", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(live, spent, otherType, later, never),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(live, spent, otherType, later, never),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("acc-y", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("y-live", "acc-y", "credits", 1, end)),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("y-live", "acc-y", "credits", 1, end)),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
@@ -544,7 +544,7 @@ abstract class JdbiStoreTestBase {
         PromotionExhaustedException e = assertThrows(PromotionExhaustedException.class, () -> store.inAccount(
                 "acc-promo", tx -> {
                     runs.incrementAndGet();
-                    tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                    tx.write(new ChangeSet(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
                             List.of(), List.of(), List.of(), null, List.of(purchase("p-x", "acc-promo", T0)),
                             List.of(new PromotionUse("BARE", 1), new PromotionUse("SPRING20", 1))));
                     return null;
@@ -559,7 +559,7 @@ abstract class JdbiStoreTestBase {
         // Even a unit of work that catches the exception keeps nothing of its write.
         assertThrows(PromotionExhaustedException.class, () -> store.inAccount("acc-promo", tx -> {
             try {
-                tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                tx.write(new ChangeSet(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
                         List.of(), List.of(), List.of(), null, List.of(), List.of(new PromotionUse("BARE", 1),
                         new PromotionUse("SPRING20", 1))));
             } catch (PromotionExhaustedException caught) {
@@ -574,7 +574,7 @@ abstract class JdbiStoreTestBase {
     /** Writes a change set of nothing but promotion uses (and the sequence). */
     void usePromotions(String accountId, long sequence, PromotionUse... uses) {
         store.inAccount(accountId, tx -> {
-            tx.write(new ChangeSet(tx.account().withSequence(sequence), List.of(), List.of(), List.of(), List.of(),
+            tx.write(new ChangeSet(jdbc(tx).account().withSequence(sequence), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), null, List.of(), List.of(uses)));
             return null;
         });
@@ -603,7 +603,7 @@ abstract class JdbiStoreTestBase {
                     try {
                         store.inAccount(accountId, tx -> {
                             runs.incrementAndGet();
-                            Account account = tx.account();
+                            Account account = jdbc(tx).account();
                             tx.write(new ChangeSet(account.withSequence(1), List.of(), List.of(), List.of(), List.of(),
                                     List.of(), List.of(), List.of(), new IdempotencyRecord(accountId, "k", "f", "r", T0),
                                     List.of(purchase("purchase-" + accountId, accountId, T0)),
@@ -634,7 +634,7 @@ abstract class JdbiStoreTestBase {
             String accountId = "buyer-" + i;
             Optional<String> owner = store.findAccountOfPurchase("purchase-" + accountId);
             long sequence = store.findAccount(accountId).orElseThrow().sequence();
-            boolean hasIdempotency = store.readAccount(accountId, tx -> tx.findIdempotency("k")).isPresent();
+            boolean hasIdempotency = store.readAccount(accountId, tx -> jdbc(tx).findIdempotency("k")).isPresent();
             if (owner.isPresent()) {
                 written++;
                 assertEquals(1, sequence);
@@ -658,7 +658,7 @@ abstract class JdbiStoreTestBase {
 
     void writePurchases(String accountId, Purchase... purchases) {
         store.inAccount(accountId, tx -> {
-            tx.write(new ChangeSet(tx.account().withSequence(tx.account().sequence() + 1), List.of(), List.of(),
+            tx.write(new ChangeSet(jdbc(tx).account().withSequence(jdbc(tx).account().sequence() + 1), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null, List.of(purchases), List.of()));
             return null;
         });
@@ -709,7 +709,7 @@ abstract class JdbiStoreTestBase {
         Snapshot before = snapshot("acc-b");
         IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
                 () -> store.inAccount("acc-b", tx -> {
-                    Account account = tx.account();
+                    Account account = jdbc(tx).account();
                     tx.write(new ChangeSet(account.withSequence(1), List.of(new BalanceRecord("acc-b", "credits", 5, 0)),
                             List.of(lot("lot-b", "acc-b", "credits", 5, null)), List.of(), List.of(), List.of(),
                             List.of(), List.of(), new IdempotencyRecord("acc-b", "key-b", "f", "r", T0),
@@ -724,7 +724,7 @@ abstract class JdbiStoreTestBase {
         assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "PROMO").orElseThrow().uses());
         store.readAccount("acc-b", tx -> {
             assertEquals(List.of(), tx.listPurchases());
-            assertEquals(Optional.empty(), tx.findIdempotency("key-b"));
+            assertEquals(Optional.empty(), jdbc(tx).findIdempotency("key-b"));
             return null;
         });
         assertEquals(Optional.of(owned), store.readAccount("acc-a", tx -> tx.findPurchase("pur-shared")),
@@ -748,7 +748,7 @@ abstract class JdbiStoreTestBase {
                         balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, null, 0, i % 7 == 0 ? "u7" : null, null,
                         type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
             }
-            tx.write(changes(tx.account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
                     List.of(), List.of(), null));
             return null;
         });
@@ -807,17 +807,17 @@ abstract class JdbiStoreTestBase {
             return null;
         });
         store.inAccount("held-only", tx -> { // expired, but everything left on it is held
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l3", "held-only", "credits", 10,
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("l3", "held-only", "credits", 10,
                     now.minusSeconds(5)).withAmounts(4, 4)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("spent", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l4", "spent", "credits", 10,
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("l4", "spent", "credits", 10,
                     now.minusSeconds(5)).withAmounts(0, 0)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("due-hold", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
                     List.of(hold("h1", "due-hold", 4, now), hold("h2", "due-hold", 4, now.minusSeconds(1))), List.of(),
                     null));
             return null;
@@ -889,7 +889,7 @@ abstract class JdbiStoreTestBase {
                 metadata, T0, T0, null, 0, null);
         IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
         store.inAccount(id, tx -> {
-            tx.write(changes(tx.account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
                     List.of(entry), List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), List.of(hold),
                     List.of(), record));
             return null;
@@ -898,7 +898,7 @@ abstract class JdbiStoreTestBase {
             assertEquals(Optional.of(lot), tx.findLot(id));
             assertEquals(Optional.of(entry), tx.findEntry(id));
             assertEquals(Optional.of(hold), tx.findHold(id));
-            assertEquals(Optional.of(record), tx.findIdempotency(id));
+            assertEquals(Optional.of(record), jdbc(tx).findIdempotency(id));
             assertEquals(List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), tx.findAllocations(id));
             return null;
         });
@@ -1301,5 +1301,10 @@ abstract class JdbiStoreTestBase {
             }
         }
         return false;
+    }
+
+    /** The JDBC store's own reads, behind {@link dev.credits.spi.AccountTransaction#snapshot}. */
+    static JdbcAccountTransaction jdbc(dev.credits.spi.AccountTransaction tx) {
+        return (JdbcAccountTransaction) tx;
     }
 }

@@ -37,9 +37,9 @@ class UnreachableDatabaseTest {
     void everyCallOnAnUnreachableDatabaseFails() {
         JdbiCreditStore store = JdbiCreditStore.builder(nowhere()).dialect(Dialect.POSTGRESQL).build();
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                () -> store.inAccount("a", tx -> tx.account()));
+                () -> store.inAccount("a", tx -> ((JdbcAccountTransaction) tx).account()));
         assertTrue(hasSqlCause(e), "cause attached: " + e);
-        assertThrows(StoreUnavailableException.class, () -> store.readAccount("a", tx -> tx.account()));
+        assertThrows(StoreUnavailableException.class, () -> store.readAccount("a", tx -> ((JdbcAccountTransaction) tx).account()));
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountIfAbsent(
                 new Account("a", AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, Instant.EPOCH,
                         Instant.EPOCH)));
