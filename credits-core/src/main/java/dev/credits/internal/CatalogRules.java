@@ -3,6 +3,8 @@ package dev.credits.internal;
 import dev.credits.CreditPackage;
 import dev.credits.InvalidArgumentException;
 import dev.credits.Promotion;
+import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
 import java.math.BigDecimal;
@@ -19,11 +21,11 @@ public final class CatalogRules {
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private final UnitOfWork uow;
-    private final CreditStore store;
+    private final CatalogStore catalog;
 
     public CatalogRules(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
-        this.store = store;
+        this.catalog = store.catalog();
     }
 
     public CreditPackage savePackage(CreditPackage p) {
@@ -40,16 +42,16 @@ public final class CatalogRules {
             // Credits bought now must expire within the storable range.
             expiry(uow.now(), p.validity());
         }
-        store.savePackage(p);
+        catalog.save(CatalogTable.PACKAGES, p);
         return p;
     }
 
     public Optional<CreditPackage> getPackage(String packageId) {
-        return store.findPackage(Checks.id("packageId", packageId));
+        return catalog.find(CatalogTable.PACKAGES, Checks.id("packageId", packageId));
     }
 
     public List<CreditPackage> listPackages() {
-        return store.listPackages();
+        return catalog.list(CatalogTable.PACKAGES);
     }
 
     public Promotion savePromotion(Promotion p) {
@@ -78,16 +80,16 @@ public final class CatalogRules {
         }
         Checks.notNegative("maxUses", p.maxUses());
         Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
-        store.savePromotion(p.withWindow(from, until).withUses(0));
-        return store.findPromotion(p.code()).orElseThrow();
+        catalog.save(CatalogTable.PROMOTIONS, p.withWindow(from, until).withUses(0));
+        return catalog.find(CatalogTable.PROMOTIONS, p.code()).orElseThrow();
     }
 
     public Optional<Promotion> getPromotion(String code) {
-        return store.findPromotion(Checks.id("code", code));
+        return catalog.find(CatalogTable.PROMOTIONS, Checks.id("code", code));
     }
 
     public List<Promotion> listPromotions() {
-        return store.listPromotions();
+        return catalog.list(CatalogTable.PROMOTIONS);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.credits.internal;
 
-import dev.credits.StoreUnavailableException;
 import dev.credits.Account;
 import dev.credits.EntryType;
 import dev.credits.InvalidArgumentException;
@@ -10,8 +9,9 @@ import dev.credits.LotSource;
 import dev.credits.PeriodResult;
 import dev.credits.Plan;
 import dev.credits.PlanChange;
-import dev.credits.UnknownAccountException;
 import dev.credits.UnknownPlanException;
+import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
 import java.time.Instant;
@@ -20,10 +20,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The rules of plans and allowance periods: assigning a plan (upgrade now, downgrade next period) and starting
@@ -32,18 +30,17 @@ import java.util.function.Function;
 public final class PlanRules {
     /** The burn-down priority of allowance lots: spent before anything else. */
     static final int ALLOWANCE_PRIORITY = 0;
-    private static final int ATTEMPTS = 5;
     /** Metadata of allowance lots: the plan, the period they belong to, and whether they are a rollover. */
     static final String PLAN_ID = "planId";
     static final String PERIOD_START = "periodStart";
     static final String ROLLOVER = "rollover";
 
     private final UnitOfWork uow;
-    private final CreditStore store;
+    private final CatalogStore catalog;
 
     public PlanRules(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
-        this.store = store;
+        this.catalog = store.catalog();
     }
 
     // ================================================================ catalog
@@ -59,16 +56,16 @@ public final class PlanRules {
             Checks.add("allowances", allowance.getValue(), 0);
         }
         Checks.notNegative("rolloverCap", plan.rolloverCap());
-        store.savePlan(plan);
+        catalog.save(CatalogTable.PLANS, plan);
         return plan;
     }
 
     public Optional<Plan> getPlan(String planId) {
-        return store.findPlan(Checks.id("planId", planId));
+        return catalog.find(CatalogTable.PLANS, Checks.id("planId", planId));
     }
 
     public List<Plan> listPlans() {
-        return store.listPlans();
+        return catalog.list(CatalogTable.PLANS);
     }
 
     // ================================================================ plan changes
@@ -76,7 +73,7 @@ public final class PlanRules {
     public PlanChange assignPlan(String accountId, String planId) {
         Checks.id("accountId", accountId);
         Checks.id("planId", planId);
-        Plan target = store.findPlan(planId).orElseThrow(() -> new UnknownPlanException(planId));
+        Plan target = catalog.find(CatalogTable.PLANS, planId).orElseThrow(() -> new UnknownPlanException(planId));
         if (!target.active()) {
             throw new InvalidArgumentException("planId", "plan '" + planId + "' is not active");
         }
@@ -276,35 +273,20 @@ public final class PlanRules {
     }
 
     /**
-     * Runs {@code work} on the locked account with its current and scheduled plans at hand. PlanRules are read before
-     * the lock (the catalog is shared, and a unit of work must not wait for a second connection); if the account's
-     * plans changed meanwhile, it reads them again.
+     * Runs {@code work} on the locked account with its current and scheduled plans at hand, read in the same unit of
+     * work (so they are the plans the locked account names, with no re-read when a concurrent call changes them).
      */
     private <T> T withPlans(String accountId, PlanWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            Account before = store.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+        return uow.mutate(accountId, session -> {
+            Account account = session.account();
             Map<String, Plan> plans = new LinkedHashMap<>();
-            for (String id : new String[]{before.planId(), before.nextPlanId()}) {
+            for (String id : new String[]{account.planId(), account.nextPlanId()}) {
                 if (id != null) {
-                    store.findPlan(id).ifPresent(plan -> plans.put(id, plan));
+                    session.tx().find(CatalogTable.PLANS, id).ifPresent(plan -> plans.put(id, plan));
                 }
             }
-            Function<AccountSession, Optional<T>> guarded = session -> {
-                Account now = session.account();
-                if (!Objects.equals(now.planId(), before.planId())
-                        || !Objects.equals(now.nextPlanId(), before.nextPlanId())) {
-                    return Optional.empty();
-                }
-                return Optional.of(work.run(session, plans));
-            };
-            Optional<T> result = uow.mutate(accountId, guarded);
-            if (result.isPresent()) {
-                return result.get();
-            }
-            if (attempt == ATTEMPTS) {
-                throw new StoreUnavailableException("the plan of account '" + accountId + "' keeps changing under concurrent saves; try again", null);
-            }
-        }
+            return work.run(session, plans);
+        });
     }
 
     @FunctionalInterface

@@ -1,10 +1,11 @@
 package dev.credits.internal;
 
-import dev.credits.StoreUnavailableException;
 import dev.credits.DuplicateFeatureException;
 import dev.credits.FeatureDefinition;
 import dev.credits.FeaturePricing;
 import dev.credits.UnknownFeatureException;
+import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
 import java.time.Instant;
@@ -16,17 +17,19 @@ import java.util.Optional;
  * The rules of the price list: features and their prices. Stateless apart from its collaborators; thread-safe.
  */
 public final class PriceList {
+    private static final CatalogTable<FeaturePricing> FEATURES = CatalogTable.FEATURES;
+
     private final UnitOfWork uow;
-    private final CreditStore store;
+    private final CatalogStore catalog;
 
     public PriceList(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
-        this.store = store;
+        this.catalog = store.catalog();
     }
 
     public FeaturePricing createFeature(FeatureDefinition definition) {
         FeaturePricing feature = toPricing(definition, null);
-        if (!store.insertFeature(feature)) {
+        if (!catalog.insert(FEATURES, feature)) {
             throw new DuplicateFeatureException(feature.featureKey());
         }
         return feature;
@@ -34,10 +37,10 @@ public final class PriceList {
 
     public FeaturePricing updateFeature(FeatureDefinition definition) {
         checkDefinition(definition);
-        FeaturePricing existing = store.findFeature(definition.featureKey())
+        FeaturePricing existing = catalog.find(FEATURES, definition.featureKey())
                 .orElseThrow(() -> new UnknownFeatureException(definition.featureKey()));
         FeaturePricing feature = toPricing(definition, existing.createdAt());
-        if (!store.updateFeature(feature)) {
+        if (!catalog.update(FEATURES, feature)) {
             throw new UnknownFeatureException(definition.featureKey());
         }
         return feature;
@@ -45,41 +48,39 @@ public final class PriceList {
 
     public FeaturePricing saveFeature(FeatureDefinition definition) {
         checkDefinition(definition);
-        for (int attempt = 0; ; attempt++) {
-            Optional<FeaturePricing> existing = store.findFeature(definition.featureKey());
-            FeaturePricing feature = toPricing(definition, existing.map(FeaturePricing::createdAt).orElse(null));
-            if (existing.isPresent() ? store.updateFeature(feature) : store.insertFeature(feature)) {
-                return feature;
-            }
-            if (attempt == 3) {
-                throw new StoreUnavailableException("feature '" + definition.featureKey() + "' keeps changing under concurrent saves; try again", null);
-            }
-        }
+        // Keeps the creation time of a feature that exists; of concurrent saves the last one wins whole.
+        Optional<FeaturePricing> existing = catalog.find(FEATURES, definition.featureKey());
+        FeaturePricing feature = toPricing(definition, existing.map(FeaturePricing::createdAt).orElse(null));
+        catalog.save(FEATURES, feature);
+        return feature;
     }
 
     public FeaturePricing deactivateFeature(String featureKey) {
         Checks.featureKey(featureKey);
-        FeaturePricing existing = store.findFeature(featureKey)
+        FeaturePricing existing = catalog.find(FEATURES, featureKey)
                 .orElseThrow(() -> new UnknownFeatureException(featureKey));
         FeaturePricing feature = new FeaturePricing(featureKey, existing.featureName(), existing.category(),
                 existing.creditsPerUnit(), existing.planPrices(), existing.freeRetries(), existing.creditType(),
                 existing.description(), false, existing.createdAt(), uow.now());
-        if (!store.updateFeature(feature)) {
+        if (!catalog.update(FEATURES, feature)) {
             throw new UnknownFeatureException(featureKey);
         }
         return feature;
     }
 
     public boolean deleteFeature(String featureKey) {
-        return store.deleteFeature(Checks.featureKey(featureKey));
+        return catalog.delete(FEATURES, Checks.featureKey(featureKey));
     }
 
     public Optional<FeaturePricing> getFeature(String featureKey) {
-        return store.findFeature(Checks.featureKey(featureKey));
+        return catalog.find(FEATURES, Checks.featureKey(featureKey));
     }
 
     public List<FeaturePricing> listFeatures(String category) {
-        return store.listFeatures(category == null ? null : Checks.requiredText("category", category));
+        String wanted = category == null ? null : Checks.requiredText("category", category);
+        return catalog.list(FEATURES).stream()
+                .filter(feature -> wanted == null || wanted.equals(feature.category()))
+                .toList();
     }
 
     private FeaturePricing toPricing(FeatureDefinition definition, Instant createdAt) {

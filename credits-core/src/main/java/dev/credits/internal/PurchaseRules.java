@@ -21,9 +21,9 @@ import dev.credits.PurchaseStatus;
 import dev.credits.Quote;
 import dev.credits.QuoteLine;
 import dev.credits.RejectionReason;
-import dev.credits.StoreUnavailableException;
-import dev.credits.UnknownAccountException;
 import dev.credits.UnknownPurchaseException;
+import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
@@ -60,19 +60,11 @@ public final class PurchaseRules {
     public Quote quote(PurchaseRequest request) {
         Checks.required("request", request);
         Validated v = validate(request);
-        for (int attempt = 1; ; attempt++) {
-            Catalog catalog = catalog(v);
-            Optional<Quote> quote = uow.read(v.accountId, null, session -> catalog.readFor(session)
-                    ? Optional.of(price(v, catalog, promotionUsesOf(session, v.promotionCode), session.now()))
-                    : Optional.empty());
-            if (quote.isPresent() || attempt == CATALOG_ATTEMPTS) {
-                return quote.orElseThrow(() -> new IllegalStateException("the plan of account '" + v.accountId
-                        + "' keeps changing"));
-            }
-        }
+        return uow.read(v.accountId, null, session -> price(v, catalog(v, session),
+                promotionUsesOf(session, v.promotionCode), session.now()));
     }
 
-    /** A request checked for form; the catalog entries it names are read separately. */
+    /** A request checked for form; the catalog rows it names are read in the unit of work that prices it. */
     private record Validated(String accountId, String packageId, long credits, String promotionCode,
                              String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
                              Map<String, String> metadata, String key, Map<String, String> fingerprint) {
@@ -106,26 +98,20 @@ public final class PurchaseRules {
                 r.policyChecked(), metadata, key, fingerprint);
     }
 
-    /**
-     * The catalog entries a purchase names, read before the account is locked (a unit of work must not wait for a
-     * second connection), with the account's plan id they were read for: a unit of work that finds another plan
-     * reads them again.
-     */
-    private record Catalog(CreditPackage creditPackage, Promotion promotion, String planId, Plan plan) {
-        boolean readFor(AccountSession session) {
-            return Objects.equals(planId, session.account().planId());
-        }
+    /** The catalog rows a purchase names: its package, its promotion, the account's plan (each null if absent). */
+    private record Catalog(CreditPackage creditPackage, Promotion promotion, Plan plan) {
     }
 
-    private static final int CATALOG_ATTEMPTS = 5;
-
-    private Catalog catalog(Validated v) {
-        CreditPackage creditPackage = v.packageId == null ? null : store.findPackage(v.packageId).orElse(null);
-        Promotion promotion = v.promotionCode == null ? null : store.findPromotion(v.promotionCode).orElse(null);
-        String planId = store.findAccount(v.accountId).orElseThrow(() -> new UnknownAccountException(v.accountId))
-                .planId();
-        Plan plan = planId == null ? null : store.findPlan(planId).orElse(null);
-        return new Catalog(creditPackage, promotion, planId, plan);
+    /** @return the catalog rows the purchase names, read in the unit of work that prices it */
+    private static Catalog catalog(Validated v, AccountSession session) {
+        AccountTransaction tx = session.tx();
+        CreditPackage creditPackage = v.packageId == null ? null
+                : tx.find(CatalogTable.PACKAGES, v.packageId).orElse(null);
+        Promotion promotion = v.promotionCode == null ? null
+                : tx.find(CatalogTable.PROMOTIONS, v.promotionCode).orElse(null);
+        String planId = session.account().planId();
+        Plan plan = planId == null ? null : tx.find(CatalogTable.PLANS, planId).orElse(null);
+        return new Catalog(creditPackage, promotion, plan);
     }
 
     /** @return how often the account used the promotion: its purchases with the code that did not fail */
@@ -275,26 +261,17 @@ public final class PurchaseRules {
                 throw new IdempotencyConflictException(v.accountId, v.purchaseId);
             }
         }
-        for (int attempt = 1; ; attempt++) {
-            Optional<PurchaseResult> result = purchase(v, catalog(v));
-            if (result.isPresent()) {
-                return result.get();
-            }
-            if (attempt == CATALOG_ATTEMPTS) {
-                throw new StoreUnavailableException("the plan of account '" + v.accountId + "' keeps changing under concurrent saves; try again", null);
-            }
-        }
+        return purchase(v);
     }
 
-    /** @return the purchase's result, or empty when the account's plan changed since the catalog was read */
-    private Optional<PurchaseResult> purchase(Validated v, Catalog catalog) {
+    private PurchaseResult purchase(Validated v) {
         AtomicReference<Quote> lastQuote = new AtomicReference<>();
         try {
             return uow.mutate(v.accountId, null, v.key, session -> {
                 Optional<PurchaseResult> replay = UnitOfWork.replay(session, v.key, v.fingerprint,
                         stored -> replayOf(session, stored.get("purchaseId"), null));
                 if (replay.isPresent()) {
-                    return replay;
+                    return replay.get();
                 }
                 if (v.purchaseId != null) {
                     Optional<Purchase> existing = session.tx().findPurchase(v.purchaseId);
@@ -309,17 +286,15 @@ public final class PurchaseRules {
                                 && !v.paymentReference.equals(p.paymentReference()))) {
                             throw new IdempotencyConflictException(v.accountId, v.purchaseId);
                         }
-                        return Optional.of(replayOf(session, v.purchaseId, null));
+                        return replayOf(session, v.purchaseId, null);
                     }
                 }
-                if (!catalog.readFor(session)) {
-                    return Optional.empty();
-                }
+                Catalog catalog = catalog(v, session);
                 Quote quote = price(v, catalog, promotionUsesOf(session, v.promotionCode), session.now());
                 lastQuote.set(quote);
                 if (!quote.allowed()) {
-                    return Optional.of(new PurchaseResult(false, quote.rejection(), quote, null, null,
-                            session.account().sequence(), false));
+                    return new PurchaseResult(false, quote.rejection(), quote, null, null,
+                            session.account().sequence(), false);
                 }
                 String purchaseId = v.purchaseId != null ? v.purchaseId : AccountSession.newId();
                 CreditPackage creditPackage = catalog.creditPackage;
@@ -347,7 +322,7 @@ public final class PurchaseRules {
                     session.recordIdempotency(v.key, Codec.encode(v.fingerprint), Codec.encode(stored));
                 }
                 session.write();
-                return Optional.of(new PurchaseResult(true, null, quote, purchase, lot, sequence, false));
+                return new PurchaseResult(true, null, quote, purchase, lot, sequence, false);
             });
         } catch (PromotionExhaustedException e) {
             // Another account took the last use between our read and our write: nothing was written.
@@ -357,8 +332,8 @@ public final class PurchaseRules {
                     quote.listPrice(), quote.price(), quote.lines(), quote.promotionCode(),
                     RejectionReason.PROMOTION_EXHAUSTED);
             long sequence = store.findAccount(v.accountId).map(a -> a.sequence()).orElse(0L);
-            return Optional.of(new PurchaseResult(false, RejectionReason.PROMOTION_EXHAUSTED, rejectedQuote, null,
-                    null, sequence, false));
+            return new PurchaseResult(false, RejectionReason.PROMOTION_EXHAUSTED, rejectedQuote, null, null,
+                    sequence, false);
         }
     }
 

@@ -3,21 +3,21 @@ package dev.credits.memory;
 import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.Allocation;
-import dev.credits.CreditPackage;
-import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.Hold;
 import dev.credits.HoldStatus;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
-import dev.credits.Plan;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,17 +53,21 @@ public final class InMemoryCreditStore implements CreditStore {
     private final ConcurrentHashMap<String, AccountData> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> accountOfTransaction = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> accountOfHold = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<String, FeaturePricing> features = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<String, CreditPackage> packages = new ConcurrentSkipListMap<>();
-    private final ConcurrentSkipListMap<String, Plan> plans = new ConcurrentSkipListMap<>();
-    /** Promotions and purchase ids change across accounts: guarded by this lock (taken inside account locks). */
+    /**
+     * Catalog rows and purchase ids: written under this lock (taken inside account locks), as promotion use counts
+     * change across accounts; catalog rows are read without it.
+     */
     private final Object crossAccountLock = new Object();
-    private final TreeMap<String, Promotion> promotions = new TreeMap<>();
+    private final Map<CatalogTable<?>, ConcurrentSkipListMap<String, Object>> tables = new HashMap<>();
     private final HashMap<String, String> accountOfPurchase = new HashMap<>();
+    private final Catalog catalog = new Catalog();
     private final ConcurrentHashMap<String, AccountLink> links = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
+        for (CatalogTable<?> table : CatalogTable.all()) {
+            tables.put(table, new ConcurrentSkipListMap<>());
+        }
     }
 
     @Override
@@ -184,85 +189,67 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
-    public Optional<FeaturePricing> findFeature(String featureKey) {
-        return Optional.ofNullable(features.get(featureKey));
+    public CatalogStore catalog() {
+        return catalog;
     }
 
-    @Override
-    public List<FeaturePricing> listFeatures(String category) {
-        List<FeaturePricing> list = new ArrayList<>();
-        for (FeaturePricing feature : features.values()) {
-            if (category == null || category.equals(feature.category())) {
-                list.add(feature);
+    private ConcurrentSkipListMap<String, Object> rows(CatalogTable<?> table) {
+        return tables.get(Objects.requireNonNull(table, "table"));
+    }
+
+    /** The catalog: one sorted map per table; writes under {@link #crossAccountLock}. */
+    private final class Catalog implements CatalogStore {
+
+        @Override
+        public <T> Optional<T> find(CatalogTable<T> table, String key) {
+            return Optional.ofNullable(rows(table).get(Objects.requireNonNull(key, "key"))).map(table.rowType()::cast);
+        }
+
+        @Override
+        public <T> List<T> list(CatalogTable<T> table) {
+            return rows(table).values().stream().map(table.rowType()::cast).toList();
+        }
+
+        @Override
+        public <T> boolean insert(CatalogTable<T> table, T row) {
+            synchronized (crossAccountLock) {
+                return rows(table).putIfAbsent(table.keyOf(row), stored(table, row, null)) == null;
             }
         }
-        return list;
-    }
 
-    @Override
-    public boolean insertFeature(FeaturePricing feature) {
-        return features.putIfAbsent(feature.featureKey(), feature) == null;
-    }
-
-    @Override
-    public boolean updateFeature(FeaturePricing feature) {
-        return features.computeIfPresent(feature.featureKey(), (key, old) -> feature) != null;
-    }
-
-    @Override
-    public boolean deleteFeature(String featureKey) {
-        return features.remove(featureKey) != null;
-    }
-
-    @Override
-    public void savePackage(CreditPackage creditPackage) {
-        packages.put(creditPackage.packageId(), creditPackage);
-    }
-
-    @Override
-    public Optional<CreditPackage> findPackage(String packageId) {
-        return Optional.ofNullable(packages.get(packageId));
-    }
-
-    @Override
-    public List<CreditPackage> listPackages() {
-        return List.copyOf(packages.values());
-    }
-
-    @Override
-    public void savePlan(Plan plan) {
-        plans.put(plan.planId(), plan);
-    }
-
-    @Override
-    public Optional<Plan> findPlan(String planId) {
-        return Optional.ofNullable(plans.get(planId));
-    }
-
-    @Override
-    public List<Plan> listPlans() {
-        return List.copyOf(plans.values());
-    }
-
-    @Override
-    public void savePromotion(Promotion promotion) {
-        synchronized (crossAccountLock) {
-            Promotion old = promotions.get(promotion.code());
-            promotions.put(promotion.code(), promotion.withUses(old == null ? 0 : old.uses()));
+        @Override
+        public <T> boolean update(CatalogTable<T> table, T row) {
+            synchronized (crossAccountLock) {
+                Object old = rows(table).get(table.keyOf(row));
+                if (old == null) {
+                    return false;
+                }
+                rows(table).put(table.keyOf(row), stored(table, row, old));
+                return true;
+            }
         }
-    }
 
-    @Override
-    public Optional<Promotion> findPromotion(String code) {
-        synchronized (crossAccountLock) {
-            return Optional.ofNullable(promotions.get(code));
+        @Override
+        public <T> void save(CatalogTable<T> table, T row) {
+            synchronized (crossAccountLock) {
+                Object old = rows(table).get(table.keyOf(row));
+                rows(table).put(table.keyOf(row), stored(table, row, old));
+            }
         }
-    }
 
-    @Override
-    public List<Promotion> listPromotions() {
-        synchronized (crossAccountLock) {
-            return List.copyOf(promotions.values());
+        @Override
+        public boolean delete(CatalogTable<?> table, String key) {
+            synchronized (crossAccountLock) {
+                return rows(table).remove(Objects.requireNonNull(key, "key")) != null;
+            }
+        }
+
+        /** @return the row to keep: a promotion with the use count of the row it replaces (0 if none) */
+        private Object stored(CatalogTable<?> table, Object row, Object old) {
+            if (table == CatalogTable.PROMOTIONS) {
+                return ((Promotion) row).withUses(old == null ? 0 : ((Promotion) old).uses());
+            }
+            return row;
         }
     }
 
@@ -332,9 +319,10 @@ public final class InMemoryCreditStore implements CreditStore {
                     throw new IdempotencyConflictException(accountId, purchase.purchaseId());
                 }
             }
+            ConcurrentSkipListMap<String, Object> promotions = rows(CatalogTable.PROMOTIONS);
             Map<String, Long> counts = new HashMap<>();
             for (PromotionUse use : changes.promotionUses()) {
-                Promotion promotion = promotions.get(use.code());
+                Promotion promotion = (Promotion) promotions.get(use.code());
                 long uses = counts.getOrDefault(use.code(), promotion == null ? 0 : promotion.uses()) + use.delta();
                 if (promotion != null && use.delta() > 0 && promotion.maxUses() > 0 && uses > promotion.maxUses()) {
                     throw new PromotionExhaustedException(use.code());
@@ -342,7 +330,7 @@ public final class InMemoryCreditStore implements CreditStore {
                 counts.put(use.code(), Math.max(0, uses));
             }
             counts.forEach((code, uses) -> {
-                Promotion promotion = promotions.get(code);
+                Promotion promotion = (Promotion) promotions.get(code);
                 if (promotion != null) {
                     promotions.put(code, promotion.withUses(uses));
                 }
@@ -409,34 +397,17 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
-        public Account account() {
-            return data.account;
-        }
-
-        @Override
-        public Optional<BalanceRecord> balance(String creditType) {
-            return Optional.ofNullable(data.balances.get(creditType));
-        }
-
-        @Override
-        public List<BalanceRecord> balances() {
-            return List.copyOf(data.balances.values());
-        }
-
-        @Override
-        public List<Lot> liveLots(String creditType) {
-            List<Lot> live = new ArrayList<>();
-            for (Lot lot : data.liveLots.values()) {
-                if (lot.creditType().equals(creditType)) {
-                    live.add(lot);
+        public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
+            List<Hold> dueHolds = new ArrayList<>();
+            for (Hold hold : data.openHolds.values()) {
+                if (hold.isDueAt(now)) {
+                    dueHolds.add(hold);
                 }
             }
-            return live;
-        }
-
-        @Override
-        public List<Lot> liveLots() {
-            return List.copyOf(data.liveLots.values());
+            return new AccountSnapshot(data.account, List.copyOf(data.balances.values()),
+                    List.copyOf(data.liveLots.values()), dueHolds,
+                    featureKey == null ? null : catalog.find(CatalogTable.FEATURES, featureKey).orElse(null),
+                    idempotencyKey == null ? null : data.idempotency.get(idempotencyKey));
         }
 
         @Override
@@ -465,29 +436,13 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
-        public List<Hold> findOpenHoldsDue(Instant now) {
-            List<Hold> due = new ArrayList<>();
-            for (Hold hold : data.openHolds.values()) {
-                if (hold.isDueAt(now)) {
-                    due.add(hold);
-                }
-            }
-            return due;
-        }
-
-        @Override
         public List<Hold> findOpenHolds() {
             return List.copyOf(data.openHolds.values());
         }
 
         @Override
-        public Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
-            return Optional.ofNullable(data.idempotency.get(idempotencyKey));
-        }
-
-        @Override
-        public Optional<FeaturePricing> findFeature(String featureKey) {
-            return Optional.ofNullable(features.get(featureKey));
+        public <T> Optional<T> find(CatalogTable<T> table, String key) {
+            return catalog.find(table, key);
         }
 
         @Override

@@ -1,8 +1,6 @@
 package dev.credits.spi;
 
-import dev.credits.Account;
 import dev.credits.Allocation;
-import dev.credits.FeaturePricing;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
@@ -19,38 +17,20 @@ import java.util.Optional;
  */
 public interface AccountTransaction {
 
-    /** @return the locked account */
-    Account account();
-
     /**
-     * Reads what every unit of work starts with. The default calls {@link #account()}, {@link #balances()},
-     * {@link #liveLots()}, {@link #findOpenHoldsDue(Instant)}, {@link #findFeature(String)} and
-     * {@link #findIdempotency(String)}; a store may override it to fetch all of it in one round trip.
+     * Reads what every unit of work starts with, in one round trip where the store can: the locked account (a
+     * writing unit of work locks it here if it has not yet), its cached balances, its live lots ({@code remaining != 0}
+     * or {@code held != 0}, any order), its OPEN holds with {@code expiresAt <= now}, and, when asked, one feature of
+     * the price list and the account's idempotency record of one key. The ledger calls it at most once per unit of
+     * work, before any other read; a unit of work may also skip it and use only the other reads (the store locks
+     * or reads the account on the first of them, as {@link CreditStore#inAccount} requires).
      *
      * @param now            what "due" is measured against
      * @param featureKey     the feature to read too, or null
      * @param idempotencyKey the idempotency record to read too, or null
+     * @throws dev.credits.UnknownAccountException if the account does not exist
      */
-    default AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
-        return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now),
-                featureKey == null ? null : findFeature(featureKey).orElse(null),
-                idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
-    }
-
-    /** @return the cached balance of one credit type, or empty if it never had an entry */
-    Optional<BalanceRecord> balance(String creditType);
-
-    /** @return every cached balance of the account */
-    List<BalanceRecord> balances();
-
-    /**
-     * @return the account's live lots of one credit type: those with {@code remaining != 0} or
-     *         {@code held != 0}, in any order
-     */
-    List<Lot> liveLots(String creditType);
-
-    /** @return all the account's live lots, every credit type */
-    List<Lot> liveLots();
+    AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey);
 
     /** @return one of the account's lots, live or not */
     Optional<Lot> findLot(String lotId);
@@ -67,14 +47,8 @@ public interface AccountTransaction {
     /** @return one of the account's holds */
     Optional<Hold> findHold(String holdId);
 
-    /** @return the account's OPEN holds with {@code expiresAt <= now} */
-    List<Hold> findOpenHoldsDue(Instant now);
-
     /** @return the account's OPEN holds */
     List<Hold> findOpenHolds();
-
-    /** @return the idempotency record of the account with this key */
-    Optional<IdempotencyRecord> findIdempotency(String idempotencyKey);
 
     /** @return one of the account's purchases */
     Optional<Purchase> findPurchase(String purchaseId);
@@ -85,8 +59,13 @@ public interface AccountTransaction {
     /** @return the account's lots (live or not) whose {@code expiresAt} is exactly {@code at}, any order */
     List<Lot> findLotsExpiringAt(Instant at);
 
-    /** @return a feature of the price list, read inside this unit of work */
-    Optional<FeaturePricing> findFeature(String featureKey);
+    /**
+     * Reads a catalog row inside this unit of work (the same transaction, so a database store uses the unit's own
+     * connection): the latest committed row, as {@link CatalogStore#find} would return it now.
+     *
+     * @return the row with this key, or empty
+     */
+    <T> Optional<T> find(CatalogTable<T> table, String key);
 
     /**
      * Records the changes of this unit of work. They take effect when the work returns normally, all or

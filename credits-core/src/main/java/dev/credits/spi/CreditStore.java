@@ -2,11 +2,7 @@ package dev.credits.spi;
 
 import dev.credits.Account;
 import dev.credits.AccountLink;
-import dev.credits.CreditPackage;
-import dev.credits.FeaturePricing;
 import dev.credits.LedgerEntry;
-import dev.credits.Plan;
-import dev.credits.Promotion;
 
 import java.time.Instant;
 import java.util.List;
@@ -101,52 +97,11 @@ public interface CreditStore {
     /** @return the link of this reference, or empty */
     Optional<AccountLink> findAccountLink(String reference);
 
-    // ---- the price list: each call is atomic on its own ----
-
-    /** @return the feature, or empty */
-    Optional<FeaturePricing> findFeature(String featureKey);
-
-    /** @return features ordered by key, only those of {@code category} unless it is null */
-    List<FeaturePricing> listFeatures(String category);
-
-    /** Inserts the feature. @return false (and changes nothing) if the key exists */
-    boolean insertFeature(FeaturePricing feature);
-
-    /** Replaces the feature with the same key. @return false (and changes nothing) if it does not exist */
-    boolean updateFeature(FeaturePricing feature);
-
-    /** Deletes the feature. @return false if it did not exist */
-    boolean deleteFeature(String featureKey);
-
-    // ---- the catalog (packages, plans, promotions): each call is atomic on its own ----
-
-    /** Inserts the package, or replaces the one with the same id. */
-    void savePackage(CreditPackage creditPackage);
-
-    /** @return the package, or empty */
-    Optional<CreditPackage> findPackage(String packageId);
-
-    /** @return every package, ordered by id */
-    List<CreditPackage> listPackages();
-
-    /** Inserts the plan, or replaces the one with the same id. */
-    void savePlan(Plan plan);
-
-    /** @return the plan, or empty */
-    Optional<Plan> findPlan(String planId);
-
-    /** @return every plan, ordered by id */
-    List<Plan> listPlans();
+    // ---- the catalog ----
 
     /**
-     * Inserts the promotion, or replaces the one with the same code. Its use count is the store's: a new
-     * promotion starts at 0 and a replaced one keeps its count ({@link Promotion#uses()} is ignored).
+     * @return the catalog: features, packages, plans and promotions, as rows of {@link CatalogTable}s; the same
+     *         instance on every call
      */
-    void savePromotion(Promotion promotion);
-
-    /** @return the promotion with its current use count, or empty */
-    Optional<Promotion> findPromotion(String code);
-
-    /** @return every promotion, ordered by code */
-    List<Promotion> listPromotions();
+    CatalogStore catalog();
 }

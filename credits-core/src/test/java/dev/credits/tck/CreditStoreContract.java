@@ -30,7 +30,8 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         SpendingContract, RefundContract, HoldContract, ExpiryContract,
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
-        PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract {
+        PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
+        StorePrimitivesContract {
 
     private CreditStore store;
     private MutableClock clock;

@@ -12,6 +12,7 @@ import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
@@ -202,8 +203,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return accountId;
     }
 
-    @Override
-    public Account account() {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    Account account() {
         lock();
         return account;
     }
@@ -212,7 +213,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
     public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
         Objects.requireNonNull(now, "now");
         if (pipelined == null || account != null) {
-            return AccountTransaction.super.snapshot(now, featureKey, idempotencyKey);
+            return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now),
+                    featureKey == null ? null : find(CatalogTable.FEATURES, featureKey).orElse(null),
+                    idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
         }
         Pipeline pipeline = new Pipeline();
         if (firstStatement != null) {
@@ -267,14 +270,14 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return (List<T>) result;
     }
 
-    @Override
-    public Optional<BalanceRecord> balance(String creditType) {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    Optional<BalanceRecord> balance(String creditType) {
         Objects.requireNonNull(creditType, "creditType");
         return balances().stream().filter(b -> b.creditType().equals(creditType)).findFirst();
     }
 
-    @Override
-    public List<BalanceRecord> balances() {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    List<BalanceRecord> balances() {
         lock();
         if (balances == null) {
             balances = List.copyOf(handle.createQuery(sql.selectBalances())
@@ -285,8 +288,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return balances;
     }
 
-    @Override
-    public List<Lot> liveLots(String creditType) {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    List<Lot> liveLots(String creditType) {
         Objects.requireNonNull(creditType, "creditType");
         lock();
         if (allLiveLots != null) {
@@ -300,8 +303,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .list()));
     }
 
-    @Override
-    public List<Lot> liveLots() {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    List<Lot> liveLots() {
         lock();
         if (allLiveLots == null) {
             allLiveLots = List.copyOf(handle.createQuery(sql.selectLiveLots())
@@ -361,8 +364,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .findOne();
     }
 
-    @Override
-    public List<Hold> findOpenHoldsDue(Instant now) {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    List<Hold> findOpenHoldsDue(Instant now) {
         lock();
         return handle.createQuery(sql.selectOpenHoldsDue())
                 .bind("accountId", accountId())
@@ -380,8 +383,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .list();
     }
 
-    @Override
-    public Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
+    /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
+    Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
         lock();
         return handle.createQuery(sql.selectIdempotency())
                 .bind("accountId", accountId())
@@ -420,11 +423,12 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
-    public Optional<FeaturePricing> findFeature(String featureKey) {
+    public <T> Optional<T> find(CatalogTable<T> table, String key) {
+        CatalogRows<T> rows = sql.catalogRows(table);
         lock();
-        return handle.createQuery(sql.selectFeature())
-                .bind("featureKey", Objects.requireNonNull(featureKey, "featureKey"))
-                .map(Rows.FEATURE)
+        return handle.createQuery(rows.select)
+                .bind(rows.keyParameter, Objects.requireNonNull(key, "key"))
+                .map(rows.mapper)
                 .findOne();
     }
 

@@ -2,17 +2,15 @@ package dev.credits.jdbc;
 
 import dev.credits.Account;
 import dev.credits.AccountLink;
-import dev.credits.CreditPackage;
 import dev.credits.EntryType;
-import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
-import dev.credits.Plan;
-import dev.credits.Promotion;
 import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.spi.AccountWork;
+import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -156,6 +154,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /** H2: the database and prefix whose accounts {@link #lockLocally} serializes (set with the statements). */
     private volatile String localLockScope = "";
     private volatile SqlStatements statements;
+    private final Catalog catalog = new Catalog();
     private volatile int isolation = ISOLATION_UNKNOWN;
 
     private JdbiCreditStore(Builder builder) {
@@ -708,212 +707,79 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 .findOne());
     }
 
-    // ---------------------------------------------------------------- price list
-
-    @Override
-    public Optional<FeaturePricing> findFeature(String featureKey) {
-        Objects.requireNonNull(featureKey, "featureKey");
-        SqlStatements sql = sql();
-        return autocommit("findFeature", handle -> handle.createQuery(sql.selectFeature())
-                .bind("featureKey", featureKey)
-                .map(Rows.FEATURE)
-                .findOne());
-    }
-
-    @Override
-    public List<FeaturePricing> listFeatures(String category) {
-        SqlStatements sql = sql();
-        return autocommit("listFeatures", handle -> category == null
-                ? handle.createQuery(sql.selectFeatures()).map(Rows.FEATURE).list()
-                : handle.createQuery(sql.selectFeaturesOfCategory()).bind("category", category).map(Rows.FEATURE).list());
-    }
-
-    /** {@inheritDoc} Also records the price in the feature price history, in the same transaction. */
-    @Override
-    public boolean insertFeature(FeaturePricing feature) {
-        Objects.requireNonNull(feature, "feature");
-        SqlStatements sql = sql();
-        return transaction("insertFeature", handle -> {
-            int inserted;
-            try {
-                inserted = bindFeature(handle.createUpdate(sql.insertFeature()), feature).execute();
-            } catch (JdbiException e) {
-                if (isConstraintViolation(e)) {
-                    return false;
-                }
-                throw e;
-            }
-            if (inserted == 0) {
-                return false;
-            }
-            insertFeatureHistory(handle, sql, feature, "CREATE");
-            return true;
-        });
-    }
-
-    /** {@inheritDoc} Also records the price in the feature price history, in the same transaction. */
-    @Override
-    public boolean updateFeature(FeaturePricing feature) {
-        Objects.requireNonNull(feature, "feature");
-        SqlStatements sql = sql();
-        return transaction("updateFeature", handle -> {
-            int updated = bindFeature(handle.createUpdate(sql.updateFeature()), feature).execute();
-            if (updated == 0) {
-                return false;
-            }
-            insertFeatureHistory(handle, sql, feature, "UPDATE");
-            return true;
-        });
-    }
-
-    /** {@inheritDoc} The feature's price history stays. */
-    @Override
-    public boolean deleteFeature(String featureKey) {
-        Objects.requireNonNull(featureKey, "featureKey");
-        SqlStatements sql = sql();
-        return durable(autocommit("deleteFeature", handle -> handle.createUpdate(sql.deleteFeature())
-                .bind("featureKey", featureKey)
-                .execute() > 0));
-    }
-
-    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindFeature(S statement,
-                                                                                        FeaturePricing feature) {
-        return statement
-                .bind("featureKey", feature.featureKey())
-                .bind("featureName", feature.featureName())
-                .bind("category", feature.category())
-                .bind("creditsPerUnit", feature.creditsPerUnit())
-                .bind("planPrices", Rows.jsonLongs(feature.planPrices()))
-                .bind("freeRetries", feature.freeRetries())
-                .bind("creditType", feature.creditType())
-                .bind("description", feature.description())
-                .bind("active", feature.active())
-                .bind("createdAt", Rows.micros(feature.createdAt()))
-                .bind("updatedAt", Rows.micros(feature.updatedAt()));
-    }
-
-    private static void insertFeatureHistory(Handle handle, SqlStatements sql, FeaturePricing feature, String kind) {
-        handle.createUpdate(sql.insertFeatureHistory())
-                .bind("featureKey", feature.featureKey())
-                .bind("changeKind", kind)
-                .bind("featureName", feature.featureName())
-                .bind("creditsPerUnit", feature.creditsPerUnit())
-                .bind("planPrices", Rows.jsonLongs(feature.planPrices()))
-                .bind("creditType", feature.creditType())
-                .bind("active", feature.active())
-                .bind("changedAt", Rows.micros(feature.updatedAt()))
-                .execute();
-    }
-
     // ---------------------------------------------------------------- the catalog
 
-    /** {@inheritDoc} One transaction: update by id, else insert (see {@link #upsert}). */
     @Override
-    public void savePackage(CreditPackage creditPackage) {
-        Objects.requireNonNull(creditPackage, "creditPackage");
-        SqlStatements sql = sql();
-        upsert("savePackage", sql.updatePackage(), sql.insertPackage(), update -> update
-                .bind("packageId", creditPackage.packageId())
-                .bind("name", creditPackage.name())
-                .bind("credits", creditPackage.credits())
-                .bind("priceAmount", Rows.moneyAmount(creditPackage.price()))
-                .bind("priceScale", Rows.moneyScale(creditPackage.price()))
-                .bind("priceCurrency", Rows.moneyCurrency(creditPackage.price()))
-                .bind("creditType", creditPackage.creditType())
-                .bind("validity", Rows.period(creditPackage.validity()))
-                .bind("active", creditPackage.active()));
-    }
-
-    @Override
-    public Optional<CreditPackage> findPackage(String packageId) {
-        Objects.requireNonNull(packageId, "packageId");
-        SqlStatements sql = sql();
-        return autocommit("findPackage", handle -> handle.createQuery(sql.selectPackage())
-                .bind("packageId", packageId)
-                .map(Rows.PACKAGE)
-                .findOne());
-    }
-
-    @Override
-    public List<CreditPackage> listPackages() {
-        SqlStatements sql = sql();
-        return autocommit("listPackages", handle -> handle.createQuery(sql.selectPackages()).map(Rows.PACKAGE).list());
-    }
-
-    /** {@inheritDoc} One transaction: update by id, else insert (see {@link #upsert}). */
-    @Override
-    public void savePlan(Plan plan) {
-        Objects.requireNonNull(plan, "plan");
-        SqlStatements sql = sql();
-        upsert("savePlan", sql.updatePlan(), sql.insertPlan(), update -> update
-                .bind("planId", plan.planId())
-                .bind("name", plan.name())
-                .bind("priceAmount", Rows.moneyAmount(plan.monthlyPrice()))
-                .bind("priceScale", Rows.moneyScale(plan.monthlyPrice()))
-                .bind("priceCurrency", Rows.moneyCurrency(plan.monthlyPrice()))
-                .bind("allowances", Rows.jsonLongs(plan.allowances()))
-                .bind("rolloverCap", plan.rolloverCap())
-                .bind("canBuyCredits", plan.canBuyCredits())
-                .bind("active", plan.active()));
-    }
-
-    @Override
-    public Optional<Plan> findPlan(String planId) {
-        Objects.requireNonNull(planId, "planId");
-        SqlStatements sql = sql();
-        return autocommit("findPlan", handle -> handle.createQuery(sql.selectPlan())
-                .bind("planId", planId)
-                .map(Rows.PLAN)
-                .findOne());
-    }
-
-    @Override
-    public List<Plan> listPlans() {
-        SqlStatements sql = sql();
-        return autocommit("listPlans", handle -> handle.createQuery(sql.selectPlans()).map(Rows.PLAN).list());
+    public CatalogStore catalog() {
+        return catalog;
     }
 
     /**
-     * {@inheritDoc} One transaction: update by code, else insert with a use count of 0 (see {@link #upsert}); the
-     * update leaves the stored count as it is.
+     * The catalog tables, each through {@link CatalogRows}: reads, inserts, updates and deletes are single statements
+     * in auto-commit mode; a save is {@link #upsert}.
      */
-    @Override
-    public void savePromotion(Promotion promotion) {
-        Objects.requireNonNull(promotion, "promotion");
-        SqlStatements sql = sql();
-        upsert("savePromotion", sql.updatePromotion(), sql.insertPromotion(), update -> update
-                .bind("code", promotion.code())
-                .bind("description", promotion.description())
-                .bind("percentOff", promotion.percentOff())
-                .bind("percentOffScale", Rows.decimalScale(promotion.percentOff()))
-                .bind("amountOffAmount", Rows.moneyAmount(promotion.amountOff()))
-                .bind("amountOffScale", Rows.moneyScale(promotion.amountOff()))
-                .bind("amountOffCurrency", Rows.moneyCurrency(promotion.amountOff()))
-                .bind("bonusCredits", promotion.bonusCredits())
-                .bind("validFrom", Rows.microsOrNull(promotion.validFrom()))
-                .bind("validUntil", Rows.microsOrNull(promotion.validUntil()))
-                .bind("packageIds", Rows.jsonSet(promotion.packageIds()))
-                .bind("maxUses", promotion.maxUses())
-                .bind("maxUsesPerAccount", promotion.maxUsesPerAccount())
-                .bind("active", promotion.active()));
-    }
+    private final class Catalog implements CatalogStore {
 
-    @Override
-    public Optional<Promotion> findPromotion(String code) {
-        Objects.requireNonNull(code, "code");
-        SqlStatements sql = sql();
-        return autocommit("findPromotion", handle -> handle.createQuery(sql.selectPromotion())
-                .bind("code", code)
-                .map(Rows.PROMOTION)
-                .findOne());
-    }
+        @Override
+        public <T> Optional<T> find(CatalogTable<T> table, String key) {
+            Objects.requireNonNull(key, "key");
+            CatalogRows<T> rows = sql().catalogRows(table);
+            return autocommit("find " + table, handle -> handle.createQuery(rows.select)
+                    .bind(rows.keyParameter, key)
+                    .map(rows.mapper)
+                    .findOne());
+        }
 
-    @Override
-    public List<Promotion> listPromotions() {
-        SqlStatements sql = sql();
-        return autocommit("listPromotions", handle -> handle.createQuery(sql.selectPromotions())
-                .map(Rows.PROMOTION)
-                .list());
+        @Override
+        public <T> List<T> list(CatalogTable<T> table) {
+            CatalogRows<T> rows = sql().catalogRows(table);
+            return autocommit("list " + table, handle -> handle.createQuery(rows.selectAll).map(rows.mapper).list());
+        }
+
+        /**
+         * {@inheritDoc} One INSERT; a duplicate key (ignored by {@code ON CONFLICT DO NOTHING} on PostgreSQL where the
+         * statement says so, class 23 elsewhere) inserts nothing.
+         */
+        @Override
+        public <T> boolean insert(CatalogTable<T> table, T row) {
+            CatalogRows<T> rows = sql().catalogRows(table);
+            Objects.requireNonNull(row, "row");
+            return durable(autocommit("insert " + table, handle -> {
+                try {
+                    return rows.bind(handle.createUpdate(rows.insert), row).execute() > 0;
+                } catch (JdbiException e) {
+                    if (isConstraintViolation(e)) {
+                        return false;
+                    }
+                    throw e;
+                }
+            }));
+        }
+
+        @Override
+        public <T> boolean update(CatalogTable<T> table, T row) {
+            CatalogRows<T> rows = sql().catalogRows(table);
+            Objects.requireNonNull(row, "row");
+            return durable(autocommit("update " + table,
+                    handle -> rows.bind(handle.createUpdate(rows.update), row).execute() > 0));
+        }
+
+        /** {@inheritDoc} One transaction: update by key, else insert (see {@link #upsert}). */
+        @Override
+        public <T> void save(CatalogTable<T> table, T row) {
+            CatalogRows<T> rows = sql().catalogRows(table);
+            Objects.requireNonNull(row, "row");
+            upsert("save " + table, rows.update, rows.insert, update -> rows.bind(update, row));
+        }
+
+        @Override
+        public boolean delete(CatalogTable<?> table, String key) {
+            Objects.requireNonNull(key, "key");
+            CatalogRows<?> rows = sql().catalogRows(table);
+            return durable(autocommit("delete " + table, handle -> handle.createUpdate(rows.delete)
+                    .bind(rows.keyParameter, key)
+                    .execute() > 0));
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.credits.jdbc;
 
 import dev.credits.EntryType;
 import dev.credits.HistoryFilter;
+import dev.credits.spi.CatalogTable;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Every SQL statement of the store, in portable SQL, with the table prefix applied. Dialects override only what
@@ -64,7 +67,6 @@ abstract class SqlStatements {
     final String holds;
     final String idempotency;
     final String features;
-    final String featureHistory;
     final String packages;
     final String plans;
     final String promotions;
@@ -85,7 +87,6 @@ abstract class SqlStatements {
         this.holds = prefix + "holds";
         this.idempotency = prefix + "idempotency";
         this.features = prefix + "features";
-        this.featureHistory = prefix + "feature_price_history";
         this.packages = prefix + "packages";
         this.plans = prefix + "plans";
         this.promotions = prefix + "promotions";
@@ -321,10 +322,6 @@ abstract class SqlStatements {
         return "SELECT " + FEATURE_COLUMNS + " FROM " + features + " ORDER BY feature_key";
     }
 
-    String selectFeaturesOfCategory() {
-        return "SELECT " + FEATURE_COLUMNS + " FROM " + features + " WHERE category = :category ORDER BY feature_key";
-    }
-
     /** Inserts a feature; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
     String insertFeature() {
         return "INSERT INTO " + features + " (" + FEATURE_COLUMNS + ") VALUES (:featureKey, :featureName, :category,"
@@ -344,11 +341,6 @@ abstract class SqlStatements {
         return "DELETE FROM " + features + " WHERE feature_key = :featureKey";
     }
 
-    String insertFeatureHistory() {
-        return "INSERT INTO " + featureHistory + " (feature_key, change_kind, feature_name, credits_per_unit,"
-                + " plan_prices, credit_type, active, changed_at_micros) VALUES (:featureKey, :changeKind, :featureName,"
-                + " :creditsPerUnit, :planPrices, :creditType, :active, :changedAt)";
-    }
 
     // ---------------------------------------------------------------- the catalog
     //
@@ -375,6 +367,10 @@ abstract class SqlStatements {
                 + " :priceAmount, :priceScale, :priceCurrency, :creditType, :validity, :active)";
     }
 
+    String deletePackage() {
+        return "DELETE FROM " + packages + " WHERE package_id = :packageId";
+    }
+
     String selectPlan() {
         return "SELECT " + PLAN_COLUMNS + " FROM " + plans + " WHERE plan_id = :planId";
     }
@@ -393,6 +389,10 @@ abstract class SqlStatements {
     String insertPlan() {
         return "INSERT INTO " + plans + " (" + PLAN_COLUMNS + ") VALUES (:planId, :name, :priceAmount, :priceScale,"
                 + " :priceCurrency, :allowances, :rolloverCap, :canBuyCredits, :active)";
+    }
+
+    String deletePlan() {
+        return "DELETE FROM " + plans + " WHERE plan_id = :planId";
     }
 
     String selectPromotion() {
@@ -419,6 +419,24 @@ abstract class SqlStatements {
                 + " :percentOff, :percentOffScale, :amountOffAmount, :amountOffScale, :amountOffCurrency,"
                 + " :bonusCredits, :validFrom, :validUntil, :packageIds, :maxUses, :maxUsesPerAccount, :active, 0)";
     }
+
+    String deletePromotion() {
+        return "DELETE FROM " + promotions + " WHERE code = :code";
+    }
+
+    /** @return the catalog tables in these statements' dialect and prefix */
+    @SuppressWarnings("unchecked")
+    <T> CatalogRows<T> catalogRows(CatalogTable<T> table) {
+        Map<CatalogTable<?>, CatalogRows<?>> rows = catalogRows;
+        if (rows == null) {
+            rows = CatalogRows.of(this);
+            catalogRows = rows;
+        }
+        return (CatalogRows<T>) Objects.requireNonNull(rows.get(table), "table");
+    }
+
+    /** Built on first use (the statements of a subclass are not ready in the constructor); racing builds are equal. */
+    private volatile Map<CatalogTable<?>, CatalogRows<?>> catalogRows;
 
     /**
      * A promotion use ({@link dev.credits.spi.PromotionUse}): changes the count by {@code :delta}, never below 0, and

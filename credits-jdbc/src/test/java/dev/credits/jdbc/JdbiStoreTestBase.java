@@ -23,6 +23,7 @@ import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
+import dev.credits.spi.CatalogTable;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
@@ -150,10 +151,10 @@ abstract class JdbiStoreTestBase {
 
     /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
     static void grant(AccountTransaction tx, String lotId, long amount, Instant expiresAt) {
-        Account account = tx.account();
+        Account account = jdbc(tx).account();
         long sequence = account.sequence() + 1;
-        long balance = tx.balance("credits").map(BalanceRecord::balance).orElse(0L) + amount;
-        long held = tx.balance("credits").map(BalanceRecord::held).orElse(0L);
+        long balance = jdbc(tx).balance("credits").map(BalanceRecord::balance).orElse(0L) + amount;
+        long held = jdbc(tx).balance("credits").map(BalanceRecord::held).orElse(0L);
         Lot lot = lot(lotId, account.accountId(), "credits", amount, expiresAt);
         tx.write(changes(account.withSequence(sequence),
                 List.of(new BalanceRecord(account.accountId(), "credits", balance, held)), List.of(lot), List.of(),
@@ -167,8 +168,8 @@ abstract class JdbiStoreTestBase {
     }
 
     Snapshot snapshot(String accountId) {
-        return store.readAccount(accountId, tx -> new Snapshot(tx.account(), tx.balances(),
-                tx.liveLots().stream().sorted(java.util.Comparator.comparing(Lot::lotId)).toList(),
+        return store.readAccount(accountId, tx -> new Snapshot(jdbc(tx).account(), jdbc(tx).balances(),
+                jdbc(tx).liveLots().stream().sorted(java.util.Comparator.comparing(Lot::lotId)).toList(),
                 store.findEntries(accountId, new EntryQuery(HistoryFilter.all(), Long.MAX_VALUE, 1000)),
                 tx.findOpenHolds()));
     }
@@ -189,9 +190,9 @@ abstract class JdbiStoreTestBase {
         IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
         Account next = account("acc-1").withSequence(3);
         store.inAccount("acc-1", tx -> {
-            assertEquals(account("acc-1"), tx.account());
-            assertTrue(tx.balances().isEmpty());
-            assertTrue(tx.liveLots("credits").isEmpty());
+            assertEquals(account("acc-1"), jdbc(tx).account());
+            assertTrue(jdbc(tx).balances().isEmpty());
+            assertTrue(jdbc(tx).liveLots("credits").isEmpty());
             tx.write(changes(next,
                     List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
                     List.of(paid.withAmounts(100, 20), voice), List.of(), List.of(grant, grantVoice),
@@ -202,14 +203,14 @@ abstract class JdbiStoreTestBase {
         });
 
         store.readAccount("acc-1", tx -> {
-            assertEquals(next, tx.account());
-            assertEquals(Optional.of(new BalanceRecord("acc-1", "credits", 100, 20)), tx.balance("credits"));
+            assertEquals(next, jdbc(tx).account());
+            assertEquals(Optional.of(new BalanceRecord("acc-1", "credits", 100, 20)), jdbc(tx).balance("credits"));
             assertEquals(List.of(new BalanceRecord("acc-1", "credits", 100, 20), new BalanceRecord("acc-1", "voice", 30, 0)),
-                    tx.balances());
-            assertEquals(List.of(paid.withAmounts(100, 20)), tx.liveLots("credits"));
-            assertEquals(List.of(voice), tx.liveLots("voice"));
-            assertEquals(Set.of(paid.withAmounts(100, 20), voice), new HashSet<>(tx.liveLots()));
-            assertEquals(List.of(voice), tx.liveLots("voice"), "served from the all-lots read too");
+                    jdbc(tx).balances());
+            assertEquals(List.of(paid.withAmounts(100, 20)), jdbc(tx).liveLots("credits"));
+            assertEquals(List.of(voice), jdbc(tx).liveLots("voice"));
+            assertEquals(Set.of(paid.withAmounts(100, 20), voice), new HashSet<>(jdbc(tx).liveLots()));
+            assertEquals(List.of(voice), jdbc(tx).liveLots("voice"), "served from the all-lots read too");
             assertEquals(Optional.of(voice), tx.findLot("lot-2"));
             assertEquals(Optional.of(grantVoice), tx.findEntry("tx-lot-2"));
             assertEquals(Optional.empty(), tx.findEntry("nope"));
@@ -217,10 +218,10 @@ abstract class JdbiStoreTestBase {
                     tx.findAllocations("hold-1"));
             assertEquals(Optional.of(hold), tx.findHold("hold-1"));
             assertEquals(List.of(hold), tx.findOpenHolds());
-            assertEquals(List.of(), tx.findOpenHoldsDue(T0.plusSeconds(299)));
-            assertEquals(List.of(hold), tx.findOpenHoldsDue(T0.plusSeconds(300)));
-            assertEquals(Optional.of(idem), tx.findIdempotency("idem-1"));
-            assertEquals(Optional.empty(), tx.findIdempotency("idem-2"));
+            assertEquals(List.of(), jdbc(tx).findOpenHoldsDue(T0.plusSeconds(299)));
+            assertEquals(List.of(hold), jdbc(tx).findOpenHoldsDue(T0.plusSeconds(300)));
+            assertEquals(Optional.of(idem), jdbc(tx).findIdempotency("idem-1"));
+            assertEquals(Optional.empty(), jdbc(tx).findIdempotency("idem-2"));
             return null;
         });
         assertEquals(Optional.of("acc-1"), store.findAccountOfTransaction("tx-lot-2"));
@@ -241,7 +242,7 @@ abstract class JdbiStoreTestBase {
         Lot c = new Lot("lot-c", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
                 Money.of("0.123456789012345678", "USD"), Map.of(), T0, "tx-c");
         store.inAccount("acc-t", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
                     List.of(), List.of(), null));
             return null;
         });
@@ -259,18 +260,18 @@ abstract class JdbiStoreTestBase {
         Lot lot = lot("lot-u", "acc-u", "credits", 50, null);
         Hold hold = hold("hold-u", "acc-u", 10, T0.plusSeconds(60));
         store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot.withAmounts(50, 10)), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot.withAmounts(50, 10)), List.of(),
                     List.of(), List.of(), List.of(hold), List.of(), null));
             return null;
         });
         Hold committed = hold.resolved(HoldStatus.COMMITTED, T0.plusSeconds(10), 10, "tx-commit");
         store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(2), List.of(), List.of(), List.of(lot.withAmounts(0, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(2), List.of(), List.of(), List.of(lot.withAmounts(0, 0)),
                     List.of(), List.of(), List.of(), List.of(committed), null));
             return null;
         });
         store.readAccount("acc-u", tx -> {
-            assertEquals(List.of(), tx.liveLots(), "a lot with nothing remaining or held is not live");
+            assertEquals(List.of(), jdbc(tx).liveLots(), "a lot with nothing remaining or held is not live");
             assertEquals(Optional.of(lot.withAmounts(0, 0)), tx.findLot("lot-u"));
             assertEquals(Optional.of(committed), tx.findHold("hold-u"));
             assertEquals(List.of(), tx.findOpenHolds());
@@ -279,14 +280,14 @@ abstract class JdbiStoreTestBase {
         // A terminal hold never changes: the store refuses, and the whole unit of work rolls back.
         Snapshot before = snapshot("acc-u");
         assertThrows(IllegalStateException.class, () -> store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(3), List.of(), List.of(), List.of(lot.withAmounts(5, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(lot.withAmounts(5, 0)),
                     List.of(), List.of(), List.of(), List.of(hold.resolved(HoldStatus.RELEASED, T0, 0, null)), null));
             return null;
         }));
         assertEquals(before, snapshot("acc-u"));
         // Nor can a lot that does not exist be updated: refused, and nothing else of the change set is written.
         assertThrows(IllegalStateException.class, () -> store.inAccount("acc-u", tx -> {
-            tx.write(changes(tx.account().withSequence(3), List.of(new BalanceRecord("acc-u", "credits", 1, 0)),
+            tx.write(changes(jdbc(tx).account().withSequence(3), List.of(new BalanceRecord("acc-u", "credits", 1, 0)),
                     List.of(), List.of(lot("lot-ghost", "acc-u", "credits", 5, null)), List.of(), List.of(), List.of(),
                     List.of(), null));
             return null;
@@ -367,14 +368,14 @@ abstract class JdbiStoreTestBase {
         store.insertAccountIfAbsent(account("acc-k"));
         IdempotencyRecord record = new IdempotencyRecord("acc-k", "key-1", "fp-1", "r-1", T0);
         store.inAccount("acc-k", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), record));
             return null;
         });
         Snapshot before = snapshot("acc-k");
         IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
                 () -> store.inAccount("acc-k", tx -> {
-                    Account account = tx.account();
+                    Account account = jdbc(tx).account();
                     tx.write(changes(account.withSequence(2), List.of(new BalanceRecord("acc-k", "credits", 5, 0)),
                             List.of(lot("lot-k", "acc-k", "credits", 5, null)), List.of(), List.of(), List.of(),
                             List.of(), List.of(), new IdempotencyRecord("acc-k", "key-1", "fp-2", "r-2", T0)));
@@ -383,7 +384,7 @@ abstract class JdbiStoreTestBase {
         assertEquals("key-1", e.idempotencyKey());
         assertEquals("acc-k", e.accountId());
         assertEquals(before, snapshot("acc-k"), "the conflicting unit of work left nothing");
-        assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> tx.findIdempotency("key-1")));
+        assertEquals(Optional.of(record), store.readAccount("acc-k", tx -> jdbc(tx).findIdempotency("key-1")));
     }
 
     // ---------------------------------------------------------------- plans, periods, per-plan prices, retries
@@ -405,13 +406,13 @@ abstract class JdbiStoreTestBase {
         Account next = new Account("acc-plan", AccountStatus.PAUSED, 20, 3, 0, "free", null, T0.plusSeconds(30 * 86400),
                 T0.plusSeconds(60 * 86400), 3, T0, T0.plusSeconds(5));
         store.inAccount("acc-plan", tx -> {
-            assertEquals(opened, tx.account());
+            assertEquals(opened, jdbc(tx).account());
             tx.write(changes(next, List.of(), List.of(), List.of(), List.of(original, retry), List.of(),
                     List.of(hold, featurePriced), List.of(), null));
             return null;
         });
         store.readAccount("acc-plan", tx -> {
-            assertEquals(next, tx.account());
+            assertEquals(next, jdbc(tx).account());
             assertEquals(Optional.of(retry), tx.findEntry("tx-d2"));
             assertEquals(Optional.of(original), tx.findEntry("tx-d1"));
             assertEquals(List.of(retry), tx.findEntriesReferencing("tx-d1"));
@@ -422,7 +423,7 @@ abstract class JdbiStoreTestBase {
         // The snapshot (one round trip where the dialect pipelines) carries the new columns too.
         FeaturePricing feature = new FeaturePricing("image_gen", "Image", null, 5, Map.of("pro", 3L, "team", 0L), 2,
                 "credits", null, true, T0, T0);
-        assertTrue(store.insertFeature(feature));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, feature));
         store.inAccount("acc-plan", tx -> {
             var snapshot = tx.snapshot(T0.plusSeconds(60), "image_gen", null);
             assertEquals(next, snapshot.account());
@@ -443,12 +444,12 @@ abstract class JdbiStoreTestBase {
         Lot later = lot("x-later", "acc-x", "credits", 10, end.plusNanos(1_000));
         Lot never = lot("x-never", "acc-x", "credits", 10, null);
         store.inAccount("acc-x", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(live, spent, otherType, later, never),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(live, spent, otherType, later, never),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("acc-y", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("y-live", "acc-y", "credits", 1, end)),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("y-live", "acc-y", "credits", 1, end)),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
@@ -469,19 +470,19 @@ abstract class JdbiStoreTestBase {
         CreditPackage pro = new CreditPackage("pro", "Pro \u2713", 1000, Money.of("1E+3", "JPY"), "voice",
                 Period.of(1, 2, 3), false);
         CreditPackage free = CreditPackage.of("a-free", "Free", 1, Money.of("0", "EUR"));
-        store.savePackage(starter);
-        store.savePackage(pro);
-        store.savePackage(free);
-        assertEquals(Optional.of(starter), store.findPackage("starter"));
-        assertEquals("199.00", store.findPackage("starter").orElseThrow().price().amount().toString(), "scale kept");
-        assertEquals(Optional.of(pro), store.findPackage("pro"));
-        assertEquals(Optional.empty(), store.findPackage("nope"));
-        assertEquals(List.of(free, pro, starter), store.listPackages());
+        store.catalog().save(CatalogTable.PACKAGES, starter);
+        store.catalog().save(CatalogTable.PACKAGES, pro);
+        store.catalog().save(CatalogTable.PACKAGES, free);
+        assertEquals(Optional.of(starter), store.catalog().find(CatalogTable.PACKAGES, "starter"));
+        assertEquals("199.00", store.catalog().find(CatalogTable.PACKAGES, "starter").orElseThrow().price().amount().toString(), "scale kept");
+        assertEquals(Optional.of(pro), store.catalog().find(CatalogTable.PACKAGES, "pro"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PACKAGES, "nope"));
+        assertEquals(List.of(free, pro, starter), store.catalog().list(CatalogTable.PACKAGES));
 
         CreditPackage changed = starter.withPrice(Money.of("149.5", "USD")).withValidity(null).withActive(false);
-        store.savePackage(changed);
-        assertEquals(Optional.of(changed), store.findPackage("starter"));
-        assertEquals(List.of(free, pro, changed), store.listPackages());
+        store.catalog().save(CatalogTable.PACKAGES, changed);
+        assertEquals(Optional.of(changed), store.catalog().find(CatalogTable.PACKAGES, "starter"));
+        assertEquals(List.of(free, pro, changed), store.catalog().list(CatalogTable.PACKAGES));
     }
 
     @Test
@@ -489,17 +490,17 @@ abstract class JdbiStoreTestBase {
         Plan pro = Plan.of("professional", "Professional", 600).withMonthlyPrice(Money.of("49.00", "USD"))
                 .withAllowance("voice", 0).withRolloverCap(300);
         Plan free = new Plan("free", "Free", null, Map.of(), 0, false, true);
-        store.savePlan(pro);
-        store.savePlan(free);
-        assertEquals(Optional.of(pro), store.findPlan("professional"));
-        assertEquals(Optional.of(free), store.findPlan("free"));
-        assertEquals(Optional.empty(), store.findPlan("nope"));
-        assertEquals(List.of(free, pro), store.listPlans());
+        store.catalog().save(CatalogTable.PLANS, pro);
+        store.catalog().save(CatalogTable.PLANS, free);
+        assertEquals(Optional.of(pro), store.catalog().find(CatalogTable.PLANS, "professional"));
+        assertEquals(Optional.of(free), store.catalog().find(CatalogTable.PLANS, "free"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PLANS, "nope"));
+        assertEquals(List.of(free, pro), store.catalog().list(CatalogTable.PLANS));
 
         Plan changed = pro.withAllowance("credits", 700).withMonthlyPrice(null).withCanBuyCredits(false).withActive(false);
-        store.savePlan(changed);
-        assertEquals(Optional.of(changed), store.findPlan("professional"));
-        assertEquals(List.of(free, changed), store.listPlans());
+        store.catalog().save(CatalogTable.PLANS, changed);
+        assertEquals(Optional.of(changed), store.catalog().find(CatalogTable.PLANS, "professional"));
+        assertEquals(List.of(free, changed), store.catalog().list(CatalogTable.PLANS));
     }
 
     @Test
@@ -510,31 +511,31 @@ abstract class JdbiStoreTestBase {
         Promotion flat = Promotion.of("FLAT").withAmountOff(Money.of("5.00", "EUR")).withPercentOff(new BigDecimal("12.50"))
                 .withWindow(null, T0).withActive(false);
         Promotion bare = Promotion.of("BARE").withUses(77); // the given count is ignored: a new promotion starts at 0
-        store.savePromotion(spring);
-        store.savePromotion(flat);
-        store.savePromotion(bare);
-        assertEquals(Optional.of(spring), store.findPromotion("SPRING20"));
-        assertEquals("20", store.findPromotion("SPRING20").orElseThrow().percentOff().toString());
-        assertEquals(Optional.of(flat), store.findPromotion("FLAT"));
-        assertEquals(Optional.of(bare.withUses(0)), store.findPromotion("BARE"));
-        assertEquals(Optional.empty(), store.findPromotion("NOPE"));
-        assertEquals(List.of(bare.withUses(0), flat, spring), store.listPromotions());
+        store.catalog().save(CatalogTable.PROMOTIONS, spring);
+        store.catalog().save(CatalogTable.PROMOTIONS, flat);
+        store.catalog().save(CatalogTable.PROMOTIONS, bare);
+        assertEquals(Optional.of(spring), store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20"));
+        assertEquals("20", store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().percentOff().toString());
+        assertEquals(Optional.of(flat), store.catalog().find(CatalogTable.PROMOTIONS, "FLAT"));
+        assertEquals(Optional.of(bare.withUses(0)), store.catalog().find(CatalogTable.PROMOTIONS, "BARE"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PROMOTIONS, "NOPE"));
+        assertEquals(List.of(bare.withUses(0), flat, spring), store.catalog().list(CatalogTable.PROMOTIONS));
 
         store.insertAccountIfAbsent(account("acc-promo"));
         usePromotions("acc-promo", 1, new PromotionUse("SPRING20", 1), new PromotionUse("SPRING20", 1),
                 new PromotionUse("SPRING20", 1));
-        assertEquals(3, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(3, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
         Promotion changed = spring.withPercentOff(null).withPackageIds(Set.of()).withMaxUses(2).withUses(0);
-        store.savePromotion(changed);
-        assertEquals(Optional.of(changed.withUses(3)), store.findPromotion("SPRING20"), "saving keeps the stored count");
-        assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.listPromotions());
+        store.catalog().save(CatalogTable.PROMOTIONS, changed);
+        assertEquals(Optional.of(changed.withUses(3)), store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20"), "saving keeps the stored count");
+        assertEquals(List.of(bare.withUses(0), flat, changed.withUses(3)), store.catalog().list(CatalogTable.PROMOTIONS));
 
         // A negative use gives one back, never below 0; a use of a promotion that does not exist counts nothing.
         usePromotions("acc-promo", 2, new PromotionUse("SPRING20", -1), new PromotionUse("BARE", -1),
                 new PromotionUse("GHOST", 1), new PromotionUse("GHOST", 1));
-        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
-        assertEquals(Optional.empty(), store.findPromotion("GHOST"));
+        assertEquals(2, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses());
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.PROMOTIONS, "GHOST"));
         assertEquals(2, store.findAccount("acc-promo").orElseThrow().sequence(), "both writes kept");
 
         // At its limit (2): a use fails the whole write, and the exception comes out unchanged, not retried.
@@ -543,7 +544,7 @@ abstract class JdbiStoreTestBase {
         PromotionExhaustedException e = assertThrows(PromotionExhaustedException.class, () -> store.inAccount(
                 "acc-promo", tx -> {
                     runs.incrementAndGet();
-                    tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                    tx.write(new ChangeSet(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
                             List.of(), List.of(), List.of(), null, List.of(purchase("p-x", "acc-promo", T0)),
                             List.of(new PromotionUse("BARE", 1), new PromotionUse("SPRING20", 1))));
                     return null;
@@ -551,14 +552,14 @@ abstract class JdbiStoreTestBase {
         assertTrue(e.getMessage().contains("SPRING20"), e.getMessage());
         assertEquals(1, runs.get());
         assertEquals(before, snapshot("acc-promo"));
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses(), "the other use of the write is undone");
-        assertEquals(2, store.findPromotion("SPRING20").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses(), "the other use of the write is undone");
+        assertEquals(2, store.catalog().find(CatalogTable.PROMOTIONS, "SPRING20").orElseThrow().uses());
         assertEquals(Optional.empty(), store.findAccountOfPurchase("p-x"));
 
         // Even a unit of work that catches the exception keeps nothing of its write.
         assertThrows(PromotionExhaustedException.class, () -> store.inAccount("acc-promo", tx -> {
             try {
-                tx.write(new ChangeSet(tx.account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
+                tx.write(new ChangeSet(jdbc(tx).account().withSequence(3), List.of(), List.of(), List.of(), List.of(),
                         List.of(), List.of(), List.of(), null, List.of(), List.of(new PromotionUse("BARE", 1),
                         new PromotionUse("SPRING20", 1))));
             } catch (PromotionExhaustedException caught) {
@@ -567,13 +568,13 @@ abstract class JdbiStoreTestBase {
             return "written";
         }));
         assertEquals(before, snapshot("acc-promo"));
-        assertEquals(0, store.findPromotion("BARE").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "BARE").orElseThrow().uses());
     }
 
     /** Writes a change set of nothing but promotion uses (and the sequence). */
     void usePromotions(String accountId, long sequence, PromotionUse... uses) {
         store.inAccount(accountId, tx -> {
-            tx.write(new ChangeSet(tx.account().withSequence(sequence), List.of(), List.of(), List.of(), List.of(),
+            tx.write(new ChangeSet(jdbc(tx).account().withSequence(sequence), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), List.of(), null, List.of(), List.of(uses)));
             return null;
         });
@@ -585,7 +586,7 @@ abstract class JdbiStoreTestBase {
      */
     @Test
     void aPromotionLimitHoldsAcrossConcurrentAccounts() throws Exception {
-        store.savePromotion(Promotion.of("LIMITED").withMaxUses(5));
+        store.catalog().save(CatalogTable.PROMOTIONS, Promotion.of("LIMITED").withMaxUses(5));
         int threads = 8;
         for (int i = 0; i < threads; i++) {
             store.insertAccountIfAbsent(account("buyer-" + i));
@@ -602,7 +603,7 @@ abstract class JdbiStoreTestBase {
                     try {
                         store.inAccount(accountId, tx -> {
                             runs.incrementAndGet();
-                            Account account = tx.account();
+                            Account account = jdbc(tx).account();
                             tx.write(new ChangeSet(account.withSequence(1), List.of(), List.of(), List.of(), List.of(),
                                     List.of(), List.of(), List.of(), new IdempotencyRecord(accountId, "k", "f", "r", T0),
                                     List.of(purchase("purchase-" + accountId, accountId, T0)),
@@ -627,13 +628,13 @@ abstract class JdbiStoreTestBase {
             executor.shutdownNow();
         }
         assertEquals(threads, runs.get(), "an exhausted promotion is not retried");
-        assertEquals(5, store.findPromotion("LIMITED").orElseThrow().uses());
+        assertEquals(5, store.catalog().find(CatalogTable.PROMOTIONS, "LIMITED").orElseThrow().uses());
         int written = 0;
         for (int i = 0; i < threads; i++) {
             String accountId = "buyer-" + i;
             Optional<String> owner = store.findAccountOfPurchase("purchase-" + accountId);
             long sequence = store.findAccount(accountId).orElseThrow().sequence();
-            boolean hasIdempotency = store.readAccount(accountId, tx -> tx.findIdempotency("k")).isPresent();
+            boolean hasIdempotency = store.readAccount(accountId, tx -> jdbc(tx).findIdempotency("k")).isPresent();
             if (owner.isPresent()) {
                 written++;
                 assertEquals(1, sequence);
@@ -657,7 +658,7 @@ abstract class JdbiStoreTestBase {
 
     void writePurchases(String accountId, Purchase... purchases) {
         store.inAccount(accountId, tx -> {
-            tx.write(new ChangeSet(tx.account().withSequence(tx.account().sequence() + 1), List.of(), List.of(),
+            tx.write(new ChangeSet(jdbc(tx).account().withSequence(jdbc(tx).account().sequence() + 1), List.of(), List.of(),
                     List.of(), List.of(), List.of(), List.of(), List.of(), null, List.of(purchases), List.of()));
             return null;
         });
@@ -702,13 +703,13 @@ abstract class JdbiStoreTestBase {
     void aPurchaseIdOfAnotherAccountIsAConflictAndNothingIsWritten() {
         store.insertAccountIfAbsent(account("acc-a"));
         store.insertAccountIfAbsent(account("acc-b"));
-        store.savePromotion(Promotion.of("PROMO"));
+        store.catalog().save(CatalogTable.PROMOTIONS, Promotion.of("PROMO"));
         Purchase owned = purchase("pur-shared", "acc-a", T0);
         writePurchases("acc-a", owned);
         Snapshot before = snapshot("acc-b");
         IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
                 () -> store.inAccount("acc-b", tx -> {
-                    Account account = tx.account();
+                    Account account = jdbc(tx).account();
                     tx.write(new ChangeSet(account.withSequence(1), List.of(new BalanceRecord("acc-b", "credits", 5, 0)),
                             List.of(lot("lot-b", "acc-b", "credits", 5, null)), List.of(), List.of(), List.of(),
                             List.of(), List.of(), new IdempotencyRecord("acc-b", "key-b", "f", "r", T0),
@@ -720,10 +721,10 @@ abstract class JdbiStoreTestBase {
         assertEquals(before, snapshot("acc-b"), "nothing of the conflicting write is kept");
         assertEquals(Optional.empty(), store.findAccountOfPurchase("pur-b"));
         assertEquals(Optional.of("acc-a"), store.findAccountOfPurchase("pur-shared"));
-        assertEquals(0, store.findPromotion("PROMO").orElseThrow().uses());
+        assertEquals(0, store.catalog().find(CatalogTable.PROMOTIONS, "PROMO").orElseThrow().uses());
         store.readAccount("acc-b", tx -> {
             assertEquals(List.of(), tx.listPurchases());
-            assertEquals(Optional.empty(), tx.findIdempotency("key-b"));
+            assertEquals(Optional.empty(), jdbc(tx).findIdempotency("key-b"));
             return null;
         });
         assertEquals(Optional.of(owned), store.readAccount("acc-a", tx -> tx.findPurchase("pur-shared")),
@@ -747,7 +748,7 @@ abstract class JdbiStoreTestBase {
                         balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, null, 0, i % 7 == 0 ? "u7" : null, null,
                         type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
             }
-            tx.write(changes(tx.account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
                     List.of(), List.of(), null));
             return null;
         });
@@ -806,17 +807,17 @@ abstract class JdbiStoreTestBase {
             return null;
         });
         store.inAccount("held-only", tx -> { // expired, but everything left on it is held
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l3", "held-only", "credits", 10,
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("l3", "held-only", "credits", 10,
                     now.minusSeconds(5)).withAmounts(4, 4)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("spent", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(lot("l4", "spent", "credits", 10,
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(lot("l4", "spent", "credits", 10,
                     now.minusSeconds(5)).withAmounts(0, 0)), List.of(), List.of(), List.of(), List.of(), List.of(), null));
             return null;
         });
         store.inAccount("due-hold", tx -> {
-            tx.write(changes(tx.account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(), List.of(), List.of(), List.of(),
                     List.of(hold("h1", "due-hold", 4, now), hold("h2", "due-hold", 4, now.minusSeconds(1))), List.of(),
                     null));
             return null;
@@ -830,44 +831,33 @@ abstract class JdbiStoreTestBase {
     // ---------------------------------------------------------------- price list
 
     @Test
-    void featuresAreStoredWithTheirPriceHistory() {
+    void featuresRoundTripInsertUpdateAndDelete() {
         FeaturePricing image = new FeaturePricing("image_gen", "Image", "image", 5, Map.of("pro", 3L, "free", 9L), 2,
                 "credits", "text to image", true, T0, T0);
         FeaturePricing video = new FeaturePricing("video_gen", "Video", "video", 50, Map.of(), 0, "credits", null, true,
                 T0, T0);
         FeaturePricing avatar = new FeaturePricing("avatar", "Avatar", "image", 7, null, 0, "voice", null, false, T0,
                 T0);
-        assertTrue(store.insertFeature(image));
-        assertTrue(store.insertFeature(video));
-        assertTrue(store.insertFeature(avatar));
-        assertFalse(store.insertFeature(image), "duplicate key");
-        assertEquals(Optional.of(image), store.findFeature("image_gen"));
-        assertEquals(List.of(avatar, image, video), store.listFeatures(null));
-        assertEquals(List.of(avatar, image), store.listFeatures("image"));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, image));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, video));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, avatar));
+        assertFalse(store.catalog().insert(CatalogTable.FEATURES, image), "duplicate key");
+        assertEquals(Optional.of(image), store.catalog().find(CatalogTable.FEATURES, "image_gen"));
+        assertEquals(List.of(avatar, image, video), store.catalog().list(CatalogTable.FEATURES));
 
         FeaturePricing cheaper = new FeaturePricing("image_gen", "Image", "image", 4, Map.of("pro", 2L), 1, "credits",
                 "now cheaper", true, T0, T0.plusSeconds(60));
-        assertTrue(store.updateFeature(cheaper));
-        assertFalse(store.updateFeature(new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
+        assertTrue(store.catalog().update(CatalogTable.FEATURES, cheaper));
+        assertFalse(store.catalog().update(CatalogTable.FEATURES, new FeaturePricing("nope", "N", null, 1, null, 0, "credits", null, true, T0,
                 T0)));
-        assertEquals(Optional.of(cheaper), store.findFeature("image_gen"));
+        assertEquals(Optional.of(cheaper), store.catalog().find(CatalogTable.FEATURES, "image_gen"));
         store.insertAccountIfAbsent(account("acc-p"));
-        assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.findFeature("image_gen")));
+        assertEquals(Optional.of(cheaper), store.inAccount("acc-p", tx -> tx.find(CatalogTable.FEATURES, "image_gen")));
 
-        assertTrue(store.deleteFeature("video_gen"));
-        assertFalse(store.deleteFeature("video_gen"));
-        assertEquals(Optional.empty(), store.findFeature("video_gen"));
+        assertTrue(store.catalog().delete(CatalogTable.FEATURES, "video_gen"));
+        assertFalse(store.catalog().delete(CatalogTable.FEATURES, "video_gen"));
+        assertEquals(Optional.empty(), store.catalog().find(CatalogTable.FEATURES, "video_gen"));
 
-        try (var handle = org.jdbi.v3.core.Jdbi.open(pool)) {
-            List<String> history = handle.createQuery("SELECT CONCAT(change_kind, ':', feature_key, ':', credits_per_unit)"
-                            + " FROM " + database().tablePrefix() + "feature_price_history ORDER BY history_id")
-                    .mapTo(String.class).list();
-            assertEquals(List.of("CREATE:image_gen:5", "CREATE:video_gen:50", "CREATE:avatar:7", "UPDATE:image_gen:4"),
-                    history);
-            assertEquals(java.util.Arrays.asList("{\"free\":9,\"pro\":3}", null, null, "{\"pro\":2}"),
-                    handle.createQuery("SELECT plan_prices FROM " + database().tablePrefix() + "feature_price_history"
-                            + " ORDER BY history_id").mapTo(String.class).list());
-        }
     }
 
     /** The largest values the ledger accepts (Checks: ids 128, credit types 64, texts 2048, 64 metadata entries). */
@@ -882,10 +872,11 @@ abstract class JdbiStoreTestBase {
         FeaturePricing feature = new FeaturePricing("f".repeat(128), text, text, Long.MAX_VALUE,
                 Map.of(id, Long.MAX_VALUE, "p".repeat(128), Long.MIN_VALUE), Integer.MAX_VALUE, "c".repeat(64), text,
                 true, T0, T0);
-        assertTrue(store.insertFeature(feature));
-        assertEquals(Optional.of(feature), store.findFeature("f".repeat(128)));
-        assertEquals(List.of(feature), store.listFeatures(text));
-        assertTrue(store.updateFeature(feature));
+        assertTrue(store.catalog().insert(CatalogTable.FEATURES, feature));
+        assertEquals(Optional.of(feature), store.catalog().find(CatalogTable.FEATURES, "f".repeat(128)));
+        assertEquals(List.of(feature), store.catalog().list(CatalogTable.FEATURES).stream()
+                .filter(f -> text.equals(f.category())).toList());
+        assertTrue(store.catalog().update(CatalogTable.FEATURES, feature));
 
         store.insertAccountIfAbsent(account(id));
         Lot lot = new Lot(id, id, "c".repeat(64), LotSource.PURCHASE, Integer.MAX_VALUE, Long.MAX_VALUE,
@@ -898,7 +889,7 @@ abstract class JdbiStoreTestBase {
                 metadata, T0, T0, null, 0, null);
         IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
         store.inAccount(id, tx -> {
-            tx.write(changes(tx.account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
+            tx.write(changes(jdbc(tx).account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
                     List.of(entry), List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), List.of(hold),
                     List.of(), record));
             return null;
@@ -907,7 +898,7 @@ abstract class JdbiStoreTestBase {
             assertEquals(Optional.of(lot), tx.findLot(id));
             assertEquals(Optional.of(entry), tx.findEntry(id));
             assertEquals(Optional.of(hold), tx.findHold(id));
-            assertEquals(Optional.of(record), tx.findIdempotency(id));
+            assertEquals(Optional.of(record), jdbc(tx).findIdempotency(id));
             assertEquals(List.of(new Allocation(id, Integer.MAX_VALUE, id, Long.MIN_VALUE)), tx.findAllocations(id));
             return null;
         });
@@ -1316,5 +1307,10 @@ abstract class JdbiStoreTestBase {
             }
         }
         return false;
+    }
+
+    /** The JDBC store's own reads, behind {@link dev.credits.spi.AccountTransaction#snapshot}. */
+    static JdbcAccountTransaction jdbc(dev.credits.spi.AccountTransaction tx) {
+        return (JdbcAccountTransaction) tx;
     }
 }

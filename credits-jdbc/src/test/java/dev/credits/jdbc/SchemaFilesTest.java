@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SchemaFilesTest {
 
     private static final Set<String> TABLES = Set.of("accounts", "balances", "lots", "entries", "allocations",
-            "holds", "idempotency", "features", "feature_price_history", "packages", "plans", "promotions", "purchases",
+            "holds", "idempotency", "features", "packages", "plans", "promotions", "purchases",
             "account_links");
 
     @ParameterizedTest

@@ -33,7 +33,7 @@ final class TestDatabase implements AutoCloseable {
      * tables it describes.
      */
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
-            "idempotency", "features", "feature_price_history", "packages", "plans", "promotions", "purchases",
+            "idempotency", "features", "packages", "plans", "promotions", "purchases",
             "account_links");
     /** The store's schema version table, without the prefix. */
     static final String VERSION_TABLE = "schema_version";

@@ -1,5 +1,7 @@
 package dev.credits.jdbc;
 
+import dev.credits.spi.CatalogTable;
+
 import dev.credits.AccountStatus;
 import dev.credits.Account;
 import dev.credits.StoreUnavailableException;
@@ -35,15 +37,15 @@ class UnreachableDatabaseTest {
     void everyCallOnAnUnreachableDatabaseFails() {
         JdbiCreditStore store = JdbiCreditStore.builder(nowhere()).dialect(Dialect.POSTGRESQL).build();
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                () -> store.inAccount("a", tx -> tx.account()));
+                () -> store.inAccount("a", tx -> ((JdbcAccountTransaction) tx).account()));
         assertTrue(hasSqlCause(e), "cause attached: " + e);
-        assertThrows(StoreUnavailableException.class, () -> store.readAccount("a", tx -> tx.account()));
+        assertThrows(StoreUnavailableException.class, () -> store.readAccount("a", tx -> ((JdbcAccountTransaction) tx).account()));
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountIfAbsent(
                 new Account("a", AccountStatus.ACTIVE, 0, 0, 0, null, null, null, null, 0, Instant.EPOCH,
                         Instant.EPOCH)));
-        assertThrows(StoreUnavailableException.class, () -> store.findFeature("f"));
-        assertThrows(StoreUnavailableException.class, () -> store.findPackage("p"));
-        assertThrows(StoreUnavailableException.class, () -> store.savePromotion(dev.credits.Promotion.of("P")));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().find(CatalogTable.FEATURES, "f"));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().find(CatalogTable.PACKAGES, "p"));
+        assertThrows(StoreUnavailableException.class, () -> store.catalog().save(CatalogTable.PROMOTIONS, dev.credits.Promotion.of("P")));
         assertThrows(StoreUnavailableException.class, () -> store.findAccountOfPurchase("p"));
         assertThrows(StoreUnavailableException.class, () -> store.findAccountLink("stripe:sub_1"));
         assertThrows(StoreUnavailableException.class, () -> store.insertAccountLinkIfAbsent(

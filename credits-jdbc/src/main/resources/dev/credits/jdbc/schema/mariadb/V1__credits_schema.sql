@@ -162,21 +162,6 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}features (
     PRIMARY KEY (feature_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
--- Price history: one row per create or update of a feature (what it cost, from when).
-CREATE TABLE IF NOT EXISTS ${table_prefix}feature_price_history (
-    history_id        BIGINT       NOT NULL AUTO_INCREMENT,
-    feature_key       VARCHAR(128) NOT NULL,
-    change_kind       VARCHAR(8)   NOT NULL,
-    feature_name      VARCHAR(2048) NOT NULL,
-    credits_per_unit  BIGINT       NOT NULL,
-    plan_prices       TEXT,
-    credit_type       VARCHAR(64)  NOT NULL,
-    active            BOOLEAN      NOT NULL,
-    changed_at_micros BIGINT       NOT NULL,
-    PRIMARY KEY (history_id),
-    KEY ${table_prefix}feature_price_history_key (feature_key, history_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
-
 -- ---- The catalog: packages, plans, promotions. Small tables, written rarely, read by key or listed whole.
 
 -- Credit packages for sale. validity is an ISO-8601 period (P12M), NULL for credits that never expire.
