@@ -28,7 +28,9 @@ public record PlanChange(String accountId, Kind kind, String previousPlanId, Str
         UPGRADED,
         /** Mid-period to a plan with no larger allowance: it takes over at the next {@code startPeriod}. */
         DOWNGRADE_SCHEDULED,
-        /** The account is already on the plan (a scheduled downgrade is cancelled). */
+        /** The account's current plan again while a downgrade was scheduled: the downgrade is cancelled. */
+        DOWNGRADE_CANCELLED,
+        /** Nothing changed: the account is already on the plan, or the plan is already scheduled as its next. */
         UNCHANGED,
         /** The plan was removed: no further allowances; what was granted stays until it expires. */
         ENDED

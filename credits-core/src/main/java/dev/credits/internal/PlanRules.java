@@ -86,8 +86,12 @@ public final class PlanRules {
                     return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
                 }
                 Account changed = account.withPlan(current, null, now);
-                return change(changed, PlanChange.Kind.UNCHANGED, current, Map.of(),
+                return change(changed, PlanChange.Kind.DOWNGRADE_CANCELLED, current, Map.of(),
                         UnitOfWork.changeAccount(session, changed).sequence());
+            }
+            if (planId.equals(account.nextPlanId())) {
+                // Already scheduled: a repeated request (a redelivered webhook) writes nothing.
+                return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
             }
             boolean inPeriod = account.periodStart() != null
                     && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());

@@ -373,7 +373,7 @@ public interface PlanContract extends CommerceFixture {
 
         PlanChange change = ledger().plans().assignPlan(accountId, plans.professional());
 
-        assertEquals(PlanChange.Kind.UNCHANGED, change.kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_CANCELLED, change.kind());
         assertEquals(plans.professional(), change.planId());
         assertNull(change.nextPlanId());
         assertNull(ledger().getAccount(accountId).orElseThrow().nextPlanId());
@@ -450,6 +450,24 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
+    default void assigningThePlanAlreadyScheduledChangesNothing() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.professional());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+        PlanChange scheduled = ledger().plans().assignPlan(accountId, plans.starter());
+
+        PlanChange again = ledger().plans().assignPlan(accountId, plans.starter());
+
+        assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, scheduled.kind());
+        assertEquals(PlanChange.Kind.UNCHANGED, again.kind());
+        assertEquals(scheduled.sequence(), again.sequence(), "nothing was written");
+        assertEquals(plans.professional(), again.planId());
+        assertEquals(plans.starter(), again.nextPlanId());
+        assertEquals(plans.starter(), ledger().getAccount(accountId).orElseThrow().nextPlanId());
+    }
+
+    @Test
     default void switchingBackAndForthWithinAPeriodGrantsTheDifferenceOnce() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.starter());
@@ -458,9 +476,9 @@ public interface PlanContract extends CommerceFixture {
 
         assertEquals(PlanChange.Kind.UPGRADED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
         assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().plans().assignPlan(accountId, plans.starter()).kind());
-        assertEquals(PlanChange.Kind.UNCHANGED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_CANCELLED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
         assertEquals(PlanChange.Kind.DOWNGRADE_SCHEDULED, ledger().plans().assignPlan(accountId, plans.starter()).kind());
-        assertEquals(PlanChange.Kind.UNCHANGED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
+        assertEquals(PlanChange.Kind.DOWNGRADE_CANCELLED, ledger().plans().assignPlan(accountId, plans.professional()).kind());
 
         assertEquals(600, available(accountId));
         assertEquals(2, entries(accountId).size());

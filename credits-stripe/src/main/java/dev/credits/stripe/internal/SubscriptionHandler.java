@@ -132,10 +132,7 @@ final class SubscriptionHandler {
             change = assign(event, accountId, planId);
             note = "plan " + planId + " " + describe(change);
         }
-        // UNCHANGED is also the answer when assignPlan cancelled a scheduled downgrade; PlanChange does not say
-        // which, the account as read before does.
-        boolean changed = change != null && (change.kind() != PlanChange.Kind.UNCHANGED
-                || account.nextPlanId() != null);
+        boolean changed = change != null && change.kind() != PlanChange.Kind.UNCHANGED;
         if (prorationOnly) {
             return outcome(event, changed ? Status.APPLIED : Status.DUPLICATE, accountId,
                     note + "; proration invoice, no new period", new ProrationPaid(Optional.ofNullable(change)));
@@ -205,12 +202,11 @@ final class SubscriptionHandler {
                     + " first invoice, not with an update");
         }
         String planId = lookups.planOf(event, sub.priceId(), sub.metadata(), owner.rememberedPlan());
-        // Stays: assignPlan of the plan a downgrade already scheduled schedules it again (a change of the
-        // account), so a redelivered downgrade would not read as a duplicate.
-        if (planId.equals(current)) {
-            return outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId);
-        }
+        // The ledger says whether anything changed: the plan (or the downgrade) already in place is UNCHANGED.
         PlanChange change = assign(event, accountId, planId);
+        if (change.kind() == PlanChange.Kind.UNCHANGED) {
+            return outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId, new PlanChanged(change));
+        }
         return outcome(event, Status.APPLIED, accountId, "plan " + planId + " " + describe(change),
                 new PlanChanged(change));
     }
@@ -268,7 +264,8 @@ final class SubscriptionHandler {
             case ASSIGNED -> "assigned (applies from the next period)";
             case UPGRADED -> "upgrade applied now, granted " + change.granted();
             case DOWNGRADE_SCHEDULED -> "downgrade scheduled for the next period";
-            case UNCHANGED -> "unchanged (a scheduled downgrade, if any, cancelled)";
+            case DOWNGRADE_CANCELLED -> "kept (the scheduled downgrade is cancelled)";
+            case UNCHANGED -> "unchanged";
             case ENDED -> "ended";
         };
     }
