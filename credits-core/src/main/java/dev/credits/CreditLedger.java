@@ -27,7 +27,9 @@ import java.util.Optional;
  * The credit ledger: a price list of features, accounts with balances per credit type, lots that are
  * granted, spent in burn-down order and expire, holds for work in flight, refunds to the lots credits came
  * from, and a history that explains every balance. Every rule lives here; a {@link CreditStore} only
- * persists and locks.
+ * persists and locks. The calls a request handler makes every day are methods of the ledger; selling credits
+ * is the {@linkplain #commerce() commerce area} (packages, promotions, quotes, purchases, payment reversals),
+ * subscriptions the {@linkplain #plans() plans area} (plans, assigning them, allowance periods).
  *
  * <pre>{@code
  * CreditLedger ledger = CreditLedger.builder()
