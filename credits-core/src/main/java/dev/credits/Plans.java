@@ -78,11 +78,28 @@ public final class Plans {
      * harmless.
      *
      * @throws InvalidArgumentException if {@code end} is not after {@code start}, or either is outside
-     *                                  [{@link CreditLedger#MIN_INSTANT}, {@link CreditLedger#MAX_INSTANT}] (both are kept to the
-     *                                  millisecond)
+     *                                  [{@link CreditLedger#MIN_INSTANT}, {@link CreditLedger#MAX_INSTANT}] (both are
+     *                                  kept to the millisecond)
      * @throws UnknownAccountException  if the account does not exist
      */
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
         return rules.startPeriod(accountId, start, end);
+    }
+
+    /**
+     * Starts an allowance period {@code [start, end)} on the plan {@code planId}: what a billing webhook calls when
+     * its invoice names the plan the period was paid for. One atomic step, decided under the account's lock: a
+     * period that was started before ({@link PeriodResult.Status#ALREADY_STARTED}) or that is stale
+     * ({@link PeriodResult.Status#STALE}) changes nothing, not even the plan, so a late or redelivered invoice of an
+     * older plan never moves the account back; otherwise the account is put on {@code planId} from this period on
+     * (replacing a scheduled downgrade) and the period starts as {@link #startPeriod(String, Instant, Instant)}
+     * does, the rollover following the plan the previous period was on.
+     *
+     * @throws UnknownPlanException     if there is no such plan
+     * @throws InvalidArgumentException if the plan is inactive, or as {@link #startPeriod(String, Instant, Instant)}
+     * @throws UnknownAccountException  if the account does not exist
+     */
+    public PeriodResult startPeriod(String accountId, String planId, Instant start, Instant end) {
+        return rules.startPeriod(accountId, planId, start, end);
     }
 }

@@ -170,14 +170,31 @@ public final class PlanRules {
     // ================================================================ periods
 
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
+        return startPeriod(accountId, null, start, end);
+    }
+
+    /** @param requestedPlanId the plan the period is on, or null for the account's (its scheduled one first) */
+    public PeriodResult startPeriod(String accountId, String requestedPlanId, Instant start, Instant end) {
         Checks.id("accountId", accountId);
+        if (requestedPlanId != null) {
+            Checks.id("planId", requestedPlanId);
+        }
         Instant from = Checks.instant("start", start);
         Instant until = Checks.instant("end", end);
         if (!until.isAfter(from)) {
             throw new InvalidArgumentException("end", "must be after start: [" + start + ", " + end + ")");
         }
-        return withPlans(accountId, (session, plans) -> {
+        return withPlans(accountId, requestedPlanId, (session, plans) -> {
             Account account = session.account();
+            if (requestedPlanId != null) {
+                Plan requested = plans.get(requestedPlanId);
+                if (requested == null) {
+                    throw new UnknownPlanException(requestedPlanId);
+                }
+                if (!requested.active()) {
+                    throw new InvalidArgumentException("planId", "plan '" + requestedPlanId + "' is not active");
+                }
+            }
             if (account.periodStart() != null) {
                 if (from.equals(account.periodStart())) {
                     return period(account, PeriodResult.Status.ALREADY_STARTED, account.planId(), from, until,
@@ -192,8 +209,10 @@ public final class PlanRules {
                 return period(account, PeriodResult.Status.STALE, account.planId(), from, until, Map.of(), Map.of(),
                         Map.of(), account.sequence());
             }
-            String planId = account.nextPlanId() != null ? account.nextPlanId() : account.planId();
+            String planId = requestedPlanId != null ? requestedPlanId
+                    : account.nextPlanId() != null ? account.nextPlanId() : account.planId();
             Plan plan = planId == null ? null : plans.get(planId);
+
             if (plan == null) {
                 return period(account, PeriodResult.Status.NO_PLAN, null, from, until, Map.of(), Map.of(), Map.of(),
                         account.sequence());
@@ -281,10 +300,15 @@ public final class PlanRules {
      * work (so they are the plans the locked account names, with no re-read when a concurrent call changes them).
      */
     private <T> T withPlans(String accountId, PlanWork<T> work) {
+        return withPlans(accountId, null, work);
+    }
+
+    /** As {@link #withPlans(String, PlanWork)}, with {@code requestedPlanId} (if not null) read too. */
+    private <T> T withPlans(String accountId, String requestedPlanId, PlanWork<T> work) {
         return uow.mutate(accountId, session -> {
             Account account = session.account();
             Map<String, Plan> plans = new LinkedHashMap<>();
-            for (String id : new String[]{account.planId(), account.nextPlanId()}) {
+            for (String id : new String[]{account.planId(), account.nextPlanId(), requestedPlanId}) {
                 if (id != null) {
                     session.tx().find(CatalogTable.PLANS, id).ifPresent(plan -> plans.put(id, plan));
                 }

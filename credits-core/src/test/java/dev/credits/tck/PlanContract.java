@@ -450,6 +450,77 @@ public interface PlanContract extends CommerceFixture {
     }
 
     @Test
+    default void aPeriodStartedOnAPlanPutsTheAccountOnItFromThatPeriod() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.starter());
+        startOk(accountId, START, FEB);
+        clock().set(FEB);
+
+        PeriodResult period = ledger().plans().startPeriod(accountId, plans.professional(), FEB, MAR);
+
+        assertEquals(PeriodResult.Status.STARTED, period.status());
+        assertEquals(plans.professional(), period.planId());
+        assertEquals(600, credits(period.granted()));
+        assertEquals(100, credits(period.rolledOver()), "the rollover follows the plan of the ended period (cap 100)");
+        Account account = ledger().getAccount(accountId).orElseThrow();
+        assertEquals(plans.professional(), account.planId());
+        assertNull(account.nextPlanId());
+        assertEquals(700, available(accountId));
+        assertInvariants(accountId);
+    }
+
+    @Test
+    default void aRepeatedOrStalePeriodOnAnotherPlanMovesNothing() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.professional());
+        startOk(accountId, START, FEB);
+        clock().set(FEB);
+        startOk(accountId, FEB, MAR);
+        AccountState before = state(accountId);
+
+        PeriodResult again = ledger().plans().startPeriod(accountId, plans.starter(), FEB, MAR);
+        PeriodResult stale = ledger().plans().startPeriod(accountId, plans.starter(), START, FEB);
+
+        assertEquals(PeriodResult.Status.ALREADY_STARTED, again.status());
+        assertEquals(PeriodResult.Status.STALE, stale.status());
+        assertEquals(plans.professional(), ledger().getAccount(accountId).orElseThrow().planId());
+        assertUnchanged(before, accountId);
+    }
+
+    @Test
+    default void aPeriodOnAPlanReplacesAScheduledDowngrade() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.professional());
+        startOk(accountId, START, FEB);
+        clock().set(START.plus(Duration.ofDays(10)));
+        ledger().plans().assignPlan(accountId, plans.starter());
+        clock().set(FEB);
+
+        PeriodResult period = ledger().plans().startPeriod(accountId, plans.professional(), FEB, MAR);
+
+        assertEquals(plans.professional(), period.planId());
+        assertEquals(600, credits(period.granted()));
+        assertNull(ledger().getAccount(accountId).orElseThrow().nextPlanId());
+    }
+
+    @Test
+    default void aPeriodOnAnUnknownOrInactivePlanIsRefusedAndChangesNothing() {
+        PlanIds plans = plans();
+        String accountId = openOnPlan(plans.starter());
+        startOk(accountId, START, FEB);
+        clock().set(FEB);
+        String retired = uniqueId("retired");
+        ledger().plans().savePlan(Plan.of(retired, "Retired", 50).withActive(false));
+        AccountState before = state(accountId);
+
+        assertThrows(UnknownPlanException.class,
+                () -> ledger().plans().startPeriod(accountId, uniqueId("nope"), FEB, MAR));
+        assertThrows(InvalidArgumentException.class,
+                () -> ledger().plans().startPeriod(accountId, retired, FEB, MAR));
+        assertUnchanged(before, accountId);
+    }
+
+    @Test
     default void assigningThePlanAlreadyScheduledChangesNothing() {
         PlanIds plans = plans();
         String accountId = openOnPlan(plans.professional());

@@ -109,15 +109,13 @@ public record WebhookOutcome(String eventId, String type, Status status, String 
     }
 
     /**
-     * An {@code invoice.paid} for a service period: the plan made to match the invoice, then the period started.
+     * An {@code invoice.paid} for a service period: the period started on the invoice's plan
+     * ({@code Plans.startPeriod(account, plan, start, end)}: the plan moves only if the period really starts).
      *
-     * @param planChange what {@code assignPlan} did, or empty if the plan was not assigned (already the invoice's,
-     *                   or not moved by this invoice)
-     * @param period     what {@code startPeriod} did
+     * @param period what {@code startPeriod} did; {@link PeriodResult#planId()} is the plan the period is on
      */
-    public record PeriodPaid(Optional<PlanChange> planChange, PeriodResult period) implements Result {
+    public record PeriodPaid(PeriodResult period) implements Result {
         public PeriodPaid {
-            Objects.requireNonNull(planChange, "planChange");
             Objects.requireNonNull(period, "period");
         }
     }

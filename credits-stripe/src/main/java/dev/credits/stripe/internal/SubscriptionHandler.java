@@ -106,51 +106,45 @@ final class SubscriptionHandler {
         if (start == null || end == null || !end.isAfter(start)) {
             throw reject(event, Reason.MISSING_PERIOD, "invoice " + invoice.id() + " has no usable period", null);
         }
-        // The two period comparisons below stay: the plan is assigned before startPeriod (so the period is granted
-        // on the invoice's plan), and startPeriod's STALE / ALREADY_STARTED come only after it, too late to keep
-        // an old invoice's price from moving the plan.
-        if (account.periodStart() != null && start.isBefore(account.periodStart())) {
-            return outcome(event, Status.IGNORED, accountId, "stale invoice " + invoice.id() + ": its period starts "
-                    + start + ", before the current one (" + account.periodStart() + ")");
-        }
         boolean prorationOnly = StripeObjects.periodLineIsProration(event.object());
-        PlanChange change = null;
-        String note;
         String target = headedFor(account);
-        if (!prorationOnly && start.equals(account.periodStart())) {
-            // The invoice of the period already running, redelivered: plan changes inside a period come from
-            // customer.subscription.updated, so its (possibly older) price must not move the plan back.
-            note = "invoice " + invoice.id() + " is of the current period (" + start + ")";
-        } else if (planId.equals(target)) {
-            note = "on plan " + planId;
-        } else if (target == null && (!"subscription_create".equals(invoice.billingReason())
-                || (account.periodStart() != null && !start.isAfter(account.periodStart())))) {
-            // Only a new subscription's first invoice puts a plan-less account on a plan; a renewal (or a
-            // redelivered first invoice of a period already started) does not revive an ended plan.
-            note = "account has no plan (ended); a " + invoice.billingReason() + " invoice does not revive it";
-        } else {
-            change = assign(event, accountId, planId);
-            note = "plan " + planId + " " + describe(change);
-        }
-        boolean changed = change != null && change.kind() != PlanChange.Kind.UNCHANGED;
+        // Stays (Stripe's rule, not the ledger's): only a new subscription's first invoice puts a plan-less account
+        // on a plan; a renewal (or a redelivered first invoice of a period already started) does not revive an
+        // ended plan.
+        boolean mayPutOnPlan = target != null || ("subscription_create".equals(invoice.billingReason())
+                && (account.periodStart() == null || start.isAfter(account.periodStart())));
         if (prorationOnly) {
+            // A proration invoice pays a plan change inside the current period: no new period, the change is
+            // assignPlan's (an upgrade now, a downgrade at the next period). An older period's is stale.
+            if (account.periodStart() != null && start.isBefore(account.periodStart())) {
+                return outcome(event, Status.IGNORED, accountId, "stale proration invoice " + invoice.id()
+                        + ": its period starts " + start + ", before the current one (" + account.periodStart() + ")");
+            }
+            PlanChange change = !mayPutOnPlan || planId.equals(target) ? null : assign(event, accountId, planId);
+            String note = change != null ? "plan " + planId + " " + describe(change)
+                    : mayPutOnPlan ? "on plan " + target : "account has no plan (ended)";
+            boolean changed = change != null && change.kind() != PlanChange.Kind.UNCHANGED;
             return outcome(event, changed ? Status.APPLIED : Status.DUPLICATE, accountId,
                     note + "; proration invoice, no new period", new ProrationPaid(Optional.ofNullable(change)));
         }
+        // The ledger decides the rest: startPeriod on the invoice's plan moves the plan only when the period really
+        // starts, so a stale or redelivered invoice of an older plan moves nothing.
         PeriodResult period;
         try {
-            period = ledger.plans().startPeriod(accountId, start, end);
+            period = mayPutOnPlan ? ledger.plans().startPeriod(accountId, planId, start, end)
+                    : ledger.plans().startPeriod(accountId, start, end);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         }
-        String description = note + "; period " + start + " - " + end + " " + period.status() + ", granted "
-                + period.granted() + ", rolled over " + period.rolledOver();
+        String description = (mayPutOnPlan ? "plan " + planId : "account has no plan (ended); a "
+                + invoice.billingReason() + " invoice does not revive it") + "; period " + start + " - " + end + " "
+                + period.status() + ", granted " + period.granted() + ", rolled over " + period.rolledOver();
         Status status = switch (period.status()) {
             case STARTED -> Status.APPLIED;
-            case ALREADY_STARTED -> changed ? Status.APPLIED : Status.DUPLICATE;
-            case STALE, NO_PLAN -> changed ? Status.APPLIED : Status.IGNORED;
+            case ALREADY_STARTED -> Status.DUPLICATE;
+            case STALE, NO_PLAN -> Status.IGNORED;
         };
-        return outcome(event, status, accountId, description, new PeriodPaid(Optional.ofNullable(change), period));
+        return outcome(event, status, accountId, description, new PeriodPaid(period));
     }
 
     /**
