@@ -91,9 +91,9 @@ public final class Holds {
             String holdId = AccountSession.newId();
             List<Portion> portions = session.take(type, required, true, holdId);
             Instant now = session.now();
-            Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, price.planId(), required,
-                    HoldStatus.OPEN,
-                    userId, key, metadata, now, Checks.plus("timeout", now, timeout), null, 0, null);
+            Hold hold = Hold.work(holdId, accountId, type).feature(featureKey, quantity, unitPrice, price.planId())
+                    .amount(required).userId(userId).idempotencyKey(key).metadata(metadata).createdAt(now)
+                    .expiresAt(Checks.plus("timeout", now, timeout)).build();
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
