@@ -369,11 +369,6 @@ final class AccountSession {
         return hold;
     }
 
-    /** @return whether the hold freezes a purchase's credits (not work in flight) */
-    static boolean isFreeze(Hold hold) {
-        return hold.isFreeze();
-    }
-
     void insertLot(Lot lot) {
         newLotIds.add(lot.lotId());
         putLot(lot);
