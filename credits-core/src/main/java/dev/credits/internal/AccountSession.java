@@ -335,8 +335,6 @@ final class AccountSession {
         return new Granted(lot, debtPaid, entry);
     }
 
-    /** Metadata key of a freeze hold: the purchase whose credits it freezes. */
-    static final String FREEZE_OF = "freezeOf";
     /** A freeze lasts until its dispute is resolved, not until a timeout. */
     static final Instant FREEZE_DEADLINE = Instant.parse("9999-12-31T00:00:00Z");
 
@@ -363,17 +361,12 @@ final class AccountSession {
 
     /** Freezes credits of one lot with a hold that only the purchase's dispute resolves. */
     Hold freeze(Lot lot, long credits, String purchaseId) {
-        Hold hold = new Hold(newId(), accountId(), lot.creditType(), null, 0, 0, null, credits, HoldStatus.OPEN,
-                null, null, Map.of(FREEZE_OF, purchaseId), now, FREEZE_DEADLINE, null, 0, null);
+        Hold hold = Hold.freeze(newId(), accountId(), lot.creditType(), purchaseId).amount(credits).createdAt(now)
+                .expiresAt(FREEZE_DEADLINE).build();
         putLot(lot.withAmounts(lot.remaining(), lot.held() + credits));
         addBalance(lot.creditType(), 0, credits);
         insertHold(hold, List.of(new Portion(lot.lotId(), credits)));
         return hold;
-    }
-
-    /** @return whether the hold freezes a purchase's credits (not work in flight) */
-    static boolean isFreeze(Hold hold) {
-        return hold.featureKey() == null && hold.metadata().containsKey(FREEZE_OF);
     }
 
     void insertLot(Lot lot) {

@@ -91,9 +91,9 @@ public final class Holds {
             String holdId = AccountSession.newId();
             List<Portion> portions = session.take(type, required, true, holdId);
             Instant now = session.now();
-            Hold hold = new Hold(holdId, accountId, type, featureKey, quantity, unitPrice, price.planId(), required,
-                    HoldStatus.OPEN,
-                    userId, key, metadata, now, Checks.plus("timeout", now, timeout), null, 0, null);
+            Hold hold = Hold.work(holdId, accountId, type).feature(featureKey, quantity, unitPrice, price.planId())
+                    .amount(required).userId(userId).idempotencyKey(key).metadata(metadata).createdAt(now)
+                    .expiresAt(Checks.plus("timeout", now, timeout)).build();
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
@@ -113,7 +113,7 @@ public final class Holds {
     private static long openHolds(AccountSession session) {
         Instant now = session.now();
         return session.tx().findOpenHolds().stream()
-                .filter(hold -> !hold.isDueAt(now) && !AccountSession.isFreeze(hold)).count();
+                .filter(hold -> !hold.isDueAt(now) && !hold.isFreeze()).count();
     }
 
     public CommitResult commitQuantity(String holdId, long quantity) {
@@ -154,7 +154,7 @@ public final class Holds {
         return uow.mutate(accountId, session -> {
             Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
             Hold hold = effective(stored, session.now());
-            if (AccountSession.isFreeze(hold)) {
+            if (hold.isFreeze()) {
                 throw new HoldStateException(holdId, hold.status(), "it freezes a disputed purchase; resolveDispute ends it");
             }
             Charge charge = chargeOf.apply(hold);
@@ -216,7 +216,7 @@ public final class Holds {
         String accountId = store.findAccountOfHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
         return uow.mutate(accountId, session -> {
             Hold stored = session.tx().findHold(holdId).orElseThrow(() -> new UnknownHoldException(holdId));
-            if (AccountSession.isFreeze(stored)) {
+            if (stored.isFreeze()) {
                 throw new HoldStateException(holdId, stored.status(), "it freezes a disputed purchase; resolveDispute ends it");
             }
             String type = stored.creditType();

@@ -83,8 +83,7 @@ public final class PaymentReversals {
             long frozen = 0;
             if (p.disputeStatus() == DisputeStatus.OPEN) {
                 for (Hold hold : session.tx().findOpenHolds()) {
-                    if (AccountSession.isFreeze(hold)
-                            && purchaseId.equals(hold.metadata().get(AccountSession.FREEZE_OF))) {
+                    if (hold.isFreeze() && purchaseId.equals(hold.purchaseId())) {
                         session.releaseHold(hold, HoldStatus.RELEASED);
                     }
                 }

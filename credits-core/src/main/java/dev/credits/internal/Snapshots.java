@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Hold;
+import dev.credits.HoldKind;
 import dev.credits.HoldStatus;
 import dev.credits.Lot;
 import dev.credits.LotSource;
@@ -51,6 +52,8 @@ final class Snapshots {
         f.put("hold.id", hold.holdId());
         f.put("hold.account", hold.accountId());
         f.put("hold.creditType", hold.creditType());
+        f.put("hold.kind", hold.kind().name());
+        f.put("hold.purchase", hold.purchaseId());
         f.put("hold.feature", hold.featureKey());
         f.put("hold.quantity", Long.toString(hold.quantity()));
         f.put("hold.unitPrice", Long.toString(hold.unitPrice()));
@@ -66,11 +69,16 @@ final class Snapshots {
     }
 
     static Hold decodeHold(Map<String, String> f) {
-        return new Hold(f.get("hold.id"), f.get("hold.account"), f.get("hold.creditType"), f.get("hold.feature"),
-                Long.parseLong(f.get("hold.quantity")), Long.parseLong(f.get("hold.unitPrice")), f.get("hold.pricePlan"),
-                Long.parseLong(f.get("hold.amount")), HoldStatus.valueOf(f.get("hold.status")), f.get("hold.user"),
-                f.get("hold.key"), Codec.decode(f.get("hold.metadata")), Instant.parse(f.get("hold.createdAt")),
-                Instant.parse(f.get("hold.expiresAt")), null, 0, null);
+        // Results recorded before holds had a kind are reservations: work holds.
+        HoldKind kind = HoldKind.valueOf(f.getOrDefault("hold.kind", HoldKind.WORK.name()));
+        return Hold.builder(kind, f.get("hold.id"), f.get("hold.account"), f.get("hold.creditType"),
+                        f.get("hold.purchase"))
+                .feature(f.get("hold.feature"), Long.parseLong(f.get("hold.quantity")),
+                        Long.parseLong(f.get("hold.unitPrice")), f.get("hold.pricePlan"))
+                .amount(Long.parseLong(f.get("hold.amount"))).status(HoldStatus.valueOf(f.get("hold.status")))
+                .userId(f.get("hold.user")).idempotencyKey(f.get("hold.key"))
+                .metadata(Codec.decode(f.get("hold.metadata"))).createdAt(Instant.parse(f.get("hold.createdAt")))
+                .expiresAt(Instant.parse(f.get("hold.expiresAt"))).build();
     }
 
     private static Instant instant(String text) {

@@ -9,6 +9,7 @@ import dev.credits.DisputeStatus;
 import dev.credits.EntryType;
 import dev.credits.GrantResult;
 import dev.credits.Hold;
+import dev.credits.HoldKind;
 import dev.credits.HoldStateException;
 import dev.credits.HoldStatus;
 import dev.credits.InvalidArgumentException;
@@ -22,6 +23,7 @@ import dev.credits.PurchaseStateException;
 import dev.credits.Receipt;
 import dev.credits.RejectionReason;
 import dev.credits.ReservationResult;
+import dev.credits.ReserveRequest;
 import dev.credits.UnknownPurchaseException;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,9 +78,9 @@ public interface PaymentReversalContract extends CommerceFixture {
         return store().readAccount(accountId, tx -> tx.findOpenHolds());
     }
 
-    /** @return the open hold that freezes credits (the only open hold without a feature) */
+    /** @return the open hold that freezes credits (the only open hold of kind FREEZE) */
     private Hold freezeHold(String accountId) {
-        List<Hold> freezes = openHolds(accountId).stream().filter(hold -> hold.featureKey() == null).toList();
+        List<Hold> freezes = openHolds(accountId).stream().filter(hold -> hold.kind() == HoldKind.FREEZE).toList();
         assertEquals(1, freezes.size(), () -> "expected exactly one freeze hold: " + freezes);
         return freezes.get(0);
     }
@@ -357,6 +360,75 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(RejectionReason.INSUFFICIENT_CREDITS, ledger().deductCredits(accountId, key).reason(),
                 "frozen credits cannot be spent");
         assertTrue(clawbacks(accountId).isEmpty(), "opening a dispute claws nothing back");
+    }
+
+    /**
+     * A freeze is typed: kind FREEZE naming its purchase, no feature, and no metadata of the ledger's own (host
+     * metadata is the host's alone); a reservation is kind WORK naming no purchase.
+     */
+    @Test
+    default void aFreezeIsReportedWithItsKindAndPurchaseAndAReservationAsWork() {
+        String accountId = openAccount();
+        String key = feature("unit", 1);
+        Purchase purchase = buyStarter(accountId);
+        ReservationResult reserved = ledger().reserve(ReserveRequest.of(accountId, key).withQuantity(10)
+                .withTimeout(Duration.ofMinutes(5)).withMetadata(Map.of("job", "j-1")));
+        assertTrue(reserved.success(), reserved::toString);
+
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 50, "chargeback");
+
+        Hold freeze = freezeHold(accountId);
+        assertEquals(HoldKind.FREEZE, freeze.kind());
+        assertTrue(freeze.isFreeze());
+        assertEquals(purchase.purchaseId(), freeze.purchaseId());
+        assertEquals(null, freeze.featureKey());
+        assertEquals(Map.of(), freeze.metadata(), "the ledger writes no metadata of its own on a freeze");
+        assertEquals(freeze, ledger().getHold(freeze.holdId()).orElseThrow(), "the same through the ledger");
+        Hold work = ledger().getHold(reserved.hold().holdId()).orElseThrow();
+        assertEquals(HoldKind.WORK, work.kind());
+        assertFalse(work.isFreeze());
+        assertEquals(null, work.purchaseId());
+        assertEquals(HoldKind.WORK, reserved.hold().kind(), "the reservation's result too");
+        assertEquals(null, reserved.hold().purchaseId());
+        assertEquals(Map.of("job", "j-1"), work.metadata());
+        assertEquals(2, openHolds(accountId).size());
+    }
+
+    /**
+     * Metadata named {@code freezeOf} on a reservation (a name the ledger once used for freezes) is the host's own: the
+     * hold stays a work hold that counts toward the open-hold limit, times out, and is not touched by the dispute of
+     * the purchase it names.
+     */
+    @Test
+    default void aReservationsFreezeOfMetadataIsTheHostsOwnAndMakesNoFreeze() {
+        String accountId = newAccountId();
+        ledger().openAccount(accountId, AccountSettings.DEFAULTS.withMaxOpenHolds(1));
+        String key = feature("unit", 1);
+        Purchase purchase = buyStarter(accountId);
+        Map<String, String> hostMetadata = Map.of("freezeOf", purchase.purchaseId());
+        ReservationResult reserved = ledger().reserve(ReserveRequest.of(accountId, key).withQuantity(10)
+                .withTimeout(Duration.ofMinutes(5)).withMetadata(hostMetadata));
+        assertTrue(reserved.success(), reserved::toString);
+        Hold hold = ledger().getHold(reserved.hold().holdId()).orElseThrow();
+        assertEquals(HoldKind.WORK, hold.kind());
+        assertEquals(null, hold.purchaseId());
+        assertEquals(hostMetadata, hold.metadata());
+        assertEquals(RejectionReason.TOO_MANY_OPEN_HOLDS,
+                ledger().reserve(accountId, key, 1, Duration.ofMinutes(5)).reason(), "it counts as an open hold");
+
+        ledger().commerce().disputePurchase(purchase.purchaseId(), 100, "chargeback");
+        assertEquals(90, freezeHold(accountId).amount(), "only the unheld 90 are frozen, by a hold of its own");
+        ledger().commerce().resolveDispute(purchase.purchaseId(), 100, true, "won");
+        assertEquals(HoldStatus.OPEN, ledger().getHold(hold.holdId()).orElseThrow().status(),
+                "the dispute's end releases its freeze only");
+        assertEquals(10, balance(accountId).held());
+
+        advance(Duration.ofMinutes(5));
+        ledger().expireDue();
+        assertEquals(HoldStatus.EXPIRED, ledger().getHold(hold.holdId()).orElseThrow().status(), "it times out");
+        assertEquals(hostMetadata, ledger().getHold(hold.holdId()).orElseThrow().metadata());
+        assertEquals(100, available(accountId));
+        assertReversalInvariants(accountId);
     }
 
     @Test

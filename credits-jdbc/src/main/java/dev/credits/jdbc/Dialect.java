@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link JdbiCreditStore.Builder#dialect(Dialect)}.
  *
  * <p>Each dialect ships its schema as versioned SQL files in the jar, under {@link #schemaLocation()}, named as Flyway
- * names migrations ({@code V1__credits_schema.sql}, {@code V2__...}) and listed by {@link #schemaResources()}, with the
+ * names migrations ({@code V1__credits_schema.sql}, {@code V2__typed_holds.sql}) and listed by {@link #schemaResources()}, with the
  * table prefix written as the placeholder {@value #TABLE_PREFIX_PLACEHOLDER} (Flyway and Liquibase syntax; the only
  * placeholder), so a host can hand them to its own migration tool instead of calling
  * {@link JdbiCreditStore#installSchema()}. A version, once released, never changes: a later change of the schema is a
@@ -23,7 +23,8 @@ import java.util.Objects;
  * <p>MySQL has files of its own, equal to MariaDB's but for the exact binary collation (MariaDB
  * {@code utf8mb4_nopad_bin}, MySQL {@code utf8mb4_0900_bin}: neither server has the other's), so that every host passes
  * the same single placeholder; the two also part ways on the idempotent forms later versions need (MySQL has no
- * {@code ADD COLUMN IF NOT EXISTS} nor {@code CREATE INDEX IF NOT EXISTS}).
+ * {@code ADD COLUMN IF NOT EXISTS} nor {@code CREATE INDEX IF NOT EXISTS}: its version 2 prepares each
+ * {@code ALTER TABLE} only when {@code information_schema} lacks the column).
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,7 +49,7 @@ public enum Dialect {
     public static final String TABLE_PREFIX_PLACEHOLDER = "${table_prefix}";
 
     private static final String SCHEMA_ROOT = "dev/credits/jdbc/schema/";
-    private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql");
+    private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql", "V2__typed_holds.sql");
 
     private final String directory;
 

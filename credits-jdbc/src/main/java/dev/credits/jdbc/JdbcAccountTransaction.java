@@ -699,7 +699,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .string(hold.idempotencyKey()).string(Rows.json(hold.metadata()))
                         .bigint(Rows.micros(hold.createdAt())).bigint(Rows.micros(hold.expiresAt()))
                         .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
-                        .string(hold.transactionId());
+                        .string(hold.transactionId()).string(hold.kind().name()).string(hold.purchaseId());
             }
         }
         for (List<Hold> chunk : chunks(changes.updatedHolds())) {
@@ -883,6 +883,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("expiresAt", Rows.micros(hold.expiresAt()))
                 .bind("resolvedAt", Rows.microsOrNull(hold.resolvedAt()))
                 .bind("committedCredits", hold.committedCredits())
-                .bind("transactionId", hold.transactionId());
+                .bind("transactionId", hold.transactionId())
+                .bind("kind", hold.kind().name())
+                .bind("purchaseId", hold.purchaseId());
     }
 }

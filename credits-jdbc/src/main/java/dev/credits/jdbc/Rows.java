@@ -11,6 +11,7 @@ import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
 import dev.credits.Hold;
+import dev.credits.HoldKind;
 import dev.credits.HoldStatus;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
@@ -289,24 +290,24 @@ final class Rows {
             rs.getString("lot_id"),
             rs.getLong("amount"));
 
-    static final RowMapper<Hold> HOLD = (rs, ctx) -> new Hold(
-            rs.getString("hold_id"),
-            rs.getString("account_id"),
-            rs.getString("credit_type"),
-            rs.getString("feature_key"),
-            rs.getLong("quantity"),
-            rs.getLong("unit_price"),
-            rs.getString("price_plan_id"),
-            rs.getLong("amount"),
-            HoldStatus.valueOf(rs.getString("status")),
-            rs.getString("user_id"),
-            rs.getString("idempotency_key"),
-            metadata(rs),
-            instant(rs, "created_at_micros"),
-            instant(rs, "expires_at_micros"),
-            instant(rs, "resolved_at_micros"),
-            rs.getLong("committed_credits"),
-            rs.getString("transaction_id"));
+    static final RowMapper<Hold> HOLD = (rs, ctx) -> Hold.builder(
+                    HoldKind.valueOf(rs.getString("kind")),
+                    rs.getString("hold_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"),
+                    rs.getString("purchase_id"))
+            .feature(rs.getString("feature_key"), rs.getLong("quantity"), rs.getLong("unit_price"),
+                    rs.getString("price_plan_id"))
+            .amount(rs.getLong("amount"))
+            .status(HoldStatus.valueOf(rs.getString("status")))
+            .userId(rs.getString("user_id"))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .metadata(metadata(rs))
+            .createdAt(instant(rs, "created_at_micros"))
+            .expiresAt(instant(rs, "expires_at_micros"))
+            .resolution(instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
+                    rs.getString("transaction_id"))
+            .build();
 
     static final RowMapper<IdempotencyRecord> IDEMPOTENCY = (rs, ctx) -> new IdempotencyRecord(
             rs.getString("account_id"),

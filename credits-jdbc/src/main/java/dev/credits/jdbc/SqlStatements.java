@@ -33,7 +33,7 @@ abstract class SqlStatements {
     static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price,"
             + " price_plan_id, amount,"
             + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
-            + " committed_credits, transaction_id";
+            + " committed_credits, transaction_id, kind, purchase_id";
     static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, plan_prices,"
             + " free_retries, credit_type, description, active, created_at_micros, updated_at_micros";
     static final String PACKAGE_COLUMNS = "package_id, name, credits, price_amount, price_scale, price_currency,"
@@ -277,7 +277,7 @@ abstract class SqlStatements {
     String insertHold() {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES (:holdId, :accountId, :creditType, :featureKey,"
                 + " :quantity, :unitPrice, :pricePlanId, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
-                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId)";
+                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId, :kind, :purchaseId)";
     }
 
     /** Moves an OPEN hold to its terminal state; updates nothing if it is not OPEN (terminal states never change). */
@@ -521,7 +521,7 @@ abstract class SqlStatements {
     /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
     String multiRowInsertHolds(int rows) {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */

@@ -138,8 +138,9 @@ abstract class JdbiStoreTestBase {
     }
 
     static Hold hold(String id, String accountId, long amount, Instant expiresAt) {
-        return new Hold(id, accountId, "credits", "image_gen", 2, amount / 2, "pro", amount, HoldStatus.OPEN, "user-7",
-                "idem-" + id, Map.of("job", "j-1"), T0, expiresAt, null, 0, null);
+        return Hold.work(id, accountId, "credits").feature("image_gen", 2, amount / 2, "pro").amount(amount)
+                .userId("user-7").idempotencyKey("idem-" + id).metadata(Map.of("job", "j-1")).createdAt(T0)
+                .expiresAt(expiresAt).build();
     }
 
     static ChangeSet changes(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
@@ -400,8 +401,8 @@ abstract class JdbiStoreTestBase {
         LedgerEntry retry = new LedgerEntry("tx-d2", "acc-plan", 2, EntryType.DEDUCTION, "credits", 0, -3,
                 "image_gen", 1, 3, "pro", 2, "user-1", null, "tx-d1", null, null, Map.of(), T0);
         Hold hold = hold("hold-plan", "acc-plan", 4, T0.plusSeconds(60));
-        Hold featurePriced = new Hold("hold-plain", "acc-plan", "credits", "image_gen", 1, 5, null, 5, HoldStatus.OPEN,
-                null, null, Map.of(), T0, T0.plusSeconds(60), null, 0, null);
+        Hold featurePriced = Hold.work("hold-plain", "acc-plan", "credits").feature("image_gen", 1, 5, null).amount(5)
+                .createdAt(T0).expiresAt(T0.plusSeconds(60)).build();
         // Every new account field changes in a change set: plan moved, next plan cleared, new period, settings.
         Account next = new Account("acc-plan", AccountStatus.PAUSED, 20, 3, 0, "free", null, T0.plusSeconds(30 * 86400),
                 T0.plusSeconds(60 * 86400), 3, T0, T0.plusSeconds(5));
@@ -885,8 +886,9 @@ abstract class JdbiStoreTestBase {
         LedgerEntry entry = new LedgerEntry(id, id, Long.MAX_VALUE - 1, EntryType.GRANT, "c".repeat(64), Long.MAX_VALUE,
                 Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, Integer.MAX_VALUE, id, id, id, text,
                 id, metadata, T0);
-        Hold hold = new Hold(id + "h".repeat(0), id, "c".repeat(64), "f".repeat(128), 1, 1, id, 1, HoldStatus.OPEN, id, id,
-                metadata, T0, T0, null, 0, null);
+        // A freeze, so that its kind and a purchase id of the longest length round-trip too.
+        Hold hold = Hold.freeze(id, id, "c".repeat(64), id).feature("f".repeat(128), 1, 1, id).amount(1).userId(id)
+                .idempotencyKey(id).metadata(metadata).createdAt(T0).expiresAt(T0).build();
         IdempotencyRecord record = new IdempotencyRecord(id, id, text + text, text + text + text, T0);
         store.inAccount(id, tx -> {
             tx.write(changes(jdbc(tx).account().withSequence(Long.MAX_VALUE - 1), List.of(), List.of(lot), List.of(),
@@ -910,7 +912,7 @@ abstract class JdbiStoreTestBase {
     void installSchemaIsIdempotentAndPrefixesSeparateStores() {
         store.installSchema();
         store.installSchema();
-        assertEquals(List.of(1), recordedVersions(database().tablePrefix()));
+        assertEquals(List.of(1, 2), recordedVersions(database().tablePrefix()));
         store.insertAccountIfAbsent(account("acc-s"));
         JdbiCreditStore other = database().builder(pool).tablePrefix(database().tablePrefix() + "x_").build();
         other.installSchema();
@@ -946,7 +948,7 @@ abstract class JdbiStoreTestBase {
             JdbiCreditStore installed = database().builder(pool).tablePrefix(prefix).build();
             installed.insertAccountIfAbsent(account("acc-c"));
             assertEquals(Optional.of(account("acc-c")), installed.findAccount("acc-c"));
-            assertEquals(List.of(1), recordedVersions(prefix), "version 1 recorded once");
+            assertEquals(List.of(1, 2), recordedVersions(prefix), "each version recorded once");
         } finally {
             threads.shutdownNow();
             dropTables(prefix);

@@ -1,12 +1,25 @@
 package dev.credits.jdbc;
 
 import dev.credits.AccountLink;
+import dev.credits.Balance;
+import dev.credits.CreditLedger;
+import dev.credits.CreditPackage;
+import dev.credits.FeatureDefinition;
+import dev.credits.Hold;
+import dev.credits.HoldKind;
+import dev.credits.HoldStatus;
+import dev.credits.Money;
+import dev.credits.Purchase;
+import dev.credits.PurchaseRequest;
+import dev.credits.PurchaseResult;
+import dev.credits.ReserveRequest;
 import dev.credits.HistoryFilter;
 import dev.credits.LedgerEntry;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.EntryQuery;
+import dev.credits.tck.LedgerInvariants;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -35,8 +48,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,6 +63,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import static dev.credits.jdbc.JdbiStoreTestBase.T0;
 import static dev.credits.jdbc.JdbiStoreTestBase.account;
@@ -63,16 +79,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The versioned schema on every database (a subclass per database): {@code installSchema()} records each version
  * once, adopts tables an earlier install made without a version table, upgrades in place with the data kept, refuses
  * a database newer than the jar or a version whose file changed, completes an upgrade cut off at any statement, and
- * takes turns with concurrent installs; and the README's Flyway and Liquibase recipes run the same files. Every test
- * works with a table prefix of its own, dropped afterwards. Version 2 exists only in the test resources
- * ({@code dev/credits/jdbc/schema-test/V2__test_extra.sql}) and reaches the runner through the package-private
- * {@link JdbiCreditStore#installSchema(List)}.
+ * takes turns with concurrent installs; and the README's Flyway and Liquibase recipes run the same files. Version 2
+ * (typed holds) turns version 1's freezes into holds of kind FREEZE naming their purchase, keeping every other value.
+ * Every test works with a table prefix of its own, dropped afterwards. Version 3 exists only in the test resources
+ * ({@code dev/credits/jdbc/schema-test/V3__test_extra.sql}) and reaches the runner through the package-private
+ * {@link JdbiCreditStore#installSchema(List)}, as does version 1 alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SchemaMigrationTestBase {
 
-    static final String V2 = "dev/credits/jdbc/schema-test/V2__test_extra.sql";
-    static final String V2_CHANGED = "dev/credits/jdbc/schema-test/changed/V2__test_extra.sql";
+    /** A version after the shipped ones, only in the test resources. */
+    static final String V3 = "dev/credits/jdbc/schema-test/V3__test_extra.sql";
+    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V3__test_extra.sql";
 
     /** Held, so that the level set on it stays. */
     private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
@@ -116,13 +134,20 @@ abstract class SchemaMigrationTestBase {
         return database.dialect();
     }
 
+    /** @return version 1 alone */
     List<String> v1() {
+        return List.of(dialect().schemaResources().get(0));
+    }
+
+    /** @return the versions the jar ships (1 and 2) */
+    List<String> shipped() {
         return dialect().schemaResources();
     }
 
-    List<String> v1AndV2() {
-        List<String> resources = new ArrayList<>(v1());
-        resources.add(V2);
+    /** @return the shipped versions and the test-only version 3 */
+    List<String> shippedAndTest() {
+        List<String> resources = new ArrayList<>(shipped());
+        resources.add(V3);
         return resources;
     }
 
@@ -165,7 +190,53 @@ abstract class SchemaMigrationTestBase {
     /** Creates the tables the way installSchema() did before it kept versions: version 1's statements, as they are. */
     void installTheOldWay() {
         try (Handle handle = Jdbi.open(pool)) {
-            Schema.statements(dialect(), prefix).forEach(handle::execute);
+            Schema.versions(v1()).get(0).statements(prefix).forEach(handle::execute);
+        }
+    }
+
+    /**
+     * A store on a scratch prefix of its own with every shipped version, for data to copy with
+     * {@link #copyAsVersion1}; its tables are dropped by {@link #dropScratch}.
+     */
+    JdbiCreditStore scratchStore() {
+        JdbiCreditStore scratch = database.builder(pool).tablePrefix(scratchPrefix()).build();
+        scratch.installSchema();
+        return scratch;
+    }
+
+    String scratchPrefix() {
+        return database.tablePrefix() + "s" + prefixes + "_";
+    }
+
+    @AfterEach
+    void dropScratch() {
+        TestDatabase.dropTables(pool, scratchPrefix());
+    }
+
+    /**
+     * Copies every row of the scratch prefix's version-1 tables into this test's version-1 tables, as version 1 stored
+     * them: version 1's columns only, and a freeze written as version 1 wrote it (no feature, the 9999-12-31 deadline,
+     * and its purchase in the metadata key {@code freezeOf}).
+     */
+    void copyAsVersion1() {
+        String from = scratchPrefix();
+        Map<String, List<String>> tables = Schema.createdColumns(Schema.versions(v1()).get(0).statements(""));
+        try (Handle handle = Jdbi.open(pool)) {
+            for (Map.Entry<String, List<String>> table : tables.entrySet()) {
+                String columns = String.join(", ", table.getValue());
+                handle.execute("INSERT INTO " + prefix + table.getKey() + " (" + columns + ") SELECT " + columns
+                        + " FROM " + from + table.getKey());
+            }
+            List<Map<String, Object>> freezes = handle.createQuery("SELECT hold_id, purchase_id, feature_key, metadata"
+                    + " FROM " + from + "holds WHERE kind = 'FREEZE'").mapToMap().list();
+            for (Map<String, Object> freeze : freezes) {
+                assertEquals(null, freeze.get("feature_key"));
+                assertEquals(null, freeze.get("metadata"), "a freeze of version 2 has no metadata");
+                assertEquals(1, handle.createUpdate("UPDATE " + prefix + "holds SET metadata = :metadata"
+                                + " WHERE hold_id = :holdId")
+                        .bind("metadata", Rows.json(Map.of("freezeOf", (String) freeze.get("purchase_id"))))
+                        .bind("holdId", (String) freeze.get("hold_id")).execute());
+            }
         }
     }
 
@@ -190,12 +261,12 @@ abstract class SchemaMigrationTestBase {
                 store.findAccountLink("stripe:sub_m"));
     }
 
-    /** What version 2 did: the new column, filled for the account of {@link #writeData}, and the new table. */
-    void assertVersion2IsApplied() {
-        assertVersion2IsApplied("v2");
+    /** What test version 3 did: the new column, filled for the account of {@link #writeData}, and the new table. */
+    void assertTestVersionIsApplied() {
+        assertTestVersionIsApplied("v2");
     }
 
-    void assertVersion2IsApplied(String note) {
+    void assertTestVersionIsApplied(String note) {
         try (Handle handle = Jdbi.open(pool)) {
             assertEquals(note, handle.createQuery("SELECT test_note FROM " + prefix + "accounts WHERE account_id = 'acc-m'")
                     .mapTo(String.class).one());
@@ -207,13 +278,19 @@ abstract class SchemaMigrationTestBase {
     // ---------------------------------------------------------------- version 1
 
     @Test
-    void installSchemaRecordsVersion1AndASecondCallChangesNothing() throws Exception {
+    void installSchemaRecordsEachShippedVersionAndASecondCallChangesNothing() throws Exception {
         JdbiCreditStore store = store();
         assertFalse(tableExists(prefix + TestDatabase.VERSION_TABLE));
         Instant before = Instant.now().minusSeconds(1);
         store.installSchema();
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(1, rows.size(), "one row: " + rows);
+        assertEquals(2, rows.size(), "one row per version: " + rows);
+        SchemaMigrator.AppliedVersion v2 = rows.get(1);
+        assertEquals(2, v2.number());
+        assertEquals("typed holds", v2.description());
+        assertEquals("V2__typed_holds.sql", v2.script());
+        assertEquals(sha256(shipped().get(1)), v2.checksum());
+        assertFalse(v2.baseline());
         SchemaMigrator.AppliedVersion v1 = rows.get(0);
         assertEquals(1, v1.number());
         assertEquals("credits schema", v1.description());
@@ -224,7 +301,7 @@ abstract class SchemaMigrationTestBase {
         assertTrue(!appliedAt.isBefore(before) && !appliedAt.isAfter(Instant.now().plusSeconds(1)), appliedAt.toString());
 
         store.installSchema();
-        assertEquals(List.of(), store.installSchema(v1()), "nothing left to apply");
+        assertEquals(List.of(), store.installSchema(shipped()), "nothing left to apply");
         assertEquals(rows, recorded(), "a second call changes nothing");
         Data data = writeData(store);
         assertEquals(10, data.balances().get(0).balance());
@@ -234,7 +311,8 @@ abstract class SchemaMigrationTestBase {
     void tablesInstalledBeforeTheVersionTableAreAdoptedAsVersion1WithTheirData() {
         installTheOldWay();
         JdbiCreditStore store = store();
-        Data before = writeData(store);
+        Data before = writeData(scratchStore()); // the data written by this jar, copied as version 1 stored it
+        copyAsVersion1();
         try (Handle handle = Jdbi.open(pool)) {
             // an old install cut off before its last tables (H2 and MariaDB commit each CREATE on its own)
             handle.execute("DROP TABLE " + prefix + "purchases");
@@ -246,8 +324,9 @@ abstract class SchemaMigrationTestBase {
         assertEquals(List.of(1), recordedVersions());
         assertTrue(rows.get(0).baseline(), "recorded as a baseline: " + rows);
         assertEquals(Schema.versions(v1()).get(0).checksum(), rows.get(0).checksum());
-        assertEquals(before, data(store), "the data stays");
         assertTrue(tableExists(prefix + "purchases"), "what was missing is created");
+        assertEquals(List.of(2), store.installSchema(shipped()), "then the later versions as usual");
+        assertEquals(before, data(store), "the data stays");
         store.inAccount("acc-m", tx -> {
             grant(tx, "lot-m2", 5, null);
             return null;
@@ -255,7 +334,8 @@ abstract class SchemaMigrationTestBase {
         assertEquals(15, data(store).balances().get(0).balance());
 
         store.installSchema();
-        assertEquals(rows, recorded(), "adopted once");
+        assertEquals(rows.get(0), recorded().get(0), "adopted once");
+        assertEquals(List.of(1, 2), recordedVersions());
     }
 
     @Test
@@ -277,86 +357,230 @@ abstract class SchemaMigrationTestBase {
     @Test
     void anUpgradeAppliesTheNewVersionAndKeepsTheData() throws Exception {
         JdbiCreditStore store = store();
-        assertEquals(List.of(1), store.installSchema(v1()));
+        assertEquals(List.of(1, 2), store.installSchema(shipped()));
         Data before = writeData(store);
 
-        assertEquals(List.of(2), store.installSchema(v1AndV2()));
+        assertEquals(List.of(3), store.installSchema(shippedAndTest()));
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(List.of(1, 2), recordedVersions());
-        SchemaMigrator.AppliedVersion v2 = rows.get(1);
-        assertEquals("test extra", v2.description());
-        assertEquals("V2__test_extra.sql", v2.script());
-        assertEquals(sha256(V2), v2.checksum());
-        assertFalse(v2.baseline());
+        assertEquals(List.of(1, 2, 3), recordedVersions());
+        SchemaMigrator.AppliedVersion v3 = rows.get(2);
+        assertEquals("test extra", v3.description());
+        assertEquals("V3__test_extra.sql", v3.script());
+        assertEquals(sha256(V3), v3.checksum());
+        assertFalse(v3.baseline());
         assertEquals(before, data(store), "the data stays");
-        assertVersion2IsApplied();
+        assertTestVersionIsApplied();
         store.inAccount("acc-m", tx -> {
             grant(tx, "lot-m2", 5, null);
             return null;
         });
         assertEquals(15, data(store).balances().get(0).balance(), "the store works on the new schema");
 
-        assertEquals(List.of(), store.installSchema(v1AndV2()));
+        assertEquals(List.of(), store.installSchema(shippedAndTest()));
         assertEquals(rows, recorded(), "a second call changes nothing");
+    }
+
+    // ---------------------------------------------------------------- version 2: typed holds
+
+    static final String LEDGER_ACCOUNT = "acc-v1";
+    static final Clock LEDGER_CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+
+    /** What a ledger reports of {@link #LEDGER_ACCOUNT}: every value the upgrade must keep (or type). */
+    record Ledger(Balance balance, List<Hold> holds, List<LedgerEntry> history, List<Purchase> purchases) {
+    }
+
+    static CreditLedger ledger(JdbiCreditStore store) {
+        return CreditLedger.builder().store(store).clock(LEDGER_CLOCK).build();
+    }
+
+    /**
+     * Through the ledger: two purchases of 100, a reservation of 10 whose host metadata names a purchase under the key
+     * {@code freezeOf}, a deduction of 5, a dispute of 30 won (its freeze released) and a dispute of 40 still open
+     * (its freeze open).
+     */
+    Ledger writeLedgerData(JdbiCreditStore store) {
+        CreditLedger ledger = ledger(store);
+        ledger.openAccount(LEDGER_ACCOUNT);
+        ledger.createFeaturePricing(FeatureDefinition.of("image_gen", "Image", 5));
+        ledger.commerce().savePackage(CreditPackage.of("starter", "Starter", 100, Money.of("19.99", "USD")));
+        for (String purchaseId : List.of("pi-won", "pi-open")) {
+            assertTrue(ledger.commerce().purchase(PurchaseRequest.ofPackage(LEDGER_ACCOUNT, "starter")
+                    .withPurchaseId(purchaseId)).success());
+        }
+        assertTrue(ledger.reserve(ReserveRequest.of(LEDGER_ACCOUNT, "image_gen").withQuantity(2)
+                .withTimeout(Duration.ofHours(1)).withMetadata(Map.of("freezeOf", "pi-open", "job", "j-1"))).success());
+        assertTrue(ledger.deductCredits(LEDGER_ACCOUNT, "image_gen").success());
+        assertTrue(ledger.commerce().disputePurchase("pi-won", 30, "chargeback").success());
+        assertTrue(ledger.commerce().resolveDispute("pi-won", 30, true, "won").success());
+        assertTrue(ledger.commerce().disputePurchase("pi-open", 40, "chargeback").success());
+        Ledger data = ledgerData(store);
+        assertEquals(List.of(HoldKind.WORK, HoldKind.FREEZE, HoldKind.FREEZE),
+                data.holds().stream().map(Hold::kind).sorted().toList(), "two freezes and a reservation");
+        return data;
+    }
+
+    Ledger ledgerData(JdbiCreditStore store) {
+        CreditLedger ledger = ledger(store);
+        List<String> holdIds;
+        try (Handle handle = Jdbi.open(pool)) {
+            holdIds = handle.createQuery("SELECT hold_id FROM " + store.tablePrefix() + "holds ORDER BY hold_id")
+                    .mapTo(String.class).list();
+        }
+        return new Ledger(ledger.balance(LEDGER_ACCOUNT),
+                holdIds.stream().map(id -> ledger.getHold(id).orElseThrow()).toList(),
+                LedgerInvariants.allEntries(ledger, LEDGER_ACCOUNT),
+                Stream.of("pi-won", "pi-open").map(id -> ledger.commerce().getPurchase(id).orElseThrow()).toList());
+    }
+
+    /**
+     * A database of version 1 holding version 1's freezes (no feature, deadline 9999-12-31, the purchase in the
+     * metadata key {@code freezeOf}, a receipt line on the purchase's lot) is upgraded by installSchema(): every hold
+     * reads back typed (kind, purchase id; the ledger's metadata key gone, the host's kept), balances, holds and
+     * history as they were otherwise, and the migrated freeze is resolved by its dispute as a new one would be.
+     */
+    @Test
+    void version2TypesTheFreezesOfVersion1AndKeepsEverythingElse() {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1), store.installSchema(v1()));
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion1();
+        Map<String, String> v1Metadata = new java.util.TreeMap<>();
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.createQuery("SELECT hold_id, metadata FROM " + prefix + "holds WHERE feature_key IS NULL")
+                    .map((rs, ctx) -> v1Metadata.put(rs.getString(1), rs.getString(2))).list();
+        }
+        Hold openFreeze = before.holds().stream()
+                .filter(hold -> hold.isFreeze() && hold.status() == HoldStatus.OPEN).findFirst().orElseThrow();
+        Hold wonFreeze = before.holds().stream()
+                .filter(hold -> hold.isFreeze() && hold.status() == HoldStatus.RELEASED).findFirst().orElseThrow();
+        assertEquals(Map.of(openFreeze.holdId(), "{\"freezeOf\":\"pi-open\"}",
+                wonFreeze.holdId(), "{\"freezeOf\":\"pi-won\"}"), v1Metadata, "freezes as version 1 wrote them");
+
+        store.installSchema();
+
+        assertEquals(List.of(1, 2), recordedVersions());
+        Ledger after = ledgerData(store);
+        assertEquals(before, after, "typed holds, and everything else as it was");
+        assertEquals("pi-open", after.holds().stream().filter(hold -> hold.holdId().equals(openFreeze.holdId()))
+                .findFirst().orElseThrow().purchaseId());
+        Hold work = after.holds().stream().filter(hold -> hold.kind() == HoldKind.WORK).findFirst().orElseThrow();
+        assertEquals(null, work.purchaseId());
+        assertEquals(Map.of("freezeOf", "pi-open", "job", "j-1"), work.metadata(), "the host's metadata stays");
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(List.of(), handle.createQuery("SELECT metadata FROM " + prefix + "holds WHERE kind = 'FREEZE'"
+                    + " AND metadata IS NOT NULL").mapTo(String.class).list(), "the ledger's freezeOf key is gone");
+        }
+        assertEquals(List.of(), store.installSchema(shipped()), "nothing left to apply");
+
+        CreditLedger ledger = ledger(store);
+        assertEquals(145, ledger.balance(LEDGER_ACCOUNT).available(), "200 - 5 spent - 10 reserved - 40 frozen");
+        PurchaseResult resolved = ledger.commerce().resolveDispute("pi-open", 40, true, "won");
+        assertTrue(resolved.success(), resolved::toString);
+        assertEquals(HoldStatus.RELEASED, ledger.getHold(openFreeze.holdId()).orElseThrow().status(),
+                "the migrated freeze is found by its purchase and released");
+        assertEquals(185, ledger.balance(LEDGER_ACCOUNT).available(), "the 40 unfrozen");
+        assertEquals(HoldStatus.OPEN, ledger.getHold(work.holdId()).orElseThrow().status(), "the reservation stays");
+        LedgerInvariants.assertHold(ledger, LEDGER_ACCOUNT, 0);
+    }
+
+    /**
+     * Version 2 run a second time over itself changes nothing more: where DDL commits statement by statement (H2,
+     * MariaDB) a run cut off halfway starts again from its first statement, and a host moving from Flyway or Liquibase
+     * to installSchema() has it run again too.
+     */
+    @Test
+    void version2RunTwiceChangesNothingMore() {
+        JdbiCreditStore store = store();
+        store.installSchema(v1());
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion1();
+        List<String> statements = Schema.versions(shipped()).get(1).statements(prefix);
+        try (Handle handle = Jdbi.open(pool)) {
+            for (String statement : statements) {
+                handle.execute(statement); // a first run, not recorded
+            }
+        }
+        assertEquals(List.of(2), store.installSchema(shipped()), "every statement again, then the record");
+        assertEquals(before, ledgerData(store));
+    }
+
+    /**
+     * MySQL's version 2 (columns added by statements prepared only when missing), which this build has no MySQL to run
+     * on, run on MariaDB, which has the same prepared statements: it types version 1's freezes, and runs twice.
+     */
+    @Test
+    void theMySqlVersion2RunsOnMariaDbAndTwice() {
+        assumeTrue(dialect() == Dialect.MARIADB, "MariaDB only");
+        JdbiCreditStore store = store();
+        store.installSchema(v1());
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion1();
+        List<String> mySql = List.of(v1().get(0), Dialect.MYSQL.schemaResources().get(1));
+        assertEquals(List.of(2), store.installSchema(mySql));
+        assertEquals(before, ledgerData(store));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(mySql).get(1).statements(prefix).forEach(handle::execute);
+        }
+        assertEquals(before, ledgerData(store));
     }
 
     @Test
     void aFreshDatabaseGetsEveryVersionInOrder() {
-        assertEquals(List.of(1, 2), store().installSchema(v1AndV2()));
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(List.of(1, 2, 3), store().installSchema(shippedAndTest()));
+        assertEquals(List.of(1, 2, 3), recordedVersions());
         assertFalse(recorded().get(0).baseline());
     }
 
     @Test
     void aJarOlderThanTheDatabaseIsRefusedAndChangesNothing() {
         JdbiCreditStore store = store();
-        store.installSchema(v1AndV2());
+        store.installSchema(shippedAndTest());
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        // installSchema() of this jar knows version 1 only
+        // installSchema() of this jar knows versions 1 and 2 only
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class, store::installSchema);
-        assertTrue(refused.getMessage().contains("schema version 2"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("knows versions up to 1"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("schema version 3"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("knows versions up to 2"), refused.getMessage());
         assertEquals(rows, recorded());
     }
 
     @Test
     void aVersionWhoseFileChangedAfterItWasAppliedIsRefused() throws Exception {
         JdbiCreditStore store = store();
-        store.installSchema(v1AndV2());
+        store.installSchema(shippedAndTest());
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertNotEquals(sha256(V2), sha256(V2_CHANGED));
-        List<String> changed = new ArrayList<>(v1());
-        changed.add(V2_CHANGED);
+        assertNotEquals(sha256(V3), sha256(V3_CHANGED));
+        List<String> changed = new ArrayList<>(shipped());
+        changed.add(V3_CHANGED);
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(changed));
-        assertTrue(refused.getMessage().contains("V2__test_extra.sql"), refused.getMessage());
-        assertTrue(refused.getMessage().contains(sha256(V2_CHANGED)), refused.getMessage());
+        assertTrue(refused.getMessage().contains("V3__test_extra.sql"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(sha256(V3_CHANGED)), refused.getMessage());
         assertEquals(rows, recorded());
 
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("UPDATE " + prefix + TestDatabase.VERSION_TABLE + " SET checksum = 'edited'"
                     + " WHERE version_no = 1");
         }
-        refused = assertThrows(StoreConfigurationException.class, () -> store.installSchema(v1AndV2()));
+        refused = assertThrows(StoreConfigurationException.class, () -> store.installSchema(shippedAndTest()));
         assertTrue(refused.getMessage().contains("V1__credits_schema.sql"), refused.getMessage());
     }
 
     @Test
     void aVersionMissingBelowARecordedOneIsRefused() {
         JdbiCreditStore store = store();
-        store.installSchema(v1AndV2());
+        store.installSchema(shippedAndTest());
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 1");
         }
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
-                () -> store.installSchema(v1AndV2()));
+                () -> store.installSchema(shippedAndTest()));
         assertTrue(refused.getMessage().contains("schema version 1"), refused.getMessage());
-        assertEquals(List.of(2), recordedVersions());
+        assertEquals(List.of(2, 3), recordedVersions());
     }
 
     /**
      * Breaks the connection at every statement of an upgrade in turn (lock, version table, reads, each statement of
-     * version 2, its record, unlock, commit): the install fails with the cause, version 2 is never recorded without
+     * version 3, its record, unlock, commit): the install fails with the cause, version 3 is never recorded without
      * its changes (on PostgreSQL nothing of it remains at all: one transaction), and the next install completes it.
      */
     @Test
@@ -365,29 +589,29 @@ abstract class SchemaMigrationTestBase {
         // (a real broken connection ends its session and the lock with it), where the next install takes it again.
         FailingDataSource failing = new FailingDataSource(database.newPool(1));
         JdbiCreditStore store = database.builder(failing).tablePrefix(prefix).maxRetries(0).build();
-        store.installSchema(v1());
+        store.installSchema(shipped());
         Data before = writeData(store);
         int position = 1;
         while (true) {
             failing.failOnStatement(position, "08006", true);
             int failuresBefore = failing.failures();
             try {
-                store.installSchema(v1AndV2());
+                store.installSchema(shippedAndTest());
             } catch (StoreUnavailableException e) {
                 assertEquals(failuresBefore + 1, failing.failures(), "failed at statement " + position + ": " + e);
                 failing.disarm();
                 List<Integer> versions = recordedVersions();
-                if (versions.contains(2)) {
-                    assertVersion2IsApplied(); // recorded last: only once every statement ran
+                if (versions.contains(3)) {
+                    assertTestVersionIsApplied(); // recorded last: only once every statement ran
                 } else if (dialect().statements(prefix, Duration.ofSeconds(1)).transactionalDdl()) {
                     assertFalse(tableExists(prefix + "test_extra"), "rolled back whole at statement " + position);
                 }
-                assertEquals(versions.contains(2) ? List.of() : List.of(2), store.installSchema(v1AndV2()),
+                assertEquals(versions.contains(3) ? List.of() : List.of(3), store.installSchema(shippedAndTest()),
                         "the next install completes it (cut at statement " + position + ")");
-                assertEquals(List.of(1, 2), recordedVersions());
-                assertVersion2IsApplied();
+                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertTestVersionIsApplied();
                 assertEquals(before, data(store));
-                undoVersion2();
+                undoTestVersion();
                 position++;
                 continue;
             }
@@ -396,25 +620,25 @@ abstract class SchemaMigrationTestBase {
                 // MariaDB: the failure hit the release of the session lock, after the work; the install stands (and
                 // a really broken connection would have ended its session, and the lock with it)
                 assertTrue(dialect() == Dialect.MARIADB, "only the unlock may fail without failing the install");
-                assertEquals(List.of(1, 2), recordedVersions());
-                assertVersion2IsApplied();
-                undoVersion2();
+                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertTestVersionIsApplied();
+                undoTestVersion();
                 position++;
                 continue;
             }
             break;
         }
         assertTrue(position > 6, "lock, version table, versions, 3 statements, record...: " + position);
-        assertEquals(List.of(1, 2), recordedVersions());
-        assertVersion2IsApplied();
+        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertTestVersionIsApplied();
         assertEquals(before, data(store));
     }
 
-    private void undoVersion2() {
+    private void undoTestVersion() {
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("DROP TABLE " + prefix + "test_extra");
             handle.execute("ALTER TABLE " + prefix + "accounts DROP COLUMN test_note");
-            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 2");
+            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 3");
         }
     }
 
@@ -435,7 +659,7 @@ abstract class SchemaMigrationTestBase {
                 JdbiCreditStore racer = database.builder(database.newPool(1)).tablePrefix(prefix).build();
                 installs.add(threads.submit(() -> {
                     start.await();
-                    return racer.installSchema(v1AndV2());
+                    return racer.installSchema(shippedAndTest());
                 }));
             }
             start.countDown();
@@ -443,10 +667,10 @@ abstract class SchemaMigrationTestBase {
             for (Future<List<Integer>> install : installs) {
                 applied.addAll(install.get(120, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(1, 2), applied.stream().sorted().toList(), "each version applied by one racer");
-            assertEquals(List.of(1, 2), recordedVersions());
+            assertEquals(List.of(1, 2, 3), applied.stream().sorted().toList(), "each version applied by one racer");
+            assertEquals(List.of(1, 2, 3), recordedVersions());
             writeData(store());
-            assertVersion2IsApplied(null); // the account came after version 2's update
+            assertTestVersionIsApplied(null); // the account came after version 3's update
         } finally {
             threads.shutdownNow();
         }
@@ -486,24 +710,44 @@ abstract class SchemaMigrationTestBase {
     /** The README's Flyway recipe, as written (the prefix aside), then installSchema() on the same tables. */
     @Test
     void theReadmesFlywayRecipeRunsTheShippedFiles() {
-        MigrateResult result = Flyway.configure()
-                .dataSource(pool)
-                .locations("classpath:" + dialect().schemaLocation())
-                .placeholders(Map.of("table_prefix", prefix))
-                .table(prefix + "schema_history")
-                .baselineOnMigrate(true).baselineVersion("0")
-                .load()
-                .migrate();
-        assertEquals(1, result.migrationsExecuted, "V1");
+        MigrateResult result = flyway(null).migrate();
+        assertEquals(2, result.migrationsExecuted, "V1, V2");
         JdbiCreditStore store = store();
         Data before = writeData(store);
         assertEquals(10, before.balances().get(0).balance());
         assertEquals(List.of(), recorded(), "Flyway keeps its own history table, never the store's");
 
-        // A host that moves from Flyway to installSchema(): the tables are adopted as version 1.
-        assertEquals(List.of(1), store.installSchema(v1()));
+        // A host that moves from Flyway to installSchema(): the tables are adopted as version 1, and version 2's
+        // idempotent statements run again over what Flyway applied, changing nothing.
+        assertEquals(List.of(1, 2), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
+    }
+
+    /** The README's recipe on a database Flyway brought to version 1, with version 1's freezes: version 2 types them. */
+    @Test
+    void theReadmesFlywayRecipeUpgradesVersion1Data() {
+        assertEquals(1, flyway("1").migrate().migrationsExecuted, "V1");
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion1();
+
+        assertEquals(1, flyway(null).migrate().migrationsExecuted, "V2");
+        assertEquals(before, ledgerData(store()), "the holds typed, everything else as it was");
+        assertEquals(List.of(), recorded());
+    }
+
+    /** The README's Flyway configuration, the prefix aside, up to the given version (null: the newest). */
+    private Flyway flyway(String target) {
+        var configuration = Flyway.configure()
+                .dataSource(pool)
+                .locations("classpath:" + dialect().schemaLocation())
+                .placeholders(Map.of("table_prefix", prefix))
+                .table(prefix + "schema_history")
+                .baselineOnMigrate(true).baselineVersion("0");
+        if (target != null) {
+            configuration.target(target);
+        }
+        return configuration.load();
     }
 
     /** The README's Liquibase recipe, as written (the prefix aside), then installSchema() on the same tables. */
@@ -517,7 +761,11 @@ abstract class SchemaMigrationTestBase {
                         http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
                   <property name="table_prefix" value="%s"/>
                   <changeSet id="credits-schema-v1" author="credits">
-                    <sqlFile path="%s/V1__credits_schema.sql"
+                    <sqlFile path="%2$s/V1__credits_schema.sql"
+                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
+                  </changeSet>
+                  <changeSet id="credits-schema-v2" author="credits">
+                    <sqlFile path="%2$s/V2__typed_holds.sql"
                              relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
                   </changeSet>
                 </databaseChangeLog>
@@ -543,7 +791,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(10, before.balances().get(0).balance());
         assertEquals(List.of(), recorded());
 
-        assertEquals(List.of(1), store.installSchema(v1()));
+        assertEquals(List.of(1, 2), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }
