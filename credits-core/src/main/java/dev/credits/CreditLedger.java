@@ -128,7 +128,7 @@ public final class CreditLedger {
         this.reads = new Reads(unitOfWork, store);
         this.sweep = new ExpirySweep(unitOfWork, store);
         this.commerceArea = new Commerce(new CatalogRules(unitOfWork, store),
-                new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork, store));
+                new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(store, builder.clock);
     }

@@ -10,8 +10,6 @@ import dev.credits.Purchase;
 import dev.credits.PurchaseResult;
 import dev.credits.PurchaseStateException;
 import dev.credits.PurchaseStatus;
-import dev.credits.UnknownPurchaseException;
-import dev.credits.spi.CreditStore;
 
 import java.util.List;
 import java.util.Map;
@@ -24,11 +22,9 @@ import java.util.function.UnaryOperator;
  */
 public final class PaymentReversals {
     private final UnitOfWork uow;
-    private final CreditStore store;
 
-    public PaymentReversals(UnitOfWork uow, CreditStore store) {
+    public PaymentReversals(UnitOfWork uow) {
         this.uow = uow;
-        this.store = store;
     }
 
     public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
@@ -64,11 +60,7 @@ public final class PaymentReversals {
     private PurchaseResult reverse(String purchaseId, String reason, UnaryOperator<Purchase> next) {
         Checks.id("purchaseId", purchaseId);
         Checks.text("reason", reason);
-        String accountId = store.findAccountOfPurchase(purchaseId)
-                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return uow.mutate(accountId, session -> {
-            Purchase p = session.tx().findPurchase(purchaseId)
-                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return uow.mutatePurchase(purchaseId, (session, p) -> {
             if (p.status() != PurchaseStatus.COMPLETED) {
                 throw new PurchaseStateException("purchase '" + purchaseId + "' is " + p.status()
                         + ": only a completed purchase's payment can be refunded or disputed");

@@ -21,7 +21,6 @@ import dev.credits.PurchaseStatus;
 import dev.credits.Quote;
 import dev.credits.QuoteLine;
 import dev.credits.RejectionReason;
-import dev.credits.UnknownPurchaseException;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
@@ -358,11 +357,7 @@ public final class PurchaseRules {
 
     public PurchaseResult completePurchase(String purchaseId) {
         Checks.id("purchaseId", purchaseId);
-        String accountId = store.findAccountOfPurchase(purchaseId)
-                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return uow.mutate(accountId, session -> {
-            Purchase purchase = session.tx().findPurchase(purchaseId)
-                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return uow.mutatePurchase(purchaseId, (session, purchase) -> {
             switch (purchase.status()) {
                 case COMPLETED:
                     return replayOf(session, purchaseId, null);
@@ -383,11 +378,7 @@ public final class PurchaseRules {
     public PurchaseResult failPurchase(String purchaseId, String reason) {
         Checks.id("purchaseId", purchaseId);
         Checks.text("reason", reason);
-        String accountId = store.findAccountOfPurchase(purchaseId)
-                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
-        return uow.mutate(accountId, session -> {
-            Purchase purchase = session.tx().findPurchase(purchaseId)
-                    .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return uow.mutatePurchase(purchaseId, (session, purchase) -> {
             switch (purchase.status()) {
                 case FAILED:
                     return replayOf(session, purchaseId, null);

@@ -4,6 +4,8 @@ import dev.credits.Account;
 import dev.credits.BurnDownOrder;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.Purchase;
+import dev.credits.UnknownPurchaseException;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.IdempotencyRecord;
 
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -56,6 +59,19 @@ public final class UnitOfWork {
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         return store.inAccount(accountId,
                 tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey)));
+    }
+
+    /**
+     * Runs a mutating unit of work on the account that owns the purchase, with the purchase as stored under the
+     * account's lock.
+     *
+     * @throws UnknownPurchaseException if there is no such purchase
+     */
+    <T> T mutatePurchase(String purchaseId, BiFunction<AccountSession, Purchase, T> work) {
+        String accountId = store.findAccountOfPurchase(purchaseId)
+                .orElseThrow(() -> new UnknownPurchaseException(purchaseId));
+        return mutate(accountId, session -> work.apply(session, session.tx().findPurchase(purchaseId)
+                .orElseThrow(() -> new UnknownPurchaseException(purchaseId))));
     }
 
     /**
