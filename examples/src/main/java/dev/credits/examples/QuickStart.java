@@ -29,8 +29,10 @@ import java.util.UUID;
  * that costs nothing, free retries, a short balance answered with 402, a refund, and the history that explains
  * the balance.
  *
- * <p>By default the credits live in an embedded H2 database in the folder {@code credits-demo-db} (delete
- * it to start over; running the program again keeps the credits). Give a JDBC URL to run on PostgreSQL or
+ * <p>By default the credits live in an embedded H2 database in the folder the system property
+ * {@value #FOLDER_PROPERTY} names ({@code examples/target/credits-demo-db} when run with the command below, which sets
+ * it; {@code credits-demo-db} otherwise). Delete it to start over ({@code mvn clean} does); running the program again
+ * keeps the credits. Give a JDBC URL to run on PostgreSQL or
  * MariaDB instead:
  *
  * <pre>
@@ -40,6 +42,9 @@ import java.util.UUID;
  * </pre>
  */
 public final class QuickStart {
+
+    /** The system property naming the embedded database's folder: {@value}. */
+    static final String FOLDER_PROPERTY = "credits.demo.dir";
 
     private QuickStart() {
     }
@@ -51,7 +56,7 @@ public final class QuickStart {
             System.out.println("credits on " + store.dialect() + " at " + args[0]);
             run(CreditLedger.builder().store(store).build());
         } else {
-            Path folder = Path.of("credits-demo-db");
+            Path folder = Path.of(System.getProperty(FOLDER_PROPERTY, "credits-demo-db"));
             try (JdbiCreditStore store = JdbiCreditStore.h2File(folder)) {
                 System.out.println("credits in the embedded H2 database " + folder.toAbsolutePath()
                         + " (delete the folder to start over)");
