@@ -130,7 +130,7 @@ public final class CreditLedger {
         this.commerceArea = new Commerce(new CatalogRules(unitOfWork, store),
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(new PlanRules(unitOfWork, store));
-        this.links = new AccountLinks(store, builder.clock);
+        this.links = new AccountLinks(unitOfWork, store);
     }
 
     /** @return a new builder */

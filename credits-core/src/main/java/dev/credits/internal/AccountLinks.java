@@ -4,19 +4,17 @@ import dev.credits.AccountLink;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.CreditStore;
 
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /** The rules of {@link AccountLink}s: checked arguments, an existing account, written once. Thread-safe. */
 public final class AccountLinks {
 
+    private final UnitOfWork uow;
     private final CreditStore store;
-    private final Clock clock;
 
-    public AccountLinks(CreditStore store, Clock clock) {
+    public AccountLinks(UnitOfWork uow, CreditStore store) {
+        this.uow = uow;
         this.store = store;
-        this.clock = clock;
     }
 
     public AccountLink link(String reference, String accountId, String detail) {
@@ -32,9 +30,7 @@ public final class AccountLinks {
         if (store.findAccount(accountId).isEmpty()) {
             throw new UnknownAccountException(accountId);
         }
-        // Millisecond precision, like every instant the ledger writes: what is returned is what a read returns.
-        return store.insertAccountLinkIfAbsent(new AccountLink(reference, accountId, detail,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        return store.insertAccountLinkIfAbsent(new AccountLink(reference, accountId, detail, uow.now()));
     }
 
     public Optional<AccountLink> find(String reference) {

@@ -720,6 +720,15 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      */
     private final class Catalog implements CatalogStore {
 
+        /** An insert found its key taken: ends the transaction without a change. */
+        private static final class KeyTaken extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            KeyTaken() {
+                super(null, null, false, false);
+            }
+        }
+
         @Override
         public <T> Optional<T> find(CatalogTable<T> table, String key) {
             Objects.requireNonNull(key, "key");
@@ -744,24 +753,28 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         public <T> boolean insert(CatalogTable<T> table, T row) {
             CatalogRows<T> rows = sql().catalogRows(table);
             Objects.requireNonNull(row, "row");
-            return durable(autocommit("insert " + table, handle -> {
-                try {
-                    return rows.bind(handle.createUpdate(rows.insert), row).execute() > 0;
-                } catch (JdbiException e) {
-                    if (isConstraintViolation(e)) {
-                        return false;
+            try {
+                return transaction("insert " + table, handle -> {
+                    try {
+                        return rows.bind(handle.createUpdate(rows.insert), row).execute() > 0;
+                    } catch (JdbiException e) {
+                        if (isConstraintViolation(e)) {
+                            throw new KeyTaken(); // rolls the transaction back (PostgreSQL has aborted it)
+                        }
+                        throw e;
                     }
-                    throw e;
-                }
-            }));
+                });
+            } catch (KeyTaken taken) {
+                return false;
+            }
         }
 
         @Override
         public <T> boolean update(CatalogTable<T> table, T row) {
             CatalogRows<T> rows = sql().catalogRows(table);
             Objects.requireNonNull(row, "row");
-            return durable(autocommit("update " + table,
-                    handle -> rows.bind(handle.createUpdate(rows.update), row).execute() > 0));
+            return transaction("update " + table,
+                    handle -> rows.bind(handle.createUpdate(rows.update), row).execute() > 0);
         }
 
         /** {@inheritDoc} One transaction: update by key, else insert (see {@link #upsert}). */
@@ -776,9 +789,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         public boolean delete(CatalogTable<?> table, String key) {
             Objects.requireNonNull(key, "key");
             CatalogRows<?> rows = sql().catalogRows(table);
-            return durable(autocommit("delete " + table, handle -> handle.createUpdate(rows.delete)
+            return transaction("delete " + table, handle -> handle.createUpdate(rows.delete)
                     .bind(rows.keyParameter, key)
-                    .execute() > 0));
+                    .execute() > 0);
         }
     }
 

@@ -1146,6 +1146,35 @@ abstract class JdbiStoreTestBase {
         assertEquals(5, snapshot("acc-l").balances().get(0).balance());
     }
 
+    /**
+     * PostgreSQL bounds every lock wait of a call, catalog writes included: a package row held by another
+     * connection makes an update give up after the lock timeout, typed, with the row unchanged. (H2 and MariaDB bound
+     * waits for rows other than the account's by the connection's own setting, as documented.)
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLockedCatalogRowTimesOutOnPostgresql() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(database().dialect() == Dialect.POSTGRESQL);
+        CreditPackage starter = CreditPackage.of("starter-l", "Starter", 100, Money.of("199.00", "USD"));
+        store.catalog().save(CatalogTable.PACKAGES, starter);
+        JdbiCreditStore bounded = database().builder(pool).lockTimeout(Duration.ofMillis(300)).build();
+        try (Connection holder = pool.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT package_id FROM "
+                    + database().tablePrefix() + "packages WHERE package_id = ? FOR UPDATE")) {
+                lock.setString(1, "starter-l");
+                lock.executeQuery().close();
+            }
+            long started = System.nanoTime();
+            assertThrows(LockTimeoutException.class, () -> bounded.catalog().update(CatalogTable.PACKAGES,
+                    CreditPackage.of("starter-l", "Renamed", 100, Money.of("199.00", "USD"))));
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            holder.rollback();
+            assertTrue(waited.compareTo(Duration.ofSeconds(5)) < 0, "waited " + waited);
+        }
+        assertEquals(Optional.of(starter), store.catalog().find(CatalogTable.PACKAGES, "starter-l"));
+    }
+
     @Test
     void theLockTimeoutMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> JdbiCreditStore.builder(pool).lockTimeout(Duration.ZERO));
