@@ -598,7 +598,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("moneyCurrency", Rows.moneyCurrency(lot.moneyPaid()))
                 .bind("metadata", Rows.json(lot.metadata()))
                 .bind("grantedAt", Rows.micros(lot.grantedAt()))
-                .bind("transactionId", lot.transactionId()), null);
+                .bind("transactionId", lot.transactionId())
+                .bind("purchaseId", lot.purchaseId())
+                .bind("planId", Rows.allowancePlan(lot))
+                .bind("periodStart", Rows.allowanceStart(lot))
+                .bind("rollover", Rows.allowanceRollover(lot)), null);
         batch(sql.updateLot(), changes.updatedLots(), (b, lot) -> b
                 .bind("lotId", lot.lotId())
                 .bind("accountId", ownAccount(lot.accountId()))
@@ -629,6 +633,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("userId", entry.userId())
                 .bind("holdId", entry.holdId())
                 .bind("referenceId", entry.referenceId())
+                .bind("purchaseId", entry.purchaseId())
                 .bind("reason", entry.reason())
                 .bind("idempotencyKey", entry.idempotencyKey())
                 .bind("metadata", Rows.json(entry.metadata()))
@@ -679,7 +684,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .bigint(lot.remaining()).bigint(lot.held()).bigint(Rows.microsOrNull(lot.expiresAt()))
                         .decimal(Rows.moneyAmount(lot.moneyPaid())).integer(Rows.moneyScale(lot.moneyPaid()))
                         .string(Rows.moneyCurrency(lot.moneyPaid())).string(Rows.json(lot.metadata()))
-                        .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).bool(isLive(lot));
+                        .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).string(lot.purchaseId())
+                        .string(Rows.allowancePlan(lot)).bigint(Rows.allowanceStart(lot))
+                        .bool(Rows.allowanceRollover(lot)).bool(isLive(lot));
             }
         }
         for (List<Lot> chunk : chunks(changes.updatedLots())) {
@@ -720,7 +727,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .bigint(entry.balanceAfter()).string(entry.featureKey()).bigint(entry.quantity())
                         .bigint(entry.unitPrice()).string(entry.pricePlanId()).integer(entry.retryNumber())
                         .string(entry.userId()).string(entry.holdId())
-                        .string(entry.referenceId()).string(entry.reason()).string(entry.idempotencyKey())
+                        .string(entry.referenceId()).string(entry.purchaseId()).string(entry.reason())
+                        .string(entry.idempotencyKey())
                         .string(Rows.json(entry.metadata())).bigint(Rows.micros(entry.createdAt()));
             }
         }

@@ -7,6 +7,7 @@ import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
+import dev.credits.AllowancePeriod;
 import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
@@ -220,6 +221,30 @@ final class Rows {
         }
     }
 
+    // ---------------------------------------------------------------- allowance periods
+
+    /** @return the allowance lot's plan (column plan_id), or null for a lot that is no allowance */
+    static String allowancePlan(Lot lot) {
+        return lot.allowance() == null ? null : lot.allowance().planId();
+    }
+
+    /** @return the allowance lot's period start (column period_start_at_micros), or null */
+    static Long allowanceStart(Lot lot) {
+        return lot.allowance() == null ? null : micros(lot.allowance().periodStart());
+    }
+
+    /** @return whether the lot is an allowance's rollover (column rollover; false for a lot that is no allowance) */
+    static boolean allowanceRollover(Lot lot) {
+        return lot.allowance() != null && lot.allowance().rollover();
+    }
+
+    /** @return the allowance period of a lot row: null when its plan_id is */
+    static AllowancePeriod allowance(ResultSet rs) throws SQLException {
+        String planId = rs.getString("plan_id");
+        return planId == null ? null
+                : new AllowancePeriod(planId, instant(rs, "period_start_at_micros"), rs.getBoolean("rollover"));
+    }
+
     // ---------------------------------------------------------------- mappers
 
     static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(
@@ -248,41 +273,39 @@ final class Rows {
             rs.getLong("balance"),
             rs.getLong("held"));
 
-    static final RowMapper<Lot> LOT = (rs, ctx) -> new Lot(
-            rs.getString("lot_id"),
-            rs.getString("account_id"),
-            rs.getString("credit_type"),
-            LotSource.valueOf(rs.getString("source")),
-            rs.getInt("priority"),
-            rs.getLong("amount"),
-            rs.getLong("remaining"),
-            rs.getLong("held"),
-            instant(rs, "expires_at_micros"),
-            money(rs),
-            metadata(rs),
-            instant(rs, "granted_at_micros"),
-            rs.getString("transaction_id"));
+    static final RowMapper<Lot> LOT = (rs, ctx) -> Lot.builder(
+                    rs.getString("lot_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"),
+                    LotSource.valueOf(rs.getString("source")))
+            .priority(rs.getInt("priority"))
+            .amounts(rs.getLong("amount"), rs.getLong("remaining"), rs.getLong("held"))
+            .expiresAt(instant(rs, "expires_at_micros"))
+            .moneyPaid(money(rs))
+            .metadata(metadata(rs))
+            .granted(instant(rs, "granted_at_micros"), rs.getString("transaction_id"))
+            .purchaseId(rs.getString("purchase_id"))
+            .allowance(allowance(rs))
+            .build();
 
-    static final RowMapper<LedgerEntry> ENTRY = (rs, ctx) -> new LedgerEntry(
-            rs.getString("transaction_id"),
-            rs.getString("account_id"),
-            rs.getLong("sequence_no"),
-            EntryType.valueOf(rs.getString("entry_type")),
-            rs.getString("credit_type"),
-            rs.getLong("amount"),
-            rs.getLong("balance_after"),
-            rs.getString("feature_key"),
-            rs.getLong("quantity"),
-            rs.getLong("unit_price"),
-            rs.getString("price_plan_id"),
-            rs.getInt("retry_number"),
-            rs.getString("user_id"),
-            rs.getString("hold_id"),
-            rs.getString("reference_id"),
-            rs.getString("reason"),
-            rs.getString("idempotency_key"),
-            metadata(rs),
-            instant(rs, "created_at_micros"));
+    static final RowMapper<LedgerEntry> ENTRY = (rs, ctx) -> LedgerEntry.builder(
+                    rs.getString("transaction_id"),
+                    EntryType.valueOf(rs.getString("entry_type")),
+                    rs.getString("credit_type"),
+                    rs.getLong("amount"))
+            .posted(rs.getString("account_id"), rs.getLong("sequence_no"), rs.getLong("balance_after"))
+            .feature(rs.getString("feature_key"), rs.getLong("quantity"), rs.getLong("unit_price"))
+            .pricePlanId(rs.getString("price_plan_id"))
+            .retryNumber(rs.getInt("retry_number"))
+            .userId(rs.getString("user_id"))
+            .holdId(rs.getString("hold_id"))
+            .referenceId(rs.getString("reference_id"))
+            .purchaseId(rs.getString("purchase_id"))
+            .reason(rs.getString("reason"))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .metadata(metadata(rs))
+            .createdAt(instant(rs, "created_at_micros"))
+            .build();
 
     static final RowMapper<Allocation> ALLOCATION = (rs, ctx) -> new Allocation(
             rs.getString("owner_id"),
@@ -361,29 +384,24 @@ final class Rows {
             rs.getBoolean("active"),
             rs.getLong("uses"));
 
-    static final RowMapper<Purchase> PURCHASE = (rs, ctx) -> new Purchase(
-            rs.getString("purchase_id"),
-            rs.getString("account_id"),
-            rs.getString("package_id"),
-            rs.getString("credit_type"),
-            rs.getLong("credits"),
-            rs.getLong("bonus_credits"),
-            money(rs, "list_price"),
-            money(rs, "price"),
-            rs.getString("promotion_code"),
-            rs.getString("payment_reference"),
-            period(rs, "validity"),
-            PurchaseStatus.valueOf(rs.getString("status")),
-            rs.getString("lot_id"),
-            rs.getString("transaction_id"),
-            metadata(rs),
-            rs.getString("idempotency_key"),
-            instant(rs, "created_at_micros"),
-            instant(rs, "resolved_at_micros"),
-            rs.getString("failure_reason"),
-            rs.getLong("refunded_credits"),
-            rs.getLong("disputed_credits"),
-            DisputeStatus.valueOf(rs.getString("dispute_status")),
-            rs.getLong("frozen_credits"),
-            rs.getLong("clawed_back"));
+    static final RowMapper<Purchase> PURCHASE = (rs, ctx) -> Purchase.builder(
+                    rs.getString("purchase_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"))
+            .packageId(rs.getString("package_id"))
+            .credits(rs.getLong("credits"), rs.getLong("bonus_credits"))
+            .prices(money(rs, "list_price"), money(rs, "price"))
+            .promotionCode(rs.getString("promotion_code"))
+            .paymentReference(rs.getString("payment_reference"))
+            .validity(period(rs, "validity"))
+            .status(PurchaseStatus.valueOf(rs.getString("status")))
+            .grant(rs.getString("lot_id"), rs.getString("transaction_id"))
+            .metadata(metadata(rs))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .createdAt(instant(rs, "created_at_micros"))
+            .resolution(instant(rs, "resolved_at_micros"), rs.getString("failure_reason"))
+            .reversal(rs.getLong("refunded_credits"), rs.getLong("disputed_credits"),
+                    DisputeStatus.valueOf(rs.getString("dispute_status")), rs.getLong("frozen_credits"),
+                    rs.getLong("clawed_back"))
+            .build();
 }

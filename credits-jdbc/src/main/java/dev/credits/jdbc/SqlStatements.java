@@ -25,11 +25,10 @@ abstract class SqlStatements {
             + " updated_at_micros";
     static final String LOT_COLUMNS = "lot_id, account_id, credit_type, source, priority, amount, remaining, held,"
             + " expires_at_micros, money_amount, money_scale, money_currency, metadata, granted_at_micros,"
-            + " transaction_id";
+            + " transaction_id, purchase_id, plan_id, period_start_at_micros, rollover";
     static final String ENTRY_COLUMNS = "transaction_id, account_id, sequence_no, entry_type, credit_type, amount,"
             + " balance_after, feature_key, quantity, unit_price, price_plan_id, retry_number, user_id, hold_id,"
-            + " reference_id, reason,"
-            + " idempotency_key, metadata, created_at_micros";
+            + " reference_id, purchase_id, reason, idempotency_key, metadata, created_at_micros";
     static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price,"
             + " price_plan_id, amount,"
             + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
@@ -178,7 +177,7 @@ abstract class SqlStatements {
     String insertLot() {
         return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES (:lotId, :accountId, :creditType, :source,"
                 + " :priority, :amount, :remaining, :held, :expiresAt, :moneyAmount, :moneyScale, :moneyCurrency,"
-                + " :metadata, :grantedAt, :transactionId, :live)";
+                + " :metadata, :grantedAt, :transactionId, :purchaseId, :planId, :periodStart, :rollover, :live)";
     }
 
     String updateLot() {
@@ -202,7 +201,7 @@ abstract class SqlStatements {
         return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES (:transactionId, :accountId, :sequence,"
                 + " :type, :creditType, :amount, :balanceAfter, :featureKey, :quantity, :unitPrice, :pricePlanId,"
                 + " :retryNumber, :userId, :holdId,"
-                + " :referenceId, :reason, :idempotencyKey, :metadata, :createdAt)";
+                + " :referenceId, :purchaseId, :reason, :idempotencyKey, :metadata, :createdAt)";
     }
 
     String selectAccountOfTransaction() {
@@ -515,7 +514,7 @@ abstract class SqlStatements {
     /** Lot columns ({@link #LOT_COLUMNS}) then live, per row. */
     String multiRowInsertLots(int rows) {
         return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
@@ -527,7 +526,7 @@ abstract class SqlStatements {
     /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */
     String multiRowInsertEntries(int rows) {
         return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Owner id, position, lot id, amount per row. */
