@@ -437,19 +437,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(account, "account");
         SqlStatements sql = sql();
         return insertIfAbsent("insertAccountIfAbsent", "account '" + account.accountId() + "'", account,
-                () -> findAccount(account.accountId()), handle -> handle.createUpdate(sql.insertAccount())
-                        .bind("accountId", account.accountId())
-                        .bind("status", account.status().name())
-                        .bind("overdraftLimit", account.overdraftLimit())
-                        .bind("lowBalanceThreshold", account.lowBalanceThreshold())
-                        .bind("maxOpenHolds", account.maxOpenHolds())
-                        .bind("planId", account.planId())
-                        .bind("nextPlanId", account.nextPlanId())
-                        .bind("periodStart", Rows.microsOrNull(account.periodStart()))
-                        .bind("periodEnd", Rows.microsOrNull(account.periodEnd()))
-                        .bind("sequence", account.sequence())
-                        .bind("createdAt", Rows.micros(account.createdAt()))
-                        .bind("updatedAt", Rows.micros(account.updatedAt())));
+                () -> findAccount(account.accountId()), handle -> {
+                    Update insert = handle.createUpdate(sql.insertAccount());
+                    Tables.ACCOUNTS.bind(account, new CatalogRows.JdbiParams(insert));
+                    return insert;
+                });
     }
 
     /**
@@ -589,7 +581,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         return autocommit("findAccount", handle -> handle.createQuery(sql.selectAccount())
                 .bind("accountId", accountId)
-                .map(Rows.ACCOUNT)
+                .map(Tables.ACCOUNTS.mapper())
                 .findOne());
     }
 
@@ -672,7 +664,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             if (filter.userId() != null) {
                 select.bind("userId", filter.userId());
             }
-            return select.map(Rows.ENTRY).list();
+            return select.map(Tables.ENTRIES.mapper()).list();
         });
     }
 
@@ -690,11 +682,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(link, "link");
         SqlStatements sql = sql();
         return insertIfAbsent("insertAccountLinkIfAbsent", "account link '" + link.reference() + "'", link,
-                () -> findAccountLink(link.reference()), handle -> handle.createUpdate(sql.insertAccountLink())
-                        .bind("reference", link.reference())
-                        .bind("accountId", link.accountId())
-                        .bind("detail", link.detail())
-                        .bind("createdAt", Rows.micros(link.createdAt())));
+                () -> findAccountLink(link.reference()), handle -> {
+                    Update insert = handle.createUpdate(sql.insertAccountLink());
+                    Tables.ACCOUNT_LINKS.bind(link, new CatalogRows.JdbiParams(insert));
+                    return insert;
+                });
     }
 
     @Override
@@ -703,7 +695,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         return autocommit("findAccountLink", handle -> handle.createQuery(sql.selectAccountLink())
                 .bind("reference", reference)
-                .map(Rows.ACCOUNT_LINK)
+                .map(Tables.ACCOUNT_LINKS.mapper())
                 .findOne());
     }
 
@@ -756,7 +748,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             try {
                 return transaction("insert " + table, handle -> {
                     try {
-                        return rows.bind(handle.createUpdate(rows.insert), row).execute() > 0;
+                        return rows.bindInsert(handle.createUpdate(rows.insert), row).execute() > 0;
                     } catch (JdbiException e) {
                         if (isConstraintViolation(e)) {
                             throw new KeyTaken(); // rolls the transaction back (PostgreSQL has aborted it)
@@ -774,7 +766,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             CatalogRows<T> rows = sql().catalogRows(table);
             Objects.requireNonNull(row, "row");
             return transaction("update " + table,
-                    handle -> rows.bind(handle.createUpdate(rows.update), row).execute() > 0);
+                    handle -> rows.bindUpdate(handle.createUpdate(rows.update), row).execute() > 0);
         }
 
         /** {@inheritDoc} One transaction: update by key, else insert (see {@link #upsert}). */
@@ -782,7 +774,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         public <T> void save(CatalogTable<T> table, T row) {
             CatalogRows<T> rows = sql().catalogRows(table);
             Objects.requireNonNull(row, "row");
-            upsert("save " + table, rows.update, rows.insert, update -> rows.bind(update, row));
+            upsert("save " + table, rows.update, rows.insert, update -> rows.bindUpdate(update, row),
+                    insert -> rows.bindInsert(insert, row));
         }
 
         @Override
@@ -800,13 +793,15 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * found no row, the INSERT. Of two saves racing to insert the same key one hits the primary key; it is retried as a
      * transient conflict, and its UPDATE then finds the row.
      */
-    private void upsert(String operation, String updateSql, String insertSql, java.util.function.UnaryOperator<Update> binder) {
+    private void upsert(String operation, String updateSql, String insertSql,
+                        java.util.function.UnaryOperator<Update> updateBinder,
+                        java.util.function.UnaryOperator<Update> insertBinder) {
         transaction(operation, handle -> {
-            if (binder.apply(handle.createUpdate(updateSql)).execute() > 0) {
+            if (updateBinder.apply(handle.createUpdate(updateSql)).execute() > 0) {
                 return null;
             }
             try {
-                binder.apply(handle.createUpdate(insertSql)).execute();
+                insertBinder.apply(handle.createUpdate(insertSql)).execute();
             } catch (JdbiException e) {
                 if (isConstraintViolation(e)) {
                     throw new Failures.Transient(e);

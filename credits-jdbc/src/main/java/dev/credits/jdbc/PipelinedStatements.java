@@ -14,6 +14,10 @@ package dev.credits.jdbc;
  * Elsewhere (MariaDB/MySQL) they are plain statements: the store checks their update counts, then commits (one more
  * round trip), and a duplicate idempotency key fails the insert itself.
  *
+ * <p>The change set's statements themselves come from the tables' definitions ({@link SqlStatements#insert},
+ * {@link SqlStatements#update}, {@link SqlStatements#upsertBalances}), which these dialects override for several rows
+ * at once; {@link ChangeSetWriter} puts them into the pipeline.
+ *
  * <p>A change set's purchases and promotion uses are not part of the pipeline: the store sends them as statements of
  * their own, in the same transaction, before it (see {@link SqlStatements#usePromotion()},
  * {@link SqlStatements#updatePurchase()}). Only purchases have them, so a deduction's round trips stay as they are.
@@ -60,41 +64,4 @@ interface PipelinedStatements {
 
     /** Ends the transaction, as the last statement of the change set's pipeline (when {@link #checksInDatabase()}). */
     String pipelinedCommit();
-
-    /**
-     * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold,
-     * max open holds, plan id, next plan id, period start, period end, sequence, updated at, account id, the sequence
-     * read under the lock (see {@link SqlStatements#updateAccount()}).
-     */
-    String pipelinedUpdateAccount();
-
-    /** Rows: account id, credit type, balance, held. */
-    String pipelinedUpsertBalances(int rows);
-
-    /** Rows: the lot columns ({@link SqlStatements#LOT_COLUMNS}), then live. */
-    String pipelinedInsertLots(int rows);
-
-    /** Checked: {@code rows} rows. Rows: lot id, remaining, held, live; then the account id. */
-    String pipelinedUpdateLots(int rows);
-
-    /** Rows: the hold columns ({@link SqlStatements#HOLD_COLUMNS}). */
-    String pipelinedInsertHolds(int rows);
-
-    /**
-     * Checked: {@code rows} rows, each an OPEN hold. Rows: hold id, status, resolved at, committed credits, transaction
-     * id; then the account id.
-     */
-    String pipelinedUpdateHolds(int rows);
-
-    /** Rows: the entry columns ({@link SqlStatements#ENTRY_COLUMNS}). */
-    String pipelinedInsertEntries(int rows);
-
-    /** Rows: owner id, position, lot id, amount. */
-    String pipelinedInsertAllocations(int rows);
-
-    /**
-     * Checked: one row (none if the key exists); or, not checking in the database, fails on a duplicate key. Account
-     * id, key, fingerprint, result, created at.
-     */
-    String pipelinedInsertIdempotency();
 }

@@ -258,7 +258,7 @@ abstract class SchemaMigrationTestBase {
                         .bind("holdId", (String) freeze.get("hold_id")).execute());
             }
             // Lots and entries as versions 1 and 2 wrote them: the purchase and the allowance period as metadata keys.
-            List<dev.credits.Lot> lots = handle.createQuery("SELECT * FROM " + from + "lots").map(Rows.LOT).list();
+            List<dev.credits.Lot> lots = handle.createQuery("SELECT * FROM " + from + "lots").map(Tables.LOTS.mapper()).list();
             Map<String, Map<String, String>> grantMetadata = new java.util.HashMap<>();
             for (dev.credits.Lot lot : lots) {
                 Map<String, String> metadata = version1Metadata(lot.metadata(), lot.purchaseId(), lot.allowance());
@@ -269,7 +269,7 @@ abstract class SchemaMigrationTestBase {
                             .bind("metadata", Rows.json(metadata)).bind("lotId", lot.lotId()).execute());
                 }
             }
-            List<LedgerEntry> entries = handle.createQuery("SELECT * FROM " + from + "entries").map(Rows.ENTRY).list();
+            List<LedgerEntry> entries = handle.createQuery("SELECT * FROM " + from + "entries").map(Tables.ENTRIES.mapper()).list();
             for (LedgerEntry entry : entries) {
                 Map<String, String> metadata = entry.metadata();
                 if (grantMetadata.containsKey(entry.transactionId())) {
