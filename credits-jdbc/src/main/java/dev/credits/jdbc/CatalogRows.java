@@ -1,9 +1,5 @@
 package dev.credits.jdbc;
 
-import dev.credits.CreditPackage;
-import dev.credits.FeaturePricing;
-import dev.credits.Plan;
-import dev.credits.Promotion;
 import dev.credits.spi.CatalogTable;
 
 import org.jdbi.v3.core.mapper.RowMapper;
