@@ -74,6 +74,30 @@ public interface PurchaseContract extends CommerceFixture {
 
     // ---------------------------------------------------------------- completed purchases
 
+    /**
+     * The ledger keeps a lot's purchase as a typed field: host metadata is the host's alone, even with a key the ledger
+     * once used itself ({@code purchaseId}), on the purchase, its lot and its grant entry, pending or not.
+     */
+    @Test
+    default void aHostMetadataKeyNamedPurchaseIdStaysTheHosts() {
+        String accountId = openAccount();
+        String starter = starterPackage();
+        String purchaseId = uniqueId("pi");
+        Map<String, String> host = Map.of("purchaseId", "host-order-7", "order", "o-7");
+
+        purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(purchaseId)
+                .withPending(true).withMetadata(host));
+        PurchaseResult completed = ledger().commerce().completePurchase(purchaseId);
+
+        assertEquals(host, completed.purchase().metadata());
+        assertEquals(host, completed.lot().metadata());
+        assertEquals(purchaseId, completed.lot().purchaseId());
+        assertEquals(host, balance(accountId).lots().get(0).metadata(), "as stored");
+        LedgerEntry grant = entries(accountId).get(0);
+        assertEquals(host, grant.metadata());
+        assertEquals(purchaseId, grant.purchaseId());
+    }
+
     @Test
     default void purchaseOfAPackageGrantsOneLotOfItsCredits() {
         String accountId = openAccount();

@@ -173,7 +173,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             if (firstStatement != null) {
                 pipeline.update(firstStatement);
             }
-            int step = pipeline.query(pipelined.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
+            int step = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
             pipeline.string(accountId);
             List<Account> found = rows(execute(pipeline).get(step));
             account = found.stream().findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
@@ -209,22 +209,22 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (firstStatement != null) {
             pipeline.update(firstStatement);
         }
-        int first = pipeline.query(pipelined.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
+        int first = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedBalances(), Tables.BALANCES.mapper());
+        pipeline.query(sql.pipelinedBalances(), Tables.BALANCES.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedLiveLots(), Tables.LOTS.mapper());
+        pipeline.query(sql.pipelinedLiveLots(), Tables.LOTS.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedDueHolds(), Tables.HOLDS.mapper());
+        pipeline.query(sql.pipelinedDueHolds(), Tables.HOLDS.mapper());
         pipeline.string(accountId).bigint(Rows.micros(now));
         int feature = -1;
         if (featureKey != null) {
-            feature = pipeline.query(pipelined.pipelinedFeature(), Tables.FEATURES.mapper());
+            feature = pipeline.query(sql.pipelinedFeature(), Tables.FEATURES.mapper());
             pipeline.string(featureKey);
         }
         int idempotency = -1;
         if (idempotencyKey != null) {
-            idempotency = pipeline.query(pipelined.pipelinedIdempotency(), Tables.IDEMPOTENCY.mapper());
+            idempotency = pipeline.query(sql.pipelinedIdempotency(), Tables.IDEMPOTENCY.mapper());
             pipeline.string(accountId).string(idempotencyKey);
         }
         List<Object> results = execute(pipeline);

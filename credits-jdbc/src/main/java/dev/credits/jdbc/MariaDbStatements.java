@@ -29,13 +29,6 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
 
     private final boolean multiStatements;
 
-    private final String pipelinedLockAccount = positional(lockAccount());
-    private final String pipelinedSelectAccount = positional(selectAccount());
-    private final String pipelinedBalances = positional(selectBalances());
-    private final String pipelinedLiveLots = positional(selectLiveLots());
-    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
-    private final String pipelinedFeature = positional(selectFeature());
-    private final String pipelinedIdempotency = positional(selectIdempotency());
     private final ByRows upsertBalances = new ByRows(rows -> insert(Tables.BALANCES, rows)
             + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)");
     private final java.util.Map<RowUpdate<?>, ByRows> joinedUpdates = new java.util.concurrent.ConcurrentHashMap<>();
@@ -185,33 +178,4 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
         throw new UnsupportedOperationException("MariaDB commits after checking the change set's update counts");
     }
 
-    @Override
-    public String pipelinedAccount(boolean readOnly) {
-        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
-    }
-
-    @Override
-    public String pipelinedBalances() {
-        return pipelinedBalances;
-    }
-
-    @Override
-    public String pipelinedLiveLots() {
-        return pipelinedLiveLots;
-    }
-
-    @Override
-    public String pipelinedDueHolds() {
-        return pipelinedDueHolds;
-    }
-
-    @Override
-    public String pipelinedFeature() {
-        return pipelinedFeature;
-    }
-
-    @Override
-    public String pipelinedIdempotency() {
-        return pipelinedIdempotency;
-    }
 }

@@ -2,8 +2,9 @@ package dev.credits.jdbc;
 
 /**
  * The statements of a dialect whose driver runs several statements in one execution ({@link Pipeline}): the
- * unit of work's first read (lock, balances, live lots, due holds, the feature, the idempotency record) goes to the
- * database in one round trip, and its whole change set in one more. Positional parameters; multi-row VALUES lists of
+ * unit of work's first read (lock, balances, live lots, due holds, the feature, the idempotency record: the positional
+ * forms of {@link SqlStatements#pipelinedAccount} and the next reads) goes to the database in one round trip, and its
+ * whole change set in one more. Positional parameters; multi-row VALUES lists of
  * {@code rows} rows.
  *
  * <p>Where the dialect {@linkplain #checksInDatabase() checks in the database} (PostgreSQL) the COMMIT travels with
@@ -34,27 +35,6 @@ interface PipelinedStatements {
     String CHECK_HOLDS = "holds";
     /** What a checked statement checks: the idempotency record's insert. */
     String CHECK_IDEMPOTENCY = "idempotency";
-
-    /**
-     * Reads the account row: locks it FOR UPDATE, or reads it in the transaction's snapshot when
-     * {@code readOnly} (then {@link SqlStatements#snapshotReadStatement()} runs first); parameter: account id.
-     */
-    String pipelinedAccount(boolean readOnly);
-
-    /** Parameter: account id. */
-    String pipelinedBalances();
-
-    /** Parameter: account id. */
-    String pipelinedLiveLots();
-
-    /** Parameters: account id, now. */
-    String pipelinedDueHolds();
-
-    /** Parameter: feature key. */
-    String pipelinedFeature();
-
-    /** Parameters: account id, idempotency key. */
-    String pipelinedIdempotency();
 
     /**
      * Whether the row-count checks run in the database (the statements below are <em>checked</em>) and the COMMIT

@@ -88,13 +88,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     // Built once: the same String instances every time, so pgjdbc's statement cache and Pipeline's SQL cache find
     // them by identity and a cached hash instead of hashing kilobytes of SQL per unit of work.
 
-    private final String pipelinedLockAccount = positional(lockAccount());
-    private final String pipelinedSelectAccount = positional(selectAccount());
-    private final String pipelinedBalances = positional(selectBalances());
-    private final String pipelinedLiveLots = positional(selectLiveLots());
-    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
-    private final String pipelinedFeature = positional(selectFeature());
-    private final String pipelinedIdempotency = positional(selectIdempotency());
     private final String updateAccount = checked(Tables.ACCOUNT_UPDATE.oneRow(prefix), CHECK_ACCOUNT, 1);
     private final String insertIdempotency = checked(insert(Tables.IDEMPOTENCY, 1)
             + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);
@@ -165,36 +158,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     boolean pipelines() {
         return true;
-    }
-
-    @Override
-    public String pipelinedAccount(boolean readOnly) {
-        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
-    }
-
-    @Override
-    public String pipelinedBalances() {
-        return pipelinedBalances;
-    }
-
-    @Override
-    public String pipelinedLiveLots() {
-        return pipelinedLiveLots;
-    }
-
-    @Override
-    public String pipelinedDueHolds() {
-        return pipelinedDueHolds;
-    }
-
-    @Override
-    public String pipelinedFeature() {
-        return pipelinedFeature;
-    }
-
-    @Override
-    public String pipelinedIdempotency() {
-        return pipelinedIdempotency;
     }
 
     @Override

@@ -444,6 +444,60 @@ abstract class SqlStatements {
         return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
     }
 
+    // ---------------------------------------------------------------- the first read, pipelined
+
+    /** The positional forms of the first read's statements, built on first use (a subclass's are not ready before). */
+    private record PipelinedReads(String lockAccount, String selectAccount, String balances, String liveLots,
+                                  String dueHolds, String feature, String idempotency) {
+    }
+
+    private volatile PipelinedReads pipelinedReads;
+
+    /** @return the same String instances every time, so statement caches find them by identity */
+    private PipelinedReads pipelinedReads() {
+        PipelinedReads reads = pipelinedReads;
+        if (reads == null) {
+            reads = new PipelinedReads(positional(lockAccount()), positional(selectAccount()),
+                    positional(selectBalances()), positional(selectLiveLots()), positional(selectOpenHoldsDue()),
+                    positional(selectFeature()), positional(selectIdempotency()));
+            pipelinedReads = reads;
+        }
+        return reads;
+    }
+
+    /**
+     * Reads the account row: locks it FOR UPDATE, or reads it in the transaction's snapshot when {@code readOnly} (then
+     * {@link #snapshotReadStatement()} runs first); parameter: account id.
+     */
+    String pipelinedAccount(boolean readOnly) {
+        return readOnly ? pipelinedReads().selectAccount() : pipelinedReads().lockAccount();
+    }
+
+    /** Parameter: account id. */
+    String pipelinedBalances() {
+        return pipelinedReads().balances();
+    }
+
+    /** Parameter: account id. */
+    String pipelinedLiveLots() {
+        return pipelinedReads().liveLots();
+    }
+
+    /** Parameters: account id, now. */
+    String pipelinedDueHolds() {
+        return pipelinedReads().dueHolds();
+    }
+
+    /** Parameter: feature key. */
+    String pipelinedFeature() {
+        return pipelinedReads().feature();
+    }
+
+    /** Parameters: account id, idempotency key. */
+    String pipelinedIdempotency() {
+        return pipelinedReads().idempotency();
+    }
+
     // ---------------------------------------------------------------- transactions and schema
 
     /**
