@@ -2,6 +2,7 @@ package dev.credits.internal;
 
 import dev.credits.Account;
 import dev.credits.Allocation;
+import dev.credits.AllowancePeriod;
 import dev.credits.BurnDownOrder;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
@@ -288,8 +289,8 @@ final class AccountSession {
                 return lot;
             }
         }
-        Lot lot = new Lot(newId(), accountId(), creditType, LotSource.OVERDRAFT, Integer.MAX_VALUE, 0, 0, 0, null,
-                null, Map.of(), now, ownerId);
+        Lot lot = Lot.builder(newId(), accountId(), creditType, LotSource.OVERDRAFT).priority(Integer.MAX_VALUE)
+                .granted(now, ownerId).build();
         newLotIds.add(lot.lotId());
         putLot(lot);
         return lot;
@@ -310,11 +311,28 @@ final class AccountSession {
     }
 
     /**
+     * What a granted lot belongs to besides the host's metadata: the purchase it completes, or the plan period it is
+     * the allowance of (typed ledger state, never metadata keys).
+     */
+    record Origin(String purchaseId, AllowancePeriod allowance) {
+        static final Origin NONE = new Origin(null, null);
+
+        static Origin purchase(String purchaseId) {
+            return new Origin(purchaseId, null);
+        }
+
+        static Origin allowance(AllowancePeriod period) {
+            return new Origin(null, period);
+        }
+    }
+
+    /**
      * Grants a new lot with its GRANT entry. The type's debt (a negative overdraft lot) is paid first: the new
      * lot keeps the rest.
      */
     Granted grantLot(String creditType, long amount, LotSource source, int priority, Instant expiresAt,
-                     Money moneyPaid, String reason, String idempotencyKey, Map<String, String> metadata) {
+                     Money moneyPaid, String reason, String idempotencyKey, Map<String, String> metadata,
+                     Origin origin) {
         String transactionId = newId();
         long debtPaid = 0;
         Lot debtLot = debtLot(creditType);
@@ -322,12 +340,14 @@ final class AccountSession {
             debtPaid = Math.min(amount, -debtLot.remaining());
             putLot(debtLot.withAmounts(debtLot.remaining() + debtPaid, debtLot.held()));
         }
-        Lot lot = new Lot(newId(), accountId(), creditType, source, priority, amount, amount - debtPaid, 0,
-                expiresAt, moneyPaid, metadata, now, transactionId);
+        Lot lot = Lot.builder(newId(), accountId(), creditType, source).priority(priority)
+                .amounts(amount, amount - debtPaid, 0).expiresAt(expiresAt).moneyPaid(moneyPaid).metadata(metadata)
+                .granted(now, transactionId).purchaseId(origin.purchaseId()).allowance(origin.allowance()).build();
         insertLot(lot);
         addBalance(creditType, amount, 0);
         LedgerEntry entry = addEntry(EntryDraft.of(transactionId, EntryType.GRANT, creditType, amount)
-                .withReason(reason).withIdempotencyKey(idempotencyKey).withMetadata(metadata));
+                .withReason(reason).withIdempotencyKey(idempotencyKey).withMetadata(metadata)
+                .withPurchase(origin.purchaseId()));
         addAllocation(new Allocation(transactionId, 0, lot.lotId(), lot.remaining()));
         if (debtPaid > 0) {
             addAllocation(new Allocation(transactionId, 1, debtLot.lotId(), debtPaid));

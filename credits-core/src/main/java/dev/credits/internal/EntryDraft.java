@@ -8,72 +8,84 @@ import java.util.Map;
 
 /**
  * A ledger entry being written, named field by field: what a rule hands to {@link AccountSession#addEntry}, which
- * adds the account, the sequence number, the balance after it and the time. Immutable; each {@code with...} returns
- * a copy.
+ * adds the account, the sequence number, the balance after it and the time. Each {@code with...} sets a field and
+ * returns the draft; a draft is written once. Not thread-safe.
  */
-record EntryDraft(String transactionId, EntryType type, String creditType, long amount, String featureKey,
-                  long quantity, long unitPrice, String pricePlanId, int retryNumber, String userId, String holdId,
-                  String referenceId, String reason, String idempotencyKey, Map<String, String> metadata) {
+final class EntryDraft {
+    private final LedgerEntry.Builder entry;
+    private final String creditType;
+
+    private EntryDraft(String transactionId, EntryType type, String creditType, long amount) {
+        this.entry = LedgerEntry.builder(transactionId, type, creditType, amount);
+        this.creditType = creditType;
+    }
 
     /** @return an entry of {@code amount} credits (negative takes them) with no other field set */
     static EntryDraft of(String transactionId, EntryType type, String creditType, long amount) {
-        return new EntryDraft(transactionId, type, creditType, amount, null, 0, 0, null, 0, null, null, null, null,
-                null, Map.of());
+        return new EntryDraft(transactionId, type, creditType, amount);
     }
 
-    /** @return a copy for {@code quantity} units of a feature at {@code unitPrice} credits each */
+    String creditType() {
+        return creditType;
+    }
+
+    /** For {@code quantity} units of a feature at {@code unitPrice} credits each. */
     EntryDraft withFeature(String key, long units, long price) {
-        return new EntryDraft(transactionId, type, creditType, amount, key, units, price, pricePlanId, retryNumber,
-                userId, holdId, referenceId, reason, idempotencyKey, metadata);
+        entry.feature(key, units, price);
+        return this;
     }
 
-    /** @return a copy priced at the plan's own price (null: the feature's) */
+    /** Priced at the plan's own price (null: the feature's). */
     EntryDraft withPricePlan(String planId) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, planId,
-                retryNumber, userId, holdId, referenceId, reason, idempotencyKey, metadata);
+        entry.pricePlanId(planId);
+        return this;
     }
 
-    /** @return a copy that is retry number {@code number} of the original it {@linkplain #withReference references} */
+    /** Retry number {@code number} of the original it {@linkplain #withReference references}. */
     EntryDraft withRetryNumber(int number) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                number, userId, holdId, referenceId, reason, idempotencyKey, metadata);
+        entry.retryNumber(number);
+        return this;
     }
 
     EntryDraft withUserId(String value) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                retryNumber, value, holdId, referenceId, reason, idempotencyKey, metadata);
+        entry.userId(value);
+        return this;
     }
 
     EntryDraft withHoldId(String value) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                retryNumber, userId, value, referenceId, reason, idempotencyKey, metadata);
+        entry.holdId(value);
+        return this;
     }
 
-    /** @return a copy referencing another transaction (the deduction a refund returns, the grant a lot expired of) */
+    /** Referencing another transaction (the deduction a refund returns, the grant a lot expired of). */
     EntryDraft withReference(String transactionId) {
-        return new EntryDraft(this.transactionId, type, creditType, amount, featureKey, quantity, unitPrice,
-                pricePlanId, retryNumber, userId, holdId, transactionId, reason, idempotencyKey, metadata);
+        entry.referenceId(transactionId);
+        return this;
+    }
+
+    /** For the purchase a grant completes or a clawback reverses. */
+    EntryDraft withPurchase(String purchaseId) {
+        entry.purchaseId(purchaseId);
+        return this;
     }
 
     EntryDraft withReason(String value) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                retryNumber, userId, holdId, referenceId, value, idempotencyKey, metadata);
+        entry.reason(value);
+        return this;
     }
 
     EntryDraft withIdempotencyKey(String value) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                retryNumber, userId, holdId, referenceId, reason, value, metadata);
+        entry.idempotencyKey(value);
+        return this;
     }
 
     EntryDraft withMetadata(Map<String, String> value) {
-        return new EntryDraft(transactionId, type, creditType, amount, featureKey, quantity, unitPrice, pricePlanId,
-                retryNumber, userId, holdId, referenceId, reason, idempotencyKey, value == null ? Map.of() : value);
+        entry.metadata(value);
+        return this;
     }
 
     /** @return the entry, as the account's entry number {@code sequence} leaving {@code balanceAfter} */
     LedgerEntry toEntry(String accountId, long sequence, long balanceAfter, Instant at) {
-        return new LedgerEntry(transactionId, accountId, sequence, type, creditType, amount, balanceAfter, featureKey,
-                quantity, unitPrice, pricePlanId, retryNumber, userId, holdId, referenceId, reason, idempotencyKey,
-                metadata, at);
+        return entry.posted(accountId, sequence, balanceAfter).createdAt(at).build();
     }
 }

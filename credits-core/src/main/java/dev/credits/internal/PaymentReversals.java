@@ -12,7 +12,6 @@ import dev.credits.PurchaseStateException;
 import dev.credits.PurchaseStatus;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -102,7 +101,7 @@ public final class PaymentReversals {
                         transactionId);
                 session.addEntry(EntryDraft.of(transactionId, EntryType.CLAWBACK, p.creditType(), -(target - clawed))
                         .withReference(p.transactionId()).withReason(reason)
-                        .withMetadata(Map.of("purchaseId", purchaseId)));
+                        .withPurchase(purchaseId));
                 session.addAllocations(transactionId, portions, -1);
                 clawed = target;
             }

@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.AllowancePeriod;
 import dev.credits.EntryType;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
@@ -30,10 +31,6 @@ import java.util.Set;
 public final class PlanRules {
     /** The burn-down priority of allowance lots: spent before anything else. */
     static final int ALLOWANCE_PRIORITY = 0;
-    /** Metadata of allowance lots: the plan, the period they belong to, and whether they are a rollover. */
-    static final String PLAN_ID = "planId";
-    static final String PERIOD_START = "periodStart";
-    static final String ROLLOVER = "rollover";
 
     private final UnitOfWork uow;
     private final CatalogStore catalog;
@@ -151,10 +148,10 @@ public final class PlanRules {
     /** @return allowance credits granted for the account's current period (rollovers aside), by credit type */
     private static Map<String, Long> grantedThisPeriod(AccountSession session, Account account) {
         Map<String, Long> granted = new LinkedHashMap<>();
-        String periodStart = account.periodStart().toString();
         for (Lot lot : session.tx().findLotsExpiringAt(account.periodEnd())) {
-            if (lot.source() == LotSource.SUBSCRIPTION && periodStart.equals(lot.metadata().get(PERIOD_START))
-                    && !lot.metadata().containsKey(ROLLOVER)) {
+            AllowancePeriod period = lot.allowance();
+            if (lot.source() == LotSource.SUBSCRIPTION && period != null
+                    && period.periodStart().equals(account.periodStart()) && !period.rollover()) {
                 granted.merge(lot.creditType(), lot.amount(), Long::sum);
             }
         }
@@ -285,14 +282,8 @@ public final class PlanRules {
     /** Grants allowance credits: a SUBSCRIPTION lot spent first, expiring with the period. */
     private static void grantAllowance(AccountSession session, String type, long credits, Instant periodEnd,
                                        String reason, String planId, Instant periodStart, boolean rollover) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(PLAN_ID, planId);
-        metadata.put(PERIOD_START, periodStart.toString());
-        if (rollover) {
-            metadata.put(ROLLOVER, "true");
-        }
         session.grantLot(type, credits, LotSource.SUBSCRIPTION, ALLOWANCE_PRIORITY, periodEnd, null, reason, null,
-                metadata);
+                Map.of(), AccountSession.Origin.allowance(new AllowancePeriod(planId, periodStart, rollover)));
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.credits.internal;
 import dev.credits.BulkDiscount;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
-import dev.credits.DisputeStatus;
 import dev.credits.GrantRequest;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
@@ -300,10 +299,10 @@ public final class PurchaseRules {
                 String creditType = creditPackage == null ? CreditLedger.DEFAULT_CREDIT_TYPE
                         : creditPackage.creditType();
                 Period validity = creditPackage == null ? null : creditPackage.validity();
-                Purchase purchase = new Purchase(purchaseId, v.accountId, v.packageId, creditType, quote.credits(),
-                        quote.bonusCredits(), quote.listPrice(), quote.price(), v.promotionCode, v.paymentReference,
-                        validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null,
-                        0, 0, DisputeStatus.NONE, 0, 0);
+                Purchase purchase = Purchase.builder(purchaseId, v.accountId, creditType).packageId(v.packageId)
+                        .credits(quote.credits(), quote.bonusCredits()).prices(quote.listPrice(), quote.price())
+                        .promotionCode(v.promotionCode).paymentReference(v.paymentReference).validity(validity)
+                        .metadata(v.metadata).idempotencyKey(v.key).createdAt(session.now()).build();
                 if (v.promotionCode != null) {
                     session.usePromotion(new PromotionUse(v.promotionCode, 1));
                 }
@@ -347,11 +346,10 @@ public final class PurchaseRules {
     private static Lot grant(AccountSession session, Purchase purchase) {
         Instant now = session.now();
         Instant expiresAt = CatalogRules.expiry(now, purchase.validity());
-        Map<String, String> metadata = new LinkedHashMap<>(purchase.metadata());
-        metadata.put("purchaseId", purchase.purchaseId());
         AccountSession.Granted granted = session.grantLot(purchase.creditType(), purchase.totalCredits(),
                 LotSource.PURCHASE, GrantRequest.DEFAULT_PRIORITY, expiresAt, purchase.price(),
-                "purchase " + purchase.purchaseId(), null, metadata);
+                "purchase " + purchase.purchaseId(), null, purchase.metadata(),
+                AccountSession.Origin.purchase(purchase.purchaseId()));
         return granted.lot();
     }
 

@@ -152,10 +152,10 @@ public final class Refunds {
         }
         if (rest > 0) {
             int priority = lot.source() == LotSource.OVERDRAFT ? GrantRequest.DEFAULT_PRIORITY : lot.priority();
-            Lot refundLot = new Lot(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND,
-                    priority, rest, rest, 0,
-                    Checks.plus("expiredLotRefundValidity", session.now(), expiredLotRefundValidity), null,
-                    Map.of("refundOfLot", lot.lotId()), session.now(), refundId);
+            Lot refundLot = Lot.builder(AccountSession.newId(), session.accountId(), lot.creditType(), LotSource.REFUND)
+                    .priority(priority).amounts(rest, rest, 0)
+                    .expiresAt(Checks.plus("expiredLotRefundValidity", session.now(), expiredLotRefundValidity))
+                    .metadata(Map.of("refundOfLot", lot.lotId())).granted(session.now(), refundId).build();
             session.insertLot(refundLot);
             session.addAllocation(new Allocation(refundId, position++, refundLot.lotId(), rest));
         }

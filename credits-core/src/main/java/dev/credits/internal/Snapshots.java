@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.AllowancePeriod;
 import dev.credits.Hold;
 import dev.credits.HoldKind;
 import dev.credits.HoldStatus;
@@ -35,16 +36,31 @@ final class Snapshots {
         f.put("lot.metadata", Codec.encode(lot.metadata()));
         f.put("lot.grantedAt", lot.grantedAt().toString());
         f.put("lot.transaction", lot.transactionId());
+        f.put("lot.purchase", lot.purchaseId());
+        AllowancePeriod allowance = lot.allowance();
+        if (allowance != null) {
+            f.put("lot.allowance.plan", allowance.planId());
+            f.put("lot.allowance.start", allowance.periodStart().toString());
+            f.put("lot.allowance.rollover", Boolean.toString(allowance.rollover()));
+        }
         return f;
     }
 
     static Lot decodeLot(Map<String, String> f) {
-        return new Lot(f.get("lot.id"), f.get("lot.account"), f.get("lot.creditType"),
-                LotSource.valueOf(f.get("lot.source")), Integer.parseInt(f.get("lot.priority")),
-                Long.parseLong(f.get("lot.amount")), Long.parseLong(f.get("lot.remaining")),
-                Long.parseLong(f.get("lot.held")), instant(f.get("lot.expiresAt")),
-                f.get("lot.money") == null ? null : Money.of(f.get("lot.money"), f.get("lot.currency")),
-                Codec.decode(f.get("lot.metadata")), Instant.parse(f.get("lot.grantedAt")), f.get("lot.transaction"));
+        String plan = f.get("lot.allowance.plan");
+        return Lot.builder(f.get("lot.id"), f.get("lot.account"), f.get("lot.creditType"),
+                        LotSource.valueOf(f.get("lot.source")))
+                .priority(Integer.parseInt(f.get("lot.priority")))
+                .amounts(Long.parseLong(f.get("lot.amount")), Long.parseLong(f.get("lot.remaining")),
+                        Long.parseLong(f.get("lot.held")))
+                .expiresAt(instant(f.get("lot.expiresAt")))
+                .moneyPaid(f.get("lot.money") == null ? null : Money.of(f.get("lot.money"), f.get("lot.currency")))
+                .metadata(Codec.decode(f.get("lot.metadata")))
+                .granted(Instant.parse(f.get("lot.grantedAt")), f.get("lot.transaction"))
+                .purchaseId(f.get("lot.purchase"))
+                .allowance(plan == null ? null : new AllowancePeriod(plan, Instant.parse(f.get("lot.allowance.start")),
+                        Boolean.parseBoolean(f.get("lot.allowance.rollover"))))
+                .build();
     }
 
     static Map<String, String> encodeHold(Hold hold) {

@@ -74,7 +74,7 @@ public final class Spending {
             session.settle();
             AccountSession.Granted granted = session.grantLot(request.creditType(), request.amount(),
                     request.source(), request.priority(), expiresAt, request.moneyPaid(), request.reason(), key,
-                    metadata);
+                    metadata, AccountSession.Origin.NONE);
             Lot lot = granted.lot();
             long debtPaid = granted.debtPaid();
             GrantResult result = new GrantResult(lot, debtPaid, granted.entry().balanceAfter(),

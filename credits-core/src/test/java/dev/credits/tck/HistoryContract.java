@@ -69,10 +69,10 @@ public interface HistoryContract extends ContractFixture {
 
         assertEquals(List.of(refund.transactionId(), deduction.transactionId(), grant.transactionId()), ids(entries));
         assertEquals(new LedgerEntry(grant.transactionId(), accountId, grant.sequence(), EntryType.GRANT, "credits",
-                100, 100, null, 0, 0, null, 0, null, null, null, "welcome", "grant-1", Map.of("campaign", "spring"),
+                100, 100, null, 0, 0, null, 0, null, null, null, null, "welcome", "grant-1", Map.of("campaign", "spring"),
                 grantTime), entries.get(2));
         assertEquals(new LedgerEntry(deduction.transactionId(), accountId, deduction.sequence(), EntryType.DEDUCTION,
-                "credits", -14, 86, key, 2, 7, null, 0, "user_7", null, null, null, "deduct-1", Map.of("request", "r-1"),
+                "credits", -14, 86, key, 2, 7, null, 0, "user_7", null, null, null, null, "deduct-1", Map.of("request", "r-1"),
                 deductTime), entries.get(1));
         LedgerEntry refundEntry = entries.get(0);
         assertEquals(EntryType.REFUND, refundEntry.type());

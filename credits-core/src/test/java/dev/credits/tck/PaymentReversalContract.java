@@ -235,6 +235,11 @@ public interface PaymentReversalContract extends CommerceFixture {
         assertEquals(0, available(accountId));
         assertEquals(List.of(-45L, -55L), clawbacks(accountId).stream().map(LedgerEntry::amount).toList(),
                 "one CLAWBACK entry per increase, of the increase");
+        for (LedgerEntry clawback : clawbacks(accountId)) {
+            assertEquals(purchase.purchaseId(), clawback.purchaseId(), "a clawback names its purchase (typed)");
+            assertEquals(purchase.transactionId(), clawback.referenceId());
+            assertEquals(Map.of(), clawback.metadata(), "the ledger writes no metadata of its own");
+        }
         assertReversalInvariants(accountId);
     }
 

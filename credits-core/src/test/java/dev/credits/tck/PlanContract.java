@@ -1,6 +1,7 @@
 package dev.credits.tck;
 
 import dev.credits.Account;
+import dev.credits.AllowancePeriod;
 import dev.credits.Allocation;
 import dev.credits.CreditLedger;
 import dev.credits.DeductionResult;
@@ -122,6 +123,10 @@ public interface PlanContract extends CommerceFixture {
         assertEquals(0, lot.priority());
         assertEquals(200, lot.amount());
         assertEquals(FEB, lot.expiresAt());
+        assertEquals(new AllowancePeriod(plans.starter(), START, false), lot.allowance(),
+                "the lot names its plan period (typed, not metadata keys)");
+        assertEquals(Map.of(), lot.metadata(), "the ledger writes no metadata of its own");
+        assertNull(lot.purchaseId());
         Account account = ledger().getAccount(accountId).orElseThrow();
         assertEquals(START, account.periodStart());
         assertEquals(FEB, account.periodEnd());
@@ -129,6 +134,7 @@ public interface PlanContract extends CommerceFixture {
         assertEquals(1, entries.size());
         assertEquals(EntryType.GRANT, entries.get(0).type());
         assertEquals(200, entries.get(0).amount());
+        assertEquals(Map.of(), entries.get(0).metadata());
         assertInvariants(accountId);
     }
 
@@ -186,6 +192,10 @@ public interface PlanContract extends CommerceFixture {
         assertEquals(300, subscriptionCredits(accountId));
         assertTrue(subscriptionLots(accountId).stream().allMatch(lot -> MAR.equals(lot.expiresAt())
                 && lot.priority() == 0), () -> "subscription lots: " + subscriptionLots(accountId));
+        assertEquals(java.util.Set.of(new AllowancePeriod(plans.starter(), FEB, true),
+                        new AllowancePeriod(plans.starter(), FEB, false)),
+                subscriptionLots(accountId).stream().map(Lot::allowance).collect(java.util.stream.Collectors.toSet()),
+                "one rollover lot and one allowance lot of the new period");
         assertEquals(40, remaining(accountId, purchased), "a new period touched purchased credits");
         assertEquals(340, available(accountId));
         assertEquals(150, expiredCredits(accountId));

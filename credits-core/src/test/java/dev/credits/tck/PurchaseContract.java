@@ -74,6 +74,30 @@ public interface PurchaseContract extends CommerceFixture {
 
     // ---------------------------------------------------------------- completed purchases
 
+    /**
+     * The ledger keeps a lot's purchase as a typed field: host metadata is the host's alone, even with a key the ledger
+     * once used itself ({@code purchaseId}), on the purchase, its lot and its grant entry, pending or not.
+     */
+    @Test
+    default void aHostMetadataKeyNamedPurchaseIdStaysTheHosts() {
+        String accountId = openAccount();
+        String starter = starterPackage();
+        String purchaseId = uniqueId("pi");
+        Map<String, String> host = Map.of("purchaseId", "host-order-7", "order", "o-7");
+
+        purchaseOk(ledger(), PurchaseRequest.ofPackage(accountId, starter).withPurchaseId(purchaseId)
+                .withPending(true).withMetadata(host));
+        PurchaseResult completed = ledger().commerce().completePurchase(purchaseId);
+
+        assertEquals(host, completed.purchase().metadata());
+        assertEquals(host, completed.lot().metadata());
+        assertEquals(purchaseId, completed.lot().purchaseId());
+        assertEquals(host, balance(accountId).lots().get(0).metadata(), "as stored");
+        LedgerEntry grant = entries(accountId).get(0);
+        assertEquals(host, grant.metadata());
+        assertEquals(purchaseId, grant.purchaseId());
+    }
+
     @Test
     default void purchaseOfAPackageGrantsOneLotOfItsCredits() {
         String accountId = openAccount();
@@ -113,13 +137,16 @@ public interface PurchaseContract extends CommerceFixture {
         assertEquals(100, lot.remaining());
         assertEquals(Instant.parse("2026-01-01T00:00:00Z"), lot.expiresAt());
         assertUsd("199.00", lot.moneyPaid());
-        assertTrue(lot.metadata().entrySet().containsAll(Map.of("order", "o-1").entrySet()),
-                () -> "the request's metadata is not on the lot: " + lot.metadata());
+        assertEquals(Map.of("order", "o-1"), lot.metadata(), "the lot's metadata is the host's alone");
+        assertEquals(purchaseId, lot.purchaseId(), "the lot names its purchase (typed, not a metadata key)");
+        assertNull(lot.allowance());
         assertEquals(List.of(lot), balance(accountId).lots());
 
         List<LedgerEntry> entries = entries(accountId);
         assertEquals(1, entries.size(), "a purchase writes exactly one grant");
         assertEquals(EntryType.GRANT, entries.get(0).type());
+        assertEquals(purchaseId, entries.get(0).purchaseId());
+        assertEquals(Map.of("order", "o-1"), entries.get(0).metadata());
         assertEquals(100, entries.get(0).amount());
         assertEquals(purchase.transactionId(), entries.get(0).transactionId());
         assertEquals(sequence(accountId), result.sequence());

@@ -234,9 +234,8 @@ public interface StorePrimitivesContract extends ContractFixture {
     }
 
     private static Purchase purchase(String purchaseId, String accountId) {
-        return new Purchase(purchaseId, accountId, null, "credits", 10, 0, Money.of("1.00", "USD"),
-                Money.of("1.00", "USD"), null, null, null, PurchaseStatus.PENDING, null, null, Map.of(), null, START,
-                null, null, 0, 0, DisputeStatus.NONE, 0, 0);
+        return Purchase.builder(purchaseId, accountId, "credits").credits(10, 0)
+                .prices(Money.of("1.00", "USD"), Money.of("1.00", "USD")).createdAt(START).build();
     }
 
     // ---------------------------------------------------------------- due items

@@ -32,9 +32,9 @@ final class H2Statements extends SqlStatements {
     }
 
     @Override
-    String upsertBalance() {
-        return "MERGE INTO " + balances + " (account_id, credit_type, balance, held) KEY (account_id, credit_type)"
-                + " VALUES (:accountId, :creditType, :balance, :held)";
+    String upsertBalances(int rows) {
+        return "MERGE INTO " + balances + " (" + Tables.BALANCES.columnList() + ") KEY (account_id, credit_type)"
+                + " VALUES " + Pipeline.values(Tables.BALANCES.rowParameters(), rows);
     }
 
     @Override

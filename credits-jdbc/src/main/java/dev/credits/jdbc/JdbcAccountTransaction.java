@@ -18,14 +18,13 @@ import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,10 +60,6 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAccountTransaction.class);
     private static final Pattern CHECK =
             Pattern.compile(Pattern.quote(PipelinedStatements.CHECK_FAILED) + "(\\w+) (\\d+) of (\\d+)");
-    private static final RowMapper<Integer> CHECKED = (resultSet, context) -> resultSet.getInt(1);
-
-    /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
-    private static final int ROWS_PER_STATEMENT = 500;
 
     private final Handle handle;
     private final SqlStatements sql;
@@ -87,7 +81,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private boolean written;
     /** Pipelining dialects: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
     private Pipeline pendingWrite;
-    private IdempotencyRecord pendingIdempotency;
+    private ChangeSetWriter pendingWriter;
     /** What {@link #write} threw, thrown again by {@link #finish()}: a failed write never commits, even if caught. */
     private RuntimeException failedWrite;
 
@@ -157,16 +151,10 @@ final class JdbcAccountTransaction implements AccountTransaction {
         String expected = check.group(3);
         switch (what) {
             case PipelinedStatements.CHECK_ACCOUNT -> {
-                LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the"
-                        + " unit of work", accountId, account.sequence());
-                return new Failures.Transient(new IllegalStateException("account '" + accountId
-                        + "' changed under its row lock: sequence " + account.sequence() + " is gone", e));
+                return pendingWriter.accountChanged(e);
             }
             case PipelinedStatements.CHECK_IDEMPOTENCY -> {
-                IdempotencyConflictException conflict = new IdempotencyConflictException(
-                        pendingIdempotency.accountId(), pendingIdempotency.idempotencyKey());
-                conflict.initCause(e);
-                return conflict;
+                return pendingWriter.idempotencyConflict(e);
             }
             default -> {
                 return new IllegalStateException((what.equals(PipelinedStatements.CHECK_LOTS) ? "lots" : "open holds")
@@ -185,7 +173,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             if (firstStatement != null) {
                 pipeline.update(firstStatement);
             }
-            int step = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
+            int step = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
             pipeline.string(accountId);
             List<Account> found = rows(execute(pipeline).get(step));
             account = found.stream().findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
@@ -194,7 +182,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         String select = !readOnly ? sql.lockAccount() : snapshotRead != null ? sql.selectAccount() : sql.lockAccountShared();
         account = handle.createQuery(select)
                 .bind("accountId", accountId)
-                .map(Rows.ACCOUNT)
+                .map(Tables.ACCOUNTS.mapper())
                 .findOne()
                 .orElseThrow(() -> new UnknownAccountException(accountId));
     }
@@ -221,22 +209,22 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (firstStatement != null) {
             pipeline.update(firstStatement);
         }
-        int first = pipeline.query(pipelined.pipelinedAccount(readOnly), Rows.ACCOUNT);
+        int first = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedBalances(), Rows.BALANCE);
+        pipeline.query(sql.pipelinedBalances(), Tables.BALANCES.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedLiveLots(), Rows.LOT);
+        pipeline.query(sql.pipelinedLiveLots(), Tables.LOTS.mapper());
         pipeline.string(accountId);
-        pipeline.query(pipelined.pipelinedDueHolds(), Rows.HOLD);
+        pipeline.query(sql.pipelinedDueHolds(), Tables.HOLDS.mapper());
         pipeline.string(accountId).bigint(Rows.micros(now));
         int feature = -1;
         if (featureKey != null) {
-            feature = pipeline.query(pipelined.pipelinedFeature(), Rows.FEATURE);
+            feature = pipeline.query(sql.pipelinedFeature(), Tables.FEATURES.mapper());
             pipeline.string(featureKey);
         }
         int idempotency = -1;
         if (idempotencyKey != null) {
-            idempotency = pipeline.query(pipelined.pipelinedIdempotency(), Rows.IDEMPOTENCY);
+            idempotency = pipeline.query(sql.pipelinedIdempotency(), Tables.IDEMPOTENCY.mapper());
             pipeline.string(accountId).string(idempotencyKey);
         }
         List<Object> results = execute(pipeline);
@@ -282,7 +270,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (balances == null) {
             balances = List.copyOf(handle.createQuery(sql.selectBalances())
                     .bind("accountId", accountId())
-                    .map(Rows.BALANCE)
+                    .map(Tables.BALANCES.mapper())
                     .list());
         }
         return balances;
@@ -299,7 +287,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 handle.createQuery(sql.selectLiveLotsOfType())
                         .bind("accountId", accountId())
                         .bind("creditType", type)
-                        .map(Rows.LOT)
+                        .map(Tables.LOTS.mapper())
                         .list()));
     }
 
@@ -309,7 +297,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (allLiveLots == null) {
             allLiveLots = List.copyOf(handle.createQuery(sql.selectLiveLots())
                     .bind("accountId", accountId())
-                    .map(Rows.LOT)
+                    .map(Tables.LOTS.mapper())
                     .list());
         }
         return allLiveLots;
@@ -321,7 +309,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectLot())
                 .bind("lotId", Objects.requireNonNull(lotId, "lotId"))
                 .bind("accountId", accountId())
-                .map(Rows.LOT)
+                .map(Tables.LOTS.mapper())
                 .findOne();
     }
 
@@ -331,7 +319,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectEntry())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
-                .map(Rows.ENTRY)
+                .map(Tables.ENTRIES.mapper())
                 .findOne();
     }
 
@@ -341,7 +329,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectEntriesReferencing())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
-                .map(Rows.ENTRY)
+                .map(Tables.ENTRIES.mapper())
                 .list();
     }
 
@@ -350,7 +338,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         lock();
         return handle.createQuery(sql.selectAllocations())
                 .bind("ownerId", Objects.requireNonNull(ownerId, "ownerId"))
-                .map(Rows.ALLOCATION)
+                .map(Tables.ALLOCATIONS.mapper())
                 .list();
     }
 
@@ -360,7 +348,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectHold())
                 .bind("holdId", Objects.requireNonNull(holdId, "holdId"))
                 .bind("accountId", accountId())
-                .map(Rows.HOLD)
+                .map(Tables.HOLDS.mapper())
                 .findOne();
     }
 
@@ -370,7 +358,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectOpenHoldsDue())
                 .bind("accountId", accountId())
                 .bind("now", Rows.micros(Objects.requireNonNull(now, "now")))
-                .map(Rows.HOLD)
+                .map(Tables.HOLDS.mapper())
                 .list();
     }
 
@@ -379,7 +367,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         lock();
         return handle.createQuery(sql.selectOpenHolds())
                 .bind("accountId", accountId())
-                .map(Rows.HOLD)
+                .map(Tables.HOLDS.mapper())
                 .list();
     }
 
@@ -389,7 +377,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectIdempotency())
                 .bind("accountId", accountId())
                 .bind("idempotencyKey", Objects.requireNonNull(idempotencyKey, "idempotencyKey"))
-                .map(Rows.IDEMPOTENCY)
+                .map(Tables.IDEMPOTENCY.mapper())
                 .findOne();
     }
 
@@ -399,7 +387,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectPurchase())
                 .bind("purchaseId", Objects.requireNonNull(purchaseId, "purchaseId"))
                 .bind("accountId", accountId())
-                .map(Rows.PURCHASE)
+                .map(Tables.PURCHASES.mapper())
                 .findOne();
     }
 
@@ -408,7 +396,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         lock();
         return handle.createQuery(sql.selectPurchases())
                 .bind("accountId", accountId())
-                .map(Rows.PURCHASE)
+                .map(Tables.PURCHASES.mapper())
                 .list();
     }
 
@@ -418,7 +406,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectLotsExpiringAt())
                 .bind("accountId", accountId())
                 .bind("at", Rows.micros(Objects.requireNonNull(at, "at")))
-                .map(Rows.LOT)
+                .map(Tables.LOTS.mapper())
                 .list();
     }
 
@@ -454,10 +442,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
             // Rare (purchases only): statements of their own, before the rest, in the same transaction.
             usePromotions(changes.promotionUses());
             savePurchases(changes.purchases());
+            ChangeSetWriter writer = new ChangeSetWriter(sql, account, changes);
             if (pipelined != null) {
-                writePipelined(changes);
+                writePipelined(writer);
             } else {
-                writeBatches(changes);
+                writer.batches(connection());
             }
         } catch (RuntimeException e) {
             failedWrite = e;
@@ -504,311 +493,61 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private void savePurchases(List<Purchase> purchases) {
         for (Purchase purchase : purchases) {
             ownAccount(purchase.accountId());
-            int updated = bindPurchase(handle.createUpdate(sql.updatePurchase()), purchase).execute();
-            if (updated > 0) {
-                continue;
+            try (PreparedStatement update = connection().prepareStatement(sql.updatePurchase())) {
+                ChangeSetWriter.StatementParams params = new ChangeSetWriter.StatementParams(update);
+                Tables.PURCHASE_UPDATE.bind(purchase, params);
+                params.add(purchase.accountId(), Types.VARCHAR);
+                if (update.executeUpdate() > 0) {
+                    continue;
+                }
+            } catch (SQLException e) {
+                throw new Failures.SqlFailure(e);
             }
-            try {
-                bindPurchase(handle.createUpdate(sql.insertPurchase()), purchase).execute();
-            } catch (JdbiException e) {
-                SQLException cause = Failures.sqlCause(e);
-                if (cause != null && SqlStatements.isConstraintViolation(cause)) {
+            try (PreparedStatement insert = connection().prepareStatement(sql.insertPurchase())) {
+                Tables.PURCHASES.bind(purchase, new ChangeSetWriter.StatementParams(insert));
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (SqlStatements.isConstraintViolation(e)) {
                     IdempotencyConflictException conflict =
                             new IdempotencyConflictException(purchase.accountId(), purchase.purchaseId());
                     conflict.initCause(e);
                     throw conflict;
                 }
-                throw e;
+                throw new Failures.SqlFailure(e);
             }
         }
     }
 
-    private static org.jdbi.v3.core.statement.Update bindPurchase(org.jdbi.v3.core.statement.Update update,
-                                                                  Purchase purchase) {
-        return update
-                .bind("purchaseId", purchase.purchaseId())
-                .bind("accountId", purchase.accountId())
-                .bind("packageId", purchase.packageId())
-                .bind("creditType", purchase.creditType())
-                .bind("credits", purchase.credits())
-                .bind("bonusCredits", purchase.bonusCredits())
-                .bind("listPriceAmount", Rows.moneyAmount(purchase.listPrice()))
-                .bind("listPriceScale", Rows.moneyScale(purchase.listPrice()))
-                .bind("listPriceCurrency", Rows.moneyCurrency(purchase.listPrice()))
-                .bind("priceAmount", Rows.moneyAmount(purchase.price()))
-                .bind("priceScale", Rows.moneyScale(purchase.price()))
-                .bind("priceCurrency", Rows.moneyCurrency(purchase.price()))
-                .bind("promotionCode", purchase.promotionCode())
-                .bind("paymentReference", purchase.paymentReference())
-                .bind("validity", Rows.period(purchase.validity()))
-                .bind("status", purchase.status().name())
-                .bind("lotId", purchase.lotId())
-                .bind("transactionId", purchase.transactionId())
-                .bind("metadata", Rows.json(purchase.metadata()))
-                .bind("idempotencyKey", purchase.idempotencyKey())
-                .bind("createdAt", Rows.micros(purchase.createdAt()))
-                .bind("resolvedAt", Rows.microsOrNull(purchase.resolvedAt()))
-                .bind("failureReason", purchase.failureReason())
-                .bind("refundedCredits", purchase.refundedCredits())
-                .bind("disputedCredits", purchase.disputedCredits())
-                .bind("disputeStatus", purchase.disputeStatus().name())
-                .bind("frozenCredits", purchase.frozenCredits())
-                .bind("clawedBack", purchase.clawedBack());
-    }
-
-    /** Writes the change set with one JDBC batch per kind of row (dialects that do not pipeline). */
-    private void writeBatches(ChangeSet changes) {
-        Account next = changes.account();
-
-        if (next != null && !next.equals(account)) {
-            int updated = handle.createUpdate(sql.updateAccount())
-                    .bind("accountId", next.accountId())
-                    .bind("status", next.status().name())
-                    .bind("overdraftLimit", next.overdraftLimit())
-                    .bind("lowBalanceThreshold", next.lowBalanceThreshold())
-                    .bind("maxOpenHolds", next.maxOpenHolds())
-                    .bind("planId", next.planId())
-                    .bind("nextPlanId", next.nextPlanId())
-                    .bind("periodStart", Rows.microsOrNull(next.periodStart()))
-                    .bind("periodEnd", Rows.microsOrNull(next.periodEnd()))
-                    .bind("sequence", next.sequence())
-                    .bind("updatedAt", Rows.micros(next.updatedAt()))
-                    .bind("lockedSequence", account.sequence())
-                    .execute();
-            expectAccountUpdated(updated);
-        }
-        batch(sql.upsertBalance(), changes.balances(), (b, balance) -> b
-                .bind("accountId", ownAccount(balance.accountId()))
-                .bind("creditType", balance.creditType())
-                .bind("balance", balance.balance())
-                .bind("held", balance.held()), null);
-        batch(sql.insertLot(), changes.insertedLots(), (b, lot) -> b
-                .bind("lotId", lot.lotId())
-                .bind("accountId", ownAccount(lot.accountId()))
-                .bind("creditType", lot.creditType())
-                .bind("source", lot.source().name())
-                .bind("priority", lot.priority())
-                .bind("amount", lot.amount())
-                .bind("remaining", lot.remaining())
-                .bind("held", lot.held())
-                .bind("live", isLive(lot))
-                .bind("expiresAt", Rows.microsOrNull(lot.expiresAt()))
-                .bind("moneyAmount", Rows.moneyAmount(lot.moneyPaid()))
-                .bind("moneyScale", Rows.moneyScale(lot.moneyPaid()))
-                .bind("moneyCurrency", Rows.moneyCurrency(lot.moneyPaid()))
-                .bind("metadata", Rows.json(lot.metadata()))
-                .bind("grantedAt", Rows.micros(lot.grantedAt()))
-                .bind("transactionId", lot.transactionId()), null);
-        batch(sql.updateLot(), changes.updatedLots(), (b, lot) -> b
-                .bind("lotId", lot.lotId())
-                .bind("accountId", ownAccount(lot.accountId()))
-                .bind("remaining", lot.remaining())
-                .bind("held", lot.held())
-                .bind("live", isLive(lot)), "lot");
-        batch(sql.insertHold(), changes.insertedHolds(), (b, hold) -> bindHold(b, hold), null);
-        batch(sql.updateHold(), changes.updatedHolds(), (b, hold) -> b
-                .bind("holdId", hold.holdId())
-                .bind("accountId", ownAccount(hold.accountId()))
-                .bind("status", hold.status().name())
-                .bind("resolvedAt", Rows.microsOrNull(hold.resolvedAt()))
-                .bind("committedCredits", hold.committedCredits())
-                .bind("transactionId", hold.transactionId()), "open hold");
-        batch(sql.insertEntry(), changes.entries(), (b, entry) -> b
-                .bind("transactionId", entry.transactionId())
-                .bind("accountId", ownAccount(entry.accountId()))
-                .bind("sequence", entry.sequence())
-                .bind("type", entry.type().name())
-                .bind("creditType", entry.creditType())
-                .bind("amount", entry.amount())
-                .bind("balanceAfter", entry.balanceAfter())
-                .bind("featureKey", entry.featureKey())
-                .bind("quantity", entry.quantity())
-                .bind("unitPrice", entry.unitPrice())
-                .bind("pricePlanId", entry.pricePlanId())
-                .bind("retryNumber", entry.retryNumber())
-                .bind("userId", entry.userId())
-                .bind("holdId", entry.holdId())
-                .bind("referenceId", entry.referenceId())
-                .bind("reason", entry.reason())
-                .bind("idempotencyKey", entry.idempotencyKey())
-                .bind("metadata", Rows.json(entry.metadata()))
-                .bind("createdAt", Rows.micros(entry.createdAt())), null);
-        batch(sql.insertAllocation(), changes.allocations(), (b, line) -> b
-                .bind("ownerId", line.ownerId())
-                .bind("position", line.position())
-                .bind("lotId", line.lotId())
-                .bind("amount", line.amount()), null);
-        IdempotencyRecord record = changes.idempotency();
-        if (record != null) {
-            insertIdempotency(record);
-        }
+    private Connection connection() {
+        return handle.getConnection();
     }
 
     /**
-     * Sends the whole change set as one pipeline, multi-row statements per kind of row. Where the dialect
-     * {@linkplain PipelinedStatements#checksInDatabase() checks in the database} (PostgreSQL) it is only prepared
-     * here and {@link #finish()} sends it with the COMMIT: every row count that matters (the account row, each
+     * Sends the whole change set as one pipeline, multi-row statements per kind of row ({@link ChangeSetWriter}). Where
+     * the dialect {@linkplain PipelinedStatements#checksInDatabase() checks in the database} (PostgreSQL) it is only
+     * prepared here and {@link #finish()} sends it with the COMMIT: every row count that matters (the account row, each
      * updated lot, each hold leaving OPEN, the idempotency key) is checked by the statement itself. Elsewhere it is
      * sent now and the update counts are checked here, before the commit.
      */
-    private void writePipelined(ChangeSet changes) {
-        Account next = changes.account();
+    private void writePipelined(ChangeSetWriter writer) {
+        if (writer.isEmpty()) {
+            return;
+        }
         boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
-        List<int[]> expected = new ArrayList<>(); // client-side checks: {step, rows, 0 = account / 1 = lots / 2 = holds}
-        if (next != null && !next.equals(account)) {
-            checked(pipeline, pipelined.pipelinedUpdateAccount(), inDatabase, expected, 1, 0);
-            pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
-                    .bigint(next.maxOpenHolds()).string(next.planId()).string(next.nextPlanId())
-                    .bigint(Rows.microsOrNull(next.periodStart())).bigint(Rows.microsOrNull(next.periodEnd()))
-                    .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
-                    .bigint(account.sequence());
-        }
-        for (List<BalanceRecord> chunk : chunks(changes.balances())) {
-            pipeline.update(pipelined.pipelinedUpsertBalances(chunk.size()));
-            for (BalanceRecord balance : chunk) {
-                pipeline.string(ownAccount(balance.accountId())).string(balance.creditType())
-                        .bigint(balance.balance()).bigint(balance.held());
-            }
-        }
-        for (List<Lot> chunk : chunks(changes.insertedLots())) {
-            pipeline.update(pipelined.pipelinedInsertLots(chunk.size()));
-            for (Lot lot : chunk) {
-                pipeline.string(lot.lotId()).string(ownAccount(lot.accountId())).string(lot.creditType())
-                        .string(lot.source().name()).integer(lot.priority()).bigint(lot.amount())
-                        .bigint(lot.remaining()).bigint(lot.held()).bigint(Rows.microsOrNull(lot.expiresAt()))
-                        .decimal(Rows.moneyAmount(lot.moneyPaid())).integer(Rows.moneyScale(lot.moneyPaid()))
-                        .string(Rows.moneyCurrency(lot.moneyPaid())).string(Rows.json(lot.metadata()))
-                        .bigint(Rows.micros(lot.grantedAt())).string(lot.transactionId()).bool(isLive(lot));
-            }
-        }
-        for (List<Lot> chunk : chunks(changes.updatedLots())) {
-            checked(pipeline, pipelined.pipelinedUpdateLots(chunk.size()), inDatabase, expected, chunk.size(), 1);
-            for (Lot lot : chunk) {
-                ownAccount(lot.accountId());
-                pipeline.string(lot.lotId()).bigint(lot.remaining()).bigint(lot.held()).bool(isLive(lot));
-            }
-            pipeline.string(accountId);
-        }
-        for (List<Hold> chunk : chunks(changes.insertedHolds())) {
-            pipeline.update(pipelined.pipelinedInsertHolds(chunk.size()));
-            for (Hold hold : chunk) {
-                pipeline.string(hold.holdId()).string(ownAccount(hold.accountId())).string(hold.creditType())
-                        .string(hold.featureKey()).bigint(hold.quantity()).bigint(hold.unitPrice())
-                        .string(hold.pricePlanId()).bigint(hold.amount()).string(hold.status().name()).string(hold.userId())
-                        .string(hold.idempotencyKey()).string(Rows.json(hold.metadata()))
-                        .bigint(Rows.micros(hold.createdAt())).bigint(Rows.micros(hold.expiresAt()))
-                        .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
-                        .string(hold.transactionId()).string(hold.kind().name()).string(hold.purchaseId());
-            }
-        }
-        for (List<Hold> chunk : chunks(changes.updatedHolds())) {
-            checked(pipeline, pipelined.pipelinedUpdateHolds(chunk.size()), inDatabase, expected, chunk.size(), 2);
-            for (Hold hold : chunk) {
-                ownAccount(hold.accountId());
-                pipeline.string(hold.holdId()).string(hold.status().name())
-                        .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
-                        .string(hold.transactionId());
-            }
-            pipeline.string(accountId);
-        }
-        for (List<LedgerEntry> chunk : chunks(changes.entries())) {
-            pipeline.update(pipelined.pipelinedInsertEntries(chunk.size()));
-            for (LedgerEntry entry : chunk) {
-                pipeline.string(entry.transactionId()).string(ownAccount(entry.accountId())).bigint(entry.sequence())
-                        .string(entry.type().name()).string(entry.creditType()).bigint(entry.amount())
-                        .bigint(entry.balanceAfter()).string(entry.featureKey()).bigint(entry.quantity())
-                        .bigint(entry.unitPrice()).string(entry.pricePlanId()).integer(entry.retryNumber())
-                        .string(entry.userId()).string(entry.holdId())
-                        .string(entry.referenceId()).string(entry.reason()).string(entry.idempotencyKey())
-                        .string(Rows.json(entry.metadata())).bigint(Rows.micros(entry.createdAt()));
-            }
-        }
-        for (List<Allocation> chunk : chunks(changes.allocations())) {
-            pipeline.update(pipelined.pipelinedInsertAllocations(chunk.size()));
-            for (Allocation line : chunk) {
-                pipeline.string(line.ownerId()).integer(line.position()).string(line.lotId()).bigint(line.amount());
-            }
-        }
-        IdempotencyRecord record = changes.idempotency();
-        if (record != null) {
-            if (inDatabase) {
-                pipeline.query(pipelined.pipelinedInsertIdempotency(), CHECKED);
-            } else {
-                pipeline.update(pipelined.pipelinedInsertIdempotency());
-            }
-            pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
-                    .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
-        }
-        if (pipeline.isEmpty()) {
-            return;
-        }
+        List<int[]> expected = writer.pipeline(pipeline, inDatabase);
         if (inDatabase) {
             pendingWrite = pipeline;
-            pendingIdempotency = record;
+            pendingWriter = writer;
             return;
         }
-        List<Object> counts;
+        List<Object> results;
         try {
-            counts = pipeline.execute(handle.getConnection());
+            results = pipeline.execute(connection());
         } catch (SQLException e) {
-            // The only unique key a correct change set can hit is the idempotency key's (SPI: write may say so).
-            if (record != null && SqlStatements.isConstraintViolation(e)) {
-                IdempotencyConflictException conflict =
-                        new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
-                conflict.initCause(e);
-                throw conflict;
-            }
-            throw new Failures.SqlFailure(e);
+            throw writer.pipelineFailure(e);
         }
-        for (int[] check : expected) {
-            int updated = (Integer) counts.get(check[0]);
-            if (check[2] == 0) {
-                expectAccountUpdated(updated);
-            } else if (updated != check[1]) {
-                throw new IllegalStateException((check[2] == 1 ? "lots" : "open holds") + " to update: expected "
-                        + check[1] + ", found " + updated);
-            }
-        }
-    }
-
-    /** Adds a statement whose row count matters: checked in the database, or its update count checked here. */
-    private static void checked(Pipeline pipeline, String sql, boolean inDatabase, List<int[]> expected, int rows,
-                                int kind) {
-        if (inDatabase) {
-            pipeline.query(sql, CHECKED);
-        } else {
-            expected.add(new int[]{pipeline.update(sql), rows, kind});
-        }
-    }
-
-    private static <R> List<List<R>> chunks(List<R> rows) {
-        List<List<R>> chunks = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            chunks.add(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT)));
-        }
-        return chunks;
-    }
-
-    private void insertIdempotency(IdempotencyRecord record) {
-        try {
-            handle.createUpdate(sql.insertIdempotency())
-                    .bind("accountId", ownAccount(record.accountId()))
-                    .bind("idempotencyKey", record.idempotencyKey())
-                    .bind("fingerprint", record.fingerprint())
-                    .bind("result", record.result())
-                    .bind("createdAt", Rows.micros(record.createdAt()))
-                    .execute();
-        } catch (JdbiException e) {
-            SQLException cause = Failures.sqlCause(e);
-            if (cause != null && SqlStatements.isConstraintViolation(cause)) {
-                IdempotencyConflictException conflict =
-                        new IdempotencyConflictException(record.accountId(), record.idempotencyKey());
-                conflict.initCause(e);
-                throw conflict;
-            }
-            throw e;
-        }
+        writer.checkPipelined(results, expected);
     }
 
     private String ownAccount(String accountId) {
@@ -817,74 +556,5 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     + this.accountId + "'");
         }
         return accountId;
-    }
-
-    private static boolean isLive(Lot lot) {
-        return lot.remaining() != 0 || lot.held() != 0;
-    }
-
-    /**
-     * Runs one statement for every row as one JDBC batch (one round trip on PostgreSQL and MariaDB). When
-     * {@code expectOneEach} names a row kind, each row must update exactly one row.
-     */
-    private <R> void batch(String statement, List<R> rows, BiConsumer<PreparedBatch, R> binder, String expectOneEach) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        PreparedBatch batch = handle.prepareBatch(statement);
-        for (R row : rows) {
-            binder.accept(batch, row);
-            batch.add();
-        }
-        int[] counts = batch.execute();
-        if (expectOneEach != null) {
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] != Statement.SUCCESS_NO_INFO) {
-                    expectOne(counts[i], expectOneEach, String.valueOf(rows.get(i)));
-                }
-            }
-        }
-    }
-
-    /**
-     * Checks the conditional account update: 0 rows means the account's sequence moved although this unit of work
-     * held its lock. That never happens with a database that honours the lock; if it does, the unit of work is
-     * rolled back and run again rather than overwriting the other change.
-     */
-    private void expectAccountUpdated(int count) {
-        if (count != 1) {
-            LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the unit"
-                    + " of work", accountId, account.sequence());
-            throw new Failures.Transient(new IllegalStateException("account '" + accountId
-                    + "' changed under its row lock: sequence " + account.sequence() + " is gone"));
-        }
-    }
-
-    private static void expectOne(int count, String kind, String what) {
-        if (count != 1) {
-            throw new IllegalStateException("no " + kind + " to update (" + count + " rows): " + what);
-        }
-    }
-
-    private void bindHold(PreparedBatch b, Hold hold) {
-        b.bind("holdId", hold.holdId())
-                .bind("accountId", ownAccount(hold.accountId()))
-                .bind("creditType", hold.creditType())
-                .bind("featureKey", hold.featureKey())
-                .bind("quantity", hold.quantity())
-                .bind("unitPrice", hold.unitPrice())
-                .bind("pricePlanId", hold.pricePlanId())
-                .bind("amount", hold.amount())
-                .bind("status", hold.status().name())
-                .bind("userId", hold.userId())
-                .bind("idempotencyKey", hold.idempotencyKey())
-                .bind("metadata", Rows.json(hold.metadata()))
-                .bind("createdAt", Rows.micros(hold.createdAt()))
-                .bind("expiresAt", Rows.micros(hold.expiresAt()))
-                .bind("resolvedAt", Rows.microsOrNull(hold.resolvedAt()))
-                .bind("committedCredits", hold.committedCredits())
-                .bind("transactionId", hold.transactionId())
-                .bind("kind", hold.kind().name())
-                .bind("purchaseId", hold.purchaseId());
     }
 }

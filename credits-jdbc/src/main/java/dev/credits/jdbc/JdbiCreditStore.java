@@ -10,7 +10,6 @@ import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CatalogStore;
-import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -127,8 +126,6 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]*");
     private static final int MAX_PREFIX_LENGTH = 30;
     private static final long MAX_BACKOFF_MILLIS = 100;
-    private static final Object INSTALL_LOCK = new Object();
-    private static final int INSTALL_RETRIES = 3;
     private static final int CHECKPOINT_ATTEMPTS = 3;
     /** H2's in-process account locks, striped, shared by every store of the JVM (see {@link #lockLocally}). */
     private static final Lock[] H2_ACCOUNT_LOCKS = new Lock[1024];
@@ -154,7 +151,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /** H2: the database and prefix whose accounts {@link #lockLocally} serializes (set with the statements). */
     private volatile String localLockScope = "";
     private volatile SqlStatements statements;
-    private final Catalog catalog = new Catalog();
+    private final JdbiCatalog catalog = new JdbiCatalog(this);
     private volatile int isolation = ISOLATION_UNKNOWN;
 
     private JdbiCreditStore(Builder builder) {
@@ -296,116 +293,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      *         by several processes another process may have run (and recorded) one of them too
      */
     List<Integer> installSchema(List<String> resources) {
-        SqlStatements sql = sql();
-        SchemaMigrator migrator = new SchemaMigrator(sql, Schema.versions(resources));
-        List<Integer> applied = new ArrayList<>();
-        if (sql.dialect == Dialect.H2) {
-            // H2 has no lock that outlasts its DDL's implicit commits. An embedded database belongs to one process, whose
-            // installs take turns here (H2 also trips over its own concurrent CREATE INDEX IF NOT EXISTS).
-            synchronized (INSTALL_LOCK) {
-                migrate(sql, migrator, applied);
-            }
-        } else {
-            migrate(sql, migrator, applied);
-        }
-        LOG.debug("credits schema up to date (dialect {}, prefix {}); versions applied now: {}", sql.dialect,
-                tablePrefix, applied);
-        return applied;
-    }
-
-    private void migrate(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (sql.transactionalDdl()) {
-                    migrateInTransactions(sql, migrator, applied);
-                } else {
-                    migrateStatementByStatement(sql, migrator, applied);
-                }
-                return;
-            } catch (StoreUnavailableException e) {
-                // A failure that is not the connection's (H2 server: a race with another process's DDL) is run again;
-                // what was recorded stays recorded, and a version cut off halfway starts again from its first statement.
-                SQLException cause = Failures.sqlCause(e);
-                boolean unreachable = cause == null || sql.isConnectionFailure(cause);
-                if (attempt > INSTALL_RETRIES || unreachable) {
-                    throw e;
-                }
-                LOG.debug("credits schema install attempt {} failed, running it again: {}", attempt, e.getMessage());
-            }
-        }
-    }
-
-    /** Transactional DDL (PostgreSQL): one transaction per version, each under the install lock. */
-    private void migrateInTransactions(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
-        while (true) {
-            SchemaMigrator.Step step = withRetries("installSchema", s -> attempt(s, "installSchema", handle -> {
-                if (sql.schemaLockStatement() != null) {
-                    handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
-                }
-                return migrator.applyNext(handle);
-            }, true, true));
-            if (step.outcome() == SchemaMigrator.Outcome.UP_TO_DATE) {
-                return;
-            }
-            logApplied(step);
-            applied.add(step.version().number());
-        }
-    }
-
-    /** DDL that commits implicitly (H2, MariaDB/MySQL): one connection, statement by statement, under a session lock. */
-    private void migrateStatementByStatement(SqlStatements sql, SchemaMigrator migrator, List<Integer> applied) {
-        autocommit("installSchema", handle -> {
-            boolean locked = lockSchema(handle, sql);
-            try {
-                for (SchemaMigrator.Step step = migrator.applyNext(handle);
-                     step.outcome() != SchemaMigrator.Outcome.UP_TO_DATE; step = migrator.applyNext(handle)) {
-                    if (step.outcome() == SchemaMigrator.Outcome.APPLIED) {
-                        logApplied(step);
-                    }
-                    applied.add(step.version().number());
-                }
-            } finally {
-                if (locked) {
-                    unlockSchema(handle, sql);
-                }
-            }
-            return null;
-        });
-    }
-
-    private void logApplied(SchemaMigrator.Step step) {
-        LOG.info("credits schema: {} version {} ({}) for the table prefix {}",
-                step.baseline() ? "adopted the existing tables as" : "applied", step.version().number(),
-                step.version().fileName(), tablePrefix);
-    }
-
-    /** Takes the session lock of {@link SqlStatements#schemaLockStatement()}; false where there is none. */
-    private static boolean lockSchema(Handle handle, SqlStatements sql) {
-        if (sql.schemaLockStatement() == null) {
-            return false;
-        }
-        Integer got = handle.createQuery(sql.schemaLockStatement()).mapTo(Integer.class).one();
-        if (got == null || got != 1) {
-            throw new LockTimeoutException("installSchema: another connection has been installing the credits schema"
-                    + " (prefix " + sql.prefix + ") for " + SqlStatements.SCHEMA_LOCK_WAIT.toMinutes() + " minutes;"
-                    + " nothing was changed", SqlStatements.SCHEMA_LOCK_WAIT, null);
-        }
-        return true;
-    }
-
-    private static void unlockSchema(Handle handle, SqlStatements sql) {
-        try {
-            handle.createQuery(sql.schemaUnlockStatement()).mapTo(Integer.class).one();
-        } catch (RuntimeException e) {
-            // The lock belongs to the session: a connection that is still alive would go back to the pool holding it,
-            // and every later install would wait for it. Ending the connection releases it.
-            LOG.warn("credits schema: could not release the install lock; closing the connection that holds it", e);
-            try {
-                handle.getConnection().abort(Runnable::run);
-            } catch (SQLException | RuntimeException abortFailure) {
-                LOG.debug("credits schema: aborting the connection failed too", abortFailure);
-            }
-        }
+        return new SchemaInstall(this, sql(), tablePrefix).install(resources);
     }
 
     /**
@@ -437,19 +325,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(account, "account");
         SqlStatements sql = sql();
         return insertIfAbsent("insertAccountIfAbsent", "account '" + account.accountId() + "'", account,
-                () -> findAccount(account.accountId()), handle -> handle.createUpdate(sql.insertAccount())
-                        .bind("accountId", account.accountId())
-                        .bind("status", account.status().name())
-                        .bind("overdraftLimit", account.overdraftLimit())
-                        .bind("lowBalanceThreshold", account.lowBalanceThreshold())
-                        .bind("maxOpenHolds", account.maxOpenHolds())
-                        .bind("planId", account.planId())
-                        .bind("nextPlanId", account.nextPlanId())
-                        .bind("periodStart", Rows.microsOrNull(account.periodStart()))
-                        .bind("periodEnd", Rows.microsOrNull(account.periodEnd()))
-                        .bind("sequence", account.sequence())
-                        .bind("createdAt", Rows.micros(account.createdAt()))
-                        .bind("updatedAt", Rows.micros(account.updatedAt())));
+                () -> findAccount(account.accountId()), handle -> {
+                    Update insert = handle.createUpdate(sql.insertAccount());
+                    Tables.ACCOUNTS.bind(account, new CatalogRows.JdbiParams(insert));
+                    return insert;
+                });
     }
 
     /**
@@ -535,7 +415,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * Returns once the commits made so far are durable: at once, unless the store writes H2's commits itself
      * ({@link #h2File}), then after a flush that started after this call's commit.
      */
-    private <T> T durable(T result) {
+    <T> T durable(T result) {
         if (groupFlush != null) {
             groupFlush.awaitDurable();
         }
@@ -589,7 +469,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         return autocommit("findAccount", handle -> handle.createQuery(sql.selectAccount())
                 .bind("accountId", accountId)
-                .map(Rows.ACCOUNT)
+                .map(Tables.ACCOUNTS.mapper())
                 .findOne());
     }
 
@@ -672,7 +552,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             if (filter.userId() != null) {
                 select.bind("userId", filter.userId());
             }
-            return select.map(Rows.ENTRY).list();
+            return select.map(Tables.ENTRIES.mapper()).list();
         });
     }
 
@@ -690,11 +570,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         Objects.requireNonNull(link, "link");
         SqlStatements sql = sql();
         return insertIfAbsent("insertAccountLinkIfAbsent", "account link '" + link.reference() + "'", link,
-                () -> findAccountLink(link.reference()), handle -> handle.createUpdate(sql.insertAccountLink())
-                        .bind("reference", link.reference())
-                        .bind("accountId", link.accountId())
-                        .bind("detail", link.detail())
-                        .bind("createdAt", Rows.micros(link.createdAt())));
+                () -> findAccountLink(link.reference()), handle -> {
+                    Update insert = handle.createUpdate(sql.insertAccountLink());
+                    Tables.ACCOUNT_LINKS.bind(link, new CatalogRows.JdbiParams(insert));
+                    return insert;
+                });
     }
 
     @Override
@@ -703,7 +583,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         SqlStatements sql = sql();
         return autocommit("findAccountLink", handle -> handle.createQuery(sql.selectAccountLink())
                 .bind("reference", reference)
-                .map(Rows.ACCOUNT_LINK)
+                .map(Tables.ACCOUNT_LINKS.mapper())
                 .findOne());
     }
 
@@ -714,112 +594,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         return catalog;
     }
 
-    /**
-     * The catalog tables, each through {@link CatalogRows}: reads, inserts, updates and deletes are single statements
-     * in auto-commit mode; a save is {@link #upsert}.
-     */
-    private final class Catalog implements CatalogStore {
-
-        /** An insert found its key taken: ends the transaction without a change. */
-        private static final class KeyTaken extends RuntimeException {
-            private static final long serialVersionUID = 1L;
-
-            KeyTaken() {
-                super(null, null, false, false);
-            }
-        }
-
-        @Override
-        public <T> Optional<T> find(CatalogTable<T> table, String key) {
-            Objects.requireNonNull(key, "key");
-            CatalogRows<T> rows = sql().catalogRows(table);
-            return autocommit("find " + table, handle -> handle.createQuery(rows.select)
-                    .bind(rows.keyParameter, key)
-                    .map(rows.mapper)
-                    .findOne());
-        }
-
-        @Override
-        public <T> List<T> list(CatalogTable<T> table) {
-            CatalogRows<T> rows = sql().catalogRows(table);
-            return autocommit("list " + table, handle -> handle.createQuery(rows.selectAll).map(rows.mapper).list());
-        }
-
-        /**
-         * {@inheritDoc} One INSERT; a duplicate key (ignored by {@code ON CONFLICT DO NOTHING} on PostgreSQL where the
-         * statement says so, class 23 elsewhere) inserts nothing.
-         */
-        @Override
-        public <T> boolean insert(CatalogTable<T> table, T row) {
-            CatalogRows<T> rows = sql().catalogRows(table);
-            Objects.requireNonNull(row, "row");
-            try {
-                return transaction("insert " + table, handle -> {
-                    try {
-                        return rows.bind(handle.createUpdate(rows.insert), row).execute() > 0;
-                    } catch (JdbiException e) {
-                        if (isConstraintViolation(e)) {
-                            throw new KeyTaken(); // rolls the transaction back (PostgreSQL has aborted it)
-                        }
-                        throw e;
-                    }
-                });
-            } catch (KeyTaken taken) {
-                return false;
-            }
-        }
-
-        @Override
-        public <T> boolean update(CatalogTable<T> table, T row) {
-            CatalogRows<T> rows = sql().catalogRows(table);
-            Objects.requireNonNull(row, "row");
-            return transaction("update " + table,
-                    handle -> rows.bind(handle.createUpdate(rows.update), row).execute() > 0);
-        }
-
-        /** {@inheritDoc} One transaction: update by key, else insert (see {@link #upsert}). */
-        @Override
-        public <T> void save(CatalogTable<T> table, T row) {
-            CatalogRows<T> rows = sql().catalogRows(table);
-            Objects.requireNonNull(row, "row");
-            upsert("save " + table, rows.update, rows.insert, update -> rows.bind(update, row));
-        }
-
-        @Override
-        public boolean delete(CatalogTable<?> table, String key) {
-            Objects.requireNonNull(key, "key");
-            CatalogRows<?> rows = sql().catalogRows(table);
-            return transaction("delete " + table, handle -> handle.createUpdate(rows.delete)
-                    .bind(rows.keyParameter, key)
-                    .execute() > 0);
-        }
-    }
-
-    /**
-     * Inserts or replaces one catalog row, portably and atomically: in one transaction, the UPDATE by key and, if it
-     * found no row, the INSERT. Of two saves racing to insert the same key one hits the primary key; it is retried as a
-     * transient conflict, and its UPDATE then finds the row.
-     */
-    private void upsert(String operation, String updateSql, String insertSql, java.util.function.UnaryOperator<Update> binder) {
-        transaction(operation, handle -> {
-            if (binder.apply(handle.createUpdate(updateSql)).execute() > 0) {
-                return null;
-            }
-            try {
-                binder.apply(handle.createUpdate(insertSql)).execute();
-            } catch (JdbiException e) {
-                if (isConstraintViolation(e)) {
-                    throw new Failures.Transient(e);
-                }
-                throw e;
-            }
-            return null;
-        });
-    }
-
     // ---------------------------------------------------------------- plumbing
 
-    private SqlStatements sql() {
+    SqlStatements sql() {
         SqlStatements current = statements;
         if (current == null) {
             synchronized (this) {
@@ -902,13 +679,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
     }
 
-    private static boolean isConstraintViolation(JdbiException e) {
+    static boolean isConstraintViolation(JdbiException e) {
         SQLException cause = Failures.sqlCause(e);
         return cause != null && SqlStatements.isConstraintViolation(cause);
     }
 
     /** Runs {@code body} in one READ COMMITTED transaction with bounded lock waits, retrying transient conflicts. */
-    private <T> T transaction(String operation, Function<Handle, T> body) {
+    <T> T transaction(String operation, Function<Handle, T> body) {
         return durable(withRetries(operation, sql -> attempt(sql, operation, handle -> {
             if (sql.lockTimeoutStatement() != null) {
                 handle.execute(sql.lockTimeoutStatement());
@@ -918,11 +695,11 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     }
 
     /** Runs {@code body} on a connection in auto-commit mode (single statements), retrying transient conflicts. */
-    private <T> T autocommit(String operation, Function<Handle, T> body) {
+    <T> T autocommit(String operation, Function<Handle, T> body) {
         return withRetries(operation, sql -> attempt(sql, operation, body, false, false));
     }
 
-    private <T> T withRetries(String operation, Function<SqlStatements, T> attempt) {
+    <T> T withRetries(String operation, Function<SqlStatements, T> attempt) {
         SqlStatements sql = sql();
         List<Throwable> failures = null;
         for (int attemptNo = 0; ; attemptNo++) {
@@ -964,7 +741,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         }
     }
 
-    private <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional,
+    <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional,
                           boolean readCommitted) {
         Handle handle;
         try {

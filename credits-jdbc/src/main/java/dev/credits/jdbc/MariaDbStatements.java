@@ -29,34 +29,9 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
 
     private final boolean multiStatements;
 
-    private final String pipelinedLockAccount = positional(lockAccount());
-    private final String pipelinedSelectAccount = positional(selectAccount());
-    private final String pipelinedBalances = positional(selectBalances());
-    private final String pipelinedLiveLots = positional(selectLiveLots());
-    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
-    private final String pipelinedFeature = positional(selectFeature());
-    private final String pipelinedIdempotency = positional(selectIdempotency());
-    private final String pipelinedUpdateAccount = positional(updateAccount());
-    private final String pipelinedInsertIdempotency = positional(insertIdempotency());
-    private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
-            + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
+    private final ByRows upsertBalances = new ByRows(rows -> insert(Tables.BALANCES, rows)
             + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)");
-    private final ByRows insertLots = new ByRows(this::multiRowInsertLots);
-    // A multi-table UPDATE joined to the rows (MariaDB has no UPDATE ... FROM VALUES); the drivers report the rows
-    // found (CLIENT_FOUND_ROWS), so the count is the number of lots matched.
-    private final ByRows updateLots = new ByRows(rows -> "UPDATE " + lots + " AS l JOIN ("
-            + unionOfRows("? AS lot_id, ? AS remaining, ? AS held, ? AS live", "?, ?, ?, ?", rows)
-            + ") AS v ON l.lot_id = v.lot_id SET l.remaining = v.remaining, l.held = v.held, l.live = v.live"
-            + " WHERE l.account_id = ?");
-    private final ByRows insertHolds = new ByRows(this::multiRowInsertHolds);
-    private final ByRows updateHolds = new ByRows(rows -> "UPDATE " + holds + " AS h JOIN ("
-            + unionOfRows("? AS hold_id, ? AS status, ? AS resolved_at, ? AS committed_credits, ? AS transaction_id",
-            "?, ?, ?, ?, ?", rows)
-            + ") AS v ON h.hold_id = v.hold_id SET h.status = v.status, h.resolved_at_micros = v.resolved_at,"
-            + " h.committed_credits = v.committed_credits, h.transaction_id = v.transaction_id"
-            + " WHERE h.account_id = ? AND h.status = 'OPEN'");
-    private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
-    private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
+    private final java.util.Map<RowUpdate<?>, ByRows> joinedUpdates = new java.util.concurrent.ConcurrentHashMap<>();
 
     MariaDbStatements(Dialect dialect, String prefix, Duration lockTimeout, boolean multiStatements) {
         super(dialect, prefix, lockTimeout);
@@ -89,10 +64,42 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     }
 
     @Override
-    String upsertBalance() {
-        return "INSERT INTO " + balances + " (account_id, credit_type, balance, held)"
-                + " VALUES (:accountId, :creditType, :balance, :held)"
-                + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)";
+    String upsertBalances(int rows) {
+        return upsertBalances.get(rows);
+    }
+
+    /**
+     * Several rows: a multi-table UPDATE joined to the rows (MariaDB has no UPDATE ... FROM VALUES); the drivers report
+     * the rows found (CLIENT_FOUND_ROWS), so the count is the number of rows matched.
+     */
+    @Override
+    String update(RowUpdate<?> update, int rows) {
+        if (rows == 1 || !multiStatements) {
+            return super.update(update, rows);
+        }
+        return joinedUpdates.computeIfAbsent(update, u -> new ByRows(n -> joinedUpdate(u, n))).get(rows);
+    }
+
+    private String joinedUpdate(RowUpdate<?> update, int rows) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        update.set().forEach(column -> names.add(column.name()));
+        names.add(update.key().name());
+        StringBuilder first = new StringBuilder();
+        for (String name : names) {
+            first.append(first.length() > 0 ? ", " : "").append("? AS ").append(name);
+        }
+        String row = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+        StringBuilder sql = new StringBuilder("UPDATE ").append(prefix).append(update.definition().table())
+                .append(" AS t JOIN (").append(unionOfRows(first.toString(), row, rows)).append(") AS v ON t.")
+                .append(update.key().name()).append(" = v.").append(update.key().name()).append(" SET ");
+        for (int i = 0; i < update.set().size(); i++) {
+            sql.append(i > 0 ? ", " : "").append("t.").append(names.get(i)).append(" = v.").append(names.get(i));
+        }
+        sql.append(" WHERE t.").append(update.trailingColumn()).append(" = ?");
+        if (update.fixedCondition() != null) {
+            sql.append(" AND t.").append(update.fixedCondition());
+        }
+        return sql.toString();
     }
 
     @Override
@@ -171,82 +178,4 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
         throw new UnsupportedOperationException("MariaDB commits after checking the change set's update counts");
     }
 
-    @Override
-    public String pipelinedAccount(boolean readOnly) {
-        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
-    }
-
-    @Override
-    public String pipelinedBalances() {
-        return pipelinedBalances;
-    }
-
-    @Override
-    public String pipelinedLiveLots() {
-        return pipelinedLiveLots;
-    }
-
-    @Override
-    public String pipelinedDueHolds() {
-        return pipelinedDueHolds;
-    }
-
-    @Override
-    public String pipelinedFeature() {
-        return pipelinedFeature;
-    }
-
-    @Override
-    public String pipelinedIdempotency() {
-        return pipelinedIdempotency;
-    }
-
-    /**
-     * Note the order of {@link #updateAccount()}: status, limit, threshold, max open holds, plan, next plan, period start,
-     * period end, sequence, updated at, id, locked sequence.
-     */
-    @Override
-    public String pipelinedUpdateAccount() {
-        return pipelinedUpdateAccount;
-    }
-
-    @Override
-    public String pipelinedUpsertBalances(int rows) {
-        return upsertBalances.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertLots(int rows) {
-        return insertLots.get(rows);
-    }
-
-    @Override
-    public String pipelinedUpdateLots(int rows) {
-        return updateLots.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertHolds(int rows) {
-        return insertHolds.get(rows);
-    }
-
-    @Override
-    public String pipelinedUpdateHolds(int rows) {
-        return updateHolds.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertEntries(int rows) {
-        return insertEntries.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertAllocations(int rows) {
-        return insertAllocations.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertIdempotency() {
-        return pipelinedInsertIdempotency;
-    }
 }

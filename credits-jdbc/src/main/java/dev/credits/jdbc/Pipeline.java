@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * dialects that {@linkplain SqlStatements#pipelines() pipeline}. Not thread-safe; use once (the cache of joined
  * SQL texts it shares with other pipelines is).
  */
-final class Pipeline {
+final class Pipeline implements RowDefinition.Params {
 
     private record Step(String sql, RowMapper<?> mapper) {
     }
@@ -49,6 +49,12 @@ final class Pipeline {
     int update(String sql) {
         steps.add(new Step(sql, null));
         return steps.size() - 1;
+    }
+
+    /** Adds a parameter of a JDBC type ({@link Types}); null stays a typed NULL. */
+    @Override
+    public void add(Object value, int sqlType) {
+        params.add(new Param(value, sqlType));
     }
 
     Pipeline string(String value) {
@@ -99,19 +105,22 @@ final class Pipeline {
     private void bind(PreparedStatement statement) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Param param = params.get(i);
-            Object value = param.value();
-            int index = i + 1;
-            if (value == null) {
-                statement.setNull(index, param.sqlType());
-                continue;
-            }
-            switch (param.sqlType()) {
-                case Types.VARCHAR -> statement.setString(index, (String) value);
-                case Types.BIGINT -> statement.setLong(index, (Long) value);
-                case Types.INTEGER -> statement.setInt(index, (Integer) value);
-                case Types.BOOLEAN -> statement.setBoolean(index, (Boolean) value);
-                default -> statement.setObject(index, value, param.sqlType());
-            }
+            set(statement, i + 1, param.value(), param.sqlType());
+        }
+    }
+
+    /** Sets one parameter by its JDBC type; null as a typed NULL. */
+    static void set(PreparedStatement statement, int index, Object value, int sqlType) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, sqlType);
+            return;
+        }
+        switch (sqlType) {
+            case Types.VARCHAR -> statement.setString(index, (String) value);
+            case Types.BIGINT -> statement.setLong(index, (Long) value);
+            case Types.INTEGER -> statement.setInt(index, (Integer) value);
+            case Types.BOOLEAN -> statement.setBoolean(index, (Boolean) value);
+            default -> statement.setObject(index, value, sqlType);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.credits.jdbc;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
@@ -47,12 +49,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
         return super.insertAccountLink() + " ON CONFLICT (reference) DO NOTHING";
     }
 
-    @Override
-    String upsertBalance() {
-        return "INSERT INTO " + balances + " (account_id, credit_type, balance, held)"
-                + " VALUES (:accountId, :creditType, :balance, :held)"
-                + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held";
-    }
 
     @Override
     String snapshotReadStatement() {
@@ -92,69 +88,76 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     // Built once: the same String instances every time, so pgjdbc's statement cache and Pipeline's SQL cache find
     // them by identity and a cached hash instead of hashing kilobytes of SQL per unit of work.
 
-    private final String pipelinedLockAccount = positional(lockAccount());
-    private final String pipelinedSelectAccount = positional(selectAccount());
-    private final String pipelinedBalances = positional(selectBalances());
-    private final String pipelinedLiveLots = positional(selectLiveLots());
-    private final String pipelinedDueHolds = positional(selectOpenHoldsDue());
-    private final String pipelinedFeature = positional(selectFeature());
-    private final String pipelinedIdempotency = positional(selectIdempotency());
-    private final String pipelinedUpdateAccount = checked(positional(updateAccount()), CHECK_ACCOUNT, 1);
-    private final String pipelinedInsertIdempotency = checked("INSERT INTO " + idempotency + " (account_id,"
-            + " idempotency_key, fingerprint, result, created_at_micros) VALUES (?, ?, ?, ?, ?)"
+    private final String updateAccount = checked(Tables.ACCOUNT_UPDATE.oneRow(prefix), CHECK_ACCOUNT, 1);
+    private final String insertIdempotency = checked(insert(Tables.IDEMPOTENCY, 1)
             + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);
-    private final ByRows upsertBalances = new ByRows(rows -> "INSERT INTO " + balances
-            + " (account_id, credit_type, balance, held) VALUES " + Pipeline.values("(?, ?, ?, ?)", rows)
+    private final ByRows upsertBalances = new ByRows(rows -> insert(Tables.BALANCES, rows)
             + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held");
-    private final ByRows insertLots = new ByRows(this::multiRowInsertLots);
-    private final ByRows updateLots = new ByRows(rows -> checked("UPDATE " + lots + " AS l SET remaining = v.remaining,"
-            + " held = v.held, live = v.live FROM (VALUES "
-            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN))", rows)
-            + ") AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id AND l.account_id = ?", CHECK_LOTS, rows));
-    private final ByRows insertHolds = new ByRows(this::multiRowInsertHolds);
-    private final ByRows updateHolds = new ByRows(rows -> checked("UPDATE " + holds + " AS h SET status = v.status,"
-            + " resolved_at_micros = v.resolved_at, committed_credits = v.committed_credits,"
-            + " transaction_id = v.transaction_id FROM (VALUES "
-            + Pipeline.values("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT),"
-            + " CAST(? AS VARCHAR))", rows)
-            + ") AS v (hold_id, status, resolved_at, committed_credits, transaction_id)"
-            + " WHERE h.hold_id = v.hold_id AND h.account_id = ? AND h.status = 'OPEN'", CHECK_HOLDS, rows));
-    private final ByRows insertEntries = new ByRows(this::multiRowInsertEntries);
-    private final ByRows insertAllocations = new ByRows(this::multiRowInsertAllocations);
+    private final ByRows updateLots = new ByRows(rows -> checked(updateFromValues(Tables.LOT_UPDATE, rows),
+            CHECK_LOTS, rows));
+    private final ByRows updateHolds = new ByRows(rows -> checked(updateFromValues(Tables.HOLD_UPDATE, rows),
+            CHECK_HOLDS, rows));
+
+    /** Checked: one row (see {@link #checksInDatabase()}). */
+    @Override
+    String updateAccount() {
+        return updateAccount;
+    }
+
+    /** Checked: one row, none if the key exists (see {@link #checksInDatabase()}). */
+    @Override
+    String insertIdempotency() {
+        return insertIdempotency;
+    }
+
+    @Override
+    String upsertBalances(int rows) {
+        return upsertBalances.get(rows);
+    }
+
+    /** Checked: {@code rows} rows (see {@link #checksInDatabase()}); lots and holds only. */
+    @Override
+    String update(RowUpdate<?> update, int rows) {
+        if (update == Tables.LOT_UPDATE) {
+            return updateLots.get(rows);
+        }
+        if (update == Tables.HOLD_UPDATE) {
+            return updateHolds.get(rows);
+        }
+        throw new IllegalArgumentException("not a change set's update: " + update.definition().table());
+    }
+
+    /**
+     * {@code UPDATE t SET c = v.c ... FROM (VALUES (...), ...) AS v (...) WHERE t.key = v.key AND t.trailing = ?}: each
+     * value cast to its column's type, so that NULLs and parameters are typed.
+     */
+    private String updateFromValues(RowUpdate<?> update, int rows) {
+        List<String> names = new ArrayList<>();
+        List<String> casts = new ArrayList<>();
+        for (RowDefinition.Column<?> column : update.set()) {
+            names.add(column.name());
+            casts.add("CAST(? AS " + RowDefinition.sqlTypeName(column.sqlType()) + ")");
+        }
+        names.add(update.key().name());
+        casts.add("CAST(? AS " + RowDefinition.sqlTypeName(update.key().sqlType()) + ")");
+        StringBuilder sql = new StringBuilder("UPDATE ").append(prefix).append(update.definition().table())
+                .append(" AS t SET ");
+        for (int i = 0; i < update.set().size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(names.get(i)).append(" = v.").append(names.get(i));
+        }
+        String key = update.key().name();
+        sql.append(" FROM (VALUES ").append(Pipeline.values("(" + String.join(", ", casts) + ")", rows))
+                .append(") AS v (").append(String.join(", ", names)).append(") WHERE t.").append(key).append(" = v.")
+                .append(key).append(" AND t.").append(update.trailingColumn()).append(" = ?");
+        if (update.fixedCondition() != null) {
+            sql.append(" AND t.").append(update.fixedCondition());
+        }
+        return sql.toString();
+    }
 
     @Override
     boolean pipelines() {
         return true;
-    }
-
-    @Override
-    public String pipelinedAccount(boolean readOnly) {
-        return readOnly ? pipelinedSelectAccount : pipelinedLockAccount;
-    }
-
-    @Override
-    public String pipelinedBalances() {
-        return pipelinedBalances;
-    }
-
-    @Override
-    public String pipelinedLiveLots() {
-        return pipelinedLiveLots;
-    }
-
-    @Override
-    public String pipelinedDueHolds() {
-        return pipelinedDueHolds;
-    }
-
-    @Override
-    public String pipelinedFeature() {
-        return pipelinedFeature;
-    }
-
-    @Override
-    public String pipelinedIdempotency() {
-        return pipelinedIdempotency;
     }
 
     @Override
@@ -165,51 +168,6 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     public String pipelinedCommit() {
         return "COMMIT";
-    }
-
-    @Override
-    public String pipelinedUpdateAccount() {
-        return pipelinedUpdateAccount;
-    }
-
-    @Override
-    public String pipelinedUpsertBalances(int rows) {
-        return upsertBalances.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertLots(int rows) {
-        return insertLots.get(rows);
-    }
-
-    @Override
-    public String pipelinedUpdateLots(int rows) {
-        return updateLots.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertHolds(int rows) {
-        return insertHolds.get(rows);
-    }
-
-    @Override
-    public String pipelinedUpdateHolds(int rows) {
-        return updateHolds.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertEntries(int rows) {
-        return insertEntries.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertAllocations(int rows) {
-        return insertAllocations.get(rows);
-    }
-
-    @Override
-    public String pipelinedInsertIdempotency() {
-        return pipelinedInsertIdempotency;
     }
 
     /**

@@ -3,29 +3,10 @@ package dev.credits.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.credits.Account;
-import dev.credits.AccountLink;
-import dev.credits.AccountStatus;
-import dev.credits.Allocation;
-import dev.credits.CreditPackage;
-import dev.credits.EntryType;
-import dev.credits.FeaturePricing;
-import dev.credits.Hold;
-import dev.credits.HoldKind;
-import dev.credits.HoldStatus;
+import dev.credits.AllowancePeriod;
 import dev.credits.InvalidArgumentException;
-import dev.credits.LedgerEntry;
 import dev.credits.Lot;
-import dev.credits.LotSource;
 import dev.credits.Money;
-import dev.credits.Plan;
-import dev.credits.Promotion;
-import dev.credits.DisputeStatus;
-import dev.credits.Purchase;
-import dev.credits.PurchaseStatus;
-import dev.credits.spi.BalanceRecord;
-import dev.credits.spi.IdempotencyRecord;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -220,170 +201,27 @@ final class Rows {
         }
     }
 
-    // ---------------------------------------------------------------- mappers
+    // ---------------------------------------------------------------- allowance periods
 
-    static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(
-            rs.getString("account_id"),
-            AccountStatus.valueOf(rs.getString("status")),
-            rs.getLong("overdraft_limit"),
-            rs.getLong("low_balance_threshold"),
-            rs.getLong("max_open_holds"),
-            rs.getString("plan_id"),
-            rs.getString("next_plan_id"),
-            instant(rs, "period_start_at_micros"),
-            instant(rs, "period_end_at_micros"),
-            rs.getLong("sequence_no"),
-            instant(rs, "created_at_micros"),
-            instant(rs, "updated_at_micros"));
+    /** @return the allowance lot's plan (column plan_id), or null for a lot that is no allowance */
+    static String allowancePlan(Lot lot) {
+        return lot.allowance() == null ? null : lot.allowance().planId();
+    }
 
-    static final RowMapper<AccountLink> ACCOUNT_LINK = (rs, ctx) -> new AccountLink(
-            rs.getString("reference"),
-            rs.getString("account_id"),
-            rs.getString("detail"),
-            instant(rs, "created_at_micros"));
+    /** @return the allowance lot's period start (column period_start_at_micros), or null */
+    static Long allowanceStart(Lot lot) {
+        return lot.allowance() == null ? null : micros(lot.allowance().periodStart());
+    }
 
-    static final RowMapper<BalanceRecord> BALANCE = (rs, ctx) -> new BalanceRecord(
-            rs.getString("account_id"),
-            rs.getString("credit_type"),
-            rs.getLong("balance"),
-            rs.getLong("held"));
+    /** @return whether the lot is an allowance's rollover (column rollover; false for a lot that is no allowance) */
+    static boolean allowanceRollover(Lot lot) {
+        return lot.allowance() != null && lot.allowance().rollover();
+    }
 
-    static final RowMapper<Lot> LOT = (rs, ctx) -> new Lot(
-            rs.getString("lot_id"),
-            rs.getString("account_id"),
-            rs.getString("credit_type"),
-            LotSource.valueOf(rs.getString("source")),
-            rs.getInt("priority"),
-            rs.getLong("amount"),
-            rs.getLong("remaining"),
-            rs.getLong("held"),
-            instant(rs, "expires_at_micros"),
-            money(rs),
-            metadata(rs),
-            instant(rs, "granted_at_micros"),
-            rs.getString("transaction_id"));
-
-    static final RowMapper<LedgerEntry> ENTRY = (rs, ctx) -> new LedgerEntry(
-            rs.getString("transaction_id"),
-            rs.getString("account_id"),
-            rs.getLong("sequence_no"),
-            EntryType.valueOf(rs.getString("entry_type")),
-            rs.getString("credit_type"),
-            rs.getLong("amount"),
-            rs.getLong("balance_after"),
-            rs.getString("feature_key"),
-            rs.getLong("quantity"),
-            rs.getLong("unit_price"),
-            rs.getString("price_plan_id"),
-            rs.getInt("retry_number"),
-            rs.getString("user_id"),
-            rs.getString("hold_id"),
-            rs.getString("reference_id"),
-            rs.getString("reason"),
-            rs.getString("idempotency_key"),
-            metadata(rs),
-            instant(rs, "created_at_micros"));
-
-    static final RowMapper<Allocation> ALLOCATION = (rs, ctx) -> new Allocation(
-            rs.getString("owner_id"),
-            rs.getInt("line_no"),
-            rs.getString("lot_id"),
-            rs.getLong("amount"));
-
-    static final RowMapper<Hold> HOLD = (rs, ctx) -> Hold.builder(
-                    HoldKind.valueOf(rs.getString("kind")),
-                    rs.getString("hold_id"),
-                    rs.getString("account_id"),
-                    rs.getString("credit_type"),
-                    rs.getString("purchase_id"))
-            .feature(rs.getString("feature_key"), rs.getLong("quantity"), rs.getLong("unit_price"),
-                    rs.getString("price_plan_id"))
-            .amount(rs.getLong("amount"))
-            .status(HoldStatus.valueOf(rs.getString("status")))
-            .userId(rs.getString("user_id"))
-            .idempotencyKey(rs.getString("idempotency_key"))
-            .metadata(metadata(rs))
-            .createdAt(instant(rs, "created_at_micros"))
-            .expiresAt(instant(rs, "expires_at_micros"))
-            .resolution(instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
-                    rs.getString("transaction_id"))
-            .build();
-
-    static final RowMapper<IdempotencyRecord> IDEMPOTENCY = (rs, ctx) -> new IdempotencyRecord(
-            rs.getString("account_id"),
-            rs.getString("idempotency_key"),
-            rs.getString("fingerprint"),
-            rs.getString("result"),
-            instant(rs, "created_at_micros"));
-
-    static final RowMapper<FeaturePricing> FEATURE = (rs, ctx) -> new FeaturePricing(
-            rs.getString("feature_key"),
-            rs.getString("feature_name"),
-            rs.getString("category"),
-            rs.getLong("credits_per_unit"),
-            longs(rs, "plan_prices"),
-            rs.getInt("free_retries"),
-            rs.getString("credit_type"),
-            rs.getString("description"),
-            rs.getBoolean("active"),
-            instant(rs, "created_at_micros"),
-            instant(rs, "updated_at_micros"));
-
-    static final RowMapper<CreditPackage> PACKAGE = (rs, ctx) -> new CreditPackage(
-            rs.getString("package_id"),
-            rs.getString("name"),
-            rs.getLong("credits"),
-            money(rs, "price"),
-            rs.getString("credit_type"),
-            period(rs, "validity"),
-            rs.getBoolean("active"));
-
-    static final RowMapper<Plan> PLAN = (rs, ctx) -> new Plan(
-            rs.getString("plan_id"),
-            rs.getString("name"),
-            money(rs, "monthly_price"),
-            longs(rs, "allowances"),
-            rs.getLong("rollover_cap"),
-            rs.getBoolean("can_buy_credits"),
-            rs.getBoolean("active"));
-
-    static final RowMapper<Promotion> PROMOTION = (rs, ctx) -> new Promotion(
-            rs.getString("code"),
-            rs.getString("description"),
-            decimal(rs, "percent_off", "percent_off_scale"),
-            money(rs, "amount_off"),
-            rs.getLong("bonus_credits"),
-            instant(rs, "valid_from_at_micros"),
-            instant(rs, "valid_until_at_micros"),
-            set(rs, "package_ids"),
-            rs.getLong("max_uses"),
-            rs.getLong("max_uses_per_account"),
-            rs.getBoolean("active"),
-            rs.getLong("uses"));
-
-    static final RowMapper<Purchase> PURCHASE = (rs, ctx) -> new Purchase(
-            rs.getString("purchase_id"),
-            rs.getString("account_id"),
-            rs.getString("package_id"),
-            rs.getString("credit_type"),
-            rs.getLong("credits"),
-            rs.getLong("bonus_credits"),
-            money(rs, "list_price"),
-            money(rs, "price"),
-            rs.getString("promotion_code"),
-            rs.getString("payment_reference"),
-            period(rs, "validity"),
-            PurchaseStatus.valueOf(rs.getString("status")),
-            rs.getString("lot_id"),
-            rs.getString("transaction_id"),
-            metadata(rs),
-            rs.getString("idempotency_key"),
-            instant(rs, "created_at_micros"),
-            instant(rs, "resolved_at_micros"),
-            rs.getString("failure_reason"),
-            rs.getLong("refunded_credits"),
-            rs.getLong("disputed_credits"),
-            DisputeStatus.valueOf(rs.getString("dispute_status")),
-            rs.getLong("frozen_credits"),
-            rs.getLong("clawed_back"));
+    /** @return the allowance period of a lot row: null when its plan_id is */
+    static AllowancePeriod allowance(ResultSet rs) throws SQLException {
+        String planId = rs.getString("plan_id");
+        return planId == null ? null
+                : new AllowancePeriod(planId, instant(rs, "period_start_at_micros"), rs.getBoolean("rollover"));
+    }
 }

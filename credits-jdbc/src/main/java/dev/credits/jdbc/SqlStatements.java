@@ -20,36 +20,15 @@ import java.util.Objects;
  */
 abstract class SqlStatements {
 
-    static final String ACCOUNT_COLUMNS = "account_id, status, overdraft_limit, low_balance_threshold, max_open_holds,"
-            + " plan_id, next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
-            + " updated_at_micros";
-    static final String LOT_COLUMNS = "lot_id, account_id, credit_type, source, priority, amount, remaining, held,"
-            + " expires_at_micros, money_amount, money_scale, money_currency, metadata, granted_at_micros,"
-            + " transaction_id";
-    static final String ENTRY_COLUMNS = "transaction_id, account_id, sequence_no, entry_type, credit_type, amount,"
-            + " balance_after, feature_key, quantity, unit_price, price_plan_id, retry_number, user_id, hold_id,"
-            + " reference_id, reason,"
-            + " idempotency_key, metadata, created_at_micros";
-    static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price,"
-            + " price_plan_id, amount,"
-            + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
-            + " committed_credits, transaction_id, kind, purchase_id";
-    static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, plan_prices,"
-            + " free_retries, credit_type, description, active, created_at_micros, updated_at_micros";
-    static final String PACKAGE_COLUMNS = "package_id, name, credits, price_amount, price_scale, price_currency,"
-            + " credit_type, validity, active";
-    static final String PLAN_COLUMNS = "plan_id, name, monthly_price_amount, monthly_price_scale,"
-            + " monthly_price_currency, allowances, rollover_cap, can_buy_credits, active";
-    /** Every promotion column but {@code uses}, which only promotion uses change. */
-    static final String PROMOTION_COLUMNS = "code, description, percent_off, percent_off_scale, amount_off_amount,"
-            + " amount_off_scale, amount_off_currency, bonus_credits, valid_from_at_micros, valid_until_at_micros,"
-            + " package_ids, max_uses, max_uses_per_account, active";
-    /** Every purchase column but {@code purchase_no}, which the database numbers. */
-    static final String PURCHASE_COLUMNS = "purchase_id, account_id, package_id, credit_type, credits, bonus_credits,"
-            + " list_price_amount, list_price_scale, list_price_currency, price_amount, price_scale, price_currency,"
-            + " promotion_code, payment_reference, validity, status, lot_id, transaction_id, metadata, idempotency_key,"
-            + " created_at_micros, resolved_at_micros, failure_reason, refunded_credits, disputed_credits,"
-            + " dispute_status, frozen_credits, clawed_back";
+    static final String ACCOUNT_COLUMNS = Tables.ACCOUNTS.columnList();
+    static final String LOT_COLUMNS = Tables.LOTS.columnList();
+    static final String ENTRY_COLUMNS = Tables.ENTRIES.columnList();
+    static final String HOLD_COLUMNS = Tables.HOLDS.columnList();
+    static final String FEATURE_COLUMNS = Tables.FEATURES.columnList();
+    static final String PACKAGE_COLUMNS = Tables.PACKAGES.columnList();
+    static final String PLAN_COLUMNS = Tables.PLANS.columnList();
+    static final String PROMOTION_COLUMNS = Tables.PROMOTIONS.columnList();
+    static final String PURCHASE_COLUMNS = Tables.PURCHASES.columnList();
 
     /** How long a schema install waits for another connection's install to finish (where the lock needs a bound). */
     static final Duration SCHEMA_LOCK_WAIT = Duration.ofMinutes(10);
@@ -129,21 +108,16 @@ abstract class SqlStatements {
      * duplicate-key failure (SQLState class 23) the same way.
      */
     String insertAccount() {
-        return "INSERT INTO " + accounts + " (" + ACCOUNT_COLUMNS + ") VALUES (:accountId, :status, :overdraftLimit,"
-                + " :lowBalanceThreshold, :maxOpenHolds, :planId, :nextPlanId, :periodStart, :periodEnd, :sequence,"
-                + " :createdAt, :updatedAt)";
+        return insert(Tables.ACCOUNTS, 1);
     }
 
     /**
-     * Writes the account row, on the condition that its sequence is still the one read under the lock: every change
-     * advances the sequence, so 0 rows updated means the account changed under the lock (it never should).
+     * Writes the account row ({@link Tables#ACCOUNT_UPDATE}), on the condition that its sequence is still the one read
+     * under the lock: every change advances the sequence, so 0 rows updated means the account changed under the lock
+     * (it never should).
      */
     String updateAccount() {
-        return "UPDATE " + accounts + " SET status = :status, overdraft_limit = :overdraftLimit,"
-                + " low_balance_threshold = :lowBalanceThreshold, max_open_holds = :maxOpenHolds, plan_id = :planId,"
-                + " next_plan_id = :nextPlanId, period_start_at_micros = :periodStart,"
-                + " period_end_at_micros = :periodEnd, sequence_no = :sequence, updated_at_micros = :updatedAt"
-                + " WHERE account_id = :accountId AND sequence_no = :lockedSequence";
+        return Tables.ACCOUNT_UPDATE.oneRow(prefix);
     }
 
     // ---------------------------------------------------------------- balances
@@ -153,8 +127,8 @@ abstract class SqlStatements {
                 + " WHERE account_id = :accountId ORDER BY credit_type";
     }
 
-    /** Inserts or replaces a balance row; parameters accountId, creditType, balance, held. */
-    abstract String upsertBalance();
+    /** Inserts or replaces {@code rows} balance rows ({@link Tables#BALANCES}). */
+    abstract String upsertBalances(int rows);
 
     // ---------------------------------------------------------------- lots
 
@@ -175,16 +149,6 @@ abstract class SqlStatements {
         return "SELECT " + LOT_COLUMNS + " FROM " + lots + " WHERE account_id = :accountId AND expires_at_micros = :at";
     }
 
-    String insertLot() {
-        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES (:lotId, :accountId, :creditType, :source,"
-                + " :priority, :amount, :remaining, :held, :expiresAt, :moneyAmount, :moneyScale, :moneyCurrency,"
-                + " :metadata, :grantedAt, :transactionId, :live)";
-    }
-
-    String updateLot() {
-        return "UPDATE " + lots + " SET remaining = :remaining, held = :held, live = :live"
-                + " WHERE lot_id = :lotId AND account_id = :accountId";
-    }
 
     // ---------------------------------------------------------------- entries and receipts
 
@@ -198,12 +162,6 @@ abstract class SqlStatements {
                 + " WHERE reference_id = :transactionId AND account_id = :accountId ORDER BY sequence_no";
     }
 
-    String insertEntry() {
-        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES (:transactionId, :accountId, :sequence,"
-                + " :type, :creditType, :amount, :balanceAfter, :featureKey, :quantity, :unitPrice, :pricePlanId,"
-                + " :retryNumber, :userId, :holdId,"
-                + " :referenceId, :reason, :idempotencyKey, :metadata, :createdAt)";
-    }
 
     String selectAccountOfTransaction() {
         return "SELECT account_id FROM " + entries + " WHERE transaction_id = :transactionId";
@@ -214,10 +172,6 @@ abstract class SqlStatements {
                 + " WHERE owner_id = :ownerId ORDER BY line_no";
     }
 
-    String insertAllocation() {
-        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount)"
-                + " VALUES (:ownerId, :position, :lotId, :amount)";
-    }
 
     /**
      * The history query of {@link dev.credits.spi.CreditStore#findEntries}: keyset on the account's sequence,
@@ -274,18 +228,7 @@ abstract class SqlStatements {
                 + " AND expires_at_micros <= :now ORDER BY expires_at_micros, hold_id";
     }
 
-    String insertHold() {
-        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES (:holdId, :accountId, :creditType, :featureKey,"
-                + " :quantity, :unitPrice, :pricePlanId, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
-                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId, :kind, :purchaseId)";
-    }
 
-    /** Moves an OPEN hold to its terminal state; updates nothing if it is not OPEN (terminal states never change). */
-    String updateHold() {
-        return "UPDATE " + holds + " SET status = :status, resolved_at_micros = :resolvedAt,"
-                + " committed_credits = :committedCredits, transaction_id = :transactionId"
-                + " WHERE hold_id = :holdId AND account_id = :accountId AND status = 'OPEN'";
-    }
 
     String selectAccountOfHold() {
         return "SELECT account_id FROM " + holds + " WHERE hold_id = :holdId";
@@ -307,9 +250,9 @@ abstract class SqlStatements {
                 + " WHERE account_id = :accountId AND idempotency_key = :idempotencyKey";
     }
 
+    /** Inserts the idempotency record; fails on a duplicate key (PostgreSQL: a checked statement instead). */
     String insertIdempotency() {
-        return "INSERT INTO " + idempotency + " (account_id, idempotency_key, fingerprint, result, created_at_micros)"
-                + " VALUES (:accountId, :idempotencyKey, :fingerprint, :result, :createdAt)";
+        return insert(Tables.IDEMPOTENCY, 1);
     }
 
     // ---------------------------------------------------------------- features
@@ -324,17 +267,11 @@ abstract class SqlStatements {
 
     /** Inserts a feature; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
     String insertFeature() {
-        return "INSERT INTO " + features + " (" + FEATURE_COLUMNS + ") VALUES (:featureKey, :featureName, :category,"
-                + " :creditsPerUnit, :planPrices, :freeRetries, :creditType, :description, :active, :createdAt,"
-                + " :updatedAt)";
+        return insert(Tables.FEATURES, 1);
     }
 
     String updateFeature() {
-        return "UPDATE " + features + " SET feature_name = :featureName, category = :category,"
-                + " credits_per_unit = :creditsPerUnit, plan_prices = :planPrices, free_retries = :freeRetries,"
-                + " credit_type = :creditType, description = :description,"
-                + " active = :active, created_at_micros = :createdAt, updated_at_micros = :updatedAt"
-                + " WHERE feature_key = :featureKey";
+        return Tables.FEATURE_UPDATE.oneRow(prefix);
     }
 
     String deleteFeature() {
@@ -357,14 +294,11 @@ abstract class SqlStatements {
     }
 
     String updatePackage() {
-        return "UPDATE " + packages + " SET name = :name, credits = :credits, price_amount = :priceAmount,"
-                + " price_scale = :priceScale, price_currency = :priceCurrency, credit_type = :creditType,"
-                + " validity = :validity, active = :active WHERE package_id = :packageId";
+        return Tables.PACKAGE_UPDATE.oneRow(prefix);
     }
 
     String insertPackage() {
-        return "INSERT INTO " + packages + " (" + PACKAGE_COLUMNS + ") VALUES (:packageId, :name, :credits,"
-                + " :priceAmount, :priceScale, :priceCurrency, :creditType, :validity, :active)";
+        return insert(Tables.PACKAGES, 1);
     }
 
     String deletePackage() {
@@ -380,15 +314,11 @@ abstract class SqlStatements {
     }
 
     String updatePlan() {
-        return "UPDATE " + plans + " SET name = :name, monthly_price_amount = :priceAmount,"
-                + " monthly_price_scale = :priceScale, monthly_price_currency = :priceCurrency,"
-                + " allowances = :allowances, rollover_cap = :rolloverCap, can_buy_credits = :canBuyCredits,"
-                + " active = :active WHERE plan_id = :planId";
+        return Tables.PLAN_UPDATE.oneRow(prefix);
     }
 
     String insertPlan() {
-        return "INSERT INTO " + plans + " (" + PLAN_COLUMNS + ") VALUES (:planId, :name, :priceAmount, :priceScale,"
-                + " :priceCurrency, :allowances, :rolloverCap, :canBuyCredits, :active)";
+        return insert(Tables.PLANS, 1);
     }
 
     String deletePlan() {
@@ -396,28 +326,21 @@ abstract class SqlStatements {
     }
 
     String selectPromotion() {
-        return "SELECT " + PROMOTION_COLUMNS + ", uses FROM " + promotions + " WHERE code = :code";
+        return "SELECT " + PROMOTION_COLUMNS + " FROM " + promotions + " WHERE code = :code";
     }
 
     String selectPromotions() {
-        return "SELECT " + PROMOTION_COLUMNS + ", uses FROM " + promotions + " ORDER BY code";
+        return "SELECT " + PROMOTION_COLUMNS + " FROM " + promotions + " ORDER BY code";
     }
 
     /** Replaces everything but the use count. */
     String updatePromotion() {
-        return "UPDATE " + promotions + " SET description = :description, percent_off = :percentOff,"
-                + " percent_off_scale = :percentOffScale, amount_off_amount = :amountOffAmount,"
-                + " amount_off_scale = :amountOffScale, amount_off_currency = :amountOffCurrency,"
-                + " bonus_credits = :bonusCredits, valid_from_at_micros = :validFrom,"
-                + " valid_until_at_micros = :validUntil, package_ids = :packageIds, max_uses = :maxUses,"
-                + " max_uses_per_account = :maxUsesPerAccount, active = :active WHERE code = :code";
+        return Tables.PROMOTION_UPDATE.oneRow(prefix);
     }
 
-    /** A new promotion, its use count 0. */
+    /** A new promotion, its use count 0 (bound as such: see {@link Tables#PROMOTIONS}). */
     String insertPromotion() {
-        return "INSERT INTO " + promotions + " (" + PROMOTION_COLUMNS + ", uses) VALUES (:code, :description,"
-                + " :percentOff, :percentOffScale, :amountOffAmount, :amountOffScale, :amountOffCurrency,"
-                + " :bonusCredits, :validFrom, :validUntil, :packageIds, :maxUses, :maxUsesPerAccount, :active, 0)";
+        return insert(Tables.PROMOTIONS, 1);
     }
 
     String deletePromotion() {
@@ -472,12 +395,10 @@ abstract class SqlStatements {
 
     // ---------------------------------------------------------------- account links
 
-    static final String ACCOUNT_LINK_COLUMNS = "reference, account_id, detail, created_at_micros";
-
+    static final String ACCOUNT_LINK_COLUMNS = Tables.ACCOUNT_LINKS.columnList();
     /** Inserts a link; like {@link #insertAccount()} it may ignore a duplicate or fail with class 23. */
     String insertAccountLink() {
-        return "INSERT INTO " + accountLinks + " (" + ACCOUNT_LINK_COLUMNS + ") VALUES (:reference, :accountId,"
-                + " :detail, :createdAt)";
+        return insert(Tables.ACCOUNT_LINKS, 1);
     }
 
     String selectAccountLink() {
@@ -489,56 +410,92 @@ abstract class SqlStatements {
      * account's row: a purchase id another account has is then inserted, and the primary key refuses it.
      */
     String updatePurchase() {
-        return "UPDATE " + purchases + " SET package_id = :packageId, credit_type = :creditType, credits = :credits,"
-                + " bonus_credits = :bonusCredits, list_price_amount = :listPriceAmount,"
-                + " list_price_scale = :listPriceScale, list_price_currency = :listPriceCurrency,"
-                + " price_amount = :priceAmount, price_scale = :priceScale, price_currency = :priceCurrency,"
-                + " promotion_code = :promotionCode, payment_reference = :paymentReference, validity = :validity,"
-                + " status = :status, lot_id = :lotId, transaction_id = :transactionId, metadata = :metadata,"
-                + " idempotency_key = :idempotencyKey, created_at_micros = :createdAt, resolved_at_micros = :resolvedAt,"
-                + " failure_reason = :failureReason, refunded_credits = :refundedCredits,"
-                + " disputed_credits = :disputedCredits, dispute_status = :disputeStatus,"
-                + " frozen_credits = :frozenCredits, clawed_back = :clawedBack"
-                + " WHERE purchase_id = :purchaseId AND account_id = :accountId";
+        return Tables.PURCHASE_UPDATE.oneRow(prefix);
     }
 
     String insertPurchase() {
-        return "INSERT INTO " + purchases + " (" + PURCHASE_COLUMNS + ") VALUES (:purchaseId, :accountId, :packageId,"
-                + " :creditType, :credits, :bonusCredits, :listPriceAmount, :listPriceScale, :listPriceCurrency,"
-                + " :priceAmount, :priceScale, :priceCurrency, :promotionCode, :paymentReference, :validity, :status,"
-                + " :lotId, :transactionId, :metadata, :idempotencyKey, :createdAt, :resolvedAt, :failureReason,"
-                + " :refundedCredits, :disputedCredits, :disputeStatus, :frozenCredits, :clawedBack)";
+        return insert(Tables.PURCHASES, 1);
     }
 
-    // ---------------------------------------------------------------- multi-row statements (pipelining dialects)
+    // ---------------------------------------------------------------- rows, from their definitions
 
-    /** Lot columns ({@link #LOT_COLUMNS}) then live, per row. */
-    String multiRowInsertLots(int rows) {
-        return "INSERT INTO " + lots + " (" + LOT_COLUMNS + ", live) VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    private final Map<RowDefinition<?>, ByRows> inserts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<RowUpdate<?>, ByRows> updates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** @return the INSERT of {@code rows} rows of the table, every column of its definition in order */
+    String insert(RowDefinition<?> table, int rows) {
+        return inserts.computeIfAbsent(table, t -> new ByRows(n -> "INSERT INTO " + prefix + t.table() + " ("
+                + t.columnList() + ") VALUES " + Pipeline.values(t.rowParameters(), n))).get(rows);
     }
 
-    /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
-    String multiRowInsertHolds(int rows) {
-        return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-    }
-
-    /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */
-    String multiRowInsertEntries(int rows) {
-        return "INSERT INTO " + entries + " (" + ENTRY_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-    }
-
-    /** Owner id, position, lot id, amount per row. */
-    String multiRowInsertAllocations(int rows) {
-        return "INSERT INTO " + allocations + " (owner_id, line_no, lot_id, amount) VALUES "
-                + Pipeline.values("(?, ?, ?, ?)", rows);
+    /**
+     * @return the UPDATE of {@code rows} rows by key: each row binds its set columns, then its key; the trailing column's
+     *         value follows the rows. One row here; dialects that pipeline update several at once.
+     */
+    String update(RowUpdate<?> update, int rows) {
+        if (rows != 1) {
+            throw new UnsupportedOperationException("one row per UPDATE on " + dialect);
+        }
+        return updates.computeIfAbsent(update, u -> new ByRows(n -> u.oneRow(prefix))).get(1);
     }
 
     /** Turns the named parameters of a statement (:accountId, :now) into positional ones, in order. */
     static String positional(String namedSql) {
         return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
+    }
+
+    // ---------------------------------------------------------------- the first read, pipelined
+
+    /** The positional forms of the first read's statements, built on first use (a subclass's are not ready before). */
+    private record PipelinedReads(String lockAccount, String selectAccount, String balances, String liveLots,
+                                  String dueHolds, String feature, String idempotency) {
+    }
+
+    private volatile PipelinedReads pipelinedReads;
+
+    /** @return the same String instances every time, so statement caches find them by identity */
+    private PipelinedReads pipelinedReads() {
+        PipelinedReads reads = pipelinedReads;
+        if (reads == null) {
+            reads = new PipelinedReads(positional(lockAccount()), positional(selectAccount()),
+                    positional(selectBalances()), positional(selectLiveLots()), positional(selectOpenHoldsDue()),
+                    positional(selectFeature()), positional(selectIdempotency()));
+            pipelinedReads = reads;
+        }
+        return reads;
+    }
+
+    /**
+     * Reads the account row: locks it FOR UPDATE, or reads it in the transaction's snapshot when {@code readOnly} (then
+     * {@link #snapshotReadStatement()} runs first); parameter: account id.
+     */
+    String pipelinedAccount(boolean readOnly) {
+        return readOnly ? pipelinedReads().selectAccount() : pipelinedReads().lockAccount();
+    }
+
+    /** Parameter: account id. */
+    String pipelinedBalances() {
+        return pipelinedReads().balances();
+    }
+
+    /** Parameter: account id. */
+    String pipelinedLiveLots() {
+        return pipelinedReads().liveLots();
+    }
+
+    /** Parameters: account id, now. */
+    String pipelinedDueHolds() {
+        return pipelinedReads().dueHolds();
+    }
+
+    /** Parameter: feature key. */
+    String pipelinedFeature() {
+        return pipelinedReads().feature();
+    }
+
+    /** Parameters: account id, idempotency key. */
+    String pipelinedIdempotency() {
+        return pipelinedReads().idempotency();
     }
 
     // ---------------------------------------------------------------- transactions and schema

@@ -3,6 +3,7 @@ package dev.credits.jdbc;
 import dev.credits.Account;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
+import dev.credits.AllowancePeriod;
 import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
@@ -126,7 +127,7 @@ abstract class JdbiStoreTestBase {
 
     static Lot lot(String id, String accountId, String creditType, long amount, Instant expiresAt) {
         return new Lot(id, accountId, creditType, LotSource.PURCHASE, 10, amount, amount, 0, expiresAt,
-                Money.of("19.99", "USD"), Map.of("order", "o-1", "note", "çå ✓"), T0, "tx-" + id);
+                Money.of("19.99", "USD"), Map.of("order", "o-1", "note", "çå ✓"), T0, "tx-" + id, null, null);
     }
 
     static LedgerEntry entry(String txId, String accountId, long sequence, EntryType type, long amount,
@@ -134,7 +135,7 @@ abstract class JdbiStoreTestBase {
         return new LedgerEntry(txId, accountId, sequence, type, "credits", amount, balanceAfter,
                 type == EntryType.DEDUCTION ? "image_gen" : null, type == EntryType.DEDUCTION ? 1 : 0,
                 type == EntryType.DEDUCTION ? -amount : 0, null, 0, type == EntryType.DEDUCTION ? "user-1" : null,
-                null, null, null, null, Map.of(), at);
+                null, null, null, null, null, Map.of(), at);
     }
 
     static Hold hold(String id, String accountId, long amount, Instant expiresAt) {
@@ -183,10 +184,10 @@ abstract class JdbiStoreTestBase {
         Instant expiry = T0.plusSeconds(3600).plusNanos(123_456_000); // micro precision survives
         Lot paid = lot("lot-1", "acc-1", "credits", 100, expiry);
         Lot voice = new Lot("lot-2", "acc-1", "voice", LotSource.SUBSCRIPTION, 0, 30, 30, 0, null, null, null, T0,
-                "tx-lot-2");
+                "tx-lot-2", null, new AllowancePeriod("pro", T0.minusSeconds(3600), true));
         LedgerEntry grant = entry("tx-lot-1", "acc-1", 1, EntryType.GRANT, 100, 100, T0);
         LedgerEntry grantVoice = new LedgerEntry("tx-lot-2", "acc-1", 2, EntryType.GRANT, "voice", 30, 30, null, 0, 0,
-                null, 0, null, null, null, "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
+                null, 0, null, null, null, "pur-9", "monthly allowance", "idem-1", Map.of("plan", "pro"), T0);
         Hold hold = hold("hold-1", "acc-1", 20, T0.plusSeconds(300));
         IdempotencyRecord idem = new IdempotencyRecord("acc-1", "idem-1", "grant|voice|30", "{\"ok\":true}", T0);
         Account next = account("acc-1").withSequence(3);
@@ -237,11 +238,11 @@ abstract class JdbiStoreTestBase {
         Instant nanos = Instant.parse("2031-05-06T07:08:09.123456789Z");
         Instant beforeEpoch = Instant.parse("1969-12-31T23:59:59.999999Z");
         Lot a = new Lot("lot-a", "acc-t", "credits", LotSource.PURCHASE, 1, 5, 5, 0, nanos,
-                new Money(new BigDecimal("1E+3"), java.util.Currency.getInstance("EUR")), Map.of(), beforeEpoch, "tx-a");
+                new Money(new BigDecimal("1E+3"), java.util.Currency.getInstance("EUR")), Map.of(), beforeEpoch, "tx-a", null, null);
         Lot b = new Lot("lot-b", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
-                Money.of("19.990", "JPY"), Map.of(), T0, "tx-b");
+                Money.of("19.990", "JPY"), Map.of(), T0, "tx-b", null, null);
         Lot c = new Lot("lot-c", "acc-t", "credits", LotSource.PROMOTION, 1, 5, 5, 0, null,
-                Money.of("0.123456789012345678", "USD"), Map.of(), T0, "tx-c");
+                Money.of("0.123456789012345678", "USD"), Map.of(), T0, "tx-c", null, null);
         store.inAccount("acc-t", tx -> {
             tx.write(changes(jdbc(tx).account().withSequence(1), List.of(), List.of(a, b, c), List.of(), List.of(), List.of(),
                     List.of(), List.of(), null));
@@ -397,9 +398,9 @@ abstract class JdbiStoreTestBase {
         assertEquals(opened, store.insertAccountIfAbsent(opened));
         assertEquals(Optional.of(opened), store.findAccount("acc-plan"));
         LedgerEntry original = new LedgerEntry("tx-d1", "acc-plan", 1, EntryType.DEDUCTION, "credits", -3, -3,
-                "image_gen", 1, 3, "pro", 0, "user-1", null, null, null, null, Map.of(), T0);
+                "image_gen", 1, 3, "pro", 0, "user-1", null, null, null, null, null, Map.of(), T0);
         LedgerEntry retry = new LedgerEntry("tx-d2", "acc-plan", 2, EntryType.DEDUCTION, "credits", 0, -3,
-                "image_gen", 1, 3, "pro", 2, "user-1", null, "tx-d1", null, null, Map.of(), T0);
+                "image_gen", 1, 3, "pro", 2, "user-1", null, "tx-d1", null, null, null, Map.of(), T0);
         Hold hold = hold("hold-plan", "acc-plan", 4, T0.plusSeconds(60));
         Hold featurePriced = Hold.work("hold-plain", "acc-plan", "credits").feature("image_gen", 1, 5, null).amount(5)
                 .createdAt(T0).expiresAt(T0.plusSeconds(60)).build();
@@ -652,9 +653,10 @@ abstract class JdbiStoreTestBase {
     // ---------------------------------------------------------------- purchases
 
     static Purchase purchase(String purchaseId, String accountId, Instant createdAt) {
-        return new Purchase(purchaseId, accountId, "starter", "credits", 100, 10, Money.of("199.00", "USD"),
-                Money.of("159.20", "USD"), "SPRING20", "pi_123", Period.ofMonths(12), PurchaseStatus.PENDING, null, null,
-                Map.of("order", "o-9"), "idem-" + purchaseId, createdAt, null, null, 0, 0, DisputeStatus.NONE, 0, 0);
+        return Purchase.builder(purchaseId, accountId, "credits").packageId("starter").credits(100, 10)
+                .prices(Money.of("199.00", "USD"), Money.of("159.20", "USD")).promotionCode("SPRING20")
+                .paymentReference("pi_123").validity(Period.ofMonths(12)).metadata(Map.of("order", "o-9"))
+                .idempotencyKey("idem-" + purchaseId).createdAt(createdAt).build();
     }
 
     void writePurchases(String accountId, Purchase... purchases) {
@@ -670,9 +672,8 @@ abstract class JdbiStoreTestBase {
         store.insertAccountIfAbsent(account("acc-buy"));
         store.insertAccountIfAbsent(account("acc-else"));
         Purchase pending = purchase("pur-1", "acc-buy", T0.plusSeconds(10));
-        Purchase custom = new Purchase("pur-2", "acc-buy", null, "voice", 7, 0, Money.of("1E+3", "JPY"),
-                Money.of("0.50", "EUR"), null, null, null, PurchaseStatus.PENDING, null, null, Map.of(), null,
-                T0.plusSeconds(10), null, null, 0, 0, DisputeStatus.NONE, 0, 0);
+        Purchase custom = Purchase.builder("pur-2", "acc-buy", "voice").credits(7, 0)
+                .prices(Money.of("1E+3", "JPY"), Money.of("0.50", "EUR")).createdAt(T0.plusSeconds(10)).build();
         Purchase earlier = purchase("pur-0", "acc-buy", T0);
         writePurchases("acc-buy", pending, custom);
         writePurchases("acc-buy", earlier); // inserted last, created first
@@ -747,7 +748,7 @@ abstract class JdbiStoreTestBase {
                 balance += amount;
                 written.add(new LedgerEntry("h-" + i, "acc-h", i * 2L, type, i % 4 == 0 ? "voice" : "credits", amount,
                         balance, i % 2 == 0 ? "feat_even" : "feat_odd", 1, 1, null, 0, i % 7 == 0 ? "u7" : null, null,
-                        type == EntryType.REFUND ? "h-1" : null, null, null, Map.of(), T0.plusSeconds(i)));
+                        type == EntryType.REFUND ? "h-1" : null, null, null, null, Map.of(), T0.plusSeconds(i)));
             }
             tx.write(changes(jdbc(tx).account().withSequence(50), List.of(), List.of(), List.of(), written, List.of(),
                     List.of(), List.of(), null));
@@ -882,10 +883,11 @@ abstract class JdbiStoreTestBase {
         store.insertAccountIfAbsent(account(id));
         Lot lot = new Lot(id, id, "c".repeat(64), LotSource.PURCHASE, Integer.MAX_VALUE, Long.MAX_VALUE,
                 Long.MAX_VALUE, 0, Instant.parse("9999-12-31T23:59:59.999999Z"),
-                Money.of("99999999999999999999.999999999999999999", "USD"), metadata, T0, id);
+                Money.of("99999999999999999999.999999999999999999", "USD"), metadata, T0, id, id,
+                new AllowancePeriod(id, Instant.parse("9999-12-31T23:59:59.999999Z"), true));
         LedgerEntry entry = new LedgerEntry(id, id, Long.MAX_VALUE - 1, EntryType.GRANT, "c".repeat(64), Long.MAX_VALUE,
-                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, Integer.MAX_VALUE, id, id, id, text,
-                id, metadata, T0);
+                Long.MIN_VALUE, "f".repeat(128), Long.MAX_VALUE, Long.MAX_VALUE, id, Integer.MAX_VALUE, id, id, id, id,
+                text, id, metadata, T0);
         // A freeze, so that its kind and a purchase id of the longest length round-trip too.
         Hold hold = Hold.freeze(id, id, "c".repeat(64), id).feature("f".repeat(128), 1, 1, id).amount(1).userId(id)
                 .idempotencyKey(id).metadata(metadata).createdAt(T0).expiresAt(T0).build();
@@ -912,7 +914,7 @@ abstract class JdbiStoreTestBase {
     void installSchemaIsIdempotentAndPrefixesSeparateStores() {
         store.installSchema();
         store.installSchema();
-        assertEquals(List.of(1, 2), recordedVersions(database().tablePrefix()));
+        assertEquals(List.of(1, 2, 3), recordedVersions(database().tablePrefix()));
         store.insertAccountIfAbsent(account("acc-s"));
         JdbiCreditStore other = database().builder(pool).tablePrefix(database().tablePrefix() + "x_").build();
         other.installSchema();
@@ -948,7 +950,7 @@ abstract class JdbiStoreTestBase {
             JdbiCreditStore installed = database().builder(pool).tablePrefix(prefix).build();
             installed.insertAccountIfAbsent(account("acc-c"));
             assertEquals(Optional.of(account("acc-c")), installed.findAccount("acc-c"));
-            assertEquals(List.of(1, 2), recordedVersions(prefix), "each version recorded once");
+            assertEquals(List.of(1, 2, 3), recordedVersions(prefix), "each version recorded once");
         } finally {
             threads.shutdownNow();
             dropTables(prefix);

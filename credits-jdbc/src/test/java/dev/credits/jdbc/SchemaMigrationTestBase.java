@@ -81,16 +81,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a database newer than the jar or a version whose file changed, completes an upgrade cut off at any statement, and
  * takes turns with concurrent installs; and the README's Flyway and Liquibase recipes run the same files. Version 2
  * (typed holds) turns version 1's freezes into holds of kind FREEZE naming their purchase, keeping every other value.
- * Every test works with a table prefix of its own, dropped afterwards. Version 3 exists only in the test resources
- * ({@code dev/credits/jdbc/schema-test/V3__test_extra.sql}) and reaches the runner through the package-private
+ * Version 3 (typed lots) moves the ledger's metadata keys of purchase and allowance lots, their grants and clawbacks
+ * into typed columns. Every test works with a table prefix of its own, dropped afterwards. Version 100 exists only in
+ * the test resources ({@code dev/credits/jdbc/schema-test/V100__test_extra.sql}), after any shipped version, and
+ * reaches the runner through the package-private
  * {@link JdbiCreditStore#installSchema(List)}, as does version 1 alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SchemaMigrationTestBase {
 
     /** A version after the shipped ones, only in the test resources. */
-    static final String V3 = "dev/credits/jdbc/schema-test/V3__test_extra.sql";
-    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V3__test_extra.sql";
+    static final int TEST_VERSION = 100;
+    static final String TEST = "dev/credits/jdbc/schema-test/V100__test_extra.sql";
+    static final String TEST_CHANGED = "dev/credits/jdbc/schema-test/changed/V100__test_extra.sql";
 
     /** Held, so that the level set on it stays. */
     private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
@@ -139,16 +142,33 @@ abstract class SchemaMigrationTestBase {
         return List.of(dialect().schemaResources().get(0));
     }
 
-    /** @return the versions the jar ships (1 and 2) */
+    /** @return the versions the jar ships */
     List<String> shipped() {
         return dialect().schemaResources();
     }
 
-    /** @return the shipped versions and the test-only version 3 */
+    /** @return the shipped versions and the test-only version */
     List<String> shippedAndTest() {
         List<String> resources = new ArrayList<>(shipped());
-        resources.add(V3);
+        resources.add(TEST);
         return resources;
+    }
+
+    /** @return the numbers of the shipped versions, oldest first */
+    List<Integer> shippedVersions() {
+        return Schema.versions(shipped()).stream().map(Schema.Version::number).toList();
+    }
+
+    /** @return the numbers of the shipped versions after version 1 */
+    List<Integer> shippedAfterV1() {
+        return shippedVersions().subList(1, shippedVersions().size());
+    }
+
+    /** @return the numbers of the shipped versions and the test-only one */
+    List<Integer> allVersions() {
+        List<Integer> all = new ArrayList<>(shippedVersions());
+        all.add(TEST_VERSION);
+        return all;
     }
 
     /** @return the rows of the version table, oldest first (none when it does not exist) */
@@ -237,7 +257,51 @@ abstract class SchemaMigrationTestBase {
                         .bind("metadata", Rows.json(Map.of("freezeOf", (String) freeze.get("purchase_id"))))
                         .bind("holdId", (String) freeze.get("hold_id")).execute());
             }
+            // Lots and entries as versions 1 and 2 wrote them: the purchase and the allowance period as metadata keys.
+            List<dev.credits.Lot> lots = handle.createQuery("SELECT * FROM " + from + "lots").map(Tables.LOTS.mapper()).list();
+            Map<String, Map<String, String>> grantMetadata = new java.util.HashMap<>();
+            for (dev.credits.Lot lot : lots) {
+                Map<String, String> metadata = version1Metadata(lot.metadata(), lot.purchaseId(), lot.allowance());
+                if (!metadata.equals(lot.metadata())) {
+                    grantMetadata.put(lot.transactionId(), metadata);
+                    assertEquals(1, handle.createUpdate("UPDATE " + prefix + "lots SET metadata = :metadata"
+                                    + " WHERE lot_id = :lotId")
+                            .bind("metadata", Rows.json(metadata)).bind("lotId", lot.lotId()).execute());
+                }
+            }
+            List<LedgerEntry> entries = handle.createQuery("SELECT * FROM " + from + "entries").map(Tables.ENTRIES.mapper()).list();
+            for (LedgerEntry entry : entries) {
+                Map<String, String> metadata = entry.metadata();
+                if (grantMetadata.containsKey(entry.transactionId())) {
+                    metadata = grantMetadata.get(entry.transactionId());
+                } else if (entry.type() == dev.credits.EntryType.CLAWBACK) {
+                    metadata = version1Metadata(metadata, entry.purchaseId(), null);
+                }
+                if (!metadata.equals(entry.metadata())) {
+                    assertEquals(1, handle.createUpdate("UPDATE " + prefix + "entries SET metadata = :metadata"
+                                    + " WHERE transaction_id = :transactionId")
+                            .bind("metadata", Rows.json(metadata)).bind("transactionId", entry.transactionId())
+                            .execute());
+                }
+            }
         }
+    }
+
+    /** @return the metadata as versions 1 and 2 wrote it: the host's plus the ledger's own keys */
+    static Map<String, String> version1Metadata(Map<String, String> host, String purchaseId,
+                                                dev.credits.AllowancePeriod allowance) {
+        Map<String, String> metadata = new java.util.TreeMap<>(host);
+        if (purchaseId != null) {
+            metadata.put("purchaseId", purchaseId);
+        }
+        if (allowance != null) {
+            metadata.put("planId", allowance.planId());
+            metadata.put("periodStart", allowance.periodStart().toString());
+            if (allowance.rollover()) {
+                metadata.put("rollover", "true");
+            }
+        }
+        return metadata;
     }
 
     /** An account with a grant of 10 and an account link: data every version must keep. */
@@ -284,7 +348,7 @@ abstract class SchemaMigrationTestBase {
         Instant before = Instant.now().minusSeconds(1);
         store.installSchema();
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(2, rows.size(), "one row per version: " + rows);
+        assertEquals(shippedVersions().size(), rows.size(), "one row per version: " + rows);
         SchemaMigrator.AppliedVersion v2 = rows.get(1);
         assertEquals(2, v2.number());
         assertEquals("typed holds", v2.description());
@@ -325,7 +389,7 @@ abstract class SchemaMigrationTestBase {
         assertTrue(rows.get(0).baseline(), "recorded as a baseline: " + rows);
         assertEquals(Schema.versions(v1()).get(0).checksum(), rows.get(0).checksum());
         assertTrue(tableExists(prefix + "purchases"), "what was missing is created");
-        assertEquals(List.of(2), store.installSchema(shipped()), "then the later versions as usual");
+        assertEquals(shippedAfterV1(), store.installSchema(shipped()), "then the later versions as usual");
         assertEquals(before, data(store), "the data stays");
         store.inAccount("acc-m", tx -> {
             grant(tx, "lot-m2", 5, null);
@@ -335,7 +399,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
         assertEquals(rows.get(0), recorded().get(0), "adopted once");
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(shippedVersions(), recordedVersions());
     }
 
     @Test
@@ -357,16 +421,16 @@ abstract class SchemaMigrationTestBase {
     @Test
     void anUpgradeAppliesTheNewVersionAndKeepsTheData() throws Exception {
         JdbiCreditStore store = store();
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedVersions(), store.installSchema(shipped()));
         Data before = writeData(store);
 
-        assertEquals(List.of(3), store.installSchema(shippedAndTest()));
+        assertEquals(List.of(TEST_VERSION), store.installSchema(shippedAndTest()));
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(List.of(1, 2, 3), recordedVersions());
-        SchemaMigrator.AppliedVersion v3 = rows.get(2);
+        assertEquals(allVersions(), recordedVersions());
+        SchemaMigrator.AppliedVersion v3 = rows.get(rows.size() - 1);
         assertEquals("test extra", v3.description());
-        assertEquals("V3__test_extra.sql", v3.script());
-        assertEquals(sha256(V3), v3.checksum());
+        assertEquals("V100__test_extra.sql", v3.script());
+        assertEquals(sha256(TEST), v3.checksum());
         assertFalse(v3.baseline());
         assertEquals(before, data(store), "the data stays");
         assertTestVersionIsApplied();
@@ -458,7 +522,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
 
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(shippedVersions(), recordedVersions());
         Ledger after = ledgerData(store);
         assertEquals(before, after, "typed holds, and everything else as it was");
         assertEquals("pi-open", after.holds().stream().filter(hold -> hold.holdId().equals(openFreeze.holdId()))
@@ -500,34 +564,158 @@ abstract class SchemaMigrationTestBase {
                 handle.execute(statement); // a first run, not recorded
             }
         }
-        assertEquals(List.of(2), store.installSchema(shipped()), "every statement again, then the record");
+        assertEquals(shippedAfterV1(), store.installSchema(shipped()), "every statement again, then the record");
         assertEquals(before, ledgerData(store));
     }
 
     /**
-     * MySQL's version 2 (columns added by statements prepared only when missing), which this build has no MySQL to run
-     * on, run on MariaDB, which has the same prepared statements: it types version 1's freezes, and runs twice.
+     * MySQL's versions 2 and 3 (columns added by statements prepared only when missing), which this build has no MySQL
+     * to run on, run on MariaDB, which has the same prepared statements: they type version 1's freezes and lots, and run
+     * twice.
      */
     @Test
-    void theMySqlVersion2RunsOnMariaDbAndTwice() {
+    void theMySqlVersionsRunOnMariaDbAndTwice() {
         assumeTrue(dialect() == Dialect.MARIADB, "MariaDB only");
         JdbiCreditStore store = store();
         store.installSchema(v1());
-        Ledger before = writeLedgerData(scratchStore());
+        JdbiCreditStore scratch = scratchStore();
+        Ledger before = writeLedgerData(scratch);
+        Lots lotsBefore = writeLotData(scratch);
         copyAsVersion1();
-        List<String> mySql = List.of(v1().get(0), Dialect.MYSQL.schemaResources().get(1));
-        assertEquals(List.of(2), store.installSchema(mySql));
+        List<String> mySql = new ArrayList<>(Dialect.MYSQL.schemaResources());
+        mySql.set(0, v1().get(0)); // MySQL's own collation is unknown to MariaDB
+        assertEquals(shippedAfterV1(), store.installSchema(mySql));
         assertEquals(before, ledgerData(store));
         try (Handle handle = Jdbi.open(pool)) {
-            Schema.versions(mySql).get(1).statements(prefix).forEach(handle::execute);
+            for (Schema.Version version : Schema.versions(mySql).subList(1, mySql.size())) {
+                version.statements(prefix).forEach(handle::execute);
+            }
         }
         assertEquals(before, ledgerData(store));
+        assertEquals(lotsBefore, lotData(store));
+    }
+
+    // ---------------------------------------------------------------- version 3: typed lots
+
+    static final String LOTS_ACCOUNT = "acc-v3";
+    static final Instant FEB_15 = Instant.parse("2026-02-15T00:00:00Z");
+    static final Instant MAR_1 = Instant.parse("2026-03-01T00:00:00Z");
+    static final Instant MAR_15 = Instant.parse("2026-03-15T00:00:00Z");
+    static final Instant APR_1 = Instant.parse("2026-04-01T00:00:00Z");
+
+    /** What a ledger reports of {@link #LOTS_ACCOUNT}, with every lot (spent and expired ones too). */
+    record Lots(Balance balance, List<dev.credits.Lot> lots, List<LedgerEntry> history, Purchase purchase) {
+    }
+
+    /**
+     * Through the ledger on {@link #LOTS_ACCOUNT}: plan basic (100 a period, rollover cap 50), a period of 100 with 10
+     * spent, the next period (90 expired, 50 rolled over, 100 granted), a purchase of 100 whose host metadata has a
+     * key {@code purchaseId} of its own, and a refund clawing 30 of it back.
+     */
+    Lots writeLotData(JdbiCreditStore store) {
+        CreditLedger ledger = ledger(store);
+        ledger.openAccount(LOTS_ACCOUNT);
+        ledger.createFeaturePricing(FeatureDefinition.of("lot_unit", "Unit", 10));
+        ledger.commerce().savePackage(CreditPackage.of("lots_pack", "Lots", 100, Money.of("9.99", "USD")));
+        ledger.plans().savePlan(dev.credits.Plan.of("basic", "Basic", 100).withRolloverCap(50));
+        ledger.plans().savePlan(dev.credits.Plan.of("pro", "Pro", 300));
+        ledger.plans().assignPlan(LOTS_ACCOUNT, "basic");
+        assertEquals(dev.credits.PeriodResult.Status.STARTED,
+                ledger.plans().startPeriod(LOTS_ACCOUNT, FEB_15, MAR_15).status());
+        assertTrue(ledger.deductCredits(LOTS_ACCOUNT, "lot_unit").success());
+        dev.credits.PeriodResult next = ledger.plans().startPeriod(LOTS_ACCOUNT, MAR_1, APR_1);
+        assertEquals(Map.of("credits", 50L), next.rolledOver());
+        assertTrue(ledger.commerce().purchase(PurchaseRequest.ofPackage(LOTS_ACCOUNT, "lots_pack")
+                .withPurchaseId("pi-lots").withMetadata(Map.of("purchaseId", "host-ref", "order", "o-3"))).success());
+        assertTrue(ledger.commerce().clawBackPurchase("pi-lots", 30, "refund").success());
+        Lots data = lotData(store);
+        assertEquals(4, data.lots().size(), "two allowances, a rollover and a purchase: " + data.lots());
+        return data;
+    }
+
+    Lots lotData(JdbiCreditStore store) {
+        CreditLedger ledger = ledger(store);
+        List<String> lotIds;
+        try (Handle handle = Jdbi.open(pool)) {
+            lotIds = handle.createQuery("SELECT lot_id FROM " + store.tablePrefix() + "lots WHERE account_id = :account"
+                            + " AND source <> 'OVERDRAFT' ORDER BY lot_id")
+                    .bind("account", LOTS_ACCOUNT).mapTo(String.class).list();
+        }
+        return new Lots(ledger.balance(LOTS_ACCOUNT),
+                store.readAccount(LOTS_ACCOUNT, tx -> lotIds.stream().map(id -> tx.findLot(id).orElseThrow()).toList()),
+                LedgerInvariants.allEntries(ledger, LOTS_ACCOUNT),
+                ledger.commerce().getPurchase("pi-lots").orElseThrow());
+    }
+
+    /**
+     * A database of version 1 (or 2) holding lots as those versions wrote them (the purchase id and the allowance
+     * period as metadata keys on lots, their grants and clawbacks) is upgraded by installSchema(): every lot, entry,
+     * balance, hold and purchase reads back exactly as this version writes them (typed fields filled, the host's
+     * metadata alone, a host key named purchaseId back), the rules read the typed period (an upgrade tops up what the
+     * migrated period granted), and version 3 run again changes nothing.
+     */
+    @Test
+    void version3TypesTheLotsOfVersion1AndKeepsEverythingElse() {
+        upgradeToVersion3(false);
+    }
+
+    @Test
+    void version3TypesTheLotsOfVersion2AndKeepsEverythingElse() {
+        upgradeToVersion3(true);
+    }
+
+    private void upgradeToVersion3(boolean fromVersion2) {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1), store.installSchema(v1()));
+        JdbiCreditStore scratch = scratchStore();
+        Ledger before = writeLedgerData(scratch);
+        Lots lotsBefore = writeLotData(scratch);
+        copyAsVersion1();
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(3, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "lots WHERE source = 'SUBSCRIPTION'"
+                    + " AND metadata LIKE '%periodStart%'").mapTo(Integer.class).one(), "allowances as v1 wrote them");
+            assertEquals(1, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "entries WHERE entry_type = 'CLAWBACK'"
+                    + " AND metadata LIKE '%pi-lots%'").mapTo(Integer.class).one(), "a clawback as v1 wrote it");
+        }
+        if (fromVersion2) {
+            assertEquals(List.of(2), store.installSchema(shipped().subList(0, 2)));
+        }
+
+        store.installSchema();
+
+        assertEquals(shippedVersions(), recordedVersions());
+        assertEquals(before, ledgerData(store), "version 2's account as it was");
+        Lots after = lotData(store);
+        assertEquals(lotsBefore, after, "typed lots and entries, everything else as it was");
+        assertEquals(Map.of("purchaseId", "host-ref", "order", "o-3"), after.lots().stream()
+                .filter(lot -> "pi-lots".equals(lot.purchaseId())).findFirst().orElseThrow().metadata(),
+                "the host's own purchaseId key is back");
+        assertEquals(java.util.Set.of(new dev.credits.AllowancePeriod("basic", FEB_15, false),
+                        new dev.credits.AllowancePeriod("basic", MAR_1, true),
+                        new dev.credits.AllowancePeriod("basic", MAR_1, false)),
+                after.lots().stream().map(dev.credits.Lot::allowance).filter(java.util.Objects::nonNull)
+                        .collect(java.util.stream.Collectors.toSet()));
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(List.of(), handle.createQuery("SELECT metadata FROM " + prefix + "lots WHERE metadata LIKE"
+                    + " '%periodStart%' UNION ALL SELECT metadata FROM " + prefix + "entries WHERE metadata LIKE"
+                    + " '%periodStart%' OR metadata LIKE '%pi-lots%' OR metadata LIKE '%pi-won%'")
+                    .mapTo(String.class).list(), "the ledger's metadata keys are gone");
+            Schema.versions(shipped()).get(2).statements(prefix).forEach(handle::execute);
+        }
+        assertEquals(lotsBefore, lotData(store), "version 3 run again changes nothing");
+        assertEquals(before, ledgerData(store));
+
+        CreditLedger ledger = ledger(store);
+        dev.credits.PlanChange upgrade = ledger.plans().assignPlan(LOTS_ACCOUNT, "pro");
+        assertEquals(dev.credits.PlanChange.Kind.UPGRADED, upgrade.kind());
+        assertEquals(Map.of("credits", 200L), upgrade.granted(), "300 - the 100 the migrated period granted");
+        LedgerInvariants.assertHold(ledger, LOTS_ACCOUNT, 0);
     }
 
     @Test
     void aFreshDatabaseGetsEveryVersionInOrder() {
-        assertEquals(List.of(1, 2, 3), store().installSchema(shippedAndTest()));
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(allVersions(), store().installSchema(shippedAndTest()));
+        assertEquals(allVersions(), recordedVersions());
         assertFalse(recorded().get(0).baseline());
     }
 
@@ -536,10 +724,11 @@ abstract class SchemaMigrationTestBase {
         JdbiCreditStore store = store();
         store.installSchema(shippedAndTest());
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        // installSchema() of this jar knows versions 1 and 2 only
+        // installSchema() of this jar knows the shipped versions only
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class, store::installSchema);
-        assertTrue(refused.getMessage().contains("schema version 3"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("knows versions up to 2"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("schema version " + TEST_VERSION), refused.getMessage());
+        assertTrue(refused.getMessage().contains("knows versions up to "
+                + shippedVersions().get(shippedVersions().size() - 1)), refused.getMessage());
         assertEquals(rows, recorded());
     }
 
@@ -548,13 +737,13 @@ abstract class SchemaMigrationTestBase {
         JdbiCreditStore store = store();
         store.installSchema(shippedAndTest());
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertNotEquals(sha256(V3), sha256(V3_CHANGED));
+        assertNotEquals(sha256(TEST), sha256(TEST_CHANGED));
         List<String> changed = new ArrayList<>(shipped());
-        changed.add(V3_CHANGED);
+        changed.add(TEST_CHANGED);
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(changed));
-        assertTrue(refused.getMessage().contains("V3__test_extra.sql"), refused.getMessage());
-        assertTrue(refused.getMessage().contains(sha256(V3_CHANGED)), refused.getMessage());
+        assertTrue(refused.getMessage().contains("V100__test_extra.sql"), refused.getMessage());
+        assertTrue(refused.getMessage().contains(sha256(TEST_CHANGED)), refused.getMessage());
         assertEquals(rows, recorded());
 
         try (Handle handle = Jdbi.open(pool)) {
@@ -575,7 +764,7 @@ abstract class SchemaMigrationTestBase {
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(shippedAndTest()));
         assertTrue(refused.getMessage().contains("schema version 1"), refused.getMessage());
-        assertEquals(List.of(2, 3), recordedVersions());
+        assertEquals(allVersions().subList(1, allVersions().size()), recordedVersions());
     }
 
     /**
@@ -601,14 +790,15 @@ abstract class SchemaMigrationTestBase {
                 assertEquals(failuresBefore + 1, failing.failures(), "failed at statement " + position + ": " + e);
                 failing.disarm();
                 List<Integer> versions = recordedVersions();
-                if (versions.contains(3)) {
+                if (versions.contains(TEST_VERSION)) {
                     assertTestVersionIsApplied(); // recorded last: only once every statement ran
                 } else if (dialect().statements(prefix, Duration.ofSeconds(1)).transactionalDdl()) {
                     assertFalse(tableExists(prefix + "test_extra"), "rolled back whole at statement " + position);
                 }
-                assertEquals(versions.contains(3) ? List.of() : List.of(3), store.installSchema(shippedAndTest()),
+                assertEquals(versions.contains(TEST_VERSION) ? List.of() : List.of(TEST_VERSION),
+                        store.installSchema(shippedAndTest()),
                         "the next install completes it (cut at statement " + position + ")");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(allVersions(), recordedVersions());
                 assertTestVersionIsApplied();
                 assertEquals(before, data(store));
                 undoTestVersion();
@@ -620,7 +810,7 @@ abstract class SchemaMigrationTestBase {
                 // MariaDB: the failure hit the release of the session lock, after the work; the install stands (and
                 // a really broken connection would have ended its session, and the lock with it)
                 assertTrue(dialect() == Dialect.MARIADB, "only the unlock may fail without failing the install");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(allVersions(), recordedVersions());
                 assertTestVersionIsApplied();
                 undoTestVersion();
                 position++;
@@ -629,7 +819,7 @@ abstract class SchemaMigrationTestBase {
             break;
         }
         assertTrue(position > 6, "lock, version table, versions, 3 statements, record...: " + position);
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(allVersions(), recordedVersions());
         assertTestVersionIsApplied();
         assertEquals(before, data(store));
     }
@@ -638,7 +828,7 @@ abstract class SchemaMigrationTestBase {
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("DROP TABLE " + prefix + "test_extra");
             handle.execute("ALTER TABLE " + prefix + "accounts DROP COLUMN test_note");
-            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 3");
+            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = " + TEST_VERSION);
         }
     }
 
@@ -667,8 +857,8 @@ abstract class SchemaMigrationTestBase {
             for (Future<List<Integer>> install : installs) {
                 applied.addAll(install.get(120, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(1, 2, 3), applied.stream().sorted().toList(), "each version applied by one racer");
-            assertEquals(List.of(1, 2, 3), recordedVersions());
+            assertEquals(allVersions(), applied.stream().sorted().toList(), "each version applied by one racer");
+            assertEquals(allVersions(), recordedVersions());
             writeData(store());
             assertTestVersionIsApplied(null); // the account came after version 3's update
         } finally {
@@ -711,7 +901,7 @@ abstract class SchemaMigrationTestBase {
     @Test
     void theReadmesFlywayRecipeRunsTheShippedFiles() {
         MigrateResult result = flyway(null).migrate();
-        assertEquals(2, result.migrationsExecuted, "V1, V2");
+        assertEquals(shippedVersions().size(), result.migrationsExecuted, "every shipped version");
         JdbiCreditStore store = store();
         Data before = writeData(store);
         assertEquals(10, before.balances().get(0).balance());
@@ -719,7 +909,7 @@ abstract class SchemaMigrationTestBase {
 
         // A host that moves from Flyway to installSchema(): the tables are adopted as version 1, and version 2's
         // idempotent statements run again over what Flyway applied, changing nothing.
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedVersions(), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }
@@ -731,7 +921,7 @@ abstract class SchemaMigrationTestBase {
         Ledger before = writeLedgerData(scratchStore());
         copyAsVersion1();
 
-        assertEquals(1, flyway(null).migrate().migrationsExecuted, "V2");
+        assertEquals(shippedAfterV1().size(), flyway(null).migrate().migrationsExecuted, "V2 and later");
         assertEquals(before, ledgerData(store()), "the holds typed, everything else as it was");
         assertEquals(List.of(), recorded());
     }
@@ -768,6 +958,10 @@ abstract class SchemaMigrationTestBase {
                     <sqlFile path="%2$s/V2__typed_holds.sql"
                              relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
                   </changeSet>
+                  <changeSet id="credits-schema-v3" author="credits">
+                    <sqlFile path="%2$s/V3__typed_lots.sql"
+                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
+                  </changeSet>
                 </databaseChangeLog>
                 """.formatted(prefix, dialect().schemaLocation());
         Files.writeString(directory.resolve("changelog.xml"), changelog, StandardCharsets.UTF_8);
@@ -791,7 +985,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(10, before.balances().get(0).balance());
         assertEquals(List.of(), recorded());
 
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedVersions(), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }

@@ -1,5 +1,5 @@
--- The test-only version 3 changed after it was applied (note is longer): the runner must refuse it.
--- A version 3 that only the tests ship, to prove the runner upgrades a database in place (SchemaMigrationTestBase).
+-- The test-only version 100 changed after it was applied (note is longer): the runner must refuse it.
+-- A version 100 (after any shipped one) that only the tests ship, to prove the runner upgrades a database in place (SchemaMigrationTestBase).
 -- The same SQL runs on H2, PostgreSQL and MariaDB; every statement is idempotent, like the shipped files, so a
 -- version cut off halfway on a database whose DDL commits implicitly can run again from the start.
 

@@ -1,0 +1,263 @@
+package dev.credits.jdbc;
+
+import dev.credits.Account;
+import dev.credits.IdempotencyConflictException;
+import dev.credits.spi.ChangeSet;
+import dev.credits.spi.IdempotencyRecord;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
+
+/**
+ * Writes a unit of work's change set: each kind of row through its table's {@link RowDefinition}, in one order, by one
+ * of two transports. {@link #batches} sends one JDBC batch of one-row statements per kind of row (dialects that do not
+ * pipeline); {@link #pipeline} puts multi-row statements of every kind into one {@link Pipeline} (PostgreSQL, and
+ * MariaDB/MySQL with multi-statement queries). Both bind a row the same way, from the same definition, and check the
+ * same row counts: the account row (its sequence read under the lock), each updated lot, each hold leaving OPEN, the
+ * idempotency key. Not thread-safe; one per write.
+ */
+final class ChangeSetWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeSetWriter.class);
+    private static final RowMapper<Integer> CHECKED = (resultSet, context) -> resultSet.getInt(1);
+
+    /** Rows per multi-row statement of a pipelined write (PostgreSQL allows 65535 parameters per statement). */
+    private static final int ROWS_PER_STATEMENT = 500;
+
+    /** What a statement's row count must be: nothing, 1 (the account row), one per row, or a new key (idempotency). */
+    enum Check { NONE, ACCOUNT, LOTS, HOLDS, IDEMPOTENCY }
+
+    /** One kind of row: its statement for n rows, the rows, how a row binds, the value bound after the rows. */
+    private record Step<R>(IntFunction<String> sql, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
+                           Object trailing, int trailingType, Check check) {
+    }
+
+    private final SqlStatements sql;
+    private final String accountId;
+    private final Account locked;
+    private final List<Step<?>> steps = new ArrayList<>();
+    private IdempotencyRecord idempotency;
+
+    /**
+     * @param locked the account row as the unit of work read it under the lock
+     */
+    ChangeSetWriter(SqlStatements sql, Account locked, ChangeSet changes) {
+        this.sql = sql;
+        this.accountId = locked.accountId();
+        this.locked = locked;
+        Account next = changes.account();
+        if (next != null && !next.equals(locked)) {
+            own(next.accountId());
+            steps.add(new Step<>(rows -> sql.updateAccount(), List.of(next), Tables.ACCOUNT_UPDATE::bind,
+                    locked.sequence(), java.sql.Types.BIGINT, Check.ACCOUNT));
+        }
+        add(sql::upsertBalances, changes.balances(), Tables.BALANCES::bind, b -> b.accountId());
+        add(rows -> sql.insert(Tables.LOTS, rows), changes.insertedLots(), Tables.LOTS::bind, l -> l.accountId());
+        addUpdate(rows -> sql.update(Tables.LOT_UPDATE, rows), changes.updatedLots(), Tables.LOT_UPDATE::bind,
+                l -> l.accountId(), Check.LOTS);
+        add(rows -> sql.insert(Tables.HOLDS, rows), changes.insertedHolds(), Tables.HOLDS::bind, h -> h.accountId());
+        addUpdate(rows -> sql.update(Tables.HOLD_UPDATE, rows), changes.updatedHolds(), Tables.HOLD_UPDATE::bind,
+                h -> h.accountId(), Check.HOLDS);
+        add(rows -> sql.insert(Tables.ENTRIES, rows), changes.entries(), Tables.ENTRIES::bind, e -> e.accountId());
+        add(rows -> sql.insert(Tables.ALLOCATIONS, rows), changes.allocations(), Tables.ALLOCATIONS::bind, a -> accountId);
+        IdempotencyRecord record = changes.idempotency();
+        if (record != null) {
+            own(record.accountId());
+            idempotency = record;
+            steps.add(new Step<>(rows -> sql.insertIdempotency(), List.of(record), Tables.IDEMPOTENCY::bind, null,
+                    0, Check.IDEMPOTENCY));
+        }
+    }
+
+    private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
+                         java.util.function.Function<R, String> account) {
+        if (!rows.isEmpty()) {
+            rows.forEach(row -> own(account.apply(row)));
+            steps.add(new Step<>(statement, rows, bind, null, 0, Check.NONE));
+        }
+    }
+
+    private <R> void addUpdate(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
+                               java.util.function.Function<R, String> account, Check check) {
+        if (!rows.isEmpty()) {
+            rows.forEach(row -> own(account.apply(row)));
+            steps.add(new Step<>(statement, rows, bind, accountId, java.sql.Types.VARCHAR, check));
+        }
+    }
+
+    private void own(String rowAccount) {
+        if (!accountId.equals(rowAccount)) {
+            throw new IllegalArgumentException("row of account '" + rowAccount + "' written in a unit of work of account '"
+                    + accountId + "'");
+        }
+    }
+
+    /** @return the idempotency record written, or null */
+    IdempotencyRecord idempotency() {
+        return idempotency;
+    }
+
+    boolean isEmpty() {
+        return steps.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- JDBC batches
+
+    /** Sends one JDBC batch of one-row statements per kind of row (one round trip each), checking the counts. */
+    void batches(Connection connection) {
+        for (Step<?> step : steps) {
+            batch(connection, step);
+        }
+    }
+
+    private <R> void batch(Connection connection, Step<R> step) {
+        try (PreparedStatement statement = connection.prepareStatement(step.sql().apply(1))) {
+            StatementParams params = new StatementParams(statement);
+            for (R row : step.rows()) {
+                params.reset();
+                step.bind().accept(row, params);
+                if (step.trailing() != null) {
+                    params.add(step.trailing(), step.trailingType());
+                }
+                statement.addBatch();
+            }
+            int[] counts = statement.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != Statement.SUCCESS_NO_INFO) {
+                    checkCount(step.check(), counts[i], 1, step.rows().get(i));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(step.check(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- one pipeline
+
+    /**
+     * Adds every kind of row to {@code pipeline} as multi-row statements. Where {@code inDatabase} (PostgreSQL) the
+     * checked statements return one row and fail in the database; otherwise {@link #checkPipelined} checks their
+     * update counts once the pipeline ran.
+     *
+     * @return the client-side checks: {step index, expected count, check ordinal}
+     */
+    List<int[]> pipeline(Pipeline pipeline, boolean inDatabase) {
+        List<int[]> expected = new ArrayList<>();
+        for (Step<?> step : steps) {
+            pipelined(pipeline, step, inDatabase, expected);
+        }
+        return expected;
+    }
+
+    private <R> void pipelined(Pipeline pipeline, Step<R> step, boolean inDatabase, List<int[]> expected) {
+        List<R> rows = step.rows();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<R> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+            String statement = step.sql().apply(chunk.size());
+            if (step.check() == Check.NONE) {
+                pipeline.update(statement);
+            } else if (inDatabase) {
+                pipeline.query(statement, CHECKED);
+            } else {
+                expected.add(new int[]{pipeline.update(statement), chunk.size(), step.check().ordinal()});
+            }
+            for (R row : chunk) {
+                step.bind().accept(row, pipeline);
+            }
+            if (step.trailing() != null) {
+                pipeline.add(step.trailing(), step.trailingType());
+            }
+        }
+    }
+
+    /** Checks the update counts of a pipeline that ran (dialects that do not check in the database). */
+    void checkPipelined(List<Object> results, List<int[]> expected) {
+        for (int[] check : expected) {
+            checkCount(Check.values()[check[2]], (Integer) results.get(check[0]), check[1], check[1] + " rows");
+        }
+    }
+
+    /** @return the failure of a pipeline that did not check in the database */
+    RuntimeException pipelineFailure(SQLException e) {
+        return failure(idempotency != null ? Check.IDEMPOTENCY : Check.NONE, e);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private void checkCount(Check check, int count, int expected, Object what) {
+        switch (check) {
+            case ACCOUNT -> {
+                if (count != 1) {
+                    throw accountChanged(null);
+                }
+            }
+            case LOTS, HOLDS -> {
+                if (count != expected) {
+                    throw new IllegalStateException((check == Check.LOTS ? "lots" : "open holds") + " to update:"
+                            + " expected " + expected + ", found " + count + ": " + what);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * The account row's conditional update changed nothing: its sequence moved although this unit of work held its
+     * lock. That never happens with a database that honours the lock; if it does, the unit of work is rolled back and
+     * run again rather than overwriting the other change.
+     */
+    RuntimeException accountChanged(Exception cause) {
+        LOG.warn("credits store: account '{}' changed under its row lock (sequence {} is gone); retrying the unit of"
+                + " work", accountId, locked.sequence());
+        return new Failures.Transient(new IllegalStateException("account '" + accountId + "' changed under its row"
+                + " lock: sequence " + locked.sequence() + " is gone", cause));
+    }
+
+    /** The only unique key a correct change set can hit is the idempotency key's (the SPI's write may say so). */
+    private RuntimeException failure(Check check, SQLException e) {
+        if (check == Check.IDEMPOTENCY && idempotency != null && SqlStatements.isConstraintViolation(e)) {
+            return idempotencyConflict(e);
+        }
+        return new Failures.SqlFailure(e);
+    }
+
+    IdempotencyConflictException idempotencyConflict(Exception cause) {
+        IdempotencyConflictException conflict =
+                new IdempotencyConflictException(idempotency.accountId(), idempotency.idempotencyKey());
+        conflict.initCause(cause);
+        return conflict;
+    }
+
+    /** Binds positional parameters of a JDBC statement, typed (so that NULL is typed too). */
+    static final class StatementParams implements RowDefinition.Params {
+        private final PreparedStatement statement;
+        private int index;
+
+        StatementParams(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        void reset() {
+            index = 0;
+        }
+
+        @Override
+        public void add(Object value, int sqlType) {
+            try {
+                Pipeline.set(statement, ++index, value, sqlType);
+            } catch (SQLException e) {
+                throw new Failures.SqlFailure(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package dev.credits.jdbc;
+
+import dev.credits.Account;
+import dev.credits.AccountLink;
+import dev.credits.AccountStatus;
+import dev.credits.Allocation;
+import dev.credits.CreditPackage;
+import dev.credits.DisputeStatus;
+import dev.credits.EntryType;
+import dev.credits.FeaturePricing;
+import dev.credits.Hold;
+import dev.credits.HoldKind;
+import dev.credits.HoldStatus;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.LotSource;
+import dev.credits.Plan;
+import dev.credits.Promotion;
+import dev.credits.Purchase;
+import dev.credits.PurchaseStatus;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.IdempotencyRecord;
+import org.jdbi.v3.core.statement.StatementContext;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Every table of the store, each described once ({@link RowDefinition}): its columns with the value each takes from
+ * the record, and the mapper that reads a row back, next to each other. The statements that write whole rows, the
+ * column lists of the selects and both transports of a change set come from these. To add a column: the record's
+ * field, one line here (and the mapper's read), and the migration files; {@code RowDefinitionSchemaTest} fails until
+ * the installed schema and the definition agree. Stateless; thread-safe.
+ */
+final class Tables {
+
+    private Tables() {
+    }
+
+    static final RowDefinition<Account> ACCOUNTS = RowDefinition.of("accounts", Tables::account)
+            .string("account_id", Account::accountId)
+            .name("status", Account::status)
+            .bigint("overdraft_limit", Account::overdraftLimit)
+            .bigint("low_balance_threshold", Account::lowBalanceThreshold)
+            .bigint("max_open_holds", Account::maxOpenHolds)
+            .string("plan_id", Account::planId)
+            .string("next_plan_id", Account::nextPlanId)
+            .instant("period_start_at_micros", Account::periodStart)
+            .instant("period_end_at_micros", Account::periodEnd)
+            .bigint("sequence_no", Account::sequence)
+            .instant("created_at_micros", Account::createdAt)
+            .instant("updated_at_micros", Account::updatedAt)
+            .build();
+
+    /**
+     * What a unit of work changes of the account row (all but its id and creation time), by its id, on the condition
+     * that its sequence is still the one read under the lock.
+     */
+    static final RowUpdate<Account> ACCOUNT_UPDATE = RowUpdate.allBut(ACCOUNTS, "account_id", "sequence_no",
+            "created_at_micros");
+
+    static final RowDefinition<BalanceRecord> BALANCES = RowDefinition.of("balances", Tables::balance)
+            .string("account_id", BalanceRecord::accountId)
+            .string("credit_type", BalanceRecord::creditType)
+            .bigint("balance", BalanceRecord::balance)
+            .bigint("held", BalanceRecord::held)
+            .build();
+
+    static final RowDefinition<Lot> LOTS = RowDefinition.of("lots", Tables::lot)
+            .string("lot_id", Lot::lotId)
+            .string("account_id", Lot::accountId)
+            .string("credit_type", Lot::creditType)
+            .name("source", Lot::source)
+            .integer("priority", Lot::priority)
+            .bigint("amount", Lot::amount)
+            .bigint("remaining", Lot::remaining)
+            .bigint("held", Lot::held)
+            .instant("expires_at_micros", Lot::expiresAt)
+            .money("money", Lot::moneyPaid)
+            .metadata("metadata", Lot::metadata)
+            .instant("granted_at_micros", Lot::grantedAt)
+            .string("transaction_id", Lot::transactionId)
+            .string("purchase_id", Lot::purchaseId)
+            .string("plan_id", Rows::allowancePlan)
+            .nullableBigint("period_start_at_micros", Rows::allowanceStart)
+            .bool("rollover", Rows::allowanceRollover)
+            // Kept by the store so that one index serves the live lots.
+            .bool("live", Tables::isLive)
+            .build();
+
+    /** What a unit of work changes of a lot, by its id and account. */
+    static final RowUpdate<Lot> LOT_UPDATE = RowUpdate.of(LOTS, List.of("remaining", "held", "live"), "lot_id",
+            "account_id", null);
+
+    static final RowDefinition<LedgerEntry> ENTRIES = RowDefinition.of("entries", Tables::entry)
+            .string("transaction_id", LedgerEntry::transactionId)
+            .string("account_id", LedgerEntry::accountId)
+            .bigint("sequence_no", LedgerEntry::sequence)
+            .name("entry_type", LedgerEntry::type)
+            .string("credit_type", LedgerEntry::creditType)
+            .bigint("amount", LedgerEntry::amount)
+            .bigint("balance_after", LedgerEntry::balanceAfter)
+            .string("feature_key", LedgerEntry::featureKey)
+            .bigint("quantity", LedgerEntry::quantity)
+            .bigint("unit_price", LedgerEntry::unitPrice)
+            .string("price_plan_id", LedgerEntry::pricePlanId)
+            .integer("retry_number", LedgerEntry::retryNumber)
+            .string("user_id", LedgerEntry::userId)
+            .string("hold_id", LedgerEntry::holdId)
+            .string("reference_id", LedgerEntry::referenceId)
+            .string("purchase_id", LedgerEntry::purchaseId)
+            .string("reason", LedgerEntry::reason)
+            .string("idempotency_key", LedgerEntry::idempotencyKey)
+            .metadata("metadata", LedgerEntry::metadata)
+            .instant("created_at_micros", LedgerEntry::createdAt)
+            .build();
+
+    static final RowDefinition<Allocation> ALLOCATIONS = RowDefinition.of("allocations", Tables::allocation)
+            .string("owner_id", Allocation::ownerId)
+            .integer("line_no", Allocation::position)
+            .string("lot_id", Allocation::lotId)
+            .bigint("amount", Allocation::amount)
+            .build();
+
+    static final RowDefinition<Hold> HOLDS = RowDefinition.of("holds", Tables::hold)
+            .string("hold_id", Hold::holdId)
+            .string("account_id", Hold::accountId)
+            .string("credit_type", Hold::creditType)
+            .string("feature_key", Hold::featureKey)
+            .bigint("quantity", Hold::quantity)
+            .bigint("unit_price", Hold::unitPrice)
+            .string("price_plan_id", Hold::pricePlanId)
+            .bigint("amount", Hold::amount)
+            .name("status", Hold::status)
+            .string("user_id", Hold::userId)
+            .string("idempotency_key", Hold::idempotencyKey)
+            .metadata("metadata", Hold::metadata)
+            .instant("created_at_micros", Hold::createdAt)
+            .instant("expires_at_micros", Hold::expiresAt)
+            .instant("resolved_at_micros", Hold::resolvedAt)
+            .bigint("committed_credits", Hold::committedCredits)
+            .string("transaction_id", Hold::transactionId)
+            .name("kind", Hold::kind)
+            .string("purchase_id", Hold::purchaseId)
+            .build();
+
+    /** What resolving an OPEN hold changes, by its id and account; a hold no longer OPEN is never changed. */
+    static final RowUpdate<Hold> HOLD_UPDATE = RowUpdate.of(HOLDS, List.of("status", "resolved_at_micros",
+            "committed_credits", "transaction_id"), "hold_id", "account_id", "status = 'OPEN'");
+
+    static final RowDefinition<IdempotencyRecord> IDEMPOTENCY = RowDefinition.of("idempotency", Tables::idempotency)
+            .string("account_id", IdempotencyRecord::accountId)
+            .string("idempotency_key", IdempotencyRecord::idempotencyKey)
+            .string("fingerprint", IdempotencyRecord::fingerprint)
+            .string("result", IdempotencyRecord::result)
+            .instant("created_at_micros", IdempotencyRecord::createdAt)
+            .build();
+
+    /** Every purchase column but {@code purchase_no}, which the database numbers. */
+    static final RowDefinition<Purchase> PURCHASES = RowDefinition.of("purchases", Tables::purchase)
+            .string("purchase_id", Purchase::purchaseId)
+            .string("account_id", Purchase::accountId)
+            .string("package_id", Purchase::packageId)
+            .string("credit_type", Purchase::creditType)
+            .bigint("credits", Purchase::credits)
+            .bigint("bonus_credits", Purchase::bonusCredits)
+            .money("list_price", Purchase::listPrice)
+            .money("price", Purchase::price)
+            .string("promotion_code", Purchase::promotionCode)
+            .string("payment_reference", Purchase::paymentReference)
+            .string("validity", p -> Rows.period(p.validity()))
+            .name("status", Purchase::status)
+            .string("lot_id", Purchase::lotId)
+            .string("transaction_id", Purchase::transactionId)
+            .metadata("metadata", Purchase::metadata)
+            .string("idempotency_key", Purchase::idempotencyKey)
+            .instant("created_at_micros", Purchase::createdAt)
+            .instant("resolved_at_micros", Purchase::resolvedAt)
+            .string("failure_reason", Purchase::failureReason)
+            .bigint("refunded_credits", Purchase::refundedCredits)
+            .bigint("disputed_credits", Purchase::disputedCredits)
+            .name("dispute_status", Purchase::disputeStatus)
+            .bigint("frozen_credits", Purchase::frozenCredits)
+            .bigint("clawed_back", Purchase::clawedBack)
+            .build();
+
+    /** Replaces one of the account's purchases. */
+    static final RowUpdate<Purchase> PURCHASE_UPDATE = RowUpdate.allBut(PURCHASES, "purchase_id", "account_id",
+            "account_id");
+
+    static final RowDefinition<AccountLink> ACCOUNT_LINKS = RowDefinition.of("account_links", Tables::accountLink)
+            .string("reference", AccountLink::reference)
+            .string("account_id", AccountLink::accountId)
+            .string("detail", AccountLink::detail)
+            .instant("created_at_micros", AccountLink::createdAt)
+            .build();
+
+    static final RowDefinition<FeaturePricing> FEATURES = RowDefinition.of("features", Tables::feature)
+            .string("feature_key", FeaturePricing::featureKey)
+            .string("feature_name", FeaturePricing::featureName)
+            .string("category", FeaturePricing::category)
+            .bigint("credits_per_unit", FeaturePricing::creditsPerUnit)
+            .string("plan_prices", f -> Rows.jsonLongs(f.planPrices()))
+            .integer("free_retries", FeaturePricing::freeRetries)
+            .string("credit_type", FeaturePricing::creditType)
+            .string("description", FeaturePricing::description)
+            .bool("active", FeaturePricing::active)
+            .instant("created_at_micros", FeaturePricing::createdAt)
+            .instant("updated_at_micros", FeaturePricing::updatedAt)
+            .build();
+
+    static final RowUpdate<FeaturePricing> FEATURE_UPDATE = RowUpdate.allBut(FEATURES, "feature_key", null);
+
+    static final RowDefinition<CreditPackage> PACKAGES = RowDefinition.of("packages", Tables::creditPackage)
+            .string("package_id", CreditPackage::packageId)
+            .string("name", CreditPackage::name)
+            .bigint("credits", CreditPackage::credits)
+            .money("price", CreditPackage::price)
+            .string("credit_type", CreditPackage::creditType)
+            .string("validity", p -> Rows.period(p.validity()))
+            .bool("active", CreditPackage::active)
+            .build();
+
+    static final RowUpdate<CreditPackage> PACKAGE_UPDATE = RowUpdate.allBut(PACKAGES, "package_id", null);
+
+    static final RowDefinition<Plan> PLANS = RowDefinition.of("plans", Tables::plan)
+            .string("plan_id", Plan::planId)
+            .string("name", Plan::name)
+            .money("monthly_price", Plan::monthlyPrice)
+            .string("allowances", p -> Rows.jsonLongs(p.allowances()))
+            .bigint("rollover_cap", Plan::rolloverCap)
+            .bool("can_buy_credits", Plan::canBuyCredits)
+            .bool("active", Plan::active)
+            .build();
+
+    static final RowUpdate<Plan> PLAN_UPDATE = RowUpdate.allBut(PLANS, "plan_id", null);
+
+    /**
+     * {@code uses} is last: only promotion uses change it (see {@link SqlStatements#usePromotion()}), never a save: an
+     * insert starts it at 0, an update leaves it out.
+     */
+    static final RowDefinition<Promotion> PROMOTIONS = RowDefinition.of("promotions", Tables::promotion)
+            .string("code", Promotion::code)
+            .string("description", Promotion::description)
+            .decimal("percent_off", "percent_off_scale", Promotion::percentOff)
+            .money("amount_off", Promotion::amountOff)
+            .bigint("bonus_credits", Promotion::bonusCredits)
+            .instant("valid_from_at_micros", Promotion::validFrom)
+            .instant("valid_until_at_micros", Promotion::validUntil)
+            .string("package_ids", p -> Rows.jsonSet(p.packageIds()))
+            .bigint("max_uses", Promotion::maxUses)
+            .bigint("max_uses_per_account", Promotion::maxUsesPerAccount)
+            .bool("active", Promotion::active)
+            .bigint("uses", promotion -> 0L)
+            .build();
+
+    static final RowUpdate<Promotion> PROMOTION_UPDATE = RowUpdate.allBut(PROMOTIONS, "code", null, "uses");
+
+    /** Every table, for the schema check. */
+    static final List<RowDefinition<?>> ALL = List.of(ACCOUNTS, BALANCES, LOTS, ENTRIES, ALLOCATIONS, HOLDS,
+            IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS);
+
+    static boolean isLive(Lot lot) {
+        return lot.remaining() != 0 || lot.held() != 0;
+    }
+
+    // ---------------------------------------------------------------- mappers
+
+    private static Account account(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Account(
+            rs.getString("account_id"),
+            AccountStatus.valueOf(rs.getString("status")),
+            rs.getLong("overdraft_limit"),
+            rs.getLong("low_balance_threshold"),
+            rs.getLong("max_open_holds"),
+            rs.getString("plan_id"),
+            rs.getString("next_plan_id"),
+            Rows.instant(rs, "period_start_at_micros"),
+            Rows.instant(rs, "period_end_at_micros"),
+            rs.getLong("sequence_no"),
+            Rows.instant(rs, "created_at_micros"),
+            Rows.instant(rs, "updated_at_micros"));
+    }
+
+    private static AccountLink accountLink(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new AccountLink(
+            rs.getString("reference"),
+            rs.getString("account_id"),
+            rs.getString("detail"),
+            Rows.instant(rs, "created_at_micros"));
+    }
+
+    private static BalanceRecord balance(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new BalanceRecord(
+            rs.getString("account_id"),
+            rs.getString("credit_type"),
+            rs.getLong("balance"),
+            rs.getLong("held"));
+    }
+
+    private static Lot lot(ResultSet rs, StatementContext ctx) throws SQLException {
+        return Lot.builder(
+                    rs.getString("lot_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"),
+                    LotSource.valueOf(rs.getString("source")))
+            .priority(rs.getInt("priority"))
+            .amounts(rs.getLong("amount"), rs.getLong("remaining"), rs.getLong("held"))
+            .expiresAt(Rows.instant(rs, "expires_at_micros"))
+            .moneyPaid(Rows.money(rs))
+            .metadata(Rows.metadata(rs))
+            .granted(Rows.instant(rs, "granted_at_micros"), rs.getString("transaction_id"))
+            .purchaseId(rs.getString("purchase_id"))
+            .allowance(Rows.allowance(rs))
+            .build();
+    }
+
+    private static LedgerEntry entry(ResultSet rs, StatementContext ctx) throws SQLException {
+        return LedgerEntry.builder(
+                    rs.getString("transaction_id"),
+                    EntryType.valueOf(rs.getString("entry_type")),
+                    rs.getString("credit_type"),
+                    rs.getLong("amount"))
+            .posted(rs.getString("account_id"), rs.getLong("sequence_no"), rs.getLong("balance_after"))
+            .feature(rs.getString("feature_key"), rs.getLong("quantity"), rs.getLong("unit_price"))
+            .pricePlanId(rs.getString("price_plan_id"))
+            .retryNumber(rs.getInt("retry_number"))
+            .userId(rs.getString("user_id"))
+            .holdId(rs.getString("hold_id"))
+            .referenceId(rs.getString("reference_id"))
+            .purchaseId(rs.getString("purchase_id"))
+            .reason(rs.getString("reason"))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .metadata(Rows.metadata(rs))
+            .createdAt(Rows.instant(rs, "created_at_micros"))
+            .build();
+    }
+
+    private static Allocation allocation(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Allocation(
+            rs.getString("owner_id"),
+            rs.getInt("line_no"),
+            rs.getString("lot_id"),
+            rs.getLong("amount"));
+    }
+
+    private static Hold hold(ResultSet rs, StatementContext ctx) throws SQLException {
+        return Hold.builder(
+                    HoldKind.valueOf(rs.getString("kind")),
+                    rs.getString("hold_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"),
+                    rs.getString("purchase_id"))
+            .feature(rs.getString("feature_key"), rs.getLong("quantity"), rs.getLong("unit_price"),
+                    rs.getString("price_plan_id"))
+            .amount(rs.getLong("amount"))
+            .status(HoldStatus.valueOf(rs.getString("status")))
+            .userId(rs.getString("user_id"))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .metadata(Rows.metadata(rs))
+            .createdAt(Rows.instant(rs, "created_at_micros"))
+            .expiresAt(Rows.instant(rs, "expires_at_micros"))
+            .resolution(Rows.instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
+                    rs.getString("transaction_id"))
+            .build();
+    }
+
+    private static IdempotencyRecord idempotency(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new IdempotencyRecord(
+            rs.getString("account_id"),
+            rs.getString("idempotency_key"),
+            rs.getString("fingerprint"),
+            rs.getString("result"),
+            Rows.instant(rs, "created_at_micros"));
+    }
+
+    private static FeaturePricing feature(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new FeaturePricing(
+            rs.getString("feature_key"),
+            rs.getString("feature_name"),
+            rs.getString("category"),
+            rs.getLong("credits_per_unit"),
+            Rows.longs(rs, "plan_prices"),
+            rs.getInt("free_retries"),
+            rs.getString("credit_type"),
+            rs.getString("description"),
+            rs.getBoolean("active"),
+            Rows.instant(rs, "created_at_micros"),
+            Rows.instant(rs, "updated_at_micros"));
+    }
+
+    private static CreditPackage creditPackage(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new CreditPackage(
+            rs.getString("package_id"),
+            rs.getString("name"),
+            rs.getLong("credits"),
+            Rows.money(rs, "price"),
+            rs.getString("credit_type"),
+            Rows.period(rs, "validity"),
+            rs.getBoolean("active"));
+    }
+
+    private static Plan plan(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Plan(
+            rs.getString("plan_id"),
+            rs.getString("name"),
+            Rows.money(rs, "monthly_price"),
+            Rows.longs(rs, "allowances"),
+            rs.getLong("rollover_cap"),
+            rs.getBoolean("can_buy_credits"),
+            rs.getBoolean("active"));
+    }
+
+    private static Promotion promotion(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Promotion(
+            rs.getString("code"),
+            rs.getString("description"),
+            Rows.decimal(rs, "percent_off", "percent_off_scale"),
+            Rows.money(rs, "amount_off"),
+            rs.getLong("bonus_credits"),
+            Rows.instant(rs, "valid_from_at_micros"),
+            Rows.instant(rs, "valid_until_at_micros"),
+            Rows.set(rs, "package_ids"),
+            rs.getLong("max_uses"),
+            rs.getLong("max_uses_per_account"),
+            rs.getBoolean("active"),
+            rs.getLong("uses"));
+    }
+
+    private static Purchase purchase(ResultSet rs, StatementContext ctx) throws SQLException {
+        return Purchase.builder(
+                    rs.getString("purchase_id"),
+                    rs.getString("account_id"),
+                    rs.getString("credit_type"))
+            .packageId(rs.getString("package_id"))
+            .credits(rs.getLong("credits"), rs.getLong("bonus_credits"))
+            .prices(Rows.money(rs, "list_price"), Rows.money(rs, "price"))
+            .promotionCode(rs.getString("promotion_code"))
+            .paymentReference(rs.getString("payment_reference"))
+            .validity(Rows.period(rs, "validity"))
+            .status(PurchaseStatus.valueOf(rs.getString("status")))
+            .grant(rs.getString("lot_id"), rs.getString("transaction_id"))
+            .metadata(Rows.metadata(rs))
+            .idempotencyKey(rs.getString("idempotency_key"))
+            .createdAt(Rows.instant(rs, "created_at_micros"))
+            .resolution(Rows.instant(rs, "resolved_at_micros"), rs.getString("failure_reason"))
+            .reversal(rs.getLong("refunded_credits"), rs.getLong("disputed_credits"),
+                    DisputeStatus.valueOf(rs.getString("dispute_status")), rs.getLong("frozen_credits"),
+                    rs.getLong("clawed_back"))
+            .build();
+    }
+}
