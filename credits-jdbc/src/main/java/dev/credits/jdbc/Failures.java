@@ -3,6 +3,7 @@ package dev.credits.jdbc;
 import dev.credits.CreditsException;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LockTimeoutException;
+import dev.credits.SchemaMissingException;
 import dev.credits.StoreUnavailableException;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
@@ -84,6 +85,12 @@ final class Failures {
             return new StoreUnavailableException(operation + ": database unavailable (SQLState " + cause.getSQLState()
                     + "): " + cause.getMessage(), failure);
         }
+        if (isMissingTable(cause)) {
+            return new SchemaMissingException(operation + ": a credits table is missing"
+                    + (sql != null ? " (table prefix '" + sql.prefix + "')" : "") + ": call"
+                    + " JdbiCreditStore.installSchema() at start, or run the shipped migrations (store.migrations())"
+                    + " with the same prefix (SQLState " + cause.getSQLState() + "): " + cause.getMessage(), failure);
+        }
         if (SqlStatements.isDataException(cause)) {
             InvalidArgumentException invalid = new InvalidArgumentException("value",
                     "rejected by the database (SQLState " + cause.getSQLState() + "): " + cause.getMessage());
@@ -91,12 +98,10 @@ final class Failures {
             return invalid;
         }
         return new StoreUnavailableException(operation + " failed (SQLState " + cause.getSQLState() + ", error "
-                + cause.getErrorCode() + "): " + cause.getMessage()
-                + (isMissingTable(cause) ? " -- is the schema installed? Call JdbiCreditStore.installSchema()" : ""),
-                failure);
+                + cause.getErrorCode() + "): " + cause.getMessage(), failure);
     }
 
-    private static boolean isMissingTable(SQLException e) {
+    static boolean isMissingTable(SQLException e) {
         String state = e.getSQLState();
         // PostgreSQL 42P01, H2 42S02 / 42S04 / 42102, MariaDB 42S02.
         return "42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state) || e.getErrorCode() == 42102;
