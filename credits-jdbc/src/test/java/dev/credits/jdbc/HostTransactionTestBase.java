@@ -251,7 +251,7 @@ abstract class HostTransactionTestBase {
     @Test
     void aReaderOnAnotherConnectionNeverSeesOneWithoutTheOther() throws Exception {
         String accountId = account(1_000_000);
-        int jobCount = 150;
+        int jobCount = 100;
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
@@ -261,6 +261,7 @@ abstract class HostTransactionTestBase {
                     long[] seen = jobsAndBalance(accountId);
                     assertEquals(1_000_000 - COST * seen[0], seen[1], "jobs " + seen[0] + ", balance " + seen[1]);
                     reads++;
+                    Thread.sleep(1); // leave the writer the CPU (the build machine is small)
                 }
                 return reads;
             });
@@ -294,9 +295,9 @@ abstract class HostTransactionTestBase {
      */
     @Test
     void concurrentHostTransactionsOnOneAccountKeepTheInvariants() throws Exception {
-        String accountId = account(450);
+        String accountId = account(300);
         int threadCount = 6;
-        int jobsPerThread = 40; // 240 jobs of 3 credits, 180 meant to commit: the 450 credits run out first
+        int jobsPerThread = 25; // 150 jobs of 3 credits, 112 meant to commit: the 300 credits run out first
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger retries = new AtomicInteger();
@@ -334,7 +335,7 @@ abstract class HostTransactionTestBase {
         }
         long[] seen = jobsAndBalance(accountId);
         assertEquals(committed.get(), seen[0], "a job row per committed deduction");
-        assertEquals(450 - COST * committed.get(), seen[1]);
+        assertEquals(300 - COST * committed.get(), seen[1]);
         assertTrue(ledger.balance(accountId).available() >= 0, "never overdrawn");
         assertTrue(refused.get() > 0, "the balance ran out under load");
         LedgerInvariants.assertHold(ledger, accountId, 0);
