@@ -269,6 +269,18 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     }
 
     /**
+     * How to run this store's schema with the host's Flyway or Liquibase instead of {@link #installSchema()}: the
+     * location of the dialect's files, the table prefix placeholder, a Flyway history table of its own and the shipped
+     * Liquibase changelog (see {@link SchemaMigrations} and the README).
+     *
+     * @return the migrations for this store's dialect and prefix
+     * @throws StoreUnavailableException if the dialect must be detected and the database cannot be reached
+     */
+    public SchemaMigrations migrations() {
+        return SchemaMigrations.of(dialect(), tablePrefix);
+    }
+
+    /**
      * A view of this store that runs every statement on the host's connection, inside the transaction the host has
      * open on it, so that ledger calls and the host's own writes commit together or not at all:
      *
