@@ -14,7 +14,6 @@ import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -224,9 +223,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * loses no acknowledged call. H2 does not force the file to the disk: an operating-system crash or a power
      * loss may lose the last commits. Where that matters, use PostgreSQL or MariaDB.
      *
+     * <p>Needs H2 on the class path: credits-jdbc declares it optional, so add {@code com.h2database:h2} (2.x) to
+     * your build.
+     *
      * @param directory where the database files live, e.g. {@code Path.of("credits-db")}
      * @return a ready store, owning its pool
-     * @throws StoreUnavailableException if the directory or the database cannot be opened
+     * @throws StoreConfigurationException if H2 is not on the class path
+     * @throws StoreUnavailableException   if the directory or the database cannot be opened
      */
     public static JdbiCreditStore h2File(Path directory) {
         Objects.requireNonNull(directory, "directory");
@@ -241,18 +244,28 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         // together (GroupFlush), which costs far less than H2's WRITE_DELAY=0 (one file write per commit).
         // LOCK_TIMEOUT: waits for rows other than the account's (bounded by the store's lock timeout) give up after
         // 10 s, not H2's default 2 s.
-        JdbcConnectionPool pool = JdbcConnectionPool.create(
-                "jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", "sa", "");
-        pool.setMaxConnections(16);
-        JdbiCreditStore store = new Builder(Jdbi.create(pool), pool::dispose).dialect(Dialect.H2)
+        requireH2();
+        H2Pool pool = H2Pool.open("jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", 16);
+        JdbiCreditStore store = new Builder(Jdbi.create(pool.dataSource()), pool).dialect(Dialect.H2)
                 .flushCommitsInGroups().build();
         try {
             store.installSchema();
         } catch (RuntimeException e) {
-            pool.dispose();
+            pool.close();
             throw e;
         }
         return store;
+    }
+
+    /** Fails clearly where H2, an optional dependency, is not on the class path (before {@link H2Pool} loads). */
+    private static void requireH2() {
+        try {
+            Class.forName("org.h2.jdbcx.JdbcConnectionPool", false, JdbiCreditStore.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new StoreConfigurationException("JdbiCreditStore.h2File needs the H2 database on the class path,"
+                    + " which credits-jdbc declares optional: add the dependency com.h2database:h2 (2.x) to your build,"
+                    + " or build the store on your own DataSource with JdbiCreditStore.builder(dataSource)");
+        }
     }
 
     /** @return the table prefix */
