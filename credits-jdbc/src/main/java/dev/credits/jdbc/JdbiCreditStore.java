@@ -722,9 +722,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException(operation + ": interrupted while waiting for the account", e);
+            throw new StoreUnavailableException(Failures.describe(operation) + ": interrupted while waiting for the"
+                    + " account", e);
         }
-        throw new LockTimeoutException(operation + ": timed out after " + lockTimeout.toMillis()
+        throw new LockTimeoutException(Failures.describe(operation) + ": timed out after " + lockTimeout.toMillis()
                 + " ms waiting for the account, which another unit of work of this process holds; nothing was changed",
                 lockTimeout, null);
     }
@@ -1115,7 +1116,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             try {
                 return attempt.apply(sql);
             } catch (Failures.Transient transientFailure) {
-                throw new TransactionConflictException(operation + ": a transient conflict (deadlock or serialization"
+                throw new TransactionConflictException(Failures.describe(operation) + ": a transient conflict (deadlock or serialization"
                         + " failure) in the host's transaction; roll it back and run the whole transaction again",
                         transientFailure.getCause());
             }
@@ -1127,7 +1128,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             } catch (Failures.Transient transientFailure) {
                 Throwable cause = transientFailure.getCause();
                 if (attemptNo >= maxRetries) {
-                    StoreUnavailableException giveUp = new StoreUnavailableException(operation
+                    StoreUnavailableException giveUp = new StoreUnavailableException(Failures.describe(operation)
                             + ": transient conflict persisted after " + (attemptNo + 1) + " attempts", cause);
                     if (failures != null) {
                         failures.forEach(giveUp::addSuppressed);
