@@ -103,7 +103,13 @@ import java.util.regex.Pattern;
  * (a Spring {@code TransactionAwareDataSourceProxy} inside a {@code @Transactional} method, a pool configured with
  * {@code autoCommit=false}) is refused with {@link StoreConfigurationException} before any statement runs. Give the
  * store the pool itself; a ledger call made while the host has a transaction open then runs in a transaction of
- * its own, commits on its own, and is not undone by the host's rollback.
+ * its own, commits on its own, and is not undone by the host's rollback. To make ledger calls part of the host's
+ * transaction instead, ask for it: {@link #joining(Connection)}.
+ *
+ * <p><b>Starting.</b> The first use opens one connection: it detects the dialect (or checks the configured one against
+ * the database product: a mismatch is a {@link StoreConfigurationException} naming both), checks durability, and logs
+ * one INFO line with the dialect, the table prefix and the schema version. Tables that are not there make calls fail
+ * with {@link dev.credits.SchemaMissingException} (call {@link #installSchema()} or run {@link #migrations()}).
  *
  * <p><b>Time.</b> Instants are stored as microseconds since the epoch: sub-microsecond parts are dropped.
  *
@@ -440,7 +446,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      */
     List<Integer> installSchema(List<String> resources) {
         SqlStatements sql = sql();
-        SchemaMigrator migrator = new SchemaMigrator(sql, Schema.versions(resources));
+        List<Schema.Version> versions = Schema.versions(resources);
+        SchemaMigrator migrator = new SchemaMigrator(sql, versions);
         List<Integer> applied = new ArrayList<>();
         if (sql.dialect == Dialect.H2) {
             // H2 has no lock that outlasts its DDL's implicit commits. An embedded database belongs to one process, whose
@@ -451,8 +458,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         } else {
             migrate(sql, migrator, applied);
         }
-        LOG.debug("credits schema up to date (dialect {}, prefix {}); versions applied now: {}", sql.dialect,
-                tablePrefix, applied);
+        LOG.info("credits schema up to date at version {} (dialect {}, table prefix {}); applied now: {}",
+                versions.isEmpty() ? 0 : versions.get(versions.size() - 1).number(), sql.dialect, tablePrefix, applied);
         return applied;
     }
 
