@@ -107,8 +107,8 @@ final class Failures {
     /**
      * Names a store operation after the public call it serves: {@code "inAccount of account 'a'"} made by
      * {@code deductCredits} becomes {@code "deductCredits on account 'a'"}, others {@code "openAccount (findAccount)"}.
-     * The call is the outermost frame of the API package ({@code dev.credits}) on the stack: read only when a message is
-     * built, so the ledger passes nothing down.
+     * The call is the outermost frame of the API package ({@code dev.credits}) on the stack: read only when a message
+     * is built, so the ledger passes nothing down.
      */
     static String describe(String operation) {
         String call = StackWalker.getInstance().walk(frames -> frames

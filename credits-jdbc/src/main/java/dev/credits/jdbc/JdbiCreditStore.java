@@ -1030,7 +1030,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             LOG.debug("credits store detected dialect {} from database product '{}'", detected, product);
             return detected;
         }
-        if (configuredDialect != detected && !(configuredDialect.dependsOnConnections() && detected.dependsOnConnections())) {
+        boolean sameFamily = configuredDialect.dependsOnConnections() && detected.dependsOnConnections();
+        if (configuredDialect != detected && !sameFamily) {
             throw new StoreConfigurationException("the store is configured with Dialect." + configuredDialect
                     + " but the database is " + product + " (Dialect." + detected + "): configure Dialect." + detected
                     + ", or leave the dialect out to detect it");
@@ -1123,8 +1124,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             try {
                 return attempt.apply(sql);
             } catch (Failures.Transient transientFailure) {
-                throw new TransactionConflictException(Failures.describe(operation) + ": a transient conflict (deadlock or serialization"
-                        + " failure) in the host's transaction; roll it back and run the whole transaction again",
+                throw new TransactionConflictException(Failures.describe(operation) + ": a transient conflict"
+                        + " (deadlock or serialization failure) in the host's transaction; roll it back and run the whole transaction again",
                         transientFailure.getCause());
             }
         }

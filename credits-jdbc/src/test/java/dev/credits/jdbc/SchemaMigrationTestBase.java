@@ -730,7 +730,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(List.of(), recorded());
     }
 
-    /** Flyway on the shipped folder (a history table the test database drops), up to the given version (null: newest). */
+    /** Flyway on the shipped folder, up to the given version (null: the newest). */
     private Flyway flyway(String target) {
         var configuration = Flyway.configure()
                 .dataSource(pool)
@@ -744,7 +744,7 @@ abstract class SchemaMigrationTestBase {
         return configuration.load();
     }
 
-    /** The shipped Liquibase changelog of the dialect (the prefix as its parameter), then installSchema() on its tables. */
+    /** The shipped Liquibase changelog (the prefix as its parameter), then installSchema() on its tables. */
     @Test
     void theShippedLiquibaseChangelogRunsTheShippedFiles() throws Exception {
         try (Connection connection = pool.getConnection()) {
