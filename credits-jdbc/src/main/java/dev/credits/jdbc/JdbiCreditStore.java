@@ -330,7 +330,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * lock_timeout}, which then applies to the host's later statements of the transaction as well.</li>
      * <li>Durability is the host's commit: on an H2 file database that delays commits ({@link #h2File}) the store
      * cannot flush a commit it does not make; use {@code WRITE_DELAY=0} or a server database for host
-     * transactions.</li>
+     * transactions. On H2 the account is locked by the database only, not also in the JVM as the store's own
+     * transactions do (that lock would have to outlive the call): tested on in-memory H2.</li>
      * </ul>
      *
      * <p>Isolation: READ COMMITTED on H2 and MariaDB/MySQL (at REPEATABLE READ a read could see a snapshot older
