@@ -116,8 +116,11 @@ public final class CreditLedger {
     private final Commerce commerceArea;
     private final Plans plansArea;
     private final AccountLinks links;
+    /** The settings this ledger was built with, for {@link #withStore}. */
+    private final Builder settings;
 
     private CreditLedger(Builder builder) {
+        this.settings = builder.copy();
         CreditStore store = builder.store;
         this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder);
         this.accounts = new Accounts(unitOfWork, store);
@@ -136,6 +139,19 @@ public final class CreditLedger {
     /** @return a new builder */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The same ledger (clock, burn-down order, hold timeouts, policies) on another store: typically a store view that
+     * joins a transaction the host owns, e.g. {@code ledger.withStore(jdbiStore.joining(connection))}, so the calls
+     * commit with the host's own writes. Cheap (a few small objects): make one per transaction.
+     *
+     * @param store the store the returned ledger runs on
+     * @return a new ledger
+     */
+    public CreditLedger withStore(CreditStore store) {
+        Objects.requireNonNull(store, "store");
+        return settings.copy().store(store).build();
     }
 
     /** @return the clock this ledger reads time from */
@@ -543,6 +559,19 @@ public final class CreditLedger {
         private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
 
         private Builder() {
+        }
+
+        /** @return a builder with the same settings (every field: keep it complete) */
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.store = store;
+            copy.clock = clock;
+            copy.burnDownOrder = burnDownOrder;
+            copy.defaultHoldTimeout = defaultHoldTimeout;
+            copy.maxHoldTimeout = maxHoldTimeout;
+            copy.expiredLotRefundValidity = expiredLotRefundValidity;
+            copy.purchasePolicy = purchasePolicy;
+            return copy;
         }
 
         /** The store (required): {@code InMemoryCreditStore}, {@code JdbiCreditStore}, or your own. */

@@ -69,6 +69,17 @@ public enum Dialect {
     }
 
     /**
+     * The class-path resource of the shipped Liquibase changelog of this dialect, e.g.
+     * {@code dev/credits/jdbc/schema/liquibase/postgresql.xml}: one changeset per version file, with the parameter
+     * {@code table_prefix} (default {@code credits_}).
+     *
+     * @return the resource name
+     */
+    public String liquibaseChangelog() {
+        return SCHEMA_ROOT + "liquibase/" + directory + ".xml";
+    }
+
+    /**
      * The class-path resources of this dialect's schema, oldest version first, e.g.
      * {@code dev/credits/jdbc/schema/postgresql/V1__credits_schema.sql}: every file of {@link #schemaLocation()}, the
      * versions {@link JdbiCreditStore#installSchema()} applies.

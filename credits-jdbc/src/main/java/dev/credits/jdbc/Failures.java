@@ -3,11 +3,14 @@ package dev.credits.jdbc;
 import dev.credits.CreditsException;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LockTimeoutException;
+import dev.credits.SchemaMissingException;
 import dev.credits.StoreUnavailableException;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
 
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Sorts database failures into what the store does with them. Stateless; thread-safe. */
 final class Failures {
@@ -66,6 +69,10 @@ final class Failures {
             return failure;
         }
         SQLException cause = sqlCause(failure);
+        if (cause != null && sql != null && sql.isTransient(cause) && !sql.isLockTimeout(cause)) {
+            return new Transient(failure);
+        }
+        operation = describe(operation);
         if (cause == null) {
             if (failure instanceof ConnectionException) {
                 return new StoreUnavailableException(operation + ": cannot get a database connection", failure);
@@ -77,12 +84,15 @@ final class Failures {
                     + " ms waiting for a lock another transaction holds; nothing was changed (SQLState "
                     + cause.getSQLState() + "): " + cause.getMessage(), sql.lockTimeout, failure);
         }
-        if (sql != null && sql.isTransient(cause)) {
-            return new Transient(failure);
-        }
         if (failure instanceof ConnectionException || (sql != null && sql.isConnectionFailure(cause))) {
             return new StoreUnavailableException(operation + ": database unavailable (SQLState " + cause.getSQLState()
                     + "): " + cause.getMessage(), failure);
+        }
+        if (isMissingTable(cause)) {
+            return new SchemaMissingException(operation + ": a credits table is missing"
+                    + (sql != null ? " (table prefix '" + sql.prefix + "')" : "") + ": call"
+                    + " JdbiCreditStore.installSchema() at start, or run the shipped migrations (store.migrations())"
+                    + " with the same prefix (SQLState " + cause.getSQLState() + "): " + cause.getMessage(), failure);
         }
         if (SqlStatements.isDataException(cause)) {
             InvalidArgumentException invalid = new InvalidArgumentException("value",
@@ -91,12 +101,49 @@ final class Failures {
             return invalid;
         }
         return new StoreUnavailableException(operation + " failed (SQLState " + cause.getSQLState() + ", error "
-                + cause.getErrorCode() + "): " + cause.getMessage()
-                + (isMissingTable(cause) ? " -- is the schema installed? Call JdbiCreditStore.installSchema()" : ""),
-                failure);
+                + cause.getErrorCode() + "): " + cause.getMessage(), failure);
     }
 
-    private static boolean isMissingTable(SQLException e) {
+    /**
+     * Names a store operation after the public call it serves: {@code "inAccount of account 'a'"} made by
+     * {@code deductCredits} becomes {@code "deductCredits on account 'a'"}, others {@code "openAccount (findAccount)"}.
+     * The call is the outermost frame of the API package ({@code dev.credits}) on the stack: read only when a message
+     * is built, so the ledger passes nothing down.
+     */
+    static String describe(String operation) {
+        String call = StackWalker.getInstance().walk(frames -> frames
+                .filter(frame -> isApi(frame.getClassName()))
+                .reduce((inner, outer) -> outer)
+                .map(frame -> callName(frame.getMethodName()))
+                .orElse(null));
+        if (call == null) {
+            return operation;
+        }
+        Matcher unit = UNIT_OF_WORK.matcher(operation);
+        return unit.matches() ? call + " on " + unit.group(1) : call + " (" + operation + ")";
+    }
+
+    private static final Pattern UNIT_OF_WORK = Pattern.compile("(?:inAccount|readAccount) of (account '.*')",
+            Pattern.DOTALL);
+
+    /** Classes of the API package itself, not its tests (which share the package). */
+    private static boolean isApi(String className) {
+        return className.startsWith(API_PACKAGE) && className.indexOf('.', API_PACKAGE.length()) < 0
+                && !className.endsWith("Test");
+    }
+
+    private static final String API_PACKAGE = "dev.credits.";
+
+    /** {@code lambda$deductCredits$3} -> {@code deductCredits}. */
+    private static String callName(String methodName) {
+        if (methodName.startsWith("lambda$")) {
+            int end = methodName.indexOf('$', "lambda$".length());
+            return end < 0 ? methodName : methodName.substring("lambda$".length(), end);
+        }
+        return methodName;
+    }
+
+    static boolean isMissingTable(SQLException e) {
         String state = e.getSQLState();
         // PostgreSQL 42P01, H2 42S02 / 42S04 / 42102, MariaDB 42S02.
         return "42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state) || e.getErrorCode() == 42102;

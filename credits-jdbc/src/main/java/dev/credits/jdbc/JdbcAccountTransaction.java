@@ -66,6 +66,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private final PipelinedStatements pipelined;
     private final String accountId;
     private final boolean readOnly;
+    /**
+     * Inside a transaction the host owns: no snapshot statement (it must be a transaction's first), reads lock the
+     * account row like writes do (the host's isolation gives no snapshot), and no COMMIT travels with the change set.
+     */
+    private final boolean joined;
     /** For a read-only unit on a dialect with snapshot reads: the statement that starts the snapshot. */
     private final String snapshotRead;
     /**
@@ -85,14 +90,16 @@ final class JdbcAccountTransaction implements AccountTransaction {
     /** What {@link #write} threw, thrown again by {@link #finish()}: a failed write never commits, even if caught. */
     private RuntimeException failedWrite;
 
-    private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
+    private JdbcAccountTransaction(Handle handle, SqlStatements sql, String accountId, boolean readOnly,
+                                   boolean joined) {
         this.handle = handle;
         this.sql = sql;
         this.pipelined = sql.pipelines() ? (PipelinedStatements) sql : null;
         this.accountId = accountId;
         this.readOnly = readOnly;
-        this.snapshotRead = readOnly ? sql.snapshotReadStatement() : null;
-        this.firstStatement = readOnly ? snapshotRead : sql.lockTimeoutStatement();
+        this.joined = joined;
+        this.snapshotRead = readOnly && !joined ? sql.snapshotReadStatement() : null;
+        this.firstStatement = readOnly && !joined ? snapshotRead : sql.lockTimeoutStatement();
     }
 
     /**
@@ -103,7 +110,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * @throws UnknownAccountException if it reads the account now and it does not exist
      */
     static JdbcAccountTransaction begin(Handle handle, SqlStatements sql, String accountId, boolean readOnly) {
-        JdbcAccountTransaction tx = new JdbcAccountTransaction(handle, sql, accountId, readOnly);
+        return begin(handle, sql, accountId, readOnly, false);
+    }
+
+    /** As {@link #begin(Handle, SqlStatements, String, boolean)}; {@code joined}: inside the host's transaction. */
+    static JdbcAccountTransaction begin(Handle handle, SqlStatements sql, String accountId, boolean readOnly,
+                                        boolean joined) {
+        JdbcAccountTransaction tx = new JdbcAccountTransaction(handle, sql, accountId, readOnly, joined);
         if (tx.pipelined == null) {
             if (tx.firstStatement != null) {
                 handle.execute(tx.firstStatement);
@@ -131,7 +144,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
             return;
         }
         pendingWrite = null;
-        pipeline.update(pipelined.pipelinedCommit());
+        if (!joined) {
+            pipeline.update(pipelined.pipelinedCommit());
+        }
         try {
             pipeline.execute(handle.getConnection());
         } catch (SQLException e) {
@@ -173,7 +188,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             if (firstStatement != null) {
                 pipeline.update(firstStatement);
             }
-            int step = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
+            int step = pipeline.query(sql.pipelinedAccount(readOnly && !joined), Tables.ACCOUNTS.mapper());
             pipeline.string(accountId);
             List<Account> found = rows(execute(pipeline).get(step));
             account = found.stream().findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
@@ -209,7 +224,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (firstStatement != null) {
             pipeline.update(firstStatement);
         }
-        int first = pipeline.query(sql.pipelinedAccount(readOnly), Tables.ACCOUNTS.mapper());
+        int first = pipeline.query(sql.pipelinedAccount(readOnly && !joined), Tables.ACCOUNTS.mapper());
         pipeline.string(accountId);
         pipeline.query(sql.pipelinedBalances(), Tables.BALANCES.mapper());
         pipeline.string(accountId);

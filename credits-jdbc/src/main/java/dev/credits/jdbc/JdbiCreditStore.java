@@ -8,11 +8,11 @@ import dev.credits.LedgerEntry;
 import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
+import dev.credits.TransactionConflictException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -102,7 +102,13 @@ import java.util.regex.Pattern;
  * (a Spring {@code TransactionAwareDataSourceProxy} inside a {@code @Transactional} method, a pool configured with
  * {@code autoCommit=false}) is refused with {@link StoreConfigurationException} before any statement runs. Give the
  * store the pool itself; a ledger call made while the host has a transaction open then runs in a transaction of
- * its own, commits on its own, and is not undone by the host's rollback.
+ * its own, commits on its own, and is not undone by the host's rollback. To make ledger calls part of the host's
+ * transaction instead, ask for it: {@link #joining(Connection)}.
+ *
+ * <p><b>Starting.</b> The first use opens one connection: it detects the dialect (or checks the configured one against
+ * the database product: a mismatch is a {@link StoreConfigurationException} naming both), checks durability, and logs
+ * one INFO line with the dialect, the table prefix and the schema version. Tables that are not there make calls fail
+ * with {@link dev.credits.SchemaMissingException} (call {@link #installSchema()} or run {@link #migrations()}).
  *
  * <p><b>Time.</b> Instants are stored as microseconds since the epoch: sub-microsecond parts are dropped.
  *
@@ -147,6 +153,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /** H2 with a write delay that the store makes durable itself (h2File); null otherwise. */
     private final GroupFlush groupFlush;
     private final AutoCloseable owned;
+    /** A view {@linkplain #joining(Handle) joining a host's transaction}: every statement runs on it; else null. */
+    private final Handle joined;
 
     /** H2: the database and prefix whose accounts {@link #lockLocally} serializes (set with the statements). */
     private volatile String localLockScope = "";
@@ -163,9 +171,22 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         this.allowDelayedCommits = builder.allowDelayedCommits;
         this.groupFlush = builder.flushCommitsInGroups ? new GroupFlush(this::checkpoint) : null;
         this.owned = builder.owned;
-        if (configuredDialect != null && !configuredDialect.dependsOnConnections() && configuredDialect != Dialect.H2) {
-            this.statements = configuredDialect.statements(tablePrefix, lockTimeout);
-        }
+        this.joined = null;
+    }
+
+    /** A view of {@code parent} whose statements run on {@code joined}, inside the host's transaction. */
+    private JdbiCreditStore(JdbiCreditStore parent, Handle joined) {
+        this.jdbi = parent.jdbi;
+        this.tablePrefix = parent.tablePrefix;
+        this.configuredDialect = parent.configuredDialect;
+        this.maxRetries = 0;
+        this.lockTimeout = parent.lockTimeout;
+        this.allowDelayedCommits = parent.allowDelayedCommits;
+        this.groupFlush = null; // durability follows the host's commit, which the store does not see
+        this.owned = null;
+        this.joined = joined;
+        this.statements = parent.sql();
+        this.localLockScope = parent.localLockScope;
     }
 
     /**
@@ -205,9 +226,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * loses no acknowledged call. H2 does not force the file to the disk: an operating-system crash or a power
      * loss may lose the last commits. Where that matters, use PostgreSQL or MariaDB.
      *
+     * <p>Needs H2 on the class path: credits-jdbc declares it optional, so add {@code com.h2database:h2} (2.x) to
+     * your build.
+     *
      * @param directory where the database files live, e.g. {@code Path.of("credits-db")}
      * @return a ready store, owning its pool
-     * @throws StoreUnavailableException if the directory or the database cannot be opened
+     * @throws StoreConfigurationException if H2 is not on the class path
+     * @throws StoreUnavailableException   if the directory or the database cannot be opened
      */
     public static JdbiCreditStore h2File(Path directory) {
         Objects.requireNonNull(directory, "directory");
@@ -222,18 +247,28 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         // together (GroupFlush), which costs far less than H2's WRITE_DELAY=0 (one file write per commit).
         // LOCK_TIMEOUT: waits for rows other than the account's (bounded by the store's lock timeout) give up after
         // 10 s, not H2's default 2 s.
-        JdbcConnectionPool pool = JdbcConnectionPool.create(
-                "jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", "sa", "");
-        pool.setMaxConnections(16);
-        JdbiCreditStore store = new Builder(Jdbi.create(pool), pool::dispose).dialect(Dialect.H2)
+        requireH2();
+        H2Pool pool = H2Pool.open("jdbc:h2:file:" + absolute.resolve("credits") + ";LOCK_TIMEOUT=10000", 16);
+        JdbiCreditStore store = new Builder(Jdbi.create(pool.dataSource()), pool).dialect(Dialect.H2)
                 .flushCommitsInGroups().build();
         try {
             store.installSchema();
         } catch (RuntimeException e) {
-            pool.dispose();
+            pool.close();
             throw e;
         }
         return store;
+    }
+
+    /** Fails clearly where H2, an optional dependency, is not on the class path (before {@link H2Pool} loads). */
+    private static void requireH2() {
+        try {
+            Class.forName("org.h2.jdbcx.JdbcConnectionPool", false, JdbiCreditStore.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new StoreConfigurationException("JdbiCreditStore.h2File needs the H2 database on the class path,"
+                    + " which credits-jdbc declares optional: add the dependency com.h2database:h2 (2.x) to your build,"
+                    + " or build the store on your own DataSource with JdbiCreditStore.builder(dataSource)");
+        }
     }
 
     /** @return the table prefix */
@@ -247,6 +282,117 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      */
     public Dialect dialect() {
         return configuredDialect != null ? configuredDialect : sql().dialect;
+    }
+
+    /**
+     * How to run this store's schema with the host's Flyway or Liquibase instead of {@link #installSchema()}: the
+     * location of the dialect's files, the table prefix placeholder, a Flyway history table of its own and the shipped
+     * Liquibase changelog (see {@link SchemaMigrations} and the README).
+     *
+     * @return the migrations for this store's dialect and prefix
+     * @throws StoreUnavailableException if the dialect must be detected and the database cannot be reached
+     */
+    public SchemaMigrations migrations() {
+        return SchemaMigrations.of(dialect(), tablePrefix);
+    }
+
+    /**
+     * A view of this store that runs every statement on the host's connection, inside the transaction the host has
+     * open on it, so that ledger calls and the host's own writes commit together or not at all:
+     *
+     * <pre>{@code
+     * try (Connection connection = dataSource.getConnection()) {
+     *     connection.setAutoCommit(false);
+     *     insertJob(connection, jobId);                                   // the host's own row
+     *     DeductionResult result = ledger.withStore(store.joining(connection))
+     *             .deductCredits(DeductRequest.of(accountId, "image_generation").withIdempotencyKey(jobId));
+     *     if (result.success()) {
+     *         connection.commit();                                        // publishes both
+     *     } else {
+     *         connection.rollback();
+     *     }
+     * }
+     * }</pre>
+     *
+     * <p>What changes in this mode:
+     * <ul>
+     * <li>The store never begins, commits, rolls back or reconfigures the transaction, and never closes the
+     * connection. The account's row stays locked from the ledger call until the host commits or rolls back (reads
+     * lock it too, as they see no snapshot of their own): keep the transaction short.</li>
+     * <li>Nothing is retried: a deadlock or serialization failure throws {@link TransactionConflictException}; roll
+     * back and run the whole transaction again (idempotency keys make that safe).</li>
+     * <li>When a ledger call throws, roll the transaction back: the call may have written part of its change set
+     * (and PostgreSQL has aborted the transaction anyway). A rejection (a result with a reason) wrote nothing.</li>
+     * <li>The lock timeout still bounds the wait for the account: on PostgreSQL through {@code SET LOCAL
+     * lock_timeout}, which then applies to the host's later statements of the transaction as well.</li>
+     * <li>Durability is the host's commit: on an H2 file database that delays commits ({@link #h2File}) the store
+     * cannot flush a commit it does not make; use {@code WRITE_DELAY=0} or a server database for host
+     * transactions. On H2 the account is locked by the database only, not also in the JVM as the store's own
+     * transactions do (that lock would have to outlive the call): tested on in-memory H2.</li>
+     * </ul>
+     *
+     * <p>Isolation: READ COMMITTED on H2 and MariaDB/MySQL (at REPEATABLE READ a read could see a snapshot older
+     * than the locked account: refused); READ COMMITTED or stricter on PostgreSQL (a concurrent change then
+     * surfaces as {@link TransactionConflictException}). The view is for the one transaction: build it after
+     * {@code setAutoCommit(false)} and drop it with the transaction. Not thread-safe (a connection is not).
+     *
+     * @param connection the host's connection, auto-commit off
+     * @return a store for {@code CreditLedger.withStore(...)}
+     * @throws StoreConfigurationException if the connection is in auto-commit mode or at an isolation the store
+     *                                     cannot keep the ledger exact under
+     */
+    public CreditStore joining(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return joining(Jdbi.create(connection).open());
+    }
+
+    /**
+     * {@link #joining(Connection)} on a JDBI handle the host has begun a transaction on ({@code handle.begin()},
+     * or inside {@code jdbi.useTransaction(...)}).
+     *
+     * @param handle the host's handle, in a transaction
+     * @return a store for {@code CreditLedger.withStore(...)}
+     * @throws StoreConfigurationException as {@link #joining(Connection)}
+     */
+    public CreditStore joining(Handle handle) {
+        Objects.requireNonNull(handle, "handle");
+        if (joined != null) {
+            throw new StoreConfigurationException("joining: this store already joins a host's transaction");
+        }
+        SqlStatements sql = sql();
+        try {
+            Connection connection = handle.getConnection();
+            if (connection.getAutoCommit()) {
+                throw new StoreConfigurationException("joining: the connection is in auto-commit mode, so it is in"
+                        + " no transaction to join; call connection.setAutoCommit(false) (or handle.begin()) first,"
+                        + " and commit it yourself");
+            }
+            int level = connection.getTransactionIsolation();
+            boolean accepted = sql.dialect == Dialect.POSTGRESQL
+                    ? level != Connection.TRANSACTION_READ_UNCOMMITTED && level != Connection.TRANSACTION_NONE
+                    : level == Connection.TRANSACTION_READ_COMMITTED;
+            if (!accepted) {
+                throw new StoreConfigurationException("joining: the transaction's isolation is " + isolationName(level)
+                        + "; on " + sql.dialect + " the store needs READ COMMITTED"
+                        + (sql.dialect == Dialect.POSTGRESQL ? " or stricter" : "") + ": call"
+                        + " connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED) before the"
+                        + " transaction's first statement (or configure the pool so)");
+            }
+        } catch (SQLException e) {
+            throw Failures.translate(new org.jdbi.v3.core.ConnectionException(e), sql, "joining");
+        }
+        return new JdbiCreditStore(this, handle);
+    }
+
+    private static String isolationName(int level) {
+        return switch (level) {
+            case Connection.TRANSACTION_NONE -> "NONE";
+            case Connection.TRANSACTION_READ_UNCOMMITTED -> "READ UNCOMMITTED";
+            case Connection.TRANSACTION_READ_COMMITTED -> "READ COMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ -> "REPEATABLE READ";
+            case Connection.TRANSACTION_SERIALIZABLE -> "SERIALIZABLE";
+            default -> "level " + level;
+        };
     }
 
     /**
@@ -280,6 +426,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * @throws StoreUnavailableException   if the database cannot be reached or refuses a statement
      */
     public void installSchema() {
+        if (joined != null) {
+            throw new StoreConfigurationException("installSchema: not inside a host's transaction (DDL commits it on"
+                    + " H2 and MariaDB); call it on the store itself");
+        }
         installSchema(sql().dialect.schemaResources());
         durable(null); // h2File: the schema is in the file before the store is used
     }
@@ -393,10 +543,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         boolean readCommitted = !readOnly || sql.snapshotReadStatement() == null;
         String what = operation + " of account '" + accountId + "'";
         T outcome = withRetries(what, s -> {
-            Lock local = s.dialect == Dialect.H2 ? lockLocally(accountId, what) : null;
+            // Not in a host's transaction: the row lock outlives the call, and the host's next call on the account
+            // would wait for a thread that waits for the host's row lock.
+            Lock local = s.dialect == Dialect.H2 && joined == null ? lockLocally(accountId, what) : null;
             try {
                 return attempt(s, what, handle -> {
-                    JdbcAccountTransaction tx = JdbcAccountTransaction.begin(handle, sql, accountId, readOnly);
+                    JdbcAccountTransaction tx = JdbcAccountTransaction.begin(handle, sql, accountId, readOnly,
+                            joined != null);
                     T result = work.run(tx);
                     tx.finish();
                     return result;
@@ -456,9 +609,10 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException(operation + ": interrupted while waiting for the account", e);
+            throw new StoreUnavailableException(Failures.describe(operation) + ": interrupted while waiting for the"
+                    + " account", e);
         }
-        throw new LockTimeoutException(operation + ": timed out after " + lockTimeout.toMillis()
+        throw new LockTimeoutException(Failures.describe(operation) + ": timed out after " + lockTimeout.toMillis()
                 + " ms waiting for the account, which another unit of work of this process holds; nothing was changed",
                 lockTimeout, null);
     }
@@ -617,21 +771,63 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private SqlStatements resolveStatements() {
         try (Handle handle = jdbi.open()) {
             DatabaseMetaData metaData = handle.getConnection().getMetaData();
-            Dialect dialect = configuredDialect;
-            if (dialect == null) {
-                String product = metaData.getDatabaseProductName();
-                dialect = Dialect.fromProductName(product);
-                LOG.debug("credits store detected dialect {} from database product '{}'", dialect, product);
-            }
+            Dialect dialect = checkedDialect(metaData.getDatabaseProductName());
             boolean multiStatements = dialect.dependsOnConnections() && MariaDbStatements.allowsMultiStatements(metaData);
             if (multiStatements) {
                 LOG.debug("credits store: the connections allow multi-statement queries; units of work pipeline");
             }
             checkDurability(handle, dialect, metaData.getURL());
             localLockScope = metaData.getURL() + "|" + tablePrefix;
-            return dialect.statements(tablePrefix, lockTimeout, multiStatements);
+            SqlStatements resolved = dialect.statements(tablePrefix, lockTimeout, multiStatements);
+            LOG.info("credits store started: dialect {}, table prefix {}, schema version {}", dialect, tablePrefix,
+                    schemaVersion(handle, resolved));
+            return resolved;
         } catch (JdbiException | SQLException e) {
             throw new StoreUnavailableException("cannot reach the database to detect its dialect", e);
+        }
+    }
+
+    /**
+     * The configured dialect, checked against the database product (MariaDB and MySQL pass for each other: each
+     * one's driver may report the other); else the detected one.
+     */
+    private Dialect checkedDialect(String product) {
+        Dialect detected;
+        try {
+            detected = Dialect.fromProductName(product);
+        } catch (IllegalArgumentException unsupported) {
+            if (configuredDialect == null) {
+                throw new StoreConfigurationException(unsupported.getMessage() + "; or configure a Dialect");
+            }
+            LOG.warn("credits store: database product '{}' is not one the store knows; using the configured dialect {}",
+                    product, configuredDialect);
+            return configuredDialect;
+        }
+        if (configuredDialect == null) {
+            LOG.debug("credits store detected dialect {} from database product '{}'", detected, product);
+            return detected;
+        }
+        boolean sameFamily = configuredDialect.dependsOnConnections() && detected.dependsOnConnections();
+        if (configuredDialect != detected && !sameFamily) {
+            throw new StoreConfigurationException("the store is configured with Dialect." + configuredDialect
+                    + " but the database is " + product + " (Dialect." + detected + "): configure Dialect." + detected
+                    + ", or leave the dialect out to detect it");
+        }
+        return configuredDialect;
+    }
+
+    /** For the start line: the newest version recorded by installSchema(), or what else is known. */
+    private static String schemaVersion(Handle handle, SqlStatements sql) {
+        try {
+            if (!handle.getConnection().getAutoCommit()) {
+                return "unknown"; // a failed query would abort the transaction the connection is in
+            }
+            Integer newest = handle.createQuery("SELECT MAX(version_no) FROM " + sql.prefix + "schema_version")
+                    .mapTo(Integer.class).one();
+            return newest == null ? "none recorded" : String.valueOf(newest);
+        } catch (JdbiException | SQLException e) {
+            return "not recorded (no " + sql.prefix + "schema_version table: installSchema() not run yet, or the host's"
+                    + " Flyway/Liquibase runs the migrations)";
         }
     }
 
@@ -701,6 +897,15 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
 
     <T> T withRetries(String operation, Function<SqlStatements, T> attempt) {
         SqlStatements sql = sql();
+        if (joined != null) {
+            try {
+                return attempt.apply(sql);
+            } catch (Failures.Transient transientFailure) {
+                throw new TransactionConflictException(Failures.describe(operation) + ": a transient conflict"
+                        + " (deadlock or serialization failure) in the host's transaction; roll it back and run the whole transaction again",
+                        transientFailure.getCause());
+            }
+        }
         List<Throwable> failures = null;
         for (int attemptNo = 0; ; attemptNo++) {
             try {
@@ -708,7 +913,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             } catch (Failures.Transient transientFailure) {
                 Throwable cause = transientFailure.getCause();
                 if (attemptNo >= maxRetries) {
-                    StoreUnavailableException giveUp = new StoreUnavailableException(operation
+                    StoreUnavailableException giveUp = new StoreUnavailableException(Failures.describe(operation)
                             + ": transient conflict persisted after " + (attemptNo + 1) + " attempts", cause);
                     if (failures != null) {
                         failures.forEach(giveUp::addSuppressed);
@@ -743,6 +948,13 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
 
     <T> T attempt(SqlStatements sql, String operation, Function<Handle, T> body, boolean transactional,
                           boolean readCommitted) {
+        if (joined != null) {
+            try {
+                return body.apply(joined); // the host begins, commits and rolls back
+            } catch (RuntimeException e) {
+                throw Failures.translate(e, sql, operation);
+            }
+        }
         Handle handle;
         try {
             handle = jdbi.open();

@@ -34,7 +34,8 @@ final class SchemaInstall {
     }
 
     List<Integer> install(List<String> resources) {
-        SchemaMigrator migrator = new SchemaMigrator(sql, Schema.versions(resources));
+        List<Schema.Version> versions = Schema.versions(resources);
+        SchemaMigrator migrator = new SchemaMigrator(sql, versions);
         List<Integer> applied = new ArrayList<>();
         if (sql.dialect == Dialect.H2) {
             // H2 has no lock that outlasts its DDL's implicit commits. An embedded database belongs to one process, whose
@@ -45,8 +46,8 @@ final class SchemaInstall {
         } else {
             migrate(migrator, applied);
         }
-        LOG.debug("credits schema up to date (dialect {}, prefix {}); versions applied now: {}", sql.dialect,
-                tablePrefix, applied);
+        LOG.info("credits schema up to date at version {} (dialect {}, table prefix {}); applied now: {}",
+                versions.isEmpty() ? 0 : versions.get(versions.size() - 1).number(), sql.dialect, tablePrefix, applied);
         return applied;
     }
 

@@ -28,8 +28,6 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
-import liquibase.resource.CompositeResourceAccessor;
-import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.ui.LoggerUIService;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -40,12 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.Clock;
@@ -926,7 +920,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(List.of(), recorded());
     }
 
-    /** The README's Flyway configuration, the prefix aside, up to the given version (null: the newest). */
+    /** Flyway on the shipped folder, up to the given version (null: the newest). */
     private Flyway flyway(String target) {
         var configuration = Flyway.configure()
                 .dataSource(pool)
@@ -940,39 +934,18 @@ abstract class SchemaMigrationTestBase {
         return configuration.load();
     }
 
-    /** The README's Liquibase recipe, as written (the prefix aside), then installSchema() on the same tables. */
+    /** The shipped Liquibase changelog (the prefix as its parameter), then installSchema() on its tables. */
     @Test
-    void theReadmesLiquibaseRecipeRunsTheShippedFiles(@TempDir Path directory) throws Exception {
-        String changelog = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
-                    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-                    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog
-                        http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
-                  <property name="table_prefix" value="%s"/>
-                  <changeSet id="credits-schema-v1" author="credits">
-                    <sqlFile path="%2$s/V1__credits_schema.sql"
-                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
-                  </changeSet>
-                  <changeSet id="credits-schema-v2" author="credits">
-                    <sqlFile path="%2$s/V2__typed_holds.sql"
-                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
-                  </changeSet>
-                  <changeSet id="credits-schema-v3" author="credits">
-                    <sqlFile path="%2$s/V3__typed_lots.sql"
-                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
-                  </changeSet>
-                </databaseChangeLog>
-                """.formatted(prefix, dialect().schemaLocation());
-        Files.writeString(directory.resolve("changelog.xml"), changelog, StandardCharsets.UTF_8);
+    void theShippedLiquibaseChangelogRunsTheShippedFiles() throws Exception {
         try (Connection connection = pool.getConnection()) {
             Database liquibaseDatabase = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             // Tables of its own per test: concurrent runs on one MariaDB database must not share Liquibase's.
             liquibaseDatabase.setDatabaseChangeLogTableName(prefix + "changelog");
             liquibaseDatabase.setDatabaseChangeLogLockTableName(prefix + "changelog_lock");
-            Liquibase liquibase = new Liquibase("changelog.xml", new CompositeResourceAccessor(
-                    new DirectoryResourceAccessor(directory), new ClassLoaderResourceAccessor()), liquibaseDatabase);
+            Liquibase liquibase = new Liquibase(dialect().liquibaseChangelog(), new ClassLoaderResourceAccessor(),
+                    liquibaseDatabase);
+            liquibase.setChangeLogParameter(SchemaMigrations.TABLE_PREFIX, prefix);
             // Liquibase's console output goes to its log, which says only what went wrong.
             LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
             Scope.child(Scope.Attr.ui.name(), new LoggerUIService(), () -> {
