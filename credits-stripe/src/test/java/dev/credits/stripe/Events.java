@@ -1,6 +1,5 @@
 package dev.credits.stripe;
 
-import dev.credits.testkit.MutableClock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;

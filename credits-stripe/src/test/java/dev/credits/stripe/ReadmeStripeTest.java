@@ -5,7 +5,6 @@ import dev.credits.CreditPackage;
 import dev.credits.Money;
 import dev.credits.Plan;
 import dev.credits.memory.InMemoryCreditStore;
-import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

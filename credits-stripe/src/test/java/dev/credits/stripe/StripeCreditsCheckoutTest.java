@@ -10,7 +10,6 @@ import dev.credits.Plan;
 import dev.credits.RejectionReason;
 import dev.credits.UnknownAccountException;
 import dev.credits.memory.InMemoryCreditStore;
-import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,6 @@ import dev.credits.stripe.WebhookOutcome.PlanChanged;
 import dev.credits.stripe.WebhookOutcome.ProrationPaid;
 import dev.credits.stripe.WebhookOutcome.PurchaseChanged;
 import dev.credits.stripe.WebhookOutcome.Status;
-import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -10,7 +10,6 @@ import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.stripe.StripeEventRejectedException.Reason;
 import dev.credits.stripe.WebhookOutcome.Status;
-import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
