@@ -34,12 +34,14 @@ public class CreditsController {
     }
 
     /** Body: {@code {"featureKey": "...", "quantity": 1, "idempotencyKey": "job-42"}}; a replay says so. */
+    // tag::deduct[]
     @PostMapping("/accounts/{accountId}/deductions")
     public ResponseEntity<?> deduct(@PathVariable("accountId") String accountId, @RequestBody DeductRequest body) {
         DeductionResult result = ledger.deductCredits(new DeductRequest(accountId, body.featureKey(),
                 body.quantity(), body.userId(), body.metadata(), body.idempotencyKey(), body.retryOf()));
         return result.success() ? ResponseEntity.ok(result) : CreditsProblems.response(result);  // 402 when short
     }
+    // end::deduct[]
 
     @GetMapping("/accounts/{accountId}/balance")
     public Balance balance(@PathVariable("accountId") String accountId) {

@@ -91,10 +91,12 @@ abstract class SpringExampleTestBase {
     @Test
     void theStripeWebhookGrantsAPackage() throws Exception {
         String accountId = account(0);
+        // tag::stripetest[]
         SignedEvent paid = StripeTestEvents.signedWith("whsec_example_test")
                 .checkoutCompleted(accountId, "starter", "pi_" + UUID.randomUUID());
         http.perform(post("/stripe/webhook").content(paid.payload()).header("Stripe-Signature", paid.signature()))
                 .andExpect(status().isOk());
+        // end::stripetest[]
         http.perform(get("/accounts/" + accountId + "/balance")).andExpect(jsonPath("$.available").value(100));
         SignedEvent forged = StripeTestEvents.signedWith("whsec_forged")
                 .checkoutCompleted(accountId, "starter", "pi_" + UUID.randomUUID());
