@@ -1,5 +1,6 @@
 package dev.credits;
 
+import dev.credits.internal.Observation;
 import dev.credits.internal.CatalogRules;
 import dev.credits.internal.PaymentReversals;
 import dev.credits.internal.PurchaseRules;
@@ -20,11 +21,13 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Commerce {
+    private final Observation observation;
     private final CatalogRules catalog;
     private final PurchaseRules purchases;
     private final PaymentReversals reversals;
 
-    Commerce(CatalogRules catalog, PurchaseRules purchases, PaymentReversals reversals) {
+    Commerce(Observation observation, CatalogRules catalog, PurchaseRules purchases, PaymentReversals reversals) {
+        this.observation = observation;
         this.catalog = catalog;
         this.purchases = purchases;
         this.reversals = reversals;
@@ -32,17 +35,17 @@ public final class Commerce {
 
     /** Inserts the credit package, or replaces the one with the same id. @return it as stored */
     public CreditPackage savePackage(CreditPackage creditPackage) {
-        return catalog.savePackage(creditPackage);
+        return observation.call("commerce.savePackage", null, () -> catalog.savePackage(creditPackage));
     }
 
     /** @return the credit package, or empty */
     public Optional<CreditPackage> getPackage(String packageId) {
-        return catalog.getPackage(packageId);
+        return observation.call("commerce.getPackage", null, () -> catalog.getPackage(packageId));
     }
 
     /** @return every credit package, ordered by id */
     public List<CreditPackage> listPackages() {
-        return catalog.listPackages();
+        return observation.call("commerce.listPackages", null, () -> catalog.listPackages());
     }
 
     /**
@@ -51,17 +54,17 @@ public final class Commerce {
      * @return it as stored
      */
     public Promotion savePromotion(Promotion promotion) {
-        return catalog.savePromotion(promotion);
+        return observation.call("commerce.savePromotion", null, () -> catalog.savePromotion(promotion));
     }
 
     /** @return the promotion with its use count, or empty */
     public Optional<Promotion> getPromotion(String code) {
-        return catalog.getPromotion(code);
+        return observation.call("commerce.getPromotion", null, () -> catalog.getPromotion(code));
     }
 
     /** @return every promotion, ordered by code */
     public List<Promotion> listPromotions() {
-        return catalog.listPromotions();
+        return observation.call("commerce.listPromotions", null, () -> catalog.listPromotions());
     }
 
     /**
@@ -72,7 +75,7 @@ public final class Commerce {
      * @throws UnknownAccountException if the account does not exist
      */
     public Quote quote(PurchaseRequest request) {
-        return purchases.quote(request);
+        return observation.call("commerce.quote", request, () -> purchases.quote(request));
     }
 
     /**
@@ -87,7 +90,7 @@ public final class Commerce {
      * @throws IdempotencyConflictException if the purchase id or key was used for a different purchase
      */
     public PurchaseResult purchase(PurchaseRequest request) {
-        return purchases.purchase(request);
+        return observation.call("commerce.purchase", request, () -> purchases.purchase(request));
     }
 
     /**
@@ -98,7 +101,7 @@ public final class Commerce {
      * @throws PurchaseStateException   if it failed
      */
     public PurchaseResult completePurchase(String purchaseId) {
-        return purchases.completePurchase(purchaseId);
+        return observation.call("commerce.completePurchase", null, () -> purchases.completePurchase(purchaseId));
     }
 
     /**
@@ -109,7 +112,7 @@ public final class Commerce {
      * @throws PurchaseStateException   if it completed
      */
     public PurchaseResult failPurchase(String purchaseId, String reason) {
-        return purchases.failPurchase(purchaseId, reason);
+        return observation.call("commerce.failPurchase", null, () -> purchases.failPurchase(purchaseId, reason));
     }
 
     /**
@@ -124,7 +127,8 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult clawBackPurchase(String purchaseId, long refundedCredits, String reason) {
-        return reversals.clawBackPurchase(purchaseId, refundedCredits, reason);
+        return observation.call("commerce.clawBackPurchase", null,
+                () -> reversals.clawBackPurchase(purchaseId, refundedCredits, reason));
     }
 
     /**
@@ -136,7 +140,8 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult disputePurchase(String purchaseId, long disputedCredits, String reason) {
-        return reversals.disputePurchase(purchaseId, disputedCredits, reason);
+        return observation.call("commerce.disputePurchase", null,
+                () -> reversals.disputePurchase(purchaseId, disputedCredits, reason));
     }
 
     /**
@@ -148,12 +153,13 @@ public final class Commerce {
      * @throws PurchaseStateException   unless it is completed
      */
     public PurchaseResult resolveDispute(String purchaseId, long disputedCredits, boolean won, String reason) {
-        return reversals.resolveDispute(purchaseId, disputedCredits, won, reason);
+        return observation.call("commerce.resolveDispute", null,
+                () -> reversals.resolveDispute(purchaseId, disputedCredits, won, reason));
     }
 
     /** @return the purchase, or empty */
     public Optional<Purchase> getPurchase(String purchaseId) {
-        return purchases.getPurchase(purchaseId);
+        return observation.call("commerce.getPurchase", null, () -> purchases.getPurchase(purchaseId));
     }
 
     /**
@@ -161,6 +167,6 @@ public final class Commerce {
      * @throws UnknownAccountException if the account does not exist
      */
     public List<Purchase> listPurchases(String accountId) {
-        return purchases.listPurchases(accountId);
+        return observation.call("commerce.listPurchases", accountId, () -> purchases.listPurchases(accountId));
     }
 }

@@ -7,6 +7,7 @@ import dev.credits.internal.PaymentReversals;
 import dev.credits.internal.PurchaseRules;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
+import dev.credits.internal.Observation;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
 import dev.credits.internal.Reads;
@@ -118,10 +119,12 @@ public final class CreditLedger {
     private final AccountLinks links;
     /** The settings this ledger was built with, for {@link #withStore}. */
     private final Builder settings;
+    private final Observation observation;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
         CreditStore store = builder.store;
+        this.observation = new Observation(builder.observer);
         this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder);
         this.accounts = new Accounts(unitOfWork, store);
         this.priceList = new PriceList(unitOfWork, store);
@@ -130,9 +133,9 @@ public final class CreditLedger {
         this.holds = new Holds(unitOfWork, store, builder.defaultHoldTimeout, builder.maxHoldTimeout);
         this.reads = new Reads(unitOfWork, store);
         this.sweep = new ExpirySweep(unitOfWork, store);
-        this.commerceArea = new Commerce(new CatalogRules(unitOfWork, store),
+        this.commerceArea = new Commerce(observation, new CatalogRules(unitOfWork, store),
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
-        this.plansArea = new Plans(new PlanRules(unitOfWork, store));
+        this.plansArea = new Plans(observation, new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
     }
 
@@ -168,7 +171,8 @@ public final class CreditLedger {
      *                                  character or is not valid Unicode (an unpaired surrogate)
      */
     public Account openAccount(String accountId) {
-        return accounts.openAccount(accountId, AccountSettings.DEFAULTS);
+        return observation.call("openAccount", accountId,
+                () -> accounts.openAccount(accountId, AccountSettings.DEFAULTS));
     }
 
     /**
@@ -176,12 +180,12 @@ public final class CreditLedger {
      * existing account keeps its settings; change them with {@link #updateAccountSettings}).
      */
     public Account openAccount(String accountId, AccountSettings settings) {
-        return accounts.openAccount(accountId, settings);
+        return observation.call("openAccount", accountId, () -> accounts.openAccount(accountId, settings));
     }
 
     /** @return the account, or empty if it was never opened */
     public Optional<Account> getAccount(String accountId) {
-        return accounts.getAccount(accountId);
+        return observation.call("getAccount", accountId, () -> accounts.getAccount(accountId));
     }
 
     /**
@@ -192,17 +196,18 @@ public final class CreditLedger {
      *                                  available never sits below minus the limit)
      */
     public Account updateAccountSettings(String accountId, AccountSettings settings) {
-        return accounts.updateAccountSettings(accountId, settings);
+        return observation.call("updateAccountSettings", accountId,
+                () -> accounts.updateAccountSettings(accountId, settings));
     }
 
     /** Pauses an account: it cannot spend until resumed. Pausing a paused account changes nothing. */
     public Account pauseAccount(String accountId) {
-        return accounts.setStatus(accountId, AccountStatus.PAUSED);
+        return observation.call("pauseAccount", accountId, () -> accounts.setStatus(accountId, AccountStatus.PAUSED));
     }
 
     /** Resumes a paused account. Resuming an active account changes nothing. */
     public Account resumeAccount(String accountId) {
-        return accounts.setStatus(accountId, AccountStatus.ACTIVE);
+        return observation.call("resumeAccount", accountId, () -> accounts.setStatus(accountId, AccountStatus.ACTIVE));
     }
 
     // ---------------------------------------------------------------- price list
@@ -215,7 +220,7 @@ public final class CreditLedger {
      *                                   blank or the price negative
      */
     public FeaturePricing createFeaturePricing(FeatureDefinition definition) {
-        return priceList.createFeature(definition);
+        return observation.call("createFeaturePricing", null, () -> priceList.createFeature(definition));
     }
 
     /**
@@ -224,12 +229,12 @@ public final class CreditLedger {
      * @throws UnknownFeatureException if it does not exist
      */
     public FeaturePricing updateFeaturePricing(FeatureDefinition definition) {
-        return priceList.updateFeature(definition);
+        return observation.call("updateFeaturePricing", null, () -> priceList.updateFeature(definition));
     }
 
     /** Creates the feature, or updates it if it exists (handy for seeding a price list at start-up). */
     public FeaturePricing saveFeaturePricing(FeatureDefinition definition) {
-        return priceList.saveFeature(definition);
+        return observation.call("saveFeaturePricing", null, () -> priceList.saveFeature(definition));
     }
 
     /**
@@ -239,7 +244,7 @@ public final class CreditLedger {
      * @throws UnknownFeatureException if it does not exist
      */
     public FeaturePricing deactivateFeaturePricing(String featureKey) {
-        return priceList.deactivateFeature(featureKey);
+        return observation.call("deactivateFeaturePricing", null, () -> priceList.deactivateFeature(featureKey));
     }
 
     /**
@@ -248,17 +253,17 @@ public final class CreditLedger {
      * @return whether it existed
      */
     public boolean deleteFeaturePricing(String featureKey) {
-        return priceList.deleteFeature(featureKey);
+        return observation.call("deleteFeaturePricing", null, () -> priceList.deleteFeature(featureKey));
     }
 
     /** @return the feature's price, or empty if the key is not in the price list */
     public Optional<FeaturePricing> getFeaturePricing(String featureKey) {
-        return priceList.getFeature(featureKey);
+        return observation.call("getFeaturePricing", null, () -> priceList.getFeature(featureKey));
     }
 
     /** @return the whole price list, ordered by key */
     public List<FeaturePricing> listFeaturePricing() {
-        return priceList.listFeatures(null);
+        return observation.call("listFeaturePricing", null, () -> priceList.listFeatures(null));
     }
 
     /** @return the features of one category, ordered by key */
@@ -266,7 +271,7 @@ public final class CreditLedger {
         if (category == null) {
             throw new InvalidArgumentException("category", "is required (listFeaturePricing() lists all)");
         }
-        return priceList.listFeatures(category);
+        return observation.call("listFeaturePricing", null, () -> priceList.listFeatures(category));
     }
 
     // ---------------------------------------------------------------- grants
@@ -281,7 +286,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public GrantResult grant(GrantRequest request) {
-        return spending.grant(request);
+        return observation.call("grant", request, () -> spending.grant(request));
     }
 
     // ---------------------------------------------------------------- spending
@@ -298,7 +303,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account was never opened
      */
     public CheckResult checkCredits(String accountId, String featureKey, long quantity) {
-        return spending.check(accountId, featureKey, quantity);
+        return observation.call("checkCredits", accountId, () -> spending.check(accountId, featureKey, quantity));
     }
 
     /** Deducts one unit of the feature, without idempotency key. See {@link #deductCredits(DeductRequest)}. */
@@ -315,7 +320,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public DeductionResult deductCredits(DeductRequest request) {
-        return spending.deduct(request);
+        return observation.call("deductCredits", request, () -> spending.deduct(request));
     }
 
     /**
@@ -342,7 +347,7 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public RefundResult refundCredits(RefundRequest request) {
-        return refunds.refund(request);
+        return observation.call("refundCredits", request, () -> refunds.refund(request));
     }
 
     // ---------------------------------------------------------------- holds
@@ -362,12 +367,12 @@ public final class CreditLedger {
      * @throws IdempotencyConflictException if the key was used for a different request
      */
     public ReservationResult reserve(ReserveRequest request) {
-        return holds.reserve(request);
+        return observation.call("reserve", request, () -> holds.reserve(request));
     }
 
     /** Commits all the credits held. See {@link #commit(String, long)}. */
     public CommitResult commit(String holdId) {
-        return holds.commit(holdId, -1);
+        return observation.call("commit", null, () -> holds.commit(holdId, -1));
     }
 
     /**
@@ -380,10 +385,12 @@ public final class CreditLedger {
      * @throws InvalidArgumentException if {@code credits} is negative or more than held
      */
     public CommitResult commit(String holdId, long credits) {
-        if (credits < 0) {
-            throw new InvalidArgumentException("credits", "must not be negative: " + credits);
-        }
-        return holds.commit(holdId, credits);
+        return observation.call("commit", null, () -> {
+            if (credits < 0) {
+                throw new InvalidArgumentException("credits", "must not be negative: " + credits);
+            }
+            return holds.commit(holdId, credits);
+        });
     }
 
     /**
@@ -391,7 +398,7 @@ public final class CreditLedger {
      * rest.
      */
     public CommitResult commitQuantity(String holdId, long quantity) {
-        return holds.commitQuantity(holdId, quantity);
+        return observation.call("commitQuantity", null, () -> holds.commitQuantity(holdId, quantity));
     }
 
     /**
@@ -402,12 +409,12 @@ public final class CreditLedger {
      * @throws HoldStateException   if the hold was committed
      */
     public ReleaseResult release(String holdId) {
-        return holds.release(holdId);
+        return observation.call("release", null, () -> holds.release(holdId));
     }
 
     /** @return the hold (an open hold past its deadline reads as EXPIRED), or empty */
     public Optional<Hold> getHold(String holdId) {
-        return holds.getHold(holdId);
+        return observation.call("getHold", null, () -> holds.getHold(holdId));
     }
 
     /** Same as {@link #charge(ReserveRequest, ChargeWork)} for one unit with the default timeout. */
@@ -431,7 +438,7 @@ public final class CreditLedger {
      * @throws X whatever the work throws, after the hold was released
      */
     public <T, X extends Exception> ChargeResult<T> charge(ReserveRequest request, ChargeWork<T, X> work) throws X {
-        return holds.charge(request, work);
+        return observation.call("charge", request, () -> holds.charge(request, work));
     }
 
     // ---------------------------------------------------------------- reads
@@ -448,12 +455,12 @@ public final class CreditLedger {
      * @throws UnknownAccountException if the account was never opened
      */
     public Balance balance(String accountId, String creditType) {
-        return reads.balance(accountId, creditType);
+        return observation.call("balance", accountId, () -> reads.balance(accountId, creditType));
     }
 
     /** @return every balance of the account, by credit type */
     public Map<String, Balance> balances(String accountId) {
-        return reads.balances(accountId);
+        return observation.call("balances", accountId, () -> reads.balances(accountId));
     }
 
     /**
@@ -464,7 +471,7 @@ public final class CreditLedger {
      * @throws InvalidArgumentException if the cursor is malformed or the limit out of range
      */
     public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {
-        return reads.history(accountId, filter, page);
+        return observation.call("history", accountId, () -> reads.history(accountId, filter, page));
     }
 
     /**
@@ -472,7 +479,7 @@ public final class CreditLedger {
      * @throws UnknownTransactionException if no entry has this id
      */
     public Receipt receipt(String transactionId) {
-        return reads.receipt(transactionId);
+        return observation.call("receipt", null, () -> reads.receipt(transactionId));
     }
 
     // ================================================================ account links
@@ -481,7 +488,7 @@ public final class CreditLedger {
      * As {@link #linkAccount(String, String, String)} without a detail.
      */
     public AccountLink linkAccount(String reference, String accountId) {
-        return links.link(reference, accountId, null);
+        return observation.call("linkAccount", accountId, () -> links.link(reference, accountId, null));
     }
 
     /**
@@ -499,7 +506,7 @@ public final class CreditLedger {
      * @throws UnknownAccountException  if the reference is not linked yet and the account does not exist
      */
     public AccountLink linkAccount(String reference, String accountId, String detail) {
-        return links.link(reference, accountId, detail);
+        return observation.call("linkAccount", accountId, () -> links.link(reference, accountId, detail));
     }
 
     /**
@@ -507,7 +514,7 @@ public final class CreditLedger {
      * @throws InvalidArgumentException if the reference is malformed
      */
     public Optional<AccountLink> findAccountLink(String reference) {
-        return links.find(reference);
+        return observation.call("findAccountLink", null, () -> links.find(reference));
     }
 
     // ================================================================ areas
@@ -541,7 +548,7 @@ public final class CreditLedger {
      * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
-        return sweep.expireDue();
+        return observation.call("expireDue", null, () -> sweep.expireDue());
     }
 
     /**
@@ -557,6 +564,7 @@ public final class CreditLedger {
         private Duration maxHoldTimeout = Duration.ofHours(24);
         private Duration expiredLotRefundValidity = Duration.ofDays(30);
         private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
+        private LedgerObserver observer;
 
         private Builder() {
         }
@@ -571,6 +579,7 @@ public final class CreditLedger {
             copy.maxHoldTimeout = maxHoldTimeout;
             copy.expiredLotRefundValidity = expiredLotRefundValidity;
             copy.purchasePolicy = purchasePolicy;
+            copy.observer = observer;
             return copy;
         }
 
@@ -620,6 +629,16 @@ public final class CreditLedger {
         /** The rules of buying credits: credit rate, minimum, maximum, bulk discounts (default: none). */
         public Builder purchasePolicy(PurchasePolicy policy) {
             this.purchasePolicy = Objects.requireNonNull(policy, "purchasePolicy");
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} about every public call of the ledger and its areas (name, account, outcome,
+         * duration): see {@link LedgerObserver}. Default: none. One observer; to fan out, register one that calls
+         * several.
+         */
+        public Builder observer(LedgerObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -24,15 +24,22 @@ import java.util.Map;
  * @param freeRetries    how many retries of one deduction are free, at least 0 (default 0)
  * @param creditType     the balance it is paid from; default {@value CreditLedger#DEFAULT_CREDIT_TYPE}
  * @param description    optional free text
- * @param active         whether it can be used; default true
+ * @param active         whether it can be used; default (null) true
+ *
+ * <p>Usable as a JSON request body as it is (Jackson 2.12+ binds records through their canonical constructor): only
+ * {@code featureKey}, {@code featureName} and {@code creditsPerUnit} are needed, a missing {@code creditType} means
+ * {@value CreditLedger#DEFAULT_CREDIT_TYPE} and a missing {@code active} means true.
  */
 public record FeatureDefinition(String featureKey, String featureName, String category, long creditsPerUnit,
                                 Map<String, Long> planPrices, int freeRetries, String creditType,
-                                String description, boolean active) {
+                                String description, Boolean active) {
 
     public FeatureDefinition {
         // A copy, so the definition stays immutable; null entries are kept for the ledger to reject clearly.
         planPrices = planPrices == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(planPrices));
+        // Defaults for what a JSON body leaves out.
+        creditType = creditType == null ? CreditLedger.DEFAULT_CREDIT_TYPE : creditType;
+        active = active == null ? Boolean.TRUE : active;
     }
 
     /** @return an active feature in the default credit type */

@@ -1,5 +1,6 @@
 package dev.credits;
 
+import dev.credits.internal.Observation;
 import dev.credits.internal.PlanRules;
 
 import java.time.Instant;
@@ -17,25 +18,27 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Plans {
+    private final Observation observation;
     private final PlanRules rules;
 
-    Plans(PlanRules rules) {
+    Plans(Observation observation, PlanRules rules) {
+        this.observation = observation;
         this.rules = rules;
     }
 
     /** Inserts the plan, or replaces the one with the same id. @return it as stored */
     public Plan savePlan(Plan plan) {
-        return rules.savePlan(plan);
+        return observation.call("plans.savePlan", null, () -> rules.savePlan(plan));
     }
 
     /** @return the plan, or empty */
     public Optional<Plan> getPlan(String planId) {
-        return rules.getPlan(planId);
+        return observation.call("plans.getPlan", null, () -> rules.getPlan(planId));
     }
 
     /** @return every plan, ordered by id */
     public List<Plan> listPlans() {
-        return rules.listPlans();
+        return observation.call("plans.listPlans", null, () -> rules.listPlans());
     }
 
     /**
@@ -54,7 +57,7 @@ public final class Plans {
      * @throws UnknownAccountException     if the account does not exist
      */
     public PlanChange assignPlan(String accountId, String planId) {
-        return rules.assignPlan(accountId, planId);
+        return observation.call("plans.assignPlan", accountId, () -> rules.assignPlan(accountId, planId));
     }
 
     /**
@@ -64,7 +67,7 @@ public final class Plans {
      * @throws UnknownAccountException if the account does not exist
      */
     public PlanChange endPlan(String accountId) {
-        return rules.endPlan(accountId);
+        return observation.call("plans.endPlan", accountId, () -> rules.endPlan(accountId));
     }
 
     /**
@@ -83,7 +86,7 @@ public final class Plans {
      * @throws UnknownAccountException  if the account does not exist
      */
     public PeriodResult startPeriod(String accountId, Instant start, Instant end) {
-        return rules.startPeriod(accountId, start, end);
+        return observation.call("plans.startPeriod", accountId, () -> rules.startPeriod(accountId, start, end));
     }
 
     /**
@@ -100,6 +103,6 @@ public final class Plans {
      * @throws UnknownAccountException  if the account does not exist
      */
     public PeriodResult startPeriod(String accountId, String planId, Instant start, Instant end) {
-        return rules.startPeriod(accountId, planId, start, end);
+        return observation.call("plans.startPeriod", accountId, () -> rules.startPeriod(accountId, planId, start, end));
     }
 }

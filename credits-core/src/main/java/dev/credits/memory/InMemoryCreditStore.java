@@ -47,6 +47,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).build();
  * }</pre>
+ *
+ * <p>For tests, {@link dev.credits.testkit.TestLedger} pairs it with a controllable clock and {@link #reset()}.
  */
 public final class InMemoryCreditStore implements CreditStore {
 
@@ -67,6 +69,22 @@ public final class InMemoryCreditStore implements CreditStore {
     public InMemoryCreditStore() {
         for (CatalogTable<?> table : CatalogTable.all()) {
             tables.put(table, new ConcurrentSkipListMap<>());
+        }
+    }
+
+    /**
+     * Forgets everything (accounts with their entries, lots, holds and purchases, account links, the catalog), as
+     * if the store were new: for tests that share one store and start each test empty. Call it when no call is
+     * running on the store.
+     */
+    public void reset() {
+        synchronized (crossAccountLock) {
+            accounts.clear();
+            accountOfTransaction.clear();
+            accountOfHold.clear();
+            accountOfPurchase.clear();
+            links.clear();
+            tables.values().forEach(Map::clear);
         }
     }
 

@@ -97,6 +97,15 @@ public interface CreditStore {
     /** @return the link of this reference, or empty */
     Optional<AccountLink> findAccountLink(String reference);
 
+    /**
+     * Checks that the store answers, for a health check: a database store makes a real round trip (a read of its
+     * accounts table, so a missing schema fails too); the default, for stores with nothing to reach, does nothing.
+     *
+     * @throws dev.credits.StoreUnavailableException if the store cannot be reached
+     */
+    default void ping() {
+    }
+
     // ---- the catalog ----
 
     /**

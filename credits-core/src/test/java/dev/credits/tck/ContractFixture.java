@@ -12,6 +12,7 @@ import dev.credits.GrantResult;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.spi.CreditStore;
+import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.credits.tck;
 
 import dev.credits.CreditLedger;
 import dev.credits.spi.CreditStore;
+import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -31,7 +32,7 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
-        StorePrimitivesContract {
+        StorePrimitivesContract, ObservationContract {
 
     private CreditStore store;
     private MutableClock clock;

@@ -24,6 +24,7 @@ import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseStatus;
 import dev.credits.RefundRequest;
 import dev.credits.ReserveRequest;
+import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 

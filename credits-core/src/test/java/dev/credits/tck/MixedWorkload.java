@@ -21,6 +21,7 @@ import dev.credits.RejectionReason;
 import dev.credits.ReleaseResult;
 import dev.credits.ReservationResult;
 import dev.credits.ReserveRequest;
+import dev.credits.testkit.MutableClock;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -114,10 +114,14 @@ public interface ValidationContract extends ContractFixture {
         String accountId = openFunded(100);
         for (String bad : Arrays.asList(null, "", "Voice", "voice-minutes", "9voice", "v".repeat(65))) {
             assertInvalid(accountId, () -> ledger().grant(GrantRequest.of(accountId, 1).withCreditType(bad)));
-            assertThrows(InvalidArgumentException.class, () -> ledger().createFeaturePricing(
-                    FeatureDefinition.of(newFeatureKey("bad"), "Bad", 1).withCreditType(bad)));
+            if (bad != null) { // a feature without a credit type is in the default one (JSON bodies leave it out)
+                assertThrows(InvalidArgumentException.class, () -> ledger().createFeaturePricing(
+                        FeatureDefinition.of(newFeatureKey("bad"), "Bad", 1).withCreditType(bad)));
+            }
             assertThrows(InvalidArgumentException.class, () -> ledger().balance(accountId, bad));
         }
+        assertEquals(CreditLedger.DEFAULT_CREDIT_TYPE, ledger().createFeaturePricing(
+                FeatureDefinition.of(newFeatureKey("untyped"), "Untyped", 1).withCreditType(null)).creditType());
         String longest = "v".repeat(64);
         ledger().grant(GrantRequest.of(accountId, 3).withCreditType(longest));
         assertEquals(3, ledger().balance(accountId, longest).total());

@@ -627,6 +627,16 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                 .findOne());
     }
 
+    /** Reads the accounts table by a key no account has: one round trip that also fails when the schema is missing. */
+    @Override
+    public void ping() {
+        SqlStatements sql = sql();
+        autocommit("ping", handle -> handle.createQuery(sql.selectAccount())
+                .bind("accountId", "")
+                .map(Tables.ACCOUNTS.mapper())
+                .findOne());
+    }
+
     @Override
     public Optional<String> findAccountOfTransaction(String transactionId) {
         Objects.requireNonNull(transactionId, "transactionId");

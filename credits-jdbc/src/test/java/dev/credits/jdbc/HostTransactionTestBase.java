@@ -9,7 +9,7 @@ import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.TransactionConflictException;
 import dev.credits.tck.LedgerInvariants;
-import dev.credits.tck.MutableClock;
+import dev.credits.testkit.MutableClock;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -17,7 +17,7 @@ import dev.credits.ReservationResult;
 import dev.credits.StoreUnavailableException;
 import dev.credits.tck.LedgerInvariants;
 import dev.credits.tck.MixedWorkload;
-import dev.credits.tck.MutableClock;
+import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

@@ -48,6 +48,20 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeSpringAndTestKitSnippetsAreTheCompiledOnes() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"));
+        for (String[] snippet : new String[][] {
+                {"src/main/java/dev/credits/examples/spring/CreditsController.java", "deduct"},
+                {"src/test/java/dev/credits/examples/HostUnitTest.java", "testkit"},
+                {"src/main/java/dev/credits/examples/ReadmeObserver.java", "observer"},
+                {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"}}) {
+            String source = Files.readString(Path.of(snippet[0]));
+            String compiled = dedent(between(source, "// tag::" + snippet[1] + "[]", "// end::" + snippet[1] + "[]"));
+            assertTrue(readme.contains(compiled), "README.md must contain verbatim:\n" + compiled);
+        }
+    }
+
+    @Test
     void quickStartAnswersLikeAHost() {
         assertEquals(200, ReadmeQuickStart.handle("req-1", "a cat", prompt -> "cat.png"));
     }

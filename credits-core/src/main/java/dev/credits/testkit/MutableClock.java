@@ -1,4 +1,4 @@
-package dev.credits.tck;
+package dev.credits.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * A clock for tests that stands still until told to move: {@link #set(Instant)} and {@link #advance(Duration)}.
  * Thread-safe: the instant is held in an atomic reference, so one thread may move time while others read it.
  * Clocks made by {@link #withZone(ZoneId)} share the instant with this one.
+ *
+ * <pre>{@code
+ * MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+ * CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).clock(clock).build();
+ * clock.advance(Duration.ofDays(31)); // lots granted for 30 days have expired
+ * }</pre>
  */
 public final class MutableClock extends Clock {
 
