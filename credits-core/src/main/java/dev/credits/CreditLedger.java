@@ -5,6 +5,8 @@ import dev.credits.internal.Accounts;
 import dev.credits.internal.CatalogRules;
 import dev.credits.internal.PaymentReversals;
 import dev.credits.internal.PurchaseRules;
+import dev.credits.internal.EventRules;
+import dev.credits.internal.EventSettings;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.PlanRules;
@@ -116,10 +118,11 @@ public final class CreditLedger {
     private final Commerce commerceArea;
     private final Plans plansArea;
     private final AccountLinks links;
+    private final Events eventsArea;
 
     private CreditLedger(Builder builder) {
         CreditStore store = builder.store;
-        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder);
+        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder, builder.eventSettings());
         this.accounts = new Accounts(unitOfWork, store);
         this.priceList = new PriceList(unitOfWork, store);
         this.spending = new Spending(unitOfWork);
@@ -131,6 +134,7 @@ public final class CreditLedger {
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
+        this.eventsArea = new Events(new EventRules(unitOfWork, store));
     }
 
     /** @return a new builder */
@@ -516,6 +520,16 @@ public final class CreditLedger {
     }
 
     /**
+     * The outbox: events of every change (entries, low / recovered / depleted balances, expiring and expired credits,
+     * purchases, periods, holds) and the named consumers that read them.
+     *
+     * @return this ledger's events area (the same instance every time)
+     */
+    public Events events() {
+        return eventsArea;
+    }
+
+    /**
      * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
      * across all accounts. The same happens to an account whenever it is touched; call this periodically
      * (e.g. every minute) so balances and history stay tidy for accounts nobody touches. An account whose
@@ -525,7 +539,10 @@ public final class CreditLedger {
      * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
-        return sweep.expireDue();
+        ExpiryReport report = sweep.expireDue();
+        eventsArea.noticeExpiringCredits();
+        eventsArea.purgeAcknowledged();
+        return report;
     }
 
     /**
@@ -541,6 +558,11 @@ public final class CreditLedger {
         private Duration maxHoldTimeout = Duration.ofHours(24);
         private Duration expiredLotRefundValidity = Duration.ofDays(30);
         private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
+        private long lowBalanceThreshold;
+        private long lowBalanceRecoveryMargin;
+        private Duration expiryNotice = EventSettings.DEFAULTS.expiryNotice();
+        private Duration eventRetention = EventSettings.DEFAULTS.retention();
+        private Duration eventLeaseDuration = EventSettings.DEFAULTS.leaseDuration();
 
         private Builder() {
         }
@@ -592,6 +614,57 @@ public final class CreditLedger {
         public Builder purchasePolicy(PurchasePolicy policy) {
             this.purchasePolicy = Objects.requireNonNull(policy, "purchasePolicy");
             return this;
+        }
+
+        /**
+         * The low-balance threshold of accounts whose settings have none (default 0: no low-balance events for them).
+         * An account's available balance falling to or below its threshold writes a {@link EventType#BALANCE_LOW}
+         * event.
+         */
+        public Builder lowBalanceThreshold(long threshold) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("lowBalanceThreshold must not be negative: " + threshold);
+            }
+            this.lowBalanceThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * How far above the threshold the available balance must rise before {@link EventType#BALANCE_RECOVERED}
+         * (default 0): a balance hovering at the line does not flap between low and recovered.
+         */
+        public Builder lowBalanceRecoveryMargin(long margin) {
+            if (margin < 0) {
+                throw new IllegalArgumentException("lowBalanceRecoveryMargin must not be negative: " + margin);
+            }
+            this.lowBalanceRecoveryMargin = margin;
+            return this;
+        }
+
+        /** How long before a lot expires the sweep announces it with {@link EventType#CREDITS_EXPIRING_SOON} (default 7 days). */
+        public Builder expiryNotice(Duration notice) {
+            this.expiryNotice = positive(notice, "expiryNotice");
+            return this;
+        }
+
+        /** How long acknowledged events are kept before the sweep deletes them (default 7 days). */
+        public Builder eventRetention(Duration retention) {
+            this.eventRetention = positive(retention, "eventRetention");
+            return this;
+        }
+
+        /**
+         * How long an event consumer's lease lasts unless its holder polls again (default 30 s): the time another
+         * node waits to take over a consumer whose node died. A batch must be handled within it.
+         */
+        public Builder eventLeaseDuration(Duration lease) {
+            this.eventLeaseDuration = positive(lease, "eventLeaseDuration");
+            return this;
+        }
+
+        EventSettings eventSettings() {
+            return new EventSettings(lowBalanceThreshold, lowBalanceRecoveryMargin, expiryNotice, eventRetention,
+                    eventLeaseDuration);
         }
 
         /**
