@@ -108,6 +108,19 @@ public final class Events {
         return rules.read(position, maxEvents);
     }
 
+    /**
+     * Reads one account's events after an account sequence number, in the account's order, without a consumer: a
+     * client showing a live balance resumes after the last {@link CreditEvent#accountSequence()} it saw (every
+     * result of a ledger call says its sequence number too). A page holds whole changes (a change's events are never
+     * split across pages), so it may hold fewer than {@code maxEvents}. Events of changes not yet numbered come with
+     * position 0. Events the sweep purged are gone.
+     *
+     * @param maxEvents at most this many (1 to 10000)
+     */
+    public List<CreditEvent> readAccount(String accountId, long afterSequence, int maxEvents) {
+        return rules.readAccount(accountId, afterSequence, maxEvents);
+    }
+
     /** @return the position of the latest event (0: none) */
     public long latestPosition() {
         return rules.latestPosition();

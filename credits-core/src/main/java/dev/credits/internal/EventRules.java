@@ -10,6 +10,7 @@ import dev.credits.UnknownAccountException;
 import dev.credits.UnknownConsumerException;
 import dev.credits.spi.ConsumerRecord;
 import dev.credits.spi.CreditStore;
+import dev.credits.spi.EventRecord;
 import dev.credits.spi.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +117,23 @@ public final class EventRules {
         checkPosition(after);
         numberAll();
         return events().readAfter(after, maxEvents).stream().map(EventCodec::decode).toList();
+    }
+
+    public List<CreditEvent> readAccount(String accountId, long afterSequence, int maxEvents) {
+        Checks.id("accountId", accountId);
+        checkBatch(maxEvents);
+        if (afterSequence < 0) {
+            throw new InvalidArgumentException("afterSequence", "must not be negative: " + afterSequence);
+        }
+        List<EventRecord> page = events().readAccount(accountId, afterSequence, maxEvents);
+        if (page.size() == maxEvents) {
+            // Whole changes only: a reader resuming after the last sequence number must not skip the rest of it.
+            long last = page.get(page.size() - 1).accountSequence();
+            List<EventRecord> whole = page.stream().filter(event -> event.accountSequence() != last).toList();
+            page = !whole.isEmpty() ? whole : events().readAccount(accountId, last - 1, MAX_BATCH).stream()
+                    .filter(event -> event.accountSequence() == last).toList();
+        }
+        return page.stream().map(EventCodec::decode).toList();
     }
 
     public long latestPosition() {

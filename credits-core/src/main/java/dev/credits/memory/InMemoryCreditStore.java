@@ -307,6 +307,20 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
+        public synchronized List<EventRecord> readAccount(String accountId, long afterSequence, int limit) {
+            List<EventRecord> found = new ArrayList<>();
+            for (EventRecord record : events.values()) {
+                if (found.size() >= limit) {
+                    break;
+                }
+                if (record.accountId().equals(accountId) && record.accountSequence() > afterSequence) {
+                    found.add(record);
+                }
+            }
+            return found;
+        }
+
+        @Override
         public synchronized boolean insertConsumer(ConsumerRecord consumer) {
             return consumers.putIfAbsent(consumer.name(), consumer) == null;
         }

@@ -30,6 +30,15 @@ public interface EventStore {
     List<EventRecord> readAfter(long after, int limit);
 
     /**
+     * Reads one account's events, positioned or not: each unit of work's events have sequence numbers above the
+     * previous unit's, so a reader resuming after the last sequence it saw misses none.
+     *
+     * @return the account's events with {@code accountSequence > afterSequence}, by (accountSequence, index), at most
+     *         {@code limit}
+     */
+    List<EventRecord> readAccount(String accountId, long afterSequence, int limit);
+
+    /**
      * Inserts the consumer unless one with its name exists.
      *
      * @return false (nothing changed) if the name exists
