@@ -11,6 +11,7 @@ import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
@@ -28,12 +29,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -423,6 +427,29 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
+    public Optional<AlertState> findAlertState(String creditType) {
+        lock();
+        return handle.createQuery(sql.events.selectAlertState())
+                .bind("accountId", accountId())
+                .bind("creditType", Objects.requireNonNull(creditType, "creditType"))
+                .map(EventStatements.ALERT_STATE)
+                .findOne();
+    }
+
+    @Override
+    public Set<String> findExpiryNotices(Collection<String> lotIds) {
+        lock();
+        if (lotIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(handle.createQuery(sql.events.selectNotices())
+                .bind("accountId", accountId())
+                .bindList("lotIds", List.copyOf(lotIds))
+                .mapTo(String.class)
+                .list());
+    }
+
+    @Override
     public <T> Optional<T> find(CatalogTable<T> table, String key) {
         CatalogRows<T> rows = sql.catalogRows(table);
         lock();
@@ -642,6 +669,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (record != null) {
             insertIdempotency(record);
         }
+        sql.events.write(handle, changes.events());
     }
 
     /**
@@ -740,6 +768,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             pipeline.string(ownAccount(record.accountId())).string(record.idempotencyKey())
                     .string(record.fingerprint()).string(record.result()).bigint(Rows.micros(record.createdAt()));
         }
+        sql.events.addTo(pipeline, changes.events());
         if (pipeline.isEmpty()) {
             return;
         }
