@@ -26,13 +26,14 @@ class SchemaFilesTest {
 
     private static final Set<String> TABLES = Set.of("accounts", "balances", "lots", "entries", "allocations",
             "holds", "idempotency", "features", "packages", "plans", "promotions", "purchases",
-            "account_links");
+            "account_links", "events", "event_sequencer", "event_consumers", "alert_states", "expiry_notices");
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void everyDialectShipsAVersionedSchemaWithThePrefixPlaceholder(Dialect dialect) {
         assertEquals(List.of(dialect.schemaLocation() + "/V1__credits_schema.sql",
-                dialect.schemaLocation() + "/V2__typed_holds.sql"), dialect.schemaResources());
+                dialect.schemaLocation() + "/V2__typed_holds.sql", dialect.schemaLocation() + "/V4__events.sql"),
+                dialect.schemaResources());
         for (String resource : dialect.schemaResources()) {
             assertNotNull(getClass().getClassLoader().getResource(resource), resource);
             String script = Schema.read(resource);
@@ -57,7 +58,7 @@ class SchemaFilesTest {
                     || statement.startsWith("CREATE UNIQUE INDEX IF NOT EXISTS ")
                     || (dialect != Dialect.MYSQL && statement.startsWith("ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS "))
                     || (statement.startsWith("UPDATE p_holds\nSET kind = 'FREEZE',") && statement.contains("WHERE kind = 'WORK'"))
-                    || mySqlGuardedDdl, "idempotent: " + statement);
+                    || mySqlGuardedDdl || isSequencerRowInsert(dialect, statement), "idempotent: " + statement);
             assertFalse(statement.contains("${"), statement);
             assertFalse(statement.contains("--"), "comments are stripped: " + statement);
         }
@@ -70,13 +71,17 @@ class SchemaFilesTest {
      */
     private static final Map<Dialect, List<String>> SHIPPED_CHECKSUMS = Map.of(
             Dialect.H2, List.of("21c46568a713b37e4bac63d840683233cf93335c9b1a3c3d4b636e0e9f3e134d",
-                    "517c6aa16395caeeb9603613048520ebbbdca5f8fb9b3c84d46565d18a47b587"),
+                    "517c6aa16395caeeb9603613048520ebbbdca5f8fb9b3c84d46565d18a47b587",
+                    "a917c1d9144eb68f2d0162bebff6fce1f9ef31da2a78f06dd43cfe2b1b7cecd9"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
-                    "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca"),
+                    "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
+                    "a71789e8a05bab99e96ecbbbb8a780f27b0d3549265672352604f606c58a1569"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
-                    "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4"),
+                    "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
+                    "3812428df2f7d912d8bbb824f635c01da41d35c16fc180362d6a5d3fb0a9d33e"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
-                    "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c"));
+                    "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
+                    "79781759c47611a5c17938cb095f97d5b5bcda721ee2004cabab15782796c08c"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
@@ -98,8 +103,15 @@ class SchemaFilesTest {
                     .toList(), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
         List<Schema.Version> versions = Schema.versions(dialect.schemaResources());
-        for (int i = 0; i < versions.size(); i++) {
-            assertEquals(i + 1, versions.get(i).number(), "versions 1, 2, 3, ... in order");
+        // TEMPORARY: version 3 is reserved for the lots reshape merged alongside the events' version 4; once both are
+        // in, every version is i + 1 again and this list goes.
+        List<Integer> reserved = List.of(3);
+        int expectedNumber = 1;
+        for (Schema.Version version : versions) {
+            while (reserved.contains(expectedNumber) && version.number() != expectedNumber) {
+                expectedNumber++;
+            }
+            assertEquals(expectedNumber++, version.number(), "versions 1, 2, 3, ... in order");
         }
     }
 
@@ -161,6 +173,16 @@ class SchemaFilesTest {
         assertFalse(String.join("\n", mysql).contains("IF NOT EXISTS"), "MySQL has no ADD COLUMN IF NOT EXISTS");
     }
 
+    /** Version 4 inserts the sequencer's one row, unless it is there. */
+    private static boolean isSequencerRowInsert(Dialect dialect, String statement) {
+        return switch (dialect) {
+            case H2 -> statement.startsWith("INSERT INTO p_event_sequencer ") && statement.contains("WHERE NOT EXISTS");
+            case POSTGRESQL -> statement.startsWith("INSERT INTO p_event_sequencer ")
+                    && statement.endsWith("ON CONFLICT (sequencer_name) DO NOTHING");
+            case MARIADB, MYSQL -> statement.startsWith("INSERT IGNORE INTO p_event_sequencer ");
+        };
+    }
+
     private static String withoutFirstLine(String script) {
         return script.substring(script.indexOf('\n') + 1);
     }
@@ -187,8 +209,8 @@ class SchemaFilesTest {
         assertEquals(2, v2.number());
         assertEquals("typed holds", v2.description());
         assertEquals("V2__typed_holds.sql", v2.fileName());
-        String v3 = "dev/credits/jdbc/schema-test/V3__test_extra.sql";
-        assertEquals(List.of(1, 3), Schema.versions(List.of(Dialect.H2.schemaResources().get(0), v3)).stream()
+        String v3 = "dev/credits/jdbc/schema-test/V5__test_extra.sql";
+        assertEquals(List.of(1, 5), Schema.versions(List.of(Dialect.H2.schemaResources().get(0), v3)).stream()
                 .map(Schema.Version::number).toList());
         assertThrows(IllegalStateException.class,
                 () -> Schema.versions(List.of(v3, Dialect.H2.schemaResources().get(0))), "out of order");

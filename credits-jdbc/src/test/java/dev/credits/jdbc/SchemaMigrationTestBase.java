@@ -81,16 +81,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a database newer than the jar or a version whose file changed, completes an upgrade cut off at any statement, and
  * takes turns with concurrent installs; and the README's Flyway and Liquibase recipes run the same files. Version 2
  * (typed holds) turns version 1's freezes into holds of kind FREEZE naming their purchase, keeping every other value.
- * Every test works with a table prefix of its own, dropped afterwards. Version 3 exists only in the test resources
- * ({@code dev/credits/jdbc/schema-test/V3__test_extra.sql}) and reaches the runner through the package-private
+ * Every test works with a table prefix of its own, dropped afterwards. Version 5 exists only in the test resources
+ * ({@code dev/credits/jdbc/schema-test/V5__test_extra.sql}) and reaches the runner through the package-private
  * {@link JdbiCreditStore#installSchema(List)}, as does version 1 alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SchemaMigrationTestBase {
 
     /** A version after the shipped ones, only in the test resources. */
-    static final String V3 = "dev/credits/jdbc/schema-test/V3__test_extra.sql";
-    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V3__test_extra.sql";
+    static final String V3 = "dev/credits/jdbc/schema-test/V5__test_extra.sql";
+    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V5__test_extra.sql";
 
     /** Held, so that the level set on it stays. */
     private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
@@ -144,7 +144,7 @@ abstract class SchemaMigrationTestBase {
         return dialect().schemaResources();
     }
 
-    /** @return the shipped versions and the test-only version 3 */
+    /** @return the shipped versions and the test-only version 5 */
     List<String> shippedAndTest() {
         List<String> resources = new ArrayList<>(shipped());
         resources.add(V3);
@@ -261,7 +261,7 @@ abstract class SchemaMigrationTestBase {
                 store.findAccountLink("stripe:sub_m"));
     }
 
-    /** What test version 3 did: the new column, filled for the account of {@link #writeData}, and the new table. */
+    /** What test version 5 did: the new column, filled for the account of {@link #writeData}, and the new table. */
     void assertTestVersionIsApplied() {
         assertTestVersionIsApplied("v2");
     }
@@ -284,7 +284,7 @@ abstract class SchemaMigrationTestBase {
         Instant before = Instant.now().minusSeconds(1);
         store.installSchema();
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(2, rows.size(), "one row per version: " + rows);
+        assertEquals(3, rows.size(), "one row per version: " + rows);
         SchemaMigrator.AppliedVersion v2 = rows.get(1);
         assertEquals(2, v2.number());
         assertEquals("typed holds", v2.description());
@@ -325,7 +325,7 @@ abstract class SchemaMigrationTestBase {
         assertTrue(rows.get(0).baseline(), "recorded as a baseline: " + rows);
         assertEquals(Schema.versions(v1()).get(0).checksum(), rows.get(0).checksum());
         assertTrue(tableExists(prefix + "purchases"), "what was missing is created");
-        assertEquals(List.of(2), store.installSchema(shipped()), "then the later versions as usual");
+        assertEquals(List.of(2, 4), store.installSchema(shipped()), "then the later versions as usual");
         assertEquals(before, data(store), "the data stays");
         store.inAccount("acc-m", tx -> {
             grant(tx, "lot-m2", 5, null);
@@ -335,7 +335,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
         assertEquals(rows.get(0), recorded().get(0), "adopted once");
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(List.of(1, 2, 4), recordedVersions());
     }
 
     @Test
@@ -357,15 +357,15 @@ abstract class SchemaMigrationTestBase {
     @Test
     void anUpgradeAppliesTheNewVersionAndKeepsTheData() throws Exception {
         JdbiCreditStore store = store();
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(List.of(1, 2, 4), store.installSchema(shipped()));
         Data before = writeData(store);
 
-        assertEquals(List.of(3), store.installSchema(shippedAndTest()));
+        assertEquals(List.of(5), store.installSchema(shippedAndTest()));
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(List.of(1, 2, 3), recordedVersions());
-        SchemaMigrator.AppliedVersion v3 = rows.get(2);
+        assertEquals(List.of(1, 2, 4, 5), recordedVersions());
+        SchemaMigrator.AppliedVersion v3 = rows.get(3);
         assertEquals("test extra", v3.description());
-        assertEquals("V3__test_extra.sql", v3.script());
+        assertEquals("V5__test_extra.sql", v3.script());
         assertEquals(sha256(V3), v3.checksum());
         assertFalse(v3.baseline());
         assertEquals(before, data(store), "the data stays");
@@ -458,7 +458,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
 
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(List.of(1, 2, 4), recordedVersions());
         Ledger after = ledgerData(store);
         assertEquals(before, after, "typed holds, and everything else as it was");
         assertEquals("pi-open", after.holds().stream().filter(hold -> hold.holdId().equals(openFreeze.holdId()))
@@ -483,6 +483,52 @@ abstract class SchemaMigrationTestBase {
         LedgerInvariants.assertHold(ledger, LEDGER_ACCOUNT, 0);
     }
 
+    // ---------------------------------------------------------------- version 4: events
+
+    /** Copies every row of the scratch prefix's version-1 tables, with version 2's hold columns, into this test's. */
+    void copyAsVersion2() {
+        String from = scratchPrefix();
+        Map<String, List<String>> tables = Schema.createdColumns(Schema.versions(v1()).get(0).statements(""));
+        try (Handle handle = Jdbi.open(pool)) {
+            for (Map.Entry<String, List<String>> table : tables.entrySet()) {
+                List<String> columns = new ArrayList<>(table.getValue());
+                if (table.getKey().equals("holds")) {
+                    columns.addAll(List.of("kind", "purchase_id"));
+                }
+                String list = String.join(", ", columns);
+                handle.execute("INSERT INTO " + prefix + table.getKey() + " (" + list + ") SELECT " + list
+                        + " FROM " + from + table.getKey());
+            }
+        }
+    }
+
+    /**
+     * A database at version 2 (with a ledger's data: purchases, disputes, holds, entries) upgrades to version 4: the
+     * data stays as it was, and the ledger's next change writes its events, which a consumer reads.
+     */
+    @Test
+    void aVersion2DatabaseUpgradesToTheEventsVersionAndKeepsItsData() {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1, 2), store.installSchema(shipped().subList(0, 2)));
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion2();
+        assertEquals(before, ledgerData(store), "version 2 data in place");
+
+        assertEquals(List.of(4), store.installSchema(shipped()));
+        assertEquals(List.of(1, 2, 4), recordedVersions());
+        assertEquals(before, ledgerData(store), "the data stays");
+
+        CreditLedger ledger = ledger(store);
+        ledger.events().createConsumer("upgraded");
+        assertTrue(ledger.deductCredits(LEDGER_ACCOUNT, "image_gen").success());
+        List<dev.credits.CreditEvent> events = ledger.events().poll("upgraded", 100);
+        assertEquals(1, events.size(), "the deduction's event: " + events);
+        assertEquals(dev.credits.EventType.ENTRY_POSTED, events.get(0).type());
+        assertEquals(1, events.get(0).position());
+        LedgerInvariants.assertHold(ledger, LEDGER_ACCOUNT, 0);
+        assertEquals(List.of(), store.installSchema(shipped()), "nothing left to apply");
+    }
+
     /**
      * Version 2 run a second time over itself changes nothing more: where DDL commits statement by statement (H2,
      * MariaDB) a run cut off halfway starts again from its first statement, and a host moving from Flyway or Liquibase
@@ -500,7 +546,7 @@ abstract class SchemaMigrationTestBase {
                 handle.execute(statement); // a first run, not recorded
             }
         }
-        assertEquals(List.of(2), store.installSchema(shipped()), "every statement again, then the record");
+        assertEquals(List.of(2, 4), store.installSchema(shipped()), "every statement again, then the record");
         assertEquals(before, ledgerData(store));
     }
 
@@ -526,8 +572,8 @@ abstract class SchemaMigrationTestBase {
 
     @Test
     void aFreshDatabaseGetsEveryVersionInOrder() {
-        assertEquals(List.of(1, 2, 3), store().installSchema(shippedAndTest()));
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(List.of(1, 2, 4, 5), store().installSchema(shippedAndTest()));
+        assertEquals(List.of(1, 2, 4, 5), recordedVersions());
         assertFalse(recorded().get(0).baseline());
     }
 
@@ -538,8 +584,8 @@ abstract class SchemaMigrationTestBase {
         List<SchemaMigrator.AppliedVersion> rows = recorded();
         // installSchema() of this jar knows versions 1 and 2 only
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class, store::installSchema);
-        assertTrue(refused.getMessage().contains("schema version 3"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("knows versions up to 2"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("schema version 5"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("knows versions up to 4"), refused.getMessage());
         assertEquals(rows, recorded());
     }
 
@@ -553,7 +599,7 @@ abstract class SchemaMigrationTestBase {
         changed.add(V3_CHANGED);
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(changed));
-        assertTrue(refused.getMessage().contains("V3__test_extra.sql"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("V5__test_extra.sql"), refused.getMessage());
         assertTrue(refused.getMessage().contains(sha256(V3_CHANGED)), refused.getMessage());
         assertEquals(rows, recorded());
 
@@ -575,12 +621,12 @@ abstract class SchemaMigrationTestBase {
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(shippedAndTest()));
         assertTrue(refused.getMessage().contains("schema version 1"), refused.getMessage());
-        assertEquals(List.of(2, 3), recordedVersions());
+        assertEquals(List.of(2, 4, 5), recordedVersions());
     }
 
     /**
      * Breaks the connection at every statement of an upgrade in turn (lock, version table, reads, each statement of
-     * version 3, its record, unlock, commit): the install fails with the cause, version 3 is never recorded without
+     * version 5, its record, unlock, commit): the install fails with the cause, version 5 is never recorded without
      * its changes (on PostgreSQL nothing of it remains at all: one transaction), and the next install completes it.
      */
     @Test
@@ -601,14 +647,14 @@ abstract class SchemaMigrationTestBase {
                 assertEquals(failuresBefore + 1, failing.failures(), "failed at statement " + position + ": " + e);
                 failing.disarm();
                 List<Integer> versions = recordedVersions();
-                if (versions.contains(3)) {
+                if (versions.contains(5)) {
                     assertTestVersionIsApplied(); // recorded last: only once every statement ran
                 } else if (dialect().statements(prefix, Duration.ofSeconds(1)).transactionalDdl()) {
                     assertFalse(tableExists(prefix + "test_extra"), "rolled back whole at statement " + position);
                 }
-                assertEquals(versions.contains(3) ? List.of() : List.of(3), store.installSchema(shippedAndTest()),
+                assertEquals(versions.contains(5) ? List.of() : List.of(5), store.installSchema(shippedAndTest()),
                         "the next install completes it (cut at statement " + position + ")");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(List.of(1, 2, 4, 5), recordedVersions());
                 assertTestVersionIsApplied();
                 assertEquals(before, data(store));
                 undoTestVersion();
@@ -620,7 +666,7 @@ abstract class SchemaMigrationTestBase {
                 // MariaDB: the failure hit the release of the session lock, after the work; the install stands (and
                 // a really broken connection would have ended its session, and the lock with it)
                 assertTrue(dialect() == Dialect.MARIADB, "only the unlock may fail without failing the install");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(List.of(1, 2, 4, 5), recordedVersions());
                 assertTestVersionIsApplied();
                 undoTestVersion();
                 position++;
@@ -629,7 +675,7 @@ abstract class SchemaMigrationTestBase {
             break;
         }
         assertTrue(position > 6, "lock, version table, versions, 3 statements, record...: " + position);
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(List.of(1, 2, 4, 5), recordedVersions());
         assertTestVersionIsApplied();
         assertEquals(before, data(store));
     }
@@ -638,7 +684,7 @@ abstract class SchemaMigrationTestBase {
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("DROP TABLE " + prefix + "test_extra");
             handle.execute("ALTER TABLE " + prefix + "accounts DROP COLUMN test_note");
-            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 3");
+            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 5");
         }
     }
 
@@ -667,10 +713,10 @@ abstract class SchemaMigrationTestBase {
             for (Future<List<Integer>> install : installs) {
                 applied.addAll(install.get(120, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(1, 2, 3), applied.stream().sorted().toList(), "each version applied by one racer");
-            assertEquals(List.of(1, 2, 3), recordedVersions());
+            assertEquals(List.of(1, 2, 4, 5), applied.stream().sorted().toList(), "each version applied by one racer");
+            assertEquals(List.of(1, 2, 4, 5), recordedVersions());
             writeData(store());
-            assertTestVersionIsApplied(null); // the account came after version 3's update
+            assertTestVersionIsApplied(null); // the account came after version 5's update
         } finally {
             threads.shutdownNow();
         }
@@ -711,7 +757,7 @@ abstract class SchemaMigrationTestBase {
     @Test
     void theReadmesFlywayRecipeRunsTheShippedFiles() {
         MigrateResult result = flyway(null).migrate();
-        assertEquals(2, result.migrationsExecuted, "V1, V2");
+        assertEquals(3, result.migrationsExecuted, "V1, V2, V4");
         JdbiCreditStore store = store();
         Data before = writeData(store);
         assertEquals(10, before.balances().get(0).balance());
@@ -719,7 +765,7 @@ abstract class SchemaMigrationTestBase {
 
         // A host that moves from Flyway to installSchema(): the tables are adopted as version 1, and version 2's
         // idempotent statements run again over what Flyway applied, changing nothing.
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(List.of(1, 2, 4), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }
@@ -731,7 +777,7 @@ abstract class SchemaMigrationTestBase {
         Ledger before = writeLedgerData(scratchStore());
         copyAsVersion1();
 
-        assertEquals(1, flyway(null).migrate().migrationsExecuted, "V2");
+        assertEquals(2, flyway(null).migrate().migrationsExecuted, "V2, V4");
         assertEquals(before, ledgerData(store()), "the holds typed, everything else as it was");
         assertEquals(List.of(), recorded());
     }
@@ -791,7 +837,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(10, before.balances().get(0).balance());
         assertEquals(List.of(), recorded());
 
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(List.of(1, 2, 4), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }

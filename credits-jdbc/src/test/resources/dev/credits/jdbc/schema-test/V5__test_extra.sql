@@ -1,4 +1,4 @@
--- A version 3 that only the tests ship, to prove the runner upgrades a database in place (SchemaMigrationTestBase).
+-- A version 5 that only the tests ship, to prove the runner upgrades a database in place (SchemaMigrationTestBase).
 -- The same SQL runs on H2, PostgreSQL and MariaDB; every statement is idempotent, like the shipped files, so a
 -- version cut off halfway on a database whose DDL commits implicitly can run again from the start.
 
