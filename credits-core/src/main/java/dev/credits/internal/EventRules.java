@@ -216,12 +216,15 @@ public final class EventRules {
         }
     }
 
-    /** A position at or below the latest one; a cursor from the future would skip events not yet written. */
+    /**
+     * A position at or below the latest one given (only numbered events have positions); a cursor from the future
+     * would skip events not yet written.
+     */
     private void checkPosition(long position) {
         if (position < 0) {
             throw new InvalidArgumentException("position", "must not be negative: " + position);
         }
-        if (position > latestPosition()) {
+        if (position > events().lastPosition()) {
             throw new InvalidArgumentException("position", position + " is after the latest event ("
                     + events().lastPosition() + "): a cursor from the future would skip events; nothing was changed");
         }
