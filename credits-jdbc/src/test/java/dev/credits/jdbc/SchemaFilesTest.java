@@ -75,7 +75,7 @@ class SchemaFilesTest {
                     "a917c1d9144eb68f2d0162bebff6fce1f9ef31da2a78f06dd43cfe2b1b7cecd9"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
-                    "a71789e8a05bab99e96ecbbbb8a780f27b0d3549265672352604f606c58a1569"),
+                    "adfed218f3b2f8643b1bd44f74ce9930c0f3fd5ffc683c84827432a3d0fb88d3"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
                     "3812428df2f7d912d8bbb824f635c01da41d35c16fc180362d6a5d3fb0a9d33e"),

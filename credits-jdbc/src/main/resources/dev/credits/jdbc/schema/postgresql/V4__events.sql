@@ -23,8 +23,9 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}events (
     occurred_at_micros BIGINT       NOT NULL,
     PRIMARY KEY (account_id, account_sequence, event_index)
 );
--- Numbered events by position (consumers); the unnumbered ones in their order for the numbering step.
-CREATE UNIQUE INDEX IF NOT EXISTS ${table_prefix}events_position ON ${table_prefix}events (event_position);
+-- Numbered events by position (consumers); the unnumbered ones in their order for the numbering step. Both partial,
+-- so that a ledger change inserting an event touches one of them only.
+CREATE UNIQUE INDEX IF NOT EXISTS ${table_prefix}events_position ON ${table_prefix}events (event_position) WHERE event_position IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${table_prefix}events_unnumbered ON ${table_prefix}events (account_id, account_sequence, event_index) WHERE event_position IS NULL;
 
 -- The last position given: the row the numbering step locks.
