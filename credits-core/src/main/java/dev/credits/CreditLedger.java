@@ -5,6 +5,8 @@ import dev.credits.internal.Accounts;
 import dev.credits.internal.CatalogRules;
 import dev.credits.internal.PaymentReversals;
 import dev.credits.internal.PurchaseRules;
+import dev.credits.internal.EventRules;
+import dev.credits.internal.EventSettings;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.Observation;
@@ -120,12 +122,13 @@ public final class CreditLedger {
     /** The settings this ledger was built with, for {@link #withStore}. */
     private final Builder settings;
     private final Observation observation;
+    private final Events eventsArea;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
         CreditStore store = builder.store;
         this.observation = new Observation(builder.observer);
-        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder);
+        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder, builder.eventSettings());
         this.accounts = new Accounts(unitOfWork, store);
         this.priceList = new PriceList(unitOfWork, store);
         this.spending = new Spending(unitOfWork);
@@ -137,6 +140,7 @@ public final class CreditLedger {
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(observation, new PlanRules(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
+        this.eventsArea = new Events(new EventRules(unitOfWork, store));
     }
 
     /** @return a new builder */
@@ -539,6 +543,16 @@ public final class CreditLedger {
     }
 
     /**
+     * The outbox: events of every change (entries, low / recovered / depleted balances, expiring and expired credits,
+     * purchases, periods, holds) and the named consumers that read them.
+     *
+     * @return this ledger's events area (the same instance every time)
+     */
+    public Events events() {
+        return eventsArea;
+    }
+
+    /**
      * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
      * across all accounts. The same happens to an account whenever it is touched; call this periodically
      * (e.g. every minute) so balances and history stay tidy for accounts nobody touches. An account whose
@@ -548,7 +562,12 @@ public final class CreditLedger {
      * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
-        return observation.call("expireDue", null, () -> sweep.expireDue());
+        return observation.call("expireDue", null, () -> {
+            ExpiryReport report = sweep.expireDue();
+            eventsArea.noticeExpiringCredits();
+            eventsArea.purgeAcknowledged();
+            return report;
+        });
     }
 
     /**
@@ -565,6 +584,11 @@ public final class CreditLedger {
         private Duration expiredLotRefundValidity = Duration.ofDays(30);
         private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
         private LedgerObserver observer;
+        private long lowBalanceThreshold;
+        private long lowBalanceRecoveryMargin;
+        private Duration expiryNotice = EventSettings.DEFAULTS.expiryNotice();
+        private Duration eventRetention = EventSettings.DEFAULTS.retention();
+        private Duration eventLeaseDuration = EventSettings.DEFAULTS.leaseDuration();
 
         private Builder() {
         }
@@ -580,6 +604,11 @@ public final class CreditLedger {
             copy.expiredLotRefundValidity = expiredLotRefundValidity;
             copy.purchasePolicy = purchasePolicy;
             copy.observer = observer;
+            copy.lowBalanceThreshold = lowBalanceThreshold;
+            copy.lowBalanceRecoveryMargin = lowBalanceRecoveryMargin;
+            copy.expiryNotice = expiryNotice;
+            copy.eventRetention = eventRetention;
+            copy.eventLeaseDuration = eventLeaseDuration;
             return copy;
         }
 
@@ -640,6 +669,57 @@ public final class CreditLedger {
         public Builder observer(LedgerObserver observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
             return this;
+        }
+
+        /**
+         * The low-balance threshold of accounts whose settings have none (default 0: no low-balance events for them).
+         * An account's available balance falling to or below its threshold writes a {@link EventType#BALANCE_LOW}
+         * event.
+         */
+        public Builder lowBalanceThreshold(long threshold) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("lowBalanceThreshold must not be negative: " + threshold);
+            }
+            this.lowBalanceThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * How far above the threshold the available balance must rise before {@link EventType#BALANCE_RECOVERED}
+         * (default 0): a balance hovering at the line does not flap between low and recovered.
+         */
+        public Builder lowBalanceRecoveryMargin(long margin) {
+            if (margin < 0) {
+                throw new IllegalArgumentException("lowBalanceRecoveryMargin must not be negative: " + margin);
+            }
+            this.lowBalanceRecoveryMargin = margin;
+            return this;
+        }
+
+        /** How long before a lot expires the sweep announces it with {@link EventType#CREDITS_EXPIRING_SOON} (default 7 days). */
+        public Builder expiryNotice(Duration notice) {
+            this.expiryNotice = positive(notice, "expiryNotice");
+            return this;
+        }
+
+        /** How long acknowledged events are kept before the sweep deletes them (default 7 days). */
+        public Builder eventRetention(Duration retention) {
+            this.eventRetention = positive(retention, "eventRetention");
+            return this;
+        }
+
+        /**
+         * How long an event consumer's lease lasts unless its holder polls again (default 30 s): the time another
+         * node waits to take over a consumer whose node died. A batch must be handled within it.
+         */
+        public Builder eventLeaseDuration(Duration lease) {
+            this.eventLeaseDuration = positive(lease, "eventLeaseDuration");
+            return this;
+        }
+
+        EventSettings eventSettings() {
+            return new EventSettings(lowBalanceThreshold, lowBalanceRecoveryMargin, expiryNotice, eventRetention,
+                    eventLeaseDuration);
         }
 
         /**

@@ -5,6 +5,8 @@ import dev.credits.Allocation;
 import dev.credits.AllowancePeriod;
 import dev.credits.BurnDownOrder;
 import dev.credits.EntryType;
+import dev.credits.EventPayload;
+import dev.credits.EventType;
 import dev.credits.FeaturePricing;
 import dev.credits.Hold;
 import dev.credits.HoldStatus;
@@ -13,16 +15,22 @@ import dev.credits.Lot;
 import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.Purchase;
+import dev.credits.PurchaseStatus;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.AlertState;
+import dev.credits.spi.EventChanges;
+import dev.credits.spi.EventRecord;
+import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionUse;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -64,12 +72,18 @@ final class AccountSession {
     private final Map<String, Purchase> purchases = new LinkedHashMap<>();
     private final List<PromotionUse> promotionUses = new ArrayList<>();
 
+    private final EventSettings eventSettings;
+    private final Account startAccount;
+    private final Map<String, Long> availableAtStart = new HashMap<>();
+    private final List<PendingEvent> pendingEvents = new ArrayList<>();
+    private final List<ExpiryNotice> notices = new ArrayList<>();
+
     private int lotsExpired;
     private long creditsExpired;
     private int holdsExpired;
 
-    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order) {
-        this(tx, now, order, null, null);
+    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, EventSettings eventSettings) {
+        this(tx, now, order, null, null, eventSettings);
     }
 
     /**
@@ -77,14 +91,16 @@ final class AccountSession {
      * @param idempotencyKey the call's idempotency key (its record is read with the snapshot), or null
      */
     AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, String featureKey,
-                   String idempotencyKey) {
+                   String idempotencyKey, EventSettings eventSettings) {
         this.tx = tx;
+        this.eventSettings = eventSettings;
         this.now = now;
         this.burnDownOrder = order.comparator();
         AccountSnapshot snapshot = tx.snapshot(now, featureKey, idempotencyKey);
         this.feature = Optional.ofNullable(snapshot.feature());
         this.storedIdempotency = Optional.ofNullable(snapshot.idempotency());
         this.account = snapshot.account();
+        this.startAccount = account;
         this.dueHolds = snapshot.dueHolds();
         this.startSequence = account.sequence();
         this.sequence = startSequence;
@@ -94,6 +110,7 @@ final class AccountSession {
         }
         for (BalanceRecord balance : snapshot.balances()) {
             balances.put(balance.creditType(), balance);
+            availableAtStart.put(balance.creditType(), balance.balance() - balance.held());
         }
     }
 
@@ -149,6 +166,7 @@ final class AccountSession {
         for (Hold hold : dueHolds) {
             if (!changedHolds.containsKey(hold.holdId())) {
                 releaseHold(hold, HoldStatus.EXPIRED);
+                emit(hold.creditType(), new EventPayload.HoldExpired(hold.holdId(), hold.amount()));
                 holdsExpired++;
             }
         }
@@ -190,6 +208,7 @@ final class AccountSession {
         if (paid > 0) {
             allocations.add(new Allocation(transactionId, 1, debt.lotId(), paid));
         }
+        emit(lot.creditType(), new EventPayload.CreditsExpired(lot.lotId(), expired, transactionId));
         return expired;
     }
 
@@ -472,7 +491,7 @@ final class AccountSession {
     boolean hasChanges() {
         return accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
                 || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null || !purchases.isEmpty()
-                || !promotionUses.isEmpty();
+                || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty();
     }
 
     /**
@@ -504,8 +523,129 @@ final class AccountSession {
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
                 newHolds, List.copyOf(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
-                promotionUses));
+                promotionUses, eventChanges()));
         return sequence;
+    }
+
+    // ------------------------------------------------------------ events
+
+    /** An event of this unit of work, written with its change. */
+    private record PendingEvent(String creditType, EventPayload payload) {
+    }
+
+    /** Adds an event to write with this unit of work's change. */
+    void emit(String creditType, EventPayload payload) {
+        pendingEvents.add(new PendingEvent(creditType, payload));
+    }
+
+    /** Announces a purchase that just completed or failed. */
+    void purchaseResolved(Purchase purchase) {
+        if (purchase.status() == PurchaseStatus.COMPLETED) {
+            emit(purchase.creditType(), new EventPayload.PurchaseCompleted(purchase.purchaseId(),
+                    purchase.credits() + purchase.bonusCredits(), purchase.lotId()));
+        } else if (purchase.status() == PurchaseStatus.FAILED) {
+            emit(purchase.creditType(), new EventPayload.PurchaseFailed(purchase.purchaseId(),
+                    purchase.failureReason()));
+        }
+    }
+
+    /**
+     * Announces every live lot with remaining credits that expires in (now, until] and was not announced before.
+     *
+     * @return how many lots it announced
+     */
+    int noticeExpiringLots(Instant until) {
+        Map<String, Lot> candidates = new LinkedHashMap<>();
+        for (Lot lot : lots.values()) {
+            if (lot.source() != LotSource.OVERDRAFT && lot.remaining() > 0 && lot.expiresAt() != null
+                    && lot.expiresAt().isAfter(now) && !lot.expiresAt().isAfter(until)) {
+                candidates.put(lot.lotId(), lot);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        Set<String> noticed = tx.findExpiryNotices(candidates.keySet());
+        int count = 0;
+        for (Lot lot : candidates.values()) {
+            if (!noticed.contains(lot.lotId())) {
+                emit(lot.creditType(), new EventPayload.CreditsExpiringSoon(lot.lotId(), lot.remaining(),
+                        lot.expiresAt()));
+                notices.add(new ExpiryNotice(accountId(), lot.lotId(), now));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The events of this change, in the order the account's consumers see them: one per entry (at the entry's
+     * sequence number), then the ones rules emitted, then the period and balance alerts (at the final number).
+     */
+    private EventChanges eventChanges() {
+        List<AlertState> alertStates = new ArrayList<>();
+        if (startAccount.periodStart() == null ? account.periodStart() != null
+                : account.periodStart() != null && !startAccount.periodStart().equals(account.periodStart())) {
+            emit(null, new EventPayload.PeriodStarted(account.planId(), account.periodStart(), account.periodEnd()));
+        }
+        balanceAlerts(alertStates);
+        if (entries.isEmpty() && pendingEvents.isEmpty() && notices.isEmpty()) {
+            return EventChanges.NONE;
+        }
+        List<EventRecord> events = new ArrayList<>(entries.size() + pendingEvents.size());
+        int index = 0;
+        for (LedgerEntry entry : entries) {
+            EventPayload payload = new EventPayload.EntryPosted(entry.transactionId(), entry.type(), entry.amount(),
+                    entry.balanceAfter(), entry.featureKey(), entry.referenceId());
+            events.add(new EventRecord(0, newId(), accountId(), entry.sequence(), index++,
+                    EventType.ENTRY_POSTED.name(), entry.creditType(), EventCodec.encode(payload), now));
+        }
+        for (PendingEvent pending : pendingEvents) {
+            events.add(new EventRecord(0, newId(), accountId(), sequence, index++, pending.payload().type().name(),
+                    pending.creditType(), EventCodec.encode(pending.payload()), now));
+        }
+        return new EventChanges(events, alertStates, notices);
+    }
+
+    /**
+     * Depleted when the available balance reaches zero from above; low when it falls to or below the threshold,
+     * recovered when it rises above threshold + margin (hysteresis: the state between lives in the store). The stored
+     * state is read only when the balance moved across or within the margin band, or the threshold changed: while
+     * it stays on one side, the state already says that side (every change of the balance runs through here).
+     */
+    private void balanceAlerts(List<AlertState> alertStates) {
+        boolean thresholdChanged = startAccount.lowBalanceThreshold() != account.lowBalanceThreshold();
+        Set<String> types = new LinkedHashSet<>(changedBalances);
+        if (thresholdChanged) {
+            types.addAll(balances.keySet());
+        }
+        long threshold = eventSettings.thresholdFor(account.lowBalanceThreshold());
+        long recoverAbove = threshold + eventSettings.recoveryMargin();
+        for (String type : types) {
+            long before = availableAtStart.getOrDefault(type, 0L);
+            long after = available(type);
+            if (before == after && !thresholdChanged) {
+                continue;
+            }
+            if (before > 0 && after <= 0) {
+                emit(type, new EventPayload.BalanceDepleted(after));
+            }
+            if (threshold <= 0) {
+                continue;
+            }
+            if (!thresholdChanged && ((before <= threshold && after <= threshold)
+                    || (before > recoverAbove && after > recoverAbove))) {
+                continue;
+            }
+            boolean low = tx.findAlertState(type).map(AlertState::low).orElse(false);
+            if (!low && after <= threshold) {
+                emit(type, new EventPayload.BalanceLow(after, threshold));
+                alertStates.add(new AlertState(accountId(), type, true, now));
+            } else if (low && after > recoverAbove) {
+                emit(type, new EventPayload.BalanceRecovered(after, threshold));
+                alertStates.add(new AlertState(accountId(), type, false, now));
+            }
+        }
     }
 
     static String newId() {

@@ -311,6 +311,7 @@ public final class PurchaseRules {
                     session.settle();
                     lot = grant(session, purchase);
                     purchase = purchase.completed(session.now(), lot.lotId(), lot.transactionId());
+                    session.purchaseResolved(purchase);
                 }
                 session.putPurchase(purchase);
                 long sequence = session.sequenceAfterWrite();
@@ -368,6 +369,7 @@ public final class PurchaseRules {
             Lot lot = grant(session, purchase);
             Purchase completed = purchase.completed(session.now(), lot.lotId(), lot.transactionId());
             session.putPurchase(completed);
+            session.purchaseResolved(completed);
             long sequence = session.write();
             return new PurchaseResult(true, null, null, completed, lot, sequence, false);
         });
@@ -388,6 +390,7 @@ public final class PurchaseRules {
             }
             Purchase failed = purchase.failed(session.now(), reason);
             session.putPurchase(failed);
+            session.purchaseResolved(failed);
             if (purchase.promotionCode() != null) {
                 session.usePromotion(new PromotionUse(purchase.promotionCode(), -1));
             }

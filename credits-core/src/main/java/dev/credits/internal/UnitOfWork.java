@@ -25,11 +25,17 @@ public final class UnitOfWork {
     private final CreditStore store;
     private final Clock clock;
     private final BurnDownOrder order;
+    private final EventSettings events;
 
-    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order) {
+    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events) {
         this.store = store;
         this.clock = clock;
         this.order = order;
+        this.events = events;
+    }
+
+    EventSettings events() {
+        return events;
     }
 
     public Clock clock() {
@@ -58,7 +64,7 @@ public final class UnitOfWork {
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey)));
+                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events)));
     }
 
     /**
@@ -80,7 +86,7 @@ public final class UnitOfWork {
      */
     <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
-            AccountSession session = new AccountSession(tx, now(), order, featureKey, null);
+            AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events);
             session.settle();
             return work.apply(session);
         });

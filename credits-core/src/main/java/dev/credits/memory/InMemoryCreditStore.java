@@ -15,25 +15,34 @@ import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
+import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.ConsumerRecord;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
+import dev.credits.spi.EventChanges;
+import dev.credits.spi.EventRecord;
+import dev.credits.spi.EventStore;
+import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -64,6 +73,7 @@ public final class InMemoryCreditStore implements CreditStore {
     private final HashMap<String, String> accountOfPurchase = new HashMap<>();
     private final Catalog catalog = new Catalog();
     private final ConcurrentHashMap<String, AccountLink> links = new ConcurrentHashMap<>();
+    private final Outbox outbox = new Outbox();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
@@ -271,6 +281,162 @@ public final class InMemoryCreditStore implements CreditStore {
         }
     }
 
+    @Override
+    public EventStore events() {
+        return outbox;
+    }
+
+    /**
+     * The outbox and its consumers. An event gets its position when its unit of work applies, under the outbox's
+     * lock: positions follow commit order by construction, so {@link EventStore#assignPositions} has nothing to do.
+     */
+    private final class Outbox implements EventStore {
+        private final NavigableMap<Long, EventRecord> events = new TreeMap<>();
+        private final Map<String, ConsumerRecord> consumers = new TreeMap<>();
+        private long last;
+
+        synchronized void append(List<EventRecord> records) {
+            for (EventRecord record : records) {
+                last++;
+                events.put(last, record.withPosition(last));
+            }
+        }
+
+        @Override
+        public int assignPositions(int max) {
+            return 0;
+        }
+
+        @Override
+        public synchronized long lastPosition() {
+            return last;
+        }
+
+        @Override
+        public synchronized List<EventRecord> readAfter(long after, int limit) {
+            List<EventRecord> found = new ArrayList<>();
+            for (EventRecord record : events.tailMap(after, false).values()) {
+                if (found.size() >= limit) {
+                    break;
+                }
+                found.add(record);
+            }
+            return found;
+        }
+
+        @Override
+        public synchronized List<EventRecord> readAccount(String accountId, long afterSequence, int limit) {
+            List<EventRecord> found = new ArrayList<>();
+            for (EventRecord record : events.values()) {
+                if (found.size() >= limit) {
+                    break;
+                }
+                if (record.accountId().equals(accountId) && record.accountSequence() > afterSequence) {
+                    found.add(record);
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public synchronized boolean insertConsumer(ConsumerRecord consumer) {
+            return consumers.putIfAbsent(consumer.name(), consumer) == null;
+        }
+
+        @Override
+        public synchronized Optional<ConsumerRecord> findConsumer(String name) {
+            return Optional.ofNullable(consumers.get(name));
+        }
+
+        @Override
+        public synchronized List<ConsumerRecord> listConsumers() {
+            return List.copyOf(consumers.values());
+        }
+
+        @Override
+        public synchronized boolean lease(String name, String owner, Instant now, Instant until) {
+            ConsumerRecord consumer = consumers.get(name);
+            if (consumer == null) {
+                return false;
+            }
+            if (consumer.leaseOwner() != null && !consumer.leaseOwner().equals(owner)
+                    && consumer.leaseUntil().isAfter(now)) {
+                return false;
+            }
+            consumers.put(name, new ConsumerRecord(name, consumer.cursor(), owner, until, consumer.createdAt()));
+            return true;
+        }
+
+        @Override
+        public synchronized boolean releaseLease(String name, String owner) {
+            ConsumerRecord consumer = consumers.get(name);
+            if (consumer == null || !owner.equals(consumer.leaseOwner())) {
+                return false;
+            }
+            consumers.put(name, new ConsumerRecord(name, consumer.cursor(), null, null, consumer.createdAt()));
+            return true;
+        }
+
+        @Override
+        public synchronized boolean acknowledge(String name, String owner, Instant now, long position) {
+            ConsumerRecord consumer = consumers.get(name);
+            if (consumer == null || !owner.equals(consumer.leaseOwner()) || !consumer.leaseUntil().isAfter(now)) {
+                return false;
+            }
+            if (position > consumer.cursor()) {
+                consumers.put(name, new ConsumerRecord(name, position, consumer.leaseOwner(), consumer.leaseUntil(),
+                        consumer.createdAt()));
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized boolean seek(String name, long position) {
+            ConsumerRecord consumer = consumers.get(name);
+            if (consumer == null) {
+                return false;
+            }
+            consumers.put(name, new ConsumerRecord(name, position, consumer.leaseOwner(), consumer.leaseUntil(),
+                    consumer.createdAt()));
+            return true;
+        }
+
+        @Override
+        public synchronized int purge(long upTo, Instant before) {
+            int deleted = 0;
+            var iterator = events.headMap(upTo, true).values().iterator();
+            while (iterator.hasNext()) {
+                if (iterator.next().occurredAt().isBefore(before)) {
+                    iterator.remove();
+                    deleted++;
+                }
+            }
+            return deleted;
+        }
+
+        @Override
+        public List<String> findAccountsWithLotsToNotice(Instant after, Instant until, int limit) {
+            List<String> found = new ArrayList<>();
+            for (AccountData data : accounts.values()) {
+                if (found.size() >= limit) {
+                    break;
+                }
+                data.lock.lock();
+                try {
+                    boolean due = data.liveLots.values().stream().anyMatch(lot -> lot.remaining() > 0
+                            && lot.expiresAt() != null && lot.expiresAt().isAfter(after)
+                            && !lot.expiresAt().isAfter(until) && !data.noticedLots.contains(lot.lotId()));
+                    if (due) {
+                        found.add(data.account.accountId());
+                    }
+                } finally {
+                    data.lock.unlock();
+                }
+            }
+            return found;
+        }
+    }
+
     private AccountData data(String accountId) {
         AccountData data = accounts.get(accountId);
         if (data == null) {
@@ -326,6 +492,14 @@ public final class InMemoryCreditStore implements CreditStore {
         if (idempotency != null) {
             data.idempotency.put(idempotency.idempotencyKey(), idempotency);
         }
+        EventChanges events = changes.events();
+        for (AlertState state : events.alertStates()) {
+            data.alertStates.put(state.creditType(), state);
+        }
+        for (ExpiryNotice notice : events.notices()) {
+            data.noticedLots.add(notice.lotId());
+        }
+        outbox.append(events.events());
     }
 
     /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */
@@ -375,6 +549,8 @@ public final class InMemoryCreditStore implements CreditStore {
         final Map<String, Hold> openHolds = new LinkedHashMap<>();
         final Map<String, IdempotencyRecord> idempotency = new HashMap<>();
         final Map<String, Purchase> purchases = new LinkedHashMap<>();
+        final Map<String, AlertState> alertStates = new HashMap<>();
+        final Set<String> noticedLots = new HashSet<>();
 
         AccountData(Account account) {
             this.account = account;
@@ -479,6 +655,22 @@ public final class InMemoryCreditStore implements CreditStore {
             for (Lot lot : data.lots.values()) {
                 if (at.equals(lot.expiresAt())) {
                     found.add(lot);
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Optional<AlertState> findAlertState(String creditType) {
+            return Optional.ofNullable(data.alertStates.get(creditType));
+        }
+
+        @Override
+        public Set<String> findExpiryNotices(Collection<String> lotIds) {
+            Set<String> found = new HashSet<>();
+            for (String lotId : lotIds) {
+                if (data.noticedLots.contains(lotId)) {
+                    found.add(lotId);
                 }
             }
             return found;

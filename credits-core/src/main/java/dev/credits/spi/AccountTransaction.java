@@ -7,8 +7,10 @@ import dev.credits.Lot;
 import dev.credits.Purchase;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The view a unit of work has of one locked account. Reads return the state committed before the unit
@@ -58,6 +60,12 @@ public interface AccountTransaction {
 
     /** @return the account's lots (live or not) whose {@code expiresAt} is exactly {@code at}, any order */
     List<Lot> findLotsExpiringAt(Instant at);
+
+    /** @return the account's low-balance alert state of the credit type, or empty when it has none */
+    Optional<AlertState> findAlertState(String creditType);
+
+    /** @return the ids among {@code lotIds} of the account's lots whose coming expiry was announced */
+    Set<String> findExpiryNotices(Collection<String> lotIds);
 
     /**
      * Reads a catalog row inside this unit of work (the same transaction, so a database store uses the unit's own

@@ -27,11 +27,22 @@ import java.util.List;
  *                         {@link dev.credits.IdempotencyConflictException})
  * @param promotionUses    changes of promotions' use counts, each applied atomically across accounts; one that
  *                         would pass its limit fails the whole write with {@link PromotionExhaustedException}
+ * @param events           the outbox events, alert states and expiry notices of the change ({@link EventChanges#NONE}
+ *                         when none)
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
-                        List<Purchase> purchases, List<PromotionUse> promotionUses) {
+                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events) {
+
+    /** A change set without events. */
+    public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
+                     List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
+                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<PromotionUse> promotionUses) {
+        this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
+                idempotency, purchases, promotionUses, EventChanges.NONE);
+    }
 
     public ChangeSet {
         balances = List.copyOf(balances);
@@ -43,5 +54,6 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         updatedHolds = List.copyOf(updatedHolds);
         purchases = purchases == null ? List.of() : List.copyOf(purchases);
         promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
+        events = events == null ? EventChanges.NONE : events;
     }
 }

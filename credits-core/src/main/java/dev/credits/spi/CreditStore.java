@@ -113,4 +113,9 @@ public interface CreditStore {
      *         instance on every call
      */
     CatalogStore catalog();
+
+    // ---- events ----
+
+    /** @return the outbox and its consumers; the same instance on every call */
+    EventStore events();
 }

@@ -32,7 +32,7 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
-        StorePrimitivesContract, ObservationContract {
+        StorePrimitivesContract, ObservationContract, EventContract {
 
     private CreditStore store;
     private MutableClock clock;

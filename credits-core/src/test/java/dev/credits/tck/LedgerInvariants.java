@@ -3,8 +3,10 @@ package dev.credits.tck;
 import dev.credits.Account;
 import dev.credits.Allocation;
 import dev.credits.Balance;
+import dev.credits.CreditEvent;
 import dev.credits.CreditLedger;
 import dev.credits.EntryType;
+import dev.credits.EventPayload;
 import dev.credits.HistoryFilter;
 import dev.credits.HistoryPage;
 import dev.credits.LedgerEntry;
@@ -194,6 +196,52 @@ public final class LedgerInvariants {
             if (!listedLots.contains(lot.getKey())) {
                 assertEquals(0L, lot.getValue(), "receipt lines of unlisted lot " + lot.getKey()
                         + " do not add up to 0 (account " + accountId + ")");
+            }
+        }
+        assertEventsReplayHistory(ledger, accountId, oldestFirst);
+    }
+
+    /**
+     * Invariant 10: the account's ENTRY_POSTED events, in the account's order, are its entries one for one (the
+     * newest ones, when the sweep purged old events), and replaying them rebuilds each credit type's balance.
+     */
+    private static void assertEventsReplayHistory(CreditLedger ledger, String accountId, List<LedgerEntry> oldestFirst) {
+        List<CreditEvent> events = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<CreditEvent> page = ledger.events().readAccount(accountId, after, 10_000);
+            if (page.isEmpty()) {
+                break;
+            }
+            events.addAll(page);
+            after = page.get(page.size() - 1).accountSequence();
+        }
+        List<LedgerEntry> posted = new ArrayList<>();
+        Map<String, Long> replayed = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        long lastSequence = 0;
+        for (CreditEvent event : events) {
+            assertEquals(accountId, event.accountId(), "event of another account: " + event);
+            assertTrue(ids.add(event.eventId()), "duplicate event id " + event);
+            assertTrue(event.accountSequence() >= lastSequence, "events out of the account's order at " + event);
+            lastSequence = event.accountSequence();
+            if (event.payload() instanceof EventPayload.EntryPosted entry) {
+                LedgerEntry match = oldestFirst.stream().filter(e -> e.transactionId().equals(entry.transactionId()))
+                        .findFirst().orElseThrow(() -> new AssertionError("event of an unknown entry: " + event));
+                assertEquals(new EventPayload.EntryPosted(match.transactionId(), match.type(), match.amount(),
+                        match.balanceAfter(), match.featureKey(), match.referenceId()), entry, "event != entry");
+                assertEquals(match.sequence(), event.accountSequence(), "event at another sequence than its entry");
+                posted.add(match);
+                replayed.merge(event.creditType(), entry.amount(), Long::sum);
+            }
+        }
+        assertTrue(posted.size() <= oldestFirst.size(), "more entry events than entries");
+        assertEquals(oldestFirst.subList(oldestFirst.size() - posted.size(), oldestFirst.size()), posted,
+                "the entry events are not the account's entries in order (account " + accountId + ")");
+        if (posted.size() == oldestFirst.size()) {
+            for (String creditType : ledger.balances(accountId).keySet()) {
+                assertEquals(ledger.balance(accountId, creditType).total(), replayed.getOrDefault(creditType, 0L),
+                        "replaying the entry events does not rebuild the " + creditType + " balance of " + accountId);
             }
         }
     }

@@ -11,9 +11,11 @@ import dev.credits.Purchase;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
+import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.EventChanges;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
@@ -27,12 +29,15 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -426,6 +431,29 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
+    public Optional<AlertState> findAlertState(String creditType) {
+        lock();
+        return handle.createQuery(sql.events.selectAlertState())
+                .bind("accountId", accountId())
+                .bind("creditType", Objects.requireNonNull(creditType, "creditType"))
+                .map(EventStatements.ALERT_STATE)
+                .findOne();
+    }
+
+    @Override
+    public Set<String> findExpiryNotices(Collection<String> lotIds) {
+        lock();
+        if (lotIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(handle.createQuery(sql.events.selectNotices())
+                .bind("accountId", accountId())
+                .bindList("lotIds", List.copyOf(lotIds))
+                .mapTo(String.class)
+                .list());
+    }
+
+    @Override
     public <T> Optional<T> find(CatalogTable<T> table, String key) {
         CatalogRows<T> rows = sql.catalogRows(table);
         lock();
@@ -459,9 +487,10 @@ final class JdbcAccountTransaction implements AccountTransaction {
             savePurchases(changes.purchases());
             ChangeSetWriter writer = new ChangeSetWriter(sql, account, changes);
             if (pipelined != null) {
-                writePipelined(writer);
+                writePipelined(writer, changes.events());
             } else {
                 writer.batches(connection());
+                sql.events.write(handle, changes.events());
             }
         } catch (RuntimeException e) {
             failedWrite = e;
@@ -544,13 +573,17 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * updated lot, each hold leaving OPEN, the idempotency key) is checked by the statement itself. Elsewhere it is
      * sent now and the update counts are checked here, before the commit.
      */
-    private void writePipelined(ChangeSetWriter writer) {
-        if (writer.isEmpty()) {
+    private void writePipelined(ChangeSetWriter writer, EventChanges events) {
+        if (writer.isEmpty() && events.isEmpty()) {
             return;
         }
         boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
         List<int[]> expected = writer.pipeline(pipeline, inDatabase);
+        sql.events.addTo(pipeline, events);
+        if (pipeline.isEmpty()) {
+            return;
+        }
         if (inDatabase) {
             pendingWrite = pipeline;
             pendingWriter = writer;

@@ -13,6 +13,7 @@ import dev.credits.spi.AccountWork;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
+import dev.credits.spi.EventStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -160,6 +161,22 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private volatile String localLockScope = "";
     private volatile SqlStatements statements;
     private final JdbiCatalog catalog = new JdbiCatalog(this);
+    private final JdbcEventStore events = new JdbcEventStore(new JdbcEventStore.Runner() {
+        @Override
+        public <T> T transaction(String operation, Function<Handle, T> body) {
+            return JdbiCreditStore.this.transaction(operation, body);
+        }
+
+        @Override
+        public <T> T autocommit(String operation, Function<Handle, T> body) {
+            return JdbiCreditStore.this.autocommit(operation, body);
+        }
+
+        @Override
+        public EventStatements statements() {
+            return sql().events;
+        }
+    });
     private volatile int isolation = ISOLATION_UNKNOWN;
 
     private JdbiCreditStore(Builder builder) {
@@ -756,6 +773,12 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     @Override
     public CatalogStore catalog() {
         return catalog;
+    }
+
+    /** {@inheritDoc} See {@link JdbcEventStore}. */
+    @Override
+    public EventStore events() {
+        return events;
     }
 
     // ---------------------------------------------------------------- plumbing

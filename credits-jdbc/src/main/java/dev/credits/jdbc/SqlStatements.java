@@ -53,6 +53,8 @@ abstract class SqlStatements {
     final String accountLinks;
     /** The library's record of the schema versions applied (not part of the shipped files). */
     final String schemaVersions;
+    /** The events feature's statements. */
+    final EventStatements events;
 
     SqlStatements(Dialect dialect, String prefix, Duration lockTimeout) {
         this.dialect = dialect;
@@ -72,6 +74,7 @@ abstract class SqlStatements {
         this.purchases = prefix + "purchases";
         this.accountLinks = prefix + "account_links";
         this.schemaVersions = prefix + "schema_version";
+        this.events = new EventStatements(prefix);
     }
 
     // ---------------------------------------------------------------- accounts

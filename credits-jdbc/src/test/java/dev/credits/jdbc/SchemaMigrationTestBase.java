@@ -319,7 +319,7 @@ abstract class SchemaMigrationTestBase {
                 store.findAccountLink("stripe:sub_m"));
     }
 
-    /** What test version 3 did: the new column, filled for the account of {@link #writeData}, and the new table. */
+    /** What test version 5 did: the new column, filled for the account of {@link #writeData}, and the new table. */
     void assertTestVersionIsApplied() {
         assertTestVersionIsApplied("v2");
     }
@@ -539,6 +539,51 @@ abstract class SchemaMigrationTestBase {
         assertEquals(185, ledger.balance(LEDGER_ACCOUNT).available(), "the 40 unfrozen");
         assertEquals(HoldStatus.OPEN, ledger.getHold(work.holdId()).orElseThrow().status(), "the reservation stays");
         LedgerInvariants.assertHold(ledger, LEDGER_ACCOUNT, 0);
+    }
+
+    // ---------------------------------------------------------------- version 4: events
+
+    /** Copies every row of the scratch prefix's version-1 tables, with version 2's hold columns, into this test's. */
+    void copyAsVersion2() {
+        String from = scratchPrefix();
+        Map<String, List<String>> tables = Schema.createdColumns(Schema.versions(v1()).get(0).statements(""));
+        try (Handle handle = Jdbi.open(pool)) {
+            for (Map.Entry<String, List<String>> table : tables.entrySet()) {
+                List<String> columns = new ArrayList<>(table.getValue());
+                if (table.getKey().equals("holds")) {
+                    columns.addAll(List.of("kind", "purchase_id"));
+                }
+                String list = String.join(", ", columns);
+                handle.execute("INSERT INTO " + prefix + table.getKey() + " (" + list + ") SELECT " + list
+                        + " FROM " + from + table.getKey());
+            }
+        }
+    }
+
+    /**
+     * A database at version 2 (with a ledger's data: purchases, disputes, holds, entries) upgrades to version 4: the
+     * data stays as it was, and the ledger's next change writes its events, which a consumer reads.
+     */
+    @Test
+    void aVersion2DatabaseUpgradesToTheEventsVersionAndKeepsItsData() {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1, 2), store.installSchema(shipped().subList(0, 2)));
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion2(); // this jar's code reads version 3's columns: the data is compared after the upgrade
+
+        assertEquals(shippedVersions().subList(2, shippedVersions().size()), store.installSchema(shipped()));
+        assertEquals(shippedVersions(), recordedVersions());
+        assertEquals(before, ledgerData(store), "the data stays");
+
+        CreditLedger ledger = ledger(store);
+        ledger.events().createConsumer("upgraded");
+        assertTrue(ledger.deductCredits(LEDGER_ACCOUNT, "image_gen").success());
+        List<dev.credits.CreditEvent> events = ledger.events().poll("upgraded", 100);
+        assertEquals(1, events.size(), "the deduction's event: " + events);
+        assertEquals(dev.credits.EventType.ENTRY_POSTED, events.get(0).type());
+        assertEquals(1, events.get(0).position());
+        LedgerInvariants.assertHold(ledger, LEDGER_ACCOUNT, 0);
+        assertEquals(List.of(), store.installSchema(shipped()), "nothing left to apply");
     }
 
     /**
@@ -763,7 +808,7 @@ abstract class SchemaMigrationTestBase {
 
     /**
      * Breaks the connection at every statement of an upgrade in turn (lock, version table, reads, each statement of
-     * version 3, its record, unlock, commit): the install fails with the cause, version 3 is never recorded without
+     * version 5, its record, unlock, commit): the install fails with the cause, version 5 is never recorded without
      * its changes (on PostgreSQL nothing of it remains at all: one transaction), and the next install completes it.
      */
     @Test
@@ -854,7 +899,7 @@ abstract class SchemaMigrationTestBase {
             assertEquals(allVersions(), applied.stream().sorted().toList(), "each version applied by one racer");
             assertEquals(allVersions(), recordedVersions());
             writeData(store());
-            assertTestVersionIsApplied(null); // the account came after version 3's update
+            assertTestVersionIsApplied(null); // the account came after version 5's update
         } finally {
             threads.shutdownNow();
         }

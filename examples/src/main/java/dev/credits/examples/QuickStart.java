@@ -2,9 +2,11 @@ package dev.credits.examples;
 
 import dev.credits.Balance;
 import dev.credits.ChargeResult;
+import dev.credits.CreditEvent;
 import dev.credits.CreditLedger;
 import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
+import dev.credits.EventPayload;
 import dev.credits.FeatureDefinition;
 import dev.credits.CreditPackage;
 import dev.credits.HistoryFilter;
@@ -27,7 +29,7 @@ import java.util.UUID;
  * The virtual-staging story from end to end: a price list, the Starter package (100 credits for $199, valid
  * 12 months) bought once though its webhook arrives twice, an AI job billed with {@code charge}, a failed job
  * that costs nothing, free retries, a short balance answered with 402, a refund, and the history that explains
- * the balance.
+ * the balance, and the low-balance alert the spending raised.
  *
  * <p>By default the credits live in an embedded H2 database in the folder the system property
  * {@value #FOLDER_PROPERTY} names ({@code examples/target/credits-demo-db} when run with the command below, which sets
@@ -93,6 +95,13 @@ public final class QuickStart {
                 bought.lot().expiresAt(), again.replayed());
         say("balance after the purchase", ledger.balance(account));
 
+        // Alerts: tell the account when its balance runs low (here 15 credits below what it has now). The events of
+        // every change are written with it; a named consumer reads them after its durable cursor.
+        ledger.events().createConsumerAtEnd("quickstart-alerts");
+        long threshold = ledger.balance(account).available() - 15;
+        ledger.updateAccountSettings(account, ledger.getAccount(account).orElseThrow().settings()
+                .withLowBalanceThreshold(threshold));
+
         // An AI job billed safely: credits are held while it runs and charged when it succeeds.
         ChargeResult<String> staged = ledger.charge(
                 ReserveRequest.of(account, "virtual_staging").withQuantity(2).withTimeout(Duration.ofMinutes(2)),
@@ -140,6 +149,14 @@ public final class QuickStart {
         System.out.printf("refunded %d credits, %d available%n", refund.creditsRefunded(), refund.remainingCredits());
 
         say("balance at the end", ledger.balance(account));
+        // What a host's listener would mail: the low-balance alert (delivered at least once: key it by event id).
+        for (CreditEvent event : ledger.events().poll("quickstart-alerts", 100)) {
+            if (event.payload() instanceof EventPayload.BalanceLow low && event.accountId().equals(account)) {
+                System.out.printf("low-balance alert (event %s): %s has %d credits left, threshold %d%n",
+                        event.eventId(), event.accountId(), low.available(), low.threshold());
+            }
+            ledger.events().acknowledge("quickstart-alerts", event.position());
+        }
         System.out.println("history, newest first:");
         for (LedgerEntry entry : ledger.history(account, HistoryFilter.all(), PageRequest.first(20)).entries()) {
             System.out.printf("  #%-3d %-9s %+5d -> %4d  %s%n", entry.sequence(), entry.type(), entry.amount(),

@@ -62,6 +62,20 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeEventsSectionIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeEvents.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String compiled = dedent(between(source, "// tag::events[]", "// end::events[]"));
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the events snippet of ReadmeEvents.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmeEventsSendsOneLowBalanceEmail() throws InterruptedException {
+        assertEquals(List.of("org_42: 40 credits left"), ReadmeEvents.run());
+    }
+
+    @Test
     void quickStartAnswersLikeAHost() {
         assertEquals(200, ReadmeQuickStart.handle("req-1", "a cat", prompt -> "cat.png"));
     }

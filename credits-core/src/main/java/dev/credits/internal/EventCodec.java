@@ -1,0 +1,90 @@
+package dev.credits.internal;
+
+import dev.credits.CreditEvent;
+import dev.credits.EntryType;
+import dev.credits.EventPayload;
+import dev.credits.EventType;
+import dev.credits.spi.EventRecord;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns event payloads into the text a store keeps ({@link Codec}'s canonical form) and back. Stateless.
+ */
+final class EventCodec {
+    private EventCodec() {
+    }
+
+    static String encode(EventPayload payload) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (payload instanceof EventPayload.EntryPosted p) {
+            f.put("transactionId", p.transactionId());
+            f.put("entryType", p.entryType().name());
+            f.put("amount", Long.toString(p.amount()));
+            f.put("balanceAfter", Long.toString(p.balanceAfter()));
+            f.put("featureKey", p.featureKey());
+            f.put("referenceId", p.referenceId());
+        } else if (payload instanceof EventPayload.BalanceLow p) {
+            f.put("available", Long.toString(p.available()));
+            f.put("threshold", Long.toString(p.threshold()));
+        } else if (payload instanceof EventPayload.BalanceRecovered p) {
+            f.put("available", Long.toString(p.available()));
+            f.put("threshold", Long.toString(p.threshold()));
+        } else if (payload instanceof EventPayload.BalanceDepleted p) {
+            f.put("available", Long.toString(p.available()));
+        } else if (payload instanceof EventPayload.CreditsExpiringSoon p) {
+            f.put("lotId", p.lotId());
+            f.put("credits", Long.toString(p.credits()));
+            f.put("expiresAt", p.expiresAt().toString());
+        } else if (payload instanceof EventPayload.CreditsExpired p) {
+            f.put("lotId", p.lotId());
+            f.put("credits", Long.toString(p.credits()));
+            f.put("transactionId", p.transactionId());
+        } else if (payload instanceof EventPayload.PurchaseCompleted p) {
+            f.put("purchaseId", p.purchaseId());
+            f.put("credits", Long.toString(p.credits()));
+            f.put("lotId", p.lotId());
+        } else if (payload instanceof EventPayload.PurchaseFailed p) {
+            f.put("purchaseId", p.purchaseId());
+            f.put("reason", p.reason());
+        } else if (payload instanceof EventPayload.PeriodStarted p) {
+            f.put("planId", p.planId());
+            f.put("periodStart", p.periodStart().toString());
+            f.put("periodEnd", p.periodEnd().toString());
+        } else if (payload instanceof EventPayload.HoldExpired p) {
+            f.put("holdId", p.holdId());
+            f.put("credits", Long.toString(p.credits()));
+        }
+        return Codec.encode(f);
+    }
+
+    static CreditEvent decode(EventRecord record) {
+        Map<String, String> f = Codec.decode(record.payload());
+        EventPayload payload = switch (EventType.valueOf(record.type())) {
+            case ENTRY_POSTED -> new EventPayload.EntryPosted(f.get("transactionId"),
+                    EntryType.valueOf(f.get("entryType")), num(f, "amount"), num(f, "balanceAfter"),
+                    f.get("featureKey"), f.get("referenceId"));
+            case BALANCE_LOW -> new EventPayload.BalanceLow(num(f, "available"), num(f, "threshold"));
+            case BALANCE_RECOVERED -> new EventPayload.BalanceRecovered(num(f, "available"), num(f, "threshold"));
+            case BALANCE_DEPLETED -> new EventPayload.BalanceDepleted(num(f, "available"));
+            case CREDITS_EXPIRING_SOON -> new EventPayload.CreditsExpiringSoon(f.get("lotId"), num(f, "credits"),
+                    Instant.parse(f.get("expiresAt")));
+            case CREDITS_EXPIRED -> new EventPayload.CreditsExpired(f.get("lotId"), num(f, "credits"),
+                    f.get("transactionId"));
+            case PURCHASE_COMPLETED -> new EventPayload.PurchaseCompleted(f.get("purchaseId"), num(f, "credits"),
+                    f.get("lotId"));
+            case PURCHASE_FAILED -> new EventPayload.PurchaseFailed(f.get("purchaseId"), f.get("reason"));
+            case PERIOD_STARTED -> new EventPayload.PeriodStarted(f.get("planId"), Instant.parse(f.get("periodStart")),
+                    Instant.parse(f.get("periodEnd")));
+            case HOLD_EXPIRED -> new EventPayload.HoldExpired(f.get("holdId"), num(f, "credits"));
+        };
+        return new CreditEvent(record.position(), record.eventId(), record.accountId(), record.accountSequence(),
+                record.creditType(), record.occurredAt(), payload);
+    }
+
+    private static long num(Map<String, String> fields, String name) {
+        return Long.parseLong(fields.get(name));
+    }
+}
