@@ -103,7 +103,8 @@ final class CatalogRows<T> {
                 .bind("allowances", Rows.jsonLongs(plan.allowances()))
                 .bind("rolloverCap", plan.rolloverCap())
                 .bind("canBuyCredits", plan.canBuyCredits())
-                .bind("active", plan.active());
+                .bind("active", plan.active())
+                .bind("planRules", Rows.planRules(plan));
     }
 
     /** Binds everything but the use count, which the statements never write (see {@link CatalogTable#PROMOTIONS}). */
@@ -122,6 +123,7 @@ final class CatalogRows<T> {
                 .bind("packageIds", Rows.jsonSet(promotion.packageIds()))
                 .bind("maxUses", promotion.maxUses())
                 .bind("maxUsesPerAccount", promotion.maxUsesPerAccount())
-                .bind("active", promotion.active());
+                .bind("active", promotion.active())
+                .bind("planIds", Rows.jsonSet(promotion.planIds()));
     }
 }

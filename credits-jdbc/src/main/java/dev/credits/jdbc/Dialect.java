@@ -49,7 +49,8 @@ public enum Dialect {
     public static final String TABLE_PREFIX_PLACEHOLDER = "${table_prefix}";
 
     private static final String SCHEMA_ROOT = "dev/credits/jdbc/schema/";
-    private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql", "V2__typed_holds.sql");
+    private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql", "V2__typed_holds.sql",
+            "V3__seed_rules.sql");
 
     private final String directory;
 

@@ -699,7 +699,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                         .string(hold.idempotencyKey()).string(Rows.json(hold.metadata()))
                         .bigint(Rows.micros(hold.createdAt())).bigint(Rows.micros(hold.expiresAt()))
                         .bigint(Rows.microsOrNull(hold.resolvedAt())).bigint(hold.committedCredits())
-                        .string(hold.transactionId()).string(hold.kind().name()).string(hold.purchaseId());
+                        .string(hold.transactionId()).string(hold.kind().name()).string(hold.purchaseId())
+                        .string(hold.retryOf()).integer(hold.retryNumber());
             }
         }
         for (List<Hold> chunk : chunks(changes.updatedHolds())) {
@@ -885,6 +886,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("committedCredits", hold.committedCredits())
                 .bind("transactionId", hold.transactionId())
                 .bind("kind", hold.kind().name())
-                .bind("purchaseId", hold.purchaseId());
+                .bind("purchaseId", hold.purchaseId())
+                .bind("retryOf", hold.retryOf())
+                .bind("retryNumber", hold.retryNumber());
     }
 }

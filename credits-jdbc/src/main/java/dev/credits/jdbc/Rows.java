@@ -307,6 +307,7 @@ final class Rows {
             .expiresAt(instant(rs, "expires_at_micros"))
             .resolution(instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
                     rs.getString("transaction_id"))
+            .retry(rs.getString("retry_of"), rs.getInt("retry_number"))
             .build();
 
     static final RowMapper<IdempotencyRecord> IDEMPOTENCY = (rs, ctx) -> new IdempotencyRecord(
@@ -338,14 +339,61 @@ final class Rows {
             period(rs, "validity"),
             rs.getBoolean("active"));
 
-    static final RowMapper<Plan> PLAN = (rs, ctx) -> new Plan(
+    static final RowMapper<Plan> PLAN = (rs, ctx) -> withPlanRules(new Plan(
             rs.getString("plan_id"),
             rs.getString("name"),
             money(rs, "monthly_price"),
             longs(rs, "allowances"),
             rs.getLong("rollover_cap"),
             rs.getBoolean("can_buy_credits"),
-            rs.getBoolean("active"));
+            rs.getBoolean("active")), rs.getString("plan_rules"));
+
+    /**
+     * A plan's rules as one JSON object of strings (sorted keys, null when it has none): {@code "buy:<type>"} and
+     * {@code "spend:<type>"} ("true"/"false") per credit type, {@code "creditRate"} ("0.08 USD") and
+     * {@code "purchasePercentOff"} ("10").
+     */
+    static String planRules(Plan plan) {
+        Map<String, String> rules = new TreeMap<>();
+        plan.creditAccess().forEach((type, access) -> {
+            rules.put("buy:" + type, Boolean.toString(access.canBuy()));
+            rules.put("spend:" + type, Boolean.toString(access.canSpend()));
+        });
+        if (plan.creditRate() != null) {
+            rules.put("creditRate", plan.creditRate().amount().toPlainString() + " "
+                    + plan.creditRate().currency().getCurrencyCode());
+        }
+        if (plan.purchasePercentOff() != null) {
+            rules.put("purchasePercentOff", plan.purchasePercentOff().toPlainString());
+        }
+        return json(rules);
+    }
+
+    private static Plan withPlanRules(Plan plan, String json) throws SQLException {
+        if (json == null || json.isEmpty()) {
+            return plan;
+        }
+        Map<String, String> rules;
+        try {
+            rules = JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed JSON in plan_rules: " + json, e);
+        }
+        for (Map.Entry<String, String> rule : rules.entrySet()) {
+            if (rule.getKey().startsWith("buy:")) {
+                String type = rule.getKey().substring(4);
+                plan = plan.withCreditAccess(type, Boolean.parseBoolean(rule.getValue()),
+                        Boolean.parseBoolean(rules.get("spend:" + type)));
+            }
+        }
+        String rate = rules.get("creditRate");
+        if (rate != null) {
+            String[] parts = rate.split(" ");
+            plan = plan.withCreditRate(new Money(new BigDecimal(parts[0]), Currency.getInstance(parts[1])));
+        }
+        String off = rules.get("purchasePercentOff");
+        return off == null ? plan : plan.withPurchasePercentOff(new BigDecimal(off));
+    }
 
     static final RowMapper<Promotion> PROMOTION = (rs, ctx) -> new Promotion(
             rs.getString("code"),
@@ -359,7 +407,8 @@ final class Rows {
             rs.getLong("max_uses"),
             rs.getLong("max_uses_per_account"),
             rs.getBoolean("active"),
-            rs.getLong("uses"));
+            rs.getLong("uses"),
+            set(rs, "plan_ids"));
 
     static final RowMapper<Purchase> PURCHASE = (rs, ctx) -> new Purchase(
             rs.getString("purchase_id"),

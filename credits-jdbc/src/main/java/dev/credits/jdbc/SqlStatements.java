@@ -33,17 +33,17 @@ abstract class SqlStatements {
     static final String HOLD_COLUMNS = "hold_id, account_id, credit_type, feature_key, quantity, unit_price,"
             + " price_plan_id, amount,"
             + " status, user_id, idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
-            + " committed_credits, transaction_id, kind, purchase_id";
+            + " committed_credits, transaction_id, kind, purchase_id, retry_of, retry_number";
     static final String FEATURE_COLUMNS = "feature_key, feature_name, category, credits_per_unit, plan_prices,"
             + " free_retries, credit_type, description, active, created_at_micros, updated_at_micros";
     static final String PACKAGE_COLUMNS = "package_id, name, credits, price_amount, price_scale, price_currency,"
             + " credit_type, validity, active";
     static final String PLAN_COLUMNS = "plan_id, name, monthly_price_amount, monthly_price_scale,"
-            + " monthly_price_currency, allowances, rollover_cap, can_buy_credits, active";
+            + " monthly_price_currency, allowances, rollover_cap, can_buy_credits, active, plan_rules";
     /** Every promotion column but {@code uses}, which only promotion uses change. */
     static final String PROMOTION_COLUMNS = "code, description, percent_off, percent_off_scale, amount_off_amount,"
             + " amount_off_scale, amount_off_currency, bonus_credits, valid_from_at_micros, valid_until_at_micros,"
-            + " package_ids, max_uses, max_uses_per_account, active";
+            + " package_ids, max_uses, max_uses_per_account, active, plan_ids";
     /** Every purchase column but {@code purchase_no}, which the database numbers. */
     static final String PURCHASE_COLUMNS = "purchase_id, account_id, package_id, credit_type, credits, bonus_credits,"
             + " list_price_amount, list_price_scale, list_price_currency, price_amount, price_scale, price_currency,"
@@ -277,7 +277,7 @@ abstract class SqlStatements {
     String insertHold() {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES (:holdId, :accountId, :creditType, :featureKey,"
                 + " :quantity, :unitPrice, :pricePlanId, :amount, :status, :userId, :idempotencyKey, :metadata, :createdAt,"
-                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId, :kind, :purchaseId)";
+                + " :expiresAt, :resolvedAt, :committedCredits, :transactionId, :kind, :purchaseId, :retryOf, :retryNumber)";
     }
 
     /** Moves an OPEN hold to its terminal state; updates nothing if it is not OPEN (terminal states never change). */
@@ -383,12 +383,12 @@ abstract class SqlStatements {
         return "UPDATE " + plans + " SET name = :name, monthly_price_amount = :priceAmount,"
                 + " monthly_price_scale = :priceScale, monthly_price_currency = :priceCurrency,"
                 + " allowances = :allowances, rollover_cap = :rolloverCap, can_buy_credits = :canBuyCredits,"
-                + " active = :active WHERE plan_id = :planId";
+                + " active = :active, plan_rules = :planRules WHERE plan_id = :planId";
     }
 
     String insertPlan() {
         return "INSERT INTO " + plans + " (" + PLAN_COLUMNS + ") VALUES (:planId, :name, :priceAmount, :priceScale,"
-                + " :priceCurrency, :allowances, :rolloverCap, :canBuyCredits, :active)";
+                + " :priceCurrency, :allowances, :rolloverCap, :canBuyCredits, :active, :planRules)";
     }
 
     String deletePlan() {
@@ -410,14 +410,15 @@ abstract class SqlStatements {
                 + " amount_off_scale = :amountOffScale, amount_off_currency = :amountOffCurrency,"
                 + " bonus_credits = :bonusCredits, valid_from_at_micros = :validFrom,"
                 + " valid_until_at_micros = :validUntil, package_ids = :packageIds, max_uses = :maxUses,"
-                + " max_uses_per_account = :maxUsesPerAccount, active = :active WHERE code = :code";
+                + " max_uses_per_account = :maxUsesPerAccount, active = :active, plan_ids = :planIds WHERE code = :code";
     }
 
     /** A new promotion, its use count 0. */
     String insertPromotion() {
         return "INSERT INTO " + promotions + " (" + PROMOTION_COLUMNS + ", uses) VALUES (:code, :description,"
                 + " :percentOff, :percentOffScale, :amountOffAmount, :amountOffScale, :amountOffCurrency,"
-                + " :bonusCredits, :validFrom, :validUntil, :packageIds, :maxUses, :maxUsesPerAccount, :active, 0)";
+                + " :bonusCredits, :validFrom, :validUntil, :packageIds, :maxUses, :maxUsesPerAccount, :active, :planIds,"
+                + " 0)";
     }
 
     String deletePromotion() {
@@ -521,7 +522,7 @@ abstract class SqlStatements {
     /** Hold columns ({@link #HOLD_COLUMNS}) per row. */
     String multiRowInsertHolds(int rows) {
         return "INSERT INTO " + holds + " (" + HOLD_COLUMNS + ") VALUES "
-                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                + Pipeline.values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
     }
 
     /** Entry columns ({@link #ENTRY_COLUMNS}) per row. */

@@ -32,7 +32,8 @@ class SchemaFilesTest {
     @EnumSource(Dialect.class)
     void everyDialectShipsAVersionedSchemaWithThePrefixPlaceholder(Dialect dialect) {
         assertEquals(List.of(dialect.schemaLocation() + "/V1__credits_schema.sql",
-                dialect.schemaLocation() + "/V2__typed_holds.sql"), dialect.schemaResources());
+                dialect.schemaLocation() + "/V2__typed_holds.sql", dialect.schemaLocation() + "/V3__seed_rules.sql"),
+                dialect.schemaResources());
         for (String resource : dialect.schemaResources()) {
             assertNotNull(getClass().getClassLoader().getResource(resource), resource);
             String script = Schema.read(resource);
@@ -55,7 +56,8 @@ class SchemaFilesTest {
                     || statement.equals("EXECUTE credits_ddl") || statement.equals("DEALLOCATE PREPARE credits_ddl"));
             assertTrue(statement.startsWith("CREATE TABLE IF NOT EXISTS ") || statement.startsWith("CREATE INDEX IF NOT EXISTS ")
                     || statement.startsWith("CREATE UNIQUE INDEX IF NOT EXISTS ")
-                    || (dialect != Dialect.MYSQL && statement.startsWith("ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS "))
+                    || (dialect != Dialect.MYSQL && statement.startsWith("ALTER TABLE p_")
+                    && statement.contains(" ADD COLUMN IF NOT EXISTS "))
                     || (statement.startsWith("UPDATE p_holds\nSET kind = 'FREEZE',") && statement.contains("WHERE kind = 'WORK'"))
                     || mySqlGuardedDdl, "idempotent: " + statement);
             assertFalse(statement.contains("${"), statement);
@@ -132,8 +134,8 @@ class SchemaFilesTest {
         List<String> mysql = Dialect.MYSQL.schemaResources();
         assertEquals(mariadb.size(), mysql.size());
         for (int i = 0; i < mariadb.size(); i++) {
-            if (i == 1) {
-                continue; // version 2: theMySqlVersion2AddsTheColumnsItsOwnWayAndMigratesAsMariaDbDoes
+            if (i == 1 || i == 2) {
+                continue; // versions 2 and 3: theMySqlVersion2AddsTheColumnsItsOwnWayAndMigratesAsMariaDbDoes
             }
             String expected = withoutFirstLine(Schema.read(mariadb.get(i)))
                     .replace("utf8mb4_nopad_bin", "utf8mb4_0900_bin");
@@ -159,6 +161,24 @@ class SchemaFilesTest {
         assertEquals(mariadb.stream().filter(s -> !s.startsWith("ALTER TABLE ")).toList(),
                 mysql.stream().filter(s -> s.startsWith("UPDATE ")).toList(), "the same data migration");
         assertFalse(String.join("\n", mysql).contains("IF NOT EXISTS"), "MySQL has no ADD COLUMN IF NOT EXISTS");
+    }
+
+    /** MySQL's version 3 adds MariaDB's columns through guarded prepared statements, and nothing else. */
+    @Test
+    void theMySqlVersion3AddsMariaDbsColumnsItsOwnWay() {
+        List<String> mariadb = Schema.versions(Dialect.MARIADB.schemaResources()).get(2).statements("p_");
+        List<String> mysql = Schema.versions(Dialect.MYSQL.schemaResources()).get(2).statements("p_");
+        assertEquals(List.of("ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_of VARCHAR(128)",
+                "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_number INT DEFAULT 0 NOT NULL",
+                "ALTER TABLE p_plans ADD COLUMN IF NOT EXISTS plan_rules TEXT",
+                "ALTER TABLE p_promotions ADD COLUMN IF NOT EXISTS plan_ids TEXT"), mariadb);
+        for (String alter : mariadb) {
+            String column = alter.split(" ")[8];
+            String guarded = "'" + alter.replace("IF NOT EXISTS ", "").replace("'", "''") + "', 'DO 0')";
+            assertTrue(mysql.stream().anyMatch(s -> s.startsWith("SET @credits_ddl = ") && s.contains(guarded)
+                    && s.contains("column_name = '" + column + "'")), column + " guarded in " + mysql);
+        }
+        assertEquals(4 * 4, mysql.size(), "four statements per column");
     }
 
     private static String withoutFirstLine(String script) {
