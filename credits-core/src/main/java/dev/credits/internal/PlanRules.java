@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.CreditAccess;
 import dev.credits.EntryType;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
@@ -14,6 +15,7 @@ import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,6 +58,20 @@ public final class PlanRules {
             Checks.add("allowances", allowance.getValue(), 0);
         }
         Checks.notNegative("rolloverCap", plan.rolloverCap());
+        for (Map.Entry<String, CreditAccess> access : plan.creditAccess().entrySet()) {
+            Checks.creditType(access.getKey());
+            Checks.required("creditAccess[" + access.getKey() + "]", access.getValue());
+        }
+        if (plan.creditRate() != null && plan.creditRate().amount().signum() <= 0) {
+            throw new InvalidArgumentException("creditRate", "must be above 0: " + plan.creditRate());
+        }
+        if (plan.purchasePercentOff() != null) {
+            BigDecimal off = plan.purchasePercentOff();
+            if (off.signum() <= 0 || off.compareTo(BigDecimal.valueOf(100)) > 0) {
+                throw new InvalidArgumentException("purchasePercentOff", "must be above 0 and at most 100: " + off);
+            }
+            Checks.decimal("purchasePercentOff", off);
+        }
         catalog.save(CatalogTable.PLANS, plan);
         return plan;
     }

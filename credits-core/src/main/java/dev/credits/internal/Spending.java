@@ -14,8 +14,10 @@ import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
+import dev.credits.Plan;
 import dev.credits.RejectionReason;
 import dev.credits.internal.AccountSession.Portion;
+import dev.credits.spi.CatalogTable;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -122,11 +124,21 @@ public final class Spending {
         if (session.account().status() == AccountStatus.PAUSED) {
             return RejectionReason.ACCOUNT_PAUSED;
         }
+        Plan plan = plan(session);
+        if (plan != null && !plan.canSpend(feature.get().creditType())) {
+            return RejectionReason.PLAN_CANNOT_SPEND_CREDIT_TYPE;
+        }
         if (required > 0
                 && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
             return RejectionReason.INSUFFICIENT_CREDITS;
         }
         return null;
+    }
+
+    /** @return the account's plan as stored now (read in the session's unit of work), or null without one */
+    static Plan plan(AccountSession session) {
+        String planId = session.account().planId();
+        return planId == null ? null : session.tx().find(CatalogTable.PLANS, planId).orElse(null);
     }
 
     /** The price a spend pays: credits per unit and the plan whose own price it is (null: the feature's). */
