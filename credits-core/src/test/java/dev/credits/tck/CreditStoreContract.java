@@ -31,7 +31,7 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
-        StorePrimitivesContract {
+        StorePrimitivesContract, FreeRetryContract, PlanEntitlementContract {
 
     private CreditStore store;
     private MutableClock clock;
