@@ -9,6 +9,7 @@ import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
+import dev.credits.internal.Inspections;
 import dev.credits.internal.Reads;
 import dev.credits.internal.Refunds;
 import dev.credits.internal.Spending;
@@ -115,6 +116,7 @@ public final class CreditLedger {
     private final ExpirySweep sweep;
     private final Commerce commerceArea;
     private final Plans plansArea;
+    private final Inspection inspectionArea;
     private final AccountLinks links;
 
     private CreditLedger(Builder builder) {
@@ -130,6 +132,7 @@ public final class CreditLedger {
         this.commerceArea = new Commerce(new CatalogRules(unitOfWork, store),
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(new PlanRules(unitOfWork, store));
+        this.inspectionArea = new Inspection(new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
     }
 
@@ -513,6 +516,16 @@ public final class CreditLedger {
      */
     public Plans plans() {
         return plansArea;
+    }
+
+    /**
+     * Reads that reconcile and explain: changes after a sequence number, holds in flight, why a spend would be
+     * charged or refused.
+     *
+     * @return this ledger's inspection area (the same instance every time)
+     */
+    public Inspection inspection() {
+        return inspectionArea;
     }
 
     /**

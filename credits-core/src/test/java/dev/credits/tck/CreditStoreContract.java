@@ -31,7 +31,8 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
-        StorePrimitivesContract, FreeRetryContract, PlanEntitlementContract {
+        StorePrimitivesContract, FreeRetryContract, PlanEntitlementContract,
+        InspectionContract {
 
     private CreditStore store;
     private MutableClock clock;
