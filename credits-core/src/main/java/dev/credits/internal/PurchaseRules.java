@@ -64,7 +64,8 @@ public final class PurchaseRules {
     }
 
     /** A request checked for form; the catalog rows it names are read in the unit of work that prices it. */
-    private record Validated(String accountId, String packageId, long credits, String creditType, String promotionCode,
+    private record Validated(String accountId, String packageId, long credits, String creditType, Money paidPrice,
+                             String promotionCode,
                              String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
                              Map<String, String> metadata, String key, Map<String, String> fingerprint) {
     }
@@ -102,8 +103,13 @@ public final class PurchaseRules {
         fingerprint.put("pending", Boolean.toString(r.pending()));
         fingerprint.put("policyChecked", Boolean.toString(r.policyChecked()));
         fingerprint.put("metadata", Codec.metadata(metadata));
-        return new Validated(accountId, packageId, r.credits(), creditType, code, purchaseId, paymentReference, r.pending(),
-                r.policyChecked(), metadata, key, fingerprint);
+        if (r.paidPrice() != null) {
+            Checks.money("paidPrice", r.paidPrice().amount());
+            fingerprint.put("paidPrice", r.paidPrice().amount().stripTrailingZeros().toPlainString() + " "
+                    + r.paidPrice().currency().getCurrencyCode());
+        }
+        return new Validated(accountId, packageId, r.credits(), creditType, r.paidPrice(), code, purchaseId,
+                paymentReference, r.pending(), r.policyChecked(), metadata, key, fingerprint);
     }
 
     /** The catalog rows a purchase names: its package, its promotion, the account's plan (each null if absent). */
@@ -332,7 +338,8 @@ public final class PurchaseRules {
                 Period validity = creditPackage == null ? policy.customAmountValidity().get(creditType)
                         : creditPackage.validity();
                 Purchase purchase = new Purchase(purchaseId, v.accountId, v.packageId, creditType, quote.credits(),
-                        quote.bonusCredits(), quote.listPrice(), quote.price(), v.promotionCode, v.paymentReference,
+                        quote.bonusCredits(), quote.listPrice(), v.paidPrice != null ? v.paidPrice : quote.price(),
+                        v.promotionCode, v.paymentReference,
                         validity, PurchaseStatus.PENDING, null, null, v.metadata, v.key, session.now(), null, null,
                         0, 0, DisputeStatus.NONE, 0, 0);
                 if (v.promotionCode != null) {

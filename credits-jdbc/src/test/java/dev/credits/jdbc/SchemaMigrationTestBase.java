@@ -9,6 +9,7 @@ import dev.credits.Hold;
 import dev.credits.HoldKind;
 import dev.credits.HoldStatus;
 import dev.credits.Money;
+import dev.credits.Plan;
 import dev.credits.Purchase;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
@@ -81,16 +82,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * a database newer than the jar or a version whose file changed, completes an upgrade cut off at any statement, and
  * takes turns with concurrent installs; and the README's Flyway and Liquibase recipes run the same files. Version 2
  * (typed holds) turns version 1's freezes into holds of kind FREEZE naming their purchase, keeping every other value.
- * Every test works with a table prefix of its own, dropped afterwards. Version 3 exists only in the test resources
- * ({@code dev/credits/jdbc/schema-test/V3__test_extra.sql}) and reaches the runner through the package-private
+ * Every test works with a table prefix of its own, dropped afterwards. Version 99 exists only in the test resources
+ * ({@code dev/credits/jdbc/schema-test/V99__test_extra.sql}), after whatever the jar ships, and reaches the runner through the package-private
  * {@link JdbiCreditStore#installSchema(List)}, as does version 1 alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SchemaMigrationTestBase {
 
     /** A version after the shipped ones, only in the test resources. */
-    static final String V3 = "dev/credits/jdbc/schema-test/V3__test_extra.sql";
-    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V3__test_extra.sql";
+    static final String V3 = "dev/credits/jdbc/schema-test/V99__test_extra.sql";
+    static final String V3_CHANGED = "dev/credits/jdbc/schema-test/changed/V99__test_extra.sql";
+    /** The number of the test-only version. */
+    static final int TEST = 99;
 
     /** Held, so that the level set on it stays. */
     private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
@@ -139,9 +142,21 @@ abstract class SchemaMigrationTestBase {
         return List.of(dialect().schemaResources().get(0));
     }
 
-    /** @return the versions the jar ships (1 and 2) */
+    /** @return the versions the jar ships */
     List<String> shipped() {
         return dialect().schemaResources();
+    }
+
+    /** @return the numbers of the shipped versions (1, 2, ...) */
+    List<Integer> shippedNumbers() {
+        return java.util.stream.IntStream.rangeClosed(1, shipped().size()).boxed().toList();
+    }
+
+    /** @return the numbers of the shipped versions and the test-only one */
+    List<Integer> allNumbers() {
+        List<Integer> numbers = new ArrayList<>(shippedNumbers());
+        numbers.add(TEST);
+        return numbers;
     }
 
     /** @return the shipped versions and the test-only version 3 */
@@ -284,7 +299,7 @@ abstract class SchemaMigrationTestBase {
         Instant before = Instant.now().minusSeconds(1);
         store.installSchema();
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(2, rows.size(), "one row per version: " + rows);
+        assertEquals(shipped().size(), rows.size(), "one row per version: " + rows);
         SchemaMigrator.AppliedVersion v2 = rows.get(1);
         assertEquals(2, v2.number());
         assertEquals("typed holds", v2.description());
@@ -325,7 +340,8 @@ abstract class SchemaMigrationTestBase {
         assertTrue(rows.get(0).baseline(), "recorded as a baseline: " + rows);
         assertEquals(Schema.versions(v1()).get(0).checksum(), rows.get(0).checksum());
         assertTrue(tableExists(prefix + "purchases"), "what was missing is created");
-        assertEquals(List.of(2), store.installSchema(shipped()), "then the later versions as usual");
+        assertEquals(shippedNumbers().subList(1, shipped().size()), store.installSchema(shipped()),
+                "then the later versions as usual");
         assertEquals(before, data(store), "the data stays");
         store.inAccount("acc-m", tx -> {
             grant(tx, "lot-m2", 5, null);
@@ -335,7 +351,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
         assertEquals(rows.get(0), recorded().get(0), "adopted once");
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(shippedNumbers(), recordedVersions());
     }
 
     @Test
@@ -357,15 +373,15 @@ abstract class SchemaMigrationTestBase {
     @Test
     void anUpgradeAppliesTheNewVersionAndKeepsTheData() throws Exception {
         JdbiCreditStore store = store();
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedNumbers(), store.installSchema(shipped()));
         Data before = writeData(store);
 
-        assertEquals(List.of(3), store.installSchema(shippedAndTest()));
+        assertEquals(List.of(TEST), store.installSchema(shippedAndTest()));
         List<SchemaMigrator.AppliedVersion> rows = recorded();
-        assertEquals(List.of(1, 2, 3), recordedVersions());
-        SchemaMigrator.AppliedVersion v3 = rows.get(2);
+        assertEquals(allNumbers(), recordedVersions());
+        SchemaMigrator.AppliedVersion v3 = rows.get(shipped().size());
         assertEquals("test extra", v3.description());
-        assertEquals("V3__test_extra.sql", v3.script());
+        assertEquals("V99__test_extra.sql", v3.script());
         assertEquals(sha256(V3), v3.checksum());
         assertFalse(v3.baseline());
         assertEquals(before, data(store), "the data stays");
@@ -458,7 +474,7 @@ abstract class SchemaMigrationTestBase {
 
         store.installSchema();
 
-        assertEquals(List.of(1, 2), recordedVersions());
+        assertEquals(shippedNumbers(), recordedVersions());
         Ledger after = ledgerData(store);
         assertEquals(before, after, "typed holds, and everything else as it was");
         assertEquals("pi-open", after.holds().stream().filter(hold -> hold.holdId().equals(openFreeze.holdId()))
@@ -500,8 +516,50 @@ abstract class SchemaMigrationTestBase {
                 handle.execute(statement); // a first run, not recorded
             }
         }
-        assertEquals(List.of(2), store.installSchema(shipped()), "every statement again, then the record");
+        assertEquals(shippedNumbers().subList(1, shipped().size()), store.installSchema(shipped()),
+                "every statement again, then the record");
         assertEquals(before, ledgerData(store));
+    }
+
+    /**
+     * Version 3 (the seeds' rules: a retry's hold, a plan's rules, a promotion's plans) adds columns whose defaults keep
+     * today's behaviour for the rows already there: holds read as no retry, plans without rules per credit type, rate
+     * or discount, promotions open to every plan; run twice it changes nothing more.
+     */
+    @Test
+    void version3KeepsTheRowsOfVersion2AsTheyWere() {
+        JdbiCreditStore store = store();
+        store.installSchema(v1());
+        Ledger before = writeLedgerData(scratchStore());
+        copyAsVersion1();
+        assertEquals(List.of(2), store.installSchema(shipped().subList(0, 2)));
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.createUpdate("INSERT INTO " + prefix + "plans (plan_id, name, allowances, rollover_cap,"
+                    + " can_buy_credits, active) VALUES ('old', 'Old', '{\"credits\":100}', 0, :buy, :active)")
+                    .bind("buy", false).bind("active", true).execute();
+            handle.createUpdate("INSERT INTO " + prefix + "promotions (code, bonus_credits, max_uses,"
+                    + " max_uses_per_account, active, uses) VALUES ('OLD', 5, 0, 0, :active, 0)")
+                    .bind("active", true).execute();
+        }
+
+        assertEquals(List.of(3), store.installSchema(shipped().subList(0, 3)));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(shipped()).get(2).statements(prefix).forEach(handle::execute); // and once more
+        }
+
+        assertEquals(before, ledgerData(store), "holds, balances, history and purchases as they were");
+        CreditLedger ledger = ledger(store);
+        assertTrue(ledgerData(store).holds().stream().allMatch(hold -> hold.retryOf() == null
+                && hold.retryNumber() == 0));
+        Plan plan = ledger.plans().getPlan("old").orElseThrow();
+        assertEquals(Map.of(), plan.creditAccess());
+        assertEquals(null, plan.creditRate());
+        assertEquals(null, plan.purchasePercentOff());
+        assertFalse(plan.canBuy("credits"));
+        assertTrue(plan.canSpend("credits"));
+        assertEquals(java.util.Set.of(), ledger.commerce().getPromotion("OLD").orElseThrow().planIds());
+        ledger.plans().savePlan(plan.withCreditAccess("voice", true, false));
+        assertFalse(ledger.plans().getPlan("old").orElseThrow().canSpend("voice"), "the new columns are written");
     }
 
     /**
@@ -526,8 +584,8 @@ abstract class SchemaMigrationTestBase {
 
     @Test
     void aFreshDatabaseGetsEveryVersionInOrder() {
-        assertEquals(List.of(1, 2, 3), store().installSchema(shippedAndTest()));
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(allNumbers(), store().installSchema(shippedAndTest()));
+        assertEquals(allNumbers(), recordedVersions());
         assertFalse(recorded().get(0).baseline());
     }
 
@@ -538,8 +596,8 @@ abstract class SchemaMigrationTestBase {
         List<SchemaMigrator.AppliedVersion> rows = recorded();
         // installSchema() of this jar knows versions 1 and 2 only
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class, store::installSchema);
-        assertTrue(refused.getMessage().contains("schema version 3"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("knows versions up to 2"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("schema version " + TEST), refused.getMessage());
+        assertTrue(refused.getMessage().contains("knows versions up to " + shipped().size()), refused.getMessage());
         assertEquals(rows, recorded());
     }
 
@@ -553,7 +611,7 @@ abstract class SchemaMigrationTestBase {
         changed.add(V3_CHANGED);
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(changed));
-        assertTrue(refused.getMessage().contains("V3__test_extra.sql"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("V99__test_extra.sql"), refused.getMessage());
         assertTrue(refused.getMessage().contains(sha256(V3_CHANGED)), refused.getMessage());
         assertEquals(rows, recorded());
 
@@ -575,7 +633,7 @@ abstract class SchemaMigrationTestBase {
         StoreConfigurationException refused = assertThrows(StoreConfigurationException.class,
                 () -> store.installSchema(shippedAndTest()));
         assertTrue(refused.getMessage().contains("schema version 1"), refused.getMessage());
-        assertEquals(List.of(2, 3), recordedVersions());
+        assertEquals(allNumbers().subList(1, allNumbers().size()), recordedVersions());
     }
 
     /**
@@ -601,14 +659,14 @@ abstract class SchemaMigrationTestBase {
                 assertEquals(failuresBefore + 1, failing.failures(), "failed at statement " + position + ": " + e);
                 failing.disarm();
                 List<Integer> versions = recordedVersions();
-                if (versions.contains(3)) {
+                if (versions.contains(TEST)) {
                     assertTestVersionIsApplied(); // recorded last: only once every statement ran
                 } else if (dialect().statements(prefix, Duration.ofSeconds(1)).transactionalDdl()) {
                     assertFalse(tableExists(prefix + "test_extra"), "rolled back whole at statement " + position);
                 }
-                assertEquals(versions.contains(3) ? List.of() : List.of(3), store.installSchema(shippedAndTest()),
+                assertEquals(versions.contains(TEST) ? List.of() : List.of(TEST), store.installSchema(shippedAndTest()),
                         "the next install completes it (cut at statement " + position + ")");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(allNumbers(), recordedVersions());
                 assertTestVersionIsApplied();
                 assertEquals(before, data(store));
                 undoTestVersion();
@@ -620,7 +678,7 @@ abstract class SchemaMigrationTestBase {
                 // MariaDB: the failure hit the release of the session lock, after the work; the install stands (and
                 // a really broken connection would have ended its session, and the lock with it)
                 assertTrue(dialect() == Dialect.MARIADB, "only the unlock may fail without failing the install");
-                assertEquals(List.of(1, 2, 3), recordedVersions());
+                assertEquals(allNumbers(), recordedVersions());
                 assertTestVersionIsApplied();
                 undoTestVersion();
                 position++;
@@ -629,7 +687,7 @@ abstract class SchemaMigrationTestBase {
             break;
         }
         assertTrue(position > 6, "lock, version table, versions, 3 statements, record...: " + position);
-        assertEquals(List.of(1, 2, 3), recordedVersions());
+        assertEquals(allNumbers(), recordedVersions());
         assertTestVersionIsApplied();
         assertEquals(before, data(store));
     }
@@ -667,8 +725,8 @@ abstract class SchemaMigrationTestBase {
             for (Future<List<Integer>> install : installs) {
                 applied.addAll(install.get(120, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(1, 2, 3), applied.stream().sorted().toList(), "each version applied by one racer");
-            assertEquals(List.of(1, 2, 3), recordedVersions());
+            assertEquals(allNumbers(), applied.stream().sorted().toList(), "each version applied by one racer");
+            assertEquals(allNumbers(), recordedVersions());
             writeData(store());
             assertTestVersionIsApplied(null); // the account came after version 3's update
         } finally {
@@ -711,7 +769,7 @@ abstract class SchemaMigrationTestBase {
     @Test
     void theReadmesFlywayRecipeRunsTheShippedFiles() {
         MigrateResult result = flyway(null).migrate();
-        assertEquals(2, result.migrationsExecuted, "V1, V2");
+        assertEquals(shipped().size(), result.migrationsExecuted, "V1, V2, ...");
         JdbiCreditStore store = store();
         Data before = writeData(store);
         assertEquals(10, before.balances().get(0).balance());
@@ -719,7 +777,7 @@ abstract class SchemaMigrationTestBase {
 
         // A host that moves from Flyway to installSchema(): the tables are adopted as version 1, and version 2's
         // idempotent statements run again over what Flyway applied, changing nothing.
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedNumbers(), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }
@@ -731,7 +789,7 @@ abstract class SchemaMigrationTestBase {
         Ledger before = writeLedgerData(scratchStore());
         copyAsVersion1();
 
-        assertEquals(1, flyway(null).migrate().migrationsExecuted, "V2");
+        assertEquals(shipped().size() - 1, flyway(null).migrate().migrationsExecuted, "V2, ...");
         assertEquals(before, ledgerData(store()), "the holds typed, everything else as it was");
         assertEquals(List.of(), recorded());
     }
@@ -768,6 +826,10 @@ abstract class SchemaMigrationTestBase {
                     <sqlFile path="%2$s/V2__typed_holds.sql"
                              relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
                   </changeSet>
+                  <changeSet id="credits-schema-v3" author="credits">
+                    <sqlFile path="%2$s/V3__seed_rules.sql"
+                             relativeToChangelogFile="false" splitStatements="true" endDelimiter=";" stripComments="true"/>
+                  </changeSet>
                 </databaseChangeLog>
                 """.formatted(prefix, dialect().schemaLocation());
         Files.writeString(directory.resolve("changelog.xml"), changelog, StandardCharsets.UTF_8);
@@ -791,7 +853,7 @@ abstract class SchemaMigrationTestBase {
         assertEquals(10, before.balances().get(0).balance());
         assertEquals(List.of(), recorded());
 
-        assertEquals(List.of(1, 2), store.installSchema(shipped()));
+        assertEquals(shippedNumbers(), store.installSchema(shipped()));
         assertTrue(recorded().get(0).baseline());
         assertEquals(before, data(store));
     }

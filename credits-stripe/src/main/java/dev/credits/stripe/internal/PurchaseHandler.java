@@ -59,6 +59,9 @@ final class PurchaseHandler {
         String accountId = lookups.accountOf(s);
         lookups.requireAccount(event, accountId);
         String packageId = s.metadata().get(settings.packageKey());
+        if (packageId == null && s.metadata().containsKey(CustomAmounts.CREDITS_KEY)) {
+            return customAmount(event, s, accountId, pending);
+        }
         if (packageId == null) {
             throw reject(event, Reason.MISSING_PACKAGE, "session " + s.id() + " has no metadata '"
                     + settings.packageKey() + "'", null);
@@ -74,6 +77,30 @@ final class PurchaseHandler {
                 // The policy was checked when the checkout was created; the customer has paid (or committed to).
                 .withPolicyChecked(true);
         return new PurchaseTarget(accountId, packageId, purchaseId, request);
+    }
+
+    /** The purchase of a custom-amount session: what its metadata says was sold, at the price it was quoted. */
+    private PurchaseTarget customAmount(StripeEvent event, StripeCheckoutSession s, String accountId,
+                                        boolean pending) {
+        Map<String, String> m = s.metadata();
+        long credits;
+        dev.credits.Money quoted;
+        try {
+            credits = Long.parseLong(m.get(CustomAmounts.CREDITS_KEY));
+            quoted = m.get(CustomAmounts.QUOTED_PRICE_KEY) == null ? null
+                    : CustomAmounts.decode(m.get(CustomAmounts.QUOTED_PRICE_KEY));
+        } catch (IllegalArgumentException e) {
+            throw reject(event, Reason.PURCHASE_REJECTED, "session " + s.id() + " has malformed custom-amount metadata: "
+                    + e.getMessage(), e);
+        }
+        String purchaseId = s.paymentIntentId() != null ? s.paymentIntentId() : s.id();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("stripe_checkout_session_id", s.id());
+        PurchaseRequest request = PurchaseRequest.ofCredits(accountId, credits, m.get(CustomAmounts.CREDIT_TYPE_KEY))
+                .withPromotionCode(m.get(CustomAmounts.PROMOTION_KEY)).withPurchaseId(purchaseId)
+                .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata).withPaidPrice(quoted)
+                .withPolicyChecked(true);
+        return new PurchaseTarget(accountId, credits + " " + request.creditType(), purchaseId, request);
     }
 
     /** Records the purchase, or replays it if its id was seen before. */
