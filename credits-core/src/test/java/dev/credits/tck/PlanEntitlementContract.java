@@ -10,6 +10,7 @@ import dev.credits.FeatureDefinition;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LotSource;
 import dev.credits.Plan;
+import dev.credits.PlanChange;
 import dev.credits.PurchasePolicy;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
@@ -198,6 +199,36 @@ public interface PlanEntitlementContract extends CommerceFixture {
         assertFalse(stored.canSpend(VOICE));
         assertTrue(stored.canBuy(VOICE));
         assertFalse(stored.canBuy(CREDITS));
+    }
+
+    // ---------------------------------------------------------------- the subscription a plan comes from
+
+    @Test
+    default void theEndOfAnotherSubscriptionThanThePlansOwnChangesNothing() {
+        String pro = proPlan();
+        String accountId = openAccount();
+        assertEquals(PlanChange.Kind.ASSIGNED, ledger().plans().assignPlan(accountId, pro, "sub_1").kind());
+        assertEquals("sub_1", ledger().getAccount(accountId).orElseThrow().subscriptionId());
+
+        PlanChange again = ledger().plans().assignPlan(accountId, pro, "sub_2"); // subscribed again, same plan
+        assertEquals(PlanChange.Kind.UNCHANGED, again.kind());
+        assertEquals("sub_2", ledger().getAccount(accountId).orElseThrow().subscriptionId());
+        assertEquals(sequence(accountId), again.sequence());
+        long sequence = sequence(accountId);
+
+        PlanChange old = ledger().plans().endPlan(accountId, "sub_1");
+        assertEquals(PlanChange.Kind.UNCHANGED, old.kind());
+        assertEquals(pro, ledger().getAccount(accountId).orElseThrow().planId(), "the older subscription's end");
+        assertEquals(sequence, sequence(accountId), "nothing written");
+
+        PlanChange ended = ledger().plans().endPlan(accountId, "sub_2");
+        assertEquals(PlanChange.Kind.ENDED, ended.kind());
+        assertNull(ledger().getAccount(accountId).orElseThrow().planId());
+        assertNull(ledger().getAccount(accountId).orElseThrow().subscriptionId());
+        ledger().plans().assignPlan(accountId, pro);
+        assertEquals(PlanChange.Kind.ENDED, ledger().plans().endPlan(accountId, "sub_9").kind(),
+                "a plan that records no subscription ends with any");
+        assertThrows(InvalidArgumentException.class, () -> ledger().plans().assignPlan(accountId, pro, " "));
     }
 
     // ---------------------------------------------------------------- rates and promotions per plan

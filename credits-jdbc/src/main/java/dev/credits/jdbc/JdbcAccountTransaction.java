@@ -569,6 +569,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     .bind("maxOpenHolds", next.maxOpenHolds())
                     .bind("planId", next.planId())
                     .bind("nextPlanId", next.nextPlanId())
+                    .bind("subscriptionId", next.subscriptionId())
                     .bind("periodStart", Rows.microsOrNull(next.periodStart()))
                     .bind("periodEnd", Rows.microsOrNull(next.periodEnd()))
                     .bind("sequence", next.sequence())
@@ -660,6 +661,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             checked(pipeline, pipelined.pipelinedUpdateAccount(), inDatabase, expected, 1, 0);
             pipeline.string(next.status().name()).bigint(next.overdraftLimit()).bigint(next.lowBalanceThreshold())
                     .bigint(next.maxOpenHolds()).string(next.planId()).string(next.nextPlanId())
+                    .string(next.subscriptionId())
                     .bigint(Rows.microsOrNull(next.periodStart())).bigint(Rows.microsOrNull(next.periodEnd()))
                     .bigint(next.sequence()).bigint(Rows.micros(next.updatedAt())).string(accountId)
                     .bigint(account.sequence());

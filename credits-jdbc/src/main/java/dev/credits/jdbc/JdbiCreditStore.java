@@ -445,6 +445,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                         .bind("maxOpenHolds", account.maxOpenHolds())
                         .bind("planId", account.planId())
                         .bind("nextPlanId", account.nextPlanId())
+                        .bind("subscriptionId", account.subscriptionId())
                         .bind("periodStart", Rows.microsOrNull(account.periodStart()))
                         .bind("periodEnd", Rows.microsOrNull(account.periodEnd()))
                         .bind("sequence", account.sequence())

@@ -202,8 +202,8 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     }
 
     /**
-     * Note the order of {@link #updateAccount()}: status, limit, threshold, max open holds, plan, next plan, period start,
-     * period end, sequence, updated at, id, locked sequence.
+     * Note the order of {@link #updateAccount()}: status, limit, threshold, max open holds, plan, next plan, subscription,
+     * period start, period end, sequence, updated at, id, locked sequence.
      */
     @Override
     public String pipelinedUpdateAccount() {

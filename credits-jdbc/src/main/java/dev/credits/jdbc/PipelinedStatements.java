@@ -63,8 +63,8 @@ interface PipelinedStatements {
 
     /**
      * Checked: one row (see {@link #checksInDatabase()}). Parameters: status, overdraft limit, low balance threshold,
-     * max open holds, plan id, next plan id, period start, period end, sequence, updated at, account id, the sequence
-     * read under the lock (see {@link SqlStatements#updateAccount()}).
+     * max open holds, plan id, next plan id, subscription id, period start, period end, sequence, updated at, account
+     * id, the sequence read under the lock (see {@link SqlStatements#updateAccount()}).
      */
     String pipelinedUpdateAccount();
 

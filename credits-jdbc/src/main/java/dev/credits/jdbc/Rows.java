@@ -234,7 +234,8 @@ final class Rows {
             instant(rs, "period_end_at_micros"),
             rs.getLong("sequence_no"),
             instant(rs, "created_at_micros"),
-            instant(rs, "updated_at_micros"));
+            instant(rs, "updated_at_micros"),
+            rs.getString("subscription_id"));
 
     static final RowMapper<AccountLink> ACCOUNT_LINK = (rs, ctx) -> new AccountLink(
             rs.getString("reference"),

@@ -22,7 +22,7 @@ abstract class SqlStatements {
 
     static final String ACCOUNT_COLUMNS = "account_id, status, overdraft_limit, low_balance_threshold, max_open_holds,"
             + " plan_id, next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
-            + " updated_at_micros";
+            + " updated_at_micros, subscription_id";
     static final String LOT_COLUMNS = "lot_id, account_id, credit_type, source, priority, amount, remaining, held,"
             + " expires_at_micros, money_amount, money_scale, money_currency, metadata, granted_at_micros,"
             + " transaction_id";
@@ -131,7 +131,7 @@ abstract class SqlStatements {
     String insertAccount() {
         return "INSERT INTO " + accounts + " (" + ACCOUNT_COLUMNS + ") VALUES (:accountId, :status, :overdraftLimit,"
                 + " :lowBalanceThreshold, :maxOpenHolds, :planId, :nextPlanId, :periodStart, :periodEnd, :sequence,"
-                + " :createdAt, :updatedAt)";
+                + " :createdAt, :updatedAt, :subscriptionId)";
     }
 
     /**
@@ -141,7 +141,8 @@ abstract class SqlStatements {
     String updateAccount() {
         return "UPDATE " + accounts + " SET status = :status, overdraft_limit = :overdraftLimit,"
                 + " low_balance_threshold = :lowBalanceThreshold, max_open_holds = :maxOpenHolds, plan_id = :planId,"
-                + " next_plan_id = :nextPlanId, period_start_at_micros = :periodStart,"
+                + " next_plan_id = :nextPlanId, subscription_id = :subscriptionId,"
+                + " period_start_at_micros = :periodStart,"
                 + " period_end_at_micros = :periodEnd, sequence_no = :sequence, updated_at_micros = :updatedAt"
                 + " WHERE account_id = :accountId AND sequence_no = :lockedSequence";
     }

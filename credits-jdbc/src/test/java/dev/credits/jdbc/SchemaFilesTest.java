@@ -73,16 +73,16 @@ class SchemaFilesTest {
     private static final Map<Dialect, List<String>> SHIPPED_CHECKSUMS = Map.of(
             Dialect.H2, List.of("21c46568a713b37e4bac63d840683233cf93335c9b1a3c3d4b636e0e9f3e134d",
                     "517c6aa16395caeeb9603613048520ebbbdca5f8fb9b3c84d46565d18a47b587",
-                    "b8c56146effa7dc0d82579f2a7e816f8a7a86377c2fa6d6c8dc7e450c335cc66"),
+                    "88fec88d3ff8b2f93eee7a319b75e958f71d3fbec5d0d7ce029662f28402e131"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
-                    "35054e734f10cb3bfea2117ee3613e7ec8a2d3ed2c5af456a77f003d7c7ca426"),
+                    "84e1c2ea8047caab5f8a9cd9ca9fa377c9fbb997dfc0fd9ca72a1b05ddfa7113"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
-                    "2413b9afa701c27f4abaac1451a49b11db52a42374f9caf853f3e3ce92583ff9"),
+                    "34507a114163f8fa73115536e080c186c4bc8e98009b5150a1a6d7f2180c9609"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
-                    "05b04b3838915949966e89d35a693e20f1845c5a88b0942069e1d2faf5bfdbe7"));
+                    "190cfc559a60a9c36f802c81ccdb2fab140cc47d5808df7a834fd995bdb5e658"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
@@ -123,7 +123,14 @@ class SchemaFilesTest {
                 assertEquals(expected, columns, dialect + " creates other tables or columns than H2");
             }
         }
-        assertEquals(List.of(SqlStatements.ACCOUNT_COLUMNS.split(",\\s*")), expected.get("p_accounts"),
+        List<String> accountColumns = new java.util.ArrayList<>(expected.get("p_accounts"));
+        for (String statement : Schema.statements(Dialect.H2, "p_")) {
+            Matcher added = Pattern.compile("ALTER TABLE p_accounts ADD COLUMN IF NOT EXISTS (\\w+)").matcher(statement);
+            if (added.lookingAt()) {
+                accountColumns.add(added.group(1)); // a later version's
+            }
+        }
+        assertEquals(List.of(SqlStatements.ACCOUNT_COLUMNS.split(",\\s*")), accountColumns,
                 "the columns the store writes");
     }
 
@@ -172,7 +179,8 @@ class SchemaFilesTest {
     void theMySqlVersion3AddsMariaDbsColumnsItsOwnWay() {
         List<String> mariadb = Schema.versions(Dialect.MARIADB.schemaResources()).get(2).statements("p_");
         List<String> mysql = Schema.versions(Dialect.MYSQL.schemaResources()).get(2).statements("p_");
-        assertEquals(List.of("ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_of VARCHAR(128)",
+        assertEquals(List.of("ALTER TABLE p_accounts ADD COLUMN IF NOT EXISTS subscription_id VARCHAR(128)",
+                "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_of VARCHAR(128)",
                 "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_number INT DEFAULT 0 NOT NULL",
                 "ALTER TABLE p_plans ADD COLUMN IF NOT EXISTS plan_rules TEXT",
                 "ALTER TABLE p_promotions ADD COLUMN IF NOT EXISTS plan_ids TEXT"), mariadb);
@@ -182,7 +190,7 @@ class SchemaFilesTest {
             assertTrue(mysql.stream().anyMatch(s -> s.startsWith("SET @credits_ddl = ") && s.contains(guarded)
                     && s.contains("column_name = '" + column + "'")), column + " guarded in " + mysql);
         }
-        assertEquals(4 * 4, mysql.size(), "four statements per column");
+        assertEquals(5 * 4, mysql.size(), "four statements per column");
     }
 
     private static String withoutFirstLine(String script) {

@@ -412,6 +412,28 @@ class StripeCreditsWebhookTest {
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
     }
 
+    @Test
+    void theDeletionOfAnOlderSubscriptionOnTheSamePlanLeavesThePlan() {
+        // sub_test_1 on basic, then the customer subscribes to basic again (sub_test_2) before sub_test_1 ends.
+        deliver("checkout.session.completed.subscription.json");
+        Map<String, String> second = Map.of("sub_test_1", "sub_test_2", "evt_test_sub", "evt_test_sub_2",
+                "cs_test_sub", "cs_test_sub_2");
+        WebhookOutcome resubscribed = deliver("checkout.session.completed.subscription.json", second);
+        assertEquals(Status.APPLIED, resubscribed.status());
+        assertEquals("sub_test_2", ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+
+        WebhookOutcome oldDeleted = deliver("customer.subscription.deleted.json"); // sub_test_1, basic's price
+
+        assertEquals(Status.IGNORED, oldDeleted.status());
+        assertEquals(PlanChange.Kind.UNCHANGED, oldDeleted.result(PlanChanged.class).orElseThrow().change().kind());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        WebhookOutcome currentDeleted = deliver("customer.subscription.deleted.json",
+                Map.of("sub_test_1", "sub_test_2", "evt_test_sub_del", "evt_test_sub_del_2"));
+        assertEquals(Status.APPLIED, currentDeleted.status());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+    }
+
     // ---------------------------------------------------------------- refunds and disputes
 
     private static final Map<String, String> PARTIAL_REFUND = Map.of("\"amount_refunded\": 1099", "\"amount_refunded\": 500");
