@@ -72,6 +72,7 @@ import static dev.credits.jdbc.JdbiStoreTestBase.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -159,7 +160,7 @@ abstract class SchemaMigrationTestBase {
         return numbers;
     }
 
-    /** @return the shipped versions and the test-only version 3 */
+    /** @return the shipped versions and the test-only version (99) */
     List<String> shippedAndTest() {
         List<String> resources = new ArrayList<>(shipped());
         resources.add(V3);
@@ -276,7 +277,7 @@ abstract class SchemaMigrationTestBase {
                 store.findAccountLink("stripe:sub_m"));
     }
 
-    /** What test version 3 did: the new column, filled for the account of {@link #writeData}, and the new table. */
+    /** What the test-only version did: the new column, filled for the account of {@link #writeData}, and the new table. */
     void assertTestVersionIsApplied() {
         assertTestVersionIsApplied("v2");
     }
@@ -522,9 +523,9 @@ abstract class SchemaMigrationTestBase {
     }
 
     /**
-     * Version 3 (the seeds' rules: a retry's hold, a plan's rules, a promotion's plans) adds columns whose defaults keep
-     * today's behaviour for the rows already there: holds read as no retry, plans without rules per credit type, rate
-     * or discount, promotions open to every plan; run twice it changes nothing more.
+     * Version 3 (the seeds' rules) adds columns whose defaults keep today's behaviour for the rows already there:
+     * accounts record no subscription, holds read as no retry, plans without rules per credit type, rate or discount,
+     * promotions open to every plan; run twice it changes nothing more.
      */
     @Test
     void version3KeepsTheRowsOfVersion2AsTheyWere() {
@@ -551,6 +552,7 @@ abstract class SchemaMigrationTestBase {
         CreditLedger ledger = ledger(store);
         assertTrue(ledgerData(store).holds().stream().allMatch(hold -> hold.retryOf() == null
                 && hold.retryNumber() == 0));
+        assertNull(ledger.getAccount(LEDGER_ACCOUNT).orElseThrow().subscriptionId());
         Plan plan = ledger.plans().getPlan("old").orElseThrow();
         assertEquals(Map.of(), plan.creditAccess());
         assertEquals(null, plan.creditRate());
@@ -638,7 +640,7 @@ abstract class SchemaMigrationTestBase {
 
     /**
      * Breaks the connection at every statement of an upgrade in turn (lock, version table, reads, each statement of
-     * version 3, its record, unlock, commit): the install fails with the cause, version 3 is never recorded without
+     * the test-only version, its record, unlock, commit): the install fails with the cause, it is never recorded without
      * its changes (on PostgreSQL nothing of it remains at all: one transaction), and the next install completes it.
      */
     @Test
@@ -696,7 +698,7 @@ abstract class SchemaMigrationTestBase {
         try (Handle handle = Jdbi.open(pool)) {
             handle.execute("DROP TABLE " + prefix + "test_extra");
             handle.execute("ALTER TABLE " + prefix + "accounts DROP COLUMN test_note");
-            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 3");
+            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = " + TEST);
         }
     }
 
@@ -728,7 +730,7 @@ abstract class SchemaMigrationTestBase {
             assertEquals(allNumbers(), applied.stream().sorted().toList(), "each version applied by one racer");
             assertEquals(allNumbers(), recordedVersions());
             writeData(store());
-            assertTestVersionIsApplied(null); // the account came after version 3's update
+            assertTestVersionIsApplied(null); // the account came after the test version's update
         } finally {
             threads.shutdownNow();
         }
