@@ -72,7 +72,10 @@ final class SubscriptionHandler {
             // Subscribed again to the plan it is on: the new subscription becomes the account's, so the old one's
             // deletion leaves the plan.
             PlanChange change = assign(event, accountId, planId, s.subscriptionId());
-            return outcome(event, Status.APPLIED, accountId, "account already on plan " + current + "; subscription "
+            // Applied when it replaces another subscription; a plan its first invoice put in place (no subscription
+            // recorded yet) only learns which subscription it comes from.
+            Status status = account.subscriptionId() == null ? Status.DUPLICATE : Status.APPLIED;
+            return outcome(event, status, accountId, "account already on plan " + current + "; subscription "
                     + s.subscriptionId() + " recorded as its own", new PlanChanged(change));
         }
         if (current != null) {
