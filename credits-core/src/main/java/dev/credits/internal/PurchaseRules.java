@@ -65,9 +65,9 @@ public final class PurchaseRules {
 
     /** A request checked for form; the catalog rows it names are read in the unit of work that prices it. */
     private record Validated(String accountId, String packageId, long credits, String creditType, Money paidPrice,
-                             String promotionCode,
-                             String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
-                             Map<String, String> metadata, String key, Map<String, String> fingerprint) {
+                             String promotionCode, String purchaseId, String paymentReference, boolean pending,
+                             boolean policyChecked, Map<String, String> metadata, String key,
+                             Map<String, String> fingerprint) {
     }
 
     private static Validated validate(PurchaseRequest r) {

@@ -3,6 +3,7 @@ package dev.credits.stripe.internal;
 import dev.credits.CreditLedger;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.Money;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
 import dev.credits.PurchaseStateException;
@@ -51,8 +52,8 @@ final class PurchaseHandler {
         return succeeded ? complete(event, session) : fail(event, session);
     }
 
-    /** The account, package and purchase id of a payment-mode session, all checked. */
-    private record PurchaseTarget(String accountId, String packageId, String purchaseId, PurchaseRequest request) {
+    /** The account, what was bought ("package starter", "custom amount of 500 credits") and purchase id, checked. */
+    private record PurchaseTarget(String accountId, String item, String purchaseId, PurchaseRequest request) {
     }
 
     private PurchaseTarget target(StripeEvent event, StripeCheckoutSession s, boolean pending) {
@@ -76,7 +77,7 @@ final class PurchaseHandler {
                 .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata)
                 // The policy was checked when the checkout was created; the customer has paid (or committed to).
                 .withPolicyChecked(true);
-        return new PurchaseTarget(accountId, packageId, purchaseId, request);
+        return new PurchaseTarget(accountId, "package " + packageId, purchaseId, request);
     }
 
     /** The purchase of a custom-amount session: what its metadata says was sold, at the price it was quoted. */
@@ -84,7 +85,7 @@ final class PurchaseHandler {
                                         boolean pending) {
         Map<String, String> m = s.metadata();
         long credits;
-        dev.credits.Money quoted;
+        Money quoted;
         try {
             credits = Long.parseLong(m.get(CustomAmounts.CREDITS_KEY));
             quoted = m.get(CustomAmounts.QUOTED_PRICE_KEY) == null ? null
@@ -100,7 +101,8 @@ final class PurchaseHandler {
                 .withPromotionCode(m.get(CustomAmounts.PROMOTION_KEY)).withPurchaseId(purchaseId)
                 .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata).withPaidPrice(quoted)
                 .withPolicyChecked(true);
-        return new PurchaseTarget(accountId, credits + " " + request.creditType(), purchaseId, request);
+        return new PurchaseTarget(accountId, "custom amount of " + credits + " " + request.creditType(), purchaseId,
+                request);
     }
 
     /** Records the purchase, or replays it if its id was seen before. */
@@ -112,13 +114,13 @@ final class PurchaseHandler {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         } catch (IdempotencyConflictException e) {
             throw reject(event, Reason.PURCHASE_STATE_CONFLICT, "purchase '" + t.purchaseId()
-                    + "' exists for another account or package", e);
+                    + "' exists for another account or another purchase", e);
         } catch (InvalidArgumentException e) {
             throw reject(event, Reason.PURCHASE_REJECTED, e.getMessage(), e);
         }
         if (!r.success()) {
             throw reject(event, Reason.PURCHASE_REJECTED, "the ledger rejected purchase '" + t.purchaseId()
-                    + "' of package '" + t.packageId() + "': " + r.reason(), null);
+                    + "' of " + t.item() + ": " + r.reason(), null);
         }
         return r;
     }
@@ -127,7 +129,7 @@ final class PurchaseHandler {
         PurchaseTarget t = target(event, s, false);
         PurchaseResult r = record(event, t);
         if (!r.replayed()) {
-            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of package " + t.packageId()
+            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of " + t.item()
                     + " completed: " + r.purchase().totalCredits() + " credits granted", r);
         }
         // A replay says where the purchase stands: only a pending one is still to be completed.
@@ -155,7 +157,7 @@ final class PurchaseHandler {
         PurchaseTarget t = target(event, s, true);
         PurchaseResult r = record(event, t);
         if (!r.replayed()) {
-            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of package " + t.packageId()
+            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of " + t.item()
                     + " recorded pending (payment " + s.paymentStatus() + ")", r);
         }
         // Already pending, or the async result got here first: either way nothing to do.
