@@ -19,15 +19,32 @@ import java.time.Instant;
  *                             number, and a change without an entry (a hold placed or released) takes one
  * @param createdAt            when it was opened
  * @param updatedAt            when its settings or status last changed
+ * @param subscriptionId       the billing system's subscription the plan comes from (e.g. Stripe's {@code sub_...}),
+ *                             or null: events of another subscription never change the plan (see
+ *                             {@link Plans#assignPlan(String, String, String)}, {@link Plans#endPlan(String, String)})
  */
 public record Account(String accountId, AccountStatus status, long overdraftLimit, long lowBalanceThreshold,
                       long maxOpenHolds, String planId, String nextPlanId, Instant periodStart, Instant periodEnd,
-                      long sequence, Instant createdAt, Instant updatedAt) {
+                      long sequence, Instant createdAt, Instant updatedAt, String subscriptionId) {
+
+    /** An account whose plan names no subscription. */
+    public Account(String accountId, AccountStatus status, long overdraftLimit, long lowBalanceThreshold,
+                   long maxOpenHolds, String planId, String nextPlanId, Instant periodStart, Instant periodEnd,
+                   long sequence, Instant createdAt, Instant updatedAt) {
+        this(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId, periodStart,
+                periodEnd, sequence, createdAt, updatedAt, null);
+    }
+
+    /** @return a copy whose plan comes from {@code value} (null: none recorded), changed at {@code at} */
+    public Account withSubscription(String value, Instant at) {
+        return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId,
+                periodStart, periodEnd, sequence, createdAt, at, value);
+    }
 
     /** @return a new account with the settings, no plan, sequence 0 */
     public static Account open(String accountId, AccountSettings settings, Instant at) {
         return new Account(accountId, AccountStatus.ACTIVE, settings.overdraftLimit(), settings.lowBalanceThreshold(),
-                settings.maxOpenHolds(), null, null, null, null, 0, at, at);
+                settings.maxOpenHolds(), null, null, null, null, 0, at, at, null);
     }
 
     /** @return the settings part of this account */
@@ -37,30 +54,31 @@ public record Account(String accountId, AccountStatus status, long overdraftLimi
 
     public Account withSequence(long newSequence) {
         return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId,
-                periodStart, periodEnd, newSequence, createdAt, updatedAt);
+                periodStart, periodEnd, newSequence, createdAt, updatedAt, subscriptionId);
     }
 
     /** @return a copy with new settings, changed at {@code at} */
     public Account withSettings(AccountSettings settings, Instant at) {
         return new Account(accountId, status, settings.overdraftLimit(), settings.lowBalanceThreshold(),
-                settings.maxOpenHolds(), planId, nextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+                settings.maxOpenHolds(), planId, nextPlanId, periodStart, periodEnd, sequence, createdAt, at,
+                subscriptionId);
     }
 
     /** @return a copy with a new status, changed at {@code at} */
     public Account withStatus(AccountStatus newStatus, Instant at) {
         return new Account(accountId, newStatus, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId,
-                nextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+                nextPlanId, periodStart, periodEnd, sequence, createdAt, at, subscriptionId);
     }
 
     /** @return a copy with a new plan and scheduled plan, changed at {@code at} */
     public Account withPlan(String newPlanId, String newNextPlanId, Instant at) {
         return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, newPlanId,
-                newNextPlanId, periodStart, periodEnd, sequence, createdAt, at);
+                newNextPlanId, periodStart, periodEnd, sequence, createdAt, at, subscriptionId);
     }
 
     /** @return a copy with a new current period */
     public Account withPeriod(Instant start, Instant end, Instant at) {
         return new Account(accountId, status, overdraftLimit, lowBalanceThreshold, maxOpenHolds, planId, nextPlanId,
-                start, end, sequence, createdAt, at);
+                start, end, sequence, createdAt, at, subscriptionId);
     }
 }

@@ -17,11 +17,20 @@ import java.util.List;
  * @param nextExpiry     the earliest expiry of a live lot, or null
  * @param lots           the live lots in burn-down order (the overdraft lot, if any, last)
  * @param sequence       the account's sequence number when read
+ * @param spendable      whether the account's plan lets it spend this credit type now (see
+ *                       {@link Plan#canSpend(String)}); credits it may not spend stay, and count again on a plan
+ *                       that allows them
  */
 public record Balance(String accountId, String creditType, long total, long held, long available,
-                      long overdraftLimit, Instant nextExpiry, List<Lot> lots, long sequence) {
+                      long overdraftLimit, Instant nextExpiry, List<Lot> lots, long sequence, boolean spendable) {
 
     public Balance {
         lots = List.copyOf(lots);
+    }
+
+    /** A balance the account may spend. */
+    public Balance(String accountId, String creditType, long total, long held, long available, long overdraftLimit,
+                   Instant nextExpiry, List<Lot> lots, long sequence) {
+        this(accountId, creditType, total, held, available, overdraftLimit, nextExpiry, lots, sequence, true);
     }
 }

@@ -12,6 +12,7 @@ import dev.credits.internal.Holds;
 import dev.credits.internal.Observation;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
+import dev.credits.internal.Inspections;
 import dev.credits.internal.Reads;
 import dev.credits.internal.Refunds;
 import dev.credits.internal.Spending;
@@ -118,6 +119,7 @@ public final class CreditLedger {
     private final ExpirySweep sweep;
     private final Commerce commerceArea;
     private final Plans plansArea;
+    private final Inspection inspectionArea;
     private final AccountLinks links;
     /** The settings this ledger was built with, for {@link #withStore}. */
     private final Builder settings;
@@ -139,6 +141,7 @@ public final class CreditLedger {
         this.commerceArea = new Commerce(observation, new CatalogRules(unitOfWork, store),
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(observation, new PlanRules(unitOfWork, store));
+        this.inspectionArea = new Inspection(new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
         this.eventsArea = new Events(new EventRules(unitOfWork, store));
     }
@@ -550,6 +553,16 @@ public final class CreditLedger {
      */
     public Events events() {
         return eventsArea;
+    }
+
+    /**
+     * Reads that reconcile and explain: changes after a sequence number, holds in flight, why a spend would be
+     * charged or refused.
+     *
+     * @return this ledger's inspection area (the same instance every time)
+     */
+    public Inspection inspection() {
+        return inspectionArea;
     }
 
     /**

@@ -31,11 +31,14 @@ import java.util.Objects;
  * @param resolvedAt       when it left OPEN, or null
  * @param committedCredits credits charged by the commit (0 unless COMMITTED)
  * @param transactionId    the deduction entry its commit wrote, or null
+ * @param retryOf          the original deduction a retry's hold counts against, or null (not a retry)
+ * @param retryNumber      which retry of {@code retryOf} it is (0: not a retry); its commit's entry keeps both
  */
 public record Hold(String holdId, String accountId, String creditType, HoldKind kind, String purchaseId,
                    String featureKey, long quantity, long unitPrice, String pricePlanId, long amount, HoldStatus status,
                    String userId, String idempotencyKey, Map<String, String> metadata, Instant createdAt,
-                   Instant expiresAt, Instant resolvedAt, long committedCredits, String transactionId) {
+                   Instant expiresAt, Instant resolvedAt, long committedCredits, String transactionId,
+                   String retryOf, int retryNumber) {
 
     /**
      * @throws NullPointerException     if the kind or the status is null
@@ -89,7 +92,7 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         return new Builder(kind, holdId, accountId, creditType, purchaseId).feature(featureKey, quantity, unitPrice,
                         pricePlanId).amount(amount).status(status).userId(userId).idempotencyKey(idempotencyKey)
                 .metadata(metadata).createdAt(createdAt).expiresAt(expiresAt)
-                .resolution(resolvedAt, committedCredits, transactionId);
+                .resolution(resolvedAt, committedCredits, transactionId).retry(retryOf, retryNumber);
     }
 
     /** @return whether this is a dispute freeze ({@link HoldKind#FREEZE}) */
@@ -132,6 +135,8 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         private Instant resolvedAt;
         private long committedCredits;
         private String transactionId;
+        private String retryOf;
+        private int retryNumber;
 
         private Builder(HoldKind kind, String holdId, String accountId, String creditType, String purchaseId) {
             this.kind = kind;
@@ -200,6 +205,13 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
             return this;
         }
 
+        /** The original deduction a retry counts against and its retry number (null, 0: not a retry). */
+        public Builder retry(String retryOf, int retryNumber) {
+            this.retryOf = retryOf;
+            this.retryNumber = retryNumber;
+            return this;
+        }
+
         /**
          * @return the hold
          * @throws NullPointerException     if the kind or the status is null
@@ -208,7 +220,7 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         public Hold build() {
             return new Hold(holdId, accountId, creditType, kind, purchaseId, featureKey, quantity, unitPrice,
                     pricePlanId, amount, status, userId, idempotencyKey, metadata, createdAt, expiresAt, resolvedAt,
-                    committedCredits, transactionId);
+                    committedCredits, transactionId, retryOf, retryNumber);
         }
     }
 }

@@ -61,6 +61,32 @@ public final class Plans {
     }
 
     /**
+     * As {@link #assignPlan(String, String)}, recording in the same step that the plan comes from the billing system's
+     * subscription {@code subscriptionId} (e.g. Stripe's {@code sub_...}), even when the plan does not change: a
+     * customer who subscribes again to the same plan makes the new subscription the account's, and
+     * {@link #endPlan(String, String)} of the old one then changes nothing.
+     *
+     * @throws UnknownPlanException        if there is no such plan
+     * @throws InvalidArgumentException    if the plan is inactive or an id is malformed
+     * @throws UnknownAccountException     if the account does not exist
+     */
+    public PlanChange assignPlan(String accountId, String planId, String subscriptionId) {
+        return rules.assignPlan(accountId, planId, subscriptionId);
+    }
+
+    /**
+     * Takes the account off its plan because the subscription {@code subscriptionId} ended: as
+     * {@link #endPlan(String)} when the account's plan records that subscription (or none), and nothing at all
+     * ({@link PlanChange.Kind#UNCHANGED}) when it records another one (an older subscription of the same customer
+     * ended after a new one began).
+     *
+     * @throws UnknownAccountException if the account does not exist
+     */
+    public PlanChange endPlan(String accountId, String subscriptionId) {
+        return rules.endPlan(accountId, subscriptionId);
+    }
+
+    /**
      * Takes the account off its plan (a cancelled subscription): no further allowances; what was granted stays
      * until it expires.
      *

@@ -35,69 +35,85 @@ import java.util.Set;
  * @param maxUsesPerAccount how many purchases of one account may use it (0: no limit)
  * @param active            whether it can be used
  * @param uses              purchases that used it so far (kept by the store; ignored when saving)
+ * @param planIds           the plans whose accounts may use it; empty for every account, with a plan or without
  */
 public record Promotion(String code, String description, BigDecimal percentOff, Money amountOff, long bonusCredits,
                         Instant validFrom, Instant validUntil, Set<String> packageIds, long maxUses,
-                        long maxUsesPerAccount, boolean active, long uses) {
+                        long maxUsesPerAccount, boolean active, long uses, Set<String> planIds) {
 
     public Promotion {
         packageIds = packageIds == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(packageIds));
+        planIds = planIds == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(planIds));
+    }
+
+    /** A promotion open to every plan. */
+    public Promotion(String code, String description, BigDecimal percentOff, Money amountOff, long bonusCredits,
+                     Instant validFrom, Instant validUntil, Set<String> packageIds, long maxUses,
+                     long maxUsesPerAccount, boolean active, long uses) {
+        this(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil, packageIds, maxUses,
+                maxUsesPerAccount, active, uses, Set.of());
+    }
+
+    /** @return a copy only accounts on one of these plans may use (empty: every account) */
+    public Promotion withPlanIds(Set<String> value) {
+        return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
+                packageIds, maxUses, maxUsesPerAccount, active, uses, value);
     }
 
     /** @return an active promotion without any effect yet: add one with the {@code with...} methods */
     public static Promotion of(String code) {
-        return new Promotion(code, null, null, null, 0, null, null, Set.of(), 0, 0, true, 0);
+        return new Promotion(code, null, null, null, 0, null, null, Set.of(), 0, 0, true, 0, Set.of());
     }
 
     public Promotion withDescription(String value) {
         return new Promotion(code, value, percentOff, amountOff, bonusCredits, validFrom, validUntil, packageIds,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withPercentOff(BigDecimal value) {
         return new Promotion(code, description, value, amountOff, bonusCredits, validFrom, validUntil, packageIds,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withAmountOff(Money value) {
         return new Promotion(code, description, percentOff, value, bonusCredits, validFrom, validUntil, packageIds,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withBonusCredits(long value) {
         return new Promotion(code, description, percentOff, amountOff, value, validFrom, validUntil, packageIds,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     /** @return a copy valid in {@code [from, until)}; either may be null for open-ended */
     public Promotion withWindow(Instant from, Instant until) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, from, until, packageIds,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withPackageIds(Set<String> value) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil, value,
-                maxUses, maxUsesPerAccount, active, uses);
+                maxUses, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withMaxUses(long value) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
-                packageIds, value, maxUsesPerAccount, active, uses);
+                packageIds, value, maxUsesPerAccount, active, uses, planIds);
     }
 
     public Promotion withMaxUsesPerAccount(long value) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
-                packageIds, maxUses, value, active, uses);
+                packageIds, maxUses, value, active, uses, planIds);
     }
 
     public Promotion withActive(boolean value) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
-                packageIds, maxUses, maxUsesPerAccount, value, uses);
+                packageIds, maxUses, maxUsesPerAccount, value, uses, planIds);
     }
 
     /** @return a copy with a use count (stores use it when reading) */
     public Promotion withUses(long value) {
         return new Promotion(code, description, percentOff, amountOff, bonusCredits, validFrom, validUntil,
-                packageIds, maxUses, maxUsesPerAccount, active, value);
+                packageIds, maxUses, maxUsesPerAccount, active, value, planIds);
     }
 }

@@ -31,14 +31,46 @@ import java.util.Map;
  *                         gets what was paid for (an unknown package and the promotion rules still apply)
  * @param metadata         the host's key/value notes, copied onto the lot (default empty)
  * @param idempotencyKey   makes the call safe to retry, or null
+ * @param creditType       for a custom amount the credit type bought (null: {@link CreditLedger#DEFAULT_CREDIT_TYPE});
+ *                         null with a package (the package says its type)
+ * @param paidPrice        the price the buyer paid, from the quote a checkout was sold at, or null: the purchase records
+ *                         it as its price instead of the price the rules give now, so a rate or discount changed
+ *                         between checkout and payment does not rewrite what was paid (the credits are the request's)
  */
 public record PurchaseRequest(String accountId, String packageId, long credits, String promotionCode,
                               String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
-                              Map<String, String> metadata, String idempotencyKey) {
+                              Map<String, String> metadata, String idempotencyKey, String creditType,
+                              Money paidPrice) {
 
     public PurchaseRequest {
         // A copy, so the request stays immutable; null entries are kept for the ledger to reject clearly.
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
+    /** A purchase of the default credit type or of a package (the form before {@link #creditType()} existed). */
+    public PurchaseRequest(String accountId, String packageId, long credits, String promotionCode, String purchaseId,
+                           String paymentReference, boolean pending, boolean policyChecked,
+                           Map<String, String> metadata, String idempotencyKey) {
+        this(accountId, packageId, credits, promotionCode, purchaseId, paymentReference, pending, policyChecked,
+                metadata, idempotencyKey, null, null);
+    }
+
+    /** @return a copy that records {@code value} as the price paid (see {@link #paidPrice()}) */
+    public PurchaseRequest withPaidPrice(Money value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
+                pending, policyChecked, metadata, idempotencyKey, creditType, value);
+    }
+
+    /** @return a purchase of a custom number of credits of {@code creditType} at the credit rate */
+    public static PurchaseRequest ofCredits(String accountId, long credits, String creditType) {
+        return new PurchaseRequest(accountId, null, credits, null, null, null, false, false, Map.of(), null,
+                creditType, null);
+    }
+
+    /** @return a copy buying credits of {@code value} (custom amounts only) */
+    public PurchaseRequest withCreditType(String value) {
+        return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
+                pending, policyChecked, metadata, idempotencyKey, value, paidPrice);
     }
 
     /** @return a purchase of a package */
@@ -53,38 +85,38 @@ public record PurchaseRequest(String accountId, String packageId, long credits, 
 
     public PurchaseRequest withPromotionCode(String value) {
         return new PurchaseRequest(accountId, packageId, credits, value, purchaseId, paymentReference, pending,
-                policyChecked, metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey, creditType, paidPrice);
     }
 
     public PurchaseRequest withPurchaseId(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, value, paymentReference, pending,
-                policyChecked, metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey, creditType, paidPrice);
     }
 
     public PurchaseRequest withPaymentReference(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, value, pending,
-                policyChecked, metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey, creditType, paidPrice);
     }
 
     /** @return a copy recorded as pending until {@link Commerce#completePurchase} */
     public PurchaseRequest withPending(boolean value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference, value,
-                policyChecked, metadata, idempotencyKey);
+                policyChecked, metadata, idempotencyKey, creditType, paidPrice);
     }
 
     public PurchaseRequest withMetadata(Map<String, String> value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
-                pending, policyChecked, value, idempotencyKey);
+                pending, policyChecked, value, idempotencyKey, creditType, paidPrice);
     }
 
     public PurchaseRequest withIdempotencyKey(String value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
-                pending, policyChecked, metadata, value);
+                pending, policyChecked, metadata, value, creditType, paidPrice);
     }
 
     /** @return a copy whose purchase policy is not checked again (see {@link #policyChecked()}) */
     public PurchaseRequest withPolicyChecked(boolean value) {
         return new PurchaseRequest(accountId, packageId, credits, promotionCode, purchaseId, paymentReference,
-                pending, value, metadata, idempotencyKey);
+                pending, value, metadata, idempotencyKey, creditType, paidPrice);
     }
 }

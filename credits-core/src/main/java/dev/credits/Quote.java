@@ -14,12 +14,22 @@ import java.util.List;
  * @param lines         one line per rule applied, in order
  * @param promotionCode the promotion applied, or null
  * @param rejection     why it cannot be bought, or null when it can
+ * @param planRule      the rule of the buyer's plan the price follows: {@code "plan-rate:<planId>"} (the plan's own
+ *                      credit rate), {@code "plan-discount:<planId>"} (its discount), both joined by {@code ", "}, or
+ *                      null (the purchase policy alone); the quote's lines name it the same way
  */
 public record Quote(String accountId, String packageId, long credits, long bonusCredits, Money listPrice,
-                    Money price, List<QuoteLine> lines, String promotionCode, RejectionReason rejection) {
+                    Money price, List<QuoteLine> lines, String promotionCode, RejectionReason rejection,
+                    String planRule) {
 
     public Quote {
         lines = lines == null ? List.of() : List.copyOf(lines);
+    }
+
+    /** A quote that follows no plan rule. */
+    public Quote(String accountId, String packageId, long credits, long bonusCredits, Money listPrice, Money price,
+                 List<QuoteLine> lines, String promotionCode, RejectionReason rejection) {
+        this(accountId, packageId, credits, bonusCredits, listPrice, price, lines, promotionCode, rejection, null);
     }
 
     /** @return whether the purchase is allowed */

@@ -13,13 +13,21 @@ public enum RejectionReason {
     INACTIVE_FEATURE(403),
     /** The account is paused. Usually {@code 403 Forbidden}. */
     ACCOUNT_PAUSED(403),
+    /**
+     * The account's plan does not let it spend the feature's credit type (see {@link Plan#canSpend(String)}); its
+     * credits of that type stay. Usually {@code 403 Forbidden}.
+     */
+    PLAN_CANNOT_SPEND_CREDIT_TYPE(403),
     /** The account has as many open holds as its settings allow. Usually {@code 429 Too Many Requests}. */
     TOO_MANY_OPEN_HOLDS(429),
     /** No credit package has this id. Usually {@code 404 Not Found}. */
     UNKNOWN_PACKAGE(404),
     /** The credit package is switched off. Usually {@code 403 Forbidden}. */
     INACTIVE_PACKAGE(403),
-    /** The account's plan may not buy credits (e.g. a free tier). Usually {@code 403 Forbidden}. */
+    /**
+     * The account's plan may not buy credits of this type (e.g. a free tier; see {@link Plan#canBuy(String)}).
+     * Usually {@code 403 Forbidden}.
+     */
     PLAN_CANNOT_BUY_CREDITS(403),
     /** The purchase costs less than the purchase policy's minimum. Usually {@code 422 Unprocessable Content}. */
     BELOW_MINIMUM_PURCHASE(422),

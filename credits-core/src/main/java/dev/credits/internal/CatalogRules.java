@@ -78,6 +78,9 @@ public final class CatalogRules {
         for (String packageId : p.packageIds()) {
             Checks.id("packageIds", packageId);
         }
+        for (String planId : p.planIds()) {
+            Checks.id("planIds", planId);
+        }
         Checks.notNegative("maxUses", p.maxUses());
         Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
         catalog.save(CatalogTable.PROMOTIONS, p.withWindow(from, until).withUses(0));

@@ -20,6 +20,7 @@ import dev.credits.ReserveRequest;
 import dev.credits.UnknownHoldException;
 import dev.credits.internal.AccountSession.Portion;
 import dev.credits.internal.Spending.Price;
+import dev.credits.internal.Spending.Retry;
 import dev.credits.internal.Spending.Spend;
 import dev.credits.spi.CreditStore;
 
@@ -65,6 +66,8 @@ public final class Holds {
         String key = spend.key();
         Map<String, String> fingerprint = spend.fingerprint();
         fingerprint.put("timeout", timeout.toString());
+        String retryOf = Checks.optionalId("retryOf", request.retryOf());
+        fingerprint.put("retryOf", retryOf);
 
         return uow.mutate(accountId, featureKey, key, session -> {
             Optional<ReservationResult> replay = UnitOfWork.replay(session, key, fingerprint, f -> new ReservationResult(true,
@@ -76,6 +79,10 @@ public final class Holds {
             Optional<FeaturePricing> feature = session.feature();
             Price price = Price.of(session, feature);
             long unitPrice = price.unitPrice();
+            Retry retry = Retry.of(session, feature, retryOf, featureKey, quantity);
+            if (retry.free()) {
+                unitPrice = 0;
+            }
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
             String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
@@ -93,7 +100,7 @@ public final class Holds {
             Instant now = session.now();
             Hold hold = Hold.work(holdId, accountId, type).feature(featureKey, quantity, unitPrice, price.planId())
                     .amount(required).userId(userId).idempotencyKey(key).metadata(metadata).createdAt(now)
-                    .expiresAt(Checks.plus("timeout", now, timeout)).build();
+                    .expiresAt(Checks.plus("timeout", now, timeout)).retry(retry.original(), retry.number()).build();
             session.insertHold(hold, portions);
             ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
                     session.sequenceAfterWrite(), false);
@@ -200,8 +207,8 @@ public final class Holds {
             // Always an entry, even of 0 credits (a free feature): every commit is a traceable deduction.
             session.addEntry(EntryDraft.of(transactionId, EntryType.DEDUCTION, type, -credits)
                     .withFeature(hold.featureKey(), charge.quantity(), hold.unitPrice())
-                    .withPricePlan(hold.pricePlanId()).withUserId(hold.userId()).withHoldId(holdId)
-                    .withMetadata(hold.metadata()));
+                    .withPricePlan(hold.pricePlanId()).withRetryNumber(hold.retryNumber()).withReference(hold.retryOf())
+                    .withUserId(hold.userId()).withHoldId(holdId).withMetadata(hold.metadata()));
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
             session.expireLots();

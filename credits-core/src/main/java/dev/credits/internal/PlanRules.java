@@ -2,6 +2,7 @@ package dev.credits.internal;
 
 import dev.credits.Account;
 import dev.credits.AllowancePeriod;
+import dev.credits.CreditAccess;
 import dev.credits.EntryType;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
@@ -15,6 +16,7 @@ import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,6 +55,20 @@ public final class PlanRules {
             Checks.add("allowances", allowance.getValue(), 0);
         }
         Checks.notNegative("rolloverCap", plan.rolloverCap());
+        for (Map.Entry<String, CreditAccess> access : plan.creditAccess().entrySet()) {
+            Checks.creditType(access.getKey());
+            Checks.required("creditAccess[" + access.getKey() + "]", access.getValue());
+        }
+        if (plan.creditRate() != null && plan.creditRate().amount().signum() <= 0) {
+            throw new InvalidArgumentException("creditRate", "must be above 0: " + plan.creditRate());
+        }
+        if (plan.purchasePercentOff() != null) {
+            BigDecimal off = plan.purchasePercentOff();
+            if (off.signum() <= 0 || off.compareTo(BigDecimal.valueOf(100)) > 0) {
+                throw new InvalidArgumentException("purchasePercentOff", "must be above 0 and at most 100: " + off);
+            }
+            Checks.decimal("purchasePercentOff", off);
+        }
         catalog.save(CatalogTable.PLANS, plan);
         return plan;
     }
@@ -68,78 +84,117 @@ public final class PlanRules {
     // ================================================================ plan changes
 
     public PlanChange assignPlan(String accountId, String planId) {
+        return assignPlan(accountId, planId, null);
+    }
+
+    /**
+     * @param subscriptionId the subscription the plan comes from, recorded on the account in the same unit of work
+     *                       (whatever the change, UNCHANGED included), or null to keep the recorded one
+     */
+    public PlanChange assignPlan(String accountId, String planId, String subscriptionId) {
         Checks.id("accountId", accountId);
         Checks.id("planId", planId);
+        String subscription = Checks.optionalId("subscriptionId", subscriptionId);
         Plan target = catalog.find(CatalogTable.PLANS, planId).orElseThrow(() -> new UnknownPlanException(planId));
         if (!target.active()) {
             throw new InvalidArgumentException("planId", "plan '" + planId + "' is not active");
         }
         return withPlans(accountId, (session, plans) -> {
-            Account account = session.account();
-            Instant now = session.now();
-            String current = account.planId();
-            if (planId.equals(current)) {
-                if (account.nextPlanId() == null) {
-                    return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
-                }
-                Account changed = account.withPlan(current, null, now);
-                return change(changed, PlanChange.Kind.DOWNGRADE_CANCELLED, current, Map.of(),
-                        UnitOfWork.changeAccount(session, changed).sequence());
+            boolean newSubscription = subscription != null
+                    && !subscription.equals(session.account().subscriptionId());
+            if (newSubscription) {
+                // Changed first, so every account row the change below writes carries it.
+                session.changeAccount(session.account().withSubscription(subscription, session.now()));
             }
-            if (planId.equals(account.nextPlanId())) {
-                // Already scheduled: a repeated request (a redelivered webhook) writes nothing.
-                return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
+            PlanChange change = assign(session, plans, target, planId);
+            if (newSubscription && change.kind() == PlanChange.Kind.UNCHANGED) {
+                // The plan stays (no write below): the subscription alone is written.
+                return new PlanChange(change.accountId(), change.kind(), change.previousPlanId(), change.planId(),
+                        change.nextPlanId(), change.granted(), session.write());
             }
-            boolean inPeriod = account.periodStart() != null
-                    && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());
-            if (!inPeriod) {
-                Account changed = account.withPlan(planId, null, now);
-                return change(changed, PlanChange.Kind.ASSIGNED, current, Map.of(),
-                        UnitOfWork.changeAccount(session, changed).sequence());
-            }
-            // An upgrade tops the period's allowance up to the new plan's: measured against what this period
-            // already granted (not the old plan), so moving back and forth, or ending and re-assigning, never
-            // grants twice.
-            Map<String, Long> grantedThisPeriod = grantedThisPeriod(session, account);
-            Map<String, Long> difference = new LinkedHashMap<>();
-            for (String type : target.allowances().keySet()) {
-                long more = target.allowance(type) - grantedThisPeriod.getOrDefault(type, 0L);
-                if (more > 0) {
-                    difference.put(type, more);
-                }
-            }
-            Plan old = current == null ? null : plans.get(current);
-            boolean grows = current == null || target.allowances().keySet().stream()
-                    .anyMatch(type -> target.allowance(type) > (old == null ? 0 : old.allowance(type)));
-            if (difference.isEmpty() && grows) {
-                // A bigger plan whose allowance this period already covers: switch now, nothing to grant.
-                Account changed = account.withPlan(planId, null, now);
-                return change(changed, current == null ? PlanChange.Kind.ASSIGNED : PlanChange.Kind.UPGRADED,
-                        current, Map.of(), UnitOfWork.changeAccount(session, changed).sequence());
-            }
-            if (!grows) {
-                Account changed = account.withPlan(current, planId, now);
-                return change(changed, PlanChange.Kind.DOWNGRADE_SCHEDULED, current, Map.of(),
-                        UnitOfWork.changeAccount(session, changed).sequence());
-            }
-            session.settle();
-            difference.forEach((type, credits) -> grantAllowance(session, type, credits, account.periodEnd(),
-                    "upgrade to " + planId, planId, account.periodStart(), false));
-            Account changed = account.withPlan(planId, null, now);
-            session.changeAccount(changed);
-            long sequence = session.write();
-            return change(changed, PlanChange.Kind.UPGRADED, current, difference, sequence);
+            return change;
         });
     }
 
+    /** Decides a plan change and writes it (an UNCHANGED one writes nothing). */
+    private PlanChange assign(AccountSession session, Map<String, Plan> plans, Plan target, String planId) {
+        Account account = session.account();
+        Instant now = session.now();
+        String current = account.planId();
+        if (planId.equals(current)) {
+            if (account.nextPlanId() == null) {
+                return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
+            }
+            Account changed = account.withPlan(current, null, now);
+            return change(changed, PlanChange.Kind.DOWNGRADE_CANCELLED, current, Map.of(),
+                    UnitOfWork.changeAccount(session, changed).sequence());
+        }
+        if (planId.equals(account.nextPlanId())) {
+            // Already scheduled: a repeated request (a redelivered webhook) writes nothing.
+            return change(account, PlanChange.Kind.UNCHANGED, current, Map.of(), account.sequence());
+        }
+        boolean inPeriod = account.periodStart() != null
+                && !now.isBefore(account.periodStart()) && now.isBefore(account.periodEnd());
+        if (!inPeriod) {
+            Account changed = account.withPlan(planId, null, now);
+            return change(changed, PlanChange.Kind.ASSIGNED, current, Map.of(),
+                    UnitOfWork.changeAccount(session, changed).sequence());
+        }
+        // An upgrade tops the period's allowance up to the new plan's: measured against what this period
+        // already granted (not the old plan), so moving back and forth, or ending and re-assigning, never
+        // grants twice.
+        Map<String, Long> grantedThisPeriod = grantedThisPeriod(session, account);
+        Map<String, Long> difference = new LinkedHashMap<>();
+        for (String type : target.allowances().keySet()) {
+            long more = target.allowance(type) - grantedThisPeriod.getOrDefault(type, 0L);
+            if (more > 0) {
+                difference.put(type, more);
+            }
+        }
+        Plan old = current == null ? null : plans.get(current);
+        boolean grows = current == null || target.allowances().keySet().stream()
+                .anyMatch(type -> target.allowance(type) > (old == null ? 0 : old.allowance(type)));
+        if (difference.isEmpty() && grows) {
+            // A bigger plan whose allowance this period already covers: switch now, nothing to grant.
+            Account changed = account.withPlan(planId, null, now);
+            return change(changed, current == null ? PlanChange.Kind.ASSIGNED : PlanChange.Kind.UPGRADED,
+                    current, Map.of(), UnitOfWork.changeAccount(session, changed).sequence());
+        }
+        if (!grows) {
+            Account changed = account.withPlan(current, planId, now);
+            return change(changed, PlanChange.Kind.DOWNGRADE_SCHEDULED, current, Map.of(),
+                    UnitOfWork.changeAccount(session, changed).sequence());
+        }
+        session.settle();
+        difference.forEach((type, credits) -> grantAllowance(session, type, credits, account.periodEnd(),
+                "upgrade to " + planId, planId, account.periodStart(), false));
+        Account changed = account.withPlan(planId, null, now);
+        session.changeAccount(changed);
+        long sequence = session.write();
+        return change(changed, PlanChange.Kind.UPGRADED, current, difference, sequence);
+    }
+
     public PlanChange endPlan(String accountId) {
+        return endPlan(accountId, null);
+    }
+
+    /**
+     * @param subscriptionId the subscription that ended, or null for whichever: another subscription than the one the
+     *                       account's plan records changes nothing (UNCHANGED)
+     */
+    public PlanChange endPlan(String accountId, String subscriptionId) {
         Checks.id("accountId", accountId);
+        String subscription = Checks.optionalId("subscriptionId", subscriptionId);
         return uow.mutate(accountId, session -> {
             Account account = session.account();
+            if (subscription != null && account.subscriptionId() != null
+                    && !subscription.equals(account.subscriptionId())) {
+                return change(account, PlanChange.Kind.UNCHANGED, account.planId(), Map.of(), account.sequence());
+            }
             if (account.planId() == null && account.nextPlanId() == null) {
                 return change(account, PlanChange.Kind.ENDED, null, Map.of(), account.sequence());
             }
-            Account changed = account.withPlan(null, null, session.now());
+            Account changed = account.withPlan(null, null, session.now()).withSubscription(null, session.now());
             return change(changed, PlanChange.Kind.ENDED, account.planId(), Map.of(),
                     UnitOfWork.changeAccount(session, changed).sequence());
         });

@@ -63,9 +63,10 @@ public final class PurchaseRules {
     }
 
     /** A request checked for form; the catalog rows it names are read in the unit of work that prices it. */
-    private record Validated(String accountId, String packageId, long credits, String promotionCode,
-                             String purchaseId, String paymentReference, boolean pending, boolean policyChecked,
-                             Map<String, String> metadata, String key, Map<String, String> fingerprint) {
+    private record Validated(String accountId, String packageId, long credits, String creditType, Money paidPrice,
+                             String promotionCode, String purchaseId, String paymentReference, boolean pending,
+                             boolean policyChecked, Map<String, String> metadata, String key,
+                             Map<String, String> fingerprint) {
     }
 
     private static Validated validate(PurchaseRequest r) {
@@ -77,6 +78,11 @@ public final class PurchaseRules {
         if (packageId == null) {
             Checks.positive("credits", r.credits());
         }
+        if (packageId != null && r.creditType() != null) {
+            throw new InvalidArgumentException("creditType", "must be null when buying a package (it has its own)");
+        }
+        String creditType = packageId != null ? null
+                : r.creditType() == null ? CreditLedger.DEFAULT_CREDIT_TYPE : Checks.creditType(r.creditType());
         String code = Checks.optionalId("promotionCode", r.promotionCode());
         String purchaseId = Checks.optionalId("purchaseId", r.purchaseId());
         String paymentReference = Checks.optionalId("paymentReference", r.paymentReference());
@@ -86,14 +92,23 @@ public final class PurchaseRules {
         fingerprint.put("op", "purchase");
         fingerprint.put("packageId", packageId);
         fingerprint.put("credits", Long.toString(r.credits()));
+        if (creditType != null && !creditType.equals(CreditLedger.DEFAULT_CREDIT_TYPE)) {
+            // Only when not the default, so keys recorded before custom amounts had a type still replay.
+            fingerprint.put("creditType", creditType);
+        }
         fingerprint.put("promotionCode", code);
         fingerprint.put("purchaseId", purchaseId);
         fingerprint.put("paymentReference", paymentReference);
         fingerprint.put("pending", Boolean.toString(r.pending()));
         fingerprint.put("policyChecked", Boolean.toString(r.policyChecked()));
         fingerprint.put("metadata", Codec.metadata(metadata));
-        return new Validated(accountId, packageId, r.credits(), code, purchaseId, paymentReference, r.pending(),
-                r.policyChecked(), metadata, key, fingerprint);
+        if (r.paidPrice() != null) {
+            Checks.money("paidPrice", r.paidPrice().amount());
+            fingerprint.put("paidPrice", r.paidPrice().amount().stripTrailingZeros().toPlainString() + " "
+                    + r.paidPrice().currency().getCurrencyCode());
+        }
+        return new Validated(accountId, packageId, r.credits(), creditType, r.paidPrice(), code, purchaseId,
+                paymentReference, r.pending(), r.policyChecked(), metadata, key, fingerprint);
     }
 
     /** The catalog rows a purchase names: its package, its promotion, the account's plan (each null if absent). */
@@ -124,6 +139,7 @@ public final class PurchaseRules {
     /** Prices a purchase and checks every rule; the first rule broken is the quote's rejection. */
     private Quote price(Validated v, Catalog catalog, long accountUses, Instant now) {
         List<QuoteLine> lines = new ArrayList<>();
+        List<String> planRules = new ArrayList<>();
         CreditPackage creditPackage = catalog.creditPackage;
         long credits;
         Money list;
@@ -136,14 +152,20 @@ public final class PurchaseRules {
             lines.add(new QuoteLine("package:" + creditPackage.packageId(),
                     creditPackage.name() + ": " + credits + " credits", list.amount(), credits));
         } else {
-            if (policy.creditRate() == null) {
+            Plan plan = catalog.plan;
+            boolean planRate = plan != null && plan.creditRate() != null;
+            Money rate = planRate ? plan.creditRate() : policy.creditRate();
+            if (rate == null) {
                 return rejected(v, RejectionReason.NO_CREDIT_RATE);
             }
             credits = v.credits;
-            Money rate = policy.creditRate();
             list = new Money(round(rate.amount().multiply(BigDecimal.valueOf(credits)), rate), rate.currency());
-            lines.add(new QuoteLine("credit-rate", credits + " credits at " + rate + " each", list.amount(),
-                    credits));
+            if (planRate) {
+                planRules.add("plan-rate:" + plan.planId());
+            }
+            lines.add(new QuoteLine(planRate ? "plan-rate:" + plan.planId() : "credit-rate",
+                    credits + " credits at " + rate + " each" + (planRate ? " (plan " + plan.planId() + ")" : ""),
+                    list.amount(), credits));
         }
         BigDecimal amount = list.amount();
         BulkDiscount tier = null;
@@ -158,13 +180,23 @@ public final class PurchaseRules {
             lines.add(new QuoteLine("bulk:" + tier.minCredits(), tier.percentOff().stripTrailingZeros()
                     .toPlainString() + "% off from " + tier.minCredits() + " credits", off.negate(), 0));
         }
+        Plan plan = catalog.plan;
+        if (plan != null && plan.purchasePercentOff() != null) {
+            BigDecimal off = round(amount.multiply(plan.purchasePercentOff()).divide(HUNDRED), list);
+            amount = amount.subtract(off);
+            planRules.add("plan-discount:" + plan.planId());
+            lines.add(new QuoteLine("plan-discount:" + plan.planId(), plan.purchasePercentOff().stripTrailingZeros()
+                    .toPlainString() + "% off for plan " + plan.planId(), off.negate(), 0));
+        }
+        String creditType = creditPackage != null ? creditPackage.creditType() : v.creditType;
         RejectionReason rejection = v.policyChecked ? null
-                : policyRejection(credits, list, creditPackage, catalog.plan);
+                : policyRejection(credits, list, creditPackage, plan, creditType);
         long bonus = 0;
         Promotion promotion = catalog.promotion;
         String code = v.promotionCode;
         if (code != null) {
-            RejectionReason promotionRejection = promotionRejection(promotion, creditPackage, list, accountUses, now);
+            RejectionReason promotionRejection = promotionRejection(promotion, creditPackage, plan, list, accountUses,
+                    now);
             if (promotionRejection != null) {
                 rejection = rejection == null ? promotionRejection : rejection;
             } else {
@@ -189,15 +221,16 @@ public final class PurchaseRules {
         }
         Checks.add("credits", credits, bonus);
         return new Quote(v.accountId, v.packageId, credits, bonus, list, new Money(amount, list.currency()), lines,
-                code, rejection);
+                code, rejection, planRules.isEmpty() ? null : String.join(", ", planRules));
     }
 
     /** @return the first rule of the purchase policy the purchase breaks, or null */
-    private RejectionReason policyRejection(long credits, Money list, CreditPackage creditPackage, Plan plan) {
+    private RejectionReason policyRejection(long credits, Money list, CreditPackage creditPackage, Plan plan,
+                                            String creditType) {
         if (creditPackage != null && !creditPackage.active()) {
             return RejectionReason.INACTIVE_PACKAGE;
         }
-        if (plan != null && !plan.canBuyCredits()) {
+        if (plan != null && !plan.canBuy(creditType)) {
             return RejectionReason.PLAN_CANNOT_BUY_CREDITS;
         }
         if (policy.maxCreditsPerPurchase() > 0 && credits > policy.maxCreditsPerPurchase()) {
@@ -211,8 +244,8 @@ public final class PurchaseRules {
         return null;
     }
 
-    private static RejectionReason promotionRejection(Promotion promotion, CreditPackage creditPackage, Money list,
-                                                      long accountUses, Instant now) {
+    private static RejectionReason promotionRejection(Promotion promotion, CreditPackage creditPackage, Plan plan,
+                                                      Money list, long accountUses, Instant now) {
         if (promotion == null) {
             return RejectionReason.UNKNOWN_PROMOTION;
         }
@@ -224,6 +257,9 @@ public final class PurchaseRules {
         }
         if (!promotion.packageIds().isEmpty()
                 && (creditPackage == null || !promotion.packageIds().contains(creditPackage.packageId()))) {
+            return RejectionReason.PROMOTION_NOT_APPLICABLE;
+        }
+        if (!promotion.planIds().isEmpty() && (plan == null || !promotion.planIds().contains(plan.planId()))) {
             return RejectionReason.PROMOTION_NOT_APPLICABLE;
         }
         if (promotion.amountOff() != null && !promotion.amountOff().currency().equals(list.currency())) {
@@ -278,7 +314,8 @@ public final class PurchaseRules {
                         // The id names the purchase: another package, amount, promotion or payment conflicts;
                         // the pending flag does not (whether it was paid is its state, see completePurchase).
                         if (!Objects.equals(p.packageId(), v.packageId)
-                                || (v.packageId == null && p.credits() != v.credits)
+                                || (v.packageId == null && (p.credits() != v.credits
+                                || !p.creditType().equals(v.creditType)))
                                 || !Objects.equals(p.promotionCode(), v.promotionCode)
                                 || (v.paymentReference != null && p.paymentReference() != null
                                 && !v.paymentReference.equals(p.paymentReference()))) {
@@ -296,11 +333,12 @@ public final class PurchaseRules {
                 }
                 String purchaseId = v.purchaseId != null ? v.purchaseId : AccountSession.newId();
                 CreditPackage creditPackage = catalog.creditPackage;
-                String creditType = creditPackage == null ? CreditLedger.DEFAULT_CREDIT_TYPE
-                        : creditPackage.creditType();
-                Period validity = creditPackage == null ? null : creditPackage.validity();
+                String creditType = creditPackage == null ? v.creditType : creditPackage.creditType();
+                Period validity = creditPackage == null ? policy.customAmountValidity().get(creditType)
+                        : creditPackage.validity();
                 Purchase purchase = Purchase.builder(purchaseId, v.accountId, creditType).packageId(v.packageId)
-                        .credits(quote.credits(), quote.bonusCredits()).prices(quote.listPrice(), quote.price())
+                        .credits(quote.credits(), quote.bonusCredits())
+                        .prices(quote.listPrice(), v.paidPrice != null ? v.paidPrice : quote.price())
                         .promotionCode(v.promotionCode).paymentReference(v.paymentReference).validity(validity)
                         .metadata(v.metadata).idempotencyKey(v.key).createdAt(session.now()).build();
                 if (v.promotionCode != null) {
@@ -422,6 +460,13 @@ public final class PurchaseRules {
             Checks.required("percentOff", tier.percentOff());
             if (tier.percentOff().signum() <= 0 || tier.percentOff().compareTo(HUNDRED) > 0) {
                 throw new InvalidArgumentException("percentOff", "must be above 0 and at most 100");
+            }
+        }
+        for (Map.Entry<String, Period> validity : policy.customAmountValidity().entrySet()) {
+            Checks.creditType(validity.getKey());
+            Checks.required("customAmountValidity[" + validity.getKey() + "]", validity.getValue());
+            if (validity.getValue().isNegative() || validity.getValue().isZero()) {
+                throw new InvalidArgumentException("customAmountValidity", "must be positive: " + validity.getValue());
             }
         }
         return policy;

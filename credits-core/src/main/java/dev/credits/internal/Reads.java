@@ -7,6 +7,7 @@ import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.PageRequest;
+import dev.credits.Plan;
 import dev.credits.Receipt;
 import dev.credits.UnknownAccountException;
 import dev.credits.UnknownTransactionException;
@@ -35,21 +36,22 @@ public final class Reads {
     public Balance balance(String accountId, String creditType) {
         Checks.id("accountId", accountId);
         Checks.creditType(creditType);
-        return uow.read(accountId, null, session -> toBalance(session, creditType));
+        return uow.read(accountId, null, session -> toBalance(session, creditType, Spending.plan(session)));
     }
 
     public Map<String, Balance> balances(String accountId) {
         Checks.id("accountId", accountId);
         return uow.read(accountId, null, session -> {
             Map<String, Balance> result = new LinkedHashMap<>();
+            Plan plan = Spending.plan(session);
             for (String type : session.creditTypes()) {
-                result.put(type, toBalance(session, type));
+                result.put(type, toBalance(session, type, plan));
             }
             return result;
         });
     }
 
-    private static Balance toBalance(AccountSession session, String creditType) {
+    static Balance toBalance(AccountSession session, String creditType, Plan plan) {
         List<Lot> lots = session.liveLots(creditType);
         Instant nextExpiry = null;
         for (Lot lot : lots) {
@@ -61,7 +63,7 @@ public final class Reads {
         var record = session.balance(creditType);
         return new Balance(session.accountId(), creditType, record.balance(), record.held(),
                 record.balance() - record.held(), session.account().overdraftLimit(), nextExpiry, lots,
-                session.account().sequence());
+                session.account().sequence(), plan == null || plan.canSpend(creditType));
     }
 
     public HistoryPage history(String accountId, HistoryFilter filter, PageRequest page) {

@@ -72,6 +72,9 @@ public final class Refunds {
             }
             long refundable = charged - refundedBefore;
             long credits = request.credits() == 0 ? refundable : request.credits();
+            if (charged == 0 && request.credits() == 0) {
+                return refundNothing(session, original, key, fingerprint, request.reason());
+            }
             if (credits <= 0 || credits > refundable) {
                 throw new RefundLimitException(transactionId, credits, refundable);
             }
@@ -100,6 +103,35 @@ public final class Refunds {
             session.write();
             return result;
         });
+    }
+
+    /**
+     * Refunds a deduction that cost nothing (a free retry, a free feature): no balance changes. The first call records
+     * a REFUND entry of 0 credits, so a rolled-back free retry gives its slot back; later calls write nothing.
+     */
+    private static RefundResult refundNothing(AccountSession session, LedgerEntry original, String key,
+                                              Map<String, String> fingerprint, String reason) {
+        String type = original.creditType();
+        Optional<LedgerEntry> earlier = session.tx().findEntriesReferencing(original.transactionId()).stream()
+                .filter(entry -> entry.type() == EntryType.REFUND).findFirst();
+        if (earlier.isPresent()) {
+            return new RefundResult(earlier.get().transactionId(), original.transactionId(), session.accountId(), 0,
+                    0, session.available(type), session.account().sequence(), false);
+        }
+        String refundId = AccountSession.newId();
+        session.addEntry(EntryDraft.of(refundId, EntryType.REFUND, type, 0)
+                .withFeature(original.featureKey(), 0, 0).withUserId(original.userId())
+                .withReference(original.transactionId()).withReason(reason).withIdempotencyKey(key));
+        RefundResult result = new RefundResult(refundId, original.transactionId(), session.accountId(), 0, 0,
+                session.available(type), session.sequenceAfterWrite(), false);
+        if (key != null) {
+            session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
+                    "transactionId", refundId, "creditsRefunded", "0", "totalRefunded", "0",
+                    "remainingCredits", Long.toString(result.remainingCredits()),
+                    "sequence", Long.toString(result.sequence()))));
+        }
+        session.write();
+        return result;
     }
 
     /**

@@ -81,6 +81,8 @@ final class Snapshots {
         f.put("hold.metadata", Codec.encode(hold.metadata()));
         f.put("hold.createdAt", hold.createdAt().toString());
         f.put("hold.expiresAt", hold.expiresAt().toString());
+        f.put("hold.retryOf", hold.retryOf());
+        f.put("hold.retryNumber", hold.retryNumber() == 0 ? null : Integer.toString(hold.retryNumber()));
         return f;
     }
 
@@ -94,7 +96,8 @@ final class Snapshots {
                 .amount(Long.parseLong(f.get("hold.amount"))).status(HoldStatus.valueOf(f.get("hold.status")))
                 .userId(f.get("hold.user")).idempotencyKey(f.get("hold.key"))
                 .metadata(Codec.decode(f.get("hold.metadata"))).createdAt(Instant.parse(f.get("hold.createdAt")))
-                .expiresAt(Instant.parse(f.get("hold.expiresAt"))).build();
+                .expiresAt(Instant.parse(f.get("hold.expiresAt")))
+                .retry(f.get("hold.retryOf"), Integer.parseInt(f.getOrDefault("hold.retryNumber", "0"))).build();
     }
 
     private static Instant instant(String text) {

@@ -9,12 +9,15 @@ import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
 import dev.credits.GrantRequest;
 import dev.credits.GrantResult;
+import dev.credits.Hold;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
+import dev.credits.Plan;
 import dev.credits.RejectionReason;
 import dev.credits.internal.AccountSession.Portion;
+import dev.credits.spi.CatalogTable;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -121,11 +124,21 @@ public final class Spending {
         if (session.account().status() == AccountStatus.PAUSED) {
             return RejectionReason.ACCOUNT_PAUSED;
         }
+        Plan plan = plan(session);
+        if (plan != null && !plan.canSpend(feature.get().creditType())) {
+            return RejectionReason.PLAN_CANNOT_SPEND_CREDIT_TYPE;
+        }
         if (required > 0
                 && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
             return RejectionReason.INSUFFICIENT_CREDITS;
         }
         return null;
+    }
+
+    /** @return the account's plan as stored now (read in the session's unit of work), or null without one */
+    static Plan plan(AccountSession session) {
+        String planId = session.account().planId();
+        return planId == null ? null : session.tx().find(CatalogTable.PLANS, planId).orElse(null);
     }
 
     /** The price a spend pays: credits per unit and the plan whose own price it is (null: the feature's). */
@@ -181,14 +194,11 @@ public final class Spending {
             Optional<FeaturePricing> feature = session.feature();
             Price price = Price.of(session, feature);
             long unitPrice = price.unitPrice();
-            String original = null;
-            int retryNumber = 0;
-            if (retryOf != null && feature.isPresent()) {
-                original = originalOf(session, retryOf, featureKey, quantity);
-                retryNumber = retriesOf(session, original) + 1;
-                if (retryNumber <= feature.get().freeRetries()) {
-                    unitPrice = 0;
-                }
+            Retry retry = Retry.of(session, feature, retryOf, featureKey, quantity);
+            String original = retry.original();
+            int retryNumber = retry.number();
+            if (retry.free()) {
+                unitPrice = 0;
             }
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
@@ -238,34 +248,74 @@ public final class Spending {
     }
 
     /**
-     * @return the original deduction a retry of {@code retryOf} counts against: {@code retryOf} itself, or its
-     *         original when it is a retry too (retries of retries count against the first deduction)
-     * @throws InvalidArgumentException unless it names a deduction of this account for the same feature, with
-     *                                  at least as many units as the retry
+     * How a spend that retries a deduction is charged: the original it counts against, its retry number, and whether
+     * it is free. Decided under the account's lock, so simultaneous retries never share a free slot.
      */
-    private static String originalOf(AccountSession session, String retryOf, String featureKey, long quantity) {
-        LedgerEntry entry = session.tx().findEntry(retryOf).orElse(null);
-        if (entry == null || entry.type() != EntryType.DEDUCTION || !featureKey.equals(entry.featureKey())) {
-            throw new InvalidArgumentException("retryOf", "'" + retryOf + "' is no deduction of '" + featureKey
-                    + "' on account '" + session.accountId() + "'");
-        }
-        // A retry redoes the original: more units than it had would make a free retry a free larger job.
-        if (quantity > entry.quantity()) {
-            throw new InvalidArgumentException("quantity", "a retry of '" + retryOf + "' may use at most its "
-                    + entry.quantity() + " units, not " + quantity);
-        }
-        return entry.retryNumber() > 0 && entry.referenceId() != null ? entry.referenceId() : retryOf;
-    }
+    record Retry(String original, int number, boolean free) {
+        static final Retry NONE = new Retry(null, 0, false);
 
-    /** @return how many deductions retried the original so far (counted under the account's lock) */
-    private static int retriesOf(AccountSession session, String original) {
-        int retries = 0;
-        for (LedgerEntry entry : session.tx().findEntriesReferencing(original)) {
-            if (entry.type() == EntryType.DEDUCTION && entry.retryNumber() > 0) {
-                retries++;
+        /**
+         * A retry takes the first free slot of the feature's free retries unless the original was refunded in full
+         * (it failed and was rolled back: nothing to retry for free, so the spend is charged as an original, with
+         * retry number 0). A slot is taken by a retry deduction not refunded in full, and by a retry's hold still
+         * open; a released hold or a refunded retry gives its slot back.
+         *
+         * @throws InvalidArgumentException unless {@code retryOf} names a deduction of this account for the same
+         *                                  feature, with at least as many units as the retry
+         */
+        static Retry of(AccountSession session, Optional<FeaturePricing> feature, String retryOf, String featureKey,
+                        long quantity) {
+            if (retryOf == null || feature.isEmpty()) {
+                return NONE;
             }
+            LedgerEntry named = session.tx().findEntry(retryOf).orElse(null);
+            if (named == null || named.type() != EntryType.DEDUCTION || !featureKey.equals(named.featureKey())) {
+                throw new InvalidArgumentException("retryOf", "'" + retryOf + "' is no deduction of '" + featureKey
+                        + "' on account '" + session.accountId() + "'");
+            }
+            // A retry redoes the original: more units than it had would make a free retry a free larger job.
+            if (quantity > named.quantity()) {
+                throw new InvalidArgumentException("quantity", "a retry of '" + retryOf + "' may use at most its "
+                        + named.quantity() + " units, not " + quantity);
+            }
+            // Retries of retries count against the first deduction.
+            LedgerEntry original = named;
+            if (named.retryNumber() > 0 && named.referenceId() != null) {
+                original = session.tx().findEntry(named.referenceId()).orElse(named);
+            }
+            List<LedgerEntry> referencing = session.tx().findEntriesReferencing(original.transactionId());
+            if (rolledBack(original, referencing)) {
+                return NONE;
+            }
+            int used = 0;
+            for (LedgerEntry entry : referencing) {
+                if (entry.type() == EntryType.DEDUCTION && entry.retryNumber() > 0
+                        && !rolledBack(entry, session.tx().findEntriesReferencing(entry.transactionId()))) {
+                    used++;
+                }
+            }
+            Instant now = session.now();
+            for (Hold hold : session.tx().findOpenHolds()) {
+                if (original.transactionId().equals(hold.retryOf()) && !hold.isDueAt(now)) {
+                    used++;
+                }
+            }
+            int number = used + 1;
+            return new Retry(original.transactionId(), number, number <= feature.get().freeRetries());
         }
-        return retries;
+
+        /** @return whether the deduction was refunded in full (a 0-credit one: refunded at all) */
+        private static boolean rolledBack(LedgerEntry deduction, List<LedgerEntry> referencing) {
+            long refunded = 0;
+            boolean any = false;
+            for (LedgerEntry entry : referencing) {
+                if (entry.type() == EntryType.REFUND) {
+                    refunded += entry.amount();
+                    any = true;
+                }
+            }
+            return any && refunded >= -deduction.amount();
+        }
     }
 
     private static DeductionResult decodeDeduction(Map<String, String> f) {

@@ -32,7 +32,8 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         HistoryContract, IdempotencyContract, ValidationContract, ConcurrencyContract, PurchaseContract,
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
-        StorePrimitivesContract, ObservationContract, EventContract {
+        StorePrimitivesContract, ObservationContract, EventContract, FreeRetryContract, PlanEntitlementContract,
+        InspectionContract {
 
     private CreditStore store;
     private MutableClock clock;

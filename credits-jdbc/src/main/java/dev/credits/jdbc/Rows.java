@@ -7,6 +7,7 @@ import dev.credits.AllowancePeriod;
 import dev.credits.InvalidArgumentException;
 import dev.credits.Lot;
 import dev.credits.Money;
+import dev.credits.Plan;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -223,5 +224,52 @@ final class Rows {
         String planId = rs.getString("plan_id");
         return planId == null ? null
                 : new AllowancePeriod(planId, instant(rs, "period_start_at_micros"), rs.getBoolean("rollover"));
+    }
+
+    /**
+     * A plan's rules as one JSON object of strings (sorted keys, null when it has none): {@code "buy:<type>"} and
+     * {@code "spend:<type>"} ("true"/"false") per credit type, {@code "creditRate"} ("0.08 USD") and
+     * {@code "purchasePercentOff"} ("10").
+     */
+    static String planRules(Plan plan) {
+        Map<String, String> rules = new TreeMap<>();
+        plan.creditAccess().forEach((type, access) -> {
+            rules.put("buy:" + type, Boolean.toString(access.canBuy()));
+            rules.put("spend:" + type, Boolean.toString(access.canSpend()));
+        });
+        if (plan.creditRate() != null) {
+            rules.put("creditRate", plan.creditRate().amount().toPlainString() + " "
+                    + plan.creditRate().currency().getCurrencyCode());
+        }
+        if (plan.purchasePercentOff() != null) {
+            rules.put("purchasePercentOff", plan.purchasePercentOff().toPlainString());
+        }
+        return json(rules);
+    }
+
+    static Plan withPlanRules(Plan plan, String json) throws SQLException {
+        if (json == null || json.isEmpty()) {
+            return plan;
+        }
+        Map<String, String> rules;
+        try {
+            rules = JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed JSON in plan_rules: " + json, e);
+        }
+        for (Map.Entry<String, String> rule : rules.entrySet()) {
+            if (rule.getKey().startsWith("buy:")) {
+                String type = rule.getKey().substring(4);
+                plan = plan.withCreditAccess(type, Boolean.parseBoolean(rule.getValue()),
+                        Boolean.parseBoolean(rules.get("spend:" + type)));
+            }
+        }
+        String rate = rules.get("creditRate");
+        if (rate != null) {
+            String[] parts = rate.split(" ");
+            plan = plan.withCreditRate(new Money(new BigDecimal(parts[0]), Currency.getInstance(parts[1])));
+        }
+        String off = rules.get("purchasePercentOff");
+        return off == null ? plan : plan.withPurchasePercentOff(new BigDecimal(off));
     }
 }

@@ -51,6 +51,7 @@ final class Tables {
             .bigint("sequence_no", Account::sequence)
             .instant("created_at_micros", Account::createdAt)
             .instant("updated_at_micros", Account::updatedAt)
+            .string("subscription_id", Account::subscriptionId)
             .build();
 
     /**
@@ -143,6 +144,8 @@ final class Tables {
             .string("transaction_id", Hold::transactionId)
             .name("kind", Hold::kind)
             .string("purchase_id", Hold::purchaseId)
+            .string("retry_of", Hold::retryOf)
+            .integer("retry_number", Hold::retryNumber)
             .build();
 
     /** What resolving an OPEN hold changes, by its id and account; a hold no longer OPEN is never changed. */
@@ -232,6 +235,7 @@ final class Tables {
             .bigint("rollover_cap", Plan::rolloverCap)
             .bool("can_buy_credits", Plan::canBuyCredits)
             .bool("active", Plan::active)
+            .string("plan_rules", Rows::planRules)
             .build();
 
     static final RowUpdate<Plan> PLAN_UPDATE = RowUpdate.allBut(PLANS, "plan_id", null);
@@ -252,6 +256,7 @@ final class Tables {
             .bigint("max_uses", Promotion::maxUses)
             .bigint("max_uses_per_account", Promotion::maxUsesPerAccount)
             .bool("active", Promotion::active)
+            .string("plan_ids", p -> Rows.jsonSet(p.planIds()))
             .bigint("uses", promotion -> 0L)
             .build();
 
@@ -280,7 +285,8 @@ final class Tables {
             Rows.instant(rs, "period_end_at_micros"),
             rs.getLong("sequence_no"),
             Rows.instant(rs, "created_at_micros"),
-            Rows.instant(rs, "updated_at_micros"));
+            Rows.instant(rs, "updated_at_micros"),
+            rs.getString("subscription_id"));
     }
 
     private static AccountLink accountLink(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -363,6 +369,7 @@ final class Tables {
             .expiresAt(Rows.instant(rs, "expires_at_micros"))
             .resolution(Rows.instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
                     rs.getString("transaction_id"))
+            .retry(rs.getString("retry_of"), rs.getInt("retry_number"))
             .build();
     }
 
@@ -402,14 +409,14 @@ final class Tables {
     }
 
     private static Plan plan(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Plan(
+        return Rows.withPlanRules(new Plan(
             rs.getString("plan_id"),
             rs.getString("name"),
             Rows.money(rs, "monthly_price"),
             Rows.longs(rs, "allowances"),
             rs.getLong("rollover_cap"),
             rs.getBoolean("can_buy_credits"),
-            rs.getBoolean("active"));
+            rs.getBoolean("active")), rs.getString("plan_rules"));
     }
 
     private static Promotion promotion(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -425,7 +432,8 @@ final class Tables {
             rs.getLong("max_uses"),
             rs.getLong("max_uses_per_account"),
             rs.getBoolean("active"),
-            rs.getLong("uses"));
+            rs.getLong("uses"),
+            Rows.set(rs, "plan_ids"));
     }
 
     private static Purchase purchase(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -910,11 +910,17 @@ abstract class JdbiStoreTestBase {
 
     // ---------------------------------------------------------------- schema
 
+    /** @return the numbers of the versions the jar ships: 1, 2, ... */
+    private List<Integer> shippedVersions() {
+        return java.util.stream.IntStream.rangeClosed(1, database().dialect().schemaResources().size()).boxed()
+                .toList();
+    }
+
     @Test
     void installSchemaIsIdempotentAndPrefixesSeparateStores() {
         store.installSchema();
         store.installSchema();
-        assertEquals(List.of(1, 2, 3, 4), recordedVersions(database().tablePrefix()));
+        assertEquals(shippedVersions(), recordedVersions(database().tablePrefix()));
         store.insertAccountIfAbsent(account("acc-s"));
         JdbiCreditStore other = database().builder(pool).tablePrefix(database().tablePrefix() + "x_").build();
         other.installSchema();
@@ -950,7 +956,7 @@ abstract class JdbiStoreTestBase {
             JdbiCreditStore installed = database().builder(pool).tablePrefix(prefix).build();
             installed.insertAccountIfAbsent(account("acc-c"));
             assertEquals(Optional.of(account("acc-c")), installed.findAccount("acc-c"));
-            assertEquals(List.of(1, 2, 3, 4), recordedVersions(prefix), "each version recorded once");
+            assertEquals(shippedVersions(), recordedVersions(prefix), "each version recorded once");
         } finally {
             threads.shutdownNow();
             dropTables(prefix);

@@ -9,6 +9,7 @@ import dev.credits.Hold;
 import dev.credits.HoldKind;
 import dev.credits.HoldStatus;
 import dev.credits.Money;
+import dev.credits.Plan;
 import dev.credits.Purchase;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
@@ -65,6 +66,7 @@ import static dev.credits.jdbc.JdbiStoreTestBase.grant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -558,6 +560,44 @@ abstract class SchemaMigrationTestBase {
                         + " FROM " + from + table.getKey());
             }
         }
+    }
+
+    /**
+     * Version 5 (the seeds' rules) adds columns whose defaults keep today's behaviour for the rows already there:
+     * accounts record no subscription, holds read as no retry, plans without rules per credit type, rate or discount,
+     * promotions open to every plan; run twice it changes nothing more.
+     */
+    @Test
+    void version5KeepsTheRowsOfVersion4AsTheyWere() {
+        JdbiCreditStore store = store();
+        List<String> upToV4 = shipped().subList(0, 4);
+        assertEquals(List.of(1, 2, 3, 4), store.installSchema(upToV4));
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.createUpdate("INSERT INTO " + prefix + "plans (plan_id, name, allowances, rollover_cap,"
+                    + " can_buy_credits, active) VALUES ('old', 'Old', '{\"credits\":100}', 0, :buy, :active)")
+                    .bind("buy", false).bind("active", true).execute();
+            handle.createUpdate("INSERT INTO " + prefix + "promotions (code, bonus_credits, max_uses,"
+                    + " max_uses_per_account, active, uses) VALUES ('OLD', 5, 0, 0, :active, 0)")
+                    .bind("active", true).execute();
+        }
+
+        assertEquals(List.of(5), store.installSchema(shipped().subList(0, 5)));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(shipped()).get(4).statements(prefix).forEach(handle::execute); // and once more
+        }
+
+        CreditLedger ledger = ledger(store);
+        ledger.openAccount("acc-v5");
+        assertNull(ledger.getAccount("acc-v5").orElseThrow().subscriptionId());
+        Plan plan = ledger.plans().getPlan("old").orElseThrow();
+        assertEquals(Map.of(), plan.creditAccess());
+        assertNull(plan.creditRate());
+        assertNull(plan.purchasePercentOff());
+        assertFalse(plan.canBuy("credits"));
+        assertTrue(plan.canSpend("credits"));
+        assertEquals(java.util.Set.of(), ledger.commerce().getPromotion("OLD").orElseThrow().planIds());
+        ledger.plans().savePlan(plan.withCreditAccess("voice", true, false));
+        assertFalse(ledger.plans().getPlan("old").orElseThrow().canSpend("voice"), "the new columns are written");
     }
 
     /**

@@ -35,17 +35,23 @@ import java.util.Map;
  *                          or null
  * @param extraParams       further form parameters the host adds (e.g. {@code allow_promotion_codes=true});
  *                          one that names a parameter credits sets is rejected, not silently overridden
+ * @param inlinePrice       a price sent inline ({@code price_data}) instead of {@code priceId} (which is then null),
+ *                          payment mode only; or null
  */
 public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long quantity, String successUrl,
                                      String cancelUrl, String clientReferenceId, Map<String, String> metadata,
                                      String customerId, String customerEmail, String idempotencyKey,
-                                     Map<String, String> extraParams) {
+                                     Map<String, String> extraParams, InlinePrice inlinePrice) {
 
     public CheckoutSessionRequest {
         if (mode == null) {
             throw new InvalidArgumentException("mode", "must not be null");
         }
-        requireText("priceId", priceId);
+        if (inlinePrice == null) {
+            requireText("priceId", priceId);
+        } else if (priceId != null || mode != CheckoutMode.PAYMENT) {
+            throw new InvalidArgumentException("inlinePrice", "a payment-mode session without a price id only");
+        }
         requireText("successUrl", successUrl);
         requireText("cancelUrl", cancelUrl);
         if (quantity < 1) {
@@ -66,6 +72,26 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
             }
         }
         extraParams = copy("extraParams", extraParams);
+    }
+
+    /** A request with a price id (the form before {@link #inlinePrice()} existed). */
+    public CheckoutSessionRequest(CheckoutMode mode, String priceId, long quantity, String successUrl,
+                                  String cancelUrl, String clientReferenceId, Map<String, String> metadata,
+                                  String customerId, String customerEmail, String idempotencyKey,
+                                  Map<String, String> extraParams) {
+        this(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, metadata, customerId, customerEmail,
+                idempotencyKey, extraParams, null);
+    }
+
+    /**
+     * @param price      the price, sent inline (e.g. a custom amount of credits as quoted)
+     * @param successUrl where Stripe sends the customer after paying
+     * @param cancelUrl  where Stripe sends the customer who gives up
+     * @return a payment-mode request for one unit at an inline price
+     */
+    public static CheckoutSessionRequest payment(InlinePrice price, String successUrl, String cancelUrl) {
+        return new CheckoutSessionRequest(CheckoutMode.PAYMENT, null, 1, successUrl, cancelUrl, null, Map.of(),
+                null, null, null, Map.of(), price);
     }
 
     /**
@@ -96,7 +122,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withQuantity(long value) {
         return new CheckoutSessionRequest(mode, priceId, value, successUrl, cancelUrl, clientReferenceId, metadata,
-                customerId, customerEmail, idempotencyKey, extraParams);
+                customerId, customerEmail, idempotencyKey, extraParams, inlinePrice);
     }
 
     /**
@@ -105,7 +131,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withClientReferenceId(String value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, value, metadata,
-                customerId, customerEmail, idempotencyKey, extraParams);
+                customerId, customerEmail, idempotencyKey, extraParams, inlinePrice);
     }
 
     /**
@@ -114,7 +140,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withMetadata(Map<String, String> value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, value,
-                customerId, customerEmail, idempotencyKey, extraParams);
+                customerId, customerEmail, idempotencyKey, extraParams, inlinePrice);
     }
 
     /**
@@ -123,7 +149,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withCustomerId(String value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, metadata,
-                value, customerEmail, idempotencyKey, extraParams);
+                value, customerEmail, idempotencyKey, extraParams, inlinePrice);
     }
 
     /**
@@ -132,7 +158,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withCustomerEmail(String value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, metadata,
-                customerId, value, idempotencyKey, extraParams);
+                customerId, value, idempotencyKey, extraParams, inlinePrice);
     }
 
     /**
@@ -141,7 +167,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withIdempotencyKey(String value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, metadata,
-                customerId, customerEmail, value, extraParams);
+                customerId, customerEmail, value, extraParams, inlinePrice);
     }
 
     /**
@@ -151,7 +177,7 @@ public record CheckoutSessionRequest(CheckoutMode mode, String priceId, long qua
      */
     public CheckoutSessionRequest withExtraParams(Map<String, String> value) {
         return new CheckoutSessionRequest(mode, priceId, quantity, successUrl, cancelUrl, clientReferenceId, metadata,
-                customerId, customerEmail, idempotencyKey, value);
+                customerId, customerEmail, idempotencyKey, value, inlinePrice);
     }
 
     private static void requireText(String name, String value) {

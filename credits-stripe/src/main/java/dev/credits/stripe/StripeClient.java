@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -82,6 +84,35 @@ public final class StripeClient {
         String url = response.json().path("url").textValue();
         log.debug("Created Checkout Session {} (mode {})", id, request.mode().wireValue());
         return new CheckoutSession(id, url);
+    }
+
+    /**
+     * Creates a customer portal session ({@code POST /v1/billing_portal/sessions}), where a subscriber manages their
+     * subscription (change plan, cancel) and payment methods; the portal's default configuration applies.
+     *
+     * @param customerId the Stripe customer, {@code cus_...}
+     * @param returnUrl  where the portal's "back" link goes
+     * @return the session's id and URL
+     * @throws InvalidArgumentException if an argument is blank (nothing is sent)
+     * @throws StripeApiException       if Stripe answers with an error, or the request fails or times out
+     */
+    public BillingPortalSession createBillingPortalSession(String customerId, String returnUrl) {
+        if (customerId == null || customerId.isBlank()) {
+            throw new InvalidArgumentException("customerId", "must not be blank");
+        }
+        if (returnUrl == null || returnUrl.isBlank()) {
+            throw new InvalidArgumentException("returnUrl", "must not be blank");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("customer", customerId);
+        form.put("return_url", returnUrl);
+        Response response = post("/v1/billing_portal/sessions", Form.encode(form), null);
+        String id = response.json().path("id").textValue();
+        if (id == null) {
+            throw new StripeApiException(response.status(), null, null, "response without a portal session id", null,
+                    response.requestId(), false, null);
+        }
+        return new BillingPortalSession(id, response.json().path("url").textValue());
     }
 
     /** A successful answer. */

@@ -10,6 +10,7 @@ import dev.credits.stripe.StripeEventRejectedException.Reason;
 import dev.credits.stripe.WebhookOutcome.Status;
 import dev.credits.stripe.internal.CheckoutSessions;
 import dev.credits.stripe.internal.EventDispatcher;
+import dev.credits.stripe.internal.CustomAmounts;
 import dev.credits.stripe.internal.Lookups;
 import dev.credits.stripe.internal.StripeSettings;
 
@@ -216,6 +217,30 @@ public final class StripeCredits {
     public CheckoutSession createCheckoutSession(String accountId, String packageId, String successUrl,
                                                  String cancelUrl, CheckoutOptions options) {
         return checkout.forPackage(accountId, packageId, successUrl, cancelUrl, options);
+    }
+
+    /**
+     * Creates a payment-mode Checkout Session for a custom amount of credits ("enter the amount you want to buy"):
+     * priced by the ledger's {@code quote} (the credit rate or the account's plan rate, the minimum, bulk tiers, the
+     * plan's discount and the promotion) and sent as inline price data ({@code line_items[0][price_data]}), so no
+     * Stripe price is needed. The metadata carries the account, the credits ({@value CustomAmounts#CREDITS_KEY}), the
+     * credit type ({@value CustomAmounts#CREDIT_TYPE_KEY}), the promotion ({@value CustomAmounts#PROMOTION_KEY}) and
+     * the quoted price ({@value CustomAmounts#QUOTED_PRICE_KEY}); the webhook applies the purchase through the same
+     * path as a package, recording the quoted price as the price paid. Checked before any HTTP call: the quote allows
+     * it.
+     *
+     * @param creditType    the credit type bought, or null for the default
+     * @param promotionCode a promotion code, or null
+     * @return the session: redirect the customer to its URL
+     * @throws UnknownAccountException      if the account does not exist
+     * @throws CheckoutUnavailableException if the ledger would reject the purchase (e.g. below the minimum)
+     * @throws StripeApiException           if Stripe fails
+     * @throws IllegalStateException        if no {@link StripeClient} was configured
+     */
+    public CheckoutSession createCustomAmountCheckout(String accountId, long credits, String creditType,
+                                                      String promotionCode, String successUrl, String cancelUrl,
+                                                      CheckoutOptions options) {
+        return checkout.forCredits(accountId, credits, creditType, promotionCode, successUrl, cancelUrl, options);
     }
 
     /**

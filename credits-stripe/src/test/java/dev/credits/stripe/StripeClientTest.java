@@ -170,6 +170,21 @@ class StripeClientTest {
     }
 
     @Test
+    void billingPortalSessionIsOneCall() {
+        responseBody = "{\"id\":\"bps_123\",\"object\":\"billing_portal.session\","
+                + "\"url\":\"https://billing.stripe.com/p/session/test_123\"}";
+        BillingPortalSession session = client.createBillingPortalSession("cus_123", "https://app.example/account");
+        assertEquals(new BillingPortalSession("bps_123", "https://billing.stripe.com/p/session/test_123"), session);
+        Seen s = only();
+        assertEquals("POST", s.method());
+        assertEquals("/v1/billing_portal/sessions", s.path());
+        assertEquals(Map.of("customer", "cus_123", "return_url", "https://app.example/account"), s.form());
+        assertThrows(dev.credits.InvalidArgumentException.class,
+                () -> client.createBillingPortalSession(" ", "https://app.example/account"));
+        assertEquals(1, seen.size(), "nothing sent for a blank customer");
+    }
+
+    @Test
     void minimalRequestSendsNoOptionalFieldsAndNoIdempotencyKey() {
         client.createCheckoutSession(CheckoutSessionRequest.payment("price_1", "https://a/ok", "https://a/no"));
         Seen s = only();

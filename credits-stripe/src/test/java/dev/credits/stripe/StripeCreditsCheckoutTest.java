@@ -99,6 +99,39 @@ class StripeCreditsCheckoutTest {
     }
 
     @Test
+    void customAmountCheckoutSendsTheQuotedPriceInlineWithWhatWasSold() {
+        CreditLedger priced = CreditLedger.builder().store(new InMemoryCreditStore())
+                .purchasePolicy(dev.credits.PurchasePolicy.DEFAULT.withCreditRate(Money.of("0.10", "USD"))
+                        .withMinimumPurchase(Money.of("5.00", "USD"))
+                        .withBulkDiscounts(List.of(dev.credits.BulkDiscount.of(1_000, "10"))))
+                .build();
+        priced.openAccount("org_2");
+        StripeCredits shop = StripeCredits.builder().ledger(priced).webhookSecret("whsec_test")
+                .stripeClient(new StripeClient(StripeClientConfig.of("sk_test_123")
+                        .withApiBase(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))))
+                .build();
+
+        shop.createCustomAmountCheckout("org_2", 1_000, "voice", null, OK, CANCEL, CheckoutOptions.attempt("a1"));
+
+        Map<String, String> f = seen.get(0).form();
+        assertEquals("payment", f.get("mode"));
+        assertNull(f.get("line_items[0][price]"));
+        assertEquals("usd", f.get("line_items[0][price_data][currency]"));
+        assertEquals("9000", f.get("line_items[0][price_data][unit_amount]"), "$100 less 10% bulk");
+        assertEquals("1000 voice", f.get("line_items[0][price_data][product_data][name]"));
+        assertEquals("1000", f.get("metadata[credits_custom_credits]"));
+        assertEquals("voice", f.get("metadata[credits_credit_type]"));
+        assertEquals("90.00 USD", f.get("metadata[credits_quoted_price]"));
+        assertEquals("org_2", f.get("payment_intent_data[metadata][credits_account_id]"));
+        assertTrue(seen.get(0).idempotencyKey().startsWith("credits-checkout-credits-"));
+        CheckoutUnavailableException below = assertThrows(CheckoutUnavailableException.class,
+                () -> shop.createCustomAmountCheckout("org_2", 10, null, null, OK, CANCEL,
+                        CheckoutOptions.attempt("a2")));
+        assertEquals(RejectionReason.BELOW_MINIMUM_PURCHASE, below.rejection());
+        assertEquals(1, seen.size(), "nothing sent for a rejected amount");
+    }
+
+    @Test
     void packageCheckoutSendsPriceReferenceAndMetadata() {
         CheckoutSession session = stripe.createCheckoutSession("org_1", "starter", OK, CANCEL, "cart_7");
         assertEquals("cs_test_1", session.id());

@@ -223,6 +223,34 @@ class StripeCreditsWebhookTest {
         assertEquals(PurchaseStatus.COMPLETED, purchases().get(0).status());
     }
 
+    @Test
+    void aCustomAmountCheckoutGrantsItsCreditsAtTheQuotedPriceOnce() {
+        CreditLedger priced = CreditLedger.builder().store(newStore()).clock(clock)
+                .purchasePolicy(dev.credits.PurchasePolicy.DEFAULT.withCreditRate(Money.of("0.10", "USD"))
+                        .withCustomAmountValidity("voice", java.time.Period.ofMonths(12)))
+                .build();
+        priced.openAccount(ACCOUNT);
+        stripe = StripeCredits.builder().ledger(priced).webhookSecret(SECRET).clock(clock).build();
+        Map<String, String> custom = Map.of("\"credits_package_id\": \"starter\"",
+                "\"credits_custom_credits\": \"250\", \"credits_credit_type\": \"voice\","
+                        + " \"credits_quoted_price\": \"20.00 USD\"");
+
+        WebhookOutcome first = deliver("checkout.session.completed.paid.json", custom);
+        WebhookOutcome again = deliver("checkout.session.completed.paid.json", custom);
+
+        assertEquals(Status.APPLIED, first.status());
+        assertEquals(Status.DUPLICATE, again.status());
+        Purchase purchase = priced.commerce().listPurchases(ACCOUNT).get(0);
+        assertEquals("voice", purchase.creditType());
+        assertEquals(250, purchase.credits());
+        assertEquals(0, new java.math.BigDecimal("20.00").compareTo(purchase.price().amount()),
+                "the price it was sold at, not today's $25.00");
+        assertEquals(250, priced.balance(ACCOUNT, "voice").available());
+        assertEquals(Instant.parse("2027-03-01T12:00:00Z"),
+                priced.balance(ACCOUNT, "voice").lots().get(0).expiresAt(), "the policy's validity for voice");
+        assertEquals(1, priced.commerce().listPurchases(ACCOUNT).size());
+    }
+
     // ---------------------------------------------------------------- subscriptions
 
     @Test
@@ -382,6 +410,28 @@ class StripeCreditsWebhookTest {
         WebhookOutcome o = deliver("customer.subscription.deleted.json"); // its price is basic's
         assertEquals(Status.IGNORED, o.status());
         assertEquals("pro", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+    }
+
+    @Test
+    void theDeletionOfAnOlderSubscriptionOnTheSamePlanLeavesThePlan() {
+        // sub_test_1 on basic, then the customer subscribes to basic again (sub_test_2) before sub_test_1 ends.
+        deliver("checkout.session.completed.subscription.json");
+        Map<String, String> second = Map.of("sub_test_1", "sub_test_2", "evt_test_sub", "evt_test_sub_2",
+                "cs_test_sub", "cs_test_sub_2");
+        WebhookOutcome resubscribed = deliver("checkout.session.completed.subscription.json", second);
+        assertEquals(Status.APPLIED, resubscribed.status());
+        assertEquals("sub_test_2", ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+
+        WebhookOutcome oldDeleted = deliver("customer.subscription.deleted.json"); // sub_test_1, basic's price
+
+        assertEquals(Status.IGNORED, oldDeleted.status());
+        assertEquals(PlanChange.Kind.UNCHANGED, oldDeleted.result(PlanChanged.class).orElseThrow().change().kind());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        WebhookOutcome currentDeleted = deliver("customer.subscription.deleted.json",
+                Map.of("sub_test_1", "sub_test_2", "evt_test_sub_del", "evt_test_sub_del_2"));
+        assertEquals(Status.APPLIED, currentDeleted.status());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertNull(ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
     }
 
     // ---------------------------------------------------------------- refunds and disputes

@@ -28,8 +28,9 @@ import java.util.UUID;
 /**
  * The virtual-staging story from end to end: a price list, the Starter package (100 credits for $199, valid
  * 12 months) bought once though its webhook arrives twice, an AI job billed with {@code charge}, a failed job
- * that costs nothing, free retries, a short balance answered with 402, a refund, and the history that explains
- * the balance, and the low-balance alert the spending raised.
+ * that costs nothing, 001's flow (an empty-room generation charged through {@code charge}, a retry that fails and is
+ * rolled back, then its two free retries and a paid third), a short balance answered with 402, a refund, and the
+ * history that explains the balance, and the low-balance alert the spending raised.
  *
  * <p>By default the credits live in an embedded H2 database in the folder the system property
  * {@value #FOLDER_PROPERTY} names ({@code examples/target/credits-demo-db} when run with the command below, which sets
@@ -122,19 +123,33 @@ public final class QuickStart {
             System.out.println("empty room generation failed (" + failed.getMessage() + "), nothing charged");
         }
 
+        // 001's flow: the empty-room generation is charged before the AI call and rolled back if it fails; the
+        // agent then gets 2 free retries of it (new variations), through charge as well.
+        ChargeResult<String> room = ledger.charge(ReserveRequest.of(account, "empty_room_generation")
+                .withUserId("agent_7").withIdempotencyKey("room-" + run), () -> "empty-room-1.png");
+        System.out.printf("empty room generation: %s, %d credits, %d left%n", room.value(),
+                room.commit().creditsCharged(), room.commit().remainingCredits());
+        ReserveRequest retry = ReserveRequest.of(account, "empty_room_generation")
+                .withRetryOf(room.commit().transactionId());
+        try {
+            ledger.charge(retry, () -> {
+                throw new IllegalStateException("AI service timed out");
+            });
+        } catch (IllegalStateException failed) {
+            System.out.println("  a retry failed (" + failed.getMessage() + "): rolled back, its free slot kept");
+        }
+        for (int i = 0; i < 3; i++) {
+            ChargeResult<String> variation = ledger.charge(retry, () -> "empty-room-variation.png");
+            System.out.printf("  retry %d: %d credits%n", variation.commit().hold().retryNumber(),
+                    variation.commit().creditsCharged());
+        }
+
         // A direct deduction, e.g. from a request handler.
         DeductionResult emptyRoom = ledger.deductCredits(DeductRequest.of(account, "empty_room_generation")
                 .withUserId("agent_7")
                 .withIdempotencyKey("request-" + run));
         System.out.printf("empty room generation: %d credits, %d left%n", emptyRoom.creditsDeducted(),
                 emptyRoom.remainingCredits());
-
-        // The agent did not like the room: a retry of that generation is free twice, then charged in full.
-        for (int i = 0; i < 3; i++) {
-            DeductionResult retry = ledger.deductCredits(DeductRequest.of(account, "empty_room_generation")
-                    .withRetryOf(emptyRoom.transactionId()));
-            System.out.printf("  retry %d: %d credits%n", retry.retryNumber(), retry.creditsDeducted());
-        }
 
         // Too expensive for the balance: a value the host maps to 402 Payment Required, not an exception.
         DeductionResult tooMuch = ledger.deductCredits(DeductRequest.of(account, "virtual_staging").withQuantity(50));

@@ -1,5 +1,6 @@
 package dev.credits.examples;
 
+import dev.credits.RejectionReason;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keeps the README's quick start identical to the compiled {@link ReadmeQuickStart}. */
@@ -73,6 +75,36 @@ class ReadmeTest {
     @Test
     void readmeEventsSendsOneLowBalanceEmail() throws InterruptedException {
         assertEquals(List.of("org_42: 40 credits left"), ReadmeEvents.run());
+    }
+
+    @Test
+    void readmeSeedRulesSectionIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeSeedRules.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String compiled = dedent(between(source, "// tag::seeds[]", "// end::seeds[]"));
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the seeds snippet of ReadmeSeedRules.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmeSeedRulesDoWhatTheirCommentsSay() {
+        ReadmeSeedRules.Outcome outcome = ReadmeSeedRules.run();
+        assertEquals(RejectionReason.PLAN_CANNOT_SPEND_CREDIT_TYPE, outcome.refused().reason());
+        assertEquals(403, outcome.refused().reason().httpStatus());
+        assertEquals(50, outcome.sessions().available());
+        assertFalse(outcome.sessions().spendable());
+        assertTrue(outcome.voice().success());
+        assertEquals("voice", outcome.voice().purchase().creditType());
+        assertEquals(new BigDecimal("36.00"), outcome.subscriberQuote().price().amount());
+        assertEquals("plan-rate:pro, plan-discount:pro", outcome.subscriberQuote().planRule());
+        assertEquals(0, outcome.firstRetry().commit().creditsCharged());
+        assertEquals(1, outcome.firstRetry().commit().hold().retryNumber());
+        assertEquals(10, outcome.thirdRetry().commit().creditsCharged());
+        assertEquals(3, outcome.thirdRetry().commit().hold().retryNumber());
+        assertFalse(outcome.changes().entries().isEmpty());
+        assertFalse(outcome.changes().hasMore());
+        assertEquals(10, outcome.explanation().required());
+        assertEquals(50 - 10 - 10, outcome.explanation().available());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.credits.stripe.CheckoutSession;
 import dev.credits.stripe.CheckoutSessionRequest;
 import dev.credits.stripe.CheckoutUnavailableException;
 import dev.credits.stripe.CheckoutUnavailableException.Reason;
+import dev.credits.stripe.InlinePrice;
 import dev.credits.stripe.StripeClient;
 
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,39 @@ public final class CheckoutSessions {
         metadata.put(settings.packageKey(), packageId);
         CheckoutSessionRequest request = apply(CheckoutSessionRequest.payment(priceId, successUrl, cancelUrl),
                 accountId, metadata, options, "payment", packageId);
+        return stripe.createCheckoutSession(request);
+    }
+
+    /**
+     * A payment-mode session selling a custom amount of credits at the price the ledger quotes now (credit rate or
+     * the plan's, minimum, bulk tiers, plan discount, promotion), sent inline; the metadata carries what was sold and
+     * the quoted price, which the webhook applies.
+     */
+    public CheckoutSession forCredits(String accountId, long credits, String creditType, String promotionCode,
+                                      String successUrl, String cancelUrl, CheckoutOptions options) {
+        Objects.requireNonNull(options, "options");
+        StripeClient stripe = requireClient();
+        requireId("accountId", accountId);
+        String type = creditType == null ? CreditLedger.DEFAULT_CREDIT_TYPE : creditType;
+        Quote quote = ledger.commerce().quote(PurchaseRequest.ofCredits(accountId, credits, type)
+                .withPromotionCode(promotionCode)); // unknown account, bad amount or type throw
+        if (!quote.allowed()) {
+            throw new CheckoutUnavailableException(Reason.PURCHASE_NOT_ALLOWED, quote.rejection(),
+                    "the ledger rejects " + credits + " " + type + " for account '" + accountId + "': "
+                            + quote.rejection());
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(settings.accountKey(), accountId);
+        metadata.put(CustomAmounts.CREDITS_KEY, Long.toString(credits));
+        metadata.put(CustomAmounts.CREDIT_TYPE_KEY, type);
+        if (promotionCode != null) {
+            metadata.put(CustomAmounts.PROMOTION_KEY, promotionCode);
+        }
+        metadata.put(CustomAmounts.QUOTED_PRICE_KEY, CustomAmounts.encode(quote.price()));
+        InlinePrice price = new InlinePrice(quote.price(), quote.totalCredits() + " " + type);
+        CheckoutSessionRequest request = apply(CheckoutSessionRequest.payment(price, successUrl, cancelUrl),
+                accountId, metadata, options, "credits", credits + ":" + type + ":"
+                        + (promotionCode == null ? "" : promotionCode) + ":" + CustomAmounts.encode(quote.price()));
         return stripe.createCheckoutSession(request);
     }
 

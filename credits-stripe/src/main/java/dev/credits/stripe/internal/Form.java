@@ -24,7 +24,13 @@ public final class Form {
     public static Map<String, String> checkoutSession(CheckoutSessionRequest request) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("mode", request.mode().wireValue());
-        form.put("line_items[0][price]", request.priceId());
+        if (request.inlinePrice() != null) {
+            form.put("line_items[0][price_data][currency]", request.inlinePrice().currency());
+            form.put("line_items[0][price_data][unit_amount]", Long.toString(request.inlinePrice().minorUnits()));
+            form.put("line_items[0][price_data][product_data][name]", request.inlinePrice().productName());
+        } else {
+            form.put("line_items[0][price]", request.priceId());
+        }
         form.put("line_items[0][quantity]", Long.toString(request.quantity()));
         form.put("success_url", request.successUrl());
         form.put("cancel_url", request.cancelUrl());

@@ -3,6 +3,7 @@ package dev.credits.stripe.internal;
 import dev.credits.CreditLedger;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.Money;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
 import dev.credits.PurchaseStateException;
@@ -51,14 +52,17 @@ final class PurchaseHandler {
         return succeeded ? complete(event, session) : fail(event, session);
     }
 
-    /** The account, package and purchase id of a payment-mode session, all checked. */
-    private record PurchaseTarget(String accountId, String packageId, String purchaseId, PurchaseRequest request) {
+    /** The account, what was bought ("package starter", "custom amount of 500 credits") and purchase id, checked. */
+    private record PurchaseTarget(String accountId, String item, String purchaseId, PurchaseRequest request) {
     }
 
     private PurchaseTarget target(StripeEvent event, StripeCheckoutSession s, boolean pending) {
         String accountId = lookups.accountOf(s);
         lookups.requireAccount(event, accountId);
         String packageId = s.metadata().get(settings.packageKey());
+        if (packageId == null && s.metadata().containsKey(CustomAmounts.CREDITS_KEY)) {
+            return customAmount(event, s, accountId, pending);
+        }
         if (packageId == null) {
             throw reject(event, Reason.MISSING_PACKAGE, "session " + s.id() + " has no metadata '"
                     + settings.packageKey() + "'", null);
@@ -73,7 +77,32 @@ final class PurchaseHandler {
                 .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata)
                 // The policy was checked when the checkout was created; the customer has paid (or committed to).
                 .withPolicyChecked(true);
-        return new PurchaseTarget(accountId, packageId, purchaseId, request);
+        return new PurchaseTarget(accountId, "package " + packageId, purchaseId, request);
+    }
+
+    /** The purchase of a custom-amount session: what its metadata says was sold, at the price it was quoted. */
+    private PurchaseTarget customAmount(StripeEvent event, StripeCheckoutSession s, String accountId,
+                                        boolean pending) {
+        Map<String, String> m = s.metadata();
+        long credits;
+        Money quoted;
+        try {
+            credits = Long.parseLong(m.get(CustomAmounts.CREDITS_KEY));
+            quoted = m.get(CustomAmounts.QUOTED_PRICE_KEY) == null ? null
+                    : CustomAmounts.decode(m.get(CustomAmounts.QUOTED_PRICE_KEY));
+        } catch (IllegalArgumentException e) {
+            throw reject(event, Reason.PURCHASE_REJECTED, "session " + s.id() + " has malformed custom-amount metadata: "
+                    + e.getMessage(), e);
+        }
+        String purchaseId = s.paymentIntentId() != null ? s.paymentIntentId() : s.id();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("stripe_checkout_session_id", s.id());
+        PurchaseRequest request = PurchaseRequest.ofCredits(accountId, credits, m.get(CustomAmounts.CREDIT_TYPE_KEY))
+                .withPromotionCode(m.get(CustomAmounts.PROMOTION_KEY)).withPurchaseId(purchaseId)
+                .withPaymentReference(purchaseId).withPending(pending).withMetadata(metadata).withPaidPrice(quoted)
+                .withPolicyChecked(true);
+        return new PurchaseTarget(accountId, "custom amount of " + credits + " " + request.creditType(), purchaseId,
+                request);
     }
 
     /** Records the purchase, or replays it if its id was seen before. */
@@ -85,13 +114,13 @@ final class PurchaseHandler {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         } catch (IdempotencyConflictException e) {
             throw reject(event, Reason.PURCHASE_STATE_CONFLICT, "purchase '" + t.purchaseId()
-                    + "' exists for another account or package", e);
+                    + "' exists for another account or another purchase", e);
         } catch (InvalidArgumentException e) {
             throw reject(event, Reason.PURCHASE_REJECTED, e.getMessage(), e);
         }
         if (!r.success()) {
             throw reject(event, Reason.PURCHASE_REJECTED, "the ledger rejected purchase '" + t.purchaseId()
-                    + "' of package '" + t.packageId() + "': " + r.reason(), null);
+                    + "' of " + t.item() + ": " + r.reason(), null);
         }
         return r;
     }
@@ -100,7 +129,7 @@ final class PurchaseHandler {
         PurchaseTarget t = target(event, s, false);
         PurchaseResult r = record(event, t);
         if (!r.replayed()) {
-            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of package " + t.packageId()
+            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of " + t.item()
                     + " completed: " + r.purchase().totalCredits() + " credits granted", r);
         }
         // A replay says where the purchase stands: only a pending one is still to be completed.
@@ -128,7 +157,7 @@ final class PurchaseHandler {
         PurchaseTarget t = target(event, s, true);
         PurchaseResult r = record(event, t);
         if (!r.replayed()) {
-            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of package " + t.packageId()
+            return changed(event, Status.APPLIED, t, "purchase " + t.purchaseId() + " of " + t.item()
                     + " recorded pending (payment " + s.paymentStatus() + ")", r);
         }
         // Already pending, or the async result got here first: either way nothing to do.

@@ -67,12 +67,23 @@ final class SubscriptionHandler {
         // Stays: session metadata goes stale after an upgrade, so only an account without a plan takes it;
         // the invoices and subscription updates are the authority for changes.
         String current = headedFor(account);
+        if (current != null && planId.equals(current) && s.subscriptionId() != null
+                && !s.subscriptionId().equals(account.subscriptionId())) {
+            // Subscribed again to the plan it is on: the new subscription becomes the account's, so the old one's
+            // deletion leaves the plan.
+            PlanChange change = assign(event, accountId, planId, s.subscriptionId());
+            // Applied when it replaces another subscription; a plan its first invoice put in place (no subscription
+            // recorded yet) only learns which subscription it comes from.
+            Status status = account.subscriptionId() == null ? Status.DUPLICATE : Status.APPLIED;
+            return outcome(event, status, accountId, "account already on plan " + current + "; subscription "
+                    + s.subscriptionId() + " recorded as its own", new PlanChanged(change));
+        }
         if (current != null) {
             Status status = planId.equals(current) ? Status.DUPLICATE : Status.IGNORED;
             return outcome(event, status, accountId, "account already on plan " + current
                     + "; invoices and subscription updates keep it in step");
         }
-        PlanChange change = assign(event, accountId, planId);
+        PlanChange change = assign(event, accountId, planId, s.subscriptionId());
         return change.kind() == PlanChange.Kind.UNCHANGED
                 ? outcome(event, Status.DUPLICATE, accountId, "already on plan " + planId, new PlanChanged(change))
                 : outcome(event, Status.APPLIED, accountId, "plan " + planId + " " + describe(change),
@@ -185,7 +196,7 @@ final class SubscriptionHandler {
         String accountId = owner.accountId();
         Account account = owner.account();
         if (sub.status() != null && ENDED_STATUSES.contains(sub.status())) {
-            return endPlan(event, accountId, "subscription " + sub.id() + " is " + sub.status());
+            return endPlan(event, accountId, sub.id(), "subscription " + sub.id() + " is " + sub.status());
         }
         if ("incomplete".equals(sub.status())) {
             return outcome(event, Status.IGNORED, accountId, "subscription " + sub.id() + " is incomplete");
@@ -211,23 +222,29 @@ final class SubscriptionHandler {
         SubscriptionOwner owner = lookups.ownerOf(event, sub.id(), sub.metadata().get(settings.accountKey()));
         String accountId = owner.accountId();
         Account account = owner.account();
-        // Stays: the ledger does not know which subscription an account's plan comes from, so a subscription of
-        // another mapped plan than the account's (or its scheduled one) is taken to be an older one.
+        // Stays for accounts whose plan records no subscription (put on a plan before subscriptions were recorded): a
+        // subscription of another mapped plan than the account's (or its scheduled one) is taken to be an older one.
+        // Otherwise the ledger compares the subscription with the one the plan records (endPlan below).
         String planId = lookups.planOfPrice(sub.priceId()).orElse(null);
         if (planId != null && (account.planId() != null || account.nextPlanId() != null)
                 && !planId.equals(account.planId()) && !planId.equals(account.nextPlanId())) {
             return outcome(event, Status.IGNORED, accountId, "subscription " + sub.id() + " is for plan " + planId
                     + ", the account is on " + account.planId() + ": an older subscription");
         }
-        return endPlan(event, accountId, "subscription " + sub.id() + " deleted");
+        return endPlan(event, accountId, sub.id(), "subscription " + sub.id() + " deleted");
     }
 
-    private WebhookOutcome endPlan(StripeEvent event, String accountId, String why) {
+    private WebhookOutcome endPlan(StripeEvent event, String accountId, String subscriptionId, String why) {
         PlanChange change;
         try {
-            change = ledger.plans().endPlan(accountId);
+            // The ledger knows which subscription the plan comes from: another one's end changes nothing.
+            change = ledger.plans().endPlan(accountId, subscriptionId);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
+        }
+        if (change.kind() == PlanChange.Kind.UNCHANGED) {
+            return outcome(event, Status.IGNORED, accountId, why + "; the account's plan comes from another"
+                    + " subscription: an older one", new PlanChanged(change));
         }
         return change.previousPlanId() == null
                 ? outcome(event, Status.DUPLICATE, accountId, why + "; plan already ended", new PlanChanged(change))
@@ -236,8 +253,13 @@ final class SubscriptionHandler {
     }
 
     private PlanChange assign(StripeEvent event, String accountId, String planId) {
+        return assign(event, accountId, planId, null);
+    }
+
+    /** @param subscriptionId the subscription the plan now comes from, or null to keep the recorded one */
+    private PlanChange assign(StripeEvent event, String accountId, String planId, String subscriptionId) {
         try {
-            return ledger.plans().assignPlan(accountId, planId);
+            return ledger.plans().assignPlan(accountId, planId, subscriptionId);
         } catch (UnknownAccountException e) {
             throw reject(event, Reason.UNKNOWN_ACCOUNT, e.getMessage(), e);
         } catch (UnknownPlanException | InvalidArgumentException e) {

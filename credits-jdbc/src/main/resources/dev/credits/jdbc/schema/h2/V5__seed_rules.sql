@@ -1,0 +1,20 @@
+-- credits schema, version 5, H2 2.x (tested on 2.3).
+--
+-- ${table_prefix} is a placeholder for the table prefix (default credits_), in Flyway / Liquibase syntax.
+-- JdbiCreditStore.installSchema() runs this file itself; a host may hand it to its own Flyway or
+-- Liquibase instead (see the credits-jdbc README section). Every statement is idempotent: where DDL commits
+-- statement by statement, a run cut off halfway runs again from the first statement.
+--
+-- The seeds' rules. An account records the billing subscription its plan comes from (subscription_id), so events
+-- of another subscription never change the plan. A retry's hold names the original deduction it counts against
+-- (retry_of) and its retry number, so free retries reserved through holds take a slot while open and give it back
+-- when released. A plan keeps its rules per credit type (may buy, may spend), its own credit rate and its discount on
+-- purchases in plan_rules (a JSON object of strings, NULL when none). A promotion may be limited to plans: plan_ids,
+-- a JSON array (NULL for every plan). Existing rows keep today's behaviour: no subscription recorded, no retry, no
+-- plan rules, every plan.
+
+ALTER TABLE ${table_prefix}accounts ADD COLUMN IF NOT EXISTS subscription_id VARCHAR(128);
+ALTER TABLE ${table_prefix}holds ADD COLUMN IF NOT EXISTS retry_of VARCHAR(128);
+ALTER TABLE ${table_prefix}holds ADD COLUMN IF NOT EXISTS retry_number INT DEFAULT 0 NOT NULL;
+ALTER TABLE ${table_prefix}plans ADD COLUMN IF NOT EXISTS plan_rules VARCHAR;
+ALTER TABLE ${table_prefix}promotions ADD COLUMN IF NOT EXISTS plan_ids VARCHAR;
