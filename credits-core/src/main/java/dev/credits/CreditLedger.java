@@ -539,10 +539,8 @@ public final class CreditLedger {
      * @throws StoreUnavailableException if the store is unavailable
      */
     public ExpiryReport expireDue() {
-        ExpiryReport report = sweep.expireDue();
-        eventsArea.noticeExpiringCredits();
-        eventsArea.purgeAcknowledged();
-        return report;
+        eventsArea.sweep();
+        return sweep.expireDue();
     }
 
     /**
