@@ -576,10 +576,8 @@ public final class CreditLedger {
      */
     public ExpiryReport expireDue() {
         return observation.call("expireDue", null, () -> {
-            ExpiryReport report = sweep.expireDue();
-            eventsArea.noticeExpiringCredits();
-            eventsArea.purgeAcknowledged();
-            return report;
+            eventsArea.sweep(); // first: a failure there fails the sweep before it changed anything
+            return sweep.expireDue();
         });
     }
 

@@ -146,6 +146,11 @@ public final class Events {
         return rules.purge();
     }
 
+    /** The sweep's part ({@link CreditLedger#expireDue()}): the purge and the expiry notices. */
+    void sweep() {
+        rules.sweep();
+    }
+
     /** @return a builder of a dispatcher that runs the consumer with {@code listener} */
     public EventDispatcher.Builder dispatcher(String consumer, EventListener listener) {
         rules.consumer(consumer).orElseThrow(() -> new UnknownConsumerException(consumer));

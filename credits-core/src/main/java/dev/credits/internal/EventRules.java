@@ -181,6 +181,16 @@ public final class EventRules {
     }
 
     /**
+     * The sweep's part, run before the expiries: the purge (which changes no account), then the expiry notices (one
+     * unit of work per account, each atomic). Run first so that a failure here fails the sweep before it expired
+     * anything, never after.
+     */
+    public void sweep() {
+        purge();
+        noticeExpiringCredits();
+    }
+
+    /**
      * Deletes events every consumer acknowledged (all events, when there is no consumer) that are older than the
      * retention.
      *
