@@ -95,6 +95,7 @@ public final class InMemoryCreditStore implements CreditStore {
             accountOfPurchase.clear();
             links.clear();
             tables.values().forEach(Map::clear);
+            outbox.clear();
         }
     }
 
@@ -294,6 +295,12 @@ public final class InMemoryCreditStore implements CreditStore {
         private final NavigableMap<Long, EventRecord> events = new TreeMap<>();
         private final Map<String, ConsumerRecord> consumers = new TreeMap<>();
         private long last;
+
+        synchronized void clear() {
+            events.clear();
+            consumers.clear();
+            last = 0;
+        }
 
         synchronized void append(List<EventRecord> records) {
             for (EventRecord record : records) {

@@ -43,9 +43,14 @@ class HostUnitTest {
     @Test
     void resetForgetsEverything() {
         credits.ledger().openAccount("org_2");
+        credits.ledger().grant(GrantRequest.of("org_2", 10));
+        credits.ledger().events().createConsumer("emails");
+        assertTrue(credits.ledger().events().latestPosition() > 0);
         credits.clock().advance(Duration.ofDays(3));
         credits.reset();
         assertTrue(credits.ledger().getAccount("org_2").isEmpty());
+        assertEquals(0, credits.ledger().events().latestPosition(), "no event is left");
+        assertTrue(credits.ledger().events().consumers().isEmpty(), "no consumer is left");
         assertEquals(TestLedger.START, credits.clock().instant());
     }
 

@@ -7,13 +7,16 @@ import dev.credits.DuplicateFeatureException;
 import dev.credits.HoldStateException;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.LeaseLostException;
 import dev.credits.LockTimeoutException;
 import dev.credits.PurchaseStateException;
 import dev.credits.RefundLimitException;
 import dev.credits.RejectionReason;
 import dev.credits.ReservationResult;
 import dev.credits.StoreUnavailableException;
+import dev.credits.TransactionConflictException;
 import dev.credits.UnknownAccountException;
+import dev.credits.UnknownConsumerException;
 import dev.credits.UnknownFeatureException;
 import dev.credits.UnknownHoldException;
 import dev.credits.UnknownPlanException;
@@ -114,12 +117,14 @@ public final class CreditsProblems {
         }
         if (e instanceof UnknownAccountException || e instanceof UnknownFeatureException
                 || e instanceof UnknownHoldException || e instanceof UnknownTransactionException
-                || e instanceof UnknownPurchaseException || e instanceof UnknownPlanException) {
+                || e instanceof UnknownPurchaseException || e instanceof UnknownPlanException
+                || e instanceof UnknownConsumerException) {
             return HttpStatus.NOT_FOUND;
         }
         if (e instanceof IdempotencyConflictException || e instanceof DuplicateFeatureException
                 || e instanceof HoldStateException || e instanceof PurchaseStateException
-                || e instanceof RefundLimitException || e instanceof PromotionExhaustedException) {
+                || e instanceof RefundLimitException || e instanceof PromotionExhaustedException
+                || e instanceof TransactionConflictException || e instanceof LeaseLostException) {
             return HttpStatus.CONFLICT;
         }
         if (e instanceof StoreUnavailableException || e instanceof LockTimeoutException) {
