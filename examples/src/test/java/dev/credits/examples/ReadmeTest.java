@@ -73,7 +73,10 @@ class ReadmeTest {
                 {"src/main/java/dev/credits/examples/spring/CreditsController.java", "deduct"},
                 {"src/test/java/dev/credits/examples/HostUnitTest.java", "testkit"},
                 {"src/main/java/dev/credits/examples/ReadmeObserver.java", "observer"},
-                {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"}}) {
+                {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-imports"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-embedded"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-pool"}}) {
             String source = Files.readString(Path.of(snippet[0]));
             String compiled = dedent(between(source, "// tag::" + snippet[1] + "[]", "// end::" + snippet[1] + "[]"));
             assertTrue(readme.contains(compiled), "README.md must contain verbatim:\n" + compiled);
