@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Keeps the README's quick start identical to the compiled {@link ReadmeQuickStart}. */
+/** Keeps the README's snippets identical to the compiled sources ({@link ReadmeFirstScreen} and others). */
 class ReadmeTest {
 
     @Test
@@ -25,6 +25,23 @@ class ReadmeTest {
         String compiled = dedent(snippet);
         assertTrue(readme.contains(compiled),
                 "README.md must contain the quick start of ReadmeQuickStart.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmeFirstScreenIsTheCompiledOneWithItsImports() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeFirstScreen.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String compiled = "```java\n"
+                + dedent(between(source, "// tag::first-screen-imports[]", "// end::first-screen-imports[]")) + "\n\n"
+                + dedent(between(source, "// tag::first-screen[]", "// end::first-screen[]")) + "\n```";
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the first screen of ReadmeFirstScreen.java verbatim, imports included:\n"
+                        + compiled);
+    }
+
+    @Test
+    void readmeFirstScreenDoesWhatItsCommentsSay() {
+        assertEquals(new ReadmeFirstScreen.Outcome(200, 95), ReadmeFirstScreen.run());
     }
 
     @Test
@@ -56,7 +73,10 @@ class ReadmeTest {
                 {"src/main/java/dev/credits/examples/spring/CreditsController.java", "deduct"},
                 {"src/test/java/dev/credits/examples/HostUnitTest.java", "testkit"},
                 {"src/main/java/dev/credits/examples/ReadmeObserver.java", "observer"},
-                {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"}}) {
+                {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-imports"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-embedded"},
+                {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-pool"}}) {
             String source = Files.readString(Path.of(snippet[0]));
             String compiled = dedent(between(source, "// tag::" + snippet[1] + "[]", "// end::" + snippet[1] + "[]"));
             assertTrue(readme.contains(compiled), "README.md must contain verbatim:\n" + compiled);
