@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param accountId            the host's id for it
  * @param status               active or paused
  * @param overdraftLimit       how far available may go below zero
- * @param lowBalanceThreshold  stored for low-balance alerts
+ * @param lowBalanceThreshold  the low-balance threshold of the {@link EventType#BALANCE_LOW} events (0: the ledger's default)
  * @param maxOpenHolds         how many holds may be open at once (0: no limit)
  * @param planId               the account's plan, or null
  * @param nextPlanId           a plan that takes over at the next {@link Plans#startPeriod} (a scheduled

@@ -5,7 +5,8 @@ package dev.credits;
  *
  * @param overdraftLimit        how far the available balance may go below zero (default 0: never)
  * @param lowBalanceThreshold   the available balance at or below which the host wants to hear about it
- *                              (stored now; alerts come in a later release; default 0)
+ *                              (a {@link EventType#BALANCE_LOW} event when available falls to or below it; 0: the
+ *                              ledger's default, {@code CreditLedger.Builder.lowBalanceThreshold}; default 0)
  * @param maxOpenHolds          how many holds may be open at once; a reserve beyond it is rejected with
  *                              {@link RejectionReason#TOO_MANY_OPEN_HOLDS} (default 0: no limit)
  */

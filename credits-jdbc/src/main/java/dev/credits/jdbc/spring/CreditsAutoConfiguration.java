@@ -37,7 +37,8 @@ import java.util.List;
  * <li>the periodic {@link CreditsSweep} ({@code credits.sweep.enabled}, {@code credits.sweep.interval}), safe on every
  * node;</li>
  * <li>with the actuator, the {@code credits} health indicator ({@link CreditsHealthAutoConfiguration});</li>
- * <li>with a Micrometer {@link MeterRegistry}, the {@link MicrometerLedgerObserver} meters;</li>
+ * <li>with a Micrometer {@link MeterRegistry}, the {@link MicrometerLedgerObserver} meters and the outbox's
+ * {@link CreditsEventsMeters} gauges (events lag);</li>
  * <li>in a Spring MVC application, {@link CreditsExceptionHandler}: problem details for ledger exceptions.</li>
  * </ul>
  */
@@ -114,6 +115,13 @@ public class CreditsAutoConfiguration {
         @ConditionalOnBean(MeterRegistry.class)
         MicrometerLedgerObserver creditsMetricsObserver(MeterRegistry registry) {
             return new MicrometerLedgerObserver(registry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(MeterRegistry.class)
+        CreditsEventsMeters creditsEventsMeters(ObjectProvider<CreditLedger> ledger) {
+            return new CreditsEventsMeters(ledger::getIfAvailable);
         }
     }
 

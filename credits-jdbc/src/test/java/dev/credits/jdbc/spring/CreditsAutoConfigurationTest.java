@@ -130,6 +130,26 @@ class CreditsAutoConfigurationTest {
     }
 
     @Test
+    void theOutboxGaugesShowTheSlowestConsumersLag() {
+        runner.withBean(CreditStore.class, InMemoryCreditStore::new)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    // Spring Boot's actuator binds MeterBinder beans to its registries; this test's registry is bare.
+                    context.getBean(CreditsEventsMeters.class).bindTo(registry);
+                    CreditLedger ledger = context.getBean(CreditLedger.class);
+                    assertThat(registry.get("credits.events.lag").gauge().value()).isEqualTo(0.0);
+                    ledger.events().createConsumer("emails");
+                    ledger.openAccount("org_1");
+                    ledger.grant(GrantRequest.of("org_1", 5));
+                    ledger.grant(GrantRequest.of("org_1", 5));
+                    double position = registry.get("credits.events.position").gauge().value();
+                    assertThat(position).isGreaterThanOrEqualTo(2.0);
+                    assertThat(registry.get("credits.events.lag").gauge().value()).isEqualTo(position);
+                });
+    }
+
+    @Test
     void customizersAndObserverBeansReachTheLedger() {
         MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
