@@ -64,30 +64,27 @@ public final class CreditsProblems {
      * @throws IllegalArgumentException if the deduction succeeded
      */
     public static ProblemDetail of(DeductionResult result) {
-        RejectionReason reason = rejected(result.reason());
-        ProblemDetail problem = of(reason, describe(reason, result.featureKey(), result.required(), result.available()));
-        problem.setProperty("featureKey", result.featureKey());
-        problem.setProperty("required", result.required());
-        problem.setProperty("available", result.available());
-        return problem;
+        return shortfall(result.reason(), result.featureKey(), result.required(), result.available());
     }
 
     /** @return the problem of a failed check (see {@link #of(DeductionResult)}) */
     public static ProblemDetail of(CheckResult result) {
-        RejectionReason reason = rejected(result.reason());
-        ProblemDetail problem = of(reason, describe(reason, result.featureKey(), result.required(), result.available()));
-        problem.setProperty("featureKey", result.featureKey());
-        problem.setProperty("required", result.required());
-        problem.setProperty("available", result.available());
-        return problem;
+        return shortfall(result.reason(), result.featureKey(), result.required(), result.available());
     }
 
     /** @return the problem of a rejected reservation (see {@link #of(DeductionResult)}) */
     public static ProblemDetail of(ReservationResult result) {
-        RejectionReason reason = rejected(result.reason());
-        ProblemDetail problem = of(reason, describe(reason, null, result.required(), result.available()));
-        problem.setProperty("required", result.required());
-        problem.setProperty("available", result.available());
+        return shortfall(result.reason(), null, result.required(), result.available());
+    }
+
+    private static ProblemDetail shortfall(RejectionReason rejection, String featureKey, long required, long available) {
+        RejectionReason reason = rejected(rejection);
+        ProblemDetail problem = of(reason, describe(reason, featureKey, required, available));
+        if (featureKey != null) {
+            problem.setProperty("featureKey", featureKey);
+        }
+        problem.setProperty("required", required);
+        problem.setProperty("available", available);
         return problem;
     }
 
