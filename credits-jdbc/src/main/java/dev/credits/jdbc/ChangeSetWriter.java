@@ -3,6 +3,7 @@ package dev.credits.jdbc;
 import dev.credits.Account;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.EventChanges;
 import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.slf4j.Logger;
@@ -75,7 +76,17 @@ final class ChangeSetWriter {
             idempotency = record;
             steps.add(new Step<>(rows -> sql.insertIdempotency(), List.of(record), Tables.IDEMPOTENCY::bind, null,
                     0, Check.IDEMPOTENCY));
-        }
+        }        EventChanges events = changes.events();
+        add(rows -> sql.insert(Tables.EVENTS, rows), events.events(), Tables.EVENTS::bind, e -> e.accountId());
+        // An alert state is replaced: the account's rows of these credit types go, the new ones come.
+        addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.ALERT_STATES.table() + " WHERE credit_type IN ("
+                        + String.join(", ", java.util.Collections.nCopies(rows, "?")) + ") AND account_id = ?",
+                events.alertStates(), (state, params) -> params.add(state.creditType(), java.sql.Types.VARCHAR),
+                a -> a.accountId(), Check.NONE);
+        add(rows -> sql.insert(Tables.ALERT_STATES, rows), events.alertStates(), Tables.ALERT_STATES::bind,
+                a -> a.accountId());
+        add(rows -> sql.insert(Tables.EXPIRY_NOTICES, rows), events.notices(), Tables.EXPIRY_NOTICES::bind,
+                n -> n.accountId());
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,

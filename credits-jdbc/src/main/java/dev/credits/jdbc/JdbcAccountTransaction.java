@@ -15,7 +15,6 @@ import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
-import dev.credits.spi.EventChanges;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
@@ -436,7 +435,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.events.selectAlertState())
                 .bind("accountId", accountId())
                 .bind("creditType", Objects.requireNonNull(creditType, "creditType"))
-                .map(EventStatements.ALERT_STATE)
+                .map(Tables.ALERT_STATES.mapper())
                 .findOne();
     }
 
@@ -487,10 +486,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
             savePurchases(changes.purchases());
             ChangeSetWriter writer = new ChangeSetWriter(sql, account, changes);
             if (pipelined != null) {
-                writePipelined(writer, changes.events());
+                writePipelined(writer);
             } else {
                 writer.batches(connection());
-                sql.events.write(handle, changes.events());
             }
         } catch (RuntimeException e) {
             failedWrite = e;
@@ -573,17 +571,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * updated lot, each hold leaving OPEN, the idempotency key) is checked by the statement itself. Elsewhere it is
      * sent now and the update counts are checked here, before the commit.
      */
-    private void writePipelined(ChangeSetWriter writer, EventChanges events) {
-        if (writer.isEmpty() && events.isEmpty()) {
+    private void writePipelined(ChangeSetWriter writer) {
+        if (writer.isEmpty()) {
             return;
         }
         boolean inDatabase = pipelined.checksInDatabase();
         Pipeline pipeline = new Pipeline();
         List<int[]> expected = writer.pipeline(pipeline, inDatabase);
-        sql.events.addTo(pipeline, events);
-        if (pipeline.isEmpty()) {
-            return;
-        }
         if (inDatabase) {
             pendingWrite = pipeline;
             pendingWriter = writer;

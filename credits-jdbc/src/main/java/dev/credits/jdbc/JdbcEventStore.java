@@ -86,7 +86,7 @@ final class JdbcEventStore implements EventStore {
     public List<EventRecord> readAfter(long after, int limit) {
         EventStatements sql = sql();
         return runner.autocommit("readEvents", handle -> handle.createQuery(sql.readAfter())
-                .bind("after", after).bind("limit", limit).map(EventStatements.EVENT).list());
+                .bind("after", after).bind("limit", limit).map(Tables.EVENTS.mapper()).list());
     }
 
     @Override
@@ -95,7 +95,7 @@ final class JdbcEventStore implements EventStore {
         EventStatements sql = sql();
         return runner.autocommit("readAccountEvents", handle -> handle.createQuery(sql.readAccount())
                 .bind("accountId", accountId).bind("after", afterSequence).bind("limit", limit)
-                .map(EventStatements.EVENT).list());
+                .map(Tables.EVENTS.mapper()).list());
     }
 
     /** {@inheritDoc} A concurrent insert of the same name trips the primary key: reported as "exists". */
@@ -121,14 +121,14 @@ final class JdbcEventStore implements EventStore {
     public Optional<ConsumerRecord> findConsumer(String name) {
         EventStatements sql = sql();
         return runner.autocommit("findConsumer", handle -> handle.createQuery(sql.selectConsumer())
-                .bind("name", name).map(EventStatements.CONSUMER).findOne());
+                .bind("name", name).map(Tables.EVENT_CONSUMERS.mapper()).findOne());
     }
 
     @Override
     public List<ConsumerRecord> listConsumers() {
         EventStatements sql = sql();
         return runner.autocommit("listConsumers", handle -> handle.createQuery(sql.listConsumers())
-                .map(EventStatements.CONSUMER).list());
+                .map(Tables.EVENT_CONSUMERS.mapper()).list());
     }
 
     @Override

@@ -18,7 +18,11 @@ import dev.credits.Plan;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
 import dev.credits.PurchaseStatus;
+import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.ConsumerRecord;
+import dev.credits.spi.EventRecord;
+import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -262,9 +266,51 @@ final class Tables {
 
     static final RowUpdate<Promotion> PROMOTION_UPDATE = RowUpdate.allBut(PROMOTIONS, "code", null, "uses");
 
-    /** Every table, for the schema check. */
+    // ---------------------------------------------------------------- the outbox (schema version 4)
+
+    /**
+     * An event as a unit of work writes it: {@code event_position} NULL, given later, in commit order, by the numbering
+     * step ({@link EventStatements}).
+     */
+    static final RowDefinition<EventRecord> EVENTS = RowDefinition.of("events", Tables::event)
+            .string("account_id", EventRecord::accountId)
+            .bigint("account_sequence", EventRecord::accountSequence)
+            .integer("event_index", EventRecord::index)
+            .string("event_id", EventRecord::eventId)
+            .nullableBigint("event_position", event -> null)
+            .string("event_type", EventRecord::type)
+            .string("credit_type", EventRecord::creditType)
+            .string("payload", EventRecord::payload)
+            .instant("occurred_at_micros", EventRecord::occurredAt)
+            .build();
+
+    /** Written by the consumers' own statements ({@link JdbcEventStore}), never by a unit of work. */
+    static final RowDefinition<ConsumerRecord> EVENT_CONSUMERS = RowDefinition.of("event_consumers", Tables::consumer)
+            .string("consumer_name", ConsumerRecord::name)
+            .bigint("cursor_position", ConsumerRecord::cursor)
+            .string("lease_owner", ConsumerRecord::leaseOwner)
+            .instant("lease_until_micros", ConsumerRecord::leaseUntil)
+            .instant("created_at_micros", ConsumerRecord::createdAt)
+            .build();
+
+    /** Replaced, not updated: a unit of work deletes an account's states of the credit types it writes, then inserts. */
+    static final RowDefinition<AlertState> ALERT_STATES = RowDefinition.of("alert_states", Tables::alertState)
+            .string("account_id", AlertState::accountId)
+            .string("credit_type", AlertState::creditType)
+            .bool("is_low", AlertState::low)
+            .instant("changed_at_micros", AlertState::changedAt)
+            .build();
+
+    static final RowDefinition<ExpiryNotice> EXPIRY_NOTICES = RowDefinition.of("expiry_notices", Tables::expiryNotice)
+            .string("account_id", ExpiryNotice::accountId)
+            .string("lot_id", ExpiryNotice::lotId)
+            .instant("noticed_at_micros", ExpiryNotice::noticedAt)
+            .build();
+
+    /** Every table, for the schema check (event_sequencer, one row the numbering step locks, aside). */
     static final List<RowDefinition<?>> ALL = List.of(ACCOUNTS, BALANCES, LOTS, ENTRIES, ALLOCATIONS, HOLDS,
-            IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS);
+            IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS, EVENTS, EVENT_CONSUMERS,
+            ALERT_STATES, EXPIRY_NOTICES);
 
     static boolean isLive(Lot lot) {
         return lot.remaining() != 0 || lot.held() != 0;
@@ -457,5 +503,25 @@ final class Tables {
                     DisputeStatus.valueOf(rs.getString("dispute_status")), rs.getLong("frozen_credits"),
                     rs.getLong("clawed_back"))
             .build();
+    }
+
+    private static EventRecord event(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new EventRecord(rs.getLong("event_position"), rs.getString("event_id"), rs.getString("account_id"),
+                rs.getLong("account_sequence"), rs.getInt("event_index"), rs.getString("event_type"),
+                rs.getString("credit_type"), rs.getString("payload"), Rows.instant(rs, "occurred_at_micros"));
+    }
+
+    private static ConsumerRecord consumer(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ConsumerRecord(rs.getString("consumer_name"), rs.getLong("cursor_position"),
+                rs.getString("lease_owner"), Rows.instant(rs, "lease_until_micros"), Rows.instant(rs, "created_at_micros"));
+    }
+
+    private static AlertState alertState(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new AlertState(rs.getString("account_id"), rs.getString("credit_type"), rs.getBoolean("is_low"),
+                Rows.instant(rs, "changed_at_micros"));
+    }
+
+    private static ExpiryNotice expiryNotice(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ExpiryNotice(rs.getString("account_id"), rs.getString("lot_id"), Rows.instant(rs, "noticed_at_micros"));
     }
 }

@@ -34,7 +34,9 @@ final class TestDatabase implements AutoCloseable {
      */
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
             "idempotency", "features", "packages", "plans", "promotions", "purchases",
-            "account_links");
+            "account_links", "events", "event_consumers", "alert_states", "expiry_notices");
+    /** The outbox's one-row numbering table: dropped with the others, never emptied (its row must stay). */
+    static final String SEQUENCER_TABLE = "event_sequencer";
     /** The store's schema version table, without the prefix. */
     static final String VERSION_TABLE = "schema_version";
     /**
@@ -193,6 +195,7 @@ final class TestDatabase implements AutoCloseable {
         try (Handle handle = Jdbi.open(dataSource)) {
             List<String> tables = new ArrayList<>(TABLES);
             tables.add(VERSION_TABLE);
+            tables.add(SEQUENCER_TABLE);
             tables.addAll(TEST_TABLES);
             for (String table : tables) {
                 handle.execute("DROP TABLE IF EXISTS " + prefix + table);
