@@ -33,12 +33,14 @@ import java.util.Objects;
  * @param transactionId    the deduction entry its commit wrote, or null
  * @param retryOf          the original deduction a retry's hold counts against, or null (not a retry)
  * @param retryNumber      which retry of {@code retryOf} it is (0: not a retry); its commit's entry keeps both
+ * @param changedAtSequence the account's sequence number of the hold's last change (placed, or left OPEN), 0 before
+ *                         the ledger wrote it; {@link Inspection#changesSince} returns holds by it
  */
 public record Hold(String holdId, String accountId, String creditType, HoldKind kind, String purchaseId,
                    String featureKey, long quantity, long unitPrice, String pricePlanId, long amount, HoldStatus status,
                    String userId, String idempotencyKey, Map<String, String> metadata, Instant createdAt,
                    Instant expiresAt, Instant resolvedAt, long committedCredits, String transactionId,
-                   String retryOf, int retryNumber) {
+                   String retryOf, int retryNumber, long changedAtSequence) {
 
     /**
      * @throws NullPointerException     if the kind or the status is null
@@ -92,7 +94,8 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         return new Builder(kind, holdId, accountId, creditType, purchaseId).feature(featureKey, quantity, unitPrice,
                         pricePlanId).amount(amount).status(status).userId(userId).idempotencyKey(idempotencyKey)
                 .metadata(metadata).createdAt(createdAt).expiresAt(expiresAt)
-                .resolution(resolvedAt, committedCredits, transactionId).retry(retryOf, retryNumber);
+                .resolution(resolvedAt, committedCredits, transactionId).retry(retryOf, retryNumber)
+                .changedAtSequence(changedAtSequence);
     }
 
     /** @return whether this is a dispute freeze ({@link HoldKind#FREEZE}) */
@@ -137,6 +140,7 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         private String transactionId;
         private String retryOf;
         private int retryNumber;
+        private long changedAtSequence;
 
         private Builder(HoldKind kind, String holdId, String accountId, String creditType, String purchaseId) {
             this.kind = kind;
@@ -212,6 +216,12 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
             return this;
         }
 
+        /** The account's sequence number of its last change (the ledger sets it when it writes the hold). */
+        public Builder changedAtSequence(long changedAtSequence) {
+            this.changedAtSequence = changedAtSequence;
+            return this;
+        }
+
         /**
          * @return the hold
          * @throws NullPointerException     if the kind or the status is null
@@ -220,7 +230,7 @@ public record Hold(String holdId, String accountId, String creditType, HoldKind 
         public Hold build() {
             return new Hold(holdId, accountId, creditType, kind, purchaseId, featureKey, quantity, unitPrice,
                     pricePlanId, amount, status, userId, idempotencyKey, metadata, createdAt, expiresAt, resolvedAt,
-                    committedCredits, transactionId, retryOf, retryNumber);
+                    committedCredits, transactionId, retryOf, retryNumber, changedAtSequence);
         }
     }
 }

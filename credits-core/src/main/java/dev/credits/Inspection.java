@@ -31,7 +31,8 @@ public final class Inspection {
 
     /**
      * The entries after {@code sequence}, oldest first, covering at most {@code limit} sequence numbers (so at most
-     * {@code limit} entries), with the holds in flight and the sequence number the batch reaches. Ask again with
+     * {@code limit} entries), with the holds whose last change has a sequence number in the batch (placed, committed,
+     * released or expired: {@link Hold#changedAtSequence()}) and the sequence number the batch reaches. Ask again with
      * {@link Changes#lastSequence()} while {@link Changes#hasMore()}. Sequence 0 starts from the account's first
      * change.
      *

@@ -29,6 +29,7 @@ import dev.credits.spi.PromotionUse;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -522,9 +523,19 @@ final class AccountSession {
             changed.add(balances.get(type));
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
-                newHolds, List.copyOf(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
+                stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
                 promotionUses, eventChanges()));
         return sequence;
+    }
+
+    /** @return the holds as written: each changed at this write's sequence number (changesSince reads them by it) */
+    private List<Hold> stamped(Collection<Hold> holds) {
+        List<Hold> written = new ArrayList<>(holds.size());
+        for (Hold hold : holds) {
+            written.add(hold.changedAtSequence() == sequence ? hold
+                    : hold.toBuilder().changedAtSequence(sequence).build());
+        }
+        return written;
     }
 
     // ------------------------------------------------------------ events

@@ -102,10 +102,11 @@ public final class Holds {
                     .amount(required).userId(userId).idempotencyKey(key).metadata(metadata).createdAt(now)
                     .expiresAt(Checks.plus("timeout", now, timeout)).retry(retry.original(), retry.number()).build();
             session.insertHold(hold, portions);
-            ReservationResult result = new ReservationResult(true, null, hold, required, session.available(type),
-                    session.sequenceAfterWrite(), false);
+            Hold placed = hold.toBuilder().changedAtSequence(session.sequenceAfterWrite()).build();
+            ReservationResult result = new ReservationResult(true, null, placed, required, session.available(type),
+                    placed.changedAtSequence(), false);
             if (key != null) {
-                Map<String, String> stored = Snapshots.encodeHold(hold);
+                Map<String, String> stored = Snapshots.encodeHold(placed);
                 stored.put("required", Long.toString(required));
                 stored.put("available", Long.toString(result.available()));
                 stored.put("sequence", Long.toString(result.sequence()));
@@ -213,7 +214,7 @@ public final class Holds {
             session.updateHold(committed);
             session.expireLots();
             long sequence = session.write();
-            return new CommitResult(committed, transactionId, credits, hold.amount() - credits,
+            return new CommitResult(committed.toBuilder().changedAtSequence(sequence).build(), transactionId, credits, hold.amount() - credits,
                     session.available(type), sequence);
         });
     }
@@ -240,7 +241,7 @@ public final class Holds {
                     : session.releaseHold(stored, HoldStatus.RELEASED);
             session.expireLots();
             long sequence = session.write();
-            return new ReleaseResult(released, stored.amount(), session.available(type), sequence);
+            return new ReleaseResult(released.toBuilder().changedAtSequence(sequence).build(), stored.amount(), session.available(type), sequence);
         });
     }
 

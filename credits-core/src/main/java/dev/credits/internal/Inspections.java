@@ -6,6 +6,7 @@ import dev.credits.Explanation;
 import dev.credits.FeaturePricing;
 import dev.credits.HistoryFilter;
 import dev.credits.Hold;
+import dev.credits.HoldStatus;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
@@ -44,11 +45,21 @@ public final class Inspections {
         if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
             throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": " + limit);
         }
-        // The account's sequence and holds first: every entry up to that sequence is committed, so the entries read
-        // next (outside the read's snapshot) are exactly those of the numbers up to it.
-        Snapshot snapshot = uow.read(accountId, null, session -> new Snapshot(session.account().sequence(),
-                inFlight(session)));
-        long last = Math.max(sequence, Math.min(snapshot.sequence, sequence + limit));
+        // The account's sequence and the holds changed up to it first: every entry up to that sequence is committed,
+        // so the entries read next (outside the read's snapshot) are exactly those of the numbers up to it.
+        Snapshot snapshot = uow.read(accountId, null, session -> {
+            long current = session.account().sequence();
+            long upTo = Math.max(sequence, Math.min(current, sequence + limit));
+            Instant now = session.now();
+            // A hold past its deadline that no sweep released yet reads as expired, as getHold shows it; its release
+            // takes a later sequence number, so it comes again then.
+            List<Hold> holds = upTo == sequence ? List.of() : session.tx().findHoldsChanged(sequence, upTo).stream()
+                    .map(hold -> hold.isDueAt(now) ? hold.resolved(HoldStatus.EXPIRED, hold.expiresAt(), 0, null)
+                            : hold)
+                    .toList();
+            return new Snapshot(current, upTo, holds);
+        });
+        long last = snapshot.last;
         List<LedgerEntry> entries = new ArrayList<>();
         if (last > sequence) {
             // Sequence numbers are unique per account: (sequence, last] holds at most limit entries.
@@ -59,7 +70,7 @@ public final class Inspections {
         return new Changes(accountId, sequence, entries, snapshot.holds, last, snapshot.sequence);
     }
 
-    private record Snapshot(long sequence, List<Hold> holds) {
+    private record Snapshot(long sequence, long last, List<Hold> holds) {
     }
 
     public List<Hold> openHolds(String accountId) {

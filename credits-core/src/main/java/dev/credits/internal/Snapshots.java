@@ -83,6 +83,7 @@ final class Snapshots {
         f.put("hold.expiresAt", hold.expiresAt().toString());
         f.put("hold.retryOf", hold.retryOf());
         f.put("hold.retryNumber", hold.retryNumber() == 0 ? null : Integer.toString(hold.retryNumber()));
+        f.put("hold.changedAt", hold.changedAtSequence() == 0 ? null : Long.toString(hold.changedAtSequence()));
         return f;
     }
 
@@ -97,7 +98,8 @@ final class Snapshots {
                 .userId(f.get("hold.user")).idempotencyKey(f.get("hold.key"))
                 .metadata(Codec.decode(f.get("hold.metadata"))).createdAt(Instant.parse(f.get("hold.createdAt")))
                 .expiresAt(Instant.parse(f.get("hold.expiresAt")))
-                .retry(f.get("hold.retryOf"), Integer.parseInt(f.getOrDefault("hold.retryNumber", "0"))).build();
+                .retry(f.get("hold.retryOf"), Integer.parseInt(f.getOrDefault("hold.retryNumber", "0")))
+                .changedAtSequence(Long.parseLong(f.getOrDefault("hold.changedAt", "0"))).build();
     }
 
     private static Instant instant(String text) {

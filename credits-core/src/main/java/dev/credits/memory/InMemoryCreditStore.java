@@ -34,6 +34,7 @@ import dev.credits.spi.PromotionUse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -639,6 +640,16 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public List<Hold> findOpenHolds() {
             return List.copyOf(data.openHolds.values());
+        }
+
+        @Override
+        public List<Hold> findHoldsChanged(long afterSequence, long upToSequence) {
+            return data.holds.values().stream()
+                    .filter(hold -> hold.changedAtSequence() > afterSequence
+                            && hold.changedAtSequence() <= upToSequence)
+                    .sorted(Comparator.comparingLong(Hold::changedAtSequence).thenComparing(Hold::createdAt)
+                            .thenComparing(Hold::holdId))
+                    .toList();
         }
 
         @Override

@@ -52,6 +52,12 @@ public interface AccountTransaction {
     /** @return the account's OPEN holds */
     List<Hold> findOpenHolds();
 
+    /**
+     * @return the account's holds whose last change ({@link Hold#changedAtSequence()}) is in
+     *         {@code (afterSequence, upToSequence]}, by that sequence, then creation time and id
+     */
+    List<Hold> findHoldsChanged(long afterSequence, long upToSequence);
+
     /** @return one of the account's purchases */
     Optional<Purchase> findPurchase(String purchaseId);
 

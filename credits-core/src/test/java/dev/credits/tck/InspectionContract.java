@@ -2,16 +2,19 @@ package dev.credits.tck;
 
 import dev.credits.AccountSettings;
 import dev.credits.Changes;
+import dev.credits.CommitResult;
 import dev.credits.DeductionResult;
 import dev.credits.EntryType;
 import dev.credits.Explanation;
 import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
 import dev.credits.Hold;
+import dev.credits.HoldStatus;
 import dev.credits.InvalidArgumentException;
 import dev.credits.LedgerEntry;
 import dev.credits.Plan;
 import dev.credits.RejectionReason;
+import dev.credits.ReleaseResult;
 import dev.credits.ReservationResult;
 import dev.credits.ReserveRequest;
 import dev.credits.UnknownAccountException;
@@ -43,7 +46,9 @@ public interface InspectionContract extends CommerceFixture {
         assertEquals(List.of(first.transactionId(), second.transactionId()),
                 changes.entries().stream().map(LedgerEntry::transactionId).toList());
         assertTrue(changes.entries().stream().allMatch(entry -> entry.sequence() > seen));
-        assertEquals(List.of(held.hold().holdId()), changes.openHolds().stream().map(Hold::holdId).toList());
+        assertEquals(List.of(held.hold().holdId()), changes.holds().stream().map(Hold::holdId).toList());
+        assertEquals(HoldStatus.OPEN, changes.holds().get(0).status());
+        assertEquals(held.sequence(), changes.holds().get(0).changedAtSequence());
         assertEquals(sequence(accountId), changes.lastSequence());
         assertEquals(sequence(accountId), changes.accountSequence());
         assertFalse(changes.hasMore());
@@ -81,6 +86,85 @@ public interface InspectionContract extends CommerceFixture {
                 seen.stream().map(LedgerEntry::transactionId).toList(), "every entry once, oldest first");
         assertEquals(sequence(accountId), since);
         assertTrue(batches >= 2);
+    }
+
+    @Test
+    default void holdChangesAfterASequenceComeAscendingWithTheirLastChange() {
+        String key = feature("sync", 5);
+        String accountId = openFunded(100);
+        Hold committed = reserveOk(accountId, key, Duration.ofHours(1));
+        Hold released = reserveOk(accountId, key, Duration.ofHours(1));
+        Hold lapsing = reserveOk(accountId, key, Duration.ofMinutes(1));
+        Hold untouched = reserveOk(accountId, key, Duration.ofHours(1));
+        long seen = sequence(accountId);
+        ledger().deductCredits(dev.credits.DeductRequest.of(accountId, key)); // an entry, no hold change
+        advance(Duration.ofMinutes(2));
+        // The commit's unit of work also releases the hold past its deadline: both changed at its sequence number.
+        CommitResult commit = ledger().commit(committed.holdId());
+        assertEquals(commit.sequence(), commit.hold().changedAtSequence());
+        ReleaseResult release = ledger().release(released.holdId());
+        assertEquals(release.sequence(), release.hold().changedAtSequence());
+        ReservationResult placed = ledger().reserve(ReserveRequest.of(accountId, key));
+        assertEquals(placed.sequence(), placed.hold().changedAtSequence());
+
+        Changes changes = ledger().inspection().changesSince(accountId, seen);
+
+        assertEquals(List.of(committed.holdId(), lapsing.holdId(), released.holdId(), placed.hold().holdId()),
+                changes.holds().stream().map(Hold::holdId).toList(), "by last change (then oldest first)");
+        assertEquals(List.of(HoldStatus.COMMITTED, HoldStatus.EXPIRED, HoldStatus.RELEASED, HoldStatus.OPEN),
+                changes.holds().stream().map(Hold::status).toList());
+        assertEquals(List.of(commit.sequence(), commit.sequence(), release.sequence(), placed.sequence()),
+                changes.holds().stream().map(Hold::changedAtSequence).toList());
+        assertTrue(changes.holds().stream().noneMatch(hold -> hold.holdId().equals(untouched.holdId())),
+                "changed before the sequence asked after");
+        assertEquals(List.of(commit.sequence(), release.sequence(), placed.sequence()),
+                ledger().inspection().changesSince(accountId, seen + 1).holds().stream()
+                        .map(Hold::changedAtSequence).distinct().toList());
+        assertTrue(ledger().inspection().changesSince(accountId, placed.sequence()).holds().isEmpty());
+        assertEquals(placed.sequence(), ledger().getHold(placed.hold().holdId()).orElseThrow().changedAtSequence(),
+                "as stored");
+    }
+
+    @Test
+    default void holdChangesComeInTheBatchOfTheirLastChangeOnce() {
+        String key = feature("sync", 1);
+        String accountId = openFunded(100);
+        List<String> holds = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Hold hold = reserveOk(accountId, key, Duration.ofHours(1));
+            holds.add(hold.holdId());
+            if (i % 2 == 0) {
+                ledger().commit(hold.holdId());
+            }
+        }
+        List<Hold> seen = new java.util.ArrayList<>();
+        long since = 0;
+        Changes batch;
+        do {
+            batch = ledger().inspection().changesSince(accountId, since, 2);
+            for (Hold hold : batch.holds()) {
+                assertTrue(hold.changedAtSequence() > since && hold.changedAtSequence() <= batch.lastSequence(),
+                        "inside its batch");
+            }
+            seen.addAll(batch.holds());
+            since = batch.lastSequence();
+        } while (batch.hasMore());
+
+        assertEquals(holds.size(), seen.size(), "each hold once");
+        assertEquals(new java.util.HashSet<>(holds), new java.util.HashSet<>(seen.stream().map(Hold::holdId).toList()));
+        for (Hold hold : seen) {
+            assertEquals(ledger().getHold(hold.holdId()).orElseThrow(), hold, "as its last change left it");
+        }
+        List<Long> order = seen.stream().map(Hold::changedAtSequence).toList();
+        assertEquals(order.stream().sorted().toList(), order, "ascending");
+    }
+
+    /** Reserves, then moves the clock a second on, so holds placed one after another are older one by one. */
+    private Hold reserveOk(String accountId, String key, Duration timeout) {
+        ReservationResult result = ledger().reserve(ReserveRequest.of(accountId, key).withTimeout(timeout));
+        assertTrue(result.success(), () -> "reserve: " + result.reason());
+        advance(Duration.ofSeconds(1));
+        return result.hold();
     }
 
     @Test

@@ -390,6 +390,17 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .list();
     }
 
+    @Override
+    public List<Hold> findHoldsChanged(long afterSequence, long upToSequence) {
+        lock();
+        return handle.createQuery(sql.selectHoldsChanged())
+                .bind("accountId", accountId())
+                .bind("after", afterSequence)
+                .bind("upTo", upToSequence)
+                .map(Tables.HOLDS.mapper())
+                .list();
+    }
+
     /** Also a read of its own, for the snapshot of a dialect that does not pipeline. */
     Optional<IdempotencyRecord> findIdempotency(String idempotencyKey) {
         lock();

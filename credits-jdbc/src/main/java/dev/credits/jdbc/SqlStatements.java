@@ -226,6 +226,13 @@ abstract class SqlStatements {
                 + " ORDER BY expires_at_micros, hold_id";
     }
 
+    /** By the index holds_changed. */
+    String selectHoldsChanged() {
+        return "SELECT " + HOLD_COLUMNS + " FROM " + holds + " WHERE account_id = :accountId"
+                + " AND changed_at_sequence > :after AND changed_at_sequence <= :upTo"
+                + " ORDER BY changed_at_sequence, created_at_micros, hold_id";
+    }
+
     String selectOpenHoldsDue() {
         return "SELECT " + HOLD_COLUMNS + " FROM " + holds + " WHERE account_id = :accountId AND status = 'OPEN'"
                 + " AND expires_at_micros <= :now ORDER BY expires_at_micros, hold_id";

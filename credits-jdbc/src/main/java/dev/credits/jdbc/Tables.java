@@ -150,11 +150,12 @@ final class Tables {
             .string("purchase_id", Hold::purchaseId)
             .string("retry_of", Hold::retryOf)
             .integer("retry_number", Hold::retryNumber)
+            .bigint("changed_at_sequence", Hold::changedAtSequence)
             .build();
 
     /** What resolving an OPEN hold changes, by its id and account; a hold no longer OPEN is never changed. */
     static final RowUpdate<Hold> HOLD_UPDATE = RowUpdate.of(HOLDS, List.of("status", "resolved_at_micros",
-            "committed_credits", "transaction_id"), "hold_id", "account_id", "status = 'OPEN'");
+            "committed_credits", "transaction_id", "changed_at_sequence"), "hold_id", "account_id", "status = 'OPEN'");
 
     static final RowDefinition<IdempotencyRecord> IDEMPOTENCY = RowDefinition.of("idempotency", Tables::idempotency)
             .string("account_id", IdempotencyRecord::accountId)
@@ -416,6 +417,7 @@ final class Tables {
             .resolution(Rows.instant(rs, "resolved_at_micros"), rs.getLong("committed_credits"),
                     rs.getString("transaction_id"))
             .retry(rs.getString("retry_of"), rs.getInt("retry_number"))
+            .changedAtSequence(rs.getLong("changed_at_sequence"))
             .build();
     }
 

@@ -78,22 +78,22 @@ class SchemaFilesTest {
                     "517c6aa16395caeeb9603613048520ebbbdca5f8fb9b3c84d46565d18a47b587",
                     "08df83856085587012fc78660bf8d4d6c82115becf9c38cf79fe37a0301dd51d",
                     "a917c1d9144eb68f2d0162bebff6fce1f9ef31da2a78f06dd43cfe2b1b7cecd9",
-                    "3da33f4d4e06acbc11dd27a7a0a03717c3edbd40e78d270dbc4aa9c69ab8a0c9"),
+                    "8a8b3f8e9d48bd3af4107ca99fbd003761174a867035f722d5830fafc5b2e0ee"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
                     "b17d94e9d50544223858d3031ce3edbddc19d49a3e41ea4be476737c295eb05b",
                     "adfed218f3b2f8643b1bd44f74ce9930c0f3fd5ffc683c84827432a3d0fb88d3",
-                    "1305cb676992fd106032bd81c481fc53b100beb19d26b41abea11bc8f78a3142"),
+                    "6b0fdf68755f2e8228df5c26bbaee313b2e0d9945ef96f72ce907a9d2b7e1601"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
                     "00d69ad29abd28f0363d25272d07cfb4a11876c797d54963491ec0051b82bba9",
                     "3812428df2f7d912d8bbb824f635c01da41d35c16fc180362d6a5d3fb0a9d33e",
-                    "6dc5a8262072b94c549bffa90dbf22d939d71b209243afaeede41c642b315d13"),
+                    "2e0cd0f9d9f188f7c97b2bf169b551f34a3375c317384a96d85a7d6f285af323"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
                     "24f1862119b438969f1d1184bbb4ddd7caf8cfc163404198ddb5b9a3ec1a9daa",
                     "79781759c47611a5c17938cb095f97d5b5bcda721ee2004cabab15782796c08c",
-                    "546c4d7e0eb37a8a964ce602f11912755d110e90e635da3cb54af969ad51c460"));
+                    "f4d78c3f2d0748320ea22237e1fca0d0832ab4102c6b8396ca17de61aa296750"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
@@ -199,9 +199,21 @@ class SchemaFilesTest {
             assertTrue(mysql.stream().anyMatch(s -> s.startsWith("SET @credits_ddl = ") && s.contains(guarded)
                     && s.contains("column_name = '" + column + "'")), column + " guarded in " + mysql);
         }
-        assertEquals(mariadb.stream().filter(s -> !s.startsWith("ALTER TABLE ")).toList(),
+        assertIndexesGuarded(mariadb, mysql);
+        assertEquals(mariadb.stream().filter(s -> !s.startsWith("ALTER TABLE ")
+                        && !s.startsWith("CREATE INDEX IF NOT EXISTS ")).toList(),
                 mysql.stream().filter(s -> s.startsWith("UPDATE ")).toList(), "the same data migration");
         assertFalse(String.join("\n", mysql).contains("IF NOT EXISTS"), "MySQL has no ADD COLUMN IF NOT EXISTS");
+    }
+
+    /** MySQL has no CREATE INDEX IF NOT EXISTS: it creates MariaDB's indexes of a version through guarded statements. */
+    private static void assertIndexesGuarded(List<String> mariadb, List<String> mysql) {
+        for (String index : mariadb.stream().filter(s -> s.startsWith("CREATE INDEX IF NOT EXISTS ")).toList()) {
+            String name = index.split(" ")[5];
+            String guarded = "'" + index.replace("IF NOT EXISTS ", "").replace("'", "''") + "', 'DO 0')";
+            assertTrue(mysql.stream().anyMatch(s -> s.startsWith("SET @credits_ddl = ") && s.contains(guarded)
+                    && s.contains("index_name = '" + name + "'")), name + " guarded in " + mysql);
+        }
     }
 
     /**
@@ -224,7 +236,7 @@ class SchemaFilesTest {
         };
     }
 
-    /** MySQL's version 5 adds MariaDB's columns through guarded prepared statements, and nothing else. */
+    /** MySQL's version 5 adds MariaDB's columns and index through guarded prepared statements, and nothing else. */
     @Test
     void theMySqlVersion5AddsMariaDbsColumnsItsOwnWay() {
         List<String> mariadb = Schema.versions(Dialect.MARIADB.schemaResources()).get(4).statements("p_");
@@ -233,14 +245,17 @@ class SchemaFilesTest {
                 "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_of VARCHAR(128)",
                 "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS retry_number INT DEFAULT 0 NOT NULL",
                 "ALTER TABLE p_plans ADD COLUMN IF NOT EXISTS plan_rules TEXT",
-                "ALTER TABLE p_promotions ADD COLUMN IF NOT EXISTS plan_ids TEXT"), mariadb);
-        for (String alter : mariadb) {
+                "ALTER TABLE p_promotions ADD COLUMN IF NOT EXISTS plan_ids TEXT",
+                "ALTER TABLE p_holds ADD COLUMN IF NOT EXISTS changed_at_sequence BIGINT DEFAULT 0 NOT NULL",
+                "CREATE INDEX IF NOT EXISTS p_holds_changed ON p_holds (account_id, changed_at_sequence)"), mariadb);
+        assertIndexesGuarded(mariadb, mysql);
+        for (String alter : mariadb.stream().filter(s -> s.startsWith("ALTER TABLE ")).toList()) {
             String column = alter.split(" ")[8];
             String guarded = "'" + alter.replace("IF NOT EXISTS ", "").replace("'", "''") + "', 'DO 0')";
             assertTrue(mysql.stream().anyMatch(s -> s.startsWith("SET @credits_ddl = ") && s.contains(guarded)
                     && s.contains("column_name = '" + column + "'")), column + " guarded in " + mysql);
         }
-        assertEquals(5 * 4, mysql.size(), "four statements per column");
+        assertEquals(7 * 4, mysql.size(), "four statements per column or index");
     }
 
     private static String withoutFirstLine(String script) {

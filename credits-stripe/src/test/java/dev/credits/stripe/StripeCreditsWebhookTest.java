@@ -1,5 +1,6 @@
 package dev.credits.stripe;
 
+import dev.credits.Account;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
 import dev.credits.Money;
@@ -432,6 +433,57 @@ class StripeCreditsWebhookTest {
         assertEquals(Status.APPLIED, currentDeleted.status());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().planId());
         assertNull(ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+    }
+
+    @Test
+    void noEventOfAnOlderSubscriptionOnTheSamePlanChangesThePlan() {
+        // sub_test_1 pays its first period on basic; the customer subscribes to basic again (sub_test_2).
+        deliver("checkout.session.completed.subscription.json");
+        deliver("invoice.paid.first.json");
+        deliver("checkout.session.completed.subscription.json", Map.of("sub_test_1", "sub_test_2",
+                "evt_test_sub", "evt_test_sub_2", "cs_test_sub", "cs_test_sub_2"));
+        assertEquals("sub_test_2", ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+        long sequence = ledger.getAccount(ACCOUNT).orElseThrow().sequence();
+
+        // sub_test_1's renewal, its upgrade, its end by status and a redelivery of its checkout: all acknowledged
+        // IGNORED, and none of them writes to the account.
+        clock.set(PERIOD_2.plusSeconds(3600));
+        WebhookOutcome renewal = deliver("invoice.paid.renewal.json");
+        assertEquals(Status.IGNORED, renewal.status());
+        assertTrue(renewal.description().contains("sub_test_2"), renewal.description());
+        assertEquals(PERIOD_1, ledger.getAccount(ACCOUNT).orElseThrow().periodStart(), "no period started");
+        assertEquals(Status.IGNORED, deliver("invoice.paid.proration.json").status());
+        assertEquals(Status.IGNORED, deliver("customer.subscription.updated.pro.json").status());
+        assertEquals(Status.IGNORED, deliver("customer.subscription.updated.canceled.json").status());
+        assertEquals(Status.IGNORED, deliver("checkout.session.completed.subscription.json").status());
+        Account account = ledger.getAccount(ACCOUNT).orElseThrow();
+        assertEquals("basic", account.planId());
+        assertNull(account.nextPlanId());
+        assertEquals("sub_test_2", account.subscriptionId());
+        assertEquals(sequence, account.sequence(), "nothing written");
+        assertEquals(0, balance(), "period 1's allowance lapsed at its end; no period granted another");
+
+        // The account's own subscription still acts: its renewal starts the period.
+        WebhookOutcome own = deliver("invoice.paid.renewal.json", Map.of("sub_test_1", "sub_test_2",
+                "evt_test_inv2", "evt_test_inv2_2", "in_test_inv2", "in_test_inv2_2"));
+        assertEquals(Status.APPLIED, own.status());
+        assertEquals(PERIOD_2, ledger.getAccount(ACCOUNT).orElseThrow().periodStart());
+    }
+
+    @Test
+    void aFirstInvoiceBeforeItsCheckoutRecordsItsSubscription() {
+        WebhookOutcome first = deliver("invoice.paid.first.json");
+        assertEquals(Status.APPLIED, first.status());
+        assertEquals("sub_test_1", ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
+        // Then another subscription's update (it names the account in its metadata) changes nothing.
+        clock.set(Instant.parse("2026-03-15T00:00:00Z"));
+        WebhookOutcome other = deliver("customer.subscription.updated.pro.json",
+                Map.of("sub_test_1", "sub_test_9", "evt_test_sub_upd", "evt_test_sub_upd_9"));
+        assertEquals(Status.IGNORED, other.status());
+        assertEquals("basic", ledger.getAccount(ACCOUNT).orElseThrow().planId());
+        assertEquals(100, balance());
+        assertEquals(Status.DUPLICATE, deliver("checkout.session.completed.subscription.json").status());
+        assertEquals("sub_test_1", ledger.getAccount(ACCOUNT).orElseThrow().subscriptionId());
     }
 
     // ---------------------------------------------------------------- refunds and disputes

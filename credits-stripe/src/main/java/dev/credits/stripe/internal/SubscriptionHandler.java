@@ -61,6 +61,13 @@ final class SubscriptionHandler {
                     + "'", null);
         }
         lookups.requirePlan(event, planId);
+        // A checkout seen before (remembered with its plan) of a subscription the account no longer records: a
+        // redelivery of an older subscription's checkout, which must not take the account back.
+        Optional<AccountLink> seen = lookups.linkOf(s.subscriptionId());
+        if (seen.isPresent() && seen.get().detail() != null && account.subscriptionId() != null
+                && !s.subscriptionId().equals(account.subscriptionId())) {
+            return anotherSubscription(event, accountId, s.subscriptionId(), account);
+        }
         // Remembered first, whatever happens to the plan: later invoices and subscription events of this
         // subscription resolve their account (and plan) through it even without subscription metadata.
         lookups.remember(event, s.subscriptionId(), accountId, planId);
@@ -109,6 +116,9 @@ final class SubscriptionHandler {
         if (invoice.paymentIntentId() != null) {
             lookups.remember(event, invoice.paymentIntentId(), accountId, invoice.id());
         }
+        if (isAnother(invoice.subscriptionId(), account)) {
+            return anotherSubscription(event, accountId, invoice.subscriptionId(), account);
+        }
         String planId = lookups.planOf(event, invoice.priceId(), invoice.subscriptionMetadata(),
                 owner.rememberedPlan());
         Instant start = invoice.periodStart();
@@ -155,6 +165,14 @@ final class SubscriptionHandler {
             case ALREADY_STARTED -> Status.DUPLICATE;
             case STALE, NO_PLAN -> Status.IGNORED;
         };
+        if (account.subscriptionId() == null && mayPutOnPlan && planId.equals(period.planId())
+                && (period.status() == PeriodResult.Status.STARTED
+                || period.status() == PeriodResult.Status.ALREADY_STARTED)) {
+            // The first invoice before its checkout: the plan it put in place records its subscription, so events
+            // of another subscription leave it. The plan is already the invoice's: only the subscription is written.
+            assign(event, accountId, planId, invoice.subscriptionId());
+            description += "; subscription " + invoice.subscriptionId() + " recorded";
+        }
         return outcome(event, status, accountId, description, new PeriodPaid(period));
     }
 
@@ -197,6 +215,9 @@ final class SubscriptionHandler {
         Account account = owner.account();
         if (sub.status() != null && ENDED_STATUSES.contains(sub.status())) {
             return endPlan(event, accountId, sub.id(), "subscription " + sub.id() + " is " + sub.status());
+        }
+        if (isAnother(sub.id(), account)) {
+            return anotherSubscription(event, accountId, sub.id(), account);
         }
         if ("incomplete".equals(sub.status())) {
             return outcome(event, Status.IGNORED, accountId, "subscription " + sub.id() + " is incomplete");
@@ -250,6 +271,18 @@ final class SubscriptionHandler {
                 ? outcome(event, Status.DUPLICATE, accountId, why + "; plan already ended", new PlanChanged(change))
                 : outcome(event, Status.APPLIED, accountId, why + "; plan " + change.previousPlanId() + " ended",
                 new PlanChanged(change));
+    }
+
+    /** @return whether the subscription is another one than the account's plan records (none recorded: not) */
+    private static boolean isAnother(String subscriptionId, Account account) {
+        return subscriptionId != null && account.subscriptionId() != null
+                && !subscriptionId.equals(account.subscriptionId());
+    }
+
+    private static WebhookOutcome anotherSubscription(StripeEvent event, String accountId, String subscriptionId,
+                                                      Account account) {
+        return outcome(event, Status.IGNORED, accountId, "subscription " + subscriptionId + " is not the account's"
+                + " (its plan " + account.planId() + " comes from " + account.subscriptionId() + "): nothing changed");
     }
 
     private PlanChange assign(StripeEvent event, String accountId, String planId) {
