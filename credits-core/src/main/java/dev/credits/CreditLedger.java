@@ -141,9 +141,9 @@ public final class CreditLedger {
         this.commerceArea = new Commerce(observation, new CatalogRules(unitOfWork, store),
                 new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(observation, new PlanRules(unitOfWork, store));
-        this.inspectionArea = new Inspection(new Inspections(unitOfWork, store));
+        this.inspectionArea = new Inspection(observation, new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
-        this.eventsArea = new Events(new EventRules(unitOfWork, store));
+        this.eventsArea = new Events(observation, new EventRules(unitOfWork, store));
     }
 
     /** @return a new builder */

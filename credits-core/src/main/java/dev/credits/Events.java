@@ -1,6 +1,7 @@
 package dev.credits;
 
 import dev.credits.internal.EventRules;
+import dev.credits.internal.Observation;
 
 import java.util.List;
 import java.util.Optional;
@@ -24,9 +25,11 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Events {
+    private final Observation observation;
     private final EventRules rules;
 
-    Events(EventRules rules) {
+    Events(Observation observation, EventRules rules) {
+        this.observation = observation;
         this.rules = rules;
     }
 
@@ -37,7 +40,7 @@ public final class Events {
      * @throws InvalidArgumentException if the name is blank or too long
      */
     public EventConsumer createConsumer(String name) {
-        return rules.createConsumer(name, true);
+        return observation.call("events.createConsumer", null, () -> rules.createConsumer(name, true));
     }
 
     /**
@@ -47,17 +50,17 @@ public final class Events {
      * @return the consumer as stored
      */
     public EventConsumer createConsumerAtEnd(String name) {
-        return rules.createConsumer(name, false);
+        return observation.call("events.createConsumerAtEnd", null, () -> rules.createConsumer(name, false));
     }
 
     /** @return the consumer, or empty */
     public Optional<EventConsumer> consumer(String name) {
-        return rules.consumer(name);
+        return observation.call("events.consumer", null, () -> rules.consumer(name));
     }
 
     /** @return every consumer, by name */
     public List<EventConsumer> consumers() {
-        return rules.consumers();
+        return observation.call("events.consumers", null, () -> rules.consumers());
     }
 
     /**
@@ -70,7 +73,7 @@ public final class Events {
      * @throws InvalidArgumentException if {@code maxEvents} is out of range
      */
     public List<CreditEvent> poll(String consumer, int maxEvents) {
-        return rules.poll(consumer, maxEvents);
+        return observation.call("events.poll", null, () -> rules.poll(consumer, maxEvents));
     }
 
     /**
@@ -81,7 +84,10 @@ public final class Events {
      * @throws LeaseLostException       if this ledger does not hold the consumer's lease (it lapsed)
      */
     public void acknowledge(String consumer, long position) {
-        rules.acknowledge(consumer, position);
+        observation.call("events.acknowledge", null, () -> {
+            rules.acknowledge(consumer, position);
+            return null;
+        });
     }
 
     /**
@@ -91,12 +97,18 @@ public final class Events {
      * @throws InvalidArgumentException if the position is negative or after the latest event
      */
     public void seek(String consumer, long position) {
-        rules.seek(consumer, position);
+        observation.call("events.seek", null, () -> {
+            rules.seek(consumer, position);
+            return null;
+        });
     }
 
     /** Gives up this ledger's lease on the consumer, so another node takes over at once. */
     public void release(String consumer) {
-        rules.release(consumer);
+        observation.call("events.release", null, () -> {
+            rules.release(consumer);
+            return null;
+        });
     }
 
     /**
@@ -105,7 +117,7 @@ public final class Events {
      * @param maxEvents at most this many (1 to 10000)
      */
     public List<CreditEvent> read(long position, int maxEvents) {
-        return rules.read(position, maxEvents);
+        return observation.call("events.read", null, () -> rules.read(position, maxEvents));
     }
 
     /**
@@ -118,12 +130,13 @@ public final class Events {
      * @param maxEvents at most this many (1 to 10000)
      */
     public List<CreditEvent> readAccount(String accountId, long afterSequence, int maxEvents) {
-        return rules.readAccount(accountId, afterSequence, maxEvents);
+        return observation.call("events.readAccount", accountId,
+                () -> rules.readAccount(accountId, afterSequence, maxEvents));
     }
 
     /** @return the position of the latest event (0: none) */
     public long latestPosition() {
-        return rules.latestPosition();
+        return observation.call("events.latestPosition", null, () -> rules.latestPosition());
     }
 
     /**
@@ -133,7 +146,7 @@ public final class Events {
      * @return how many lots it announced
      */
     public int noticeExpiringCredits() {
-        return rules.noticeExpiringCredits();
+        return observation.call("events.noticeExpiringCredits", null, () -> rules.noticeExpiringCredits());
     }
 
     /**
@@ -143,7 +156,7 @@ public final class Events {
      * @return how many it deleted
      */
     public int purgeAcknowledged() {
-        return rules.purge();
+        return observation.call("events.purgeAcknowledged", null, () -> rules.purge());
     }
 
     /** The sweep's part ({@link CreditLedger#expireDue()}): the purge and the expiry notices. */

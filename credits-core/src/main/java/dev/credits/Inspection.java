@@ -1,6 +1,7 @@
 package dev.credits;
 
 import dev.credits.internal.Inspections;
+import dev.credits.internal.Observation;
 
 import java.util.List;
 
@@ -18,15 +19,17 @@ public final class Inspection {
     /** The batch of {@link #changesSince(String, long)}. */
     public static final int DEFAULT_BATCH = 100;
 
+    private final Observation observation;
     private final Inspections rules;
 
-    Inspection(Inspections rules) {
+    Inspection(Observation observation, Inspections rules) {
+        this.observation = observation;
         this.rules = rules;
     }
 
     /** As {@link #changesSince(String, long, int)} with batches of {@value #DEFAULT_BATCH}. */
     public Changes changesSince(String accountId, long sequence) {
-        return rules.changesSince(accountId, sequence, DEFAULT_BATCH);
+        return changesSince(accountId, sequence, DEFAULT_BATCH);
     }
 
     /**
@@ -41,7 +44,8 @@ public final class Inspection {
      * @throws UnknownAccountException  if the account does not exist
      */
     public Changes changesSince(String accountId, long sequence, int limit) {
-        return rules.changesSince(accountId, sequence, limit);
+        return observation.call("inspection.changesSince", accountId,
+                () -> rules.changesSince(accountId, sequence, limit));
     }
 
     /**
@@ -50,12 +54,12 @@ public final class Inspection {
      * @throws UnknownAccountException if the account does not exist
      */
     public List<Hold> openHolds(String accountId) {
-        return rules.openHolds(accountId);
+        return observation.call("inspection.openHolds", accountId, () -> rules.openHolds(accountId));
     }
 
     /** As {@link #explain(String, String, long)} for one unit. */
     public Explanation explain(String accountId, String featureKey) {
-        return rules.explain(accountId, featureKey, 1);
+        return explain(accountId, featureKey, 1);
     }
 
     /**
@@ -68,6 +72,7 @@ public final class Inspection {
      * @throws UnknownAccountException  if the account does not exist
      */
     public Explanation explain(String accountId, String featureKey, long quantity) {
-        return rules.explain(accountId, featureKey, quantity);
+        return observation.call("inspection.explain", accountId,
+                () -> rules.explain(accountId, featureKey, quantity));
     }
 }

@@ -69,11 +69,16 @@ public interface ObservationContract extends ContractFixture {
         observed.commit(held.hold().holdId());
         observed.commerce().listPackages();
         observed.plans().listPlans();
+        observed.events().latestPosition();
+        observed.inspection().openHolds(accountId);
+        observed.inspection().changesSince(accountId, 0);
 
-        assertEquals(List.of("reserve", "commit", "commerce.listPackages", "plans.listPlans"),
+        assertEquals(List.of("reserve", "commit", "commerce.listPackages", "plans.listPlans", "events.latestPosition",
+                        "inspection.openHolds", "inspection.changesSince"),
                 calls.stream().map(LedgerCall::name).toList());
         assertEquals(accountId, calls.get(1).accountId(), "the commit's result names the account");
         assertNull(calls.get(2).accountId());
+        assertEquals(accountId, calls.get(5).accountId());
     }
 
     @Test

@@ -41,7 +41,8 @@ public final class ReadmeQuickStart {
             return result.reason().httpStatus();       // 402 Payment Required when short
         }
 
-        // Slow AI work: hold the credits, run it, charge on success, give them back if it throws.
+        // Or, for slow AI work, instead of deductCredits: hold the credits, run the work, charge on success,
+        // give them back if it throws.
         ChargeResult<String> image = ledger.charge("org_42", "seedream_text_to_image",
                 () -> model.generate(prompt));
         // end::quickstart[]
