@@ -130,7 +130,8 @@ public final class CreditLedger {
         this.settings = builder.copy();
         CreditStore store = builder.store;
         this.observation = new Observation(builder.observer);
-        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder, builder.eventSettings());
+        this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder, builder.eventSettings(),
+                builder.actor);
         this.accounts = new Accounts(unitOfWork, store);
         this.priceList = new PriceList(unitOfWork, store);
         this.spending = new Spending(unitOfWork);
@@ -162,6 +163,27 @@ public final class CreditLedger {
     public CreditLedger withStore(CreditStore store) {
         Objects.requireNonNull(store, "store");
         return settings.copy().store(store).build();
+    }
+
+    /**
+     * The same ledger (store, clock, settings) whose every change is recorded as made by {@code actor}: on the ledger
+     * entries it writes and on the audit records of changes that are not entries. Cheap (a few small objects): make
+     * one per request, e.g. {@code ledger.actingAs(Actor.of("admin:" + adminId, reason)).pauseAccount(id)}.
+     * Calls on a ledger without an actor record none.
+     *
+     * @param actor who makes the changes, and why
+     * @return a new ledger
+     */
+    public CreditLedger actingAs(Actor actor) {
+        Objects.requireNonNull(actor, "actor");
+        Builder copy = settings.copy();
+        copy.actor = actor;
+        return copy.build();
+    }
+
+    /** @return who this ledger's changes are recorded as made by, or empty (see {@link #actingAs(Actor)}) */
+    public Optional<Actor> actor() {
+        return Optional.ofNullable(unitOfWork.actor());
     }
 
     /** @return the clock this ledger reads time from */
@@ -600,6 +622,8 @@ public final class CreditLedger {
         private Duration expiryNotice = EventSettings.DEFAULTS.expiryNotice();
         private Duration eventRetention = EventSettings.DEFAULTS.retention();
         private Duration eventLeaseDuration = EventSettings.DEFAULTS.leaseDuration();
+        /** Set by {@link CreditLedger#actingAs(Actor)} only. */
+        private Actor actor;
 
         private Builder() {
         }
@@ -620,6 +644,7 @@ public final class CreditLedger {
             copy.expiryNotice = expiryNotice;
             copy.eventRetention = eventRetention;
             copy.eventLeaseDuration = eventLeaseDuration;
+            copy.actor = actor;
             return copy;
         }
 

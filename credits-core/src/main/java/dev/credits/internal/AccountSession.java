@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.Actor;
 import dev.credits.Allocation;
 import dev.credits.AllowancePeriod;
 import dev.credits.BurnDownOrder;
@@ -78,6 +79,9 @@ final class AccountSession {
     private final Map<String, Long> availableAtStart = new HashMap<>();
     private final List<PendingEvent> pendingEvents = new ArrayList<>();
     private final List<ExpiryNotice> notices = new ArrayList<>();
+
+    /** Who makes this unit of work's changes (see {@link dev.credits.CreditLedger#actingAs}), or null. */
+    private Actor actor;
 
     private int lotsExpired;
     private long creditsExpired;
@@ -465,6 +469,17 @@ final class AccountSession {
         LedgerEntry entry = draft.toEntry(accountId(), ++sequence, balance(draft.creditType()).balance(), now);
         entries.add(entry);
         return entry;
+    }
+
+    /** Sets who makes this unit of work's changes. @return this session */
+    AccountSession actingAs(Actor actor) {
+        this.actor = actor;
+        return this;
+    }
+
+    /** @return who makes this unit of work's changes, or null when the ledger was not given one */
+    Actor actor() {
+        return actor;
     }
 
     void changeAccount(Account changed) {

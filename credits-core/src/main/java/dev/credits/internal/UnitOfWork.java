@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.Actor;
 import dev.credits.BurnDownOrder;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
@@ -26,12 +27,20 @@ public final class UnitOfWork {
     private final Clock clock;
     private final BurnDownOrder order;
     private final EventSettings events;
+    /** Who this ledger's changes are made by, or null. */
+    private final Actor actor;
 
-    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events) {
+    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events, Actor actor) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
+        this.actor = actor;
+    }
+
+    /** @return who this ledger's changes are made by, or null when it was not said */
+    public Actor actor() {
+        return actor;
     }
 
     EventSettings events() {
@@ -64,7 +73,7 @@ public final class UnitOfWork {
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events)));
+                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events).actingAs(actor)));
     }
 
     /**
