@@ -7,6 +7,7 @@ import dev.credits.spi.CreditStore;
  * Runs the store contract against {@link InMemoryCreditStore}. In {@code dev.credits.tck}, not {@code dev.credits.memory}:
  * the test-jar shares no package with the main jar.
  */
+// tag::contract[]
 class InMemoryCreditStoreContractTest extends CreditStoreContract {
 
     @Override
@@ -14,3 +15,4 @@ class InMemoryCreditStoreContractTest extends CreditStoreContract {
         return new InMemoryCreditStore();
     }
 }
+// end::contract[]

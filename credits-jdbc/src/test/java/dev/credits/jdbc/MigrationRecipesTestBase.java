@@ -82,9 +82,10 @@ abstract class MigrationRecipesTestBase {
         return folder;
     }
 
-    /** The README's recipe, word for word apart from the variable names the test already has. */
+    /** The README's recipe, word for word (ReadmeSnippetsTest keeps them equal). */
     private static void creditsFlyway(DataSource dataSource, String tablePrefix) {
         JdbiCreditStore store = JdbiCreditStore.builder(dataSource).tablePrefix(tablePrefix).build();
+        // tag::flyway[]
         SchemaMigrations migrations = store.migrations();
         Flyway.configure()
                 .dataSource(dataSource)
@@ -94,6 +95,7 @@ abstract class MigrationRecipesTestBase {
                 .baselineOnMigrate(true).baselineVersion("0") // the schema already holds your tables
                 .load()
                 .migrate();
+        // end::flyway[]
     }
 
     @Test

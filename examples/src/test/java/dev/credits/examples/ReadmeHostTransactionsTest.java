@@ -9,36 +9,18 @@ import dev.credits.jdbc.JdbiCreditStore;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Keeps the README's host transaction identical to the compiled {@link ReadmeHostTransactions}, and runs it. */
+/** Runs the README's host transaction ({@link ReadmeHostTransactions}): both writes commit together or not at all. */
 class ReadmeHostTransactionsTest {
-
-    @Test
-    void readmeHostTransactionIsTheCompiledOne() throws IOException {
-        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeHostTransactions.java"));
-        String readme = Files.readString(Path.of("../README.md"));
-        String text = source.substring(source.indexOf('\n', source.indexOf("// tag::host-transaction[]")) + 1,
-                source.lastIndexOf('\n', source.indexOf("// end::host-transaction[]")));
-        int indent = text.lines().filter(line -> !line.isBlank())
-                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
-        String compiled = text.lines().map(line -> line.length() >= indent ? line.substring(indent) : line.strip())
-                .collect(Collectors.joining("\n"));
-        assertTrue(readme.contains(compiled),
-                "README.md must contain the host transaction of ReadmeHostTransactions.java verbatim:\n" + compiled);
-    }
 
     @Test
     void theJobRowAndTheDeductionCommitTogetherOrNotAtAll() throws SQLException {
