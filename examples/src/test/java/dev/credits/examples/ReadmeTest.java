@@ -93,6 +93,24 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeAdministrationSectionIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeAdministration.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        for (String tag : List.of("admin-remove", "audit-read", "disputes")) {
+            String compiled = dedent(between(source, "// tag::" + tag + "[]", "// end::" + tag + "[]"));
+            assertTrue(readme.contains(compiled), "README.md must contain verbatim:\n" + compiled);
+        }
+    }
+
+    @Test
+    void readmeAdministrationRemovesAuditsAndResolvesADispute() {
+        assertEquals(List.of("removed 30, available 120",
+                "ACCOUNT_RESUMED by admin:42: {status=PAUSED} -> {status=ACTIVE}",
+                "ACCOUNT_PAUSED by admin:42: {status=ACTIVE} -> {status=PAUSED}", "price history [50, 60]",
+                "dispute RESOLVED, refunded 30 of 50, available 150"), ReadmeAdministration.run());
+    }
+
+    @Test
     void readmeEventsSendsOneLowBalanceEmail() throws InterruptedException {
         assertEquals(List.of("org_42: 40 credits left"), ReadmeEvents.run());
     }
