@@ -2,6 +2,9 @@ package dev.credits;
 
 import dev.credits.internal.AccountLinks;
 import dev.credits.internal.Accounts;
+import dev.credits.internal.Adjustments;
+import dev.credits.internal.AuditTrail;
+import dev.credits.internal.DisputeRules;
 import dev.credits.internal.CatalogRules;
 import dev.credits.internal.PaymentReversals;
 import dev.credits.internal.PurchaseRules;
@@ -125,6 +128,9 @@ public final class CreditLedger {
     private final Builder settings;
     private final Observation observation;
     private final Events eventsArea;
+    private final Audit auditArea;
+    private final Admin adminArea;
+    private final ChargeDisputes disputesArea;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
@@ -145,6 +151,9 @@ public final class CreditLedger {
         this.inspectionArea = new Inspection(observation, new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
         this.eventsArea = new Events(observation, new EventRules(unitOfWork, store));
+        this.auditArea = new Audit(observation, new AuditTrail(unitOfWork, store));
+        this.adminArea = new Admin(observation, new Adjustments(unitOfWork, spending));
+        this.disputesArea = new ChargeDisputes(observation, new DisputeRules(unitOfWork, store, refunds));
     }
 
     /** @return a new builder */
@@ -274,6 +283,25 @@ public final class CreditLedger {
      */
     public FeaturePricing deactivateFeaturePricing(String featureKey) {
         return observation.call("deactivateFeaturePricing", null, () -> priceList.deactivateFeature(featureKey));
+    }
+
+    /**
+     * Changes only the fields the update sets (seed 004's {@code PATCH}), keeping the rest as stored.
+     *
+     * @throws UnknownFeatureException  if it does not exist
+     * @throws InvalidArgumentException if a field set is malformed
+     */
+    public FeaturePricing updateFeaturePricing(String featureKey, FeatureUpdate update) {
+        return observation.call("updateFeaturePricing", null, () -> priceList.updateFeature(featureKey, update));
+    }
+
+    /**
+     * Switches a deactivated feature back on (an active one is returned unchanged).
+     *
+     * @throws UnknownFeatureException if it does not exist
+     */
+    public FeaturePricing reactivateFeaturePricing(String featureKey) {
+        return observation.call("reactivateFeaturePricing", null, () -> priceList.reactivateFeature(featureKey));
     }
 
     /**
@@ -585,6 +613,34 @@ public final class CreditLedger {
      */
     public Inspection inspection() {
         return inspectionArea;
+    }
+
+    /**
+     * The audit trail: who changed what, when and why, for changes that are not balance entries (accounts, plans,
+     * the price list and catalog), and a feature's price history.
+     *
+     * @return this ledger's audit area (the same instance every time)
+     */
+    public Audit audit() {
+        return auditArea;
+    }
+
+    /**
+     * An administrator's adjustments: adding and removing credits by hand, with an actor and a reason.
+     *
+     * @return this ledger's admin area (the same instance every time)
+     */
+    public Admin admin() {
+        return adminArea;
+    }
+
+    /**
+     * Users' disputes of charges: submit, review, resolve with a refund or reject, the queue and statistics.
+     *
+     * @return this ledger's disputes area (the same instance every time)
+     */
+    public ChargeDisputes disputes() {
+        return disputesArea;
     }
 
     /**

@@ -14,5 +14,10 @@ public enum EntryType {
      * Credits of a purchase taken back because its payment was refunded or lost in a dispute (negative);
      * references the purchase's grant. What was already spent becomes debt the next grant pays first.
      */
-    CLAWBACK
+    CLAWBACK,
+    /**
+     * Credits an administrator removed (negative), taken from the account's lots in burn-down order; with
+     * {@code allowDebt}, what the lots lack becomes debt. Written by {@link Admin#removeCredits}; carries its actor.
+     */
+    ADJUSTMENT
 }

@@ -147,4 +147,22 @@ public sealed interface EventPayload {
             return EventType.HOLD_EXPIRED;
         }
     }
+
+    /**
+     * A user's dispute of a charge was submitted, taken for review, resolved or rejected (003's "dispute status
+     * updates"; see {@link ChargeDispute}).
+     *
+     * @param disputeId        the dispute
+     * @param transactionId    the charge disputed
+     * @param status           where it stands now
+     * @param creditsRequested credits the user asked back
+     * @param creditsRefunded  credits refunded (when resolved), else 0
+     */
+    record ChargeDisputeChanged(String disputeId, String transactionId, ChargeDisputeStatus status,
+                                long creditsRequested, long creditsRefunded) implements EventPayload {
+        @Override
+        public EventType type() {
+            return EventType.CHARGE_DISPUTE_CHANGED;
+        }
+    }
 }

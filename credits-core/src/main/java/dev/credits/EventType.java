@@ -21,5 +21,7 @@ public enum EventType {
     /** A plan's allowance period started (a renewal): {@link EventPayload.PeriodStarted}. */
     PERIOD_STARTED,
     /** A hold reached its deadline and was released: {@link EventPayload.HoldExpired}. */
-    HOLD_EXPIRED
+    HOLD_EXPIRED,
+    /** A user's dispute of a charge changed state ({@link EventPayload.ChargeDisputeChanged}). */
+    CHARGE_DISPUTE_CHANGED
 }

@@ -32,15 +32,28 @@ import java.util.Map;
  * @param idempotencyKey the key of the call that wrote it, or null
  * @param metadata       the host's key/value notes, the host's alone (the ledger never writes keys of its own)
  * @param createdAt      when it was written
+ * @param actor          who made the change and why (see {@link CreditLedger#actingAs(Actor)}), or null when the call
+ *                       said nobody; expiries are always {@link Actor#SYSTEM}
  */
 public record LedgerEntry(String transactionId, String accountId, long sequence, EntryType type,
                           String creditType, long amount, long balanceAfter, String featureKey, long quantity,
                           long unitPrice, String pricePlanId, int retryNumber, String userId, String holdId,
                           String referenceId, String purchaseId, String reason, String idempotencyKey,
-                          Map<String, String> metadata, Instant createdAt) {
+                          Map<String, String> metadata, Instant createdAt, Actor actor) {
 
     public LedgerEntry {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** An entry without an actor (the form of entries written before actors existed). */
+    public LedgerEntry(String transactionId, String accountId, long sequence, EntryType type, String creditType,
+                       long amount, long balanceAfter, String featureKey, long quantity, long unitPrice,
+                       String pricePlanId, int retryNumber, String userId, String holdId, String referenceId,
+                       String purchaseId, String reason, String idempotencyKey, Map<String, String> metadata,
+                       Instant createdAt) {
+        this(transactionId, accountId, sequence, type, creditType, amount, balanceAfter, featureKey, quantity,
+                unitPrice, pricePlanId, retryNumber, userId, holdId, referenceId, purchaseId, reason, idempotencyKey,
+                metadata, createdAt, null);
     }
 
     /**
@@ -78,6 +91,7 @@ public record LedgerEntry(String transactionId, String accountId, long sequence,
         private String idempotencyKey;
         private Map<String, String> metadata = Map.of();
         private Instant createdAt;
+        private Actor actor;
 
         private Builder(String transactionId, EntryType type, String creditType, long amount) {
             this.transactionId = transactionId;
@@ -157,11 +171,17 @@ public record LedgerEntry(String transactionId, String accountId, long sequence,
             return this;
         }
 
+        /** Who made the change (null: nobody said). */
+        public Builder actor(Actor actor) {
+            this.actor = actor;
+            return this;
+        }
+
         /** @return the entry */
         public LedgerEntry build() {
             return new LedgerEntry(transactionId, accountId, sequence, type, creditType, amount, balanceAfter,
                     featureKey, quantity, unitPrice, pricePlanId, retryNumber, userId, holdId, referenceId, purchaseId,
-                    reason, idempotencyKey, metadata, createdAt);
+                    reason, idempotencyKey, metadata, createdAt, actor);
         }
     }
 }

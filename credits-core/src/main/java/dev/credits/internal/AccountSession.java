@@ -3,6 +3,9 @@ package dev.credits.internal;
 import dev.credits.Account;
 import dev.credits.Actor;
 import dev.credits.Allocation;
+import dev.credits.AuditAction;
+import dev.credits.AuditRecord;
+import dev.credits.ChargeDispute;
 import dev.credits.AllowancePeriod;
 import dev.credits.BurnDownOrder;
 import dev.credits.EntryType;
@@ -82,6 +85,9 @@ final class AccountSession {
 
     /** Who makes this unit of work's changes (see {@link dev.credits.CreditLedger#actingAs}), or null. */
     private Actor actor;
+    /** Audit records and disputes of charges this unit of work writes (see {@link #audit}). */
+    private final List<AuditRecord> audits = new ArrayList<>();
+    private final Map<String, ChargeDispute> disputes = new LinkedHashMap<>();
 
     private int lotsExpired;
     private long creditsExpired;
@@ -466,7 +472,9 @@ final class AccountSession {
 
     /** Adds the entry as the account's next one, leaving the credit type's balance as it stands now. */
     LedgerEntry addEntry(EntryDraft draft) {
-        LedgerEntry entry = draft.toEntry(accountId(), ++sequence, balance(draft.creditType()).balance(), now);
+        // An expiry is the ledger's own doing, whichever call noticed it.
+        LedgerEntry entry = draft.toEntry(accountId(), ++sequence, balance(draft.creditType()).balance(), now,
+                draft.type() == EntryType.EXPIRY ? Actor.SYSTEM : actor);
         entries.add(entry);
         return entry;
     }
@@ -480,6 +488,24 @@ final class AccountSession {
     /** @return who makes this unit of work's changes, or null when the ledger was not given one */
     Actor actor() {
         return actor;
+    }
+
+    /**
+     * Records a change that is not a balance entry in the audit trail, written with this unit of work's change (the
+     * one entry point for account-scoped records; the actor is this unit of work's). Only the fields that differ
+     * between {@code before} and {@code after} are kept.
+     *
+     * @param subject what changed (the account id, a plan id, a member, ...)
+     * @param before  the fields before (null or empty for a creation)
+     * @param after   the fields after (null or empty for a removal)
+     */
+    void audit(AuditAction action, String subject, Map<String, String> before, Map<String, String> after) {
+        audits.add(AuditTrail.record(accountId(), action, subject, actor, before, after, now));
+    }
+
+    /** Inserts or replaces a dispute of one of the account's charges. */
+    void putDispute(ChargeDispute dispute) {
+        disputes.put(dispute.disputeId(), dispute);
     }
 
     void changeAccount(Account changed) {
@@ -505,7 +531,12 @@ final class AccountSession {
     }
 
     boolean hasChanges() {
-        return accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
+        return hasStateChanges() || !audits.isEmpty();
+    }
+
+    /** Whether anything but audit records changed: only such a change takes a sequence number. */
+    private boolean hasStateChanges() {
+        return !disputes.isEmpty() || accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
                 || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null || !purchases.isEmpty()
                 || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty();
     }
@@ -515,7 +546,7 @@ final class AccountSession {
      *         placed or released) still advances it by one, so every change has a number
      */
     long sequenceAfterWrite() {
-        return sequence == startSequence && hasChanges() ? startSequence + 1 : sequence;
+        return sequence == startSequence && hasStateChanges() ? startSequence + 1 : sequence;
     }
 
     /**
@@ -526,6 +557,9 @@ final class AccountSession {
     long write() {
         if (!hasChanges()) {
             return sequence;
+        }
+        if (accountChanged) {
+            audits.addAll(AuditTrail.accountChanges(startAccount, account, actor, now));
         }
         sequence = sequenceAfterWrite();
         List<Lot> inserted = new ArrayList<>();
@@ -539,8 +573,29 @@ final class AccountSession {
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
                 stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
-                promotionUses, eventChanges()));
+                promotionUses, eventChanges(), stampedAudits(), stampedDisputes()));
         return sequence;
+    }
+
+    private List<AuditRecord> stampedAudits() {
+        List<AuditRecord> written = new ArrayList<>(audits.size());
+        for (AuditRecord record : audits) {
+            written.add(new AuditRecord(0, record.accountId(), sequence, record.action(), record.subject(),
+                    record.actor(), record.before(), record.after(), record.createdAt()));
+        }
+        return written;
+    }
+
+    /** @return the disputes as written: each changed at this write's sequence number */
+    private List<ChargeDispute> stampedDisputes() {
+        List<ChargeDispute> written = new ArrayList<>(disputes.size());
+        for (ChargeDispute d : disputes.values()) {
+            written.add(new ChargeDispute(d.disputeId(), d.accountId(), d.transactionId(), d.creditType(), d.reason(),
+                    d.description(), d.creditsRequested(), d.status(), d.submittedBy(), d.submittedAt(),
+                    d.reviewedBy(), d.reviewedAt(), d.resolvedBy(), d.resolvedAt(), d.creditsRefunded(),
+                    d.resolutionNote(), d.refundId(), sequence));
+        }
+        return written;
     }
 
     /** @return the holds as written: each changed at this write's sequence number (changesSince reads them by it) */

@@ -3,6 +3,7 @@ package dev.credits.internal;
 import dev.credits.Account;
 import dev.credits.AccountSettings;
 import dev.credits.AccountStatus;
+import dev.credits.AuditAction;
 import dev.credits.InvalidArgumentException;
 import dev.credits.spi.CreditStore;
 
@@ -25,7 +26,18 @@ public final class Accounts {
         Checks.id("accountId", accountId);
         checkSettings(settings);
         Instant now = uow.now();
-        return store.insertAccountIfAbsent(Account.open(accountId, settings, now));
+        Account opened = Account.open(accountId, settings, now);
+        Account stored = store.insertAccountIfAbsent(opened);
+        if (stored != opened) {
+            return stored; // it existed: the store returns the given instance only when it inserted it
+        }
+        // Its own unit of work right after the insert (opening is not one): a crash between the two leaves an account
+        // without its ACCOUNT_OPENED record, never a record without an account.
+        uow.mutate(accountId, session -> {
+            session.audit(AuditAction.ACCOUNT_OPENED, accountId, null, AuditTrail.fields(settings));
+            return session.write();
+        });
+        return stored;
     }
 
     public Optional<Account> getAccount(String accountId) {

@@ -1,8 +1,10 @@
 package dev.credits.internal;
 
+import dev.credits.AuditAction;
 import dev.credits.CreditPackage;
 import dev.credits.InvalidArgumentException;
 import dev.credits.Promotion;
+import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
@@ -42,7 +44,8 @@ public final class CatalogRules {
             // Credits bought now must expire within the storable range.
             expiry(uow.now(), p.validity());
         }
-        catalog.save(CatalogTable.PACKAGES, p);
+        uow.writeCatalog(CatalogChange.of(CatalogTable.PACKAGES, CatalogChange.Kind.SAVE, p), AuditAction.PACKAGE_SAVED,
+                catalog.find(CatalogTable.PACKAGES, p.packageId()).orElse(null), p);
         return p;
     }
 
@@ -83,7 +86,9 @@ public final class CatalogRules {
         }
         Checks.notNegative("maxUses", p.maxUses());
         Checks.notNegative("maxUsesPerAccount", p.maxUsesPerAccount());
-        catalog.save(CatalogTable.PROMOTIONS, p.withWindow(from, until).withUses(0));
+        Promotion saved = p.withWindow(from, until).withUses(0);
+        uow.writeCatalog(CatalogChange.of(CatalogTable.PROMOTIONS, CatalogChange.Kind.SAVE, saved),
+                AuditAction.PROMOTION_SAVED, catalog.find(CatalogTable.PROMOTIONS, p.code()).orElse(null), saved);
         return catalog.find(CatalogTable.PROMOTIONS, p.code()).orElseThrow();
     }
 

@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.Actor;
 import dev.credits.EntryType;
 import dev.credits.LedgerEntry;
 
@@ -14,10 +15,16 @@ import java.util.Map;
 final class EntryDraft {
     private final LedgerEntry.Builder entry;
     private final String creditType;
+    private final EntryType type;
 
     private EntryDraft(String transactionId, EntryType type, String creditType, long amount) {
         this.entry = LedgerEntry.builder(transactionId, type, creditType, amount);
         this.creditType = creditType;
+        this.type = type;
+    }
+
+    EntryType type() {
+        return type;
     }
 
     /** @return an entry of {@code amount} credits (negative takes them) with no other field set */
@@ -84,8 +91,8 @@ final class EntryDraft {
         return this;
     }
 
-    /** @return the entry, as the account's entry number {@code sequence} leaving {@code balanceAfter} */
-    LedgerEntry toEntry(String accountId, long sequence, long balanceAfter, Instant at) {
-        return entry.posted(accountId, sequence, balanceAfter).createdAt(at).build();
+    /** @return the entry, as the account's entry number {@code sequence} leaving {@code balanceAfter}, by {@code actor} */
+    LedgerEntry toEntry(String accountId, long sequence, long balanceAfter, Instant at, Actor actor) {
+        return entry.posted(accountId, sequence, balanceAfter).createdAt(at).actor(actor).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.ChargeDisputeStatus;
 import dev.credits.CreditEvent;
 import dev.credits.EntryType;
 import dev.credits.EventPayload;
@@ -56,6 +57,12 @@ final class EventCodec {
         } else if (payload instanceof EventPayload.HoldExpired p) {
             f.put("holdId", p.holdId());
             f.put("credits", Long.toString(p.credits()));
+        } else if (payload instanceof EventPayload.ChargeDisputeChanged p) {
+            f.put("disputeId", p.disputeId());
+            f.put("transactionId", p.transactionId());
+            f.put("status", p.status().name());
+            f.put("creditsRequested", Long.toString(p.creditsRequested()));
+            f.put("creditsRefunded", Long.toString(p.creditsRefunded()));
         }
         return Codec.encode(f);
     }
@@ -79,6 +86,9 @@ final class EventCodec {
             case PERIOD_STARTED -> new EventPayload.PeriodStarted(f.get("planId"), Instant.parse(f.get("periodStart")),
                     Instant.parse(f.get("periodEnd")));
             case HOLD_EXPIRED -> new EventPayload.HoldExpired(f.get("holdId"), num(f, "credits"));
+            case CHARGE_DISPUTE_CHANGED -> new EventPayload.ChargeDisputeChanged(f.get("disputeId"),
+                    f.get("transactionId"), ChargeDisputeStatus.valueOf(f.get("status")), num(f, "creditsRequested"),
+                    num(f, "creditsRefunded"));
         };
         return new CreditEvent(record.position(), record.eventId(), record.accountId(), record.accountSequence(),
                 record.creditType(), record.occurredAt(), payload);

@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.AuditAction;
 import dev.credits.AllowancePeriod;
 import dev.credits.CreditAccess;
 import dev.credits.EntryType;
@@ -13,6 +14,7 @@ import dev.credits.Plan;
 import dev.credits.PlanChange;
 import dev.credits.UnknownPlanException;
 import dev.credits.spi.CatalogStore;
+import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
 
@@ -69,7 +71,8 @@ public final class PlanRules {
             }
             Checks.decimal("purchasePercentOff", off);
         }
-        catalog.save(CatalogTable.PLANS, plan);
+        uow.writeCatalog(CatalogChange.of(CatalogTable.PLANS, CatalogChange.Kind.SAVE, plan), AuditAction.PLAN_SAVED,
+                catalog.find(CatalogTable.PLANS, plan.planId()).orElse(null), plan);
         return plan;
     }
 

@@ -1,9 +1,13 @@
 package dev.credits.internal;
 
+import dev.credits.AuditAction;
 import dev.credits.DuplicateFeatureException;
 import dev.credits.FeatureDefinition;
 import dev.credits.FeaturePricing;
+import dev.credits.FeatureUpdate;
 import dev.credits.UnknownFeatureException;
+import dev.credits.spi.CatalogChange;
+import dev.credits.spi.CatalogChange.Kind;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.CreditStore;
@@ -29,7 +33,7 @@ public final class PriceList {
 
     public FeaturePricing createFeature(FeatureDefinition definition) {
         FeaturePricing feature = toPricing(definition, null);
-        if (!catalog.insert(FEATURES, feature)) {
+        if (!write(Kind.INSERT, AuditAction.FEATURE_CREATED, null, feature)) {
             throw new DuplicateFeatureException(feature.featureKey());
         }
         return feature;
@@ -37,13 +41,19 @@ public final class PriceList {
 
     public FeaturePricing updateFeature(FeatureDefinition definition) {
         checkDefinition(definition);
-        FeaturePricing existing = catalog.find(FEATURES, definition.featureKey())
-                .orElseThrow(() -> new UnknownFeatureException(definition.featureKey()));
+        FeaturePricing existing = existing(definition.featureKey());
         FeaturePricing feature = toPricing(definition, existing.createdAt());
-        if (!catalog.update(FEATURES, feature)) {
+        if (!write(Kind.UPDATE, AuditAction.FEATURE_UPDATED, existing, feature)) {
             throw new UnknownFeatureException(definition.featureKey());
         }
         return feature;
+    }
+
+    /** Changes only the fields the update sets. */
+    public FeaturePricing updateFeature(String featureKey, FeatureUpdate update) {
+        Checks.featureKey(featureKey);
+        Checks.required("update", update);
+        return updateFeature(update.applyTo(existing(featureKey)));
     }
 
     public FeaturePricing saveFeature(FeatureDefinition definition) {
@@ -51,25 +61,48 @@ public final class PriceList {
         // Keeps the creation time of a feature that exists; of concurrent saves the last one wins whole.
         Optional<FeaturePricing> existing = catalog.find(FEATURES, definition.featureKey());
         FeaturePricing feature = toPricing(definition, existing.map(FeaturePricing::createdAt).orElse(null));
-        catalog.save(FEATURES, feature);
+        write(Kind.SAVE, existing.isPresent() ? AuditAction.FEATURE_UPDATED : AuditAction.FEATURE_CREATED,
+                existing.orElse(null), feature);
         return feature;
     }
 
     public FeaturePricing deactivateFeature(String featureKey) {
+        return setActive(featureKey, false);
+    }
+
+    public FeaturePricing reactivateFeature(String featureKey) {
+        return setActive(featureKey, true);
+    }
+
+    private FeaturePricing setActive(String featureKey, boolean active) {
         Checks.featureKey(featureKey);
-        FeaturePricing existing = catalog.find(FEATURES, featureKey)
-                .orElseThrow(() -> new UnknownFeatureException(featureKey));
+        FeaturePricing existing = existing(featureKey);
+        if (existing.active() == active) {
+            return existing;
+        }
         FeaturePricing feature = new FeaturePricing(featureKey, existing.featureName(), existing.category(),
                 existing.creditsPerUnit(), existing.planPrices(), existing.freeRetries(), existing.creditType(),
-                existing.description(), false, existing.createdAt(), uow.now());
-        if (!catalog.update(FEATURES, feature)) {
+                existing.description(), active, existing.createdAt(), uow.now());
+        if (!write(Kind.UPDATE, active ? AuditAction.FEATURE_REACTIVATED : AuditAction.FEATURE_DEACTIVATED, existing,
+                feature)) {
             throw new UnknownFeatureException(featureKey);
         }
         return feature;
     }
 
     public boolean deleteFeature(String featureKey) {
-        return catalog.delete(FEATURES, Checks.featureKey(featureKey));
+        Checks.featureKey(featureKey);
+        Optional<FeaturePricing> existing = catalog.find(FEATURES, featureKey);
+        return existing.isPresent() && uow.writeCatalog(CatalogChange.delete(FEATURES, featureKey),
+                AuditAction.FEATURE_DELETED, existing.get(), null);
+    }
+
+    private FeaturePricing existing(String featureKey) {
+        return catalog.find(FEATURES, featureKey).orElseThrow(() -> new UnknownFeatureException(featureKey));
+    }
+
+    private boolean write(Kind kind, AuditAction action, FeaturePricing before, FeaturePricing after) {
+        return uow.writeCatalog(CatalogChange.of(FEATURES, kind, after), action, before, after);
     }
 
     public Optional<FeaturePricing> getFeature(String featureKey) {

@@ -58,41 +58,12 @@ public final class Refunds {
             if (replay.isPresent()) {
                 return replay.get();
             }
-            AccountTransaction tx = session.tx();
-            LedgerEntry original = tx.findEntry(transactionId)
-                    .filter(entry -> entry.type() == EntryType.DEDUCTION)
-                    .orElseThrow(() -> new UnknownTransactionException(transactionId,
-                            "transaction '" + transactionId + "' is not a deduction"));
-            long charged = -original.amount();
-            long refundedBefore = 0;
-            for (LedgerEntry refund : tx.findEntriesReferencing(transactionId)) {
-                if (refund.type() == EntryType.REFUND) {
-                    refundedBefore += refund.amount();
-                }
+            if (request.credits() == 0 && charged(session, transactionId) == 0) {
+                return refundNothing(session, original(session, transactionId), key, fingerprint, request.reason());
             }
-            long refundable = charged - refundedBefore;
-            long credits = request.credits() == 0 ? refundable : request.credits();
-            if (charged == 0 && request.credits() == 0) {
-                return refundNothing(session, original, key, fingerprint, request.reason());
-            }
-            if (credits <= 0 || credits > refundable) {
-                throw new RefundLimitException(transactionId, credits, refundable);
-            }
-            session.settle();
-            String refundId = AccountSession.newId();
-            String type = original.creditType();
-            List<Allocation> back = new ArrayList<>(unwind(tx.findAllocations(transactionId), refundedBefore, credits));
-            int position = 0;
-            for (Allocation portion : back) {
-                position = giveBack(session, refundId, position, portion.lotId(), portion.amount());
-            }
-            session.addBalance(type, credits, 0);
-            session.addEntry(EntryDraft.of(refundId, EntryType.REFUND, type, credits)
-                    .withFeature(original.featureKey(), 0, 0).withUserId(original.userId())
-                    .withReference(transactionId).withReason(request.reason()).withIdempotencyKey(key));
-            session.expireLots();
-            RefundResult result = new RefundResult(refundId, transactionId, accountId, credits,
-                    refundedBefore + credits, session.available(type), session.sequenceAfterWrite(), false);
+            RefundResult result = refundIn(session, transactionId, request.credits(), request.reason(), key);
+            String refundId = result.transactionId();
+            long credits = result.creditsRefunded();
             if (key != null) {
                 session.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(Map.of(
                         "transactionId", refundId, "creditsRefunded", Long.toString(credits),
@@ -103,6 +74,63 @@ public final class Refunds {
             session.write();
             return result;
         });
+    }
+
+    /**
+     * Refunds {@code credits} of a deduction inside a unit of work (0: all that is still refundable), back to the lots
+     * it took from; writes nothing yet (the caller writes the session). What a dispute's resolution refunds with.
+     *
+     * @throws UnknownTransactionException if the transaction is not one of the account's deductions
+     * @throws RefundLimitException        if {@code credits} is more than what is still refundable
+     */
+    RefundResult refundIn(AccountSession session, String transactionId, long requested, String reason, String key) {
+        LedgerEntry original = original(session, transactionId);
+        long charged = -original.amount();
+        long refundedBefore = refunded(session, transactionId);
+        long refundable = charged - refundedBefore;
+        long credits = requested == 0 ? refundable : requested;
+        if (credits <= 0 || credits > refundable) {
+            throw new RefundLimitException(transactionId, credits, refundable);
+        }
+        session.settle();
+        String refundId = AccountSession.newId();
+        String type = original.creditType();
+        List<Allocation> back = new ArrayList<>(unwind(session.tx().findAllocations(transactionId), refundedBefore,
+                credits));
+        int position = 0;
+        for (Allocation portion : back) {
+            position = giveBack(session, refundId, position, portion.lotId(), portion.amount());
+        }
+        session.addBalance(type, credits, 0);
+        session.addEntry(EntryDraft.of(refundId, EntryType.REFUND, type, credits)
+                .withFeature(original.featureKey(), 0, 0).withUserId(original.userId())
+                .withReference(transactionId).withReason(reason).withIdempotencyKey(key));
+        session.expireLots();
+        return new RefundResult(refundId, transactionId, session.accountId(), credits, refundedBefore + credits,
+                session.available(type), session.sequenceAfterWrite(), false);
+    }
+
+    /** @return the account's deduction {@code transactionId} */
+    static LedgerEntry original(AccountSession session, String transactionId) {
+        return session.tx().findEntry(transactionId)
+                .filter(entry -> entry.type() == EntryType.DEDUCTION)
+                .orElseThrow(() -> new UnknownTransactionException(transactionId,
+                        "transaction '" + transactionId + "' is not a deduction"));
+    }
+
+    private static long charged(AccountSession session, String transactionId) {
+        return -original(session, transactionId).amount();
+    }
+
+    /** @return the credits of a deduction refunded so far */
+    static long refunded(AccountSession session, String transactionId) {
+        long refunded = 0;
+        for (LedgerEntry refund : session.tx().findEntriesReferencing(transactionId)) {
+            if (refund.type() == EntryType.REFUND) {
+                refunded += refund.amount();
+            }
+        }
+        return refunded;
     }
 
     /**

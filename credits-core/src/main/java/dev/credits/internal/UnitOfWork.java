@@ -2,11 +2,13 @@ package dev.credits.internal;
 
 import dev.credits.Account;
 import dev.credits.Actor;
+import dev.credits.AuditAction;
 import dev.credits.BurnDownOrder;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
 import dev.credits.Purchase;
 import dev.credits.UnknownPurchaseException;
+import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.IdempotencyRecord;
 
@@ -118,6 +120,16 @@ public final class UnitOfWork {
             throw new IdempotencyConflictException(session.accountId(), key);
         }
         return Optional.of(decoder.apply(Codec.decode(stored.get().result())));
+    }
+
+    /**
+     * Writes a catalog change with its audit record (actor: this ledger's), atomically.
+     *
+     * @return false when the change found its precondition broken (nothing written)
+     */
+    <T extends Record> boolean writeCatalog(CatalogChange<T> change, AuditAction action, T before, T after) {
+        return store.catalog().write(change, AuditTrail.record(null, action, change.key(), actor,
+                AuditTrail.fields(before), AuditTrail.fields(after), now()));
     }
 
     /** Records a changed account row and writes the session: @return the account as written */

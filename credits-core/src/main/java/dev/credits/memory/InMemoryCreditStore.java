@@ -3,6 +3,8 @@ package dev.credits.memory;
 import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.Allocation;
+import dev.credits.AuditRecord;
+import dev.credits.ChargeDispute;
 import dev.credits.HistoryFilter;
 import dev.credits.Hold;
 import dev.credits.HoldStatus;
@@ -17,7 +19,10 @@ import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.AuditQuery;
+import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CatalogStore;
+import dev.credits.spi.DisputeQuery;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.ConsumerRecord;
@@ -75,6 +80,11 @@ public final class InMemoryCreditStore implements CreditStore {
     private final Catalog catalog = new Catalog();
     private final ConcurrentHashMap<String, AccountLink> links = new ConcurrentHashMap<>();
     private final Outbox outbox = new Outbox();
+    /** The audit trail by position; appended under {@link #crossAccountLock} so positions follow commit order. */
+    private final ConcurrentSkipListMap<Long, AuditRecord> audits = new ConcurrentSkipListMap<>();
+    private long lastAuditPosition;
+    /** Disputes of charges by id; each written under its account's lock. */
+    private final ConcurrentHashMap<String, ChargeDispute> disputes = new ConcurrentHashMap<>();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
@@ -97,6 +107,8 @@ public final class InMemoryCreditStore implements CreditStore {
             links.clear();
             tables.values().forEach(Map::clear);
             outbox.clear();
+            audits.clear();
+            disputes.clear();
         }
     }
 
@@ -209,6 +221,49 @@ public final class InMemoryCreditStore implements CreditStore {
     }
 
     @Override
+    public List<AuditRecord> findAuditRecords(AuditQuery query) {
+        List<AuditRecord> page = new ArrayList<>();
+        for (AuditRecord record : audits.headMap(query.beforePosition(), false).descendingMap().values()) {
+            if (page.size() >= query.limit()) {
+                break;
+            }
+            if (Objects.equals(query.accountId(), record.accountId()) && query.filter().matches(record)) {
+                page.add(record);
+            }
+        }
+        return page;
+    }
+
+    @Override
+    public List<ChargeDispute> findDisputes(DisputeQuery q) {
+        return disputes.values().stream()
+                .filter(d -> (q.disputeId() == null || q.disputeId().equals(d.disputeId()))
+                        && (q.accountId() == null || q.accountId().equals(d.accountId()))
+                        && (q.status() == null || q.status() == d.status())
+                        && (q.from() == null || !d.submittedAt().isBefore(q.from()))
+                        && (q.to() == null || d.submittedAt().isBefore(q.to()))
+                        && (q.afterSubmittedAt() == null || d.submittedAt().isAfter(q.afterSubmittedAt())
+                            || (d.submittedAt().equals(q.afterSubmittedAt())
+                                && d.disputeId().compareTo(q.afterDisputeId()) > 0)))
+                .sorted(DISPUTE_ORDER)
+                .limit(q.limit())
+                .toList();
+    }
+
+    private static final Comparator<ChargeDispute> DISPUTE_ORDER = Comparator.comparing(ChargeDispute::submittedAt)
+            .thenComparing(ChargeDispute::disputeId);
+
+    /** Numbers and keeps audit records, in the order given. */
+    private void appendAudits(List<AuditRecord> records) {
+        synchronized (crossAccountLock) {
+            for (AuditRecord record : records) {
+                long position = ++lastAuditPosition;
+                audits.put(position, record.withPosition(position));
+            }
+        }
+    }
+
+    @Override
     public AccountLink insertAccountLinkIfAbsent(AccountLink link) {
         return links.computeIfAbsent(link.reference(), reference -> link);
     }
@@ -271,6 +326,26 @@ public final class InMemoryCreditStore implements CreditStore {
         public boolean delete(CatalogTable<?> table, String key) {
             synchronized (crossAccountLock) {
                 return rows(table).remove(Objects.requireNonNull(key, "key")) != null;
+            }
+        }
+
+        @Override
+        public <T> boolean write(CatalogChange<T> change, AuditRecord audit) {
+            Objects.requireNonNull(audit, "audit");
+            synchronized (crossAccountLock) {
+                boolean done = switch (change.kind()) {
+                    case INSERT -> insert(change.table(), change.row());
+                    case UPDATE -> update(change.table(), change.row());
+                    case SAVE -> {
+                        save(change.table(), change.row());
+                        yield true;
+                    }
+                    case DELETE -> delete(change.table(), change.key());
+                };
+                if (done) {
+                    appendAudits(List.of(audit));
+                }
+                return done;
             }
         }
 
@@ -508,6 +583,10 @@ public final class InMemoryCreditStore implements CreditStore {
             data.noticedLots.add(notice.lotId());
         }
         outbox.append(events.events());
+        for (ChargeDispute dispute : changes.disputes()) {
+            disputes.put(dispute.disputeId(), dispute);
+        }
+        appendAudits(changes.audits());
     }
 
     /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */
@@ -655,6 +734,15 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public <T> Optional<T> find(CatalogTable<T> table, String key) {
             return catalog.find(table, key);
+        }
+
+        @Override
+        public List<ChargeDispute> findDisputes(String transactionId) {
+            String accountId = data.account.accountId();
+            return disputes.values().stream()
+                    .filter(d -> d.accountId().equals(accountId) && d.transactionId().equals(transactionId))
+                    .sorted(DISPUTE_ORDER)
+                    .toList();
         }
 
         @Override

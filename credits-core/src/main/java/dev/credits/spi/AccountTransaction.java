@@ -73,6 +73,9 @@ public interface AccountTransaction {
     /** @return the ids among {@code lotIds} of the account's lots whose coming expiry was announced */
     Set<String> findExpiryNotices(Collection<String> lotIds);
 
+    /** @return the account's disputes of one charge ({@link dev.credits.ChargeDispute}), oldest first */
+    List<dev.credits.ChargeDispute> findDisputes(String transactionId);
+
     /**
      * Reads a catalog row inside this unit of work (the same transaction, so a database store uses the unit's own
      * connection): the latest committed row, as {@link CatalogStore#find} would return it now.

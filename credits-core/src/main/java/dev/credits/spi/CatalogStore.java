@@ -40,4 +40,12 @@ public interface CatalogStore {
 
     /** Deletes the row with this key. @return false if there was none */
     boolean delete(CatalogTable<?> table, String key);
+
+    /**
+     * Makes one change as {@link #insert}, {@link #update}, {@link #save} or {@link #delete} would and appends its
+     * audit record (store-numbered, see {@link dev.credits.AuditRecord#position()}), atomically: both or neither.
+     *
+     * @return what the plain call would return (a save: true); false means nothing changed and no record was written
+     */
+    <T> boolean write(CatalogChange<T> change, dev.credits.AuditRecord audit);
 }

@@ -2,6 +2,8 @@ package dev.credits.spi;
 
 import dev.credits.Account;
 import dev.credits.Allocation;
+import dev.credits.AuditRecord;
+import dev.credits.ChargeDispute;
 import dev.credits.Hold;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
@@ -29,11 +31,24 @@ import java.util.List;
  *                         would pass its limit fails the whole write with {@link PromotionExhaustedException}
  * @param events           the outbox events, alert states and expiry notices of the change ({@link EventChanges#NONE}
  *                         when none)
+ * @param audits           audit records of the account's changes that are not entries (position 0: the store numbers
+ *                         them in the order given)
+ * @param disputes         disputes of the account's charges to insert, or to replace by dispute id
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
-                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events) {
+                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
+                        List<AuditRecord> audits, List<ChargeDispute> disputes) {
+
+    /** A change set without audit records or disputes. */
+    public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
+                     List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
+                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<PromotionUse> promotionUses, EventChanges events) {
+        this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
+                idempotency, purchases, promotionUses, events, List.of(), List.of());
+    }
 
     /** A change set without events. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
@@ -55,5 +70,7 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         purchases = purchases == null ? List.of() : List.copyOf(purchases);
         promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
         events = events == null ? EventChanges.NONE : events;
+        audits = audits == null ? List.of() : List.copyOf(audits);
+        disputes = disputes == null ? List.of() : List.copyOf(disputes);
     }
 }

@@ -81,6 +81,16 @@ public interface CreditStore {
      */
     List<LedgerEntry> findEntries(String accountId, EntryQuery query);
 
+    /**
+     * Reads the audit trail: records of one account, or of the catalog, newest (highest position) first.
+     *
+     * @throws dev.credits.UnknownAccountException never: an unknown account has no records
+     */
+    List<dev.credits.AuditRecord> findAuditRecords(AuditQuery query);
+
+    /** Reads disputes of charges across accounts (see {@link DisputeQuery}), oldest first. */
+    List<dev.credits.ChargeDispute> findDisputes(DisputeQuery query);
+
     // ---- account links (external reference -> account): each call is atomic on its own ----
 
     /**

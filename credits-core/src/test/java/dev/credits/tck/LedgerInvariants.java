@@ -122,6 +122,12 @@ public final class LedgerInvariants {
                             + " does not reference an earlier grant of the account: " + entry.referenceId());
                     assertEquals(EntryType.GRANT, grant.type(), "clawback of a non-grant: " + entry);
                 }
+                case ADJUSTMENT -> {
+                    // An admin removal: counted with clawbacks (both may pass the overdraft limit).
+                    assertTrue(entry.amount() < 0, "adjustment with non-negative amount: " + entry);
+                    assertNotNull(entry.actor(), "adjustment without actor: " + entry);
+                    sums[4] -= entry.amount();
+                }
                 default -> fail("unexpected entry type " + entry.type());
             }
             assertTrue(byId.put(entry.transactionId(), entry) == null, "duplicate transaction id " + entry);

@@ -87,6 +87,9 @@ final class ChangeSetWriter {
                 a -> a.accountId());
         add(rows -> sql.insert(Tables.EXPIRY_NOTICES, rows), events.notices(), Tables.EXPIRY_NOTICES::bind,
                 n -> n.accountId());
+        // Numbered by the database (audit_no) in the order of the rows.
+        add(rows -> sql.insert(Tables.AUDIT_RECORDS, rows), changes.audits(), Tables.AUDIT_RECORDS::bind,
+                a -> a.accountId());
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,

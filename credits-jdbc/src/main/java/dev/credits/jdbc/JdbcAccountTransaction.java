@@ -19,6 +19,7 @@ import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -412,6 +413,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
+    public List<dev.credits.ChargeDispute> findDisputes(String transactionId) {
+        lock();
+        return AuditStatements.findDisputesOfCharge(handle, sql.prefix, accountId(),
+                Objects.requireNonNull(transactionId, "transactionId"));
+    }
+
+    @Override
     public Optional<Purchase> findPurchase(String purchaseId) {
         lock();
         return handle.createQuery(sql.selectPurchase())
@@ -495,6 +503,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             // Rare (purchases only): statements of their own, before the rest, in the same transaction.
             usePromotions(changes.promotionUses());
             savePurchases(changes.purchases());
+            saveDisputes(changes.disputes());
             ChangeSetWriter writer = new ChangeSetWriter(sql, account, changes);
             if (pipelined != null) {
                 writePipelined(writer);
@@ -567,6 +576,22 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     throw conflict;
                 }
                 throw new Failures.SqlFailure(e);
+            }
+        }
+    }
+
+    /** Inserts or replaces the account's disputes of charges (rare: a dispute's moves only), by id. */
+    private void saveDisputes(List<dev.credits.ChargeDispute> disputes) {
+        for (dev.credits.ChargeDispute dispute : disputes) {
+            ownAccount(dispute.accountId());
+            Update update = handle.createUpdate(Tables.CHARGE_DISPUTE_UPDATE.oneRow(sql.prefix));
+            CatalogRows.JdbiParams params = new CatalogRows.JdbiParams(update);
+            Tables.CHARGE_DISPUTE_UPDATE.bind(dispute, params);
+            params.add(dispute.accountId(), Types.VARCHAR);
+            if (update.execute() == 0) {
+                Update insert = handle.createUpdate(sql.insert(Tables.CHARGE_DISPUTES, 1));
+                Tables.CHARGE_DISPUTES.bind(dispute, new CatalogRows.JdbiParams(insert));
+                insert.execute();
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.credits.jdbc;
 
+import dev.credits.AuditRecord;
+import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import org.jdbi.v3.core.JdbiException;
@@ -96,6 +98,53 @@ final class JdbiCatalog implements CatalogStore {
         return store.transaction("delete " + table, handle -> handle.createUpdate(rows.delete)
                 .bind(rows.keyParameter, key)
                 .execute() > 0);
+    }
+
+    /** {@inheritDoc} One transaction: the change's statements as the plain call's, then the record's INSERT. */
+    @Override
+    public <T> boolean write(CatalogChange<T> change, AuditRecord audit) {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(audit, "audit");
+        CatalogRows<T> rows = store.sql().catalogRows(change.table());
+        T row = change.row();
+        try {
+            return store.transaction(change.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + change.table(),
+                    handle -> {
+                boolean done = switch (change.kind()) {
+                    case INSERT -> {
+                        try {
+                            yield rows.bindInsert(handle.createUpdate(rows.insert), row).execute() > 0;
+                        } catch (JdbiException e) {
+                            if (JdbiCreditStore.isConstraintViolation(e)) {
+                                throw new KeyTaken();
+                            }
+                            throw e;
+                        }
+                    }
+                    case UPDATE -> rows.bindUpdate(handle.createUpdate(rows.update), row).execute() > 0;
+                    case SAVE -> {
+                        if (rows.bindUpdate(handle.createUpdate(rows.update), row).execute() == 0) {
+                            try {
+                                rows.bindInsert(handle.createUpdate(rows.insert), row).execute();
+                            } catch (JdbiException e) {
+                                if (JdbiCreditStore.isConstraintViolation(e)) {
+                                    throw new Failures.Transient(e); // a racing save inserted it: retried, updates
+                                }
+                                throw e;
+                            }
+                        }
+                        yield true;
+                    }
+                    case DELETE -> handle.createUpdate(rows.delete).bind(rows.keyParameter, change.key()).execute() > 0;
+                };
+                if (done) {
+                    AuditStatements.insertAudit(handle, store.sql(), audit);
+                }
+                return done;
+            });
+        } catch (KeyTaken taken) {
+            return false;
+        }
     }
 
     /**

@@ -737,6 +737,20 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
         });
     }
 
+    @Override
+    public List<dev.credits.AuditRecord> findAuditRecords(dev.credits.spi.AuditQuery query) {
+        Objects.requireNonNull(query, "query");
+        String prefix = sql().prefix;
+        return autocommit("findAuditRecords", handle -> AuditStatements.findAuditRecords(handle, prefix, query));
+    }
+
+    @Override
+    public List<dev.credits.ChargeDispute> findDisputes(dev.credits.spi.DisputeQuery query) {
+        Objects.requireNonNull(query, "query");
+        String prefix = sql().prefix;
+        return autocommit("findDisputes", handle -> AuditStatements.findDisputes(handle, prefix, query));
+    }
+
     // ---------------------------------------------------------------- account links
 
     /**

@@ -191,7 +191,12 @@ final class Rows {
     }
 
     static Map<String, String> metadata(ResultSet rs) throws SQLException {
-        String json = rs.getString("metadata");
+        return stringMap(rs, "metadata");
+    }
+
+    /** @return a JSON object of strings (values may be null), or empty for NULL */
+    static Map<String, String> stringMap(ResultSet rs, String column) throws SQLException {
+        String json = rs.getString(column);
         if (json == null || json.isEmpty()) {
             return Map.of();
         }
@@ -200,6 +205,22 @@ final class Rows {
         } catch (JsonProcessingException e) {
             throw new SQLException("malformed metadata JSON: " + json, e);
         }
+    }
+
+    // ---------------------------------------------------------------- actors
+
+    static String actorId(dev.credits.Actor actor) {
+        return actor == null ? null : actor.id();
+    }
+
+    static String actorReason(dev.credits.Actor actor) {
+        return actor == null ? null : actor.reason();
+    }
+
+    /** @return the actor of columns {@code <prefix>_id} and {@code <prefix>_reason}, or null when the id is NULL */
+    static dev.credits.Actor actor(ResultSet rs, String prefix) throws SQLException {
+        String id = rs.getString(prefix + "_id");
+        return id == null ? null : new dev.credits.Actor(id, rs.getString(prefix + "_reason"));
     }
 
     // ---------------------------------------------------------------- allowance periods

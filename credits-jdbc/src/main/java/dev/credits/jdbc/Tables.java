@@ -4,6 +4,10 @@ import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
+import dev.credits.AuditAction;
+import dev.credits.AuditRecord;
+import dev.credits.ChargeDispute;
+import dev.credits.ChargeDisputeStatus;
 import dev.credits.CreditPackage;
 import dev.credits.DisputeStatus;
 import dev.credits.EntryType;
@@ -119,6 +123,8 @@ final class Tables {
             .string("idempotency_key", LedgerEntry::idempotencyKey)
             .metadata("metadata", LedgerEntry::metadata)
             .instant("created_at_micros", LedgerEntry::createdAt)
+            .string("actor_id", e -> Rows.actorId(e.actor()))
+            .string("actor_reason", e -> Rows.actorReason(e.actor()))
             .build();
 
     static final RowDefinition<Allocation> ALLOCATIONS = RowDefinition.of("allocations", Tables::allocation)
@@ -308,10 +314,54 @@ final class Tables {
             .instant("noticed_at_micros", ExpiryNotice::noticedAt)
             .build();
 
+    // ---------------------------------------------------------------- the audit trail (schema version 6)
+
+    /** Every audit column but {@code audit_no}, which the database numbers (the record's position). */
+    static final RowDefinition<AuditRecord> AUDIT_RECORDS = RowDefinition.of("audit_records", Tables::auditRecord)
+            .string("account_id", AuditRecord::accountId)
+            .bigint("sequence_no", AuditRecord::sequence)
+            .name("action", AuditRecord::action)
+            .string("subject", AuditRecord::subject)
+            .string("actor_id", r -> Rows.actorId(r.actor()))
+            .string("actor_reason", r -> Rows.actorReason(r.actor()))
+            .metadata("before_fields", AuditRecord::before)
+            .metadata("after_fields", AuditRecord::after)
+            .instant("created_at_micros", AuditRecord::createdAt)
+            .build();
+
+    static final RowDefinition<ChargeDispute> CHARGE_DISPUTES = RowDefinition.of("charge_disputes",
+                    Tables::chargeDispute)
+            .string("dispute_id", ChargeDispute::disputeId)
+            .string("account_id", ChargeDispute::accountId)
+            .string("transaction_id", ChargeDispute::transactionId)
+            .string("credit_type", ChargeDispute::creditType)
+            .string("reason", ChargeDispute::reason)
+            .string("description", ChargeDispute::description)
+            .bigint("credits_requested", ChargeDispute::creditsRequested)
+            .name("status", ChargeDispute::status)
+            .string("submitted_by_id", d -> Rows.actorId(d.submittedBy()))
+            .string("submitted_by_reason", d -> Rows.actorReason(d.submittedBy()))
+            .instant("submitted_at_micros", ChargeDispute::submittedAt)
+            .string("reviewed_by_id", d -> Rows.actorId(d.reviewedBy()))
+            .string("reviewed_by_reason", d -> Rows.actorReason(d.reviewedBy()))
+            .instant("reviewed_at_micros", ChargeDispute::reviewedAt)
+            .string("resolved_by_id", d -> Rows.actorId(d.resolvedBy()))
+            .string("resolved_by_reason", d -> Rows.actorReason(d.resolvedBy()))
+            .instant("resolved_at_micros", ChargeDispute::resolvedAt)
+            .bigint("credits_refunded", ChargeDispute::creditsRefunded)
+            .string("resolution_note", ChargeDispute::resolutionNote)
+            .string("refund_id", ChargeDispute::refundId)
+            .bigint("changed_at_sequence", ChargeDispute::changedAtSequence)
+            .build();
+
+    /** Replaces one of the account's disputes by id. */
+    static final RowUpdate<ChargeDispute> CHARGE_DISPUTE_UPDATE = RowUpdate.allBut(CHARGE_DISPUTES, "dispute_id",
+            "account_id", "account_id");
+
     /** Every table, for the schema check (event_sequencer, one row the numbering step locks, aside). */
     static final List<RowDefinition<?>> ALL = List.of(ACCOUNTS, BALANCES, LOTS, ENTRIES, ALLOCATIONS, HOLDS,
             IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS, EVENTS, EVENT_CONSUMERS,
-            ALERT_STATES, EXPIRY_NOTICES);
+            ALERT_STATES, EXPIRY_NOTICES, AUDIT_RECORDS, CHARGE_DISPUTES);
 
     static boolean isLive(Lot lot) {
         return lot.remaining() != 0 || lot.held() != 0;
@@ -387,6 +437,7 @@ final class Tables {
             .idempotencyKey(rs.getString("idempotency_key"))
             .metadata(Rows.metadata(rs))
             .createdAt(Rows.instant(rs, "created_at_micros"))
+            .actor(Rows.actor(rs, "actor"))
             .build();
     }
 
@@ -521,6 +572,41 @@ final class Tables {
     private static AlertState alertState(ResultSet rs, StatementContext ctx) throws SQLException {
         return new AlertState(rs.getString("account_id"), rs.getString("credit_type"), rs.getBoolean("is_low"),
                 Rows.instant(rs, "changed_at_micros"));
+    }
+
+    private static AuditRecord auditRecord(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new AuditRecord(
+            rs.getLong("audit_no"),
+            rs.getString("account_id"),
+            rs.getLong("sequence_no"),
+            AuditAction.valueOf(rs.getString("action")),
+            rs.getString("subject"),
+            Rows.actor(rs, "actor"),
+            Rows.stringMap(rs, "before_fields"),
+            Rows.stringMap(rs, "after_fields"),
+            Rows.instant(rs, "created_at_micros"));
+    }
+
+    private static ChargeDispute chargeDispute(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ChargeDispute(
+            rs.getString("dispute_id"),
+            rs.getString("account_id"),
+            rs.getString("transaction_id"),
+            rs.getString("credit_type"),
+            rs.getString("reason"),
+            rs.getString("description"),
+            rs.getLong("credits_requested"),
+            ChargeDisputeStatus.valueOf(rs.getString("status")),
+            Rows.actor(rs, "submitted_by"),
+            Rows.instant(rs, "submitted_at_micros"),
+            Rows.actor(rs, "reviewed_by"),
+            Rows.instant(rs, "reviewed_at_micros"),
+            Rows.actor(rs, "resolved_by"),
+            Rows.instant(rs, "resolved_at_micros"),
+            rs.getLong("credits_refunded"),
+            rs.getString("resolution_note"),
+            rs.getString("refund_id"),
+            rs.getLong("changed_at_sequence"));
     }
 
     private static ExpiryNotice expiryNotice(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -591,6 +591,7 @@ abstract class SchemaMigrationTestBase {
         try (Handle handle = Jdbi.open(pool)) {
             Schema.versions(shipped()).get(4).statements(prefix).forEach(handle::execute); // and once more
         }
+        store.installSchema(shipped()); // the later versions, which the ledger's writes need
 
         CreditLedger ledger = ledger(store);
         ledger.openAccount("acc-v5");
@@ -608,6 +609,37 @@ abstract class SchemaMigrationTestBase {
         assertEquals(java.util.Set.of(), ledger.commerce().getPromotion("OLD").orElseThrow().planIds());
         ledger.plans().savePlan(plan.withCreditAccess("voice", true, false));
         assertFalse(ledger.plans().getPlan("old").orElseThrow().canSpend("voice"), "the new columns are written");
+    }
+
+    /**
+     * Version 6 (the audit trail) adds the actor columns of entries (NULL for the entries already there: no actor) and
+     * two new tables; run twice it changes nothing more, and the ledger then records actors and audit records.
+     */
+    @Test
+    void version6KeepsTheEntriesOfVersion5WithoutAnActor() {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1, 2, 3, 4, 5), store.installSchema(shipped().subList(0, 5)));
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.execute("INSERT INTO " + prefix + "accounts (account_id, status, overdraft_limit,"
+                    + " low_balance_threshold, max_open_holds, sequence_no, created_at_micros, updated_at_micros)"
+                    + " VALUES ('acc-v6', 'ACTIVE', 0, 0, 0, 1, 1000000, 1000000)");
+            handle.execute("INSERT INTO " + prefix + "entries (transaction_id, account_id, sequence_no, entry_type,"
+                    + " credit_type, amount, balance_after, quantity, unit_price, retry_number, created_at_micros)"
+                    + " VALUES ('tx-v5', 'acc-v6', 1, 'GRANT', 'credits', 0, 0, 0, 0, 0, 1000000)");
+        }
+        assertEquals(List.of(6), store.installSchema(shipped().subList(0, 6)));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(shipped()).get(5).statements(prefix).forEach(handle::execute); // and once more
+        }
+        store.installSchema(shipped());
+
+        CreditLedger ledger = ledger(store);
+        assertNull(ledger.history("acc-v6", dev.credits.HistoryFilter.all(), dev.credits.PageRequest.first())
+                .entries().get(0).actor());
+        CreditLedger admin = ledger.actingAs(dev.credits.Actor.of("admin:1", "v6"));
+        admin.pauseAccount("acc-v6");
+        assertEquals(dev.credits.Actor.of("admin:1", "v6"), ledger.audit().account("acc-v6",
+                dev.credits.AuditFilter.all(), dev.credits.PageRequest.first()).records().get(0).actor());
     }
 
     /**
@@ -737,8 +769,17 @@ abstract class SchemaMigrationTestBase {
         }
         return new Lots(ledger.balance(LOTS_ACCOUNT),
                 store.readAccount(LOTS_ACCOUNT, tx -> lotIds.stream().map(id -> tx.findLot(id).orElseThrow()).toList()),
-                LedgerInvariants.allEntries(ledger, LOTS_ACCOUNT),
+                // Without actors: version 1 had none (the copy drops them; version 6 reads NULL).
+                LedgerInvariants.allEntries(ledger, LOTS_ACCOUNT).stream().map(SchemaMigrationTestBase::withoutActor)
+                        .toList(),
                 ledger.commerce().getPurchase("pi-lots").orElseThrow());
+    }
+
+    static LedgerEntry withoutActor(LedgerEntry e) {
+        return new LedgerEntry(e.transactionId(), e.accountId(), e.sequence(), e.type(), e.creditType(), e.amount(),
+                e.balanceAfter(), e.featureKey(), e.quantity(), e.unitPrice(), e.pricePlanId(), e.retryNumber(),
+                e.userId(), e.holdId(), e.referenceId(), e.purchaseId(), e.reason(), e.idempotencyKey(), e.metadata(),
+                e.createdAt());
     }
 
     /**

@@ -32,6 +32,14 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeAdministrationRemovesAuditsAndResolvesADispute() {
+        assertEquals(List.of("removed 30, available 120",
+                "ACCOUNT_RESUMED by admin:42: {status=PAUSED} -> {status=ACTIVE}",
+                "ACCOUNT_PAUSED by admin:42: {status=ACTIVE} -> {status=PAUSED}", "price history [50, 60]",
+                "dispute RESOLVED, refunded 30 of 50, available 150"), ReadmeAdministration.run());
+    }
+
+    @Test
     void readmeEventsSendsOneLowBalanceEmail() throws InterruptedException {
         assertEquals(List.of("org_42: 40 credits left"), ReadmeEvents.run());
     }
