@@ -26,12 +26,24 @@ public final class UnitOfWork {
     private final Clock clock;
     private final BurnDownOrder order;
     private final EventSettings events;
+    private final UsageAggregates usage;
 
     public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events) {
+        this(store, clock, order, events, UsageAggregates.NONE);
+    }
+
+    /** @param usage how entries add to the usage rows of reports (the declared dimensions) */
+    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events,
+                      UsageAggregates usage) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
+        this.usage = usage;
+    }
+
+    UsageAggregates usage() {
+        return usage;
     }
 
     EventSettings events() {
@@ -64,7 +76,7 @@ public final class UnitOfWork {
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events)));
+                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events, usage)));
     }
 
     /**
@@ -86,7 +98,7 @@ public final class UnitOfWork {
      */
     <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
-            AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events);
+            AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events, usage);
             session.settle();
             return work.apply(session);
         });

@@ -29,11 +29,23 @@ import java.util.List;
  *                         would pass its limit fails the whole write with {@link PromotionExhaustedException}
  * @param events           the outbox events, alert states and expiry notices of the change ({@link EventChanges#NONE}
  *                         when none)
+ * @param usage            increments of the account's usage rows (reports), at most one per bucket and
+ *                         {@link UsageKey#groupKey()}: the store adds each to its stored row, or inserts it
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
-                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events) {
+                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
+                        List<UsageRecord> usage) {
+
+    /** A change set without usage rows (reports). */
+    public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
+                     List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
+                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<PromotionUse> promotionUses, EventChanges events) {
+        this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
+                idempotency, purchases, promotionUses, events, List.of());
+    }
 
     /** A change set without events. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
@@ -55,5 +67,6 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         purchases = purchases == null ? List.of() : List.copyOf(purchases);
         promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
         events = events == null ? EventChanges.NONE : events;
+        usage = usage == null ? List.of() : List.copyOf(usage);
     }
 }
