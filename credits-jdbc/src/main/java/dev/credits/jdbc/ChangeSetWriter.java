@@ -87,6 +87,7 @@ final class ChangeSetWriter {
                 a -> a.accountId());
         add(rows -> sql.insert(Tables.EXPIRY_NOTICES, rows), events.notices(), Tables.EXPIRY_NOTICES::bind,
                 n -> n.accountId());
+        add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId()); // reports
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,

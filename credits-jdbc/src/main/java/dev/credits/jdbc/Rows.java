@@ -191,7 +191,12 @@ final class Rows {
     }
 
     static Map<String, String> metadata(ResultSet rs) throws SQLException {
-        String json = rs.getString("metadata");
+        return metadata(rs, "metadata");
+    }
+
+    /** @return the JSON object of strings in {@code column} (empty when NULL) */
+    static Map<String, String> metadata(ResultSet rs, String column) throws SQLException {
+        String json = rs.getString(column);
         if (json == null || json.isEmpty()) {
             return Map.of();
         }
