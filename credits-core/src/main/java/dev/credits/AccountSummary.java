@@ -28,7 +28,6 @@ public record AccountSummary(String accountId, Instant from, Instant to, List<Cr
 
     /** @return the flows of a credit type (all zero when the account had none) */
     public CreditFlows flows(String creditType) {
-        return flows.stream().filter(f -> f.creditType().equals(creditType)).findFirst()
-                .orElse(new CreditFlows(creditType, 0, java.util.Map.of(), 0, 0, 0, 0, 0));
+        return CreditFlows.of(flows, creditType);
     }
 }

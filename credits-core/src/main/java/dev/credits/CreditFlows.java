@@ -24,6 +24,12 @@ public record CreditFlows(String creditType, long opening, Map<LotSource, Long> 
         granted = Map.copyOf(granted);
     }
 
+    /** @return the flows of {@code creditType} among {@code flows}, or all zero when it is not there */
+    static CreditFlows of(java.util.List<CreditFlows> flows, String creditType) {
+        return flows.stream().filter(f -> f.creditType().equals(creditType)).findFirst()
+                .orElse(new CreditFlows(creditType, 0, Map.of(), 0, 0, 0, 0, 0));
+    }
+
     /** @return credits granted from every source */
     public long totalGranted() {
         return granted.values().stream().mapToLong(Long::longValue).sum();

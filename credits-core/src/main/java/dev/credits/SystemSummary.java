@@ -39,8 +39,7 @@ public record SystemSummary(Instant from, Instant to, Map<String, Long> outstand
 
     /** @return the flows of a credit type (all zero when no account had any) */
     public CreditFlows flows(String creditType) {
-        return flows.stream().filter(f -> f.creditType().equals(creditType)).findFirst()
-                .orElse(new CreditFlows(creditType, 0, Map.of(), 0, 0, 0, 0, 0));
+        return CreditFlows.of(flows, creditType);
     }
 
     /**

@@ -199,10 +199,12 @@ public final class ReportRules {
         // The balances and the rows must be of one moment: reread while the account changed in between.
         List<BalanceRecord> balances = null;
         List<UsageRecord> rows = null;
+        List<UsageRecord> later = null;
         for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
             Account before = store.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
             balances = store.readAccount(accountId, tx -> tx.snapshot(uow.now(), null, null).balances());
-            rows = reports.sumUsage(new UsageSelection(Set.of(accountId), from, null, null, false, true, false));
+            rows = reports.sumUsage(new UsageSelection(Set.of(accountId), from, to, null, false, false, false));
+            later = reports.sumUsage(new UsageSelection(Set.of(accountId), to, null, null, false, false, false));
             Account after = store.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
             if (after.sequence() == before.sequence()) {
                 break;
@@ -212,8 +214,8 @@ public final class ReportRules {
         for (BalanceRecord balance : balances) {
             current.put(balance.creditType(), balance.balance());
         }
-        List<CreditFlows> flows = flows(current, rows, to);
-        List<Money> paid = money(rows, to, UsageKind.GRANT);
+        List<CreditFlows> flows = flows(current, rows, later);
+        List<Money> paid = money(rows, UsageKind.GRANT);
         Instant now = uow.now();
         List<UsageRecord> recent = reports.sumUsage(new UsageSelection(Set.of(accountId),
                 UsageRecord.bucketOf(now.minus(window)), null, Set.of(UsageKind.USAGE, UsageKind.GRANT), false, false,
@@ -297,21 +299,22 @@ public final class ReportRules {
 
     /**
      * @param current the balances now, by credit type
-     * @param rows    the rows from the period's start on, by bucket
-     * @return the flows of the period before {@code to}: the closing balance is now's minus what moved since
+     * @param rows    the period's rows
+     * @param after   the rows after the period
+     * @return the flows of the period: the closing balance is now's minus what moved after the period
      */
-    private static List<CreditFlows> flows(Map<String, Long> current, List<UsageRecord> rows, Instant to) {
+    private static List<CreditFlows> flows(Map<String, Long> current, List<UsageRecord> rows,
+                                           List<UsageRecord> after) {
         Map<String, long[]> period = new TreeMap<>();
         Map<String, Map<LotSource, Long>> granted = new HashMap<>();
         Map<String, Long> later = new HashMap<>();
+        for (UsageRecord row : after) {
+            later.merge(row.key().creditType(), row.totals().credits(), Long::sum);
+            period.computeIfAbsent(row.key().creditType(), k -> new long[5]);
+        }
         for (UsageRecord row : rows) {
             String type = row.key().creditType();
             UsageTotals t = row.totals();
-            if (!row.bucketStart().isBefore(to)) {
-                later.merge(type, t.credits(), Long::sum);
-                period.computeIfAbsent(type, k -> new long[5]);
-                continue;
-            }
             long[] sums = period.computeIfAbsent(type, k -> new long[5]);
             sums[4] += t.credits();
             switch (row.key().kind()) {
@@ -339,12 +342,11 @@ public final class ReportRules {
         return flows;
     }
 
-    /** @return the money of the rows of {@code kind} before {@code to}, per currency, by currency code */
-    private static List<Money> money(List<UsageRecord> rows, Instant to, UsageKind kind) {
+    /** @return the money of the rows of {@code kind}, per currency, by currency code */
+    private static List<Money> money(List<UsageRecord> rows, UsageKind kind) {
         Map<String, BigDecimal> sums = new TreeMap<>();
         for (UsageRecord row : rows) {
-            if (row.key().kind() == kind && row.key().currency() != null
-                    && (row.bucketStart() == null || row.bucketStart().isBefore(to))) {
+            if (row.key().kind() == kind && row.key().currency() != null) {
                 sums.merge(row.key().currency(), row.totals().money(), BigDecimal::add);
             }
         }
@@ -373,8 +375,9 @@ public final class ReportRules {
         for (BalanceRecord total : reports.balanceTotals()) {
             outstanding.put(total.creditType(), total.balance());
         }
-        List<UsageRecord> rows = reports.sumUsage(new UsageSelection(null, from, null, null, false, true, false));
-        List<CreditFlows> flows = flows(outstanding, rows, to);
+        List<UsageRecord> rows = reports.sumUsage(new UsageSelection(null, from, to, null, false, false, false));
+        List<UsageRecord> later = reports.sumUsage(new UsageSelection(null, to, null, null, false, false, false));
+        List<CreditFlows> flows = flows(outstanding, rows, later);
         Map<AccountStatus, Long> byStatus = new EnumMap<>(AccountStatus.class);
         Map<String, Long> byPlan = new TreeMap<>();
         for (AccountCount count : reports.countAccounts()) {
@@ -394,8 +397,8 @@ public final class ReportRules {
                     .thenComparing(SystemSummary.Consumer::accountId)
                     .thenComparing(SystemSummary.Consumer::creditType));
         }
-        return new SystemSummary(from, to, outstanding, flows, money(rows, to, UsageKind.GRANT),
-                money(rows, to, UsageKind.CLAWBACK), money(rows, to, UsageKind.EXPIRY), byStatus, byPlan,
+        return new SystemSummary(from, to, outstanding, flows, money(rows, UsageKind.GRANT),
+                money(rows, UsageKind.CLAWBACK), money(rows, UsageKind.EXPIRY), byStatus, byPlan,
                 consumers.subList(0, Math.min(top, consumers.size())));
     }
 
