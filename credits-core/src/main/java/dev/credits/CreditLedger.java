@@ -19,7 +19,9 @@ import dev.credits.internal.Inspections;
 import dev.credits.internal.Reads;
 import dev.credits.internal.Refunds;
 import dev.credits.internal.Spending;
+import dev.credits.internal.ReportRules;
 import dev.credits.internal.UnitOfWork;
+import dev.credits.internal.UsageAggregates;
 import dev.credits.spi.CreditStore;
 
 import java.time.Clock;
@@ -131,13 +133,14 @@ public final class CreditLedger {
     private final Audit auditArea;
     private final Admin adminArea;
     private final ChargeDisputes disputesArea;
+    private final Reports reportsArea;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
         CreditStore store = builder.store;
         this.observation = new Observation(builder.observer);
         this.unitOfWork = new UnitOfWork(store, builder.clock, builder.burnDownOrder, builder.eventSettings(),
-                builder.actor);
+                builder.actor, new UsageAggregates(builder.usageDimensions));
         this.accounts = new Accounts(unitOfWork, store);
         this.priceList = new PriceList(unitOfWork, store);
         this.spending = new Spending(unitOfWork);
@@ -154,6 +157,7 @@ public final class CreditLedger {
         this.auditArea = new Audit(observation, new AuditTrail(unitOfWork, store));
         this.adminArea = new Admin(observation, new Adjustments(unitOfWork, spending));
         this.disputesArea = new ChargeDisputes(observation, new DisputeRules(unitOfWork, store, refunds));
+        this.reportsArea = new Reports(observation, new ReportRules(unitOfWork, store));
     }
 
     /** @return a new builder */
@@ -644,6 +648,16 @@ public final class CreditLedger {
     }
 
     /**
+     * Usage reports and summaries: usage by time bucket and group, account and system summaries, the depletion
+     * forecast, account listings.
+     *
+     * @return this ledger's reports area (the same instance every time)
+     */
+    public Reports reports() {
+        return reportsArea;
+    }
+
+    /**
      * Writes the expiry entries of every lot past its expiry and releases every hold past its deadline,
      * across all accounts. The same happens to an account whenever it is touched; call this periodically
      * (e.g. every minute) so balances and history stay tidy for accounts nobody touches. An account whose
@@ -680,6 +694,7 @@ public final class CreditLedger {
         private Duration eventLeaseDuration = EventSettings.DEFAULTS.leaseDuration();
         /** Set by {@link CreditLedger#actingAs(Actor)} only. */
         private Actor actor;
+        private java.util.Set<String> usageDimensions = java.util.Set.of();
 
         private Builder() {
         }
@@ -701,6 +716,7 @@ public final class CreditLedger {
             copy.eventRetention = eventRetention;
             copy.eventLeaseDuration = eventLeaseDuration;
             copy.actor = actor;
+            copy.usageDimensions = usageDimensions;
             return copy;
         }
 
@@ -808,6 +824,35 @@ public final class CreditLedger {
             this.eventLeaseDuration = positive(lease, "eventLeaseDuration");
             return this;
         }
+
+        /**
+         * The metadata keys that are usage dimensions (default none), e.g. {@code "ai", "project"}: the usage rows of
+         * reports keep their values, so {@link Reports#usage} can group by them without reading entries. At most
+         * {@value #MAX_USAGE_DIMENSIONS} keys. The rows keep the values of the keys declared when an entry was written:
+         * a key declared later counts from then on (earlier usage shows no value for it), and a key no longer declared
+         * is refused by queries while its stored values stay in the rows (declaring it again brings them back).
+         *
+         * @throws IllegalArgumentException if a key is blank, longer than 64 characters, or there are too many
+         */
+        public Builder usageDimensions(String... keys) {
+            java.util.Set<String> declared = new java.util.TreeSet<>();
+            for (String key : keys) {
+                Objects.requireNonNull(key, "usage dimension");
+                if (key.isBlank() || key.length() > 64) {
+                    throw new IllegalArgumentException("a usage dimension must be 1 to 64 characters: '" + key + "'");
+                }
+                declared.add(key);
+            }
+            if (declared.size() > MAX_USAGE_DIMENSIONS) {
+                throw new IllegalArgumentException("at most " + MAX_USAGE_DIMENSIONS + " usage dimensions, not "
+                        + declared.size());
+            }
+            this.usageDimensions = java.util.Set.copyOf(declared);
+            return this;
+        }
+
+        /** The most metadata keys {@link #usageDimensions} takes. */
+        public static final int MAX_USAGE_DIMENSIONS = 8;
 
         EventSettings eventSettings() {
             return new EventSettings(lowBalanceThreshold, lowBalanceRecoveryMargin, expiryNotice, eventRetention,

@@ -78,6 +78,7 @@ final class AccountSession {
     private final List<PromotionUse> promotionUses = new ArrayList<>();
 
     private final EventSettings eventSettings;
+    private final UsageAggregates usage; // reports: the usage rows this unit of work's entries add to
     private final Account startAccount;
     private final Map<String, Long> availableAtStart = new HashMap<>();
     private final List<PendingEvent> pendingEvents = new ArrayList<>();
@@ -93,8 +94,9 @@ final class AccountSession {
     private long creditsExpired;
     private int holdsExpired;
 
-    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, EventSettings eventSettings) {
-        this(tx, now, order, null, null, eventSettings);
+    AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, EventSettings eventSettings,
+                   UsageAggregates usage) {
+        this(tx, now, order, null, null, eventSettings, usage);
     }
 
     /**
@@ -102,9 +104,10 @@ final class AccountSession {
      * @param idempotencyKey the call's idempotency key (its record is read with the snapshot), or null
      */
     AccountSession(AccountTransaction tx, Instant now, BurnDownOrder order, String featureKey,
-                   String idempotencyKey, EventSettings eventSettings) {
+                   String idempotencyKey, EventSettings eventSettings, UsageAggregates usage) {
         this.tx = tx;
         this.eventSettings = eventSettings;
+        this.usage = usage;
         this.now = now;
         this.burnDownOrder = order.comparator();
         AccountSnapshot snapshot = tx.snapshot(now, featureKey, idempotencyKey);
@@ -530,6 +533,21 @@ final class AccountSession {
         return List.copyOf(entries);
     }
 
+    /** @return the receipt lines this unit of work wrote so far */
+    List<Allocation> newAllocations() {
+        return allocations;
+    }
+
+    /** @return the loaded lot that the grant entry {@code grantTransactionId} made, or null */
+    Lot lotOfGrant(String grantTransactionId) {
+        for (Lot lot : lots.values()) {
+            if (lot.transactionId() != null && lot.transactionId().equals(grantTransactionId)) {
+                return lot;
+            }
+        }
+        return null;
+    }
+
     boolean hasChanges() {
         return hasStateChanges() || !audits.isEmpty();
     }
@@ -573,7 +591,7 @@ final class AccountSession {
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
                 stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
-                promotionUses, eventChanges(), stampedAudits(), stampedDisputes()));
+                promotionUses, eventChanges(), stampedAudits(), stampedDisputes(), usage.derive(this)));
         return sequence;
     }
 

@@ -49,7 +49,7 @@ public final class ExpirySweep {
                 long[] counts;
                 try {
                     counts = store.inAccount(accountId, tx -> {
-                        AccountSession session = new AccountSession(tx, now, uow.order(), uow.events());
+                        AccountSession session = new AccountSession(tx, now, uow.order(), uow.events(), uow.usage());
                         session.settle();
                         session.write();
                         return new long[]{session.lotsExpired(), session.creditsExpired(), session.holdsExpired()};

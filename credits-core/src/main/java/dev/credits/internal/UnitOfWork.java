@@ -31,18 +31,29 @@ public final class UnitOfWork {
     private final EventSettings events;
     /** Who this ledger's changes are made by, or null. */
     private final Actor actor;
+    private final UsageAggregates usage;
 
-    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events, Actor actor) {
+    /**
+     * @param actor who this ledger's changes are made by, or null
+     * @param usage how entries add to the usage rows of reports (the declared dimensions)
+     */
+    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events, Actor actor,
+                      UsageAggregates usage) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
         this.actor = actor;
+        this.usage = usage;
     }
 
     /** @return who this ledger's changes are made by, or null when it was not said */
     public Actor actor() {
         return actor;
+    }
+
+    UsageAggregates usage() {
+        return usage;
     }
 
     EventSettings events() {
@@ -75,7 +86,8 @@ public final class UnitOfWork {
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events).actingAs(actor)));
+                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events, usage)
+                        .actingAs(actor)));
     }
 
     /**
@@ -97,7 +109,7 @@ public final class UnitOfWork {
      */
     <T> T read(String accountId, String featureKey, Function<AccountSession, T> work) {
         return store.readAccount(accountId, tx -> {
-            AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events);
+            AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events, usage);
             session.settle();
             return work.apply(session);
         });

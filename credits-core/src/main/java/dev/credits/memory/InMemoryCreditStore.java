@@ -1,6 +1,7 @@
 package dev.credits.memory;
 
 import dev.credits.Account;
+import dev.credits.AccountStatus;
 import dev.credits.AccountLink;
 import dev.credits.Allocation;
 import dev.credits.AuditRecord;
@@ -24,7 +25,12 @@ import dev.credits.spi.CatalogChange;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.DisputeQuery;
 import dev.credits.spi.CatalogTable;
+import dev.credits.spi.AccountCount;
+import dev.credits.spi.AccountFilter;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.ReportStore;
+import dev.credits.spi.UsageRecord;
+import dev.credits.spi.UsageSelection;
 import dev.credits.spi.ConsumerRecord;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
@@ -85,6 +91,8 @@ public final class InMemoryCreditStore implements CreditStore {
     private long lastAuditPosition;
     /** Disputes of charges by id; each written under its account's lock. */
     private final ConcurrentHashMap<String, ChargeDispute> disputes = new ConcurrentHashMap<>();
+    private final UsageTable usage = new UsageTable(); // reports
+    private final Reports reports = new Reports();
 
     /** Creates an empty store. */
     public InMemoryCreditStore() {
@@ -109,6 +117,7 @@ public final class InMemoryCreditStore implements CreditStore {
             outbox.clear();
             audits.clear();
             disputes.clear();
+            usage.clear();
         }
     }
 
@@ -363,6 +372,85 @@ public final class InMemoryCreditStore implements CreditStore {
         return outbox;
     }
 
+    @Override
+    public ReportStore reports() {
+        return reports;
+    }
+
+    /** Sums the usage rows; lists accounts reading each under its lock. */
+    private final class Reports implements ReportStore {
+
+        @Override
+        public List<UsageRecord> sumUsage(UsageSelection selection) {
+            return usage.sum(selection);
+        }
+
+        @Override
+        public List<AccountBalances> listAccounts(AccountFilter filter) {
+            List<AccountBalances> found = new ArrayList<>();
+            for (String accountId : new java.util.TreeSet<>(accounts.keySet())) {
+                if (found.size() >= filter.limit()) {
+                    break;
+                }
+                if (filter.afterAccountId() != null && accountId.compareTo(filter.afterAccountId()) <= 0) {
+                    continue;
+                }
+                AccountData data = accounts.get(accountId);
+                data.lock.lock();
+                try {
+                    Account account = data.account;
+                    BalanceRecord balance = data.balances.get(filter.creditType());
+                    long available = balance == null ? 0 : balance.balance() - balance.held();
+                    long threshold = account.lowBalanceThreshold() > 0 ? account.lowBalanceThreshold()
+                            : filter.defaultThreshold();
+                    if ((filter.status() == null || account.status() == filter.status())
+                            && (filter.planId() == null || filter.planId().equals(account.planId()))
+                            && (filter.availableBelow() == null || available < filter.availableBelow())
+                            && (filter.availableAtLeast() == null || available >= filter.availableAtLeast())
+                            && (!filter.lowBalance() || available <= threshold)) {
+                        found.add(new AccountBalances(account, List.copyOf(data.balances.values())));
+                    }
+                } finally {
+                    data.lock.unlock();
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public List<BalanceRecord> balanceTotals() {
+            Map<String, long[]> totals = new TreeMap<>();
+            for (AccountData data : accounts.values()) {
+                data.lock.lock();
+                try {
+                    for (BalanceRecord balance : data.balances.values()) {
+                        long[] sum = totals.computeIfAbsent(balance.creditType(), type -> new long[2]);
+                        sum[0] += balance.balance();
+                        sum[1] += balance.held();
+                    }
+                } finally {
+                    data.lock.unlock();
+                }
+            }
+            List<BalanceRecord> result = new ArrayList<>();
+            totals.forEach((type, sum) -> result.add(new BalanceRecord(null, type, sum[0], sum[1])));
+            return result;
+        }
+
+        @Override
+        public List<AccountCount> countAccounts() {
+            Map<List<Object>, Long> counts = new HashMap<>();
+            for (AccountData data : accounts.values()) {
+                Account account = data.account;
+                counts.merge(java.util.Arrays.asList(account.status(), account.planId()), 1L, Long::sum);
+            }
+            List<AccountCount> result = new ArrayList<>();
+            counts.forEach((key, count) -> result.add(new AccountCount((AccountStatus) key.get(0),
+                    (String) key.get(1), count)));
+            return result;
+        }
+    }
+
     /**
      * The outbox and its consumers. An event gets its position when its unit of work applies, under the outbox's
      * lock: positions follow commit order by construction, so {@link EventStore#assignPositions} has nothing to do.
@@ -587,6 +675,7 @@ public final class InMemoryCreditStore implements CreditStore {
             disputes.put(dispute.disputeId(), dispute);
         }
         appendAudits(changes.audits());
+        usage.add(changes.usage());
     }
 
     /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */

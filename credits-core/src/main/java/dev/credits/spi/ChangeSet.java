@@ -34,20 +34,22 @@ import java.util.List;
  * @param audits           audit records of the account's changes that are not entries (position 0: the store numbers
  *                         them in the order given)
  * @param disputes         disputes of the account's charges to insert, or to replace by dispute id
+ * @param usage            increments of the account's usage rows (reports), at most one per bucket and
+ *                         {@link UsageKey#groupKey()}: the store adds each to its stored row, or inserts it
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
                         List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
-                        List<AuditRecord> audits, List<ChargeDispute> disputes) {
+                        List<AuditRecord> audits, List<ChargeDispute> disputes, List<UsageRecord> usage) {
 
-    /** A change set without audit records or disputes. */
+    /** A change set without audit records, disputes or usage rows. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
                      List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
                      List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
                      List<PromotionUse> promotionUses, EventChanges events) {
         this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
-                idempotency, purchases, promotionUses, events, List.of(), List.of());
+                idempotency, purchases, promotionUses, events, List.of(), List.of(), List.of());
     }
 
     /** A change set without events. */
@@ -72,5 +74,6 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         events = events == null ? EventChanges.NONE : events;
         audits = audits == null ? List.of() : List.copyOf(audits);
         disputes = disputes == null ? List.of() : List.copyOf(disputes);
+        usage = usage == null ? List.of() : List.copyOf(usage);
     }
 }

@@ -128,4 +128,9 @@ public interface CreditStore {
 
     /** @return the outbox and its consumers; the same instance on every call */
     EventStore events();
+
+    // ---- reports ----
+
+    /** @return the sums and listings reports read; the same instance on every call */
+    ReportStore reports();
 }

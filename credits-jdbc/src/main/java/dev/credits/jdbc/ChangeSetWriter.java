@@ -90,6 +90,7 @@ final class ChangeSetWriter {
         // Numbered by the database (audit_no) in the order of the rows.
         add(rows -> sql.insert(Tables.AUDIT_RECORDS, rows), changes.audits(), Tables.AUDIT_RECORDS::bind,
                 a -> a.accountId());
+        add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId()); // reports
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,

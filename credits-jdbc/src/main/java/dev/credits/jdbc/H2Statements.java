@@ -37,6 +37,21 @@ final class H2Statements extends SqlStatements {
                 + " VALUES " + Pipeline.values(Tables.BALANCES.rowParameters(), rows);
     }
 
+    private final ByRows upsertUsage = new ByRows(rows -> {
+        String columns = Tables.USAGE_BUCKETS.columnList();
+        return "MERGE INTO " + prefix + "usage_buckets u USING (VALUES "
+                + Pipeline.values(Tables.USAGE_BUCKETS.rowParameters(), rows) + ") AS s (" + columns + ")"
+                + " ON u.account_id = s.account_id AND u.bucket_start_micros = s.bucket_start_micros"
+                + " AND u.group_key = s.group_key WHEN MATCHED THEN UPDATE SET "
+                + usageSums(c -> c + " = u." + c + " + s." + c) + " WHEN NOT MATCHED THEN INSERT (" + columns
+                + ") VALUES (s." + columns.replace(", ", ", s.") + ")";
+    });
+
+    @Override
+    String upsertUsage(int rows) {
+        return upsertUsage.get(rows);
+    }
+
     @Override
     String countTables() {
         return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = CURRENT_SCHEMA"

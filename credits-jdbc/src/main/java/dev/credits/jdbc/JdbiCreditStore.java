@@ -14,6 +14,7 @@ import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.EntryQuery;
 import dev.credits.spi.EventStore;
+import dev.credits.spi.ReportStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -161,6 +162,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     private volatile String localLockScope = "";
     private volatile SqlStatements statements;
     private final JdbiCatalog catalog = new JdbiCatalog(this);
+    private final JdbcReportStore reports = new JdbcReportStore(this);
     private final JdbcEventStore events = new JdbcEventStore(new JdbcEventStore.Runner() {
         @Override
         public <T> T transaction(String operation, Function<Handle, T> body) {
@@ -793,6 +795,12 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     @Override
     public EventStore events() {
         return events;
+    }
+
+    /** {@inheritDoc} See {@link JdbcReportStore}. */
+    @Override
+    public ReportStore reports() {
+        return reports;
     }
 
     // ---------------------------------------------------------------- plumbing

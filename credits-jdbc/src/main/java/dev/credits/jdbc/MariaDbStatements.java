@@ -31,6 +31,8 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
 
     private final ByRows upsertBalances = new ByRows(rows -> insert(Tables.BALANCES, rows)
             + " ON DUPLICATE KEY UPDATE balance = VALUES(balance), held = VALUES(held)");
+    private final ByRows upsertUsage = new ByRows(rows -> insert(Tables.USAGE_BUCKETS, rows)
+            + " ON DUPLICATE KEY UPDATE " + usageSums(c -> c + " = " + c + " + VALUES(" + c + ")"));
     private final java.util.Map<RowUpdate<?>, ByRows> joinedUpdates = new java.util.concurrent.ConcurrentHashMap<>();
 
     MariaDbStatements(Dialect dialect, String prefix, Duration lockTimeout, boolean multiStatements) {
@@ -66,6 +68,11 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
     @Override
     String upsertBalances(int rows) {
         return upsertBalances.get(rows);
+    }
+
+    @Override
+    String upsertUsage(int rows) {
+        return upsertUsage.get(rows);
     }
 
     /**

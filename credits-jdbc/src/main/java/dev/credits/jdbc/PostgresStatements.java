@@ -93,6 +93,9 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
             + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY, 1);
     private final ByRows upsertBalances = new ByRows(rows -> insert(Tables.BALANCES, rows)
             + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance, held = EXCLUDED.held");
+    private final ByRows upsertUsage = new ByRows(rows -> insert(Tables.USAGE_BUCKETS, rows)
+            + " ON CONFLICT (account_id, bucket_start_micros, group_key) DO UPDATE SET "
+            + usageSums(c -> c + " = " + prefix + "usage_buckets." + c + " + EXCLUDED." + c));
     private final ByRows updateLots = new ByRows(rows -> checked(updateFromValues(Tables.LOT_UPDATE, rows),
             CHECK_LOTS, rows));
     private final ByRows updateHolds = new ByRows(rows -> checked(updateFromValues(Tables.HOLD_UPDATE, rows),
@@ -113,6 +116,11 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     @Override
     String upsertBalances(int rows) {
         return upsertBalances.get(rows);
+    }
+
+    @Override
+    String upsertUsage(int rows) {
+        return upsertUsage.get(rows);
     }
 
     /** Checked: {@code rows} rows (see {@link #checksInDatabase()}); lots and holds only. */

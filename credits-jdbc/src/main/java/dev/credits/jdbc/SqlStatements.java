@@ -133,6 +133,19 @@ abstract class SqlStatements {
     /** Inserts or replaces {@code rows} balance rows ({@link Tables#BALANCES}). */
     abstract String upsertBalances(int rows);
 
+    // ---------------------------------------------------------------- usage rows (reports)
+
+    /**
+     * Adds {@code rows} usage rows ({@link Tables#USAGE_BUCKETS}) to the stored rows of the same account, bucket and
+     * group key (their sums), inserting the ones that are new. The rows of one statement have distinct keys.
+     */
+    abstract String upsertUsage(int rows);
+
+    /** @return the SET list adding each sum column: {@code assignment} of a column name */
+    static String usageSums(java.util.function.UnaryOperator<String> assignment) {
+        return String.join(", ", Tables.USAGE_SUMS.stream().map(assignment).toList());
+    }
+
     // ---------------------------------------------------------------- lots
 
     String selectLiveLots() {

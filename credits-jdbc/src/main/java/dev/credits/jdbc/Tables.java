@@ -28,6 +28,10 @@ import dev.credits.spi.ConsumerRecord;
 import dev.credits.spi.EventRecord;
 import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.UsageKey;
+import dev.credits.spi.UsageKind;
+import dev.credits.spi.UsageRecord;
+import dev.credits.spi.UsageTotals;
 import org.jdbi.v3.core.statement.StatementContext;
 
 import java.sql.ResultSet;
@@ -357,11 +361,36 @@ final class Tables {
     /** Replaces one of the account's disputes by id. */
     static final RowUpdate<ChargeDispute> CHARGE_DISPUTE_UPDATE = RowUpdate.allBut(CHARGE_DISPUTES, "dispute_id",
             "account_id", "account_id");
+    /** A usage row of reports: what a unit of work adds to the stored row of its account, bucket and group key. */
+    static final RowDefinition<UsageRecord> USAGE_BUCKETS = RowDefinition.of("usage_buckets", Tables::usageRecord)
+            .string("account_id", UsageRecord::accountId)
+            .instant("bucket_start_micros", UsageRecord::bucketStart)
+            .string("group_key", u -> u.key().groupKey())
+            .string("credit_type", u -> u.key().creditType())
+            .name("usage_kind", u -> u.key().kind())
+            .name("lot_source", u -> u.key().source())
+            .string("feature_key", u -> u.key().featureKey())
+            .string("user_id", u -> u.key().userId())
+            .metadata("dimensions", u -> u.key().dimensions())
+            .string("currency", u -> u.key().currency())
+            .bigint("credits", u -> u.totals().credits())
+            .bigint("charged", u -> u.totals().charged())
+            .bigint("refunded", u -> u.totals().refunded())
+            .bigint("quantity", u -> u.totals().quantity())
+            .bigint("deductions", u -> u.totals().deductions())
+            .bigint("free_retries", u -> u.totals().freeRetries())
+            .bigint("entry_count", u -> u.totals().entries())
+            .column("money_amount", java.sql.Types.NUMERIC, u -> u.totals().money())
+            .build();
+
+    /** The columns of {@link #USAGE_BUCKETS} a store adds to (the sums), in order. */
+    static final List<String> USAGE_SUMS = List.of("credits", "charged", "refunded", "quantity", "deductions",
+            "free_retries", "entry_count", "money_amount");
 
     /** Every table, for the schema check (event_sequencer, one row the numbering step locks, aside). */
     static final List<RowDefinition<?>> ALL = List.of(ACCOUNTS, BALANCES, LOTS, ENTRIES, ALLOCATIONS, HOLDS,
             IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS, EVENTS, EVENT_CONSUMERS,
-            ALERT_STATES, EXPIRY_NOTICES, AUDIT_RECORDS, CHARGE_DISPUTES);
+            ALERT_STATES, EXPIRY_NOTICES, AUDIT_RECORDS, CHARGE_DISPUTES, USAGE_BUCKETS);
 
     static boolean isLive(Lot lot) {
         return lot.remaining() != 0 || lot.held() != 0;
@@ -611,5 +640,18 @@ final class Tables {
 
     private static ExpiryNotice expiryNotice(ResultSet rs, StatementContext ctx) throws SQLException {
         return new ExpiryNotice(rs.getString("account_id"), rs.getString("lot_id"), Rows.instant(rs, "noticed_at_micros"));
+    }
+
+    /** A usage row, or a sum of rows: a column the sum did not keep apart is NULL. */
+    static UsageRecord usageRecord(ResultSet rs, StatementContext ctx) throws SQLException {
+        String source = rs.getString("lot_source");
+        UsageKey key = new UsageKey(rs.getString("credit_type"), UsageKind.valueOf(rs.getString("usage_kind")),
+                source == null ? null : LotSource.valueOf(source), rs.getString("feature_key"), rs.getString("user_id"),
+                Rows.stringMap(rs, "dimensions"), rs.getString("currency"));
+        java.math.BigDecimal money = rs.getBigDecimal("money_amount");
+        UsageTotals totals = new UsageTotals(rs.getLong("credits"), rs.getLong("charged"), rs.getLong("refunded"),
+                rs.getLong("quantity"), rs.getLong("deductions"), rs.getLong("free_retries"), rs.getLong("entry_count"),
+                money == null ? java.math.BigDecimal.ZERO : money);
+        return new UsageRecord(rs.getString("account_id"), Rows.instant(rs, "bucket_start_micros"), key, totals);
     }
 }

@@ -125,7 +125,9 @@ class H2StoreStartTest {
             paths.add(path.group(1));
         }
         assertEquals(dialect.schemaResources(), paths);
-        for (int version = 1; version <= paths.size(); version++) {
+        // By the versions' own numbers: a number may be reserved for a version merged later (see SchemaFilesTest).
+        for (Schema.Version shipped : Schema.versions(dialect.schemaResources())) {
+            int version = shipped.number();
             assertTrue(changelog.contains("<changeSet id=\"credits-schema-v" + version + "\" author=\"credits\">"),
                     "changeset " + version);
         }

@@ -17,12 +17,20 @@ import dev.credits.RefundResult;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
 import dev.credits.ReserveRequest;
+import dev.credits.UsageField;
+import dev.credits.UsageLine;
+import dev.credits.UsageQuery;
+import dev.credits.UsageReport;
+import dev.credits.UsageScope;
 import dev.credits.jdbc.JdbiCreditStore;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -176,6 +184,17 @@ public final class QuickStart {
         for (LedgerEntry entry : ledger.history(account, HistoryFilter.all(), PageRequest.first(20)).entries()) {
             System.out.printf("  #%-3d %-9s %+5d -> %4d  %s%n", entry.sequence(), entry.type(), entry.amount(),
                     entry.balanceAfter(), entry.featureKey() == null ? "" : entry.featureKey());
+        }
+        // Today's usage by feature (UTC days): reports sum rows the ledger keeps with the entries, so this stays as
+        // fast when the account has a year of history.
+        Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        UsageReport usage = ledger.reports().usage(UsageQuery.builder(UsageScope.account(account), today,
+                today.plus(Duration.ofDays(1))).groupBy(UsageField.FEATURE).build());
+        System.out.println("usage today:");
+        System.out.printf("  %-24s %5s %8s %9s %5s%n", "feature", "uses", "charged", "refunded", "net");
+        for (UsageLine line : usage.lines()) {
+            System.out.printf("  %-24s %5d %8d %9d %5d%n", line.group().featureKey(), line.deductions(),
+                    line.charged(), line.refunded(), line.net());
         }
     }
 

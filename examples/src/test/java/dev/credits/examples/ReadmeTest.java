@@ -14,6 +14,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeTest {
 
     @Test
+    void readmeReportsDoWhatTheirCommentsSay() {
+        ReadmeReports.Outcome outcome = ReadmeReports.run();
+        assertEquals(15, outcome.chart().size(), "10 days with AI sessions, 5 with non-AI ones");
+        assertEquals(new ReadmeReports.ChartPoint(java.time.LocalDate.of(2025, 3, 1), true, 2, 20),
+                outcome.chart().get(0));
+        assertEquals(new ReadmeReports.ChartPoint(java.time.LocalDate.of(2025, 3, 2), false, 1, 10),
+                outcome.chart().get(1));
+        assertEquals(List.of(400L, 200L, 200L), List.of(outcome.budget().granted(), outcome.budget().used(),
+                outcome.budget().remaining()));
+        assertEquals(160, outcome.forecast().consumedInWindow());
+        assertEquals(0, new BigDecimal("22.857143").compareTo(outcome.forecast().creditsPerDay()));
+        assertTrue(outcome.exceeds());
+        assertEquals(240, outcome.outstanding());
+        assertEquals(List.of(440L, 200L, 0L), List.of(outcome.credits().totalGranted(), outcome.credits().consumed(),
+                outcome.credits().expired()));
+        assertEquals(List.of(dev.credits.Money.of("4.00", "USD")), outcome.revenue());
+        assertEquals(List.of(new dev.credits.SystemSummary.Consumer("creator_9", "credits", 200)), outcome.top());
+        assertEquals(List.of("user_1"), outcome.low().rows().stream().map(r -> r.account().accountId()).toList());
+    }
+
+    @Test
     void readmeFirstScreenDoesWhatItsCommentsSay() {
         assertEquals(new ReadmeFirstScreen.Outcome(200, 95), ReadmeFirstScreen.run());
     }

@@ -1,6 +1,10 @@
 package dev.credits.jdbc.bench;
 
 import dev.credits.CreditLedger;
+import dev.credits.LotSource;
+import dev.credits.spi.UsageKey;
+import dev.credits.spi.UsageKind;
+import dev.credits.spi.UsageRecord;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -22,7 +26,8 @@ import java.time.temporal.ChronoUnit;
  * (allocations: +amount for a grant, -1 from the block's lot for a deduction), entries are 1 ms apart and end in the
  * past, sequence numbers are 1..entries, the account's sequence is {@code entries}, and the balance row is the sum.
  * Transaction and lot ids are UUID-shaped (md5 of a seed), spread over the primary key like the ledger's random
- * UUIDs.
+ * UUIDs. The usage rows of reports are summed from the entries (per 15-minute bucket: one row of the deductions, one
+ * of the grants), as the units of work would have written them.
  */
 final class GrowthLedger {
 
@@ -38,13 +43,26 @@ final class GrowthLedger {
      */
     static void build(DataSource dataSource, String prefix, String accountId, String featureKey, long entries)
             throws SQLException {
+        build(dataSource, prefix, accountId, featureKey, entries, 1000,
+                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+    }
+
+    /**
+     * As {@link #build(DataSource, String, String, String, long)}, the entries {@code spacingMicros} apart, the last
+     * one {@code spacingMicros} before {@code endMicros} (the reports benchmark spreads them over years).
+     */
+    static void build(DataSource dataSource, String prefix, String accountId, String featureKey, long entries,
+                      long spacingMicros, long endMicros) throws SQLException {
         if (entries < 2) {
             throw new IllegalArgumentException("at least 2 entries");
         }
         long before = entries - 1;                   // blocks of grant + 100 deductions, then the final grant
         long blocks = (before + LOT) / (LOT + 1);     // the last block may be partial
         long lastBalance = LOT - (before - 1) % (LOT + 1);
-        long t0 = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - (entries + 1) * 1000L;
+        long t0 = endMicros - (entries + 1) * spacingMicros;
+        if (t0 < 0) {
+            throw new IllegalArgumentException("the entries would start before 1970");
+        }
         String seed = prefix + accountId;
         String credits = CreditLedger.DEFAULT_CREDIT_TYPE;
         int block = LOT + 1;
@@ -65,19 +83,20 @@ final class GrowthLedger {
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN NULL ELSE ? END,"
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN 0 ELSE 1 END,"
                     + " CASE WHEN (i - 1) % " + block + " = 0 THEN 0 ELSE 1 END, 0,"
-                    + " ? + i * 1000"
-                    + " FROM generate_series(1::bigint, ?) AS i", seed, accountId, credits, featureKey, t0, before);
+                    + " ? + i * ?"
+                    + " FROM generate_series(1::bigint, ?) AS i", seed, accountId, credits, featureKey, t0, spacingMicros,
+                    before);
             // The final grant.
             update(connection, "INSERT INTO " + prefix + "entries (transaction_id, account_id, sequence_no, entry_type,"
                     + " credit_type, amount, balance_after, quantity, unit_price, retry_number, created_at_micros)"
                     + " VALUES (md5(? || '-e' || ?::bigint)::uuid::text, ?, ?, 'GRANT', ?, ?, ?, 0, 0, 0, ?)",
                     seed, entries, accountId, entries, credits, FINAL_GRANT, lastBalance + FINAL_GRANT,
-                    t0 + entries * 1000);
+                    t0 + entries * spacingMicros);
             // One lot per block: remaining = 100 - its deductions (0 but for a partial last block); then the final lot.
             update(connection, "INSERT INTO " + prefix + "lots (lot_id, account_id, credit_type, source, priority, amount,"
                     + " remaining, held, live, granted_at_micros, transaction_id)"
                     + " SELECT md5(? || '-l' || b)::uuid::text, ?, ?, 'ADMIN', 100, " + LOT + ", r.remaining, 0,"
-                    + " r.remaining <> 0, ? + (b * " + block + " + 1) * 1000, md5(? || '-e' || (b * " + block
+                    + " r.remaining <> 0, ? + (b * " + block + " + 1) * " + spacingMicros + ", md5(? || '-e' || (b * " + block
                     + " + 1))::uuid::text"
                     + " FROM generate_series(0::bigint, ?) AS b,"
                     + " LATERAL (SELECT " + LOT + " - (LEAST(?, b * " + block + " + " + block + ") - (b * " + block
@@ -87,7 +106,7 @@ final class GrowthLedger {
                     + " remaining, held, live, granted_at_micros, transaction_id)"
                     + " VALUES (md5(? || '-final')::uuid::text, ?, ?, 'ADMIN', 100, ?, ?, 0, TRUE, ?,"
                     + " md5(? || '-e' || ?::bigint)::uuid::text)",
-                    seed, accountId, credits, FINAL_GRANT, FINAL_GRANT, t0 + entries * 1000, seed, entries);
+                    seed, accountId, credits, FINAL_GRANT, FINAL_GRANT, t0 + entries * spacingMicros, seed, entries);
             // Receipt lines: +100 into the block's lot for a grant, -1 from it for a deduction; the final grant.
             update(connection, "INSERT INTO " + prefix + "allocations (owner_id, line_no, lot_id, amount)"
                     + " SELECT md5(? || '-e' || i)::uuid::text, 0, md5(? || '-l' || ((i - 1) / " + block + "))::uuid::text,"
@@ -100,10 +119,26 @@ final class GrowthLedger {
                     + " VALUES (?, ?, ?, 0)", accountId, credits, lastBalance + FINAL_GRANT);
             int updated = update(connection, "UPDATE " + prefix + "accounts SET sequence_no = ?, created_at_micros = ?,"
                     + " updated_at_micros = ? WHERE account_id = ? AND sequence_no = 0",
-                    entries, t0, t0 + entries * 1000, accountId);
+                    entries, t0, t0 + entries * spacingMicros, accountId);
             if (updated != 1) {
                 throw new IllegalStateException("account " + accountId + " is not a fresh account");
             }
+            // The usage rows of reports: per 15-minute bucket, the deductions (by feature) and the grants (ADMIN lots).
+            UsageKey deductions = new UsageKey(credits, UsageKind.USAGE, null, featureKey, null, null, null);
+            UsageKey grants = new UsageKey(credits, UsageKind.GRANT, LotSource.ADMIN, null, null, null, null);
+            long grain = UsageRecord.GRAIN_SECONDS * 1_000_000L;
+            update(connection, "INSERT INTO " + prefix + "usage_buckets (account_id, bucket_start_micros, group_key,"
+                    + " credit_type, usage_kind, lot_source, feature_key, credits, charged, refunded, quantity,"
+                    + " deductions, free_retries, entry_count, money_amount)"
+                    + " SELECT account_id, created_at_micros / " + grain + " * " + grain + ","
+                    + " CASE WHEN entry_type = 'GRANT' THEN ? ELSE ? END, credit_type,"
+                    + " CASE WHEN entry_type = 'GRANT' THEN 'GRANT' ELSE 'USAGE' END,"
+                    + " CASE WHEN entry_type = 'GRANT' THEN 'ADMIN' END, max(feature_key), sum(amount),"
+                    + " sum(CASE WHEN entry_type = 'DEDUCTION' THEN -amount ELSE 0 END), 0, sum(quantity),"
+                    + " sum(CASE WHEN entry_type = 'DEDUCTION' THEN 1 ELSE 0 END), 0, count(*), 0"
+                    + " FROM " + prefix + "entries WHERE account_id = ?"
+                    + " GROUP BY account_id, created_at_micros / " + grain + ", entry_type, credit_type",
+                    grants.groupKey(), deductions.groupKey(), accountId);
             connection.commit();
         }
     }

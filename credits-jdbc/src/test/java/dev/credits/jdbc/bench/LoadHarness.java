@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,7 +56,7 @@ import java.util.stream.Stream;
  * turns, each measured in 4 windows of 5 s), {@code credits.bench.warmup} (5 seconds, extended until the JIT has
  * settled),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
- * {@code credits.bench.scenarios} (a,b),
+ * {@code credits.bench.scenarios} (a,b,reports; "reports" alone runs only the reports rows),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
@@ -102,6 +103,10 @@ public final class LoadHarness {
     private void run() throws Exception {
         log("settings: " + settings);
         header();
+        if (settings.scenarios.equals(List.of("reports"))) {
+            reports(); // -Dcredits.bench.scenarios=reports: only the reports rows (PostgreSQL), a few minutes
+            return;
+        }
         for (String database : settings.databases) {
             switch (database) {
                 case "postgresql" -> postgres();
@@ -113,6 +118,9 @@ public final class LoadHarness {
         }
         if (settings.databases.contains("postgresql") && settings.growthEntries > 0) {
             growth();
+        }
+        if (settings.scenarios.contains("reports") && settings.databases.contains("postgresql")) {
+            reports();
         }
     }
 
@@ -533,6 +541,43 @@ public final class LoadHarness {
         return line;
     }
 
+    // ------------------------------------------------------------------------------------------------ reports
+
+    /**
+     * The reports rows (PostgreSQL): usage by day over 30 days on a 1,000 vs a 1,000,000-entry history
+     * ({@link ReportBench}), the cost of the usage rows to a deduction (scenario (b) with and without them,
+     * interleaved), then the system summary over the accounts that load wrote.
+     */
+    private void reports() throws Exception {
+        try (BenchDatabase.Postgres database = new BenchDatabase.Postgres(settings.postgresUrl)) {
+            log("reports: schema " + database.schema());
+            DataSource admin = database.pool(2, null);
+            ReportBench bench = new ReportBench(LoadHarness::log);
+            report.append(bench.growth(database, admin, FEATURE, 1_000,
+                    settings.growthEntries > 0 ? settings.growthEntries : 1_000_000, settings.growthSamples));
+
+            Instant from = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+            CreditLedger ledger = setUpLedger(store);
+            CreditLedger without = CreditLedger.builder().store(new WithoutUsageRows(store)).build();
+            LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
+            String b = "(b) " + accounts() + " random accounts";
+            BenchDatabase.execute(admin, "VACUUM ANALYZE");
+            List<Row> rows = new ArrayList<>(interleaved(b, List.of(library("library", ledger, false, server),
+                    library("library without usage rows", without, false, server))));
+            double[] perRound = new double[rows.get(0).perRound().length];
+            for (int r = 0; r < perRound.length; r++) {
+                perRound[r] = rows.get(0).perRound()[r] / rows.get(1).perRound()[r];
+            }
+            rows.add(new Row(b, "**with / without usage rows**", null,
+                    rows.get(0).result().opsPerSecond() / rows.get(1).result().opsPerSecond(), perRound));
+            table("Reports: what the usage rows add to a deduction (" + database.name() + ")", rows);
+
+            Instant to = from.plus(Duration.ofDays(31));
+            report.append(bench.systemSummary(ledger, settings.accounts + 1, from, to, 50)).append(".\n\n");
+        }
+    }
+
     // ================================================================================================ shared steps
 
     /** The feature, the hot account and the random accounts, through the API (N threads), each with plenty. */
@@ -786,7 +831,7 @@ public final class LoadHarness {
                     Integer.getInteger("credits.bench.accounts", 10_000),
                     List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
                             .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
-                    List.of(System.getProperty("credits.bench.scenarios", "a,b").toLowerCase(Locale.ROOT)
+                    List.of(System.getProperty("credits.bench.scenarios", "a,b,reports").toLowerCase(Locale.ROOT)
                             .split("\\s*,\\s*")),
                     postgres, mariadb,
                     Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
@@ -826,7 +871,7 @@ public final class LoadHarness {
             if (!String.join(",", databases).equals("postgresql,mariadb,h2")) {
                 command.append(" -Dcredits.bench.databases=").append(String.join(",", databases));
             }
-            if (!String.join(",", scenarios).equals("a,b")) {
+            if (!String.join(",", scenarios).equals("a,b,reports")) {
                 command.append(" -Dcredits.bench.scenarios=").append(String.join(",", scenarios));
             }
             if (!diagnostics) {

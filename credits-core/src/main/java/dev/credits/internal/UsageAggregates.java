@@ -1,0 +1,161 @@
+package dev.credits.internal;
+
+import dev.credits.Allocation;
+import dev.credits.EntryType;
+import dev.credits.LedgerEntry;
+import dev.credits.Lot;
+import dev.credits.Money;
+import dev.credits.spi.UsageKey;
+import dev.credits.spi.UsageKind;
+import dev.credits.spi.UsageRecord;
+import dev.credits.spi.UsageTotals;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Derives the usage rows' increments of a unit of work from the entries it writes (so rows stay right however the
+ * entries were made, one call or several combined): one row per account, 15-minute bucket and key. Deductions and
+ * refunds of deductions count by feature, user and the declared metadata dimensions (a refund counts where its
+ * deduction did); grants by lot source with what the lot cost; expiries and clawbacks with what their credits cost.
+ * Immutable; thread-safe.
+ */
+public final class UsageAggregates {
+    /** No declared dimensions. */
+    public static final UsageAggregates NONE = new UsageAggregates(Set.of());
+
+    private final Set<String> dimensions;
+
+    /** @param dimensions the metadata keys the host declared as dimensions */
+    public UsageAggregates(Set<String> dimensions) {
+        this.dimensions = Collections.unmodifiableSet(new TreeSet<>(dimensions));
+    }
+
+    /** @return the declared dimensions, sorted */
+    public Set<String> dimensions() {
+        return dimensions;
+    }
+
+    /** @return the values of the declared dimensions among the metadata */
+    Map<String, String> dimensionsOf(Map<String, String> metadata) {
+        if (dimensions.isEmpty() || metadata.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String dimension : dimensions) {
+            String value = metadata.get(dimension);
+            if (value != null) {
+                values.put(dimension, value);
+            }
+        }
+        return values;
+    }
+
+    /** @return the increments of the session's new entries, merged per bucket and key */
+    List<UsageRecord> derive(AccountSession session) {
+        List<LedgerEntry> entries = session.newEntries();
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        Map<String, UsageRecord> rows = new LinkedHashMap<>();
+        for (LedgerEntry entry : entries) {
+            UsageRecord row = row(session, entries, entry);
+            if (row != null) {
+                rows.merge(row.bucketStart().getEpochSecond() + "/" + row.key().groupKey(), row,
+                        (a, b) -> new UsageRecord(a.accountId(), a.bucketStart(), a.key(), a.totals().plus(b.totals())));
+            }
+        }
+        return new ArrayList<>(rows.values());
+    }
+
+    private UsageRecord row(AccountSession session, List<LedgerEntry> written, LedgerEntry entry) {
+        String type = entry.creditType();
+        long amount = entry.amount();
+        UsageKey key;
+        UsageTotals totals;
+        switch (entry.type()) {
+            case DEDUCTION -> {
+                key = new UsageKey(type, UsageKind.USAGE, null, entry.featureKey(), entry.userId(),
+                        dimensionsOf(entry.metadata()), null);
+                boolean freeRetry = entry.retryNumber() > 0 && amount == 0;
+                totals = new UsageTotals(amount, -amount, 0, entry.quantity(), 1, freeRetry ? 1 : 0, 1, null);
+            }
+            case REFUND -> {
+                // The refund counts under its deduction's dimensions (a refund carries the feature and user, not the
+                // host's metadata).
+                Map<String, String> values = dimensions.isEmpty() ? Map.of()
+                        : original(session, written, entry.referenceId()).map(o -> dimensionsOf(o.metadata()))
+                        .orElse(Map.of());
+                key = new UsageKey(type, UsageKind.USAGE, null, entry.featureKey(), entry.userId(), values, null);
+                totals = new UsageTotals(amount, 0, amount, 0, 0, 0, 1, null);
+            }
+            case GRANT -> {
+                Lot lot = firstLot(session, entry);
+                Money paid = lot == null ? null : lot.moneyPaid();
+                key = new UsageKey(type, UsageKind.GRANT, lot == null ? null : lot.source(), null, null, null,
+                        currency(paid));
+                totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, paid == null ? null : paid.amount());
+            }
+            case EXPIRY -> {
+                Lot lot = firstLot(session, entry);
+                key = new UsageKey(type, UsageKind.EXPIRY, null, null, null, null,
+                        currency(lot == null ? null : lot.moneyPaid()));
+                totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, costOf(lot, -amount));
+            }
+            case CLAWBACK -> {
+                Lot lot = session.lotOfGrant(entry.referenceId());
+                key = new UsageKey(type, UsageKind.CLAWBACK, null, null, null, null,
+                        currency(lot == null ? null : lot.moneyPaid()));
+                totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, costOf(lot, -amount));
+            }
+            default -> {
+                return null;
+            }
+        }
+        return new UsageRecord(entry.accountId(), UsageRecord.bucketOf(entry.createdAt()), key, totals);
+    }
+
+    private static Optional<LedgerEntry> original(AccountSession session, List<LedgerEntry> written, String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        for (LedgerEntry entry : written) {
+            if (entry.transactionId().equals(id)) {
+                return Optional.of(entry);
+            }
+        }
+        return session.tx().findEntry(id);
+    }
+
+    /** @return the lot of the entry's first receipt line (a grant's new lot, an expiry's lot) */
+    private static Lot firstLot(AccountSession session, LedgerEntry entry) {
+        for (Allocation allocation : session.newAllocations()) {
+            if (allocation.ownerId().equals(entry.transactionId()) && allocation.position() == 0) {
+                return session.lot(allocation.lotId());
+            }
+        }
+        return null;
+    }
+
+    private static String currency(Money money) {
+        return money == null ? null : money.currency().getCurrencyCode();
+    }
+
+    /** @return what {@code credits} of the lot cost, pro rata (18 decimals), or null when the lot cost nothing */
+    static BigDecimal costOf(Lot lot, long credits) {
+        if (lot == null || lot.moneyPaid() == null || lot.amount() <= 0 || credits == 0) {
+            return null;
+        }
+        return lot.moneyPaid().amount().multiply(BigDecimal.valueOf(credits))
+                .divide(BigDecimal.valueOf(lot.amount()), Money.MAX_SCALE, RoundingMode.HALF_EVEN);
+    }
+}
