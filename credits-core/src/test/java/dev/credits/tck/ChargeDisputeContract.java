@@ -139,6 +139,7 @@ public interface ChargeDisputeContract extends ContractFixture {
                 () -> asReviewer().review(open.disputeId()));
         assertEquals(rejected, ledger().disputes().get(open.disputeId()).orElseThrow());
         // Closed: the charge can be disputed again.
+        clock().advance(Duration.ofSeconds(1)); // disputes of one instant list by id
         ChargeDispute second = asUser().submit(ChargeDisputeRequest.of(charge[0], charge[1], "poor_quality", 10));
         assertEquals(ChargeDisputeStatus.OPEN, second.status());
         assertEquals(List.of(rejected.disputeId(), second.disputeId()), ledger().disputes()
