@@ -181,9 +181,7 @@ public final class AuditTrail {
     private AuditPage read(String accountId, AuditFilter filter, PageRequest page) {
         Checks.required("filter", filter);
         Checks.required("page", page);
-        if (page.limit() < 1 || page.limit() > PageRequest.MAX_LIMIT) {
-            throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": " + page.limit());
-        }
+        Checks.pageLimit(page.limit());
         long before = cursor(page.cursor());
         List<AuditRecord> records = store.findAuditRecords(new AuditQuery(accountId, filter, before, page.limit() + 1));
         boolean more = records.size() > page.limit();
