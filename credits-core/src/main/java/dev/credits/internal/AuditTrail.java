@@ -85,13 +85,30 @@ public final class AuditTrail {
                 continue;
             }
             try {
-                Object value = component.getAccessor().invoke(row);
-                fields.put(component.getName(), value == null ? null : String.valueOf(value));
+                fields.put(component.getName(), text(component.getAccessor().invoke(row)));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + component, e);
             }
         }
         return fields;
+    }
+
+    /** @return the value as text; maps and sets sorted, so equal values always read the same */
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value instanceof Map<?, ?> map) {
+                return new java.util.TreeMap<>(map).toString();
+            }
+            if (value instanceof Set<?> set) {
+                return new java.util.TreeSet<>(set).toString();
+            }
+        } catch (ClassCastException | NullPointerException notSortable) {
+            // keys without an order (none of the ledger's records has them): as they come
+        }
+        return String.valueOf(value);
     }
 
     /**
