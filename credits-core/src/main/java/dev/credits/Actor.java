@@ -17,7 +17,11 @@ import dev.credits.internal.Checks;
  */
 public record Actor(String id, String reason) {
 
-    /** Changes the ledger makes by itself (the expiry sweep, period resets). */
+    /**
+     * The ledger itself: every EXPIRY entry carries it, whichever call noticed the expiry. Other changes carry the
+     * calling ledger's actor; run jobs (the expiry sweep, period renewals) on {@code ledger.actingAs(Actor.SYSTEM)}
+     * to name them too.
+     */
     public static final Actor SYSTEM = new Actor("system", null);
 
     /**

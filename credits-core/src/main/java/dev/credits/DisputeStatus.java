@@ -1,6 +1,9 @@
 package dev.credits;
 
-/** Where a dispute (chargeback) of a purchase's payment stands. */
+/**
+ * Where a dispute (chargeback) of a purchase's payment stands: the card network's dispute, reported by the payment
+ * provider. Not a user's dispute of a charge in credits, which is a {@link ChargeDispute} ({@link ChargeDisputeStatus}).
+ */
 public enum DisputeStatus {
     /** No dispute. */
     NONE,

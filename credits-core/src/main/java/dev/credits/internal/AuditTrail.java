@@ -85,13 +85,30 @@ public final class AuditTrail {
                 continue;
             }
             try {
-                Object value = component.getAccessor().invoke(row);
-                fields.put(component.getName(), value == null ? null : String.valueOf(value));
+                fields.put(component.getName(), text(component.getAccessor().invoke(row)));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + component, e);
             }
         }
         return fields;
+    }
+
+    /** @return the value as text; maps and sets sorted, so equal values always read the same */
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value instanceof Map<?, ?> map) {
+                return new java.util.TreeMap<>(map).toString();
+            }
+            if (value instanceof Set<?> set) {
+                return new java.util.TreeSet<>(set).toString();
+            }
+        } catch (ClassCastException | NullPointerException notSortable) {
+            // keys without an order (none of the ledger's records has them): as they come
+        }
+        return String.valueOf(value);
     }
 
     /**
@@ -181,9 +198,7 @@ public final class AuditTrail {
     private AuditPage read(String accountId, AuditFilter filter, PageRequest page) {
         Checks.required("filter", filter);
         Checks.required("page", page);
-        if (page.limit() < 1 || page.limit() > PageRequest.MAX_LIMIT) {
-            throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": " + page.limit());
-        }
+        Checks.pageLimit(page.limit());
         long before = cursor(page.cursor());
         List<AuditRecord> records = store.findAuditRecords(new AuditQuery(accountId, filter, before, page.limit() + 1));
         boolean more = records.size() > page.limit();

@@ -315,6 +315,18 @@ public final class Checks {
     }
 
     /**
+     * @return a page size
+     * @throws InvalidArgumentException if it is outside 1 to {@value dev.credits.PageRequest#MAX_LIMIT}
+     */
+    public static int pageLimit(int limit) {
+        if (limit < 1 || limit > dev.credits.PageRequest.MAX_LIMIT) {
+            throw new InvalidArgumentException("limit", "must be 1 to " + dev.credits.PageRequest.MAX_LIMIT + ": "
+                    + limit);
+        }
+        return limit;
+    }
+
+    /**
      * A decimal that is stored like money (a percentage): at most {@link Money#MAX_SCALE} decimals (its scale,
      * trailing zeros included, since the scale is kept) and at most {@link Money#MAX_INTEGER_DIGITS} integer
      * digits.

@@ -166,9 +166,7 @@ public final class DisputeRules {
 
     private ChargeDisputePage page(String accountId, ChargeDisputeStatus status, PageRequest page) {
         Checks.required("page", page);
-        if (page.limit() < 1 || page.limit() > PageRequest.MAX_LIMIT) {
-            throw new InvalidArgumentException("limit", "must be 1 to " + PageRequest.MAX_LIMIT + ": " + page.limit());
-        }
+        Checks.pageLimit(page.limit());
         Instant afterAt = null;
         String afterId = null;
         if (page.cursor() != null) {

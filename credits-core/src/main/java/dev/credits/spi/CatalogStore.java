@@ -45,6 +45,9 @@ public interface CatalogStore {
      * Makes one change as {@link #insert}, {@link #update}, {@link #save} or {@link #delete} would and appends its
      * audit record (store-numbered, see {@link dev.credits.AuditRecord#position()}), atomically: both or neither.
      *
+     * <p>The record's before is the row as the ledger read it just before the call: of two concurrent changes of one
+     * row, both records may name the same before (each after is exact).
+     *
      * @return what the plain call would return (a save: true); false means nothing changed and no record was written
      */
     <T> boolean write(CatalogChange<T> change, dev.credits.AuditRecord audit);
