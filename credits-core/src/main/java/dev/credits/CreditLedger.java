@@ -10,6 +10,8 @@ import dev.credits.internal.EventSettings;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.Observation;
+import dev.credits.internal.OrgRules;
+import dev.credits.internal.Approvals;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
 import dev.credits.internal.Inspections;
@@ -125,6 +127,7 @@ public final class CreditLedger {
     private final Builder settings;
     private final Observation observation;
     private final Events eventsArea;
+    private final Orgs orgsArea;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
@@ -145,6 +148,7 @@ public final class CreditLedger {
         this.inspectionArea = new Inspection(observation, new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
         this.eventsArea = new Events(observation, new EventRules(unitOfWork, store));
+        this.orgsArea = new Orgs(observation, new OrgRules(unitOfWork), new Approvals(unitOfWork));
     }
 
     /** @return a new builder */
@@ -547,6 +551,16 @@ public final class CreditLedger {
     }
 
     // ================================================================ areas
+
+    /**
+     * Organizations: pools and their members, spending caps, transfers between accounts of one organization, and the
+     * approval of large purchases.
+     *
+     * @return this ledger's organizations area (the same instance every time)
+     */
+    public Orgs orgs() {
+        return orgsArea;
+    }
 
     /**
      * Selling credits: the catalog of packages and promotions, quotes, purchases and their payment reversals

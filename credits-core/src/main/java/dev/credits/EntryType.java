@@ -14,5 +14,11 @@ public enum EntryType {
      * Credits of a purchase taken back because its payment was refunded or lost in a dispute (negative);
      * references the purchase's grant. What was already spent becomes debt the next grant pays first.
      */
-    CLAWBACK
+    CLAWBACK,
+    /**
+     * Credits moved between two accounts of one organization ({@link Orgs#transfer}, or a member's spend drawing on
+     * its pool): negative on the account they left, positive (onto new lots) on the one they reached; each side
+     * references the other's entry.
+     */
+    TRANSFER
 }

@@ -83,6 +83,12 @@ final class AccountSession {
     /** Who makes this unit of work's changes (see {@link dev.credits.CreditLedger#actingAs}), or null. */
     private Actor actor;
 
+    /** The pools above this account, nearest first, locked in the same unit of work (see UnitOfWork#mutateAll). */
+    private List<AccountSession> pools = List.of();
+    /** The caps and cap usage this unit of work changes on this account. */
+    final OrgRows orgRows = new OrgRows();
+    private boolean wrote;
+
     private int lotsExpired;
     private long creditsExpired;
     private int holdsExpired;
@@ -277,6 +283,9 @@ final class AccountSession {
      * @return the (lot id, amount) portions taken, in order
      */
     List<Portion> take(String creditType, long cost, boolean hold, String ownerId) {
+        if (!pools.isEmpty()) {
+            Pools.draw(this, creditType, cost);
+        }
         List<Portion> portions = new ArrayList<>();
         long left = cost;
         for (Lot lot : liveLots(creditType)) {
@@ -432,6 +441,7 @@ final class AccountSession {
 
     /** Gives a hold's credits back to its lots and closes it. */
     Hold releaseHold(Hold hold, HoldStatus status) {
+        Caps.giveBack(this, hold, hold.amount());
         for (Allocation allocation : tx.findAllocations(hold.holdId())) {
             Lot lot = lot(allocation.lotId());
             putLot(lot.withAmounts(lot.remaining(), lot.held() - allocation.amount()));
@@ -471,6 +481,28 @@ final class AccountSession {
         return entry;
     }
 
+    // ------------------------------------------------------------ organizations
+
+    /** Joins the sessions of this account's pools (nearest first), locked in the same unit of work. */
+    void joinPools(List<AccountSession> nearestFirst) {
+        this.pools = List.copyOf(nearestFirst);
+    }
+
+    /** @return the sessions of this account's pools, nearest first (empty for an account in no pool) */
+    List<AccountSession> pools() {
+        return pools;
+    }
+
+    /** @return whether {@link #write()} wrote a change */
+    boolean wrote() {
+        return wrote;
+    }
+
+    /** @return what the account can spend of the type now: its available balance and what its pools can lend */
+    long spendable(String creditType) {
+        return pools.isEmpty() ? available(creditType) : Pools.spendable(this, creditType);
+    }
+
     /** Sets who makes this unit of work's changes. @return this session */
     AccountSession actingAs(Actor actor) {
         this.actor = actor;
@@ -507,7 +539,7 @@ final class AccountSession {
     boolean hasChanges() {
         return accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
                 || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null || !purchases.isEmpty()
-                || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty();
+                || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty() || !orgRows.isEmpty();
     }
 
     /**
@@ -539,7 +571,8 @@ final class AccountSession {
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
                 stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
-                promotionUses, eventChanges()));
+                promotionUses, eventChanges(), orgRows.changes()));
+        wrote = true;
         return sequence;
     }
 

@@ -29,11 +29,22 @@ import java.util.List;
  *                         would pass its limit fails the whole write with {@link PromotionExhaustedException}
  * @param events           the outbox events, alert states and expiry notices of the change ({@link EventChanges#NONE}
  *                         when none)
+ * @param orgs             the caps and cap usage rows of the change ({@link OrgChanges#NONE} when none)
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
-                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events) {
+                        List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
+                        OrgChanges orgs) {
+
+    /** A change set without organization rows. */
+    public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
+                     List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
+                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<PromotionUse> promotionUses, EventChanges events) {
+        this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
+                idempotency, purchases, promotionUses, events, OrgChanges.NONE);
+    }
 
     /** A change set without events. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
@@ -55,5 +66,6 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         purchases = purchases == null ? List.of() : List.copyOf(purchases);
         promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
         events = events == null ? EventChanges.NONE : events;
+        orgs = orgs == null ? OrgChanges.NONE : orgs;
     }
 }

@@ -33,7 +33,7 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
         StorePrimitivesContract, ObservationContract, EventContract, FreeRetryContract, PlanEntitlementContract,
-        InspectionContract {
+        InspectionContract, OrgsContract {
 
     private CreditStore store;
     private MutableClock clock;
