@@ -122,7 +122,7 @@ public sealed interface EventPayload {
     }
 
     /**
-     * A purchase's approval changed: it now awaits approval ({@link PurchaseStatus#AWAITING_APPROVAL}), was approved
+     * A purchase's approval changed: it now awaits approval ({@link PurchaseStatus#PENDING_APPROVAL}), was approved
      * (its new status is {@link PurchaseStatus#PENDING} or {@link PurchaseStatus#COMPLETED}) or was rejected
      * ({@link PurchaseStatus#REJECTED}).
      *

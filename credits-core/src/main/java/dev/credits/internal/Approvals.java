@@ -11,7 +11,7 @@ import dev.credits.PurchaseStatus;
 import dev.credits.spi.PromotionUse;
 
 /**
- * Approval of large purchases: a purchase above the policy's threshold waits (AWAITING_APPROVAL, nothing granted)
+ * Approval of large purchases: a purchase above the policy's threshold waits (PENDING_APPROVAL, nothing granted)
  * until an approver moves it on, exactly once: approved, it goes on as it was asked for (pending payment, or
  * completed with its credits granted); rejected, it ends. Repeating the same decision returns it as it stands; the
  * other decision is a {@link PurchaseStateException}. Each step is announced ({@link EventPayload.PurchaseApproval})
@@ -26,10 +26,10 @@ public final class Approvals {
 
     /** @return the new purchase as awaiting approval, announced in the session's unit of work */
     static Purchase awaiting(AccountSession session, Purchase purchase, boolean paymentPending) {
-        Purchase waiting = purchase.toBuilder().status(PurchaseStatus.AWAITING_APPROVAL)
+        Purchase waiting = purchase.toBuilder().status(PurchaseStatus.PENDING_APPROVAL)
                 .approval(PurchaseApproval.awaiting(paymentPending)).build();
         session.emit(purchase.creditType(), new EventPayload.PurchaseApproval(purchase.purchaseId(),
-                PurchaseStatus.AWAITING_APPROVAL, null, null));
+                PurchaseStatus.PENDING_APPROVAL, null, null));
         return waiting;
     }
 
@@ -44,7 +44,7 @@ public final class Approvals {
             if (approval.approved()) {
                 return PurchaseRules.replayOf(session, purchaseId, null);
             }
-            if (purchase.status() != PurchaseStatus.AWAITING_APPROVAL) {
+            if (purchase.status() != PurchaseStatus.PENDING_APPROVAL) {
                 throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
                         + "; it can no longer be approved");
             }
@@ -78,7 +78,7 @@ public final class Approvals {
             if (purchase.status() == PurchaseStatus.REJECTED) {
                 return PurchaseRules.replayOf(session, purchaseId, null);
             }
-            if (purchase.status() != PurchaseStatus.AWAITING_APPROVAL) {
+            if (purchase.status() != PurchaseStatus.PENDING_APPROVAL) {
                 throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
                         + "; it can no longer be rejected");
             }

@@ -403,7 +403,7 @@ public final class PurchaseRules {
                     return replayOf(session, purchaseId, null);
                 case FAILED:
                     throw new PurchaseStateException("purchase '" + purchaseId + "' failed; it cannot complete");
-                case AWAITING_APPROVAL, REJECTED:
+                case PENDING_APPROVAL, REJECTED:
                     throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
                             + "; only an approved purchase can complete");
                 default:
@@ -429,7 +429,7 @@ public final class PurchaseRules {
                 case COMPLETED:
                     throw new PurchaseStateException("purchase '" + purchaseId
                             + "' completed; refund its credits instead");
-                case AWAITING_APPROVAL, REJECTED:
+                case PENDING_APPROVAL, REJECTED:
                     throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
                             + "; approve or reject it instead");
                 default:

@@ -460,7 +460,7 @@ public interface OrgsContract extends ContractFixture {
         assertEquals(PurchaseStatus.COMPLETED, small.purchase().status());
         PurchaseResult large = ledger.commerce().purchase(PurchaseRequest.ofCredits(org, 5_000));
         assertTrue(large.success());
-        assertEquals(PurchaseStatus.AWAITING_APPROVAL, large.purchase().status());
+        assertEquals(PurchaseStatus.PENDING_APPROVAL, large.purchase().status());
         assertEquals(1_000, available(org), "nothing granted while it waits");
         String id = large.purchase().purchaseId();
         assertThrows(PurchaseStateException.class, () -> ledger.commerce().completePurchase(id));
@@ -476,7 +476,7 @@ public interface OrgsContract extends ContractFixture {
         List<PurchaseStatus> announced = ledger.events().readAccount(org, 0, 100).stream()
                 .map(e -> e.payload()).filter(p -> p instanceof EventPayload.PurchaseApproval)
                 .map(p -> ((EventPayload.PurchaseApproval) p).status()).toList();
-        assertEquals(List.of(PurchaseStatus.AWAITING_APPROVAL, PurchaseStatus.COMPLETED), announced);
+        assertEquals(List.of(PurchaseStatus.PENDING_APPROVAL, PurchaseStatus.COMPLETED), announced);
         assertInvariants(org);
     }
 
@@ -507,7 +507,7 @@ public interface OrgsContract extends ContractFixture {
             assertEquals(4, refused, "the losing decision is refused on every call");
             long decisions = ledger.events().readAccount(org, 0, 100).stream()
                     .filter(e -> e.payload() instanceof EventPayload.PurchaseApproval p
-                            && p.status() != PurchaseStatus.AWAITING_APPROVAL).count();
+                            && p.status() != PurchaseStatus.PENDING_APPROVAL).count();
             assertEquals(1, decisions);
             assertEquals(0, available(org));
         }

@@ -8,6 +8,7 @@ import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.Purchase;
+import dev.credits.SpendingCap;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
@@ -448,6 +449,31 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("creditType", Objects.requireNonNull(creditType, "creditType"))
                 .map(Tables.ALERT_STATES.mapper())
                 .findOne();
+    }
+
+    @Override
+    public List<SpendingCap> findCaps() {
+        lock();
+        return handle.createQuery("SELECT " + Tables.CAPS.columnList() + " FROM " + sql.prefix
+                        + Tables.CAPS.table() + " WHERE account_id = :accountId")
+                .bind("accountId", accountId())
+                .map(Tables.CAPS.mapper())
+                .list();
+    }
+
+    @Override
+    public long findCapUsage(String capId, String key, Instant periodStart) {
+        lock();
+        return handle.createQuery("SELECT used FROM " + sql.prefix + Tables.CAP_USAGE.table()
+                        + " WHERE account_id = :accountId AND cap_id = :capId AND cap_key = :key"
+                        + " AND period_start_micros = :start")
+                .bind("accountId", accountId())
+                .bind("capId", Objects.requireNonNull(capId, "capId"))
+                .bind("key", Objects.requireNonNull(key, "key"))
+                .bind("start", Rows.micros(periodStart))
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
     }
 
     @Override

@@ -912,8 +912,7 @@ abstract class JdbiStoreTestBase {
 
     /** @return the numbers of the versions the jar ships: 1, 2, ... */
     private List<Integer> shippedVersions() {
-        return java.util.stream.IntStream.rangeClosed(1, database().dialect().schemaResources().size()).boxed()
-                .toList();
+        return Schema.versions(database().dialect().schemaResources()).stream().map(Schema.Version::number).toList();
     }
 
     @Test

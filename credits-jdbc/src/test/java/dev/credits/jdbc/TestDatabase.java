@@ -34,7 +34,8 @@ final class TestDatabase implements AutoCloseable {
      */
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
             "idempotency", "features", "packages", "plans", "promotions", "purchases",
-            "account_links", "events", "event_consumers", "alert_states", "expiry_notices");
+            "account_links", "events", "event_consumers", "alert_states", "expiry_notices",
+            "caps", "cap_usage");
     /** The outbox's one-row numbering table: dropped with the others, never emptied (its row must stay). */
     static final String SEQUENCER_TABLE = "event_sequencer";
     /** The store's schema version table, without the prefix. */
