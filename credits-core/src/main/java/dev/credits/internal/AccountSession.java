@@ -88,6 +88,8 @@ final class AccountSession {
     /** The caps and cap usage this unit of work changes on this account. */
     final OrgRows orgRows = new OrgRows();
     private boolean wrote;
+    /** What the pools could lend when read apart (a check); empty when they are locked in {@link #pools}. */
+    private Map<String, Long> lentByPools = Map.of();
 
     private int lotsExpired;
     private long creditsExpired;
@@ -500,7 +502,13 @@ final class AccountSession {
 
     /** @return what the account can spend of the type now: its available balance and what its pools can lend */
     long spendable(String creditType) {
-        return pools.isEmpty() ? available(creditType) : Pools.spendable(this, creditType);
+        return pools.isEmpty() ? Checks.add("spendable", available(creditType), lentByPools.getOrDefault(creditType, 0L))
+                : Pools.spendable(this, creditType);
+    }
+
+    /** Sets what this account's pools can lend, by credit type, for a read that did not lock them. */
+    void lentByPools(Map<String, Long> byType) {
+        this.lentByPools = Map.copyOf(byType);
     }
 
     /** Sets who makes this unit of work's changes. @return this session */

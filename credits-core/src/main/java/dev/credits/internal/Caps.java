@@ -2,6 +2,7 @@ package dev.credits.internal;
 
 import dev.credits.CapExceeded;
 import dev.credits.Hold;
+import dev.credits.InvalidArgumentException;
 import dev.credits.SpendingCap;
 import dev.credits.spi.CapUsage;
 
@@ -18,6 +19,9 @@ import java.util.Map;
  * refund gives nothing back (the credits were spent). Stateless.
  */
 final class Caps {
+
+    /** Longest key value a cap counts (a longer one is refused, on every store alike). */
+    static final int MAX_KEY_LENGTH = 128;
 
     private Caps() {
     }
@@ -44,6 +48,10 @@ final class Caps {
                         : SpendingCap.USER_KEY.equals(cap.keyName()) ? userId
                         : metadata == null ? null : metadata.get(cap.keyName());
                 if (key != null) {
+                    if (key.length() > MAX_KEY_LENGTH) {
+                        throw new InvalidArgumentException(cap.keyName(), "the value counted by cap '" + cap.capId()
+                                + "' of '" + owner.accountId() + "' is longer than " + MAX_KEY_LENGTH + " characters");
+                    }
                     found.add(new Applicable(owner, cap, key));
                 }
             }

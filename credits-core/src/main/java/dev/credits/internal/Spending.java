@@ -101,12 +101,12 @@ public final class Spending {
         Checks.id("accountId", accountId);
         Checks.featureKey(featureKey);
         Checks.positive("quantity", quantity);
-        return uow.read(accountId, featureKey, session -> {
+        return uow.readSpendable(accountId, featureKey, session -> {
             Optional<FeaturePricing> feature = session.feature();
             long unitPrice = Price.of(session, feature).unitPrice();
             long required = Checks.cost(unitPrice, quantity);
-            long available = feature.map(f -> session.available(f.creditType()))
-                    .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
+            long available = feature.map(f -> session.spendable(f.creditType()))
+                    .orElse(session.spendable(CreditLedger.DEFAULT_CREDIT_TYPE));
             RejectionReason reason = rejection(session, feature, required);
             return new CheckResult(reason == null, reason, accountId, featureKey, quantity, unitPrice, required,
                     available, session.account().sequence());

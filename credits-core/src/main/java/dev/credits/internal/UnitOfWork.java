@@ -247,6 +247,47 @@ public final class UnitOfWork {
     }
 
     /**
+     * As {@link #read}, for a check of what an account can spend: a member's session also knows what its pools can
+     * lend ({@link AccountSession#spendable}), read from each pool just before (root first, one at a time, never
+     * while holding the member: a check is a snapshot of each, not of all at once).
+     */
+    <T> T readSpendable(String accountId, String featureKey, Function<AccountSession, T> work) {
+        Map<String, Long> lent = null;
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Long> lending = lent;
+            try {
+                return store.readAccount(accountId, tx -> {
+                    AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events);
+                    if (lending == null && session.account().parentId() != null) {
+                        throw new ChainChanged();
+                    }
+                    session.settle();
+                    session.lentByPools(lending == null ? Map.of() : lending);
+                    return work.apply(session);
+                });
+            } catch (ChainChanged member) {
+                if (attempt >= MAX_CHAIN_ATTEMPTS) {
+                    throw new TransactionConflictException("the pools of '" + accountId + "' kept changing during the"
+                            + " call", null);
+                }
+                List<String> chain = readChain(accountId);
+                Map<String, Long> sum = new HashMap<>();
+                for (String pool : chain.subList(0, chain.size() - 1)) {
+                    store.readAccount(pool, tx -> {
+                        AccountSession session = new AccountSession(tx, now(), order, null, null, events);
+                        session.settle();
+                        for (String type : session.creditTypes()) {
+                            sum.merge(type, Math.max(0, session.available(type)), Math::addExact);
+                        }
+                        return null;
+                    });
+                }
+                lent = sum;
+            }
+        }
+    }
+
+    /**
      * @return the stored result when this key was used before with the same request
      * @throws IdempotencyConflictException when it was used with a different one
      */

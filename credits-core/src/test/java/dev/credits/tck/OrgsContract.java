@@ -155,6 +155,10 @@ public interface OrgsContract extends ContractFixture {
         Account stored = ledger().getAccount(user).orElseThrow();
         assertEquals(dept, stored.parentId());
 
+        dev.credits.CheckResult check = ledger().checkCredits(user, feature);
+        assertTrue(check.hasEnough(), () -> "a member's check counts its pools: " + check);
+        assertEquals(5 + 10 + 1_000, check.available());
+
         DeductionResult result = ledger().deductCredits(DeductRequest.of(user, feature));
 
         assertTrue(result.success(), () -> "rejected: " + result);
@@ -179,6 +183,7 @@ public interface OrgsContract extends ContractFixture {
         assertFalse(result.success());
         assertEquals(RejectionReason.INSUFFICIENT_CREDITS, result.reason());
         assertEquals(3, result.available());
+        assertFalse(ledger().checkCredits(user, feature).hasEnough());
         assertUnchanged(orgBefore, org);
     }
 
@@ -370,6 +375,17 @@ public interface OrgsContract extends ContractFixture {
         assertEquals(dept, poolCap.capExceeded().accountId());
         assertEquals(25, ledger().orgs().capUsed(dept, "monthly", null));
         assertEquals(10, ledger().orgs().capUsed(user, "per-qr", "q1"));
+    }
+
+    @Test
+    default void aKeyedCapRefusesAKeyLongerThan128CharactersAndChangesNothing() {
+        String org = openFunded(100);
+        ledger().orgs().setCap(org, SpendingCap.of("per-qr", CapPeriod.DAY, 10).perKey("qr_code"));
+        String feature = feature("scan", 1);
+        assertThrowsUnchanged(InvalidArgumentException.class, org, () -> ledger().deductCredits(
+                DeductRequest.of(org, feature).withMetadata(Map.of("qr_code", "q".repeat(129)))));
+        assertTrue(ledger().deductCredits(DeductRequest.of(org, feature)
+                .withMetadata(Map.of("qr_code", "q".repeat(128)))).success());
     }
 
     @Test
