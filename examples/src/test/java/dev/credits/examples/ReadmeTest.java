@@ -98,6 +98,32 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeOrganizationsSectionIsTheCompiledOne() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeOrganizations.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        String compiled = dedent(between(source, "// tag::orgs[]", "// end::orgs[]"));
+        assertTrue(readme.contains(compiled),
+                "README.md must contain the orgs snippet of ReadmeOrganizations.java verbatim:\n" + compiled);
+    }
+
+    @Test
+    void readmeOrganizationsDoWhatTheirCommentsSay() {
+        ReadmeOrganizations.Outcome outcome = ReadmeOrganizations.run();
+        assertTrue(outcome.spent().success());
+        assertEquals(100, outcome.spent().creditsDeducted());
+        assertEquals(RejectionReason.CAP_EXCEEDED, outcome.overDailyCap().reason());
+        assertEquals(429, outcome.overDailyCap().reason().httpStatus());
+        assertEquals("user_kim", outcome.overDailyCap().capExceeded().accountId());
+        assertEquals(100, outcome.overDailyCap().capExceeded().used());
+        assertEquals(0, outcome.overDailyCap().capExceeded().remaining());
+        assertTrue(outcome.allocated().success());
+        assertEquals(dev.credits.PurchaseStatus.PENDING_APPROVAL, outcome.waiting().purchase().status());
+        assertEquals(dev.credits.PurchaseStatus.COMPLETED, outcome.approved().purchase().status());
+        assertEquals("cfo:lee", outcome.approved().purchase().approval().approver());
+        assertEquals(10_000 - 100 - 1_500 + 20_000, outcome.poolAvailable());
+    }
+
+    @Test
     void readmeSeedRulesSectionIsTheCompiledOne() throws IOException {
         String source = Files.readString(Path.of("src/main/java/dev/credits/examples/ReadmeSeedRules.java"));
         String readme = Files.readString(Path.of("../README.md"));
