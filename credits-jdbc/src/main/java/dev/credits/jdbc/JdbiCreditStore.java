@@ -579,9 +579,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
                         txs.add(JdbcAccountTransaction.begin(handle, sql, ids.get(i), false, !commits));
                     }
                     T result = work.run(List.copyOf(txs));
-                    for (JdbcAccountTransaction tx : txs) {
-                        tx.finish();
-                    }
+                    JdbcAccountTransaction.finishAll(txs);
                     return result;
                 }, true, true);
             } finally {
