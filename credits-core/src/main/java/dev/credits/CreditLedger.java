@@ -1,6 +1,7 @@
 package dev.credits;
 
 import dev.credits.internal.AccountLinks;
+import dev.credits.internal.Approvals;
 import dev.credits.internal.Accounts;
 import dev.credits.internal.CatalogRules;
 import dev.credits.internal.PaymentReversals;
@@ -11,7 +12,6 @@ import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.Observation;
 import dev.credits.internal.OrgRules;
-import dev.credits.internal.Approvals;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
 import dev.credits.internal.Inspections;

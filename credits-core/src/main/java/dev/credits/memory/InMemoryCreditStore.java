@@ -11,12 +11,14 @@ import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
+import dev.credits.SpendingCap;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CapUsage;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
@@ -28,6 +30,8 @@ import dev.credits.spi.EventRecord;
 import dev.credits.spi.EventStore;
 import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.MultiAccountWork;
+import dev.credits.spi.OrgChanges;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 
@@ -48,10 +52,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
-import dev.credits.SpendingCap;
-import dev.credits.spi.CapUsage;
-import dev.credits.spi.MultiAccountWork;
-import dev.credits.spi.OrgChanges;
 
 /**
  * A {@link CreditStore} in the JVM's memory: the store for a host's own unit tests and for small embedded

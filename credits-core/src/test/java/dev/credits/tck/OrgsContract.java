@@ -158,6 +158,7 @@ public interface OrgsContract extends ContractFixture {
         dev.credits.CheckResult check = ledger().checkCredits(user, feature);
         assertTrue(check.hasEnough(), () -> "a member's check counts its pools: " + check);
         assertEquals(5 + 10 + 1_000, check.available());
+        assertNull(ledger().inspection().explain(user, feature).rejection(), "explain counts the pools too");
 
         DeductionResult result = ledger().deductCredits(DeductRequest.of(user, feature));
 
