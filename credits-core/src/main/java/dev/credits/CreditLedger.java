@@ -1,6 +1,7 @@
 package dev.credits;
 
 import dev.credits.internal.AccountLinks;
+import dev.credits.internal.Approvals;
 import dev.credits.internal.Accounts;
 import dev.credits.internal.Adjustments;
 import dev.credits.internal.AuditTrail;
@@ -13,6 +14,7 @@ import dev.credits.internal.EventSettings;
 import dev.credits.internal.ExpirySweep;
 import dev.credits.internal.Holds;
 import dev.credits.internal.Observation;
+import dev.credits.internal.OrgRules;
 import dev.credits.internal.PlanRules;
 import dev.credits.internal.PriceList;
 import dev.credits.internal.Inspections;
@@ -134,6 +136,7 @@ public final class CreditLedger {
     private final Admin adminArea;
     private final ChargeDisputes disputesArea;
     private final Reports reportsArea;
+    private final Orgs orgsArea;
 
     private CreditLedger(Builder builder) {
         this.settings = builder.copy();
@@ -158,6 +161,7 @@ public final class CreditLedger {
         this.adminArea = new Admin(observation, new Adjustments(unitOfWork, spending));
         this.disputesArea = new ChargeDisputes(observation, new DisputeRules(unitOfWork, store, refunds));
         this.reportsArea = new Reports(observation, new ReportRules(unitOfWork, store));
+        this.orgsArea = new Orgs(observation, new OrgRules(unitOfWork), new Approvals(unitOfWork));
     }
 
     /** @return a new builder */
@@ -579,6 +583,16 @@ public final class CreditLedger {
     }
 
     // ================================================================ areas
+
+    /**
+     * Organizations: pools and their members, spending caps, transfers between accounts of one organization, and the
+     * approval of large purchases.
+     *
+     * @return this ledger's organizations area (the same instance every time)
+     */
+    public Orgs orgs() {
+        return orgsArea;
+    }
 
     /**
      * Selling credits: the catalog of packages and promotions, quotes, purchases and their payment reversals

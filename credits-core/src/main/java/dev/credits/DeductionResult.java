@@ -20,9 +20,19 @@ package dev.credits;
  * @param retryNumber      which retry of the original this was (1, 2, ...), or 0 when it is not a retry
  * @param replayed         true when this is the stored result of an earlier call with the same
  *                         idempotency key
+ * @param capExceeded      the cap that turned it down ({@link RejectionReason#CAP_EXCEEDED}), or null
  */
 public record DeductionResult(boolean success, RejectionReason reason, String accountId, String featureKey,
                               String transactionId, long quantity, long unitPrice, long creditsDeducted,
                               long remainingCredits, long required, long available, long sequence,
-                              String pricePlanId, int retryNumber, boolean replayed) {
+                              String pricePlanId, int retryNumber, boolean replayed, CapExceeded capExceeded) {
+
+    /** A result that no cap turned down. */
+    public DeductionResult(boolean success, RejectionReason reason, String accountId, String featureKey,
+                           String transactionId, long quantity, long unitPrice, long creditsDeducted,
+                           long remainingCredits, long required, long available, long sequence,
+                           String pricePlanId, int retryNumber, boolean replayed) {
+        this(success, reason, accountId, featureKey, transactionId, quantity, unitPrice, creditsDeducted,
+                remainingCredits, required, available, sequence, pricePlanId, retryNumber, replayed, null);
+    }
 }

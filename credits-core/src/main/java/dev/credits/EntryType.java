@@ -19,5 +19,11 @@ public enum EntryType {
      * Credits an administrator removed (negative), taken from the account's lots in burn-down order; with
      * {@code allowDebt}, what the lots lack becomes debt. Written by {@link Admin#removeCredits}; carries its actor.
      */
-    ADJUSTMENT
+    ADJUSTMENT,
+    /**
+     * Credits moved between two accounts of one organization ({@link Orgs#transfer}, or a member's spend drawing on
+     * its pool): negative on the account they left, positive (onto new lots) on the one they reached; each side
+     * references the other's entry.
+     */
+    TRANSFER
 }

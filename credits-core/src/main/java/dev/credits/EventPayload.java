@@ -122,6 +122,24 @@ public sealed interface EventPayload {
     }
 
     /**
+     * A purchase's approval changed: it now awaits approval ({@link PurchaseStatus#PENDING_APPROVAL}), was approved
+     * (its new status is {@link PurchaseStatus#PENDING} or {@link PurchaseStatus#COMPLETED}) or was rejected
+     * ({@link PurchaseStatus#REJECTED}).
+     *
+     * @param purchaseId the purchase
+     * @param status     its status after the change
+     * @param approver   the id of who approved or rejected it, or null while it awaits approval
+     * @param reason     why it was rejected, or null
+     */
+    record PurchaseApproval(String purchaseId, PurchaseStatus status, String approver, String reason)
+            implements EventPayload {
+        @Override
+        public EventType type() {
+            return EventType.PURCHASE_APPROVAL;
+        }
+    }
+
+    /**
      * An allowance period started.
      *
      * @param planId      the account's plan

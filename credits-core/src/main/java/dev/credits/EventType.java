@@ -18,6 +18,11 @@ public enum EventType {
     PURCHASE_COMPLETED,
     /** A pending purchase failed: {@link EventPayload.PurchaseFailed}. */
     PURCHASE_FAILED,
+    /**
+     * A purchase started waiting for approval, was approved or was rejected ({@link Orgs#approvePurchase},
+     * {@link Orgs#rejectPurchase}): {@link EventPayload.PurchaseApproval}.
+     */
+    PURCHASE_APPROVAL,
     /** A plan's allowance period started (a renewal): {@link EventPayload.PeriodStarted}. */
     PERIOD_STARTED,
     /** A hold reached its deadline and was released: {@link EventPayload.HoldExpired}. */

@@ -37,13 +37,16 @@ import java.util.Map;
  * @param frozenCredits    credits frozen (not spendable) while a dispute is open
  * @param clawedBack       credits taken back so far: at most {@code refunded + lost dispute}, and never more than
  *                         the purchase granted
+ * @param approval         who approved or rejected it and when, and what approval leads to; null for a purchase
+ *                         that needed no approval
  */
 public record Purchase(String purchaseId, String accountId, String packageId, String creditType, long credits,
                        long bonusCredits, Money listPrice, Money price, String promotionCode,
                        String paymentReference, Period validity, PurchaseStatus status, String lotId,
                        String transactionId, Map<String, String> metadata, String idempotencyKey,
                        Instant createdAt, Instant resolvedAt, String failureReason, long refundedCredits,
-                       long disputedCredits, DisputeStatus disputeStatus, long frozenCredits, long clawedBack) {
+                       long disputedCredits, DisputeStatus disputeStatus, long frozenCredits, long clawedBack,
+                       PurchaseApproval approval) {
 
     public Purchase {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
@@ -81,7 +84,7 @@ public record Purchase(String purchaseId, String accountId, String packageId, St
                 .prices(listPrice, price).promotionCode(promotionCode).paymentReference(paymentReference)
                 .validity(validity).status(status).grant(lotId, transactionId).metadata(metadata)
                 .idempotencyKey(idempotencyKey).createdAt(createdAt).resolution(resolvedAt, failureReason)
-                .reversal(refundedCredits, disputedCredits, disputeStatus, frozenCredits, clawedBack);
+                .reversal(refundedCredits, disputedCredits, disputeStatus, frozenCredits, clawedBack).approval(approval);
     }
 
     /** @return a copy with a new reversal state (refunds, dispute, frozen and clawed-back credits) */
@@ -134,6 +137,7 @@ public record Purchase(String purchaseId, String accountId, String packageId, St
         private DisputeStatus disputeStatus = DisputeStatus.NONE;
         private long frozenCredits;
         private long clawedBack;
+        private PurchaseApproval approval;
 
         private Builder(String purchaseId, String accountId, String creditType) {
             this.purchaseId = purchaseId;
@@ -222,12 +226,18 @@ public record Purchase(String purchaseId, String accountId, String packageId, St
             return this;
         }
 
+        /** Its approval (null: it needed none). */
+        public Builder approval(PurchaseApproval approval) {
+            this.approval = approval;
+            return this;
+        }
+
         /** @return the purchase */
         public Purchase build() {
             return new Purchase(purchaseId, accountId, packageId, creditType, credits, bonusCredits, listPrice, price,
                     promotionCode, paymentReference, validity, status, lotId, transactionId, metadata,
                     idempotencyKey, createdAt, resolvedAt, failureReason, refundedCredits, disputedCredits,
-                    disputeStatus, frozenCredits, clawedBack);
+                    disputeStatus, frozenCredits, clawedBack, approval);
         }
     }
 }

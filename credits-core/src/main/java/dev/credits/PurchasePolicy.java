@@ -25,12 +25,41 @@ import java.util.Map;
  * @param bulkDiscounts         discount tiers by credits bought (packages and custom amounts alike)
  * @param customAmountValidity  how long credits bought as a custom amount stay valid, by credit type (a type not
  *                              listed never expires), as a package's validity does
+ * @param approvalThreshold     purchases of more credits than this (before bonus credits) wait for an approval
+ *                              ({@link Orgs#approvePurchase}) and grant nothing until then (0: none waits)
+ * @param approvalPrice         purchases costing more than this (in its currency) wait for an approval too, or null
  */
 public record PurchasePolicy(Money creditRate, Money minimumPurchase, long maxCreditsPerPurchase,
-                             List<BulkDiscount> bulkDiscounts, Map<String, Period> customAmountValidity) {
+                             List<BulkDiscount> bulkDiscounts, Map<String, Period> customAmountValidity,
+                             long approvalThreshold, Money approvalPrice) {
 
-    /** No credit rate, no minimum, no maximum, no bulk discounts, custom amounts never expire. */
+    /** No credit rate, no minimum, no maximum, no bulk discounts, custom amounts never expire, no approvals. */
     public static final PurchasePolicy DEFAULT = new PurchasePolicy(null, null, 0, List.of(), Map.of());
+
+    /** A policy without approvals. */
+    public PurchasePolicy(Money creditRate, Money minimumPurchase, long maxCreditsPerPurchase,
+                          List<BulkDiscount> bulkDiscounts, Map<String, Period> customAmountValidity) {
+        this(creditRate, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts, customAmountValidity, 0, null);
+    }
+
+    /**
+     * @return a copy under which purchases of more than {@code credits} credits, or costing more than {@code price}
+     *         (null: no money threshold), wait for an approval
+     */
+    public PurchasePolicy withApprovalAbove(long credits, Money price) {
+        if (credits < 0) {
+            throw new InvalidArgumentException("approvalThreshold", "must not be negative: " + credits);
+        }
+        return new PurchasePolicy(creditRate, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts,
+                customAmountValidity, credits, price);
+    }
+
+    /** @return whether a purchase of {@code credits} credits at {@code cost} waits for an approval */
+    public boolean needsApproval(long credits, Money cost) {
+        return (approvalThreshold > 0 && credits > approvalThreshold)
+                || (approvalPrice != null && cost != null && cost.currency().equals(approvalPrice.currency())
+                && cost.amount().compareTo(approvalPrice.amount()) > 0);
+    }
 
     public PurchasePolicy {
         bulkDiscounts = bulkDiscounts == null ? List.of() : List.copyOf(bulkDiscounts);
@@ -48,26 +77,27 @@ public record PurchasePolicy(Money creditRate, Money minimumPurchase, long maxCr
     public PurchasePolicy withCustomAmountValidity(String creditType, Period validity) {
         Map<String, Period> copy = new LinkedHashMap<>(customAmountValidity);
         copy.put(creditType, validity);
-        return new PurchasePolicy(creditRate, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts, copy);
+        return new PurchasePolicy(creditRate, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts, copy,
+                approvalThreshold, approvalPrice);
     }
 
     public PurchasePolicy withCreditRate(Money value) {
         return new PurchasePolicy(value, minimumPurchase, maxCreditsPerPurchase, bulkDiscounts,
-                customAmountValidity);
+                customAmountValidity, approvalThreshold, approvalPrice);
     }
 
     public PurchasePolicy withMinimumPurchase(Money value) {
         return new PurchasePolicy(creditRate, value, maxCreditsPerPurchase, bulkDiscounts,
-                customAmountValidity);
+                customAmountValidity, approvalThreshold, approvalPrice);
     }
 
     public PurchasePolicy withMaxCreditsPerPurchase(long value) {
         return new PurchasePolicy(creditRate, minimumPurchase, value, bulkDiscounts,
-                customAmountValidity);
+                customAmountValidity, approvalThreshold, approvalPrice);
     }
 
     public PurchasePolicy withBulkDiscounts(List<BulkDiscount> value) {
         return new PurchasePolicy(creditRate, minimumPurchase, maxCreditsPerPurchase, value,
-                customAmountValidity);
+                customAmountValidity, approvalThreshold, approvalPrice);
     }
 }

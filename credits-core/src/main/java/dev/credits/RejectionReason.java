@@ -5,7 +5,10 @@ package dev.credits;
  * exceptions: switch on them to answer the user. Each carries the HTTP status a web host usually answers.
  */
 public enum RejectionReason {
-    /** The available balance (plus overdraft) is short of the cost. Usually {@code 402 Payment Required}. */
+    /**
+     * The available balance (plus overdraft, plus what the account's pools can lend) is short of the cost, or the
+     * source of a transfer has fewer available credits than it moves. Usually {@code 402 Payment Required}.
+     */
     INSUFFICIENT_CREDITS(402),
     /** No feature has this key in the price list. Usually {@code 404 Not Found}. */
     UNKNOWN_FEATURE(404),
@@ -46,7 +49,12 @@ public enum RejectionReason {
     /** This account has used the promotion as often as one account may. Usually {@code 422}. */
     PROMOTION_LIMIT_PER_ACCOUNT(422),
     /** The promotion does not apply to this package (or to a custom amount). Usually {@code 422}. */
-    PROMOTION_NOT_APPLICABLE(422);
+    PROMOTION_NOT_APPLICABLE(422),
+    /**
+     * The spend would pass a spending cap of the account or of one of its pools ({@link Orgs#setCap}); the result's
+     * {@code capExceeded} says which, what its period used and what remains. Usually {@code 429 Too Many Requests}.
+     */
+    CAP_EXCEEDED(429);
 
     private final int httpStatus;
 

@@ -90,6 +90,14 @@ final class AccountSession {
     private final List<AuditRecord> audits = new ArrayList<>();
     private final Map<String, ChargeDispute> disputes = new LinkedHashMap<>();
 
+    /** The pools above this account, nearest first, locked in the same unit of work (see UnitOfWork#mutateAll). */
+    private List<AccountSession> pools = List.of();
+    /** The caps and cap usage this unit of work changes on this account. */
+    final OrgRows orgRows = new OrgRows();
+    private boolean wrote;
+    /** What the pools could lend when read apart (a check); empty when they are locked in {@link #pools}. */
+    private Map<String, Long> lentByPools = Map.of();
+
     private int lotsExpired;
     private long creditsExpired;
     private int holdsExpired;
@@ -286,6 +294,9 @@ final class AccountSession {
      * @return the (lot id, amount) portions taken, in order
      */
     List<Portion> take(String creditType, long cost, boolean hold, String ownerId) {
+        if (!pools.isEmpty()) {
+            Pools.draw(this, creditType, cost);
+        }
         List<Portion> portions = new ArrayList<>();
         long left = cost;
         for (Lot lot : liveLots(creditType)) {
@@ -441,6 +452,7 @@ final class AccountSession {
 
     /** Gives a hold's credits back to its lots and closes it. */
     Hold releaseHold(Hold hold, HoldStatus status) {
+        Caps.giveBack(this, hold, hold.amount());
         for (Allocation allocation : tx.findAllocations(hold.holdId())) {
             Lot lot = lot(allocation.lotId());
             putLot(lot.withAmounts(lot.remaining(), lot.held() - allocation.amount()));
@@ -480,6 +492,34 @@ final class AccountSession {
                 draft.type() == EntryType.EXPIRY ? Actor.SYSTEM : actor);
         entries.add(entry);
         return entry;
+    }
+
+    // ------------------------------------------------------------ organizations
+
+    /** Joins the sessions of this account's pools (nearest first), locked in the same unit of work. */
+    void joinPools(List<AccountSession> nearestFirst) {
+        this.pools = List.copyOf(nearestFirst);
+    }
+
+    /** @return the sessions of this account's pools, nearest first (empty for an account in no pool) */
+    List<AccountSession> pools() {
+        return pools;
+    }
+
+    /** @return whether {@link #write()} wrote a change */
+    boolean wrote() {
+        return wrote;
+    }
+
+    /** @return what the account can spend of the type now: its available balance and what its pools can lend */
+    long spendable(String creditType) {
+        return pools.isEmpty() ? Checks.add("spendable", available(creditType), lentByPools.getOrDefault(creditType, 0L))
+                : Pools.spendable(this, creditType);
+    }
+
+    /** Sets what this account's pools can lend, by credit type, for a read that did not lock them. */
+    void lentByPools(Map<String, Long> byType) {
+        this.lentByPools = Map.copyOf(byType);
     }
 
     /** Sets who makes this unit of work's changes. @return this session */
@@ -556,7 +596,7 @@ final class AccountSession {
     private boolean hasStateChanges() {
         return !disputes.isEmpty() || accountChanged || !entries.isEmpty() || !changedLotIds.isEmpty() || !changedBalances.isEmpty()
                 || !newHolds.isEmpty() || !changedHolds.isEmpty() || idempotency != null || !purchases.isEmpty()
-                || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty();
+                || !promotionUses.isEmpty() || !pendingEvents.isEmpty() || !notices.isEmpty() || !orgRows.isEmpty();
     }
 
     /**
@@ -591,7 +631,9 @@ final class AccountSession {
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
                 stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
-                promotionUses, eventChanges(), stampedAudits(), stampedDisputes(), usage.derive(this)));
+                promotionUses, eventChanges(), stampedAudits(), stampedDisputes(), usage.derive(this),
+                orgRows.changes()));
+        wrote = true;
         return sequence;
     }
 

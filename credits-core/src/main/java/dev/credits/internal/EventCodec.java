@@ -5,6 +5,7 @@ import dev.credits.CreditEvent;
 import dev.credits.EntryType;
 import dev.credits.EventPayload;
 import dev.credits.EventType;
+import dev.credits.PurchaseStatus;
 import dev.credits.spi.EventRecord;
 
 import java.time.Instant;
@@ -50,6 +51,11 @@ final class EventCodec {
         } else if (payload instanceof EventPayload.PurchaseFailed p) {
             f.put("purchaseId", p.purchaseId());
             f.put("reason", p.reason());
+        } else if (payload instanceof EventPayload.PurchaseApproval p) {
+            f.put("purchaseId", p.purchaseId());
+            f.put("status", p.status().name());
+            f.put("approver", p.approver());
+            f.put("reason", p.reason());
         } else if (payload instanceof EventPayload.PeriodStarted p) {
             f.put("planId", p.planId());
             f.put("periodStart", p.periodStart().toString());
@@ -83,6 +89,8 @@ final class EventCodec {
             case PURCHASE_COMPLETED -> new EventPayload.PurchaseCompleted(f.get("purchaseId"), num(f, "credits"),
                     f.get("lotId"));
             case PURCHASE_FAILED -> new EventPayload.PurchaseFailed(f.get("purchaseId"), f.get("reason"));
+            case PURCHASE_APPROVAL -> new EventPayload.PurchaseApproval(f.get("purchaseId"),
+                    PurchaseStatus.valueOf(f.get("status")), f.get("approver"), f.get("reason"));
             case PERIOD_STARTED -> new EventPayload.PeriodStarted(f.get("planId"), Instant.parse(f.get("periodStart")),
                     Instant.parse(f.get("periodEnd")));
             case HOLD_EXPIRED -> new EventPayload.HoldExpired(f.get("holdId"), num(f, "credits"));

@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Allocation;
+import dev.credits.CapExceeded;
 import dev.credits.ChargeResult;
 import dev.credits.ChargeWork;
 import dev.credits.CommitResult;
@@ -91,11 +92,13 @@ public final class Holds {
             if (reason == null && maxOpenHolds > 0 && openHolds(session) >= maxOpenHolds) {
                 reason = RejectionReason.TOO_MANY_OPEN_HOLDS;
             }
-            if (reason != null) {
-                return new ReservationResult(false, reason, null, required, session.available(type),
-                        session.account().sequence(), false);
+            CapExceeded cap = reason == null ? Caps.check(session, type, required, userId, metadata) : null;
+            if (reason != null || cap != null) {
+                return new ReservationResult(false, cap != null ? RejectionReason.CAP_EXCEEDED : reason, null,
+                        required, session.spendable(type), session.account().sequence(), false, cap);
             }
             String holdId = AccountSession.newId();
+            Caps.count(session, type, required, userId, metadata);
             List<Portion> portions = session.take(type, required, true, holdId);
             Instant now = session.now();
             Hold hold = Hold.work(holdId, accountId, type).feature(featureKey, quantity, unitPrice, price.planId())
@@ -103,7 +106,7 @@ public final class Holds {
                     .expiresAt(Checks.plus("timeout", now, timeout)).retry(retry.original(), retry.number()).build();
             session.insertHold(hold, portions);
             Hold placed = hold.toBuilder().changedAtSequence(session.sequenceAfterWrite()).build();
-            ReservationResult result = new ReservationResult(true, null, placed, required, session.available(type),
+            ReservationResult result = new ReservationResult(true, null, placed, required, session.spendable(type),
                     placed.changedAtSequence(), false);
             if (key != null) {
                 Map<String, String> stored = Snapshots.encodeHold(placed);
@@ -212,6 +215,7 @@ public final class Holds {
                     .withUserId(hold.userId()).withHoldId(holdId).withMetadata(hold.metadata()));
             Hold committed = hold.resolved(HoldStatus.COMMITTED, session.now(), credits, transactionId);
             session.updateHold(committed);
+            Caps.giveBack(session, hold, hold.amount() - credits);
             session.expireLots();
             long sequence = session.write();
             return new CommitResult(committed.toBuilder().changedAtSequence(sequence).build(), transactionId, credits, hold.amount() - credits,

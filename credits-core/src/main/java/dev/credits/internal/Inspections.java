@@ -89,7 +89,8 @@ public final class Inspections {
         Checks.id("accountId", accountId);
         Checks.featureKey(featureKey);
         Checks.positive("quantity", quantity);
-        return uow.read(accountId, featureKey, session -> {
+        // A member's rejection counts what its pools can lend; the lots listed are its own.
+        return uow.readSpendable(accountId, featureKey, session -> {
             Optional<FeaturePricing> feature = session.feature();
             Price price = Price.of(session, feature);
             long required = Checks.cost(price.unitPrice(), quantity);

@@ -133,7 +133,8 @@ public final class PurchaseRules {
             return 0;
         }
         return session.tx().listPurchases().stream()
-                .filter(p -> code.equals(p.promotionCode()) && p.status() != PurchaseStatus.FAILED).count();
+                .filter(p -> code.equals(p.promotionCode()) && p.status() != PurchaseStatus.FAILED
+                        && p.status() != PurchaseStatus.REJECTED).count();
     }
 
     /** Prices a purchase and checks every rule; the first rule broken is the quote's rejection. */
@@ -345,7 +346,9 @@ public final class PurchaseRules {
                     session.usePromotion(new PromotionUse(v.promotionCode, 1));
                 }
                 Lot lot = null;
-                if (!v.pending) {
+                if (policy.needsApproval(quote.credits(), purchase.price())) {
+                    purchase = Approvals.awaiting(session, purchase, v.pending);
+                } else if (!v.pending) {
                     session.settle();
                     lot = grant(session, purchase);
                     purchase = purchase.completed(session.now(), lot.lotId(), lot.transactionId());
@@ -382,7 +385,7 @@ public final class PurchaseRules {
     }
 
     /** Grants a purchase's credits on a new lot, expiring per its validity from now. */
-    private static Lot grant(AccountSession session, Purchase purchase) {
+    static Lot grant(AccountSession session, Purchase purchase) {
         Instant now = session.now();
         Instant expiresAt = CatalogRules.expiry(now, purchase.validity());
         AccountSession.Granted granted = session.grantLot(purchase.creditType(), purchase.totalCredits(),
@@ -400,6 +403,9 @@ public final class PurchaseRules {
                     return replayOf(session, purchaseId, null);
                 case FAILED:
                     throw new PurchaseStateException("purchase '" + purchaseId + "' failed; it cannot complete");
+                case PENDING_APPROVAL, REJECTED:
+                    throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
+                            + "; only an approved purchase can complete");
                 default:
                     break;
             }
@@ -423,6 +429,9 @@ public final class PurchaseRules {
                 case COMPLETED:
                     throw new PurchaseStateException("purchase '" + purchaseId
                             + "' completed; refund its credits instead");
+                case PENDING_APPROVAL, REJECTED:
+                    throw new PurchaseStateException("purchase '" + purchaseId + "' is " + purchase.status()
+                            + "; approve or reject it instead");
                 default:
                     break;
             }

@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.AccountStatus;
+import dev.credits.CapExceeded;
 import dev.credits.CheckResult;
 import dev.credits.CreditLedger;
 import dev.credits.DeductRequest;
@@ -100,12 +101,12 @@ public final class Spending {
         Checks.id("accountId", accountId);
         Checks.featureKey(featureKey);
         Checks.positive("quantity", quantity);
-        return uow.read(accountId, featureKey, session -> {
+        return uow.readSpendable(accountId, featureKey, session -> {
             Optional<FeaturePricing> feature = session.feature();
             long unitPrice = Price.of(session, feature).unitPrice();
             long required = Checks.cost(unitPrice, quantity);
-            long available = feature.map(f -> session.available(f.creditType()))
-                    .orElse(session.available(CreditLedger.DEFAULT_CREDIT_TYPE));
+            long available = feature.map(f -> session.spendable(f.creditType()))
+                    .orElse(session.spendable(CreditLedger.DEFAULT_CREDIT_TYPE));
             RejectionReason reason = rejection(session, feature, required);
             return new CheckResult(reason == null, reason, accountId, featureKey, quantity, unitPrice, required,
                     available, session.account().sequence());
@@ -129,7 +130,7 @@ public final class Spending {
             return RejectionReason.PLAN_CANNOT_SPEND_CREDIT_TYPE;
         }
         if (required > 0
-                && session.available(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
+                && session.spendable(feature.get().creditType()) - required < -session.account().overdraftLimit()) {
             return RejectionReason.INSUFFICIENT_CREDITS;
         }
         return null;
@@ -203,15 +204,17 @@ public final class Spending {
             long required = Checks.cost(unitPrice, quantity);
             session.settle();
             String type = feature.map(FeaturePricing::creditType).orElse(CreditLedger.DEFAULT_CREDIT_TYPE);
-            long available = session.available(type);
+            long available = session.spendable(type);
             RejectionReason reason = rejection(session, feature, required);
-            if (reason != null) {
+            CapExceeded cap = reason == null ? Caps.check(session, type, required, userId, metadata) : null;
+            if (reason != null || cap != null) {
                 // A rejection changes nothing, not even the expiry sweep: it is a read.
-                return new DeductionResult(false, reason, accountId, featureKey, null, quantity, unitPrice, 0,
-                        available, required, available, session.account().sequence(), price.planId(), retryNumber,
-                        false);
+                return new DeductionResult(false, cap != null ? RejectionReason.CAP_EXCEEDED : reason, accountId,
+                        featureKey, null, quantity, unitPrice, 0, available, required, available,
+                        session.account().sequence(), price.planId(), retryNumber, false, cap);
             }
             String transactionId = AccountSession.newId();
+            Caps.count(session, type, required, userId, metadata);
             List<Portion> portions = session.take(type, required, false, transactionId);
             session.addEntry(EntryDraft.of(transactionId, EntryType.DEDUCTION, type, -required)
                     .withFeature(featureKey, quantity, unitPrice).withPricePlan(price.planId())
@@ -220,7 +223,7 @@ public final class Spending {
             session.addAllocations(transactionId, portions, -1);
             long sequence = session.sequenceAfterWrite();
             DeductionResult result = new DeductionResult(true, null, accountId, featureKey, transactionId, quantity,
-                    unitPrice, required, session.available(type), required, available, sequence, price.planId(),
+                    unitPrice, required, session.spendable(type), required, available, sequence, price.planId(),
                     retryNumber, false);
             if (key != null) {
                 session.recordIdempotency(key, Codec.encode(fingerprint), encodeDeduction(result));

@@ -7,15 +7,24 @@ import dev.credits.BurnDownOrder;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
 import dev.credits.Purchase;
+import dev.credits.TransactionConflictException;
+import dev.credits.UnknownAccountException;
 import dev.credits.UnknownPurchaseException;
 import dev.credits.spi.CatalogChange;
+import dev.credits.spi.AccountTransaction;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.IdempotencyRecord;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -83,11 +92,146 @@ public final class UnitOfWork {
         return mutate(accountId, null, null, work);
     }
 
-    /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
+    /**
+     * As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. The one way
+     * into a unit of work on one account: an account that is a member of a pool runs with its pools locked too (root
+     * first; see {@link #mutateAll}), so its spends can draw on them and count against their caps. An account
+     * without a pool costs nothing extra: its pool is seen in the snapshot, and only then is the unit run again
+     * over the chain.
+     */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
-        return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events, usage)
-                        .actingAs(actor)));
+        if (!chainHints.containsKey(accountId)) {
+            try {
+                return store.inAccount(accountId, tx -> {
+                    AccountSession session = open(tx, featureKey, idempotencyKey);
+                    if (session.account().parentId() != null) {
+                        throw new ChainChanged();
+                    }
+                    return work.apply(session);
+                });
+            } catch (ChainChanged member) {
+                // A member: run again below with its pools locked first.
+            }
+        }
+        return mutateAll(List.of(accountId), featureKey, idempotencyKey, sessions -> work.apply(sessions.get(0)));
+    }
+
+    // ------------------------------------------------------------ organizations: units over several accounts
+
+    /** How many levels an organization may have (organization -> department -> team -> user). */
+    static final int MAX_DEPTH = 4;
+    private static final int MAX_CHAIN_ATTEMPTS = 10;
+
+    /** Members' chains seen before (a hint only: every unit checks its chain under the locks). */
+    private final Map<String, List<String>> chainHints = new ConcurrentHashMap<>();
+
+    /** Thrown inside a unit of work whose accounts' pools changed since they were read; nothing was written. */
+    private static final class ChainChanged extends RuntimeException {
+        ChainChanged() {
+            super(null, null, false, false);
+        }
+    }
+
+    private AccountSession open(AccountTransaction tx, String featureKey, String idempotencyKey) {
+        return new AccountSession(tx, now(), order, featureKey, idempotencyKey, events, usage).actingAs(actor);
+    }
+
+    /**
+     * Runs one unit of work over {@code accountIds} and every pool above them, all locked in one canonical order
+     * (by depth below the root, then by id: root first, so units never wait for each other in a cycle). The work
+     * gets the named accounts' sessions, in the order named; each session knows its pools' sessions
+     * ({@link AccountSession#pools()}). Its changes and those of every other session are written together when any
+     * session wrote (settling a pool's time alone writes nothing).
+     *
+     * @param featureKey     the feature to read with the first named account's snapshot, or null
+     * @param idempotencyKey the record to read with the first named account's snapshot, or null
+     */
+    <T> T mutateAll(List<String> accountIds, String featureKey, String idempotencyKey,
+                    Function<List<AccountSession>, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, String> parents = new HashMap<>();
+            Map<String, Integer> depths = new HashMap<>();
+            for (String accountId : accountIds) {
+                List<String> hint = attempt == 1 ? chainHints.get(accountId) : null;
+                List<String> chain = hint != null ? hint : readChain(accountId);
+                for (int i = 0; i < chain.size(); i++) {
+                    parents.put(chain.get(i), i == 0 ? null : chain.get(i - 1));
+                    depths.put(chain.get(i), i);
+                }
+                if (chain.size() > 1 && hint == null) {
+                    if (chainHints.size() > 100_000) {
+                        chainHints.clear();
+                    }
+                    chainHints.put(accountId, chain);
+                }
+            }
+            List<String> lockOrder = new ArrayList<>(depths.keySet());
+            lockOrder.sort(Comparator.<String>comparingInt(depths::get).thenComparing(Comparator.naturalOrder()));
+            try {
+                return store.inAccounts(lockOrder, txs -> {
+                    Map<String, AccountSession> sessions = new HashMap<>();
+                    String first = accountIds.get(0);
+                    for (int i = 0; i < lockOrder.size(); i++) {
+                        String id = lockOrder.get(i);
+                        AccountSession session = id.equals(first) ? open(txs.get(i), featureKey, idempotencyKey)
+                                : open(txs.get(i), null, null);
+                        if (!Objects.equals(session.account().parentId(), parents.get(id))) {
+                            throw new ChainChanged();
+                        }
+                        sessions.put(id, session);
+                    }
+                    for (String id : lockOrder) {
+                        List<AccountSession> pools = new ArrayList<>();
+                        for (String parent = parents.get(id); parent != null; parent = parents.get(parent)) {
+                            pools.add(sessions.get(parent));
+                        }
+                        sessions.get(id).joinPools(pools);
+                        if (!accountIds.contains(id)) {
+                            sessions.get(id).settle();
+                        }
+                    }
+                    List<AccountSession> named = new ArrayList<>();
+                    for (String id : accountIds) {
+                        named.add(sessions.get(id));
+                    }
+                    T result = work.apply(named);
+                    if (sessions.values().stream().anyMatch(AccountSession::wrote)) {
+                        for (String id : lockOrder) {
+                            if (!sessions.get(id).wrote()) {
+                                sessions.get(id).write();
+                            }
+                        }
+                    }
+                    return result;
+                });
+            } catch (ChainChanged changed) {
+                accountIds.forEach(chainHints::remove);
+                if (attempt >= MAX_CHAIN_ATTEMPTS) {
+                    throw new TransactionConflictException("the pools of " + accountIds + " kept changing during the"
+                            + " call; nothing was changed", null);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the account's chain of pools, root first, ending with the account (read without locks)
+     * @throws UnknownAccountException  if the account does not exist
+     * @throws InvalidArgumentException if the chain is deeper than {@link #MAX_DEPTH} (or loops)
+     */
+    List<String> readChain(String accountId) {
+        List<String> chain = new ArrayList<>();
+        String id = accountId;
+        while (id != null) {
+            if (chain.contains(id) || chain.size() >= MAX_DEPTH) {
+                throw new InvalidArgumentException("accountId", "the pools of '" + accountId
+                        + "' are nested deeper than " + MAX_DEPTH + " levels");
+            }
+            chain.add(0, id);
+            String current = id;
+            id = store.findAccount(current).orElseThrow(() -> new UnknownAccountException(current)).parentId();
+        }
+        return chain;
     }
 
     /**
@@ -113,6 +257,47 @@ public final class UnitOfWork {
             session.settle();
             return work.apply(session);
         });
+    }
+
+    /**
+     * As {@link #read}, for a check of what an account can spend: a member's session also knows what its pools can
+     * lend ({@link AccountSession#spendable}), read from each pool just before (root first, one at a time, never
+     * while holding the member: a check is a snapshot of each, not of all at once).
+     */
+    <T> T readSpendable(String accountId, String featureKey, Function<AccountSession, T> work) {
+        Map<String, Long> lent = null;
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Long> lending = lent;
+            try {
+                return store.readAccount(accountId, tx -> {
+                    AccountSession session = new AccountSession(tx, now(), order, featureKey, null, events, usage);
+                    if (lending == null && session.account().parentId() != null) {
+                        throw new ChainChanged();
+                    }
+                    session.settle();
+                    session.lentByPools(lending == null ? Map.of() : lending);
+                    return work.apply(session);
+                });
+            } catch (ChainChanged member) {
+                if (attempt >= MAX_CHAIN_ATTEMPTS) {
+                    throw new TransactionConflictException("the pools of '" + accountId + "' kept changing during the"
+                            + " call", null);
+                }
+                List<String> chain = readChain(accountId);
+                Map<String, Long> sum = new HashMap<>();
+                for (String pool : chain.subList(0, chain.size() - 1)) {
+                    store.readAccount(pool, tx -> {
+                        AccountSession session = new AccountSession(tx, now(), order, null, null, events, usage);
+                        session.settle();
+                        for (String type : session.creditTypes()) {
+                            sum.merge(type, Math.max(0, session.available(type)), Math::addExact);
+                        }
+                        return null;
+                    });
+                }
+                lent = sum;
+            }
+        }
     }
 
     /**

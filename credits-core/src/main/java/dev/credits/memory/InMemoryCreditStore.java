@@ -14,6 +14,7 @@ import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
+import dev.credits.SpendingCap;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
@@ -22,6 +23,7 @@ import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.AuditQuery;
 import dev.credits.spi.CatalogChange;
+import dev.credits.spi.CapUsage;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.DisputeQuery;
 import dev.credits.spi.CatalogTable;
@@ -39,6 +41,8 @@ import dev.credits.spi.EventRecord;
 import dev.credits.spi.EventStore;
 import dev.credits.spi.ExpiryNotice;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.MultiAccountWork;
+import dev.credits.spi.OrgChanges;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 
@@ -139,6 +143,40 @@ public final class InMemoryCreditStore implements CreditStore {
             return result;
         } finally {
             data.lock.unlock();
+        }
+    }
+
+    @Override
+    public <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work) {
+        List<AccountData> locked = new ArrayList<>(accountIdsInLockOrder.size());
+        try {
+            List<Transaction> transactions = new ArrayList<>(accountIdsInLockOrder.size());
+            for (String accountId : accountIdsInLockOrder) {
+                AccountData data = data(accountId);
+                if (locked.contains(data)) {
+                    throw new IllegalArgumentException("account '" + accountId + "' is named twice");
+                }
+                data.lock.lock();
+                locked.add(data);
+                transactions.add(new Transaction(data, true));
+            }
+            T result = work.run(List.copyOf(transactions));
+            // Every account's checks before any account's writes: all or nothing.
+            for (Transaction tx : transactions) {
+                if (tx.changes != null) {
+                    check(tx.data, tx.changes);
+                }
+            }
+            for (Transaction tx : transactions) {
+                if (tx.changes != null) {
+                    apply(tx.data, tx.changes);
+                }
+            }
+            return result;
+        } finally {
+            for (int i = locked.size() - 1; i >= 0; i--) {
+                locked.get(i).lock.unlock();
+            }
         }
     }
 
@@ -619,6 +657,30 @@ public final class InMemoryCreditStore implements CreditStore {
     /** Applies a unit of work's changes; checks first what a database's constraints would, then writes. */
     private void apply(AccountData data, ChangeSet changes) {
         String accountId = data.account.accountId();
+        check(data, changes);
+        applyCrossAccount(accountId, changes);
+        data.account = changes.account();
+        OrgChanges orgs = changes.orgs();
+        for (String capId : orgs.removedCaps()) {
+            data.caps.remove(capId);
+            data.capUsage.keySet().removeIf(key -> key.startsWith(capId + '\n'));
+        }
+        for (SpendingCap cap : orgs.caps()) {
+            data.caps.put(cap.capId(), cap);
+        }
+        for (CapUsage usage : orgs.usage()) {
+            data.capUsage.put(usageKey(usage.capId(), usage.key(), usage.periodStart()), usage.used());
+        }
+        applyRows(data, changes);
+    }
+
+    private static String usageKey(String capId, String key, Instant periodStart) {
+        return capId + '\n' + key + '\n' + periodStart;
+    }
+
+    /** What a database's unique constraints would refuse, checked before anything is written. */
+    private static void check(AccountData data, ChangeSet changes) {
+        String accountId = data.account.accountId();
         for (LedgerEntry entry : changes.entries()) {
             if (data.entriesBySequence.containsKey(entry.sequence())) {
                 throw new IllegalStateException("sequence " + entry.sequence() + " of " + accountId + " is taken");
@@ -628,8 +690,11 @@ public final class InMemoryCreditStore implements CreditStore {
         if (idempotency != null && data.idempotency.containsKey(idempotency.idempotencyKey())) {
             throw new IdempotencyConflictException(accountId, idempotency.idempotencyKey());
         }
-        applyCrossAccount(accountId, changes);
-        data.account = changes.account();
+    }
+
+    private void applyRows(AccountData data, ChangeSet changes) {
+        String accountId = data.account.accountId();
+        IdempotencyRecord idempotency = changes.idempotency();
         for (Purchase purchase : changes.purchases()) {
             data.purchases.put(purchase.purchaseId(), purchase);
         }
@@ -727,6 +792,9 @@ public final class InMemoryCreditStore implements CreditStore {
         final Map<String, Purchase> purchases = new LinkedHashMap<>();
         final Map<String, AlertState> alertStates = new HashMap<>();
         final Set<String> noticedLots = new HashSet<>();
+        final Map<String, SpendingCap> caps = new LinkedHashMap<>();
+        /** Cap usage by cap id, key and period start ({@link #usageKey}). */
+        final Map<String, Long> capUsage = new HashMap<>();
 
         AccountData(Account account) {
             this.account = account;
@@ -869,6 +937,16 @@ public final class InMemoryCreditStore implements CreditStore {
                 }
             }
             return found;
+        }
+
+        @Override
+        public List<SpendingCap> findCaps() {
+            return List.copyOf(data.caps.values());
+        }
+
+        @Override
+        public long findCapUsage(String capId, String key, Instant periodStart) {
+            return data.capUsage.getOrDefault(usageKey(capId, key, periodStart), 0L);
         }
 
         @Override

@@ -84,6 +84,14 @@ public interface AccountTransaction {
      */
     <T> Optional<T> find(CatalogTable<T> table, String key);
 
+    // ---- organizations (see OrgChanges) ----
+
+    /** @return the account's spending caps, any order */
+    List<dev.credits.SpendingCap> findCaps();
+
+    /** @return credits used by the account's cap in the period starting at {@code periodStart}, for the key ("" for none); 0 without a row */
+    long findCapUsage(String capId, String key, Instant periodStart);
+
     /**
      * Records the changes of this unit of work. They take effect when the work returns normally, all or
      * nothing. Called at most once per unit of work.

@@ -36,20 +36,22 @@ import java.util.List;
  * @param disputes         disputes of the account's charges to insert, or to replace by dispute id
  * @param usage            increments of the account's usage rows (reports), at most one per bucket and
  *                         {@link UsageKey#groupKey()}: the store adds each to its stored row, or inserts it
+ * @param orgs             the caps and cap usage rows of the change ({@link OrgChanges#NONE} when none)
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                         List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
                         List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
-                        List<AuditRecord> audits, List<ChargeDispute> disputes, List<UsageRecord> usage) {
+                        List<AuditRecord> audits, List<ChargeDispute> disputes, List<UsageRecord> usage,
+                        OrgChanges orgs) {
 
-    /** A change set without audit records, disputes or usage rows. */
+    /** A change set without audit records, disputes, usage rows or organization rows. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
                      List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
                      List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
                      List<PromotionUse> promotionUses, EventChanges events) {
         this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
-                idempotency, purchases, promotionUses, events, List.of(), List.of(), List.of());
+                idempotency, purchases, promotionUses, events, List.of(), List.of(), List.of(), OrgChanges.NONE);
     }
 
     /** A change set without events. */
@@ -75,5 +77,6 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         audits = audits == null ? List.of() : List.copyOf(audits);
         disputes = disputes == null ? List.of() : List.copyOf(disputes);
         usage = usage == null ? List.of() : List.copyOf(usage);
+        orgs = orgs == null ? OrgChanges.NONE : orgs;
     }
 }

@@ -48,6 +48,19 @@ public interface CreditStore {
     <T> T inAccount(String accountId, AccountWork<T> work);
 
     /**
+     * Runs {@code work} atomically over several accounts, each locked as {@link #inAccount} locks one, in the order
+     * given: the ledger names a member's pools root first, and two accounts of a transfer in id order, so two units
+     * of work never wait for each other in a cycle. The work gets one {@link AccountTransaction} per account, in the
+     * same order; every one's {@link AccountTransaction#write} takes effect only if the work returns normally, all of
+     * them or none. Retries as {@link #inAccount} does.
+     *
+     * @param accountIdsInLockOrder distinct account ids, in the order to lock them (at least one)
+     * @param work                  the unit of work
+     * @throws dev.credits.UnknownAccountException if one of the accounts does not exist
+     */
+    <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work);
+
+    /**
      * Runs read-only {@code work} on a consistent view of one account. The store may take the same lock as
      * {@link #inAccount} or read a snapshot without it; {@link AccountTransaction#write} must not be called.
      *

@@ -106,6 +106,15 @@ public final class InvariantChecker {
                     require(entry.amount() < 0, "clawback or adjustment with non-negative amount: " + entry);
                     sums[4] -= entry.amount();
                 }
+                case TRANSFER -> {
+                    // Credits that reached the account count as granted to it, credits that left as consumed.
+                    require(entry.amount() != 0, "transfer of no credits: " + entry);
+                    if (entry.amount() > 0) {
+                        sums[0] += entry.amount();
+                    } else {
+                        sums[1] -= entry.amount();
+                    }
+                }
                 default -> throw new AssertionError("unexpected entry type " + entry.type());
             }
             require(byId.put(entry.transactionId(), entry) == null, "duplicate transaction id " + entry);

@@ -33,7 +33,8 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         PromotionContract, PlanContract, PricingRulesContract,
         PaymentReversalContract, ReturnedCreditsContract, InputRulesContract, AccountLinkContract, ReplayContract,
         StorePrimitivesContract, ObservationContract, EventContract, FreeRetryContract, PlanEntitlementContract,
-        InspectionContract, AuditTrailContract, AdminAdjustmentContract, ChargeDisputeContract, ReportContract {
+        InspectionContract, AuditTrailContract, AdminAdjustmentContract, ChargeDisputeContract, ReportContract,
+        OrgsContract {
 
     private CreditStore store;
     private MutableClock clock;

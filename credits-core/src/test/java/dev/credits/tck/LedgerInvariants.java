@@ -128,6 +128,20 @@ public final class LedgerInvariants {
                     assertNotNull(entry.actor(), "adjustment without actor: " + entry);
                     sums[4] -= entry.amount();
                 }
+                case TRANSFER -> {
+                    // Credits in count as granted, credits out as consumed; the other side mirrors it exactly.
+                    assertTrue(entry.amount() != 0, "transfer of no credits: " + entry);
+                    if (entry.amount() > 0) {
+                        sums[0] += entry.amount();
+                    } else {
+                        sums[1] -= entry.amount();
+                    }
+                    LedgerEntry other = ledger.receipt(entry.referenceId()).entry();
+                    assertEquals(EntryType.TRANSFER, other.type(), "transfer paired with a non-transfer: " + entry);
+                    assertEquals(-entry.amount(), other.amount(), "transfer sides differ: " + entry + " / " + other);
+                    assertEquals(entry.transactionId(), other.referenceId(), "transfer sides not paired: " + other);
+                    assertTrue(!other.accountId().equals(entry.accountId()), "transfer to itself: " + entry);
+                }
                 default -> fail("unexpected entry type " + entry.type());
             }
             assertTrue(byId.put(entry.transactionId(), entry) == null, "duplicate transaction id " + entry);

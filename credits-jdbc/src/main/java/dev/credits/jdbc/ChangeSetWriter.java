@@ -5,6 +5,7 @@ import dev.credits.IdempotencyConflictException;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.EventChanges;
 import dev.credits.spi.IdempotencyRecord;
+import dev.credits.spi.OrgChanges;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
@@ -91,6 +94,38 @@ final class ChangeSetWriter {
         add(rows -> sql.insert(Tables.AUDIT_RECORDS, rows), changes.audits(), Tables.AUDIT_RECORDS::bind,
                 a -> a.accountId());
         add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId()); // reports
+        addOrgs(changes.orgs());
+    }
+
+    /** Caps and cap usage rows are replaced: the account's rows they name go, the new ones come. */
+    private void addOrgs(OrgChanges orgs) {
+        if (orgs.isEmpty()) {
+            return;
+        }
+        List<String> capIds = new ArrayList<>();
+        orgs.caps().forEach(cap -> capIds.add(cap.capId()));
+        capIds.addAll(orgs.removedCaps());
+        addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAPS.table() + " WHERE cap_id IN (" + marks(rows)
+                + ") AND account_id = ?", capIds, (id, params) -> params.add(id, Types.VARCHAR), id -> accountId,
+                Check.NONE);
+        addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAP_USAGE.table() + " WHERE cap_id IN ("
+                + marks(rows) + ") AND account_id = ?", orgs.removedCaps(),
+                (id, params) -> params.add(id, Types.VARCHAR), id -> accountId, Check.NONE);
+        add(rows -> sql.insert(Tables.CAPS, rows), orgs.caps(), Tables.CAPS::bind, cap -> cap.accountId());
+        addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAP_USAGE.table() + " WHERE ("
+                        + String.join(" OR ", Collections.nCopies(rows,
+                        "(cap_id = ? AND cap_key = ? AND period_start_micros = ?)")) + ") AND account_id = ?",
+                orgs.usage(), (usage, params) -> {
+                    params.add(usage.capId(), Types.VARCHAR);
+                    params.add(usage.key(), Types.VARCHAR);
+                    params.add(Rows.micros(usage.periodStart()), Types.BIGINT);
+                }, usage -> usage.accountId(), Check.NONE);
+        add(rows -> sql.insert(Tables.CAP_USAGE, rows), orgs.usage(), Tables.CAP_USAGE::bind,
+                usage -> usage.accountId());
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,

@@ -8,6 +8,7 @@ import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.Purchase;
+import dev.credits.SpendingCap;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
@@ -160,8 +161,52 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
     }
 
+    /**
+     * Ends the work of several accounts in one transaction ({@code inAccounts}) as {@link #finish()} ends one, with
+     * every change set the dialect held back for the COMMIT sent together, in order, followed by the last
+     * transaction's COMMIT: one round trip for all of them on PostgreSQL.
+     */
+    static void finishAll(List<JdbcAccountTransaction> txs) {
+        Pipeline merged = new Pipeline();
+        List<ChangeSetWriter> writers = new ArrayList<>();
+        for (JdbcAccountTransaction tx : txs) {
+            if (tx.failedWrite != null) {
+                throw tx.failedWrite;
+            }
+            tx.lock();
+            if (tx.pendingWrite != null) {
+                merged.append(tx.pendingWrite);
+                writers.add(tx.pendingWriter);
+                tx.pendingWrite = null;
+            }
+        }
+        if (merged.isEmpty()) {
+            return;
+        }
+        JdbcAccountTransaction last = txs.get(txs.size() - 1);
+        if (!last.joined) {
+            merged.update(last.pipelined.pipelinedCommit());
+        }
+        try {
+            merged.execute(last.handle.getConnection());
+        } catch (SQLException e) {
+            for (ChangeSetWriter writer : writers) {
+                // A failed check names what failed, not whose row: the idempotency key is the one writer's that has one.
+                RuntimeException failedCheck = failedCheck(e, writer);
+                if (failedCheck != null) {
+                    throw failedCheck;
+                }
+            }
+            throw new Failures.SqlFailure(e);
+        }
+    }
+
     /** @return what a failed checked statement of the change set means, or null if {@code e} is not one */
     private RuntimeException failedCheck(SQLException e) {
+        return failedCheck(e, pendingWriter);
+    }
+
+    private static RuntimeException failedCheck(SQLException e, ChangeSetWriter pendingWriter) {
         Matcher check = "22P02".equals(e.getSQLState()) && e.getMessage() != null ? CHECK.matcher(e.getMessage()) : null;
         if (check == null || !check.find()) {
             return null;
@@ -174,7 +219,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 return pendingWriter.accountChanged(e);
             }
             case PipelinedStatements.CHECK_IDEMPOTENCY -> {
-                return pendingWriter.idempotencyConflict(e);
+                return pendingWriter.idempotency() == null ? null : pendingWriter.idempotencyConflict(e);
             }
             default -> {
                 return new IllegalStateException((what.equals(PipelinedStatements.CHECK_LOTS) ? "lots" : "open holds")
@@ -456,6 +501,31 @@ final class JdbcAccountTransaction implements AccountTransaction {
                 .bind("creditType", Objects.requireNonNull(creditType, "creditType"))
                 .map(Tables.ALERT_STATES.mapper())
                 .findOne();
+    }
+
+    @Override
+    public List<SpendingCap> findCaps() {
+        lock();
+        return handle.createQuery("SELECT " + Tables.CAPS.columnList() + " FROM " + sql.prefix
+                        + Tables.CAPS.table() + " WHERE account_id = :accountId")
+                .bind("accountId", accountId())
+                .map(Tables.CAPS.mapper())
+                .list();
+    }
+
+    @Override
+    public long findCapUsage(String capId, String key, Instant periodStart) {
+        lock();
+        return handle.createQuery("SELECT used FROM " + sql.prefix + Tables.CAP_USAGE.table()
+                        + " WHERE account_id = :accountId AND cap_id = :capId AND cap_key = :key"
+                        + " AND period_start_micros = :start")
+                .bind("accountId", accountId())
+                .bind("capId", Objects.requireNonNull(capId, "capId"))
+                .bind("key", Objects.requireNonNull(key, "key"))
+                .bind("start", Rows.micros(periodStart))
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.credits.TransactionConflictException;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CreditStore;
+import dev.credits.spi.MultiAccountWork;
 import dev.credits.spi.EntryQuery;
 import dev.credits.spi.EventStore;
 import dev.credits.spi.ReportStore;
@@ -34,9 +35,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -545,6 +548,54 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /**
      * {@inheritDoc}
      *
+     * <p>One READ COMMITTED transaction over every account, as {@link #inAccount} is over one. Where the dialect does
+     * not pipeline, the account rows are locked ({@code FOR UPDATE}) in the order named before the work runs; where it
+     * does (PostgreSQL, MariaDB/MySQL with multi-statement queries), each is locked by its transaction's first read,
+     * in one round trip with its snapshot, and the ledger reads them in the order named (any the work did not read are
+     * locked, in order, when it returns). The last account's change set travels with the COMMIT. H2: this JVM's
+     * account locks are taken first, in one fixed order of their own.
+     */
+    @Override
+    public <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work) {
+        Objects.requireNonNull(work, "work");
+        List<String> ids = List.copyOf(accountIdsInLockOrder);
+        if (ids.isEmpty() || new HashSet<>(ids).size() != ids.size()) {
+            throw new IllegalArgumentException("inAccounts needs distinct account ids, at least one: " + ids);
+        }
+        SqlStatements sql = sql();
+        String what = "inAccounts of accounts " + ids;
+        T outcome = withRetries(what, s -> {
+            List<Lock> locals = new ArrayList<>();
+            try {
+                if (s.dialect == Dialect.H2 && joined == null) {
+                    // Stripes in index order: two units never wait for each other's stripes in a cycle.
+                    for (int stripe : new TreeSet<>(ids.stream().map(this::stripe).toList())) {
+                        locals.add(lockStripe(stripe, what));
+                    }
+                }
+                return attempt(s, what, handle -> {
+                    List<JdbcAccountTransaction> txs = new ArrayList<>(ids.size());
+                    for (int i = 0; i < ids.size(); i++) {
+                        // Only the last one sends its change set with the COMMIT (none inside a host's transaction).
+                        boolean commits = i == ids.size() - 1 && joined == null;
+                        txs.add(JdbcAccountTransaction.begin(handle, sql, ids.get(i), false, !commits));
+                    }
+                    T result = work.run(List.copyOf(txs));
+                    JdbcAccountTransaction.finishAll(txs);
+                    return result;
+                }, true, true);
+            } finally {
+                for (int i = locals.size() - 1; i >= 0; i--) {
+                    locals.get(i).unlock();
+                }
+            }
+        });
+        return durable(outcome);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>PostgreSQL, MariaDB/MySQL: a read-only REPEATABLE READ transaction, so the work sees one consistent
      * snapshot without taking a lock (readers and writers never wait for each other). H2: the account row is locked
      * ({@code FOR UPDATE}) for the duration.
@@ -620,8 +671,16 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      * so serializing a process's units of work per account restores the guarantee. Waits at most the lock timeout.
      */
     private Lock lockLocally(String accountId, String operation) {
-        Lock lock = H2_ACCOUNT_LOCKS[Math.floorMod(31 * localLockScope.hashCode() + accountId.hashCode(),
-                H2_ACCOUNT_LOCKS.length)];
+        return lockStripe(stripe(accountId), operation);
+    }
+
+    /** @return the index of the account's lock in this JVM (H2) */
+    private int stripe(String accountId) {
+        return Math.floorMod(31 * localLockScope.hashCode() + accountId.hashCode(), H2_ACCOUNT_LOCKS.length);
+    }
+
+    private Lock lockStripe(int stripe, String operation) {
+        Lock lock = H2_ACCOUNT_LOCKS[stripe];
         try {
             if (lock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 return lock;

@@ -39,6 +39,12 @@ final class Pipeline implements RowDefinition.Params {
         return steps.isEmpty();
     }
 
+    /** Adds every step and parameter of {@code other} after this one's (the results follow in the same order). */
+    void append(Pipeline other) {
+        steps.addAll(other.steps);
+        params.addAll(other.params);
+    }
+
     /** Adds a query; its result is the list of rows mapped by {@code mapper}. @return its index */
     int query(String sql, RowMapper<?> mapper) {
         steps.add(new Step(sql, mapper));

@@ -3,6 +3,7 @@ package dev.credits.jdbc;
 import dev.credits.Account;
 import dev.credits.AccountLink;
 import dev.credits.AccountStatus;
+import dev.credits.CapPeriod;
 import dev.credits.Allocation;
 import dev.credits.AuditAction;
 import dev.credits.AuditRecord;
@@ -21,9 +22,12 @@ import dev.credits.LotSource;
 import dev.credits.Plan;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
+import dev.credits.PurchaseApproval;
 import dev.credits.PurchaseStatus;
+import dev.credits.SpendingCap;
 import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CapUsage;
 import dev.credits.spi.ConsumerRecord;
 import dev.credits.spi.EventRecord;
 import dev.credits.spi.ExpiryNotice;
@@ -36,6 +40,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -64,6 +69,8 @@ final class Tables {
             .instant("created_at_micros", Account::createdAt)
             .instant("updated_at_micros", Account::updatedAt)
             .string("subscription_id", Account::subscriptionId)
+            .string("parent_id", Account::parentId)
+            .bool("capped", Account::capped)
             .build();
 
     /**
@@ -201,6 +208,11 @@ final class Tables {
             .name("dispute_status", Purchase::disputeStatus)
             .bigint("frozen_credits", Purchase::frozenCredits)
             .bigint("clawed_back", Purchase::clawedBack)
+            .string("approval_state", p -> p.approval() == null ? null
+                    : p.approval().decidedAt() == null ? "WAITING" : p.approval().approved() ? "APPROVED" : "REJECTED")
+            .bool("approval_payment_pending", p -> p.approval() != null && p.approval().paymentPending())
+            .string("approver", p -> p.approval() == null ? null : p.approval().approver())
+            .instant("approval_decided_at_micros", p -> p.approval() == null ? null : p.approval().decidedAt())
             .build();
 
     /** Replaces one of the account's purchases. */
@@ -361,6 +373,7 @@ final class Tables {
     /** Replaces one of the account's disputes by id. */
     static final RowUpdate<ChargeDispute> CHARGE_DISPUTE_UPDATE = RowUpdate.allBut(CHARGE_DISPUTES, "dispute_id",
             "account_id", "account_id");
+
     /** A usage row of reports: what a unit of work adds to the stored row of its account, bucket and group key. */
     static final RowDefinition<UsageRecord> USAGE_BUCKETS = RowDefinition.of("usage_buckets", Tables::usageRecord)
             .string("account_id", UsageRecord::accountId)
@@ -387,10 +400,32 @@ final class Tables {
     static final List<String> USAGE_SUMS = List.of("credits", "charged", "refunded", "quantity", "deductions",
             "free_retries", "entry_count", "money_amount");
 
+    /** Replaced, not updated: a unit of work deletes the account's caps it writes or removes, then inserts. */
+    static final RowDefinition<SpendingCap> CAPS = RowDefinition.of("caps", Tables::cap)
+            .string("account_id", SpendingCap::accountId)
+            .string("cap_id", SpendingCap::capId)
+            .name("cap_period", SpendingCap::period)
+            .bigint("cap_limit", SpendingCap::limit)
+            .string("key_name", SpendingCap::keyName)
+            .string("credit_type", SpendingCap::creditType)
+            .string("zone_id", cap -> cap.zone().getId())
+            .string("changed_by", SpendingCap::changedBy)
+            .instant("changed_at_micros", SpendingCap::changedAt)
+            .build();
+
+    /** Replaced, not updated, like {@link #CAPS}. */
+    static final RowDefinition<CapUsage> CAP_USAGE = RowDefinition.of("cap_usage", Tables::capUsage)
+            .string("account_id", CapUsage::accountId)
+            .string("cap_id", CapUsage::capId)
+            .string("cap_key", CapUsage::key)
+            .instant("period_start_micros", CapUsage::periodStart)
+            .bigint("used", CapUsage::used)
+            .build();
+
     /** Every table, for the schema check (event_sequencer, one row the numbering step locks, aside). */
     static final List<RowDefinition<?>> ALL = List.of(ACCOUNTS, BALANCES, LOTS, ENTRIES, ALLOCATIONS, HOLDS,
             IDEMPOTENCY, PURCHASES, ACCOUNT_LINKS, FEATURES, PACKAGES, PLANS, PROMOTIONS, EVENTS, EVENT_CONSUMERS,
-            ALERT_STATES, EXPIRY_NOTICES, AUDIT_RECORDS, CHARGE_DISPUTES, USAGE_BUCKETS);
+            ALERT_STATES, EXPIRY_NOTICES, AUDIT_RECORDS, CHARGE_DISPUTES, USAGE_BUCKETS, CAPS, CAP_USAGE);
 
     static boolean isLive(Lot lot) {
         return lot.remaining() != 0 || lot.held() != 0;
@@ -412,7 +447,30 @@ final class Tables {
             rs.getLong("sequence_no"),
             Rows.instant(rs, "created_at_micros"),
             Rows.instant(rs, "updated_at_micros"),
-            rs.getString("subscription_id"));
+            rs.getString("subscription_id"),
+            rs.getString("parent_id"),
+            rs.getBoolean("capped"));
+    }
+
+    private static SpendingCap cap(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new SpendingCap(rs.getString("account_id"), rs.getString("cap_id"),
+                CapPeriod.valueOf(rs.getString("cap_period")), rs.getLong("cap_limit"), rs.getString("key_name"),
+                rs.getString("credit_type"), ZoneId.of(rs.getString("zone_id")), rs.getString("changed_by"),
+                Rows.instant(rs, "changed_at_micros"));
+    }
+
+    private static CapUsage capUsage(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new CapUsage(rs.getString("account_id"), rs.getString("cap_id"), rs.getString("cap_key"),
+                Rows.instant(rs, "period_start_micros"), rs.getLong("used"));
+    }
+
+    private static PurchaseApproval approval(ResultSet rs) throws SQLException {
+        String state = rs.getString("approval_state");
+        if (state == null) {
+            return null;
+        }
+        return new PurchaseApproval(rs.getBoolean("approval_payment_pending"), rs.getString("approver"),
+                Rows.instant(rs, "approval_decided_at_micros"), state.equals("APPROVED"));
     }
 
     private static AccountLink accountLink(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -584,6 +642,7 @@ final class Tables {
             .reversal(rs.getLong("refunded_credits"), rs.getLong("disputed_credits"),
                     DisputeStatus.valueOf(rs.getString("dispute_status")), rs.getLong("frozen_credits"),
                     rs.getLong("clawed_back"))
+            .approval(approval(rs))
             .build();
     }
 

@@ -35,7 +35,7 @@ final class TestDatabase implements AutoCloseable {
     static final List<String> TABLES = List.of("accounts", "balances", "lots", "entries", "allocations", "holds",
             "idempotency", "features", "packages", "plans", "promotions", "purchases",
             "account_links", "events", "event_consumers", "alert_states", "expiry_notices", "audit_records",
-            "charge_disputes", "usage_buckets");
+            "charge_disputes", "usage_buckets", "caps", "cap_usage");
     /** The outbox's one-row numbering table: dropped with the others, never emptied (its row must stay). */
     static final String SEQUENCER_TABLE = "event_sequencer";
     /** The store's schema version table, without the prefix. */

@@ -66,6 +66,23 @@ class ReadmeTest {
     }
 
     @Test
+    void readmeOrganizationsDoWhatTheirCommentsSay() {
+        ReadmeOrganizations.Outcome outcome = ReadmeOrganizations.run();
+        assertTrue(outcome.spent().success());
+        assertEquals(100, outcome.spent().creditsDeducted());
+        assertEquals(RejectionReason.CAP_EXCEEDED, outcome.overDailyCap().reason());
+        assertEquals(429, outcome.overDailyCap().reason().httpStatus());
+        assertEquals("user_kim", outcome.overDailyCap().capExceeded().accountId());
+        assertEquals(100, outcome.overDailyCap().capExceeded().used());
+        assertEquals(0, outcome.overDailyCap().capExceeded().remaining());
+        assertTrue(outcome.allocated().success());
+        assertEquals(dev.credits.PurchaseStatus.PENDING_APPROVAL, outcome.waiting().purchase().status());
+        assertEquals(dev.credits.PurchaseStatus.COMPLETED, outcome.approved().purchase().status());
+        assertEquals("cfo:lee", outcome.approved().purchase().approval().approver());
+        assertEquals(10_000 - 100 - 1_500 + 20_000, outcome.poolAvailable());
+    }
+
+    @Test
     void readmeSeedRulesDoWhatTheirCommentsSay() {
         ReadmeSeedRules.Outcome outcome = ReadmeSeedRules.run();
         assertEquals(RejectionReason.PLAN_CANNOT_SPEND_CREDIT_TYPE, outcome.refused().reason());

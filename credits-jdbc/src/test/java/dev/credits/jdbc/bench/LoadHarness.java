@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  * turns, each measured in 4 windows of 5 s), {@code credits.bench.warmup} (5 seconds, extended until the JIT has
  * settled),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
- * {@code credits.bench.scenarios} (a,b,reports; "reports" alone runs only the reports rows),
+ * {@code credits.bench.scenarios} (a,b,p,reports; p: one organization pool spent by its members, PostgreSQL only;
+ * "reports" alone runs only the reports rows),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
@@ -195,6 +196,9 @@ public final class LoadHarness {
         table(database.name() + (version == null ? "" : " (baseline: " + version + ")"), rows);
         report.append("JDBC calls per deduction (one thread, counted at the driver; each is one round trip): ")
                 .append(calls).append(".\n\n");
+        if (settings.scenarios.contains("p")) {
+            hotPool(database, server);
+        }
         if (randomRows.size() > 2) {
             report.append("Diagnostics on PostgreSQL, scenario (b), interleaved with the rows above:\n\n");
             rowsTable(randomRows);
@@ -424,6 +428,59 @@ public final class LoadHarness {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ hot pool
+
+    private static final String POOL = "pool";
+    private static final int POOL_MEMBERS = 32;
+
+    /**
+     * Scenario (p): one organization pool holding the credits and 32 member accounts holding none, 8 and 32 threads
+     * each deducting from a member chosen at random, so every deduction draws on the pool (locked root first, then the
+     * member) and writes both; a row for the same threads on the one hot account alone, for the cost of the pool.
+     */
+    private void hotPool(BenchDatabase database, LongSupplier server) throws Exception {
+        String scenario = "(p) one pool, " + POOL_MEMBERS + " members";
+        int most = Math.max(32, settings.threads);
+        JdbiCreditStore store = database.store(database.tablePrefix(), most, null);
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        if (ledger.getAccount(POOL).isEmpty()) {
+            ledger.openAccount(POOL);
+            ledger.grant(GrantRequest.of(POOL, CREDITS_PER_ACCOUNT));
+            for (int m = 1; m <= POOL_MEMBERS; m++) {
+                ledger.openAccount("member-" + m);
+                ledger.orgs().setParent("member-" + m, POOL);
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int threads : new int[] {8, 32}) {
+            entries.add(new Entry("member deduction, " + threads + " threads", (warmup, settle, window) ->
+                    LoadRun.run(threads, warmup, settle, window,
+                            random -> deduct(ledger, "member-" + (1 + random.nextInt(POOL_MEMBERS))),
+                            Cpu::jvmNanos, server)));
+            entries.add(new Entry("the pool alone (no member), " + threads + " threads", (warmup, settle, window) ->
+                    LoadRun.run(threads, warmup, settle, window, random -> deduct(ledger, POOL), Cpu::jvmNanos,
+                            server)));
+        }
+        rowsTable(interleaved(scenario, entries));
+        CountingDataSource[] counter = new CountingDataSource[1];
+        JdbiCreditStore counting = database.countingStore(database.tablePrefix(), counter);
+        if (counting != null) {
+            CreditLedger counted = CreditLedger.builder().store(counting).build();
+            for (int m = 1; m <= POOL_MEMBERS; m++) {
+                deduct(counted, "member-" + m); // learns each member's pool (the first call finds it)
+            }
+            long executions = counter[0].executions();
+            long commits = counter[0].commits();
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                deduct(counted, "member-" + (1 + i % POOL_MEMBERS));
+            }
+            report.append(String.format(Locale.ROOT, "JDBC calls per member deduction (one thread, counted at the"
+                            + " driver): %.1f statement executions + %.1f commit.%n%n",
+                    (counter[0].executions() - executions) / (double) n, (counter[0].commits() - commits) / (double) n));
+        }
+    }
+
     private List<String> scenarios() {
         List<String> scenarios = new ArrayList<>();
         if (settings.scenarios.contains("a")) {
@@ -559,7 +616,7 @@ public final class LoadHarness {
             Instant from = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
             JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
             CreditLedger ledger = setUpLedger(store);
-            CreditLedger without = CreditLedger.builder().store(new WithoutUsageRows(store)).build();
+            CreditLedger without = CreditLedger.builder().store(WithoutUsageRows.of(store)).build();
             LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
             String b = "(b) " + accounts() + " random accounts";
             BenchDatabase.execute(admin, "VACUUM ANALYZE");
@@ -831,7 +888,7 @@ public final class LoadHarness {
                     Integer.getInteger("credits.bench.accounts", 10_000),
                     List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
                             .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
-                    List.of(System.getProperty("credits.bench.scenarios", "a,b,reports").toLowerCase(Locale.ROOT)
+                    List.of(System.getProperty("credits.bench.scenarios", "a,b,p,reports").toLowerCase(Locale.ROOT)
                             .split("\\s*,\\s*")),
                     postgres, mariadb,
                     Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
@@ -871,7 +928,7 @@ public final class LoadHarness {
             if (!String.join(",", databases).equals("postgresql,mariadb,h2")) {
                 command.append(" -Dcredits.bench.databases=").append(String.join(",", databases));
             }
-            if (!String.join(",", scenarios).equals("a,b,reports")) {
+            if (!String.join(",", scenarios).equals("a,b,p,reports")) {
                 command.append(" -Dcredits.bench.scenarios=").append(String.join(",", scenarios));
             }
             if (!diagnostics) {

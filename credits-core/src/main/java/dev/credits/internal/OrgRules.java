@@ -1,0 +1,195 @@
+package dev.credits.internal;
+
+import dev.credits.Account;
+import dev.credits.InvalidArgumentException;
+import dev.credits.RejectionReason;
+import dev.credits.SpendingCap;
+import dev.credits.TransferRequest;
+import dev.credits.TransferResult;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules of organizations: pools and their members, spending caps, and transfers between two accounts of one
+ * organization. (How a member spends from its pools is {@link Pools}; how caps count is {@link Caps}.) Every
+ * change here goes through {@link #audit}, the one place the audit trail hooks in. Stateless apart from its
+ * collaborators; thread-safe.
+ */
+public final class OrgRules {
+    private final UnitOfWork uow;
+
+    public OrgRules(UnitOfWork uow) {
+        this.uow = uow;
+    }
+
+    /**
+     * Records a change of an organization (a membership, a cap, a transfer, an approval) made by the session's actor.
+     * Today it records nothing beyond the change itself (the actor is on the rows that carry one); the audit trail
+     * (issue 14) wires its record here, in the same unit of work.
+     */
+    static void audit(AccountSession session, String action, String subject, Object before, Object after) {
+        // Wired to the audit trail when it exists: session.audit(action, subject, before, after).
+    }
+
+    // ------------------------------------------------------------ pools and members
+
+    public Account setParent(String memberId, String parentId) {
+        String member = Checks.id("memberId", memberId);
+        String parent = Checks.optionalId("parentId", parentId);
+        if (member.equals(parent)) {
+            throw new InvalidArgumentException("parentId", "an account cannot be its own pool: '" + member + "'");
+        }
+        List<String> named = parent == null ? List.of(member) : List.of(member, parent);
+        return uow.mutateAll(named, null, null, sessions -> {
+            AccountSession session = sessions.get(0);
+            Account before = session.account();
+            if (java.util.Objects.equals(before.parentId(), parent)) {
+                return before;
+            }
+            if (parent != null) {
+                AccountSession pool = sessions.get(1);
+                if (pool.pools().contains(session)) {
+                    throw new InvalidArgumentException("parentId", "'" + parent + "' is a member of '" + member
+                            + "' (directly or below it): the hierarchy would loop");
+                }
+                if (pool.pools().size() + 2 > UnitOfWork.MAX_DEPTH) {
+                    throw new InvalidArgumentException("parentId", "'" + parent + "' is " + (pool.pools().size() + 1)
+                            + " levels deep: an organization has at most " + UnitOfWork.MAX_DEPTH + " levels");
+                }
+            }
+            Account changed = before.withParent(parent, session.now());
+            audit(session, "org.setParent", member, before.parentId(), parent);
+            return UnitOfWork.changeAccount(session, changed);
+        });
+    }
+
+    // ------------------------------------------------------------ caps
+
+    public SpendingCap setCap(String accountId, SpendingCap cap) {
+        String id = Checks.id("accountId", accountId);
+        Checks.required("cap", cap);
+        Checks.id("capId", cap.capId());
+        Checks.required("period", cap.period());
+        Checks.notNegative("limit", cap.limit());
+        Checks.optionalId("keyName", cap.keyName());
+        Checks.creditType(cap.creditType());
+        Checks.required("zone", cap.zone());
+        return uow.mutate(id, session -> {
+            Optional<SpendingCap> before = session.orgRows.caps(session).stream()
+                    .filter(c -> c.capId().equals(cap.capId())).findFirst();
+            SpendingCap stored = cap.stored(id, session.actor() == null ? null : session.actor().id(), session.now());
+            session.orgRows.putCap(stored);
+            if (!session.account().capped()) {
+                session.changeAccount(session.account().withCapped(true, session.now()));
+            }
+            audit(session, "org.setCap", id + "/" + cap.capId(), before.orElse(null), stored);
+            session.write();
+            return stored;
+        });
+    }
+
+    public boolean removeCap(String accountId, String capId) {
+        String id = Checks.id("accountId", accountId);
+        String cap = Checks.id("capId", capId);
+        return uow.mutate(id, session -> {
+            Optional<SpendingCap> before = session.orgRows.caps(session).stream()
+                    .filter(c -> c.capId().equals(cap)).findFirst();
+            if (before.isEmpty()) {
+                return false;
+            }
+            session.orgRows.removeCap(cap);
+            if (session.orgRows.caps(session).isEmpty()) {
+                session.changeAccount(session.account().withCapped(false, session.now()));
+            }
+            audit(session, "org.removeCap", id + "/" + cap, before.get(), null);
+            session.write();
+            return true;
+        });
+    }
+
+    public List<SpendingCap> caps(String accountId) {
+        String id = Checks.id("accountId", accountId);
+        return uow.read(id, null, session -> List.copyOf(session.orgRows.caps(session)));
+    }
+
+    public long capUsed(String accountId, String capId, String key) {
+        String id = Checks.id("accountId", accountId);
+        String cap = Checks.id("capId", capId);
+        String value = key == null ? "" : Checks.id("key", key);
+        return uow.read(id, null, session -> {
+            Instant now = session.now();
+            return session.orgRows.caps(session).stream().filter(c -> c.capId().equals(cap)).findFirst()
+                    .map(c -> session.orgRows.used(session, cap, value, c.period().start(now, c.zone())))
+                    .orElse(0L);
+        });
+    }
+
+    // ------------------------------------------------------------ transfers
+
+    public TransferResult transfer(TransferRequest request) {
+        Checks.required("request", request);
+        String from = Checks.id("fromAccountId", request.fromAccountId());
+        String to = Checks.id("toAccountId", request.toAccountId());
+        if (from.equals(to)) {
+            throw new InvalidArgumentException("toAccountId", "a transfer needs two accounts, not '" + from
+                    + "' twice");
+        }
+        long credits = Checks.positive("credits", request.credits());
+        String type = Checks.creditType(request.creditType());
+        String reason = Checks.text("reason", request.reason());
+        String key = Checks.optionalId("idempotencyKey", request.idempotencyKey());
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        fingerprint.put("op", "transfer");
+        fingerprint.put("to", to);
+        fingerprint.put("credits", Long.toString(credits));
+        fingerprint.put("creditType", type);
+        fingerprint.put("reason", reason);
+        return uow.mutateAll(List.of(from, to), null, key, sessions -> {
+            AccountSession source = sessions.get(0);
+            AccountSession target = sessions.get(1);
+            Optional<TransferResult> replay = UnitOfWork.replay(source, key, fingerprint, f -> new TransferResult(
+                    true, null, from, to, credits, f.get("out"), f.get("in"), Long.parseLong(f.get("fromAvailable")),
+                    Long.parseLong(f.get("toAvailable")), true));
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            if (!root(source).equals(root(target))) {
+                throw new InvalidArgumentException("toAccountId", "'" + to + "' is not in the organization of '"
+                        + from + "' (their root pools differ)");
+            }
+            source.settle();
+            target.settle();
+            long available = source.available(type);
+            if (available < credits) {
+                return new TransferResult(false, RejectionReason.INSUFFICIENT_CREDITS, from, to, 0, null, null,
+                        available, 0, false);
+            }
+            Pools.Moved moved = Pools.move(source, target, type, credits,
+                    reason != null ? reason : "transfer from '" + from + "' to '" + to + "'");
+            TransferResult result = new TransferResult(true, null, from, to, credits, moved.outTransactionId(),
+                    moved.inTransactionId(), source.available(type), target.available(type), false);
+            if (key != null) {
+                Map<String, String> stored = new LinkedHashMap<>();
+                stored.put("out", result.outTransactionId());
+                stored.put("in", result.inTransactionId());
+                stored.put("fromAvailable", Long.toString(result.fromAvailable()));
+                stored.put("toAvailable", Long.toString(result.toAvailable()));
+                source.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
+            }
+            audit(source, "org.transfer", from + "->" + to, null, result);
+            source.write();
+            target.write();
+            return result;
+        });
+    }
+
+    /** @return the id of the organization's root pool above the session's account (itself without pool) */
+    private static String root(AccountSession session) {
+        List<AccountSession> pools = session.pools();
+        return pools.isEmpty() ? session.accountId() : pools.get(pools.size() - 1).accountId();
+    }
+}
