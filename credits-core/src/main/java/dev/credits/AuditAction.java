@@ -18,11 +18,25 @@ public enum AuditAction {
     PLAN_ASSIGNED(Scope.ACCOUNT),
     /** An account's plan ended (subject: the plan id). */
     PLAN_ENDED(Scope.ACCOUNT),
-    /** Credits of an organization were allocated to a member (written by the organizations rules). */
+    /**
+     * An account joined, left or changed its pool ({@link Orgs#setParent}; subject: the member; before and after: its
+     * {@code parentId}).
+     */
+    MEMBERSHIP_CHANGED(Scope.ACCOUNT),
+    /**
+     * Credits of an organization were allocated to a member or reclaimed: a {@link Orgs#transfer} (on the source
+     * account; subject: {@code from->to}; after: the transfer's result, with both entries' transaction ids).
+     */
     ALLOCATION_CHANGED(Scope.ACCOUNT),
-    /** A member's spending cap changed (written by the organizations rules). */
+    /**
+     * A spending cap was set, changed or removed ({@link Orgs#setCap}, {@link Orgs#removeCap}; subject:
+     * {@code account/capId}; before and after: the cap's fields).
+     */
     CAP_CHANGED(Scope.ACCOUNT),
-    /** A purchase waiting for approval was approved or declined (written by the organizations rules). */
+    /**
+     * A purchase waiting for approval was approved or rejected ({@link Orgs#approvePurchase},
+     * {@link Orgs#rejectPurchase}; subject: the purchase id; before and after: its status; the actor is the approver).
+     */
     APPROVAL_DECIDED(Scope.ACCOUNT),
     /** A feature was added to the price list (subject: its key; after: its fields). */
     FEATURE_CREATED(Scope.CATALOG),

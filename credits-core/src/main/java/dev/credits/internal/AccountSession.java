@@ -543,7 +543,12 @@ final class AccountSession {
      * @param after   the fields after (null or empty for a removal)
      */
     void audit(AuditAction action, String subject, Map<String, String> before, Map<String, String> after) {
-        audits.add(AuditTrail.record(accountId(), action, subject, actor, before, after, now));
+        audit(action, subject, before, after, actor);
+    }
+
+    /** As {@link #audit(AuditAction, String, Map, Map)}, made by {@code by} (an approver named by the call). */
+    void audit(AuditAction action, String subject, Map<String, String> before, Map<String, String> after, Actor by) {
+        audits.add(AuditTrail.record(accountId(), action, subject, by, before, after, now));
     }
 
     /** Inserts or replaces a dispute of one of the account's charges. */

@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Actor;
+import dev.credits.AuditAction;
 import dev.credits.EventPayload;
 import dev.credits.Lot;
 import dev.credits.Purchase;
@@ -10,12 +11,14 @@ import dev.credits.PurchaseStateException;
 import dev.credits.PurchaseStatus;
 import dev.credits.spi.PromotionUse;
 
+import java.util.Map;
+
 /**
  * Approval of large purchases: a purchase above the policy's threshold waits (PENDING_APPROVAL, nothing granted)
  * until an approver moves it on, exactly once: approved, it goes on as it was asked for (pending payment, or
  * completed with its credits granted); rejected, it ends. Repeating the same decision returns it as it stands; the
  * other decision is a {@link PurchaseStateException}. Each step is announced ({@link EventPayload.PurchaseApproval})
- * and audited ({@link OrgRules#audit}). Stateless apart from its collaborators; thread-safe.
+ * and audited (action {@link dev.credits.AuditAction#APPROVAL_DECIDED}, made by the approver). Stateless apart from its collaborators; thread-safe.
  */
 public final class Approvals {
     private final UnitOfWork uow;
@@ -60,7 +63,8 @@ public final class Approvals {
             session.putPurchase(approved);
             session.emit(purchase.creditType(), new EventPayload.PurchaseApproval(purchaseId, approved.status(),
                     approver.id(), null));
-            OrgRules.audit(session, "org.approvePurchase", purchaseId, purchase.status(), approved.status());
+            session.audit(AuditAction.APPROVAL_DECIDED, purchaseId, Map.of("status", purchase.status().name()),
+                    Map.of("status", approved.status().name()), approver);
             long sequence = session.write();
             return new PurchaseResult(true, null, null, approved, lot, sequence, false);
         });
@@ -91,7 +95,8 @@ public final class Approvals {
             }
             session.emit(purchase.creditType(), new EventPayload.PurchaseApproval(purchaseId, PurchaseStatus.REJECTED,
                     approver.id(), why));
-            OrgRules.audit(session, "org.rejectPurchase", purchaseId, purchase.status(), PurchaseStatus.REJECTED);
+            session.audit(AuditAction.APPROVAL_DECIDED, purchaseId, Map.of("status", purchase.status().name()),
+                    Map.of("status", PurchaseStatus.REJECTED.name(), "reason", why), approver);
             long sequence = session.write();
             return new PurchaseResult(true, null, null, rejected, null, sequence, false);
         });

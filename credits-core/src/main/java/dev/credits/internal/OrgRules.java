@@ -1,6 +1,7 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.AuditAction;
 import dev.credits.InvalidArgumentException;
 import dev.credits.RejectionReason;
 import dev.credits.SpendingCap;
@@ -16,8 +17,8 @@ import java.util.Optional;
 /**
  * The rules of organizations: pools and their members, spending caps, and transfers between two accounts of one
  * organization. (How a member spends from its pools is {@link Pools}; how caps count is {@link Caps}.) Every
- * change here goes through {@link #audit}, the one place the audit trail hooks in. Stateless apart from its
- * collaborators; thread-safe.
+ * change here is audited in its own unit of work ({@link AuditAction}: membership, cap, allocation). Stateless apart
+ * from its collaborators; thread-safe.
  */
 public final class OrgRules {
     private final UnitOfWork uow;
@@ -26,13 +27,10 @@ public final class OrgRules {
         this.uow = uow;
     }
 
-    /**
-     * Records a change of an organization (a membership, a cap, a transfer, an approval) made by the session's actor.
-     * Today it records nothing beyond the change itself (the actor is on the rows that carry one); the audit trail
-     * (issue 14) wires its record here, in the same unit of work.
-     */
-    static void audit(AccountSession session, String action, String subject, Object before, Object after) {
-        // Wired to the audit trail when it exists: session.audit(action, subject, before, after).
+    private static Map<String, String> parentField(String parentId) {
+        Map<String, String> field = new java.util.HashMap<>();
+        field.put("parentId", parentId);
+        return field;
     }
 
     // ------------------------------------------------------------ pools and members
@@ -62,7 +60,7 @@ public final class OrgRules {
                 }
             }
             Account changed = before.withParent(parent, session.now());
-            audit(session, "org.setParent", member, before.parentId(), parent);
+            session.audit(AuditAction.MEMBERSHIP_CHANGED, member, parentField(before.parentId()), parentField(parent));
             return UnitOfWork.changeAccount(session, changed);
         });
     }
@@ -86,7 +84,8 @@ public final class OrgRules {
             if (!session.account().capped()) {
                 session.changeAccount(session.account().withCapped(true, session.now()));
             }
-            audit(session, "org.setCap", id + "/" + cap.capId(), before.orElse(null), stored);
+            session.audit(AuditAction.CAP_CHANGED, id + "/" + cap.capId(), AuditTrail.fields(before.orElse(null)),
+                    AuditTrail.fields(stored));
             session.write();
             return stored;
         });
@@ -105,7 +104,7 @@ public final class OrgRules {
             if (session.orgRows.caps(session).isEmpty()) {
                 session.changeAccount(session.account().withCapped(false, session.now()));
             }
-            audit(session, "org.removeCap", id + "/" + cap, before.get(), null);
+            session.audit(AuditAction.CAP_CHANGED, id + "/" + cap, AuditTrail.fields(before.get()), Map.of());
             session.write();
             return true;
         });
@@ -180,7 +179,7 @@ public final class OrgRules {
                 stored.put("toAvailable", Long.toString(result.toAvailable()));
                 source.recordIdempotency(key, Codec.encode(fingerprint), Codec.encode(stored));
             }
-            audit(source, "org.transfer", from + "->" + to, null, result);
+            source.audit(AuditAction.ALLOCATION_CHANGED, from + "->" + to, Map.of(), AuditTrail.fields(result));
             source.write();
             target.write();
             return result;

@@ -3,6 +3,9 @@ package dev.credits.tck;
 import dev.credits.Account;
 import dev.credits.AccountSettings;
 import dev.credits.Actor;
+import dev.credits.AuditAction;
+import dev.credits.AuditFilter;
+import dev.credits.AuditRecord;
 import dev.credits.CapPeriod;
 import dev.credits.CreditLedger;
 import dev.credits.DeductRequest;
@@ -15,6 +18,7 @@ import dev.credits.LedgerEntry;
 import dev.credits.Lot;
 import dev.credits.LotSource;
 import dev.credits.Money;
+import dev.credits.PageRequest;
 import dev.credits.PurchaseRequest;
 import dev.credits.PurchaseResult;
 import dev.credits.PurchaseStateException;
@@ -26,9 +30,9 @@ import dev.credits.SpendingCap;
 import dev.credits.TransferRequest;
 import dev.credits.TransferResult;
 import dev.credits.UnknownAccountException;
+import dev.credits.spi.CapUsage;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.OrgChanges;
-import dev.credits.spi.CapUsage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -495,6 +499,48 @@ public interface OrgsContract extends ContractFixture {
                 .map(p -> ((EventPayload.PurchaseApproval) p).status()).toList();
         assertEquals(List.of(PurchaseStatus.PENDING_APPROVAL, PurchaseStatus.COMPLETED), announced);
         assertInvariants(org);
+    }
+
+    @Test
+    default void everyMembershipCapTransferAndApprovalIsAuditedOnceWithItsActor() {
+        CreditLedger admin = approvingLedger().actingAs(Actor.of("admin:7", "org setup"));
+        String org = openAccount();
+        admin.grant(GrantRequest.of(org, 100));
+        String dept = openAccount();
+        admin.orgs().setParent(dept, org);
+        admin.orgs().setCap(dept, SpendingCap.of("monthly", CapPeriod.MONTH, 50));
+        admin.orgs().setCap(dept, SpendingCap.of("monthly", CapPeriod.MONTH, 80));
+        admin.orgs().removeCap(dept, "monthly");
+        TransferResult moved = admin.orgs().transfer(TransferRequest.of(org, dept, 30));
+        String waiting = admin.commerce().purchase(PurchaseRequest.ofCredits(org, 5_000)).purchase().purchaseId();
+        ledger().orgs().approvePurchase(waiting, Actor.of("cfo:lee", "budget approved"));
+
+        List<AuditRecord> ofDept = ledger().audit().account(dept, AuditFilter.all().withActor("admin:7"),
+                PageRequest.first()).records();
+        assertEquals(List.of(AuditAction.CAP_CHANGED, AuditAction.CAP_CHANGED, AuditAction.CAP_CHANGED,
+                AuditAction.MEMBERSHIP_CHANGED), ofDept.stream().map(AuditRecord::action).toList(), "newest first");
+        ofDept.forEach(r -> assertEquals(Actor.of("admin:7", "org setup"), r.actor(), r.toString()));
+        assertEquals(Map.of("parentId", org), ofDept.get(3).after());
+        assertEquals("50", ofDept.get(1).before().get("limit"));
+        assertEquals("80", ofDept.get(1).after().get("limit"));
+        assertEquals(Map.of(), ofDept.get(0).after(), "removed");
+
+        List<AuditRecord> ofOrg = ledger().audit().account(org, AuditFilter.all().withActions(
+                AuditAction.ALLOCATION_CHANGED, AuditAction.APPROVAL_DECIDED), PageRequest.first()).records();
+        assertEquals(2, ofOrg.size(), ofOrg.toString());
+        AuditRecord approval = ofOrg.get(0);
+        assertEquals(AuditAction.APPROVAL_DECIDED, approval.action());
+        assertEquals(waiting, approval.subject());
+        assertEquals(Actor.of("cfo:lee", "budget approved"), approval.actor(), "the approver, not the ledger's actor");
+        assertEquals(Map.of("status", PurchaseStatus.PENDING_APPROVAL.name()), approval.before());
+        AuditRecord allocation = ofOrg.get(1);
+        assertEquals(AuditAction.ALLOCATION_CHANGED, allocation.action());
+        assertEquals(org + "->" + dept, allocation.subject());
+        assertEquals(moved.outTransactionId(), allocation.after().get("outTransactionId"));
+        assertEquals(Actor.of("admin:7", "org setup"), allocation.actor());
+        assertEquals(Actor.of("admin:7", "org setup"), ledger().receipt(moved.inTransactionId()).entry().actor(),
+                "the transfer's entries carry the actor too");
+        assertOrgInvariants(org, dept);
     }
 
     @Test
