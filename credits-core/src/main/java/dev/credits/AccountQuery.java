@@ -6,6 +6,7 @@ package dev.credits;
  *
  * @param status           only accounts with this status, or null
  * @param planId           only accounts on this plan, or null
+ * @param memberOf         only the direct members of this pool (000's per-department views), or null
  * @param creditType       the credit type the balance filters look at (default
  *                         {@value CreditLedger#DEFAULT_CREDIT_TYPE})
  * @param availableBelow   only accounts whose available balance is below it, or null
@@ -15,7 +16,7 @@ package dev.credits;
  * @param after            the page after this account id ({@link AccountPage#nextAfter()}), or null for the first
  * @param limit            at most this many rows, 1 to {@link PageRequest#MAX_LIMIT} (default 100)
  */
-public record AccountQuery(AccountStatus status, String planId, String creditType, Long availableBelow,
+public record AccountQuery(AccountStatus status, String planId, String memberOf, String creditType, Long availableBelow,
                            Long availableAtLeast, boolean lowBalance, String after, int limit) {
 
     /** @return a builder listing every account, 100 a page */
@@ -25,14 +26,15 @@ public record AccountQuery(AccountStatus status, String planId, String creditTyp
 
     /** @return the same query for the page after {@code accountId} */
     public AccountQuery after(String accountId) {
-        return new AccountQuery(status, planId, creditType, availableBelow, availableAtLeast, lowBalance, accountId,
-                limit);
+        return new AccountQuery(status, planId, memberOf, creditType, availableBelow, availableAtLeast, lowBalance,
+                accountId, limit);
     }
 
     /** Collects an {@link AccountQuery}. Not thread-safe. */
     public static final class Builder {
         private AccountStatus status;
         private String planId;
+        private String memberOf;
         private String creditType = CreditLedger.DEFAULT_CREDIT_TYPE;
         private Long availableBelow;
         private Long availableAtLeast;
@@ -50,6 +52,12 @@ public record AccountQuery(AccountStatus status, String planId, String creditTyp
 
         public Builder planId(String value) {
             this.planId = value;
+            return this;
+        }
+
+        /** Only the direct members of this pool ({@link Orgs#setParent}). */
+        public Builder memberOf(String value) {
+            this.memberOf = value;
             return this;
         }
 
@@ -90,8 +98,8 @@ public record AccountQuery(AccountStatus status, String planId, String creditTyp
 
         /** @return the query (checked when it runs) */
         public AccountQuery build() {
-            return new AccountQuery(status, planId, creditType, availableBelow, availableAtLeast, lowBalance, after,
-                    limit);
+            return new AccountQuery(status, planId, memberOf, creditType, availableBelow, availableAtLeast, lowBalance,
+                    after, limit);
         }
     }
 }

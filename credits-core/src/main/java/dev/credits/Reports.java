@@ -5,6 +5,7 @@ import dev.credits.internal.ReportRules;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Usage reports and summaries, reached with {@link CreditLedger#reports()}: usage by time bucket (in a time zone you
@@ -73,6 +74,22 @@ public final class Reports {
                 () -> rules.accountSummary(accountId, from, to, window));
     }
 
+    /**
+     * Summarizes an organization's pool and every account under it over {@code [from, to)}, one
+     * {@linkplain #accountSummary(String, Instant, Instant) account summary} each (7-day forecast window): the pool
+     * first, then its members level by level, each level by account id. Credits a pool lends a member show as a
+     * {@code TRANSFER} out of the pool and into the member (granted by source {@code TRANSFER}), so each summary
+     * reconciles on its own; add the members' consumption to see the organization's.
+     *
+     * @throws InvalidArgumentException as {@link #accountSummary}, or if more than {@value UsageScope#MAX_ACCOUNTS}
+     *                                  accounts are under the pool
+     * @throws UnknownAccountException  if the pool does not exist
+     */
+    public List<AccountSummary> poolSummaries(String poolId, Instant from, Instant to) {
+        return observation.call("reports.poolSummaries", poolId,
+                () -> rules.poolSummaries(poolId, from, to, DEFAULT_FORECAST_WINDOW));
+    }
+
     /** As {@link #systemSummary(Instant, Instant, int)} with the top {@value #DEFAULT_TOP} consumers. */
     public SystemSummary systemSummary(Instant from, Instant to) {
         return systemSummary(from, to, DEFAULT_TOP);
@@ -91,8 +108,8 @@ public final class Reports {
     }
 
     /**
-     * Lists accounts with their balances, filtered by status, plan, available balance or low balance, a page at a
-     * time by account id.
+     * Lists accounts with their balances, filtered by status, plan, pool (direct members), available balance or low
+     * balance, a page at a time by account id.
      *
      * @throws InvalidArgumentException if the limit is outside 1 to {@value PageRequest#MAX_LIMIT} or an id is malformed
      */

@@ -5,10 +5,11 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Whose usage a {@link UsageQuery} sums: one account, a set of accounts, or every account. Immutable.
- * (A pool and its members will be one more scope.)
+ * Whose usage a {@link UsageQuery} sums: one account, a set of accounts, an organization's pool with every account
+ * under it, or every account. Immutable.
  */
-public sealed interface UsageScope permits UsageScope.OfAccount, UsageScope.OfAccounts, UsageScope.All {
+public sealed interface UsageScope permits UsageScope.OfAccount, UsageScope.OfAccounts, UsageScope.OfPool,
+        UsageScope.All {
 
     /** The most accounts {@link #accounts} takes. */
     int MAX_ACCOUNTS = 1_000;
@@ -21,6 +22,14 @@ public sealed interface UsageScope permits UsageScope.OfAccount, UsageScope.OfAc
     /** @return the scope of these accounts (1 to {@value #MAX_ACCOUNTS}) */
     static UsageScope accounts(Collection<String> accountIds) {
         return new OfAccounts(Set.copyOf(accountIds));
+    }
+
+    /**
+     * @return the scope of a pool and every account under it (its members, their members, ...: see
+     *         {@link Orgs#setParent}); group by {@link UsageField#ACCOUNT} to see each member apart
+     */
+    static UsageScope pool(String poolId) {
+        return new OfPool(poolId);
     }
 
     /** @return the scope of every account */
@@ -39,6 +48,13 @@ public sealed interface UsageScope permits UsageScope.OfAccount, UsageScope.OfAc
     record OfAccounts(Set<String> accountIds) implements UsageScope {
         public OfAccounts {
             accountIds = Set.copyOf(accountIds);
+        }
+    }
+
+    /** A pool and every account under it. @param poolId the pool */
+    record OfPool(String poolId) implements UsageScope {
+        public OfPool {
+            Objects.requireNonNull(poolId, "poolId");
         }
     }
 

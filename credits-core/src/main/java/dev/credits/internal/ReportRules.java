@@ -7,6 +7,7 @@ import dev.credits.AccountStatus;
 import dev.credits.AccountSummary;
 import dev.credits.AllowanceUsage;
 import dev.credits.CreditFlows;
+import dev.credits.CreditLedger;
 import dev.credits.DepletionForecast;
 import dev.credits.FeaturePricing;
 import dev.credits.InvalidArgumentException;
@@ -104,8 +105,9 @@ public final class ReportRules {
         Set<UsageField> fields = query.fields();
         boolean detail = fields.contains(UsageField.FEATURE) || fields.contains(UsageField.CATEGORY)
                 || fields.contains(UsageField.USER) || !query.dimensions().isEmpty();
+        boolean byAccount = fields.contains(UsageField.ACCOUNT);
         List<UsageRecord> rows = reports.sumUsage(new UsageSelection(accountIds, query.from(), query.to(),
-                Set.of(UsageKind.USAGE), false, true, detail));
+                Set.of(UsageKind.USAGE), byAccount, true, detail));
         Map<String, Optional<String>> categories = new HashMap<>();
         Map<Instant, Map<UsageGroup, UsageTotals>> sums = new TreeMap<>();
         for (UsageRecord row : rows) {
@@ -117,7 +119,7 @@ public final class ReportRules {
                     values.put(dimension, value);
                 }
             }
-            UsageGroup group = new UsageGroup(
+            UsageGroup group = new UsageGroup(byAccount ? row.accountId() : null,
                     fields.contains(UsageField.FEATURE) ? key.featureKey() : null,
                     fields.contains(UsageField.CATEGORY) ? category(categories, key.featureKey()) : null,
                     fields.contains(UsageField.USER) ? key.userId() : null,
@@ -137,7 +139,7 @@ public final class ReportRules {
     }
 
     private static String sortKey(UsageGroup group) {
-        return String.valueOf(group.featureKey()) + '\u0000' + group.category() + '\u0000' + group.userId() + '\u0000'
+        return String.valueOf(group.accountId()) + '\u0000' + group.featureKey() + '\u0000' + group.category() + '\u0000' + group.userId() + '\u0000'
                 + group.creditType() + '\u0000' + new TreeMap<>(group.dimensions());
     }
 
@@ -162,7 +164,54 @@ public final class ReportRules {
             some.accountIds().forEach(this::existing);
             return some.accountIds();
         }
+        if (scope instanceof UsageScope.OfPool pool) {
+            return Set.copyOf(poolAccounts(pool.poolId()));
+        }
         return null;
+    }
+
+    /**
+     * @return the pool and every account under it, the pool first, then level by level, each level by id
+     * @throws InvalidArgumentException if they are more than {@value UsageScope#MAX_ACCOUNTS}
+     */
+    private List<String> poolAccounts(String poolId) {
+        List<String> accounts = new ArrayList<>(List.of(existing(poolId)));
+        List<String> level = List.of(poolId);
+        while (!level.isEmpty()) {
+            List<String> next = new ArrayList<>();
+            for (String parent : level) {
+                String after = null;
+                while (true) {
+                    List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, parent,
+                            CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
+                    page.forEach(member -> next.add(member.account().accountId()));
+                    if (page.size() < PageRequest.MAX_LIMIT) {
+                        break;
+                    }
+                    after = page.get(page.size() - 1).account().accountId();
+                }
+            }
+            accounts.addAll(next);
+            if (accounts.size() > UsageScope.MAX_ACCOUNTS) {
+                throw new InvalidArgumentException("scope", "the pool '" + poolId + "' has more than "
+                        + UsageScope.MAX_ACCOUNTS + " accounts under it; ask for its departments one by one");
+            }
+            level = next;
+        }
+        return accounts;
+    }
+
+    /**
+     * The account summaries of a pool and every account under it, the pool first, then level by level.
+     *
+     * @see #accountSummary
+     */
+    public List<AccountSummary> poolSummaries(String poolId, Instant from, Instant to, Duration window) {
+        List<AccountSummary> summaries = new ArrayList<>();
+        for (String accountId : poolAccounts(Checks.id("poolId", poolId))) {
+            summaries.add(accountSummary(accountId, from, to, window));
+        }
+        return summaries;
     }
 
     private String existing(String accountId) {
@@ -413,7 +462,8 @@ public final class ReportRules {
         }
         String after = query.after() == null ? null : Checks.id("after", query.after());
         List<ReportStore.AccountBalances> found = reports.listAccounts(new AccountFilter(query.status(),
-                query.planId() == null ? null : Checks.id("planId", query.planId()), creditType,
+                query.planId() == null ? null : Checks.id("planId", query.planId()),
+                query.memberOf() == null ? null : Checks.id("memberOf", query.memberOf()), creditType,
                 query.availableBelow(), query.availableAtLeast(), query.lowBalance(),
                 uow.events().defaultLowBalanceThreshold(), after, query.limit()));
         List<AccountPage.Row> rows = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.credits.AccountStatus;
  *
  * @param status           only accounts with this status
  * @param planId           only accounts on this plan
+ * @param parentId         only the direct members of this pool
  * @param creditType       the credit type the balance filters look at
  * @param availableBelow   only accounts whose available balance of {@code creditType} is below it (an account
  *                         without a balance row has 0)
@@ -17,7 +18,7 @@ import dev.credits.AccountStatus;
  * @param afterAccountId   only accounts whose id sorts after it (keyset paging), or null from the first
  * @param limit            at most this many, by account id
  */
-public record AccountFilter(AccountStatus status, String planId, String creditType, Long availableBelow,
+public record AccountFilter(AccountStatus status, String planId, String parentId, String creditType, Long availableBelow,
                             Long availableAtLeast, boolean lowBalance, long defaultThreshold, String afterAccountId,
                             int limit) {
 }

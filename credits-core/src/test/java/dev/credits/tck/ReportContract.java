@@ -31,6 +31,7 @@ import dev.credits.UsageLine;
 import dev.credits.UsageQuery;
 import dev.credits.UsageReport;
 import dev.credits.UsageScope;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -446,6 +447,48 @@ public interface ReportContract extends CommerceFixture {
             next = page.nextAfter() == null ? null : next.after(page.nextAfter());
         }
         return ids;
+    }
+
+    @Test
+    default void aPoolsUsageAndSummariesCoverItsMembersGroupedByMember() {
+        String feature = feature("pooled", 10);
+        Instant start = Instant.parse("2025-06-01T00:00:00Z");
+        clock().set(start.plus(Duration.ofHours(1)));
+        String org = openFunded(1_000);
+        String dept = openAccount();
+        String user = openAccount();
+        ledger().orgs().setParent(dept, org);
+        ledger().orgs().setParent(user, dept);
+        String outsider = openFunded(100);
+        deductOk(user, feature, 3);       // 30 lent by the organization through the department
+        deductOk(dept, feature, 1);       // 10
+        deductOk(outsider, feature, 2);   // not the pool's
+
+        UsageReport byMember = ledger().reports().usage(UsageQuery.builder(UsageScope.pool(org), start,
+                start.plus(Duration.ofDays(1))).bucket(UsageBucket.DAY).groupBy(UsageField.ACCOUNT).build());
+        Map<String, Long> charged = new java.util.TreeMap<>();
+        byMember.lines().forEach(line -> charged.merge(line.group().accountId(), line.charged(), Long::sum));
+        assertEquals(new java.util.TreeMap<>(Map.of(dept, 10L, user, 30L)), charged);
+        UsageReport whole = ledger().reports().usage(UsageQuery.builder(UsageScope.pool(org), start,
+                start.plus(Duration.ofDays(1))).bucket(UsageBucket.DAY).build());
+        assertEquals(40, whole.lines().stream().mapToLong(UsageLine::charged).sum(), "the pool's usage, members in");
+        assertEquals(1, whole.lines().size());
+        assertNull(whole.lines().get(0).group().accountId(), "not grouped by account");
+
+        List<AccountSummary> summaries = ledger().reports().poolSummaries(org, start, start.plus(Duration.ofDays(1)));
+        assertEquals(List.of(org, dept, user), summaries.stream().map(AccountSummary::accountId).toList());
+        for (AccountSummary summary : summaries) {
+            CreditFlows flows = summary.flows(CreditLedger.DEFAULT_CREDIT_TYPE);
+            assertEquals(flows.closing(), flows.opening() + flows.totalGranted() + flows.refunded() - flows.consumed()
+                    - flows.expired() - flows.clawedBack(), summary.accountId() + " reconciles on its own");
+            assertEquals(available(summary.accountId()), flows.closing(), summary.accountId());
+        }
+        assertEquals(30, summaries.get(2).flows(CreditLedger.DEFAULT_CREDIT_TYPE).consumed());
+
+        assertEquals(List.of(dept), ledger().reports().listAccounts(AccountQuery.builder().memberOf(org).build())
+                .rows().stream().map(row -> row.account().accountId()).toList(), "direct members only");
+        assertThrows(UnknownAccountException.class, () -> ledger().reports().usage(UsageQuery.builder(
+                UsageScope.pool(uniqueId("nobody")), start, start.plus(Duration.ofDays(1))).build()));
     }
 
     @Test

@@ -106,6 +106,9 @@ final class JdbcReportStore implements ReportStore {
         if (filter.planId() != null) {
             query.append(" AND a.plan_id = :planId");
         }
+        if (filter.parentId() != null) {
+            query.append(" AND a.parent_id = :parentId");
+        }
         if (filter.availableBelow() != null) {
             query.append(" AND ").append(available).append(" < :below");
         }
@@ -128,6 +131,9 @@ final class JdbcReportStore implements ReportStore {
             }
             if (filter.planId() != null) {
                 statement.bind("planId", filter.planId());
+            }
+            if (filter.parentId() != null) {
+                statement.bind("parentId", filter.parentId());
             }
             if (filter.availableBelow() != null) {
                 statement.bind("below", filter.availableBelow().longValue());

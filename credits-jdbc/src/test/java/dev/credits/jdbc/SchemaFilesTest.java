@@ -83,7 +83,7 @@ class SchemaFilesTest {
                     "8a8b3f8e9d48bd3af4107ca99fbd003761174a867035f722d5830fafc5b2e0ee",
                     "1fdc50927509ae556483ee8b05d7016d861d07efbd4ef9c0ab537e15fa963a60",
                     "b02574453498b47eff77d9c55336dbf39d2e3ac3c627395b5f5997134265d7c7",
-                    "9580b2779bb83b10120bd8f5d721e7a2bceb0ce87309446c7dff395531aecaa1"),
+                    "3331d8ed9a16267a4eb0cd5472efddc4610c0f75da22dc1eaf106d804b237780"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
                     "b17d94e9d50544223858d3031ce3edbddc19d49a3e41ea4be476737c295eb05b",
@@ -91,7 +91,7 @@ class SchemaFilesTest {
                     "6b0fdf68755f2e8228df5c26bbaee313b2e0d9945ef96f72ce907a9d2b7e1601",
                     "12c28cdede6c0534c715530f9c20a90fd3852f06928e429d68eb52ded981bda2",
                     "85f3e98a820ed8af13d6c9485a17d4181ad979b3d48eca484814262ac2e8cab4",
-                    "5771ce66962484912e3b2c53fb72c4c60d57584a1634379e6f6d7ba0eac1c727"),
+                    "f2e4e402ff5231d75aedd386e4f9ec669ee760ccf0b26b0136152817d9419d79"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
                     "00d69ad29abd28f0363d25272d07cfb4a11876c797d54963491ec0051b82bba9",
@@ -99,7 +99,7 @@ class SchemaFilesTest {
                     "2e0cd0f9d9f188f7c97b2bf169b551f34a3375c317384a96d85a7d6f285af323",
                     "6fda188ca39a491d6f6c7127f6651ba284aa4845b4255918acbf6809905d7a6d",
                     "b85336aa697bf62ab0b5042f11b12babe8b1e65c2dd7a21099960744e496b416",
-                    "e0e32a1e877a1ce9d43680c22562338d457ac1d8f6ec7954c1d9b5e7e46eb648"),
+                    "b5918032a32b5f1abc84a179dbbf2c94560aa699dcbdc8f3480d4f1bd4bed66d"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
                     "24f1862119b438969f1d1184bbb4ddd7caf8cfc163404198ddb5b9a3ec1a9daa",
@@ -107,7 +107,7 @@ class SchemaFilesTest {
                     "f4d78c3f2d0748320ea22237e1fca0d0832ab4102c6b8396ca17de61aa296750",
                     "b0e02e1b8ac4309d1cd18cefe587e824539da1b12159252e857579b461a4c685",
                     "7e468d8a5826d3a3cf1fe148fc90f10676821934acad359dbb2719542c239e74",
-                    "3e536f41c0b267ed3a1c86d823fb9e916e9912ff8689ab7f13022e8521eeaf48"));
+                    "16a48b65781a2972c4073e60f884796bbcbbb797fc8efc83ab7947fd559f75ef"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)

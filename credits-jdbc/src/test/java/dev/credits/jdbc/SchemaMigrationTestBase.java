@@ -651,7 +651,8 @@ abstract class SchemaMigrationTestBase {
         JdbiCreditStore store = store();
         assertEquals(List.of(1, 2, 3, 4, 5, 6), store.installSchema(shipped().subList(0, 6)));
         assertEquals(List.of(7), store.installSchema(shipped().subList(0, 7)));
-        assertEquals(List.of(), store.installSchema(shipped()));
+        assertEquals(List.of(), store.installSchema(shipped().subList(0, 7)));
+        store.installSchema(shipped()); // the later versions, which the ledger's writes need
 
         CreditLedger ledger = ledger(store);
         ledger.openAccount("acc-v7");
@@ -666,6 +667,41 @@ abstract class SchemaMigrationTestBase {
                 day.plus(java.time.Duration.ofDays(1))).flows("credits");
         assertEquals(List.of(0L, 50L, 5L, 45L), List.of(flows.opening(), flows.totalGranted(), flows.consumed(),
                 flows.closing()));
+    }
+
+    /**
+     * Version 8 (organizations) adds the accounts' pool and cap columns to a database at version 7: an account of
+     * version 7 reads as a stand-alone account without caps and a purchase as needing no approval; run twice it changes
+     * nothing more, and the account can then join a pool and spend from it.
+     */
+    @Test
+    void version8KeepsTheAccountsOfVersion7StandAloneAndLetsThemJoinAPool() {
+        JdbiCreditStore store = store();
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), store.installSchema(shipped().subList(0, 7)));
+        try (Handle handle = Jdbi.open(pool)) {
+            for (String id : List.of("org-v7", "member-v7")) {
+                handle.execute("INSERT INTO " + prefix + "accounts (account_id, status, overdraft_limit,"
+                        + " low_balance_threshold, max_open_holds, sequence_no, created_at_micros, updated_at_micros)"
+                        + " VALUES ('" + id + "', 'ACTIVE', 0, 0, 0, 0, 1000000, 1000000)");
+            }
+        }
+        assertEquals(List.of(8), store.installSchema(shipped().subList(0, 8)));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(shipped()).get(7).statements(prefix).forEach(handle::execute); // and once more
+        }
+        store.installSchema(shipped());
+
+        CreditLedger ledger = ledger(store);
+        dev.credits.Account member = ledger.getAccount("member-v7").orElseThrow();
+        assertNull(member.parentId());
+        assertFalse(member.capped());
+        ledger.createFeaturePricing(FeatureDefinition.of("image_gen", "Image", 5));
+        ledger.grant(dev.credits.GrantRequest.of("org-v7", 50));
+        ledger.orgs().setParent("member-v7", "org-v7");
+        assertTrue(ledger.deductCredits("member-v7", "image_gen").success());
+        assertEquals(45, ledger.balance("org-v7").available());
+        assertEquals(List.of("member-v7"), ledger.reports().listAccounts(dev.credits.AccountQuery.builder()
+                .memberOf("org-v7").build()).rows().stream().map(row -> row.account().accountId()).toList());
     }
 
     /**

@@ -79,3 +79,12 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}cap_usage (
     used                BIGINT       NOT NULL,
     PRIMARY KEY (account_id, cap_id, cap_key, period_start_micros)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+
+-- A pool's members, for reports of a pool and its members.
+SET @credits_ddl = (SELECT IF(COUNT(*) = 0,
+    'CREATE INDEX ${table_prefix}accounts_parent ON ${table_prefix}accounts (parent_id)', 'DO 0')
+    FROM information_schema.statistics
+    WHERE table_schema = DATABASE() AND table_name = '${table_prefix}accounts' AND index_name = '${table_prefix}accounts_parent');
+PREPARE credits_ddl FROM @credits_ddl;
+EXECUTE credits_ddl;
+DEALLOCATE PREPARE credits_ddl;

@@ -41,3 +41,6 @@ CREATE TABLE IF NOT EXISTS ${table_prefix}cap_usage (
     used                BIGINT       NOT NULL,
     PRIMARY KEY (account_id, cap_id, cap_key, period_start_micros)
 );
+
+-- A pool's members, for reports of a pool and its members.
+CREATE INDEX IF NOT EXISTS ${table_prefix}accounts_parent ON ${table_prefix}accounts (parent_id);
