@@ -329,6 +329,39 @@ public interface ReportContract extends CommerceFixture {
     }
 
     @Test
+    default void rebuildingTheUsageRowsFromTheHistoryGivesTheSameReportsAndCountsADimensionDeclaredLater() {
+        CreditLedger ledger = reporting();
+        clock().set(Instant.parse("2025-04-02T09:10:00Z"));
+        Workload workload = workload(ledger, 5, 2, 80);
+        Instant from = workload.from().truncatedTo(ChronoUnit.HOURS);
+        for (String accountId : workload.accounts()) {
+            UsageQuery query = UsageQuery.builder(UsageScope.account(accountId), from, workload.to())
+                    .bucket(UsageBucket.HOUR).groupBy(UsageField.FEATURE, UsageField.USER)
+                    .groupByDimension("ai", "project").build();
+            UsageReport before = ledger.reports().usage(query);
+            AccountSummary summary = ledger.reports().accountSummary(accountId, from, workload.to());
+
+            assertEquals(entries(accountId).size(), ledger.reports().rebuildUsage(accountId));
+
+            assertEquals(before.lines(), ledger.reports().usage(query).lines(), "usage of " + accountId);
+            AccountSummary rebuilt = ledger.reports().accountSummary(accountId, from, workload.to());
+            assertEquals(summary.flows(), rebuilt.flows());
+            assertEquals(summary.moneyPaid(), rebuilt.moneyPaid());
+        }
+
+        String feature = feature("rebuilt", 1);
+        String accountId = openFunded(10);
+        ledger().deductCredits(DeductRequest.of(accountId, feature).withMetadata(Map.of("ai", "true"))); // undeclared
+        Instant day = now().truncatedTo(ChronoUnit.DAYS);
+        UsageQuery byAi = UsageQuery.builder(UsageScope.account(accountId), day, day.plus(Duration.ofDays(1)))
+                .groupByDimension("ai").build();
+        assertNull(ledger.reports().usage(byAi).lines().get(0).group().dimension("ai"));
+        ledger.reports().rebuildUsage(accountId);
+        assertEquals("true", ledger.reports().usage(byAi).lines().get(0).group().dimension("ai"));
+        assertThrows(UnknownAccountException.class, () -> ledger.reports().rebuildUsage(newAccountId()));
+    }
+
+    @Test
     default void dayBucketsFollowTheZoneAcrossADaylightSavingChange() {
         String feature = feature("dst", 1);
         String accountId = openFunded(100);

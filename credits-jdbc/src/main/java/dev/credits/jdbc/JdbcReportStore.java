@@ -174,6 +174,41 @@ final class JdbcReportStore implements ReportStore {
         });
     }
 
+    /**
+     * {@inheritDoc} One transaction: the account row locked ({@code SELECT ... FOR UPDATE}, as units of work lock it)
+     * and its sequence compared, the account's rows deleted, the new ones inserted in one JDBC batch.
+     */
+    @Override
+    public boolean replaceUsage(String accountId, long sequence, List<UsageRecord> rows) {
+        SqlStatements sql = store.sql();
+        return store.transaction("replaceUsage", handle -> {
+            java.util.Optional<dev.credits.Account> locked = handle.createQuery(sql.lockAccount())
+                    .bind("accountId", accountId).map(Tables.ACCOUNTS.mapper()).findOne();
+            if (locked.isEmpty() || locked.get().sequence() != sequence) {
+                return false;
+            }
+            handle.createUpdate("DELETE FROM " + sql.prefix + "usage_buckets WHERE account_id = :accountId")
+                    .bind("accountId", accountId).execute();
+            if (!rows.isEmpty()) {
+                org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch(
+                        sql.insert(Tables.USAGE_BUCKETS, 1));
+                for (UsageRecord row : rows) {
+                    int[] index = {0};
+                    Tables.USAGE_BUCKETS.bind(row, (value, sqlType) -> {
+                        if (value == null) {
+                            batch.bindNull(index[0]++, sqlType);
+                        } else {
+                            batch.bind(index[0]++, value);
+                        }
+                    });
+                    batch.add();
+                }
+                batch.execute();
+            }
+            return true;
+        });
+    }
+
     @Override
     public List<BalanceRecord> balanceTotals() {
         SqlStatements sql = store.sql();
