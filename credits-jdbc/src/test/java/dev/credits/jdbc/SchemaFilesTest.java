@@ -80,25 +80,25 @@ class SchemaFilesTest {
                     "08df83856085587012fc78660bf8d4d6c82115becf9c38cf79fe37a0301dd51d",
                     "a917c1d9144eb68f2d0162bebff6fce1f9ef31da2a78f06dd43cfe2b1b7cecd9",
                     "8a8b3f8e9d48bd3af4107ca99fbd003761174a867035f722d5830fafc5b2e0ee",
-                    "b02574453498b47eff77d9c55336dbf39d2e3ac3c627395b5f5997134265d7c7"),
+                    "df0e9abe957724a4f58ff7de908426d97ee185dc8f21f6e6735aa12618a845c5"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
                     "b17d94e9d50544223858d3031ce3edbddc19d49a3e41ea4be476737c295eb05b",
                     "adfed218f3b2f8643b1bd44f74ce9930c0f3fd5ffc683c84827432a3d0fb88d3",
                     "6b0fdf68755f2e8228df5c26bbaee313b2e0d9945ef96f72ce907a9d2b7e1601",
-                    "85f3e98a820ed8af13d6c9485a17d4181ad979b3d48eca484814262ac2e8cab4"),
+                    "cd6e78fcfafc023e11920cb728438c0ddfe03b4afcd0b9a9fdd4d28968489c26"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
                     "00d69ad29abd28f0363d25272d07cfb4a11876c797d54963491ec0051b82bba9",
                     "3812428df2f7d912d8bbb824f635c01da41d35c16fc180362d6a5d3fb0a9d33e",
                     "2e0cd0f9d9f188f7c97b2bf169b551f34a3375c317384a96d85a7d6f285af323",
-                    "b85336aa697bf62ab0b5042f11b12babe8b1e65c2dd7a21099960744e496b416"),
+                    "e9b8d1cce5822bb8305dbacf4958a4e8c25374ee9f978afb4bbcad015cc42c46"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
                     "24f1862119b438969f1d1184bbb4ddd7caf8cfc163404198ddb5b9a3ec1a9daa",
                     "79781759c47611a5c17938cb095f97d5b5bcda721ee2004cabab15782796c08c",
                     "f4d78c3f2d0748320ea22237e1fca0d0832ab4102c6b8396ca17de61aa296750",
-                    "7e468d8a5826d3a3cf1fe148fc90f10676821934acad359dbb2719542c239e74"));
+                    "76ad94f713604150927b3f2e0fb82651f2463e2b038c627a6388c368a8c5fe0e"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
