@@ -843,8 +843,9 @@ public final class CreditLedger {
          * The metadata keys that are usage dimensions (default none), e.g. {@code "ai", "project"}: the usage rows of
          * reports keep their values, so {@link Reports#usage} can group by them without reading entries. At most
          * {@value #MAX_USAGE_DIMENSIONS} keys. The rows keep the values of the keys declared when an entry was written:
-         * a key declared later counts from then on (earlier usage shows no value for it), and a key no longer declared
-         * is refused by queries while its stored values stay in the rows (declaring it again brings them back).
+         * a key declared later counts from then on (earlier usage shows no value for it until
+         * {@link Reports#rebuildUsage} sums an account's history again), and a key no longer declared is refused by
+         * queries while its stored values stay in the rows (declaring it again brings them back).
          *
          * @throws IllegalArgumentException if a key is blank, longer than 64 characters, or there are too many
          */

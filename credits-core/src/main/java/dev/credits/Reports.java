@@ -108,6 +108,20 @@ public final class Reports {
     }
 
     /**
+     * Sums the account's whole history again into its usage rows, under the usage dimensions this ledger declares,
+     * and replaces the rows it had: for a database upgraded to schema version 7 (its earlier entries are in no row
+     * until then) and after declaring a dimension that earlier entries should count under. It reads every entry (a
+     * maintenance call, not a request handler's); the account may change meanwhile (then it reads again).
+     *
+     * @return how many entries the rows now sum
+     * @throws UnknownAccountException      if the account does not exist
+     * @throws TransactionConflictException if the account kept changing while its history was read (nothing changed)
+     */
+    public long rebuildUsage(String accountId) {
+        return observation.call("reports.rebuildUsage", accountId, () -> rules.rebuildUsage(accountId));
+    }
+
+    /**
      * Lists accounts with their balances, filtered by status, plan, pool (direct members), available balance or low
      * balance, a page at a time by account id.
      *

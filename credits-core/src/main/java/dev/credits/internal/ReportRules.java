@@ -451,6 +451,61 @@ public final class ReportRules {
                 consumers.subList(0, Math.min(top, consumers.size())));
     }
 
+    // ------------------------------------------------------------ rebuilding the usage rows
+
+    /**
+     * Sums the account's whole history again into its usage rows, under the dimensions declared now, and replaces
+     * them; reread and retried while the account changes meanwhile.
+     *
+     * @return how many entries the rows now sum
+     */
+    public long rebuildUsage(String accountId) {
+        Checks.id("accountId", accountId);
+        for (int attempt = 0; ; attempt++) {
+            Account account = store.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            List<dev.credits.LedgerEntry> entries = new ArrayList<>();
+            long before = Long.MAX_VALUE;
+            while (true) {
+                List<dev.credits.LedgerEntry> page = store.findEntries(accountId, new dev.credits.spi.EntryQuery(
+                        dev.credits.HistoryFilter.all(), before, PageRequest.MAX_LIMIT));
+                entries.addAll(page);
+                if (page.size() < PageRequest.MAX_LIMIT) {
+                    break;
+                }
+                before = page.get(page.size() - 1).sequence();
+            }
+            Map<String, dev.credits.LedgerEntry> byId = new HashMap<>();
+            entries.forEach(entry -> byId.put(entry.transactionId(), entry));
+            List<UsageRecord> rows = store.readAccount(accountId, tx -> usage.derive(entries,
+                    new UsageAggregates.Lookup() {
+                        @Override
+                        public Lot firstLot(dev.credits.LedgerEntry entry) {
+                            return tx.findAllocations(entry.transactionId()).stream()
+                                    .filter(allocation -> allocation.position() == 0).findFirst()
+                                    .flatMap(allocation -> tx.findLot(allocation.lotId())).orElse(null);
+                        }
+
+                        @Override
+                        public Lot lotOfGrant(String grantTransactionId) {
+                            dev.credits.LedgerEntry grant = byId.get(grantTransactionId);
+                            return grant == null ? null : firstLot(grant);
+                        }
+
+                        @Override
+                        public Optional<dev.credits.LedgerEntry> entry(String transactionId) {
+                            return Optional.ofNullable(byId.get(transactionId));
+                        }
+                    }));
+            if (reports.replaceUsage(accountId, account.sequence(), rows)) {
+                return entries.size();
+            }
+            if (attempt >= CONSISTENT_READ_ATTEMPTS) {
+                throw new dev.credits.TransactionConflictException("the usage rows of account '" + accountId
+                        + "' were not rebuilt: it kept changing while its history was read; nothing was changed", null);
+            }
+        }
+    }
+
     // ------------------------------------------------------------ account listings
 
     public AccountPage listAccounts(AccountQuery query) {

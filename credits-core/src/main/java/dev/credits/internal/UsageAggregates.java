@@ -60,15 +60,57 @@ public final class UsageAggregates {
         return values;
     }
 
+    /** Where {@link #derive} finds what an entry refers to: its lots and the deduction a refund refunds. */
+    interface Lookup {
+        /** @return the lot of the entry's first receipt line (a grant's new lot, an expiry's lot), or null */
+        Lot firstLot(LedgerEntry entry);
+
+        /** @return the lot the grant entry made, or null */
+        Lot lotOfGrant(String grantTransactionId);
+
+        /** @return one of the account's entries */
+        Optional<LedgerEntry> entry(String transactionId);
+    }
+
     /** @return the increments of the session's new entries, merged per bucket and key */
     List<UsageRecord> derive(AccountSession session) {
-        List<LedgerEntry> entries = session.newEntries();
-        if (entries.isEmpty()) {
+        List<LedgerEntry> written = session.newEntries();
+        if (written.isEmpty()) {
             return List.of();
         }
+        return derive(written, new Lookup() {
+            @Override
+            public Lot firstLot(LedgerEntry entry) {
+                for (Allocation allocation : session.newAllocations()) {
+                    if (allocation.ownerId().equals(entry.transactionId()) && allocation.position() == 0) {
+                        return session.lot(allocation.lotId());
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public Lot lotOfGrant(String grantTransactionId) {
+                return session.lotOfGrant(grantTransactionId);
+            }
+
+            @Override
+            public Optional<LedgerEntry> entry(String transactionId) {
+                for (LedgerEntry entry : written) {
+                    if (entry.transactionId().equals(transactionId)) {
+                        return Optional.of(entry);
+                    }
+                }
+                return session.tx().findEntry(transactionId);
+            }
+        });
+    }
+
+    /** @return the rows of these entries, merged per bucket and key */
+    List<UsageRecord> derive(List<LedgerEntry> entries, Lookup lookup) {
         Map<String, UsageRecord> rows = new LinkedHashMap<>();
         for (LedgerEntry entry : entries) {
-            UsageRecord row = row(session, entries, entry);
+            UsageRecord row = row(lookup, entry);
             if (row != null) {
                 rows.merge(row.bucketStart().getEpochSecond() + "/" + row.key().groupKey(), row,
                         (a, b) -> new UsageRecord(a.accountId(), a.bucketStart(), a.key(), a.totals().plus(b.totals())));
@@ -77,7 +119,7 @@ public final class UsageAggregates {
         return new ArrayList<>(rows.values());
     }
 
-    private UsageRecord row(AccountSession session, List<LedgerEntry> written, LedgerEntry entry) {
+    private UsageRecord row(Lookup lookup, LedgerEntry entry) {
         String type = entry.creditType();
         long amount = entry.amount();
         UsageKey key;
@@ -92,27 +134,26 @@ public final class UsageAggregates {
             case REFUND -> {
                 // The refund counts under its deduction's dimensions (a refund carries the feature and user, not the
                 // host's metadata).
-                Map<String, String> values = dimensions.isEmpty() ? Map.of()
-                        : original(session, written, entry.referenceId()).map(o -> dimensionsOf(o.metadata()))
-                        .orElse(Map.of());
+                Map<String, String> values = dimensions.isEmpty() || entry.referenceId() == null ? Map.of()
+                        : lookup.entry(entry.referenceId()).map(o -> dimensionsOf(o.metadata())).orElse(Map.of());
                 key = new UsageKey(type, UsageKind.USAGE, null, entry.featureKey(), entry.userId(), values, null);
                 totals = new UsageTotals(amount, 0, amount, 0, 0, 0, 1, null);
             }
             case GRANT -> {
-                Lot lot = firstLot(session, entry);
+                Lot lot = lookup.firstLot(entry);
                 Money paid = lot == null ? null : lot.moneyPaid();
                 key = new UsageKey(type, UsageKind.GRANT, lot == null ? null : lot.source(), null, null, null,
                         currency(paid));
                 totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, paid == null ? null : paid.amount());
             }
             case EXPIRY -> {
-                Lot lot = firstLot(session, entry);
+                Lot lot = lookup.firstLot(entry);
                 key = new UsageKey(type, UsageKind.EXPIRY, null, null, null, null,
                         currency(lot == null ? null : lot.moneyPaid()));
                 totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, costOf(lot, -amount));
             }
             case CLAWBACK -> {
-                Lot lot = session.lotOfGrant(entry.referenceId());
+                Lot lot = lookup.lotOfGrant(entry.referenceId());
                 key = new UsageKey(type, UsageKind.CLAWBACK, null, null, null, null,
                         currency(lot == null ? null : lot.moneyPaid()));
                 totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, costOf(lot, -amount));
@@ -122,28 +163,6 @@ public final class UsageAggregates {
             }
         }
         return new UsageRecord(entry.accountId(), UsageRecord.bucketOf(entry.createdAt()), key, totals);
-    }
-
-    private static Optional<LedgerEntry> original(AccountSession session, List<LedgerEntry> written, String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        for (LedgerEntry entry : written) {
-            if (entry.transactionId().equals(id)) {
-                return Optional.of(entry);
-            }
-        }
-        return session.tx().findEntry(id);
-    }
-
-    /** @return the lot of the entry's first receipt line (a grant's new lot, an expiry's lot) */
-    private static Lot firstLot(AccountSession session, LedgerEntry entry) {
-        for (Allocation allocation : session.newAllocations()) {
-            if (allocation.ownerId().equals(entry.transactionId()) && allocation.position() == 0) {
-                return session.lot(allocation.lotId());
-            }
-        }
-        return null;
     }
 
     private static String currency(Money money) {

@@ -457,6 +457,24 @@ public final class InMemoryCreditStore implements CreditStore {
         }
 
         @Override
+        public boolean replaceUsage(String accountId, long sequence, List<UsageRecord> rows) {
+            AccountData data = accounts.get(accountId);
+            if (data == null) {
+                return false;
+            }
+            data.lock.lock();
+            try {
+                if (data.account.sequence() != sequence) {
+                    return false;
+                }
+                usage.replace(accountId, rows);
+                return true;
+            } finally {
+                data.lock.unlock();
+            }
+        }
+
+        @Override
         public List<BalanceRecord> balanceTotals() {
             Map<String, long[]> totals = new TreeMap<>();
             for (AccountData data : accounts.values()) {

@@ -29,6 +29,11 @@ final class UsageTable {
         }
     }
 
+    synchronized void replace(String accountId, List<UsageRecord> replacement) {
+        rows.remove(accountId);
+        add(replacement);
+    }
+
     synchronized void clear() {
         rows.clear();
     }

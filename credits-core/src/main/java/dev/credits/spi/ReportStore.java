@@ -24,6 +24,14 @@ public interface ReportStore {
      */
     List<AccountBalances> listAccounts(AccountFilter filter);
 
+    /**
+     * Replaces the account's usage rows by {@code rows} (a rebuild from its history), in one transaction that locks
+     * the account as a unit of work does, if the account's sequence is still {@code sequence}.
+     *
+     * @return false, changing nothing, if the account changed since (or does not exist)
+     */
+    boolean replaceUsage(String accountId, long sequence, List<UsageRecord> rows);
+
     /** @return per credit type the sum of every account's cached balance and held credits (accountId null) */
     List<BalanceRecord> balanceTotals();
 

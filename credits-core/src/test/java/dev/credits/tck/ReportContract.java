@@ -279,6 +279,90 @@ public interface ReportContract extends CommerceFixture {
     }
 
     @Test
+    default void usageGroupsByCategoryAndCreditTypeOverASetOfAccountsAndOverAll() {
+        String image = newFeatureKey("image");
+        String voice = newFeatureKey("voice");
+        ledger().createFeaturePricing(FeatureDefinition.of(image, "Image", 4).withCategory("visual"));
+        ledger().createFeaturePricing(FeatureDefinition.of(voice, "Voice", 2).withCreditType("voice_minutes"));
+        // A window of its own, so that "all accounts" holds only this test's usage.
+        Instant start = Instant.parse("2400-01-01T00:00:00Z").plus(Duration.ofDays(new Random().nextInt(200_000)));
+        clock().set(start.plus(Duration.ofHours(1)));
+        List<String> accounts = List.of(openFunded(100), openFunded(100), openFunded(100));
+        for (String accountId : accounts) {
+            ledger().grant(GrantRequest.of(accountId, 50).withCreditType("voice_minutes"));
+            deductOk(accountId, image, 2);
+            assertTrue(ledger().deductCredits(DeductRequest.of(accountId, voice).withQuantity(3)).success());
+        }
+        Instant end = start.plus(Duration.ofDays(1));
+
+        UsageReport two = ledger().reports().usage(UsageQuery.builder(UsageScope.accounts(accounts.subList(0, 2)),
+                start, end).groupBy(UsageField.CATEGORY, UsageField.CREDIT_TYPE).build());
+        assertEquals(List.of("visual/credits=16", "null/voice_minutes=12"), two.lines().stream()
+                .map(l -> l.group().category() + "/" + l.group().creditType() + "=" + l.charged()).sorted(
+                        java.util.Comparator.reverseOrder()).toList());
+        UsageReport all = ledger().reports().usage(UsageQuery.builder(UsageScope.all(), start, end)
+                .groupBy(UsageField.FEATURE).build());
+        assertEquals(Map.of(image, 24L, voice, 18L), all.lines().stream().collect(java.util.stream.Collectors.toMap(
+                l -> l.group().featureKey(), UsageLine::charged)));
+        assertEquals(Map.of(image, 3L, voice, 3L), all.lines().stream().collect(java.util.stream.Collectors.toMap(
+                l -> l.group().featureKey(), UsageLine::deductions)), "3 deductions of each feature");
+    }
+
+    @Test
+    default void aDimensionDeclaredLaterCountsFromThenOn() {
+        String feature = feature("dimension_change", 1);
+        String accountId = openFunded(100);
+        clock().set(Instant.parse("2025-06-01T10:00:00Z"));
+        CreditLedger before = newLedger(builder -> builder.usageDimensions("project"));
+        before.deductCredits(DeductRequest.of(accountId, feature).withMetadata(Map.of("ai", "true", "project", "p1")));
+        CreditLedger after = reporting();
+        after.deductCredits(DeductRequest.of(accountId, feature).withMetadata(Map.of("ai", "true", "project", "p1")));
+        Instant day = Instant.parse("2025-06-01T00:00:00Z");
+
+        UsageReport byAi = after.reports().usage(UsageQuery.builder(UsageScope.account(accountId), day,
+                day.plus(Duration.ofDays(1))).groupByDimension("ai", "project").build());
+        assertEquals(List.of("{ai=true, project=p1}=1", "{project=p1}=1"), byAi.lines().stream()
+                .map(l -> new TreeMap<>(l.group().dimensions()) + "=" + l.charged()).toList(),
+                "usage before the declaration has no value for the key");
+        assertThrows(InvalidArgumentException.class, () -> before.reports().usage(UsageQuery.builder(
+                UsageScope.account(accountId), day, day.plus(Duration.ofDays(1))).groupByDimension("ai").build()),
+                "a ledger that does not declare it refuses it");
+    }
+
+    @Test
+    default void rebuildingTheUsageRowsFromTheHistoryGivesTheSameReportsAndCountsADimensionDeclaredLater() {
+        CreditLedger ledger = reporting();
+        clock().set(Instant.parse("2025-04-02T09:10:00Z"));
+        Workload workload = workload(ledger, 5, 2, 80);
+        Instant from = workload.from().truncatedTo(ChronoUnit.HOURS);
+        for (String accountId : workload.accounts()) {
+            UsageQuery query = UsageQuery.builder(UsageScope.account(accountId), from, workload.to())
+                    .bucket(UsageBucket.HOUR).groupBy(UsageField.FEATURE, UsageField.USER)
+                    .groupByDimension("ai", "project").build();
+            UsageReport before = ledger.reports().usage(query);
+            AccountSummary summary = ledger.reports().accountSummary(accountId, from, workload.to());
+
+            assertEquals(entries(accountId).size(), ledger.reports().rebuildUsage(accountId));
+
+            assertEquals(before.lines(), ledger.reports().usage(query).lines(), "usage of " + accountId);
+            AccountSummary rebuilt = ledger.reports().accountSummary(accountId, from, workload.to());
+            assertEquals(summary.flows(), rebuilt.flows());
+            assertEquals(summary.moneyPaid(), rebuilt.moneyPaid());
+        }
+
+        String feature = feature("rebuilt", 1);
+        String accountId = openFunded(10);
+        ledger().deductCredits(DeductRequest.of(accountId, feature).withMetadata(Map.of("ai", "true"))); // undeclared
+        Instant day = now().truncatedTo(ChronoUnit.DAYS);
+        UsageQuery byAi = UsageQuery.builder(UsageScope.account(accountId), day, day.plus(Duration.ofDays(1)))
+                .groupByDimension("ai").build();
+        assertNull(ledger.reports().usage(byAi).lines().get(0).group().dimension("ai"));
+        ledger.reports().rebuildUsage(accountId);
+        assertEquals("true", ledger.reports().usage(byAi).lines().get(0).group().dimension("ai"));
+        assertThrows(UnknownAccountException.class, () -> ledger.reports().rebuildUsage(newAccountId()));
+    }
+
+    @Test
     default void dayBucketsFollowTheZoneAcrossADaylightSavingChange() {
         String feature = feature("dst", 1);
         String accountId = openFunded(100);

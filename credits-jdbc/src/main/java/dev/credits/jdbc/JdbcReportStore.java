@@ -35,6 +35,14 @@ final class JdbcReportStore implements ReportStore {
     @Override
     public List<UsageRecord> sumUsage(UsageSelection selection) {
         SqlStatements sql = store.sql();
+        boolean oneAccount = selection.accountIds() != null && selection.accountIds().size() == 1;
+        if (selection.byBucket() && selection.byDetail() && (selection.byAccount() || oneAccount)) {
+            // Every row is its own group already (the primary key): read the rows, nothing to add up.
+            String rows = "SELECT " + (selection.byAccount() ? "account_id" : "NULL AS account_id") + ", "
+                    + Tables.USAGE_BUCKETS.columnList().replaceFirst("^account_id, ", "")
+                    + " FROM " + sql.prefix + "usage_buckets WHERE bucket_start_micros >= :from";
+            return select(rows, selection);
+        }
         StringBuilder query = new StringBuilder("SELECT ");
         query.append(selection.byAccount() ? "account_id" : "NULL AS account_id").append(", ");
         query.append(selection.byBucket() ? "bucket_start_micros" : "NULL AS bucket_start_micros").append(", ");
@@ -57,6 +65,16 @@ final class JdbcReportStore implements ReportStore {
             groupBy.add("bucket_start_micros");
         }
         query.append(SUMS).append(" FROM ").append(sql.prefix).append("usage_buckets WHERE bucket_start_micros >= :from");
+        return select(query.toString(), selection, " GROUP BY " + String.join(", ", groupBy));
+    }
+
+    private List<UsageRecord> select(String select, UsageSelection selection) {
+        return select(select, selection, "");
+    }
+
+    /** Runs {@code select} (ending in its first condition) with the selection's other conditions, then {@code tail}. */
+    private List<UsageRecord> select(String select, UsageSelection selection, String tail) {
+        StringBuilder query = new StringBuilder(select);
         if (selection.to() != null) {
             query.append(" AND bucket_start_micros < :to");
         }
@@ -67,7 +85,7 @@ final class JdbcReportStore implements ReportStore {
         if (selection.kinds() != null) {
             query.append(" AND usage_kind IN (<kinds>)");
         }
-        query.append(" GROUP BY ").append(String.join(", ", groupBy));
+        query.append(tail);
         return store.autocommit("sumUsage", handle -> {
             Query statement = handle.createQuery(query.toString())
                     .bind("from", Rows.micros(selection.from()));
@@ -159,6 +177,41 @@ final class JdbcReportStore implements ReportStore {
                 found.add(new AccountBalances(account, balances.getOrDefault(account.accountId(), List.of())));
             }
             return found;
+        });
+    }
+
+    /**
+     * {@inheritDoc} One transaction: the account row locked ({@code SELECT ... FOR UPDATE}, as units of work lock it)
+     * and its sequence compared, the account's rows deleted, the new ones inserted in one JDBC batch.
+     */
+    @Override
+    public boolean replaceUsage(String accountId, long sequence, List<UsageRecord> rows) {
+        SqlStatements sql = store.sql();
+        return store.transaction("replaceUsage", handle -> {
+            java.util.Optional<dev.credits.Account> locked = handle.createQuery(sql.lockAccount())
+                    .bind("accountId", accountId).map(Tables.ACCOUNTS.mapper()).findOne();
+            if (locked.isEmpty() || locked.get().sequence() != sequence) {
+                return false;
+            }
+            handle.createUpdate("DELETE FROM " + sql.prefix + "usage_buckets WHERE account_id = :accountId")
+                    .bind("accountId", accountId).execute();
+            if (!rows.isEmpty()) {
+                org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch(
+                        sql.insert(Tables.USAGE_BUCKETS, 1));
+                for (UsageRecord row : rows) {
+                    int[] index = {0};
+                    Tables.USAGE_BUCKETS.bind(row, (value, sqlType) -> {
+                        if (value == null) {
+                            batch.bindNull(index[0]++, sqlType);
+                        } else {
+                            batch.bind(index[0]++, value);
+                        }
+                    });
+                    batch.add();
+                }
+                batch.execute();
+            }
+            return true;
         });
     }
 

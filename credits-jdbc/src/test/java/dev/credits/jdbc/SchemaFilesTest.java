@@ -82,7 +82,7 @@ class SchemaFilesTest {
                     "a917c1d9144eb68f2d0162bebff6fce1f9ef31da2a78f06dd43cfe2b1b7cecd9",
                     "8a8b3f8e9d48bd3af4107ca99fbd003761174a867035f722d5830fafc5b2e0ee",
                     "1fdc50927509ae556483ee8b05d7016d861d07efbd4ef9c0ab537e15fa963a60",
-                    "b02574453498b47eff77d9c55336dbf39d2e3ac3c627395b5f5997134265d7c7",
+                    "df0e9abe957724a4f58ff7de908426d97ee185dc8f21f6e6735aa12618a845c5",
                     "3331d8ed9a16267a4eb0cd5472efddc4610c0f75da22dc1eaf106d804b237780"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
@@ -90,7 +90,7 @@ class SchemaFilesTest {
                     "adfed218f3b2f8643b1bd44f74ce9930c0f3fd5ffc683c84827432a3d0fb88d3",
                     "6b0fdf68755f2e8228df5c26bbaee313b2e0d9945ef96f72ce907a9d2b7e1601",
                     "12c28cdede6c0534c715530f9c20a90fd3852f06928e429d68eb52ded981bda2",
-                    "85f3e98a820ed8af13d6c9485a17d4181ad979b3d48eca484814262ac2e8cab4",
+                    "cd6e78fcfafc023e11920cb728438c0ddfe03b4afcd0b9a9fdd4d28968489c26",
                     "f2e4e402ff5231d75aedd386e4f9ec669ee760ccf0b26b0136152817d9419d79"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
@@ -98,7 +98,7 @@ class SchemaFilesTest {
                     "3812428df2f7d912d8bbb824f635c01da41d35c16fc180362d6a5d3fb0a9d33e",
                     "2e0cd0f9d9f188f7c97b2bf169b551f34a3375c317384a96d85a7d6f285af323",
                     "6fda188ca39a491d6f6c7127f6651ba284aa4845b4255918acbf6809905d7a6d",
-                    "b85336aa697bf62ab0b5042f11b12babe8b1e65c2dd7a21099960744e496b416",
+                    "e9b8d1cce5822bb8305dbacf4958a4e8c25374ee9f978afb4bbcad015cc42c46",
                     "b5918032a32b5f1abc84a179dbbf2c94560aa699dcbdc8f3480d4f1bd4bed66d"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
@@ -106,7 +106,7 @@ class SchemaFilesTest {
                     "79781759c47611a5c17938cb095f97d5b5bcda721ee2004cabab15782796c08c",
                     "f4d78c3f2d0748320ea22237e1fca0d0832ab4102c6b8396ca17de61aa296750",
                     "b0e02e1b8ac4309d1cd18cefe587e824539da1b12159252e857579b461a4c685",
-                    "7e468d8a5826d3a3cf1fe148fc90f10676821934acad359dbb2719542c239e74",
+                    "76ad94f713604150927b3f2e0fb82651f2463e2b038c627a6388c368a8c5fe0e",
                     "16a48b65781a2972c4073e60f884796bbcbbb797fc8efc83ab7947fd559f75ef"));
 
     @ParameterizedTest

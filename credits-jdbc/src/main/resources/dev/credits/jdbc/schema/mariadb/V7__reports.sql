@@ -11,7 +11,8 @@
 -- the rows of that window only (by the primary key for accounts, by usage_buckets_time across accounts), however long
 -- the history is. kind: USAGE (deductions and refunds by feature, user and dimensions, a JSON object of strings),
 -- GRANT (by lot source; money_amount what the lots cost), EXPIRY and CLAWBACK (money_amount what their credits cost).
--- Entries written before this version are not in the rows.
+-- Entries written before this version are in no row until ledger.reports().rebuildUsage(account) sums an
+-- account's history into its rows.
 
 CREATE TABLE IF NOT EXISTS ${table_prefix}usage_buckets (
     account_id          VARCHAR(128)   NOT NULL,
