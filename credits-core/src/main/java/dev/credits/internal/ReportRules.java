@@ -359,12 +359,12 @@ public final class ReportRules {
         Map<String, Long> later = new HashMap<>();
         for (UsageRecord row : after) {
             later.merge(row.key().creditType(), row.totals().credits(), Long::sum);
-            period.computeIfAbsent(row.key().creditType(), k -> new long[5]);
+            period.computeIfAbsent(row.key().creditType(), k -> new long[7]);
         }
         for (UsageRecord row : rows) {
             String type = row.key().creditType();
             UsageTotals t = row.totals();
-            long[] sums = period.computeIfAbsent(type, k -> new long[5]);
+            long[] sums = period.computeIfAbsent(type, k -> new long[7]);
             sums[4] += t.credits();
             switch (row.key().kind()) {
                 case USAGE -> {
@@ -376,17 +376,19 @@ public final class ReportRules {
                                 Long::sum);
                 case EXPIRY -> sums[2] -= t.credits();
                 case CLAWBACK -> sums[3] -= t.credits();
+                case TRANSFER_OUT -> sums[5] -= t.credits();
+                case ADJUSTMENT -> sums[6] -= t.credits();
             }
         }
         for (String type : current.keySet()) {
-            period.computeIfAbsent(type, k -> new long[5]);
+            period.computeIfAbsent(type, k -> new long[7]);
         }
         List<CreditFlows> flows = new ArrayList<>();
         period.forEach((type, sums) -> {
             long closing = current.getOrDefault(type, 0L) - later.getOrDefault(type, 0L);
             long opening = closing - sums[4];
             flows.add(new CreditFlows(type, opening, granted.getOrDefault(type, Map.of()), sums[0], sums[1], sums[2],
-                    sums[3], closing));
+                    sums[3], sums[5], sums[6], closing));
         });
         return flows;
     }

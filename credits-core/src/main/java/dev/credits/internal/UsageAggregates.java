@@ -4,6 +4,7 @@ import dev.credits.Allocation;
 import dev.credits.EntryType;
 import dev.credits.LedgerEntry;
 import dev.credits.Lot;
+import dev.credits.LotSource;
 import dev.credits.Money;
 import dev.credits.spi.UsageKey;
 import dev.credits.spi.UsageKind;
@@ -157,6 +158,19 @@ public final class UsageAggregates {
                 key = new UsageKey(type, UsageKind.CLAWBACK, null, null, null, null,
                         currency(lot == null ? null : lot.moneyPaid()));
                 totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, costOf(lot, -amount));
+            }
+            case TRANSFER -> {
+                if (amount > 0) {
+                    // Arrived from another account of the organization: granted by source TRANSFER, no revenue.
+                    key = new UsageKey(type, UsageKind.GRANT, LotSource.TRANSFER, null, null, null, null);
+                } else {
+                    key = new UsageKey(type, UsageKind.TRANSFER_OUT, null, null, null, null, null);
+                }
+                totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, null);
+            }
+            case ADJUSTMENT -> {
+                key = new UsageKey(type, UsageKind.ADJUSTMENT, null, null, null, null, null);
+                totals = new UsageTotals(amount, 0, 0, 0, 0, 0, 1, null);
             }
             default -> {
                 return null;

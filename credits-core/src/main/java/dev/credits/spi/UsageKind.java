@@ -9,5 +9,12 @@ public enum UsageKind {
     /** Expiries (money: what the expired credits cost, the breakage). */
     EXPIRY,
     /** Clawbacks of purchases (money: what the clawed-back credits cost). */
-    CLAWBACK
+    CLAWBACK,
+    /**
+     * Credits that left the account for another of its organization (a transfer, or a pool lending to a member).
+     * Credits that arrive are {@link #GRANT}s of source {@code TRANSFER}, without money: their cost moved, nobody paid.
+     */
+    TRANSFER_OUT,
+    /** Credits an administrator removed (adjustments). */
+    ADJUSTMENT
 }

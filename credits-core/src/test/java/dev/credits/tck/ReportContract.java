@@ -221,6 +221,8 @@ public interface ReportContract extends CommerceFixture {
         long refunded = 0;
         long expired = 0;
         long clawed = 0;
+        long transferredOut = 0;
+        long removed = 0;
         Map<LotSource, Long> granted = new EnumMap<>(LotSource.class);
         List<LedgerEntry> bySequence = new ArrayList<>(history);
         bySequence.sort(java.util.Comparator.comparingLong(LedgerEntry::sequence));
@@ -241,10 +243,18 @@ public interface ReportContract extends CommerceFixture {
                 case CLAWBACK -> clawed -= entry.amount();
                 case GRANT -> granted.merge(entry.purchaseId() != null ? LotSource.PURCHASE : LotSource.ADMIN,
                         entry.amount(), Long::sum);
+                case TRANSFER -> {
+                    if (entry.amount() > 0) {
+                        granted.merge(LotSource.TRANSFER, entry.amount(), Long::sum);
+                    } else {
+                        transferredOut -= entry.amount();
+                    }
+                }
+                case ADJUSTMENT -> removed -= entry.amount();
             }
         }
         return new CreditFlows(CreditLedger.DEFAULT_CREDIT_TYPE, opening, granted, consumed, refunded, expired, clawed,
-                closing);
+                transferredOut, removed, closing);
     }
 
     @Test
@@ -271,8 +281,7 @@ public interface ReportContract extends CommerceFixture {
             AccountSummary summary = ledger.reports().accountSummary(accountId, from, to);
             CreditFlows flows = summary.flows(CreditLedger.DEFAULT_CREDIT_TYPE);
             assertEquals(expectedFlows(history, from, to), flows, "flows of " + accountId);
-            assertEquals(flows.closing(), flows.opening() + flows.totalGranted() + flows.refunded() - flows.consumed()
-                    - flows.expired() - flows.clawedBack(), "the summary reconciles");
+            assertReconciles(flows, "the summary of " + accountId);
             long net = report.lines().stream().mapToLong(UsageLine::net).sum();
             assertEquals(flows.consumed() - flows.refunded(), net, "usage and summary agree");
         }
@@ -563,8 +572,9 @@ public interface ReportContract extends CommerceFixture {
         assertEquals(List.of(org, dept, user), summaries.stream().map(AccountSummary::accountId).toList());
         for (AccountSummary summary : summaries) {
             CreditFlows flows = summary.flows(CreditLedger.DEFAULT_CREDIT_TYPE);
-            assertEquals(flows.closing(), flows.opening() + flows.totalGranted() + flows.refunded() - flows.consumed()
-                    - flows.expired() - flows.clawedBack(), summary.accountId() + " reconciles on its own");
+            assertReconciles(flows, summary.accountId() + " on its own");
+            assertEquals(expectedFlows(entries(summary.accountId()), start, start.plus(Duration.ofDays(1))), flows,
+                    "what summing " + summary.accountId() + "'s history gives");
             assertEquals(available(summary.accountId()), flows.closing(), summary.accountId());
         }
         assertEquals(30, summaries.get(2).flows(CreditLedger.DEFAULT_CREDIT_TYPE).consumed());
@@ -573,6 +583,44 @@ public interface ReportContract extends CommerceFixture {
                 .rows().stream().map(row -> row.account().accountId()).toList(), "direct members only");
         assertThrows(UnknownAccountException.class, () -> ledger().reports().usage(UsageQuery.builder(
                 UsageScope.pool(uniqueId("nobody")), start, start.plus(Duration.ofDays(1))).build()));
+    }
+
+    @Test
+    default void transfersAndAdminRemovalsAreFlowsOfTheirOwnAndTheSummaryReconciles() {
+        Instant start = Instant.parse("2025-07-01T00:00:00Z");
+        clock().set(start.plus(Duration.ofHours(2)));
+        String org = openFunded(500);
+        String team = openAccount();
+        ledger().orgs().setParent(team, org);
+        ledger().orgs().transfer(dev.credits.TransferRequest.of(org, team, 120));
+        ledger().orgs().transfer(dev.credits.TransferRequest.of(team, org, 20));
+        ledger().actingAs(dev.credits.Actor.of("admin:1", "goodwill reversed")).admin()
+                .removeCredits(dev.credits.CreditAdjustment.of(org, 30, "duplicate grant"));
+        Instant to = start.plus(Duration.ofDays(1));
+
+        CreditFlows orgFlows = ledger().reports().accountSummary(org, start, to).flows(CreditLedger.DEFAULT_CREDIT_TYPE);
+        assertEquals(120, orgFlows.transferredOut());
+        assertEquals(30, orgFlows.removed());
+        assertEquals(20L, orgFlows.granted().get(LotSource.TRANSFER));
+        assertEquals(500 - 120 + 20 - 30, orgFlows.closing());
+        assertEquals(0, orgFlows.opening());
+        CreditFlows teamFlows = ledger().reports().accountSummary(team, start, to)
+                .flows(CreditLedger.DEFAULT_CREDIT_TYPE);
+        assertEquals(120L, teamFlows.granted().get(LotSource.TRANSFER));
+        assertEquals(20, teamFlows.transferredOut());
+        for (String accountId : List.of(org, team)) {
+            CreditFlows flows = ledger().reports().accountSummary(accountId, start, to)
+                    .flows(CreditLedger.DEFAULT_CREDIT_TYPE);
+            assertReconciles(flows, accountId);
+            assertEquals(expectedFlows(entries(accountId), start, to), flows, accountId);
+        }
+        SystemSummary system = ledger().reports().systemSummary(start, to);
+        assertTrue(system.flows(CreditLedger.DEFAULT_CREDIT_TYPE).removed() >= 30);
+    }
+
+    private static void assertReconciles(CreditFlows flows, String what) {
+        assertEquals(flows.closing(), flows.opening() + flows.totalGranted() + flows.refunded() - flows.consumed()
+                - flows.expired() - flows.clawedBack() - flows.transferredOut() - flows.removed(), what + " reconciles");
     }
 
     @Test
