@@ -26,12 +26,19 @@ public final class UnitOfWork {
     private final Clock clock;
     private final BurnDownOrder order;
     private final EventSettings events;
+    /** Combines concurrent calls on one account into one unit of work; null when switched off. */
+    private final Combiner combiner;
 
-    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events) {
+    /**
+     * @param maxCombinedCalls the most calls on one account run in one unit of work (1: no combining)
+     */
+    public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events,
+                      int maxCombinedCalls) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
+        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls) : null;
     }
 
     EventSettings events() {
@@ -63,8 +70,12 @@ public final class UnitOfWork {
 
     /** As {@link #mutate(String, Function)}, reading the feature and the key's record with the snapshot. */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
-        return store.inAccount(accountId,
-                tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events)));
+        if (combiner == null) {
+            return store.inAccount(accountId,
+                    tx -> work.apply(new AccountSession(tx, now(), order, featureKey, idempotencyKey, events)));
+        }
+        return combiner.run(accountId, idempotencyKey,
+                (tx, now) -> work.apply(new AccountSession(tx, now, order, featureKey, idempotencyKey, events)));
     }
 
     /**
