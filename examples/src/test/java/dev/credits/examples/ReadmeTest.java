@@ -73,6 +73,7 @@ class ReadmeTest {
                 {"src/main/java/dev/credits/examples/spring/CreditsController.java", "deduct"},
                 {"src/test/java/dev/credits/examples/HostUnitTest.java", "testkit"},
                 {"src/main/java/dev/credits/examples/ReadmeObserver.java", "observer"},
+                {"src/main/java/dev/credits/examples/ReadmeWriteCombining.java", "write-combining"},
                 {"src/test/java/dev/credits/examples/spring/SpringExampleTestBase.java", "stripetest"},
                 {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-imports"},
                 {"src/main/java/dev/credits/examples/ReadmePlainJava.java", "plain-java-embedded"},
