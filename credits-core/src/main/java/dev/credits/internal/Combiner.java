@@ -79,10 +79,11 @@ final class Combiner {
         try {
             execute(accountId, batch);
         } finally {
+            // The next leader first: it starts the next unit of work while the answered callers get going again.
+            handOver(accountId);
             for (int i = 1; i < batch.size(); i++) {
                 batch.get(i).wake();
             }
-            handOver(accountId);
         }
         return call.answer();
     }
