@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The account transaction the calls of one combined unit of work see, one after the other: the store's reads with the
@@ -167,16 +169,10 @@ final class CombinedTransaction implements AccountTransaction {
         Map<String, BalanceRecord> currentBalances = new LinkedHashMap<>();
         base.balances().forEach(b -> currentBalances.put(b.creditType(), b));
         currentBalances.putAll(balances);
-        Map<String, Lot> live = new LinkedHashMap<>();
-        base.liveLots().forEach(lot -> live.put(lot.lotId(), lot));
-        live.putAll(lots);
-        live.values().removeIf(lot -> lot.remaining() == 0 && lot.held() == 0);
-        Map<String, Hold> due = new LinkedHashMap<>();
-        base.dueHolds().forEach(hold -> due.put(hold.holdId(), hold));
-        holds.values().forEach(hold -> due.put(hold.holdId(), hold));
-        due.values().removeIf(hold -> hold.status() != HoldStatus.OPEN || !hold.isDueAt(now));
-        return new AccountSnapshot(account, List.copyOf(currentBalances.values()), List.copyOf(live.values()),
-                List.copyOf(due.values()), feature, record);
+        return new AccountSnapshot(account, List.copyOf(currentBalances.values()),
+                overlaid(base.liveLots(), lots, Lot::lotId, lot -> lot.remaining() != 0 || lot.held() != 0),
+                overlaid(base.dueHolds(), holds, Hold::holdId,
+                        hold -> hold.status() == HoldStatus.OPEN && hold.isDueAt(now)), feature, record);
     }
 
     @Override
@@ -191,16 +187,38 @@ final class CombinedTransaction implements AccountTransaction {
         return found;
     }
 
+    /**
+     * @return the stored rows with the batch's versions laid over them (by id) and the batch's new ones after them,
+     *         those that {@code keep} keeps
+     */
+    private static <R> List<R> overlaid(List<R> stored, Map<String, R> batch, Function<R, String> id,
+                                        Predicate<R> keep) {
+        Map<String, R> rows = new LinkedHashMap<>();
+        stored.forEach(row -> rows.put(id.apply(row), row));
+        rows.putAll(batch);
+        List<R> kept = new ArrayList<>(rows.size());
+        for (R row : rows.values()) {
+            if (keep.test(row)) {
+                kept.add(row);
+            }
+        }
+        return kept;
+    }
+
+    /** @return the batch's version of the row, else the stored one */
+    private static <R> Optional<R> batchOrStored(Map<String, R> batch, String id, Function<String, Optional<R>> stored) {
+        R row = batch.get(id);
+        return row != null ? Optional.of(row) : stored.apply(id);
+    }
+
     @Override
     public Optional<Lot> findLot(String lotId) {
-        Lot lot = lots.get(lotId);
-        return lot != null ? Optional.of(lot) : tx.findLot(lotId);
+        return batchOrStored(lots, lotId, tx::findLot);
     }
 
     @Override
     public Optional<LedgerEntry> findEntry(String transactionId) {
-        LedgerEntry entry = entriesById.get(transactionId);
-        return entry != null ? Optional.of(entry) : tx.findEntry(transactionId);
+        return batchOrStored(entriesById, transactionId, tx::findEntry);
     }
 
     @Override
@@ -228,30 +246,18 @@ final class CombinedTransaction implements AccountTransaction {
 
     @Override
     public Optional<Hold> findHold(String holdId) {
-        Hold hold = holds.get(holdId);
-        return hold != null ? Optional.of(hold) : tx.findHold(holdId);
+        return batchOrStored(holds, holdId, tx::findHold);
     }
 
     @Override
     public List<Hold> findOpenHolds() {
-        Map<String, Hold> open = new LinkedHashMap<>();
-        tx.findOpenHolds().forEach(hold -> open.put(hold.holdId(), hold));
-        open.putAll(holds);
-        open.values().removeIf(hold -> hold.status() != HoldStatus.OPEN);
-        return List.copyOf(open.values());
+        return overlaid(tx.findOpenHolds(), holds, Hold::holdId, hold -> hold.status() == HoldStatus.OPEN);
     }
 
     @Override
     public List<Hold> findHoldsChanged(long afterSequence, long upToSequence) {
-        Map<String, Hold> changed = new LinkedHashMap<>();
-        tx.findHoldsChanged(afterSequence, upToSequence).forEach(hold -> changed.put(hold.holdId(), hold));
-        changed.putAll(holds);
-        List<Hold> found = new ArrayList<>();
-        for (Hold hold : changed.values()) {
-            if (hold.changedAtSequence() > afterSequence && hold.changedAtSequence() <= upToSequence) {
-                found.add(hold);
-            }
-        }
+        List<Hold> found = overlaid(tx.findHoldsChanged(afterSequence, upToSequence), holds, Hold::holdId,
+                hold -> hold.changedAtSequence() > afterSequence && hold.changedAtSequence() <= upToSequence);
         found.sort(Comparator.comparingLong(Hold::changedAtSequence).thenComparing(Hold::createdAt)
                 .thenComparing(Hold::holdId));
         return found;
@@ -259,31 +265,22 @@ final class CombinedTransaction implements AccountTransaction {
 
     @Override
     public Optional<Purchase> findPurchase(String purchaseId) {
-        Purchase purchase = purchases.get(purchaseId);
-        return purchase != null ? Optional.of(purchase) : tx.findPurchase(purchaseId);
+        return batchOrStored(purchases, purchaseId, tx::findPurchase);
     }
 
     @Override
     public List<Purchase> listPurchases() {
-        Map<String, Purchase> all = new LinkedHashMap<>();
-        tx.listPurchases().forEach(purchase -> all.put(purchase.purchaseId(), purchase));
-        all.putAll(purchases);
-        return List.copyOf(all.values());
+        return overlaid(tx.listPurchases(), purchases, Purchase::purchaseId, purchase -> true);
     }
 
     @Override
     public List<Lot> findLotsExpiringAt(Instant at) {
-        Map<String, Lot> found = new LinkedHashMap<>();
-        tx.findLotsExpiringAt(at).forEach(lot -> found.put(lot.lotId(), lot));
-        lots.values().forEach(lot -> found.put(lot.lotId(), lot));
-        found.values().removeIf(lot -> !at.equals(lot.expiresAt()));
-        return List.copyOf(found.values());
+        return overlaid(tx.findLotsExpiringAt(at), lots, Lot::lotId, lot -> at.equals(lot.expiresAt()));
     }
 
     @Override
     public Optional<AlertState> findAlertState(String creditType) {
-        AlertState state = alertStates.get(creditType);
-        return state != null ? Optional.of(state) : tx.findAlertState(creditType);
+        return batchOrStored(alertStates, creditType, tx::findAlertState);
     }
 
     @Override

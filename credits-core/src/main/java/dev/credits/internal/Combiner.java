@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * <p>A call that returns a value (a rejection too) or throws one of the ledger's verdicts (a {@link CreditsException}
  * about its input: it changed nothing) is answered as alone; anything else aborts the combined transaction, and so
  * does a failed write (a unique index tripped, a promotion exhausted): then each call runs again alone, so no caller
- * gets another's failure. A failure after the work returned (the commit) is every caller's. Every caller is answered
- * after the store returned. Thread-safe.
+ * gets another's failure. A failure after the work returned (the commit), or a lock timeout, is every caller's. Every
+ * caller is answered after the store returned. Thread-safe.
  */
 final class Combiner {
     private static final Logger LOG = LoggerFactory.getLogger(Combiner.class);
@@ -125,8 +125,9 @@ final class Combiner {
                 return null;
             });
         } catch (RuntimeException | Error e) {
-            if (workReturned[0]) {
-                // The commit failed: the batch's common fate, as it would have been each call's alone.
+            if (workReturned[0] || e instanceof LockTimeoutException) {
+                // The commit failed, or the account's lock could not be had in time: the batch's common fate, as it
+                // would have been each call's alone (and rerunning each would wait for the lock once more).
                 for (Call<?> call : batch) {
                     call.fail(e);
                 }

@@ -588,6 +588,7 @@ public final class LoadHarness {
                     throw new IllegalStateException("short page");
                 }
             }));
+            String plans = explain(admin, new String[]{"g_small_", "g_big_"}, new long[]{small, big});
             String after = GrowthLedger.check(admin, "g_big_", "growth");
             log("growth: after the timed calls: " + after);
 
@@ -607,10 +608,49 @@ public final class LoadHarness {
             }
             report.append("\nChecked after building (SQL aggregates): ").append(sides[1].check)
                     .append(". After the timed calls: ").append(after).append(".\n\n");
+            report.append("The plans of the reads behind a balance read and a history page (EXPLAIN ANALYZE, BUFFERS;"
+                    + " after the timed calls, so the caches are as warm as the calls had them):\n\n```\n")
+                    .append(plans).append("```\n\n");
         }
     }
 
     private record GrowthSide(CreditLedger ledger, double buildSeconds, String check) {
+    }
+
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the statements a balance read (the snapshot's reads) and a history page in the
+     * middle run on each ledger, trimmed to the plan's lines.
+     */
+    private static String explain(DataSource admin, String[] prefixes, long[] entries) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = admin.getConnection()) {
+            for (int i = 0; i < prefixes.length; i++) {
+                String p = prefixes[i];
+                String[][] queries = {
+                        {"account", "SELECT * FROM " + p + "accounts WHERE account_id = 'growth'"},
+                        {"balances", "SELECT * FROM " + p + "balances WHERE account_id = 'growth' ORDER BY credit_type"},
+                        {"live lots", "SELECT * FROM " + p + "lots WHERE account_id = 'growth' AND live = TRUE"},
+                        {"due holds", "SELECT * FROM " + p + "holds WHERE account_id = 'growth' AND status = 'OPEN'"
+                                + " AND expires_at_micros <= 9000000000000000000 ORDER BY expires_at_micros, hold_id"},
+                        {"history page in the middle", "SELECT * FROM " + p + "entries WHERE account_id = 'growth'"
+                                + " AND sequence_no < " + entries[i] / 2 + " ORDER BY sequence_no DESC LIMIT 51"}};
+                out.append(String.format("-- %,d entries%n", entries[i]));
+                for (String[] query : queries) {
+                    out.append(query[0]).append(":\n");
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "EXPLAIN (ANALYZE, BUFFERS) " + query[1]); ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            String line = rows.getString(1);
+                            if (!line.contains("Planning:")) {
+                                out.append("  ").append(line).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        log("growth: plans\n" + out);
+        return out.toString();
     }
 
     private GrowthSide growthSide(BenchDatabase.Postgres database, DataSource admin, String prefix, long entries)
