@@ -412,6 +412,26 @@ class WriteCombiningTest {
     }
 
     @Test
+    void aLedgerOnAnotherStoreNeverCombines() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        CreditLedger host = setUp(new InMemoryCreditStore(), true).withStore(store);
+        host.openAccount(ACCOUNT);
+        host.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Image generation", 1));
+        host.grant(GrantRequest.of(ACCOUNT, 1_000));
+        int before = store.units.get();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<DeductionResult>> results = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            results.add(pool.submit(() -> host.deductCredits(ACCOUNT, FEATURE)));
+        }
+        for (Future<DeductionResult> result : results) {
+            assertTrue(result.get(60, TimeUnit.SECONDS).success());
+        }
+        pool.shutdown();
+        assertEquals(before + 64, store.units.get(), "one unit of work per call: a joined transaction is the host's");
+    }
+
+    @Test
     void aLoneCallIsNotCombined() {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         CreditLedger ledger = setUp(store, true);
