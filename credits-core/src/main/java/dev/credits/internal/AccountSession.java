@@ -635,7 +635,8 @@ final class AccountSession {
             changed.add(balances.get(type));
         }
         tx.write(new ChangeSet(account.withSequence(sequence), changed, inserted, updated, entries, allocations,
-                stamped(newHolds), stamped(changedHolds.values()), idempotency, List.copyOf(purchases.values()),
+                stamped(newHolds), stamped(changedHolds.values()),
+                idempotency == null ? List.of() : List.of(idempotency), List.copyOf(purchases.values()),
                 promotionUses, eventChanges(), stampedAudits(), stampedDisputes(), usage.derive(this),
                 orgRows.changes()));
         wrote = true;

@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -17,13 +16,22 @@ final class Codec {
     }
 
     static String encode(Map<String, String> fields) {
-        StringJoiner joiner = new StringJoiner("&");
-        new TreeMap<>(fields).forEach((key, value) -> {
-            if (value != null) {
-                joiner.add(escape(key) + "=" + escape(value));
+        if (fields.isEmpty()) {
+            return "";
+        }
+        // Built by hand (this runs for every event and fingerprint): the same text as joining escape(k)=escape(v).
+        StringBuilder out = new StringBuilder(fields.size() * 32);
+        for (Map.Entry<String, String> field : (fields.size() == 1 ? fields : new TreeMap<>(fields)).entrySet()) {
+            if (field.getValue() != null) {
+                if (!out.isEmpty()) {
+                    out.append('&');
+                }
+                escape(out, field.getKey());
+                out.append('=');
+                escape(out, field.getValue());
             }
-        });
-        return joiner.toString();
+        }
+        return out.toString();
     }
 
     static Map<String, String> decode(String text) {
@@ -43,8 +51,17 @@ final class Codec {
         return encode(metadata);
     }
 
-    private static String escape(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    /** Appends the text URL-encoded; text of characters URL encoding keeps as they are is appended as it is. */
+    private static void escape(StringBuilder out, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                    || c == '*' || c == '_')) {
+                out.append(URLEncoder.encode(text, StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        out.append(text);
     }
 
     private static String unescape(String text) {

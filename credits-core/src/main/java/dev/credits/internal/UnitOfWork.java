@@ -41,19 +41,39 @@ public final class UnitOfWork {
     /** Who this ledger's changes are made by, or null. */
     private final Actor actor;
     private final UsageAggregates usage;
+    /** Combines concurrent calls on one account into one unit of work; null when switched off. */
+    private final Combiner combiner;
 
     /**
-     * @param actor who this ledger's changes are made by, or null
-     * @param usage how entries add to the usage rows of reports (the declared dimensions)
+     * @param actor            who this ledger's changes are made by, or null
+     * @param usage            how entries add to the usage rows of reports (the declared dimensions)
+     * @param maxCombinedCalls the most calls on one account run in one unit of work (1: no combining)
      */
     public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events, Actor actor,
-                      UsageAggregates usage) {
+                      UsageAggregates usage, int maxCombinedCalls) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
         this.actor = actor;
         this.usage = usage;
+        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls) : null;
+    }
+
+    /** A view of {@code other} whose changes are made by {@code actor}: the same store, settings and combining. */
+    private UnitOfWork(UnitOfWork other, Actor actor) {
+        this.store = other.store;
+        this.clock = other.clock;
+        this.order = other.order;
+        this.events = other.events;
+        this.usage = other.usage;
+        this.combiner = other.combiner;
+        this.actor = actor;
+    }
+
+    /** @return this unit of work with its changes made by {@code actor} (concurrent calls of both still combine) */
+    public UnitOfWork actingAs(Actor actor) {
+        return new UnitOfWork(this, actor);
     }
 
     /** @return who this ledger's changes are made by, or null when it was not said */
@@ -102,13 +122,13 @@ public final class UnitOfWork {
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
         if (!chainHints.containsKey(accountId)) {
             try {
-                return store.inAccount(accountId, tx -> {
-                    AccountSession session = open(tx, featureKey, idempotencyKey);
-                    if (session.account().parentId() != null) {
-                        throw new ChainChanged();
-                    }
-                    return work.apply(session);
-                });
+                if (combiner == null) {
+                    return store.inAccount(accountId,
+                            tx -> alone(open(tx, now(), featureKey, idempotencyKey), work));
+                }
+                // Concurrent calls on the account run together (a member's call leaves its batch and runs below).
+                return combiner.run(accountId, idempotencyKey,
+                        (tx, now) -> alone(open(tx, now, featureKey, idempotencyKey), work));
             } catch (ChainChanged member) {
                 // A member: run again below with its pools locked first.
             }
@@ -133,7 +153,19 @@ public final class UnitOfWork {
     }
 
     private AccountSession open(AccountTransaction tx, String featureKey, String idempotencyKey) {
-        return new AccountSession(tx, now(), order, featureKey, idempotencyKey, events, usage).actingAs(actor);
+        return open(tx, now(), featureKey, idempotencyKey);
+    }
+
+    private AccountSession open(AccountTransaction tx, Instant now, String featureKey, String idempotencyKey) {
+        return new AccountSession(tx, now, order, featureKey, idempotencyKey, events, usage).actingAs(actor);
+    }
+
+    /** Runs the work of an account without pools; a member's throws {@link ChainChanged} (nothing written). */
+    private static <T> T alone(AccountSession session, Function<AccountSession, T> work) {
+        if (session.account().parentId() != null) {
+            throw new ChainChanged();
+        }
+        return work.apply(session);
     }
 
     /**

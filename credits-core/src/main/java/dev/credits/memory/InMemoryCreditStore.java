@@ -705,15 +705,17 @@ public final class InMemoryCreditStore implements CreditStore {
                 throw new IllegalStateException("sequence " + entry.sequence() + " of " + accountId + " is taken");
             }
         }
-        IdempotencyRecord idempotency = changes.idempotency();
-        if (idempotency != null && data.idempotency.containsKey(idempotency.idempotencyKey())) {
-            throw new IdempotencyConflictException(accountId, idempotency.idempotencyKey());
+        Set<String> newKeys = new HashSet<>();
+        for (IdempotencyRecord idempotency : changes.idempotency()) {
+            if (data.idempotency.containsKey(idempotency.idempotencyKey())
+                    || !newKeys.add(idempotency.idempotencyKey())) {
+                throw new IdempotencyConflictException(accountId, idempotency.idempotencyKey());
+            }
         }
     }
 
     private void applyRows(AccountData data, ChangeSet changes) {
         String accountId = data.account.accountId();
-        IdempotencyRecord idempotency = changes.idempotency();
         for (Purchase purchase : changes.purchases()) {
             data.purchases.put(purchase.purchaseId(), purchase);
         }
@@ -744,7 +746,7 @@ public final class InMemoryCreditStore implements CreditStore {
         for (Hold hold : changes.updatedHolds()) {
             data.putHold(hold);
         }
-        if (idempotency != null) {
+        for (IdempotencyRecord idempotency : changes.idempotency()) {
             data.idempotency.put(idempotency.idempotencyKey(), idempotency);
         }
         EventChanges events = changes.events();
@@ -865,6 +867,18 @@ public final class InMemoryCreditStore implements CreditStore {
                     List.copyOf(data.liveLots.values()), dueHolds,
                     featureKey == null ? null : catalog.find(CatalogTable.FEATURES, featureKey).orElse(null),
                     idempotencyKey == null ? null : data.idempotency.get(idempotencyKey));
+        }
+
+        @Override
+        public Map<String, IdempotencyRecord> findIdempotencyRecords(Collection<String> keys) {
+            Map<String, IdempotencyRecord> found = new HashMap<>();
+            for (String key : keys) {
+                IdempotencyRecord record = data.idempotency.get(key);
+                if (record != null) {
+                    found.put(key, record);
+                }
+            }
+            return found;
         }
 
         @Override

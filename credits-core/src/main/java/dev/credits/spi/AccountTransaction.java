@@ -8,7 +8,9 @@ import dev.credits.Purchase;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,6 +35,25 @@ public interface AccountTransaction {
      * @throws dev.credits.UnknownAccountException if the account does not exist
      */
     AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey);
+
+    /**
+     * Reads the account's idempotency records of several keys at once: the ledger asks for it when it runs several
+     * concurrent calls on the account in one unit of work (after {@link #snapshot}). The default reads them one by
+     * one through {@link #snapshot}; a database store overrides it with one query.
+     *
+     * @param keys the keys
+     * @return the records found, by key (a key without a record is absent)
+     */
+    default Map<String, IdempotencyRecord> findIdempotencyRecords(Collection<String> keys) {
+        Map<String, IdempotencyRecord> found = new HashMap<>();
+        for (String key : keys) {
+            IdempotencyRecord record = snapshot(Instant.EPOCH, null, key).idempotency();
+            if (record != null) {
+                found.put(key, record);
+            }
+        }
+        return found;
+    }
 
     /** @return one of the account's lots, live or not */
     Optional<Lot> findLot(String lotId);

@@ -23,7 +23,8 @@ import java.util.List;
  * @param allocations      new receipt lines (of entries and of holds)
  * @param insertedHolds    new holds
  * @param updatedHolds     holds that left OPEN (status, resolvedAt, committedCredits, transactionId change)
- * @param idempotency      the idempotency record to insert, or null
+ * @param idempotency      the idempotency records to insert (several when the ledger combined concurrent calls on
+ *                         the account into one unit of work; null reads as none)
  * @param purchases        purchases to insert, or to replace by purchase id (a purchase id is unique across
  *                         accounts: inserting one another account has must fail with
  *                         {@link dev.credits.IdempotencyConflictException})
@@ -40,7 +41,7 @@ import java.util.List;
  */
 public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots,
                         List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
-                        List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency,
+                        List<Hold> insertedHolds, List<Hold> updatedHolds, List<IdempotencyRecord> idempotency,
                         List<Purchase> purchases, List<PromotionUse> promotionUses, EventChanges events,
                         List<AuditRecord> audits, List<ChargeDispute> disputes, List<UsageRecord> usage,
                         OrgChanges orgs) {
@@ -48,7 +49,7 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
     /** A change set without audit records, disputes, usage rows or organization rows. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
                      List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
-                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<Hold> updatedHolds, List<IdempotencyRecord> idempotency, List<Purchase> purchases,
                      List<PromotionUse> promotionUses, EventChanges events) {
         this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
                 idempotency, purchases, promotionUses, events, List.of(), List.of(), List.of(), OrgChanges.NONE);
@@ -57,7 +58,7 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
     /** A change set without events. */
     public ChangeSet(Account account, List<BalanceRecord> balances, List<Lot> insertedLots, List<Lot> updatedLots,
                      List<LedgerEntry> entries, List<Allocation> allocations, List<Hold> insertedHolds,
-                     List<Hold> updatedHolds, IdempotencyRecord idempotency, List<Purchase> purchases,
+                     List<Hold> updatedHolds, List<IdempotencyRecord> idempotency, List<Purchase> purchases,
                      List<PromotionUse> promotionUses) {
         this(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds, updatedHolds,
                 idempotency, purchases, promotionUses, EventChanges.NONE);
@@ -71,6 +72,7 @@ public record ChangeSet(Account account, List<BalanceRecord> balances, List<Lot>
         allocations = List.copyOf(allocations);
         insertedHolds = List.copyOf(insertedHolds);
         updatedHolds = List.copyOf(updatedHolds);
+        idempotency = idempotency == null ? List.of() : List.copyOf(idempotency);
         purchases = purchases == null ? List.of() : List.copyOf(purchases);
         promotionUses = promotionUses == null ? List.of() : List.copyOf(promotionUses);
         events = events == null ? EventChanges.NONE : events;

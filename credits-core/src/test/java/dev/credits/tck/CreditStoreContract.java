@@ -57,11 +57,23 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
         return 2000;
     }
 
+    /**
+     * @return whether the ledgers of the tests {@linkplain CreditLedger.Builder#writeCombining(boolean) combine
+     *         concurrent calls} (default true, the ledger's default); a store's suite runs once more with false
+     */
+    protected boolean writeCombining() {
+        return true;
+    }
+
+    private CreditLedger.Builder builder() {
+        return CreditLedger.builder().store(store).clock(clock).writeCombining(writeCombining());
+    }
+
     @BeforeEach
     final void createLedger() {
         store = Objects.requireNonNull(createStore(), "createStore() returned null");
         clock = new MutableClock(START);
-        ledger = CreditLedger.builder().store(store).clock(clock).build();
+        ledger = builder().build();
     }
 
     @AfterEach
@@ -88,12 +100,12 @@ public abstract class CreditStoreContract implements ContractFixture, AccountCon
 
     @Override
     public final CreditLedger newLedger() {
-        return CreditLedger.builder().store(store).clock(clock).build();
+        return builder().build();
     }
 
     @Override
     public final CreditLedger newLedger(UnaryOperator<CreditLedger.Builder> customizer) {
-        return customizer.apply(CreditLedger.builder().store(store).clock(clock)).build();
+        return customizer.apply(builder()).build();
     }
 
     @Override

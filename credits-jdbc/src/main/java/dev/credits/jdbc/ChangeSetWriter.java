@@ -73,13 +73,16 @@ final class ChangeSetWriter {
                 h -> h.accountId(), Check.HOLDS);
         add(rows -> sql.insert(Tables.ENTRIES, rows), changes.entries(), Tables.ENTRIES::bind, e -> e.accountId());
         add(rows -> sql.insert(Tables.ALLOCATIONS, rows), changes.allocations(), Tables.ALLOCATIONS::bind, a -> accountId);
-        IdempotencyRecord record = changes.idempotency();
-        if (record != null) {
+        // One checked one-row insert per record: a duplicate key fails the statement that inserts it.
+        for (IdempotencyRecord record : changes.idempotency()) {
             own(record.accountId());
-            idempotency = record;
+            if (idempotency == null) {
+                idempotency = record;
+            }
             steps.add(new Step<>(rows -> sql.insertIdempotency(), List.of(record), Tables.IDEMPOTENCY::bind, null,
                     0, Check.IDEMPOTENCY));
-        }        EventChanges events = changes.events();
+        }
+        EventChanges events = changes.events();
         add(rows -> sql.insert(Tables.EVENTS, rows), events.events(), Tables.EVENTS::bind, e -> e.accountId());
         // An alert state is replaced: the account's rows of these credit types go, the new ones come.
         addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.ALERT_STATES.table() + " WHERE credit_type IN ("
@@ -151,7 +154,7 @@ final class ChangeSetWriter {
         }
     }
 
-    /** @return the idempotency record written, or null */
+    /** @return the (first) idempotency record written, or null */
     IdempotencyRecord idempotency() {
         return idempotency;
     }

@@ -465,6 +465,20 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     @Override
+    public Map<String, IdempotencyRecord> findIdempotencyRecords(Collection<String> keys) {
+        lock();
+        Map<String, IdempotencyRecord> found = new HashMap<>();
+        if (!keys.isEmpty()) {
+            handle.createQuery(sql.selectIdempotencyRecords())
+                    .bind("accountId", accountId())
+                    .bindList("keys", List.copyOf(keys))
+                    .map(Tables.IDEMPOTENCY.mapper())
+                    .forEach(record -> found.put(record.idempotencyKey(), record));
+        }
+        return found;
+    }
+
+    @Override
     public Optional<Purchase> findPurchase(String purchaseId) {
         lock();
         return handle.createQuery(sql.selectPurchase())

@@ -273,6 +273,12 @@ abstract class SqlStatements {
                 + " WHERE account_id = :accountId AND idempotency_key = :idempotencyKey";
     }
 
+    /** The records of several keys (calls combined into one unit of work). */
+    String selectIdempotencyRecords() {
+        return "SELECT account_id, idempotency_key, fingerprint, result, created_at_micros FROM " + idempotency
+                + " WHERE account_id = :accountId AND idempotency_key IN (<keys>)";
+    }
+
     /** Inserts the idempotency record; fails on a duplicate key (PostgreSQL: a checked statement instead). */
     String insertIdempotency() {
         return insert(Tables.IDEMPOTENCY, 1);

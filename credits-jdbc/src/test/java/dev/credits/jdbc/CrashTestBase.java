@@ -153,7 +153,7 @@ abstract class CrashTestBase {
         command.add(CrashChild.class.getName());
         command.addAll(childStoreArguments());
         command.add(Integer.toString(round));
-        command.add("4");
+        command.add("8");
         Process child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {

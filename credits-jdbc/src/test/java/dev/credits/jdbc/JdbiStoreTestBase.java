@@ -148,7 +148,7 @@ abstract class JdbiStoreTestBase {
                              List<Lot> updatedLots, List<LedgerEntry> entries, List<Allocation> allocations,
                              List<Hold> insertedHolds, List<Hold> updatedHolds, IdempotencyRecord idempotency) {
         return new ChangeSet(account, balances, insertedLots, updatedLots, entries, allocations, insertedHolds,
-                updatedHolds, idempotency, List.of(), List.of());
+                updatedHolds, idempotency == null ? List.of() : List.of(idempotency), List.of(), List.of());
     }
 
     /** A grant: one lot, one entry, one allocation, the balance, sequence + 1. */
@@ -607,7 +607,7 @@ abstract class JdbiStoreTestBase {
                             runs.incrementAndGet();
                             Account account = jdbc(tx).account();
                             tx.write(new ChangeSet(account.withSequence(1), List.of(), List.of(), List.of(), List.of(),
-                                    List.of(), List.of(), List.of(), new IdempotencyRecord(accountId, "k", "f", "r", T0),
+                                    List.of(), List.of(), List.of(), List.of(new IdempotencyRecord(accountId, "k", "f", "r", T0)),
                                     List.of(purchase("purchase-" + accountId, accountId, T0)),
                                     List.of(new PromotionUse("LIMITED", 1))));
                             return null;
@@ -714,7 +714,7 @@ abstract class JdbiStoreTestBase {
                     Account account = jdbc(tx).account();
                     tx.write(new ChangeSet(account.withSequence(1), List.of(new BalanceRecord("acc-b", "credits", 5, 0)),
                             List.of(lot("lot-b", "acc-b", "credits", 5, null)), List.of(), List.of(), List.of(),
-                            List.of(), List.of(), new IdempotencyRecord("acc-b", "key-b", "f", "r", T0),
+                            List.of(), List.of(), List.of(new IdempotencyRecord("acc-b", "key-b", "f", "r", T0)),
                             List.of(purchase("pur-b", "acc-b", T0), purchase("pur-shared", "acc-b", T0)),
                             List.of(new PromotionUse("PROMO", 1))));
                     return null;

@@ -317,6 +317,11 @@ abstract class BenchDatabase implements AutoCloseable {
             });
         }
 
+        /** @return the directory of the run's database files (removed at the end) */
+        Path directory() {
+            return directory;
+        }
+
         @Override
         String name() {
             return "H2 " + org.h2.engine.Constants.VERSION + " (file, JdbiCreditStore.h2File)";

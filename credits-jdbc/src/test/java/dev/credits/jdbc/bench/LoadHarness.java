@@ -69,6 +69,9 @@ public final class LoadHarness {
 
     private static final String FEATURE = "bench_deduction";
     private static final String HOT = "hot";
+    private static final String COMBINED = "library, combining on";
+    private static final String UNCOMBINED = "library, combining off";
+    private static final String BASELINE = "baseline";
     private static final long CREDITS_PER_ACCOUNT = 1_000_000_000_000L;
     /** The warm-up of the later rounds of an interleaved comparison (the JIT has settled in the first). */
     private static final Duration REWARM = Duration.ofSeconds(2);
@@ -132,14 +135,20 @@ public final class LoadHarness {
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), memoryGiB(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version")));
         report.append("```\n").append(settings.command()).append("\n```\n\n");
-        report.append(String.format("Each row: %d client threads deducting 1 credit (a feature priced 1 credit,"
+        report.append(String.format("Each row: %s client threads deducting 1 credit (a feature priced 1 credit,"
                         + " quantity 1, no idempotency key) as fast as they can; (a) one hot account, (b) %,d accounts,"
                         + " one chosen uniformly at random per deduction. The rows of a table take turns: %d rounds of"
                         + " %d s each (%d s per row), the first after a %d s warm-up extended until the JIT has"
                         + " settled, later ones after %d s, so that what other work does to the machine falls on all"
                         + " rows alike; \"per round\" shows the spread. Latency is per deduction, as the caller sees"
                         + " it (own log-linear histogram, pgbench's per-transaction log). CPU is per deduction: client"
-                        + " = the JVM (or pgbench), server = the database's processes.%n%n", settings.threads,
+                        + " = the JVM (or pgbench), server = the database's processes. \"combining on\": the ledger"
+                        + " as built by default (concurrent calls on one account share a transaction, see"
+                        + " CreditLedger.Builder#writeCombining); \"combining off\": each call its own transaction."
+                        + " The baseline is the hand-written per-request SQL (guarded UPDATE of a balance row + INSERT"
+                        + " of an entry, one transaction per deduction): pgbench on PostgreSQL, the same SQL over JDBC"
+                        + " (Hikari) on MariaDB and H2 (a file database written at each commit, WRITE_DELAY=0).%n%n",
+                settings.threadList(),
                 settings.accounts, settings.rounds, Math.max(1, settings.seconds.toSeconds() / settings.rounds),
                 settings.seconds.toSeconds(), settings.warmup.toSeconds(), REWARM.toSeconds()));
     }
@@ -160,8 +169,9 @@ public final class LoadHarness {
 
     private void postgres(BenchDatabase.Postgres database, Path work) throws Exception {
         String version = PgBench.version();
-        JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+        JdbiCreditStore store = database.store(database.tablePrefix(), settings.maxThreads(), null);
         CreditLedger ledger = setUpLedger(store);
+        CreditLedger uncombined = uncombined(store);
         DataSource admin = database.pool(2, null);
         createPgbenchTables(admin, database.schema());
         String calls = calibrate(database);
@@ -173,15 +183,20 @@ public final class LoadHarness {
         String a = "(a) one hot account";
         String b = "(b) " + accounts() + " random accounts";
         List<Entry> hot = new ArrayList<>();
-        hot.add(library("library", ledger, true, server));
         List<Entry> random = new ArrayList<>();
-        random.add(library("library", ledger, false, server));
-        if (pgbench != null) {
-            hot.add(pgbenchEntry("pgbench", pgbench, "hot", pgbenchScript(database.schema(), true, settings.accounts),
-                    null, server));
-            random.add(pgbenchEntry("pgbench", pgbench, "random",
-                    pgbenchScript(database.schema(), false, settings.accounts), null, server));
+        for (int threads : settings.threads) {
+            hot.add(library(COMBINED, ledger, true, server, threads));
+            hot.add(library(UNCOMBINED, uncombined, true, server, threads));
+            random.add(library(COMBINED, ledger, false, server, threads));
+            random.add(library(UNCOMBINED, uncombined, false, server, threads));
+            if (pgbench != null) {
+                hot.add(pgbenchEntry(BASELINE + " (pgbench)", pgbench, "hot",
+                        pgbenchScript(database.schema(), true, settings.accounts), null, server, threads));
+                random.add(pgbenchEntry(BASELINE + " (pgbench)", pgbench, "random",
+                        pgbenchScript(database.schema(), false, settings.accounts), null, server, threads));
+            }
         }
+        int mainRows = random.size();
         if (settings.diagnostics) {
             random.addAll(postgresDiagnostics(database, pgbench, server));
         }
@@ -192,23 +207,23 @@ public final class LoadHarness {
             rows.addAll(withRatios(interleaved(a, hot)));
         }
         List<Row> randomRows = settings.scenarios.contains("b") ? interleaved(b, random) : List.of();
-        rows.addAll(withRatios(randomRows.stream().limit(pgbench == null ? 1 : 2).toList()));
+        rows.addAll(withRatios(randomRows.stream().limit(mainRows).toList()));
         table(database.name() + (version == null ? "" : " (baseline: " + version + ")"), rows);
         report.append("JDBC calls per deduction (one thread, counted at the driver; each is one round trip): ")
                 .append(calls).append(".\n\n");
         if (settings.scenarios.contains("p")) {
             hotPool(database, server);
         }
-        if (randomRows.size() > 2) {
+        if (randomRows.size() > mainRows) {
             report.append("Diagnostics on PostgreSQL, scenario (b), interleaved with the rows above:\n\n");
-            rowsTable(randomRows);
+            rowsTable(randomRows.subList(mainRows, randomRows.size()));
         }
         database.closePools();
         if (settings.diagnostics && settings.scenarios.contains("b")) {
             // The ledger's rules alone: the in-memory store, same threads and accounts.
             CreditLedger memory = setUpLedger(new InMemoryCreditStore());
             Entry engine = new Entry("ledger on InMemoryCreditStore (the engine's CPU alone)", (warmup, settle, window) ->
-                    LoadRun.run(settings.threads, warmup, settle, window,
+                    LoadRun.run(settings.baseThreads(), warmup, settle, window,
                             random(memory), Cpu::jvmNanos, () -> -1));
             List<Row> engineRows = interleaved(b, List.of(engine));
             report.append("The engine alone, no database: ").append(engineRows.get(0).describe()).append(".\n\n");
@@ -222,24 +237,26 @@ public final class LoadHarness {
     private List<Entry> postgresDiagnostics(BenchDatabase.Postgres database, PgBench pgbench, LongSupplier server) {
         List<Entry> entries = new ArrayList<>();
         // The same UPDATE + INSERT as pgbench, from Java over JDBC and the same pool: what the JVM client costs.
-        DataSource pool = database.pool(settings.threads, null);
+        DataSource pool = database.pool(settings.baseThreads(), null);
         entries.add(new Entry("hand-written SQL over JDBC (Hikari, 3 round trips)", (warmup, settle, window) ->
-                LoadRun.run(settings.threads, warmup, settle, window,
+                LoadRun.run(settings.baseThreads(), warmup, settle, window,
                         random -> handWritten(pool, "acct-" + (1 + random.nextInt(settings.accounts))),
                         Cpu::jvmNanos, server)));
         // Without waiting for the WAL flush at commit: what fsync costs each side.
         String noSync = "SET synchronous_commit = off";
-        JdbiCreditStore asyncStore = database.store(database.tablePrefix(), settings.threads, noSync);
+        JdbiCreditStore asyncStore = database.store(database.tablePrefix(), settings.baseThreads(), noSync);
         CreditLedger asyncLedger = CreditLedger.builder().store(asyncStore).build();
-        entries.add(library("library, synchronous_commit=off", asyncLedger, false, server));
+        entries.add(library("library, synchronous_commit=off", asyncLedger, false, server, settings.baseThreads()));
         if (pgbench != null) {
             entries.add(pgbenchEntry("pgbench, synchronous_commit=off", pgbench, "random-nosync",
-                    pgbenchScript(database.schema(), false, settings.accounts), "-c synchronous_commit=off", server));
+                    pgbenchScript(database.schema(), false, settings.accounts), "-c synchronous_commit=off", server,
+                    settings.baseThreads()));
             // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
             // share of the gap, with a client that costs next to nothing.
             createLibraryReplica(pool, database.schema());
             entries.add(pgbenchEntry("the library's SQL (11 statements, 2 pipelined round trips) run by pgbench",
-                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts), null, server));
+                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts), null, server,
+                    settings.baseThreads()));
         }
         return entries;
     }
@@ -373,8 +390,8 @@ public final class LoadHarness {
     }
 
     private Entry pgbenchEntry(String who, PgBench pgbench, String name, String script, String pgOptions,
-                               LongSupplier server) {
-        return new Entry(who, (warmup, settle, window) -> pgbench.run(name, script, settings.threads,
+                               LongSupplier server, int threads) {
+        return new Entry(who, (warmup, settle, window) -> pgbench.run(name, script, threads,
                 settle ? warmup : Duration.ofSeconds(Math.min(2, warmup.toSeconds())), window, pgOptions, server));
     }
 
@@ -384,28 +401,42 @@ public final class LoadHarness {
         try (BenchDatabase.MariaDb database = new BenchDatabase.MariaDb(settings.mariadbUrl)) {
             log("MariaDB: table prefix " + database.tablePrefix());
             LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
-            // The URL as given, then the same tables and accounts through connections that allow multi-statement
-            // queries (the store pipelines), and through server-side prepared statements (the server parses each
-            // statement once per connection); the three interleaved.
-            List<String> variants = new ArrayList<>(List.of("as given", "allowMultiQueries=true",
-                    "useServerPrepStmts=true"));
+            // The URL as given (combining on and off, and the baseline); with diagnostics, the same tables and
+            // accounts through connections that allow multi-statement queries (the store pipelines) and through
+            // server-side prepared statements (the server parses each statement once per connection).
+            List<String> variants = new ArrayList<>(List.of("as given"));
+            if (settings.diagnostics) {
+                variants.addAll(List.of("allowMultiQueries=true", "useServerPrepStmts=true"));
+            }
             List<CreditLedger> ledgers = new ArrayList<>();
             List<String> calls = new ArrayList<>();
+            JdbiCreditStore first = null;
             for (String variant : variants) {
                 database.urlOptions(variant.equals("as given") ? null : variant);
-                JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+                JdbiCreditStore store = database.store(database.tablePrefix(), settings.maxThreads(), null);
+                if (first == null) {
+                    first = store;
+                }
                 ledgers.add(ledgers.isEmpty() ? setUpLedger(store) : CreditLedger.builder().store(store).build());
                 calls.add(variant + ": " + calibrate(database));
             }
+            database.urlOptions(null);
+            CreditLedger uncombined = uncombined(first);
+            HandWritten baseline = HandWritten.create(database.pool(settings.maxThreads(), null),
+                    database.tablePrefix(), "BIGINT AUTO_INCREMENT PRIMARY KEY", settings.accounts);
             List<Row> rows = new ArrayList<>();
             for (String scenario : scenarios()) {
                 boolean hot = scenario.startsWith("(a)");
                 List<Entry> entries = new ArrayList<>();
-                for (int i = 0; i < variants.size(); i++) {
-                    entries.add(library(i == 0 ? "library" : "library, " + variants.get(i), ledgers.get(i), hot,
-                            server));
+                for (int threads : settings.threads) {
+                    entries.add(library(COMBINED, ledgers.get(0), hot, server, threads));
+                    entries.add(library(UNCOMBINED, uncombined, hot, server, threads));
+                    entries.add(baseline.entry(BASELINE + " (JDBC)", hot, server, threads));
+                    for (int i = 1; i < variants.size(); i++) {
+                        entries.add(library(COMBINED + ", " + variants.get(i), ledgers.get(i), hot, server, threads));
+                    }
                 }
-                rows.addAll(interleaved(scenario, entries));
+                rows.addAll(withRatios(interleaved(scenario, entries)));
             }
             table(database.name() + " (pool: READ COMMITTED; URL options per row)", rows);
             report.append("JDBC calls per deduction (one thread, counted at the driver): ")
@@ -417,14 +448,107 @@ public final class LoadHarness {
     private void h2() throws Exception {
         try (BenchDatabase.H2File database = new BenchDatabase.H2File()) {
             log("H2 file database");
-            JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+            JdbiCreditStore store = database.store(database.tablePrefix(), settings.maxThreads(), null);
             CreditLedger ledger = setUpLedger(store);
-            List<Row> rows = new ArrayList<>();
-            for (String scenario : scenarios()) {
-                rows.addAll(interleaved(scenario, List.of(library("library", ledger, scenario.startsWith("(a)"),
-                        () -> -1))));
+            CreditLedger uncombined = uncombined(store);
+            org.h2.jdbcx.JdbcConnectionPool pool = org.h2.jdbcx.JdbcConnectionPool.create("jdbc:h2:file:"
+                    + database.directory().resolve("baseline").toAbsolutePath() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000",
+                    "sa", "");
+            pool.setMaxConnections(settings.maxThreads());
+            try {
+                HandWritten baseline = HandWritten.create(pool, "", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                        settings.accounts);
+                List<Row> rows = new ArrayList<>();
+                for (String scenario : scenarios()) {
+                    boolean hot = scenario.startsWith("(a)");
+                    List<Entry> entries = new ArrayList<>();
+                    for (int threads : settings.threads) {
+                        entries.add(library(COMBINED, ledger, hot, () -> -1, threads));
+                        entries.add(library(UNCOMBINED, uncombined, hot, () -> -1, threads));
+                        entries.add(baseline.entry(BASELINE + " (JDBC, WRITE_DELAY=0)", hot, () -> -1, threads));
+                    }
+                    rows.addAll(withRatios(interleaved(scenario, entries)));
+                }
+                table(database.name(), rows);
+            } finally {
+                pool.dispose();
             }
-            table(database.name(), rows);
+        }
+    }
+
+    /**
+     * The hand-written per-request SQL over JDBC, in SQL every dialect runs: a guarded UPDATE of the balance row, a
+     * SELECT of the new balance, an INSERT of the entry, one transaction per deduction.
+     */
+    private record HandWritten(DataSource pool, String balances, String entries, int accounts) {
+
+        static HandWritten create(DataSource pool, String prefix, String identity, int accounts) {
+            HandWritten hand = new HandWritten(pool, prefix + "hw_balances", prefix + "hw_entries", accounts);
+            List<String> statements = new ArrayList<>(List.of(
+                    "CREATE TABLE " + hand.balances + " (account_id VARCHAR(128) PRIMARY KEY, balance BIGINT NOT NULL)",
+                    "CREATE TABLE " + hand.entries + " (entry_id " + identity + ", account_id VARCHAR(128) NOT NULL,"
+                            + " amount BIGINT NOT NULL, balance_after BIGINT NOT NULL,"
+                            + " created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
+                    "CREATE INDEX " + hand.entries + "_account ON " + hand.entries + " (account_id, entry_id)",
+                    "INSERT INTO " + hand.balances + " VALUES ('" + HOT + "', " + CREDITS_PER_ACCOUNT + ")"));
+            BenchDatabase.execute(pool, statements.toArray(String[]::new));
+            try (Connection connection = pool.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO " + hand.balances
+                         + " VALUES (?, ?)")) {
+                for (int i = 1; i <= accounts; i++) {
+                    insert.setString(1, "acct-" + i);
+                    insert.setLong(2, CREDITS_PER_ACCOUNT);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return hand;
+        }
+
+        Entry entry(String who, boolean hot, LongSupplier server, int threads) {
+            LoadRun.Operation operation = random -> deduct(hot ? HOT : "acct-" + (1 + random.nextInt(accounts)));
+            return new Entry(who, (warmup, settle, window) -> LoadRun.run(threads, warmup, settle, window, operation,
+                    Cpu::jvmNanos, server));
+        }
+
+        private boolean deduct(String accountId) throws Exception {
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    try (PreparedStatement update = connection.prepareStatement("UPDATE " + balances
+                            + " SET balance = balance - 1 WHERE account_id = ? AND balance >= 1")) {
+                        update.setString(1, accountId);
+                        if (update.executeUpdate() != 1) {
+                            connection.rollback();
+                            return false;
+                        }
+                    }
+                    long balance;
+                    try (PreparedStatement select = connection.prepareStatement("SELECT balance FROM " + balances
+                            + " WHERE account_id = ?")) {
+                        select.setString(1, accountId);
+                        try (ResultSet rows = select.executeQuery()) {
+                            rows.next();
+                            balance = rows.getLong(1);
+                        }
+                    }
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + entries
+                            + " (account_id, amount, balance_after) VALUES (?, -1, ?)")) {
+                        insert.setString(1, accountId);
+                        insert.setLong(2, balance);
+                        insert.executeUpdate();
+                    }
+                    connection.commit();
+                    return true;
+                } catch (Exception e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
         }
     }
 
@@ -440,7 +564,7 @@ public final class LoadHarness {
      */
     private void hotPool(BenchDatabase database, LongSupplier server) throws Exception {
         String scenario = "(p) one pool, " + POOL_MEMBERS + " members";
-        int most = Math.max(32, settings.threads);
+        int most = Math.max(32, settings.threads.stream().mapToInt(Integer::intValue).max().orElse(8));
         JdbiCreditStore store = database.store(database.tablePrefix(), most, null);
         CreditLedger ledger = CreditLedger.builder().store(store).build();
         if (ledger.getAccount(POOL).isEmpty()) {
@@ -529,6 +653,7 @@ public final class LoadHarness {
                     throw new IllegalStateException("short page");
                 }
             }));
+            String plans = explain(admin, new String[]{"g_small_", "g_big_"}, new long[]{small, big});
             String after = GrowthLedger.check(admin, "g_big_", "growth");
             log("growth: after the timed calls: " + after);
 
@@ -548,10 +673,49 @@ public final class LoadHarness {
             }
             report.append("\nChecked after building (SQL aggregates): ").append(sides[1].check)
                     .append(". After the timed calls: ").append(after).append(".\n\n");
+            report.append("The plans of the reads behind a balance read and a history page (EXPLAIN ANALYZE, BUFFERS;"
+                    + " after the timed calls, so the caches are as warm as the calls had them):\n\n```\n")
+                    .append(plans).append("```\n\n");
         }
     }
 
     private record GrowthSide(CreditLedger ledger, double buildSeconds, String check) {
+    }
+
+    /**
+     * EXPLAIN (ANALYZE, BUFFERS) of the statements a balance read (the snapshot's reads) and a history page in the
+     * middle run on each ledger, trimmed to the plan's lines.
+     */
+    private static String explain(DataSource admin, String[] prefixes, long[] entries) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = admin.getConnection()) {
+            for (int i = 0; i < prefixes.length; i++) {
+                String p = prefixes[i];
+                String[][] queries = {
+                        {"account", "SELECT * FROM " + p + "accounts WHERE account_id = 'growth'"},
+                        {"balances", "SELECT * FROM " + p + "balances WHERE account_id = 'growth' ORDER BY credit_type"},
+                        {"live lots", "SELECT * FROM " + p + "lots WHERE account_id = 'growth' AND live = TRUE"},
+                        {"due holds", "SELECT * FROM " + p + "holds WHERE account_id = 'growth' AND status = 'OPEN'"
+                                + " AND expires_at_micros <= 9000000000000000000 ORDER BY expires_at_micros, hold_id"},
+                        {"history page in the middle", "SELECT * FROM " + p + "entries WHERE account_id = 'growth'"
+                                + " AND sequence_no < " + entries[i] / 2 + " ORDER BY sequence_no DESC LIMIT 51"}};
+                out.append(String.format("-- %,d entries%n", entries[i]));
+                for (String[] query : queries) {
+                    out.append(query[0]).append(":\n");
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "EXPLAIN (ANALYZE, BUFFERS) " + query[1]); ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            String line = rows.getString(1);
+                            if (!line.contains("Planning:")) {
+                                out.append("  ").append(line).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        log("growth: plans\n" + out);
+        return out.toString();
     }
 
     private GrowthSide growthSide(BenchDatabase.Postgres database, DataSource admin, String prefix, long entries)
@@ -614,14 +778,15 @@ public final class LoadHarness {
                     settings.growthEntries > 0 ? settings.growthEntries : 1_000_000, settings.growthSamples));
 
             Instant from = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-            JdbiCreditStore store = database.store(database.tablePrefix(), settings.threads, null);
+            int threads = settings.threads.get(0);
+            JdbiCreditStore store = database.store(database.tablePrefix(), threads, null);
             CreditLedger ledger = setUpLedger(store);
             CreditLedger without = CreditLedger.builder().store(WithoutUsageRows.of(store)).build();
             LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
             String b = "(b) " + accounts() + " random accounts";
             BenchDatabase.execute(admin, "VACUUM ANALYZE");
-            List<Row> rows = new ArrayList<>(interleaved(b, List.of(library("library", ledger, false, server),
-                    library("library without usage rows", without, false, server))));
+            List<Row> rows = new ArrayList<>(interleaved(b, List.of(library("library", ledger, false, server, threads),
+                    library("library without usage rows", without, false, server, threads))));
             double[] perRound = new double[rows.get(0).perRound().length];
             for (int r = 0; r < perRound.length; r++) {
                 perRound[r] = rows.get(0).perRound()[r] / rows.get(1).perRound()[r];
@@ -642,13 +807,14 @@ public final class LoadHarness {
         CreditLedger ledger = CreditLedger.builder().store(store).build();
         ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Bench deduction", 1));
         long started = System.nanoTime();
-        ExecutorService executor = Executors.newFixedThreadPool(settings.threads);
+        int threads = settings.maxThreads();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < settings.threads; t++) {
+            for (int t = 0; t < threads; t++) {
                 int first = t;
                 futures.add(executor.submit(() -> {
-                    for (int i = first; i <= settings.accounts; i += settings.threads) {
+                    for (int i = first; i <= settings.accounts; i += threads) {
                         String id = i == 0 ? HOT : "acct-" + i;
                         ledger.openAccount(id);
                         ledger.grant(GrantRequest.of(id, CREDITS_PER_ACCOUNT));
@@ -701,10 +867,15 @@ public final class LoadHarness {
     private record Entry(String who, Contender contender) {
     }
 
-    private Entry library(String who, CreditLedger ledger, boolean hot, LongSupplier server) {
+    private Entry library(String who, CreditLedger ledger, boolean hot, LongSupplier server, int threads) {
         LoadRun.Operation operation = hot ? random -> deduct(ledger, HOT) : random(ledger);
-        return new Entry(who, (warmup, settle, window) -> LoadRun.run(settings.threads, warmup, settle, window,
+        return new Entry(who, (warmup, settle, window) -> LoadRun.run(threads, warmup, settle, window,
                 operation, Cpu::jvmNanos, server));
+    }
+
+    /** The same store through a ledger whose calls never combine: each its own transaction. */
+    private static CreditLedger uncombined(CreditStore store) {
+        return CreditLedger.builder().store(store).writeCombining(false).build();
     }
 
     private LoadRun.Operation random(CreditLedger ledger) {
@@ -739,18 +910,31 @@ public final class LoadHarness {
         return rows;
     }
 
-    /** Library and pgbench rows (first and second), followed by their ratio. */
+    /**
+     * The rows, each thread count's followed by the ratio of each library row (combining on, off) to the baseline row
+     * of the same thread count, where there is one.
+     */
     private static List<Row> withRatios(List<Row> rows) {
-        List<Row> out = new ArrayList<>(rows);
-        if (rows.size() >= 2) {
-            Row library = rows.get(0);
-            Row baseline = rows.get(1);
-            double[] perRound = new double[library.perRound().length];
-            for (int r = 0; r < perRound.length; r++) {
-                perRound[r] = library.perRound()[r] / baseline.perRound()[r];
+        List<Row> out = new ArrayList<>();
+        List<Integer> threadCounts = rows.stream().map(row -> row.result().threads()).distinct().toList();
+        for (int threads : threadCounts) {
+            List<Row> same = rows.stream().filter(row -> row.result().threads() == threads).toList();
+            out.addAll(same);
+            Row baseline = same.stream().filter(row -> row.who().startsWith(BASELINE)).findFirst().orElse(null);
+            if (baseline == null) {
+                continue;
             }
-            out.add(new Row(library.scenario(), "**library / pgbench**", null,
-                    library.result().opsPerSecond() / baseline.result().opsPerSecond(), perRound));
+            for (Row library : same) {
+                if (!library.who().equals(COMBINED) && !library.who().equals(UNCOMBINED)) {
+                    continue;
+                }
+                double[] perRound = new double[library.perRound().length];
+                for (int r = 0; r < perRound.length; r++) {
+                    perRound[r] = library.perRound()[r] / baseline.perRound()[r];
+                }
+                out.add(new Row(library.scenario(), "**" + library.who() + " / baseline, " + threads + " threads**",
+                        null, library.result().opsPerSecond() / baseline.result().opsPerSecond(), perRound));
+            }
         }
         return out;
     }
@@ -868,7 +1052,7 @@ public final class LoadHarness {
 
     // ================================================================================================ settings
 
-    private record Settings(int threads, Duration seconds, Duration warmup, int rounds, int accounts,
+    private record Settings(List<Integer> threads, Duration seconds, Duration warmup, int rounds, int accounts,
                             List<String> databases, List<String> scenarios,
                             String postgresUrl, String mariadbUrl, boolean diagnostics,
                             long growthEntries, int growthSamples, Path out) {
@@ -880,22 +1064,25 @@ public final class LoadHarness {
                     System.getenv("CREDITS_TEST_MARIADB_URL"), "jdbc:mariadb://127.0.0.1:3306/test?user=root");
             Path defaultOut = Files.isDirectory(Path.of("credits-jdbc")) ? Path.of("credits-jdbc/target/bench/results.md")
                     : Path.of("target/bench/results.md");
+            // Quick: a subset that runs in minutes (short windows, no diagnostics, no growth), unless set explicitly.
+            boolean quick = Boolean.getBoolean("credits.bench.quick");
             Settings settings = new Settings(
-                    Integer.getInteger("credits.bench.threads", 8),
-                    Duration.ofSeconds(Integer.getInteger("credits.bench.seconds", 20)),
-                    Duration.ofSeconds(Integer.getInteger("credits.bench.warmup", 5)),
-                    Integer.getInteger("credits.bench.rounds", 4),
+                    Stream.of(System.getProperty("credits.bench.threads", "8,32").split("\\s*,\\s*"))
+                            .map(Integer::valueOf).toList(),
+                    Duration.ofSeconds(Integer.getInteger("credits.bench.seconds", quick ? 6 : 20)),
+                    Duration.ofSeconds(Integer.getInteger("credits.bench.warmup", quick ? 3 : 5)),
+                    Integer.getInteger("credits.bench.rounds", quick ? 2 : 4),
                     Integer.getInteger("credits.bench.accounts", 10_000),
                     List.of(System.getProperty("credits.bench.databases", "postgresql,mariadb,h2")
                             .toLowerCase(Locale.ROOT).split("\\s*,\\s*")),
                     List.of(System.getProperty("credits.bench.scenarios", "a,b,p,reports").toLowerCase(Locale.ROOT)
                             .split("\\s*,\\s*")),
                     postgres, mariadb,
-                    Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", "true")),
-                    Long.getLong("credits.bench.growth", 1_000_000L),
+                    Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", quick ? "false" : "true")),
+                    Long.getLong("credits.bench.growth", quick ? 0 : 1_000_000L),
                     Integer.getInteger("credits.bench.growth.samples", 1000),
                     Path.of(System.getProperty("credits.bench.out", defaultOut.toString())));
-            if (settings.threads < 1 || settings.accounts < 1 || settings.seconds.isZero() || settings.rounds < 1
+            if (settings.threads.isEmpty() || settings.threads.stream().anyMatch(t -> t < 1) || settings.accounts < 1 || settings.seconds.isZero() || settings.rounds < 1
                     || settings.growthSamples < 10) {
                 throw new IllegalArgumentException("threads, accounts, seconds must be positive, growth.samples >= 10");
             }
@@ -908,10 +1095,24 @@ public final class LoadHarness {
             return settings;
         }
 
+        /** @return the first thread count: the diagnostics' */
+        int baseThreads() {
+            return threads.get(0);
+        }
+
+        int maxThreads() {
+            return threads.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        }
+
+        String threadList() {
+            return String.join(" and ", threads.stream().map(String::valueOf).toList());
+        }
+
         String command() {
             StringBuilder command = new StringBuilder("mvn -B -q -pl credits-core,credits-jdbc -am -Pbench test-compile exec:java");
-            if (threads != 8) {
-                command.append(" -Dcredits.bench.threads=").append(threads);
+            if (!threadList().equals("8 and 32")) {
+                command.append(" -Dcredits.bench.threads=").append(String.join(",",
+                        threads.stream().map(String::valueOf).toList()));
             }
             if (seconds.toSeconds() != 20) {
                 command.append(" -Dcredits.bench.seconds=").append(seconds.toSeconds());
