@@ -137,7 +137,9 @@ final class GrowthLedger {
                     + " sum(CASE WHEN entry_type = 'DEDUCTION' THEN -amount ELSE 0 END), 0, sum(quantity),"
                     + " sum(CASE WHEN entry_type = 'DEDUCTION' THEN 1 ELSE 0 END), 0, count(*), 0"
                     + " FROM " + prefix + "entries WHERE account_id = ?"
-                    + " GROUP BY account_id, created_at_micros / " + grain + ", entry_type, credit_type",
+                    + " GROUP BY account_id, created_at_micros / " + grain + ", entry_type, credit_type"
+                    // in time order, as a ledger appends them (an unordered INSERT would scatter a window's rows)
+                    + " ORDER BY created_at_micros / " + grain,
                     grants.groupKey(), deductions.groupKey(), accountId);
             connection.commit();
         }
