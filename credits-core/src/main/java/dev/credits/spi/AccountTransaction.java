@@ -26,7 +26,7 @@ public interface AccountTransaction {
      * writing unit of work locks it here if it has not yet), its cached balances, its live lots ({@code remaining != 0}
      * or {@code held != 0}, any order), its OPEN holds with {@code expiresAt <= now}, and, when asked, one feature of
      * the price list and the account's idempotency record of one key. The ledger calls it at most once per unit of
-     * work, before any other read; a unit of work may also skip it and use only the other reads (the store locks
+     * work (the default {@link #findIdempotencyRecords} aside), before any other read; a unit of work may also skip it and use only the other reads (the store locks
      * or reads the account on the first of them, as {@link CreditStore#inAccount} requires).
      *
      * @param now            what "due" is measured against
