@@ -11,10 +11,12 @@ import dev.credits.Hold;
 import dev.credits.HoldStatus;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.LedgerEntry;
+import dev.credits.LockTimeoutException;
 import dev.credits.Lot;
 import dev.credits.Promotion;
 import dev.credits.Purchase;
 import dev.credits.SpendingCap;
+import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountTransaction;
@@ -46,6 +48,7 @@ import dev.credits.spi.OrgChanges;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +65,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -146,6 +150,9 @@ public final class InMemoryCreditStore implements CreditStore {
         }
     }
 
+    /** How long a unit over several accounts waits for each of them. */
+    private static final Duration MULTI_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
     @Override
     public <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work) {
         List<AccountData> locked = new ArrayList<>(accountIdsInLockOrder.size());
@@ -156,7 +163,18 @@ public final class InMemoryCreditStore implements CreditStore {
                 if (locked.contains(data)) {
                     throw new IllegalArgumentException("account '" + accountId + "' is named twice");
                 }
-                data.lock.lock();
+                // Bounded: the ledger's canonical order rules out a cycle unless a pool moves while units run, and then a
+                // unit gives up rather than waiting for ever (a database detects the deadlock instead).
+                try {
+                    if (!data.lock.tryLock(MULTI_LOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        throw new LockTimeoutException("inAccounts of " + accountIdsInLockOrder + ": timed out after "
+                                + MULTI_LOCK_TIMEOUT.toMillis() + " ms waiting for account '" + accountId
+                                + "'; nothing was changed", MULTI_LOCK_TIMEOUT, null);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException("inAccounts: interrupted while waiting for an account", e);
+                }
                 locked.add(data);
                 transactions.add(new Transaction(data, true));
             }
