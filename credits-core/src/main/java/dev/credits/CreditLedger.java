@@ -158,7 +158,7 @@ public final class CreditLedger {
         this.reads = new Reads(unitOfWork, store);
         this.sweep = new ExpirySweep(unitOfWork, store);
         this.commerceArea = new Commerce(observation, new CatalogRules(unitOfWork, store),
-                new PurchaseRules(unitOfWork, store, builder.purchasePolicy), new PaymentReversals(unitOfWork));
+                new PurchaseRules(unitOfWork, store, builder.purchasePolicy, builder.approvalRule), new PaymentReversals(unitOfWork));
         this.plansArea = new Plans(observation, new PlanRules(unitOfWork, store));
         this.inspectionArea = new Inspection(observation, new Inspections(unitOfWork, store));
         this.links = new AccountLinks(unitOfWork, store);
@@ -708,6 +708,7 @@ public final class CreditLedger {
         private Duration maxHoldTimeout = Duration.ofHours(24);
         private Duration expiredLotRefundValidity = Duration.ofDays(30);
         private PurchasePolicy purchasePolicy = PurchasePolicy.DEFAULT;
+        private ApprovalRule approvalRule = ApprovalRule.NONE;
         private LedgerObserver observer;
         private long lowBalanceThreshold;
         private long lowBalanceRecoveryMargin;
@@ -733,6 +734,7 @@ public final class CreditLedger {
             copy.maxHoldTimeout = maxHoldTimeout;
             copy.expiredLotRefundValidity = expiredLotRefundValidity;
             copy.purchasePolicy = purchasePolicy;
+            copy.approvalRule = approvalRule;
             copy.observer = observer;
             copy.lowBalanceThreshold = lowBalanceThreshold;
             copy.lowBalanceRecoveryMargin = lowBalanceRecoveryMargin;
@@ -792,6 +794,15 @@ public final class CreditLedger {
         /** The rules of buying credits: credit rate, minimum, maximum, bulk discounts (default: none). */
         public Builder purchasePolicy(PurchasePolicy policy) {
             this.purchasePolicy = Objects.requireNonNull(policy, "purchasePolicy");
+            return this;
+        }
+
+        /**
+         * Which purchases wait for an approval per organization (default {@link ApprovalRule#NONE}), besides the
+         * purchase policy's ledger-wide threshold: e.g. {@code ApprovalRule.creditsAbove(Map.of("org_acme", 5_000L))}.
+         */
+        public Builder approvalRule(ApprovalRule rule) {
+            this.approvalRule = Objects.requireNonNull(rule, "approvalRule");
             return this;
         }
 

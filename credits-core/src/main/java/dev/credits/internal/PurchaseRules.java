@@ -1,5 +1,6 @@
 package dev.credits.internal;
 
+import dev.credits.ApprovalRule;
 import dev.credits.BulkDiscount;
 import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
@@ -48,11 +49,20 @@ public final class PurchaseRules {
     private final UnitOfWork uow;
     private final CreditStore store;
     private final PurchasePolicy policy;
+    /** Which purchases wait for an approval per organization, besides the policy's ledger-wide threshold. */
+    private final ApprovalRule approvalRule;
 
-    public PurchaseRules(UnitOfWork uow, CreditStore store, PurchasePolicy policy) {
+    public PurchaseRules(UnitOfWork uow, CreditStore store, PurchasePolicy policy, ApprovalRule approvalRule) {
         this.uow = uow;
         this.store = store;
         this.policy = checkPolicy(policy);
+        this.approvalRule = Checks.required("approvalRule", approvalRule);
+    }
+
+    /** @return the root pool of the session's account, or the account itself when it is in no pool */
+    private static String organizationOf(AccountSession session) {
+        List<AccountSession> pools = session.pools();
+        return pools.isEmpty() ? session.accountId() : pools.get(pools.size() - 1).accountId();
     }
 
     public Quote quote(PurchaseRequest request) {
@@ -346,7 +356,9 @@ public final class PurchaseRules {
                     session.usePromotion(new PromotionUse(v.promotionCode, 1));
                 }
                 Lot lot = null;
-                if (policy.needsApproval(quote.credits(), purchase.price())) {
+                if (policy.needsApproval(quote.credits(), purchase.price())
+                        || approvalRule.needsApproval(organizationOf(session), v.accountId, quote.credits(),
+                        purchase.price())) {
                     purchase = Approvals.awaiting(session, purchase, v.pending);
                 } else if (!v.pending) {
                     session.settle();

@@ -544,6 +544,29 @@ public interface OrgsContract extends ContractFixture {
     }
 
     @Test
+    default void anOrganizationsOwnApprovalLimitHoldsItsMembersLargePurchasesOnly() {
+        String acme = openAccount();
+        String other = openAccount();
+        CreditLedger ledger = newLedger(b -> b.purchasePolicy(dev.credits.PurchasePolicy.DEFAULT
+                .withCreditRate(Money.of("0.10", "USD")))
+                .approvalRule(dev.credits.ApprovalRule.creditsAbove(Map.of(acme, 1_000L))));
+        String marketing = member(acme);
+        String analyst = member(marketing);
+
+        assertEquals(PurchaseStatus.PENDING_APPROVAL, ledger.commerce().purchase(PurchaseRequest.ofCredits(analyst,
+                2_000)).purchase().status(), "a member two levels down: its organization's limit");
+        assertEquals(PurchaseStatus.PENDING_APPROVAL, ledger.commerce().purchase(PurchaseRequest.ofCredits(acme,
+                1_001)).purchase().status(), "the organization itself");
+        assertEquals(PurchaseStatus.COMPLETED, ledger.commerce().purchase(PurchaseRequest.ofCredits(marketing,
+                1_000)).purchase().status(), "at the limit: no approval");
+        assertEquals(PurchaseStatus.COMPLETED, ledger.commerce().purchase(PurchaseRequest.ofCredits(other,
+                50_000)).purchase().status(), "another organization without a limit");
+        assertEquals(0, available(analyst), "nothing granted while it waits");
+        assertEquals(1_000, available(marketing));
+        assertOrgInvariants(acme, marketing, analyst, other);
+    }
+
+    @Test
     default void approvalMovesExactlyOnceUnderConcurrentApproveAndReject() throws Exception {
         CreditLedger ledger = approvingLedger();
         for (int round = 0; round < 5; round++) {
