@@ -38,8 +38,10 @@ public final class ReadmePlans {
     }
 
     static Outcome run() {
-        Instant monthStart = Instant.parse("2026-11-01T00:00:00Z");
-        Instant monthEnd = Instant.parse("2026-12-01T00:00:00Z");
+        // This month (the snippet's ledger runs on the system clock: a past period would be stale).
+        java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+        Instant monthStart = month.atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
         Instant springStart = Instant.now().minus(1, ChronoUnit.DAYS);
         Instant springEnd = Instant.now().plus(30, ChronoUnit.DAYS);
         // tag::plans[]
