@@ -51,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The rules of reports: usage by bucket of a time zone and group, account and system summaries that reconcile with
@@ -176,20 +177,19 @@ public final class ReportRules {
      */
     private List<String> poolAccounts(String poolId) {
         List<String> accounts = new ArrayList<>(List.of(existing(poolId)));
-        List<String> level = List.of(poolId);
+        Set<String> level = Set.of(poolId);
         while (!level.isEmpty()) {
-            List<String> next = new ArrayList<>();
-            for (String parent : level) {
-                String after = null;
-                while (true) {
-                    List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, parent,
-                            CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
-                    page.forEach(member -> next.add(member.account().accountId()));
-                    if (page.size() < PageRequest.MAX_LIMIT) {
-                        break;
-                    }
-                    after = page.get(page.size() - 1).account().accountId();
+            // One query (a page at a time) per level of the organization, not one per pool.
+            Set<String> next = new TreeSet<>();
+            String after = null;
+            while (true) {
+                List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, level,
+                        CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
+                page.forEach(member -> next.add(member.account().accountId()));
+                if (page.size() < PageRequest.MAX_LIMIT) {
+                    break;
                 }
+                after = page.get(page.size() - 1).account().accountId();
             }
             accounts.addAll(next);
             if (accounts.size() > UsageScope.MAX_ACCOUNTS) {
@@ -520,7 +520,7 @@ public final class ReportRules {
         String after = query.after() == null ? null : Checks.id("after", query.after());
         List<ReportStore.AccountBalances> found = reports.listAccounts(new AccountFilter(query.status(),
                 query.planId() == null ? null : Checks.id("planId", query.planId()),
-                query.memberOf() == null ? null : Checks.id("memberOf", query.memberOf()), creditType,
+                query.memberOf() == null ? null : Set.of(Checks.id("memberOf", query.memberOf())), creditType,
                 query.availableBelow(), query.availableAtLeast(), query.lowBalance(),
                 uow.events().defaultLowBalanceThreshold(), after, query.limit()));
         List<AccountPage.Row> rows = new ArrayList<>();

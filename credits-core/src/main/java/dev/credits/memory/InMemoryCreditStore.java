@@ -461,7 +461,8 @@ public final class InMemoryCreditStore implements CreditStore {
                             : filter.defaultThreshold();
                     if ((filter.status() == null || account.status() == filter.status())
                             && (filter.planId() == null || filter.planId().equals(account.planId()))
-                            && (filter.parentId() == null || filter.parentId().equals(account.parentId()))
+                            && (filter.parentIds() == null
+                            || account.parentId() != null && filter.parentIds().contains(account.parentId()))
                             && (filter.availableBelow() == null || available < filter.availableBelow())
                             && (filter.availableAtLeast() == null || available >= filter.availableAtLeast())
                             && (!filter.lowBalance() || available <= threshold)) {

@@ -2,12 +2,14 @@ package dev.credits.spi;
 
 import dev.credits.AccountStatus;
 
+import java.util.Set;
+
 /**
  * Which accounts {@link ReportStore#listAccounts} returns. A null field does not filter. Immutable.
  *
  * @param status           only accounts with this status
  * @param planId           only accounts on this plan
- * @param parentId         only the direct members of this pool
+ * @param parentIds        only the direct members of these pools (one query per level of an organization)
  * @param creditType       the credit type the balance filters look at
  * @param availableBelow   only accounts whose available balance of {@code creditType} is below it (an account
  *                         without a balance row has 0)
@@ -18,7 +20,11 @@ import dev.credits.AccountStatus;
  * @param afterAccountId   only accounts whose id sorts after it (keyset paging), or null from the first
  * @param limit            at most this many, by account id
  */
-public record AccountFilter(AccountStatus status, String planId, String parentId, String creditType, Long availableBelow,
-                            Long availableAtLeast, boolean lowBalance, long defaultThreshold, String afterAccountId,
-                            int limit) {
+public record AccountFilter(AccountStatus status, String planId, Set<String> parentIds, String creditType,
+                            Long availableBelow, Long availableAtLeast, boolean lowBalance, long defaultThreshold,
+                            String afterAccountId, int limit) {
+
+    public AccountFilter {
+        parentIds = parentIds == null ? null : Set.copyOf(parentIds);
+    }
 }

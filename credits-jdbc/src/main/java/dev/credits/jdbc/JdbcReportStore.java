@@ -124,8 +124,8 @@ final class JdbcReportStore implements ReportStore {
         if (filter.planId() != null) {
             query.append(" AND a.plan_id = :planId");
         }
-        if (filter.parentId() != null) {
-            query.append(" AND a.parent_id = :parentId");
+        if (filter.parentIds() != null) {
+            query.append(" AND a.parent_id IN (<parentIds>)");
         }
         if (filter.availableBelow() != null) {
             query.append(" AND ").append(available).append(" < :below");
@@ -150,8 +150,8 @@ final class JdbcReportStore implements ReportStore {
             if (filter.planId() != null) {
                 statement.bind("planId", filter.planId());
             }
-            if (filter.parentId() != null) {
-                statement.bind("parentId", filter.parentId());
+            if (filter.parentIds() != null) {
+                statement.bindList("parentIds", List.copyOf(filter.parentIds()));
             }
             if (filter.availableBelow() != null) {
                 statement.bind("below", filter.availableBelow().longValue());
