@@ -108,6 +108,144 @@ class WriteCombiningTest {
         InvariantChecker.check(ledger, store, ACCOUNT);
     }
 
+    @Test
+    void callsOnManyAccountsCombineAndEachAccountGetsExactlyItsOwnOutcome() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        CreditLedger ledger = setUp(store, true);
+        List<String> accounts = sameLaneIds(24);
+        for (String account : accounts) {
+            ledger.openAccount(account);
+            ledger.grant(GrantRequest.of(account, 30));
+        }
+        int before = store.units.get();
+        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
+        runThreads(THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 30; i++) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
+            }
+        });
+
+        assertTrue(store.multiAccountUnits.get() > 0, "batches held calls on several accounts");
+        assertTrue(store.units.get() - before < results.size() * 3 / 4, "calls combined: "
+                + (store.units.get() - before) + " units of work for " + results.size() + " calls");
+        for (String account : accounts) {
+            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
+                    .map(Map.Entry::getValue).toList();
+            long succeeded = own.stream().filter(DeductionResult::success).count();
+            // A rejection is the account's own: only once its 30 credits are gone, whatever its batch-mates did.
+            assertEquals(Math.min(30, own.size()), succeeded, account);
+            assertTrue(own.stream().allMatch(r -> r.success() || r.reason() == RejectionReason.INSUFFICIENT_CREDITS),
+                    account);
+            assertEquals(30 - succeeded, ledger.balance(account).available(), account);
+            InvariantChecker.check(ledger, store, account);
+        }
+    }
+
+    @Test
+    void aFailedWriteOfOneAccountCostsTheOtherAccountsOfItsBatchNothing() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        CreditLedger ledger = setUp(store, true);
+        List<String> accounts = sameLaneIds(8);
+        for (String account : accounts) {
+            ledger.openAccount(account);
+            ledger.grant(GrantRequest.of(account, 100));
+        }
+        store.failAccount = accounts.get(3);
+        store.failAccountWrites.set(3);
+        runThreads(THREADS, thread -> {
+            for (int i = 0; i < 4; i++) {
+                assertTrue(ledger.deductCredits(accounts.get(thread % accounts.size()), FEATURE).success());
+            }
+        });
+        assertEquals(0, store.failAccountWrites.get(), "the injected failures happened");
+        for (String account : accounts) {
+            assertEquals(100 - THREADS * 4 / accounts.size(), ledger.balance(account).available(), account);
+            InvariantChecker.check(ledger, store, account);
+        }
+    }
+
+    @Test
+    void membersOfAPoolCombineWithEachOtherAndWithThePool() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        CreditLedger ledger = setUp(store, true);
+        String pool = "org_acme";
+        ledger.openAccount(pool);
+        ledger.grant(GrantRequest.of(pool, 2_000));
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String member = "user_" + i;
+            ledger.openAccount(member);
+            ledger.orgs().setParent(member, pool);
+            members.add(member);
+        }
+        ledger.orgs().setCap(members.get(0), SpendingCap.of("daily", CapPeriod.DAY, 10));
+        int before = store.units.get();
+        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
+        runThreads(THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 20; i++) {
+                // Mostly members, now and then the pool itself.
+                String account = random.nextInt(10) == 0 ? pool : members.get(random.nextInt(members.size()));
+                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
+            }
+        });
+
+        int calls = results.size();
+        assertTrue(store.units.get() - before < calls * 3 / 4, "members' calls combined: "
+                + (store.units.get() - before) + " units of work for " + calls + " calls");
+        List<DeductionResult> capped = results.stream().filter(r -> r.getKey().equals(members.get(0)))
+                .map(Map.Entry::getValue).toList();
+        assertEquals(Math.min(10, capped.size()), capped.stream().filter(DeductionResult::success).count());
+        assertTrue(capped.stream().allMatch(r -> r.success() || r.reason() == RejectionReason.CAP_EXCEEDED));
+        long succeeded = results.stream().filter(r -> r.getValue().success()).count();
+        assertEquals(calls - Math.max(0, capped.size() - 10), succeeded, "every other deduction succeeded");
+        assertEquals(2_000 - succeeded, ledger.balance(pool).available(), "the pool paid for every deduction");
+        assertEquals(Math.min(10, capped.size()), ledger.orgs().capUsed(members.get(0), "daily", null));
+        InvariantChecker.check(ledger, store, pool);
+        for (String member : members) {
+            assertEquals(0, ledger.balance(member).available(), member);
+            InvariantChecker.check(ledger, store, member);
+        }
+    }
+
+    /** @return distinct account ids with one hash code, so that they share a lane whatever the number of lanes */
+    private static List<String> sameLaneIds(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int bits = 0; ids.size() < count; bits++) {
+            StringBuilder id = new StringBuilder("acct_");
+            for (int block = 0; block < 6; block++) {
+                id.append((bits >> block & 1) == 0 ? "Aa" : "BB"); // "Aa" and "BB" have the same hash code
+            }
+            ids.add(id.toString());
+        }
+        return ids;
+    }
+
+    private interface ThreadWork {
+        void run(int thread) throws Exception;
+    }
+
+    private static void runThreads(int threads, ThreadWork work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                start.await();
+                work.run(thread);
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> future : done) {
+            future.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+    }
+
     private static CreditLedger setUp(CreditStore store, boolean combining) {
         CreditLedger ledger = CreditLedger.builder().store(store).clock(new MutableClock(START))
                 .writeCombining(combining).maxCombinedCalls(16).build();
@@ -318,6 +456,10 @@ class WriteCombiningTest {
         private final CreditStore delegate;
         final AtomicInteger units = new AtomicInteger();
         final AtomicInteger failCombinedWrites = new AtomicInteger();
+        final AtomicInteger multiAccountUnits = new AtomicInteger();
+        /** Whose writes fail, in units of work over several accounts, {@link #failAccountWrites} times. */
+        volatile String failAccount;
+        final AtomicInteger failAccountWrites = new AtomicInteger();
 
         SlowStore(CreditStore delegate) {
             this.delegate = delegate;
@@ -327,20 +469,30 @@ class WriteCombiningTest {
         public <T> T inAccount(String accountId, AccountWork<T> work) {
             return delegate.inAccount(accountId, tx -> {
                 units.incrementAndGet();
-                long until = System.nanoTime() + 200_000;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
-                return work.run(failing(tx));
+                pause();
+                return work.run(failing(tx, false));
             });
         }
 
-        private AccountTransaction failing(AccountTransaction tx) {
+        private static void pause() {
+            long until = System.nanoTime() + 200_000;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        }
+
+        private AccountTransaction failing(AccountTransaction tx, boolean severalAccounts) {
             return (AccountTransaction) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[]{AccountTransaction.class}, (proxy, method, args) -> {
                         if (method.getName().equals("write") && ((ChangeSet) args[0]).entries().size() > 1
                                 && failCombinedWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             throw new IllegalStateException("injected: the database refused the write");
+                        }
+                        if (method.getName().equals("write") && severalAccounts
+                                && ((ChangeSet) args[0]).account().accountId().equals(failAccount)
+                                && failAccountWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new IllegalStateException("injected: the database refused the write of "
+                                    + failAccount);
                         }
                         try {
                             return method.invoke(tx, args);
@@ -427,7 +579,14 @@ class WriteCombiningTest {
 
         @Override
         public <T> T inAccounts(List<String> accountIds, dev.credits.spi.MultiAccountWork<T> work) {
-            return delegate.inAccounts(accountIds, work);
+            return delegate.inAccounts(accountIds, txs -> {
+                units.incrementAndGet();
+                if (accountIds.size() > 1) {
+                    multiAccountUnits.incrementAndGet();
+                }
+                pause();
+                return work.run(txs.stream().map(tx -> failing(tx, accountIds.size() > 1)).toList());
+            });
         }
     }
 

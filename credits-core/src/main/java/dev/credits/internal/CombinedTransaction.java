@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -46,13 +47,17 @@ import java.util.function.Predicate;
  * changes of the calls that already ran in the batch laid over them, so each call sees exactly the state a serial
  * execution would have left it. A call's {@link #write} is kept aside until the call returns ({@link #accept}) and
  * dropped if it throws ({@link #discard}): a failed call leaves no trace. {@link #flush} hands the store all accepted
- * changes as one {@link ChangeSet}. The store's snapshot is read once, by the first call; the idempotency records of
- * the batch's other keys in one more read. Not thread-safe: used by the thread running the batch.
+ * changes as one {@link ChangeSet}. The store's snapshot is read before the first call, with the batch's other
+ * accounts'; the idempotency records of the batch's other keys in one more read. Not thread-safe: used by the thread
+ * running the batch.
  */
 final class CombinedTransaction implements AccountTransaction {
     private final AccountTransaction tx;
     private final Set<String> idempotencyKeys;
 
+    private final AccountSnapshot prefetched;
+    private final String prefetchedFeature;
+    private final String prefetchedKey;
     private AccountSnapshot base;
     private final Map<String, Optional<FeaturePricing>> features = new HashMap<>();
     private final Map<String, IdempotencyRecord> storedIdempotency = new HashMap<>();
@@ -87,11 +92,18 @@ final class CombinedTransaction implements AccountTransaction {
 
     /**
      * @param tx              the store's transaction of the combined unit of work
-     * @param idempotencyKeys the keys of the batch's calls (read together with the first snapshot)
+     * @param idempotencyKeys the keys of the batch's calls on the account (read together with the first snapshot)
+     * @param snapshot        the account's snapshot, read with the batch's others ({@code CreditStore#snapshots})
+     * @param featureKey      the feature read with it, or null
+     * @param idempotencyKey  the key whose record was read with it, or null
      */
-    CombinedTransaction(AccountTransaction tx, Set<String> idempotencyKeys) {
+    CombinedTransaction(AccountTransaction tx, Set<String> idempotencyKeys, AccountSnapshot snapshot,
+                        String featureKey, String idempotencyKey) {
         this.tx = tx;
         this.idempotencyKeys = idempotencyKeys;
+        this.prefetched = snapshot;
+        this.prefetchedFeature = featureKey;
+        this.prefetchedKey = idempotencyKey;
     }
 
     // ------------------------------------------------------------ the calls' lifecycle
@@ -179,19 +191,21 @@ final class CombinedTransaction implements AccountTransaction {
     @Override
     public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
         if (base == null) {
-            base = tx.snapshot(now, featureKey, idempotencyKey);
-            if (featureKey != null) {
-                features.put(featureKey, Optional.ofNullable(base.feature()));
+            base = prefetched;
+            if (prefetchedFeature != null) {
+                features.put(prefetchedFeature, Optional.ofNullable(base.feature()));
             }
-            if (idempotencyKey != null && base.idempotency() != null) {
-                storedIdempotency.put(idempotencyKey, base.idempotency());
+            if (prefetchedKey != null && base.idempotency() != null) {
+                storedIdempotency.put(prefetchedKey, base.idempotency());
             }
             Set<String> others = new LinkedHashSet<>(idempotencyKeys);
-            others.remove(idempotencyKey);
+            others.remove(prefetchedKey);
             if (!others.isEmpty()) {
                 storedIdempotency.putAll(tx.findIdempotencyRecords(others));
             }
-            return base;
+            if (Objects.equals(featureKey, prefetchedFeature) && Objects.equals(idempotencyKey, prefetchedKey)) {
+                return base;
+            }
         }
         FeaturePricing feature = featureKey == null ? null : features
                 .computeIfAbsent(featureKey, key -> tx.find(CatalogTable.FEATURES, key)).orElse(null);

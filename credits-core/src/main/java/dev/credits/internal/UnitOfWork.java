@@ -57,7 +57,9 @@ public final class UnitOfWork {
         this.events = events;
         this.actor = actor;
         this.usage = usage;
-        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls) : null;
+        // One lane per processor (at least two): unrelated accounts' batches run side by side.
+        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls,
+                Math.max(2, Runtime.getRuntime().availableProcessors())) : null;
     }
 
     /** A view of {@code other} whose changes are made by {@code actor}: the same store, settings and combining. */
@@ -117,23 +119,39 @@ public final class UnitOfWork {
      * into a unit of work on one account: an account that is a member of a pool runs with its pools locked too (root
      * first; see {@link #mutateAll}), so its spends can draw on them and count against their caps. An account
      * without a pool costs nothing extra: its pool is seen in the snapshot, and only then is the unit run again
-     * over the chain.
+     * over the chain. With combining on, concurrent calls run together ({@link Combiner}): a member's with its
+     * organization's.
      */
     <T> T mutate(String accountId, String featureKey, String idempotencyKey, Function<AccountSession, T> work) {
-        if (!chainHints.containsKey(accountId)) {
-            try {
-                if (combiner == null) {
+        if (combiner == null) {
+            if (!chainHints.containsKey(accountId)) {
+                try {
                     return store.inAccount(accountId,
                             tx -> alone(open(tx, now(), featureKey, idempotencyKey), work));
+                } catch (ChainChanged member) {
+                    // A member: run again below with its pools locked first.
                 }
-                // Concurrent calls on the account run together (a member's call leaves its batch and runs below).
-                return combiner.run(accountId, idempotencyKey,
-                        (tx, now) -> alone(open(tx, now, featureKey, idempotencyKey), work));
-            } catch (ChainChanged member) {
-                // A member: run again below with its pools locked first.
+            }
+            return mutateAll(List.of(accountId), featureKey, idempotencyKey, sessions -> work.apply(sessions.get(0)));
+        }
+        List<String> named = List.of(accountId);
+        for (int attempt = 1; ; attempt++) {
+            // An account in no pool has no hint: it is its own chain, and finds out under its lock if it is not.
+            List<String> chain = attempt == 1 ? chainHints.getOrDefault(accountId, named) : learnChain(accountId);
+            Map<String, String> parents = new HashMap<>();
+            for (int i = 0; i < chain.size(); i++) {
+                parents.put(chain.get(i), i == 0 ? null : chain.get(i - 1));
+            }
+            try {
+                return combiner.run(chain, featureKey, idempotencyKey, (txs, now) -> runLocked(txs, chain, parents,
+                        named, now, featureKey, idempotencyKey, sessions -> work.apply(sessions.get(0))));
+            } catch (ChainChanged changed) {
+                chainHints.remove(accountId);
+                if (attempt >= MAX_CHAIN_ATTEMPTS) {
+                    throw chainsKeptChanging(named);
+                }
             }
         }
-        return mutateAll(List.of(accountId), featureKey, idempotencyKey, sessions -> work.apply(sessions.get(0)));
     }
 
     // ------------------------------------------------------------ organizations: units over several accounts
@@ -145,17 +163,6 @@ public final class UnitOfWork {
     /** Members' chains seen before (a hint only: every unit checks its chain under the locks). */
     private final Map<String, List<String>> chainHints = new ConcurrentHashMap<>();
 
-    /** Thrown inside a unit of work whose accounts' pools changed since they were read; nothing was written. */
-    private static final class ChainChanged extends RuntimeException {
-        ChainChanged() {
-            super(null, null, false, false);
-        }
-    }
-
-    private AccountSession open(AccountTransaction tx, String featureKey, String idempotencyKey) {
-        return open(tx, now(), featureKey, idempotencyKey);
-    }
-
     private AccountSession open(AccountTransaction tx, Instant now, String featureKey, String idempotencyKey) {
         return new AccountSession(tx, now, order, featureKey, idempotencyKey, events, usage).actingAs(actor);
     }
@@ -166,6 +173,23 @@ public final class UnitOfWork {
             throw new ChainChanged();
         }
         return work.apply(session);
+    }
+
+    /** @return the account's chain read anew (see {@link #readChain}), remembered as a hint if it has pools */
+    private List<String> learnChain(String accountId) {
+        List<String> chain = readChain(accountId);
+        if (chain.size() > 1) {
+            if (chainHints.size() > 100_000) {
+                chainHints.clear();
+            }
+            chainHints.put(accountId, chain);
+        }
+        return chain;
+    }
+
+    private static TransactionConflictException chainsKeptChanging(List<String> accountIds) {
+        return new TransactionConflictException("the pools of " + accountIds + " kept changing during the call;"
+                + " nothing was changed", null);
     }
 
     /**
@@ -185,65 +209,80 @@ public final class UnitOfWork {
             Map<String, Integer> depths = new HashMap<>();
             for (String accountId : accountIds) {
                 List<String> hint = attempt == 1 ? chainHints.get(accountId) : null;
-                List<String> chain = hint != null ? hint : readChain(accountId);
+                List<String> chain = hint != null ? hint : learnChain(accountId);
                 for (int i = 0; i < chain.size(); i++) {
                     parents.put(chain.get(i), i == 0 ? null : chain.get(i - 1));
                     depths.put(chain.get(i), i);
-                }
-                if (chain.size() > 1 && hint == null) {
-                    if (chainHints.size() > 100_000) {
-                        chainHints.clear();
-                    }
-                    chainHints.put(accountId, chain);
                 }
             }
             List<String> lockOrder = new ArrayList<>(depths.keySet());
             lockOrder.sort(Comparator.<String>comparingInt(depths::get).thenComparing(Comparator.naturalOrder()));
             try {
                 return store.inAccounts(lockOrder, txs -> {
-                    Map<String, AccountSession> sessions = new HashMap<>();
-                    String first = accountIds.get(0);
+                    Map<String, AccountTransaction> byAccount = new HashMap<>();
                     for (int i = 0; i < lockOrder.size(); i++) {
-                        String id = lockOrder.get(i);
-                        AccountSession session = id.equals(first) ? open(txs.get(i), featureKey, idempotencyKey)
-                                : open(txs.get(i), null, null);
-                        if (!Objects.equals(session.account().parentId(), parents.get(id))) {
-                            throw new ChainChanged();
-                        }
-                        sessions.put(id, session);
+                        byAccount.put(lockOrder.get(i), txs.get(i));
                     }
-                    for (String id : lockOrder) {
-                        List<AccountSession> pools = new ArrayList<>();
-                        for (String parent = parents.get(id); parent != null; parent = parents.get(parent)) {
-                            pools.add(sessions.get(parent));
-                        }
-                        sessions.get(id).joinPools(pools);
-                        if (!accountIds.contains(id)) {
-                            sessions.get(id).settle();
-                        }
-                    }
-                    List<AccountSession> named = new ArrayList<>();
-                    for (String id : accountIds) {
-                        named.add(sessions.get(id));
-                    }
-                    T result = work.apply(named);
-                    if (sessions.values().stream().anyMatch(AccountSession::wrote)) {
-                        for (String id : lockOrder) {
-                            if (!sessions.get(id).wrote()) {
-                                sessions.get(id).write();
-                            }
-                        }
-                    }
-                    return result;
+                    return runLocked(byAccount, lockOrder, parents, accountIds, now(), featureKey, idempotencyKey,
+                            work);
                 });
             } catch (ChainChanged changed) {
                 accountIds.forEach(chainHints::remove);
                 if (attempt >= MAX_CHAIN_ATTEMPTS) {
-                    throw new TransactionConflictException("the pools of " + accountIds + " kept changing during the"
-                            + " call; nothing was changed", null);
+                    throw chainsKeptChanging(accountIds);
                 }
             }
         }
+    }
+
+    /**
+     * The body of a unit of work over locked accounts: opens each one's session (in lock order), checks that each
+     * still has the pool it was locked under ({@link ChainChanged} if not), joins the pools, settles the pools no
+     * call names, runs the work on the named sessions, and writes every session when any wrote.
+     *
+     * @param transactions the accounts' transactions, by id
+     * @param lockOrder    the accounts in lock order
+     * @param parents      each account's pool as locked (null for a root)
+     */
+    private <T> T runLocked(Map<String, AccountTransaction> transactions, List<String> lockOrder,
+                            Map<String, String> parents, List<String> accountIds, Instant now, String featureKey,
+                            String idempotencyKey, Function<List<AccountSession>, T> work) {
+        Map<String, AccountSession> sessions = new HashMap<>();
+        String first = accountIds.get(0);
+        for (String id : lockOrder) {
+            AccountSession session = id.equals(first) ? open(transactions.get(id), now, featureKey, idempotencyKey)
+                    : open(transactions.get(id), now, null, null);
+            if (!Objects.equals(session.account().parentId(), parents.get(id))) {
+                throw new ChainChanged();
+            }
+            sessions.put(id, session);
+        }
+        if (lockOrder.size() == 1) {
+            return work.apply(List.of(sessions.get(first)));
+        }
+        for (String id : lockOrder) {
+            List<AccountSession> pools = new ArrayList<>();
+            for (String parent = parents.get(id); parent != null; parent = parents.get(parent)) {
+                pools.add(sessions.get(parent));
+            }
+            sessions.get(id).joinPools(pools);
+            if (!accountIds.contains(id)) {
+                sessions.get(id).settle();
+            }
+        }
+        List<AccountSession> named = new ArrayList<>();
+        for (String id : accountIds) {
+            named.add(sessions.get(id));
+        }
+        T result = work.apply(named);
+        if (sessions.values().stream().anyMatch(AccountSession::wrote)) {
+            for (String id : lockOrder) {
+                if (!sessions.get(id).wrote()) {
+                    sessions.get(id).write();
+                }
+            }
+        }
+        return result;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.credits.AccountLink;
 import dev.credits.LedgerEntry;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,6 +60,25 @@ public interface CreditStore {
      * @throws dev.credits.UnknownAccountException if one of the accounts does not exist
      */
     <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work);
+
+    /**
+     * Reads the snapshots of several accounts of one unit of work at once, exactly as each one's
+     * {@link AccountTransaction#snapshot} would, in the order given (a writing unit of work locks them in that order,
+     * if it has not yet): the ledger asks for it when it runs concurrent calls on several accounts in one unit of work.
+     * The default asks each transaction in turn; a database store overrides it to read them all in one round trip.
+     *
+     * @param requests the accounts' transactions and what to read with each, in lock order (each account once)
+     * @param now      what "due" is measured against
+     * @return one snapshot per request, in the same order
+     * @throws dev.credits.UnknownAccountException if one of the accounts does not exist
+     */
+    default List<AccountSnapshot> snapshots(List<SnapshotRequest> requests, Instant now) {
+        List<AccountSnapshot> snapshots = new ArrayList<>(requests.size());
+        for (SnapshotRequest request : requests) {
+            snapshots.add(request.transaction().snapshot(now, request.featureKey(), request.idempotencyKey()));
+        }
+        return snapshots;
+    }
 
     /**
      * Runs read-only {@code work} on a consistent view of one account. The store may take the same lock as

@@ -16,6 +16,7 @@ import dev.credits.spi.AlertState;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CatalogTable;
 import dev.credits.spi.ChangeSet;
+import dev.credits.spi.SnapshotRequest;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
@@ -274,6 +275,51 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (firstStatement != null) {
             pipeline.update(firstStatement);
         }
+        int[] steps = appendSnapshot(pipeline, now, featureKey, idempotencyKey);
+        return takeSnapshot(execute(pipeline), steps);
+    }
+
+    /**
+     * Reads the snapshots of several transactions of one unit of work ({@code inAccounts}, one connection) in one
+     * round trip, locking the accounts in the order given, as each one's {@link #snapshot} would; where that cannot
+     * be (a dialect that does not pipeline, an account already read), one by one.
+     */
+    static List<AccountSnapshot> snapshots(List<JdbcAccountTransaction> txs, List<SnapshotRequest> requests,
+                                           Instant now) {
+        Objects.requireNonNull(now, "now");
+        boolean together = txs.stream().allMatch(tx -> tx.pipelined != null && tx.account == null && !tx.readOnly
+                && tx.handle == txs.get(0).handle);
+        List<AccountSnapshot> snapshots = new ArrayList<>(txs.size());
+        if (!together) {
+            for (int i = 0; i < txs.size(); i++) {
+                SnapshotRequest request = requests.get(i);
+                snapshots.add(txs.get(i).snapshot(now, request.featureKey(), request.idempotencyKey()));
+            }
+            return snapshots;
+        }
+        Pipeline pipeline = new Pipeline();
+        if (txs.get(0).firstStatement != null) {
+            pipeline.update(txs.get(0).firstStatement); // once: the accounts share the transaction
+        }
+        List<int[]> steps = new ArrayList<>(txs.size());
+        for (int i = 0; i < txs.size(); i++) {
+            SnapshotRequest request = requests.get(i);
+            steps.add(txs.get(i).appendSnapshot(pipeline, now, request.featureKey(), request.idempotencyKey()));
+        }
+        List<Object> results = txs.get(0).execute(pipeline);
+        for (int i = 0; i < txs.size(); i++) {
+            snapshots.add(txs.get(i).takeSnapshot(results, steps.get(i)));
+        }
+        return snapshots;
+    }
+
+    /**
+     * Adds the snapshot's queries to a pipeline: the account row (locked, for a writing unit), balances, live lots,
+     * due holds, and the feature and idempotency record when asked.
+     *
+     * @return the steps' indexes: the account's, the feature's and the record's (-1 when not asked)
+     */
+    private int[] appendSnapshot(Pipeline pipeline, Instant now, String featureKey, String idempotencyKey) {
         int first = pipeline.query(sql.pipelinedAccount(readOnly && !joined), Tables.ACCOUNTS.mapper());
         pipeline.string(accountId);
         pipeline.query(sql.pipelinedBalances(), Tables.BALANCES.mapper());
@@ -292,7 +338,12 @@ final class JdbcAccountTransaction implements AccountTransaction {
             idempotency = pipeline.query(sql.pipelinedIdempotency(), Tables.IDEMPOTENCY.mapper());
             pipeline.string(accountId).string(idempotencyKey);
         }
-        List<Object> results = execute(pipeline);
+        return new int[]{first, feature, idempotency};
+    }
+
+    /** Takes this account's snapshot out of a pipeline's results (see {@link #appendSnapshot}). */
+    private AccountSnapshot takeSnapshot(List<Object> results, int[] steps) {
+        int first = steps[0];
         List<Account> locked = rows(results.get(first));
         if (locked.isEmpty()) {
             throw new UnknownAccountException(accountId);
@@ -301,8 +352,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         balances = List.copyOf(rows(results.get(first + 1)));
         allLiveLots = List.copyOf(rows(results.get(first + 2)));
         return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)),
-                feature < 0 ? null : this.<FeaturePricing>first(results.get(feature)),
-                idempotency < 0 ? null : this.<IdempotencyRecord>first(results.get(idempotency)));
+                steps[1] < 0 ? null : this.<FeaturePricing>first(results.get(steps[1])),
+                steps[2] < 0 ? null : this.<IdempotencyRecord>first(results.get(steps[2])));
     }
 
     private <T> T first(Object result) {

@@ -9,6 +9,7 @@ import dev.credits.LockTimeoutException;
 import dev.credits.StoreConfigurationException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.TransactionConflictException;
+import dev.credits.spi.AccountSnapshot;
 import dev.credits.spi.AccountWork;
 import dev.credits.spi.CatalogStore;
 import dev.credits.spi.CreditStore;
@@ -16,6 +17,7 @@ import dev.credits.spi.MultiAccountWork;
 import dev.credits.spi.EntryQuery;
 import dev.credits.spi.EventStore;
 import dev.credits.spi.ReportStore;
+import dev.credits.spi.SnapshotRequest;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -591,6 +593,24 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             }
         });
         return durable(outcome);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Where the dialect pipelines (PostgreSQL; MariaDB/MySQL with multi-statement queries), every account's locking
+     * read and snapshot go in one round trip, in the order given; elsewhere one account at a time.
+     */
+    @Override
+    public List<AccountSnapshot> snapshots(List<SnapshotRequest> requests, Instant now) {
+        List<JdbcAccountTransaction> txs = new ArrayList<>(requests.size());
+        for (SnapshotRequest request : requests) {
+            if (!(request.transaction() instanceof JdbcAccountTransaction tx)) {
+                return CreditStore.super.snapshots(requests, now);
+            }
+            txs.add(tx);
+        }
+        return JdbcAccountTransaction.snapshots(txs, requests, now);
     }
 
     /**
