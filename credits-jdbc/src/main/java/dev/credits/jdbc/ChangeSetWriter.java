@@ -40,9 +40,13 @@ final class ChangeSetWriter {
     /** What a statement's row count must be: nothing, 1 (the account row), one per row, or a new key (idempotency). */
     enum Check { NONE, ACCOUNT, LOTS, HOLDS, IDEMPOTENCY }
 
-    /** One kind of row: its statement for n rows, the rows, how a row binds, the value bound after the rows. */
+    /**
+     * One kind of row: its statement for n rows, the rows, how a row binds, the value bound after the rows; its
+     * position among the kinds (the same in every change set, so several can be written together kind by kind) and
+     * its kind for {@link SqlStatements#arrayForm} (null: none).
+     */
     private record Step<R>(IntFunction<String> sql, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
-                           Object trailing, int trailingType, Check check) {
+                           Object trailing, int trailingType, Check check, int position, Object kind) {
     }
 
     private final SqlStatements sql;
@@ -50,6 +54,8 @@ final class ChangeSetWriter {
     private final Account locked;
     private final List<Step<?>> steps = new ArrayList<>();
     private IdempotencyRecord idempotency;
+    /** The position of the next kind of row (see {@link Step}). */
+    private int position;
 
     /**
      * @param locked the account row as the unit of work read it under the lock
@@ -59,44 +65,52 @@ final class ChangeSetWriter {
         this.accountId = locked.accountId();
         this.locked = locked;
         Account next = changes.account();
+        int accountPosition = position++;
         if (next != null && !next.equals(locked)) {
             own(next.accountId());
             steps.add(new Step<>(rows -> sql.updateAccount(), List.of(next), Tables.ACCOUNT_UPDATE::bind,
-                    locked.sequence(), java.sql.Types.BIGINT, Check.ACCOUNT));
+                    locked.sequence(), java.sql.Types.BIGINT, Check.ACCOUNT, accountPosition, Tables.ACCOUNT_UPDATE));
         }
-        add(sql::upsertBalances, changes.balances(), Tables.BALANCES::bind, b -> b.accountId());
-        add(rows -> sql.insert(Tables.LOTS, rows), changes.insertedLots(), Tables.LOTS::bind, l -> l.accountId());
+        add(sql::upsertBalances, changes.balances(), Tables.BALANCES::bind, b -> b.accountId(), Tables.BALANCES);
+        add(rows -> sql.insert(Tables.LOTS, rows), changes.insertedLots(), Tables.LOTS::bind, l -> l.accountId(),
+                Tables.LOTS);
         addUpdate(rows -> sql.update(Tables.LOT_UPDATE, rows), changes.updatedLots(), Tables.LOT_UPDATE::bind,
-                l -> l.accountId(), Check.LOTS);
-        add(rows -> sql.insert(Tables.HOLDS, rows), changes.insertedHolds(), Tables.HOLDS::bind, h -> h.accountId());
+                l -> l.accountId(), Check.LOTS, Tables.LOT_UPDATE);
+        add(rows -> sql.insert(Tables.HOLDS, rows), changes.insertedHolds(), Tables.HOLDS::bind, h -> h.accountId(),
+                Tables.HOLDS);
         addUpdate(rows -> sql.update(Tables.HOLD_UPDATE, rows), changes.updatedHolds(), Tables.HOLD_UPDATE::bind,
-                h -> h.accountId(), Check.HOLDS);
-        add(rows -> sql.insert(Tables.ENTRIES, rows), changes.entries(), Tables.ENTRIES::bind, e -> e.accountId());
-        add(rows -> sql.insert(Tables.ALLOCATIONS, rows), changes.allocations(), Tables.ALLOCATIONS::bind, a -> accountId);
+                h -> h.accountId(), Check.HOLDS, Tables.HOLD_UPDATE);
+        add(rows -> sql.insert(Tables.ENTRIES, rows), changes.entries(), Tables.ENTRIES::bind, e -> e.accountId(),
+                Tables.ENTRIES);
+        add(rows -> sql.insert(Tables.ALLOCATIONS, rows), changes.allocations(), Tables.ALLOCATIONS::bind,
+                a -> accountId, Tables.ALLOCATIONS);
         // One checked one-row insert per record: a duplicate key fails the statement that inserts it.
+        int idempotencyPosition = position++;
         for (IdempotencyRecord record : changes.idempotency()) {
             own(record.accountId());
             if (idempotency == null) {
                 idempotency = record;
             }
             steps.add(new Step<>(rows -> sql.insertIdempotency(), List.of(record), Tables.IDEMPOTENCY::bind, null,
-                    0, Check.IDEMPOTENCY));
+                    0, Check.IDEMPOTENCY, idempotencyPosition, Tables.IDEMPOTENCY));
         }
         EventChanges events = changes.events();
-        add(rows -> sql.insert(Tables.EVENTS, rows), events.events(), Tables.EVENTS::bind, e -> e.accountId());
+        add(rows -> sql.insert(Tables.EVENTS, rows), events.events(), Tables.EVENTS::bind, e -> e.accountId(),
+                Tables.EVENTS);
         // An alert state is replaced: the account's rows of these credit types go, the new ones come.
         addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.ALERT_STATES.table() + " WHERE credit_type IN ("
                         + String.join(", ", java.util.Collections.nCopies(rows, "?")) + ") AND account_id = ?",
                 events.alertStates(), (state, params) -> params.add(state.creditType(), java.sql.Types.VARCHAR),
-                a -> a.accountId(), Check.NONE);
+                a -> a.accountId(), Check.NONE, null);
         add(rows -> sql.insert(Tables.ALERT_STATES, rows), events.alertStates(), Tables.ALERT_STATES::bind,
-                a -> a.accountId());
+                a -> a.accountId(), null);
         add(rows -> sql.insert(Tables.EXPIRY_NOTICES, rows), events.notices(), Tables.EXPIRY_NOTICES::bind,
-                n -> n.accountId());
+                n -> n.accountId(), Tables.EXPIRY_NOTICES);
         // Numbered by the database (audit_no) in the order of the rows.
         add(rows -> sql.insert(Tables.AUDIT_RECORDS, rows), changes.audits(), Tables.AUDIT_RECORDS::bind,
-                a -> a.accountId());
-        add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId()); // reports
+                a -> a.accountId(), Tables.AUDIT_RECORDS);
+        add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId(),
+                Tables.USAGE_BUCKETS); // reports
         addOrgs(changes.orgs());
     }
 
@@ -110,11 +124,11 @@ final class ChangeSetWriter {
         capIds.addAll(orgs.removedCaps());
         addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAPS.table() + " WHERE cap_id IN (" + marks(rows)
                 + ") AND account_id = ?", capIds, (id, params) -> params.add(id, Types.VARCHAR), id -> accountId,
-                Check.NONE);
+                Check.NONE, null);
         addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAP_USAGE.table() + " WHERE cap_id IN ("
                 + marks(rows) + ") AND account_id = ?", orgs.removedCaps(),
-                (id, params) -> params.add(id, Types.VARCHAR), id -> accountId, Check.NONE);
-        add(rows -> sql.insert(Tables.CAPS, rows), orgs.caps(), Tables.CAPS::bind, cap -> cap.accountId());
+                (id, params) -> params.add(id, Types.VARCHAR), id -> accountId, Check.NONE, null);
+        add(rows -> sql.insert(Tables.CAPS, rows), orgs.caps(), Tables.CAPS::bind, cap -> cap.accountId(), null);
         addUpdate(rows -> "DELETE FROM " + sql.prefix + Tables.CAP_USAGE.table() + " WHERE ("
                         + String.join(" OR ", Collections.nCopies(rows,
                         "(cap_id = ? AND cap_key = ? AND period_start_micros = ?)")) + ") AND account_id = ?",
@@ -122,9 +136,9 @@ final class ChangeSetWriter {
                     params.add(usage.capId(), Types.VARCHAR);
                     params.add(usage.key(), Types.VARCHAR);
                     params.add(Rows.micros(usage.periodStart()), Types.BIGINT);
-                }, usage -> usage.accountId(), Check.NONE);
+                }, usage -> usage.accountId(), Check.NONE, null);
         add(rows -> sql.insert(Tables.CAP_USAGE, rows), orgs.usage(), Tables.CAP_USAGE::bind,
-                usage -> usage.accountId());
+                usage -> usage.accountId(), null);
     }
 
     private static String marks(int count) {
@@ -132,18 +146,20 @@ final class ChangeSetWriter {
     }
 
     private <R> void add(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
-                         java.util.function.Function<R, String> account) {
+                         java.util.function.Function<R, String> account, Object kind) {
+        int at = position++;
         if (!rows.isEmpty()) {
             rows.forEach(row -> own(account.apply(row)));
-            steps.add(new Step<>(statement, rows, bind, null, 0, Check.NONE));
+            steps.add(new Step<>(statement, rows, bind, null, 0, Check.NONE, at, kind));
         }
     }
 
     private <R> void addUpdate(IntFunction<String> statement, List<R> rows, BiConsumer<R, RowDefinition.Params> bind,
-                               java.util.function.Function<R, String> account, Check check) {
+                               java.util.function.Function<R, String> account, Check check, Object kind) {
+        int at = position++;
         if (!rows.isEmpty()) {
             rows.forEach(row -> own(account.apply(row)));
-            steps.add(new Step<>(statement, rows, bind, accountId, java.sql.Types.VARCHAR, check));
+            steps.add(new Step<>(statement, rows, bind, accountId, java.sql.Types.VARCHAR, check, at, kind));
         }
     }
 
@@ -211,7 +227,91 @@ final class ChangeSetWriter {
         return expected;
     }
 
-    private <R> void pipelined(Pipeline pipeline, Step<R> step, boolean inDatabase, List<int[]> expected) {
+    /**
+     * Adds the change sets of several accounts (or one) to {@code pipeline} kind by kind, for a dialect that checks in
+     * the database (PostgreSQL): each kind with an {@linkplain SqlStatements#arrayForm array form} as one statement
+     * for every account's rows, whatever their number (so the database prepares it once and the pipeline has few
+     * shapes); any other kind as each change set's own multi-row statements.
+     */
+    static void pipelineAll(List<ChangeSetWriter> writers, Pipeline pipeline) {
+        SqlStatements sql = writers.get(0).sql;
+        java.util.TreeMap<Integer, List<Step<?>>> byPosition = new java.util.TreeMap<>();
+        for (ChangeSetWriter writer : writers) {
+            for (Step<?> step : writer.steps) {
+                byPosition.computeIfAbsent(step.position(), p -> new ArrayList<>()).add(step);
+            }
+        }
+        for (List<Step<?>> steps : byPosition.values()) {
+            Step<?> first = steps.get(0);
+            String form = first.kind() == null ? null : sql.arrayForm(first.kind());
+            if (form == null) {
+                for (Step<?> step : steps) {
+                    pipelined(pipeline, step, true, new ArrayList<>());
+                }
+                continue;
+            }
+            ArrayColumns columns = new ArrayColumns();
+            for (Step<?> step : steps) {
+                columns.addRows(step);
+            }
+            if (first.check() == Check.NONE) {
+                pipeline.update(form);
+            } else {
+                pipeline.query(form, CHECKED);
+            }
+            columns.bindTo(pipeline);
+            if (first.check() != Check.NONE) {
+                pipeline.bigint(columns.rows).bigint(columns.rows);
+            }
+        }
+    }
+
+    /** The rows of steps of one kind, column by column (each row's trailing value as one more column). */
+    private static final class ArrayColumns implements RowDefinition.Params {
+        private final List<List<Object>> values = new ArrayList<>();
+        private final List<Integer> types = new ArrayList<>();
+        private int column;
+        int rows;
+
+        <R> void addRows(Step<R> step) {
+            for (R row : step.rows()) {
+                column = 0;
+                step.bind().accept(row, this);
+                if (step.trailing() != null) {
+                    add(step.trailing(), step.trailingType());
+                }
+                rows++;
+            }
+        }
+
+        @Override
+        public void add(Object value, int sqlType) {
+            if (column == values.size()) {
+                values.add(new ArrayList<>());
+                types.add(sqlType);
+            }
+            values.get(column++).add(value);
+        }
+
+        void bindTo(Pipeline pipeline) {
+            for (int i = 0; i < values.size(); i++) {
+                pipeline.array(new Pipeline.ArrayValue(elementType(types.get(i)), values.get(i).toArray()));
+            }
+        }
+
+        private static String elementType(int sqlType) {
+            return switch (sqlType) {
+                case Types.VARCHAR -> "varchar";
+                case Types.BIGINT -> "int8";
+                case Types.INTEGER -> "int4";
+                case Types.BOOLEAN -> "bool";
+                case Types.NUMERIC -> "numeric";
+                default -> throw new IllegalArgumentException("no array element type for " + sqlType);
+            };
+        }
+    }
+
+    private static <R> void pipelined(Pipeline pipeline, Step<R> step, boolean inDatabase, List<int[]> expected) {
         List<R> rows = step.rows();
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             List<R> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));

@@ -91,8 +91,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
     private List<Lot> allLiveLots;
     private final Map<String, List<Lot>> liveLotsByType = new HashMap<>();
     private boolean written;
-    /** Pipelining dialects: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
-    private Pipeline pendingWrite;
+    /** Dialects that check in the database: the change set {@link #write} prepared, sent with the COMMIT by {@link #finish()}. */
     private ChangeSetWriter pendingWriter;
     /** What {@link #write} threw, thrown again by {@link #finish()}: a failed write never commits, even if caught. */
     private RuntimeException failedWrite;
@@ -146,18 +145,20 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw failedWrite;
         }
         lock();
-        Pipeline pipeline = pendingWrite;
-        if (pipeline == null) {
+        ChangeSetWriter writer = pendingWriter;
+        if (writer == null) {
             return;
         }
-        pendingWrite = null;
+        pendingWriter = null;
+        Pipeline pipeline = new Pipeline();
+        ChangeSetWriter.pipelineAll(List.of(writer), pipeline);
         if (!joined) {
             pipeline.update(pipelined.pipelinedCommit());
         }
         try {
             pipeline.execute(handle.getConnection());
         } catch (SQLException e) {
-            RuntimeException failedCheck = failedCheck(e);
+            RuntimeException failedCheck = failedCheck(e, writer);
             throw failedCheck != null ? failedCheck : new Failures.SqlFailure(e);
         }
     }
@@ -168,22 +169,23 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * transaction's COMMIT: one round trip for all of them on PostgreSQL.
      */
     static void finishAll(List<JdbcAccountTransaction> txs) {
-        Pipeline merged = new Pipeline();
         List<ChangeSetWriter> writers = new ArrayList<>();
         for (JdbcAccountTransaction tx : txs) {
             if (tx.failedWrite != null) {
                 throw tx.failedWrite;
             }
             tx.lock();
-            if (tx.pendingWrite != null) {
-                merged.append(tx.pendingWrite);
+            if (tx.pendingWriter != null) {
                 writers.add(tx.pendingWriter);
-                tx.pendingWrite = null;
+                tx.pendingWriter = null;
             }
         }
-        if (merged.isEmpty()) {
+        if (writers.isEmpty()) {
             return;
         }
+        // Kind by kind: one statement for every account's rows of a kind.
+        Pipeline merged = new Pipeline();
+        ChangeSetWriter.pipelineAll(writers, merged);
         JdbcAccountTransaction last = txs.get(txs.size() - 1);
         if (!last.joined) {
             merged.update(last.pipelined.pipelinedCommit());
@@ -200,11 +202,6 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
             throw new Failures.SqlFailure(e);
         }
-    }
-
-    /** @return what a failed checked statement of the change set means, or null if {@code e} is not one */
-    private RuntimeException failedCheck(SQLException e) {
-        return failedCheck(e, pendingWriter);
     }
 
     private static RuntimeException failedCheck(SQLException e, ChangeSetWriter pendingWriter) {
@@ -746,14 +743,13 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (writer.isEmpty()) {
             return;
         }
-        boolean inDatabase = pipelined.checksInDatabase();
-        Pipeline pipeline = new Pipeline();
-        List<int[]> expected = writer.pipeline(pipeline, inDatabase);
-        if (inDatabase) {
-            pendingWrite = pipeline;
+        if (pipelined.checksInDatabase()) {
+            // Sent by finish(), with the COMMIT (and with the other accounts' change sets of the unit of work).
             pendingWriter = writer;
             return;
         }
+        Pipeline pipeline = new Pipeline();
+        List<int[]> expected = writer.pipeline(pipeline, false);
         List<Object> results;
         try {
             results = pipeline.execute(connection());

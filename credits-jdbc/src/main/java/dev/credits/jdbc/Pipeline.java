@@ -115,6 +115,20 @@ final class Pipeline implements RowDefinition.Params {
         }
     }
 
+    /**
+     * An array parameter (PostgreSQL): the values of one column for many rows.
+     *
+     * @param elementType the element type as PostgreSQL names it (int8, varchar, ...)
+     */
+    record ArrayValue(String elementType, Object[] values) {
+    }
+
+    /** Adds an array parameter (PostgreSQL). */
+    Pipeline array(ArrayValue value) {
+        params.add(new Param(value, Types.ARRAY));
+        return this;
+    }
+
     /** Sets one parameter by its JDBC type; null as a typed NULL. */
     static void set(PreparedStatement statement, int index, Object value, int sqlType) throws SQLException {
         if (value == null) {
@@ -122,6 +136,11 @@ final class Pipeline implements RowDefinition.Params {
             return;
         }
         switch (sqlType) {
+            case Types.ARRAY -> {
+                ArrayValue array = (ArrayValue) value;
+                statement.setArray(index, statement.getConnection().createArrayOf(array.elementType(),
+                        array.values()));
+            }
             case Types.VARCHAR -> statement.setString(index, (String) value);
             case Types.BIGINT -> statement.setLong(index, (Long) value);
             case Types.INTEGER -> statement.setInt(index, (Integer) value);

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PostgreSQL: ON CONFLICT for upserts and duplicate-tolerant inserts, snapshot reads, transactional DDL
@@ -161,6 +163,86 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
             sql.append(" AND t.").append(update.fixedCondition());
         }
         return sql.toString();
+    }
+
+    private final Map<Object, String> arrayForms = new ConcurrentHashMap<>();
+
+    @Override
+    String arrayForm(Object kind) {
+        String form = arrayForms.get(kind);
+        if (form == null) {
+            form = kind instanceof RowUpdate<?> update ? updateFromArrays(update)
+                    : insertFromArrays((RowDefinition<?>) kind);
+            arrayForms.putIfAbsent(kind, form);
+        }
+        return form;
+    }
+
+    /** {@code INSERT INTO t (...) SELECT * FROM unnest(CAST(? AS type[]), ...)}, with the change set's upserts. */
+    private String insertFromArrays(RowDefinition<?> table) {
+        List<String> arrays = new ArrayList<>();
+        for (RowDefinition.Column<?> column : table.columns()) {
+            arrays.add(arrayParameter(column.sqlType()));
+        }
+        String insert = "INSERT INTO " + prefix + table.table() + " (" + table.columnList() + ") SELECT * FROM unnest("
+                + String.join(", ", arrays) + ")";
+        if (table == Tables.BALANCES) {
+            return insert + " ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
+                    + " held = EXCLUDED.held";
+        }
+        if (table == Tables.USAGE_BUCKETS) {
+            return insert + " ON CONFLICT (account_id, bucket_start_micros, group_key) DO UPDATE SET "
+                    + usageSums(c -> c + " = " + prefix + "usage_buckets." + c + " + EXCLUDED." + c);
+        }
+        if (table == Tables.IDEMPOTENCY) {
+            return checkedCount(insert + " ON CONFLICT (account_id, idempotency_key) DO NOTHING", CHECK_IDEMPOTENCY);
+        }
+        return insert;
+    }
+
+    /**
+     * {@code UPDATE t SET c = v.c ... FROM unnest(...) AS v (..., key, trailing) WHERE t.key = v.key AND t.trailing =
+     * v.trailing}, checked: every row must match (the account rows, lots and holds a change set updates).
+     */
+    private String updateFromArrays(RowUpdate<?> update) {
+        List<String> names = new ArrayList<>();
+        List<String> arrays = new ArrayList<>();
+        for (RowDefinition.Column<?> column : update.set()) {
+            names.add(column.name());
+            arrays.add(arrayParameter(column.sqlType()));
+        }
+        String key = update.key().name();
+        names.add(key);
+        arrays.add(arrayParameter(update.key().sqlType()));
+        String trailing = update.trailingColumn();
+        int trailingType = update == Tables.ACCOUNT_UPDATE ? java.sql.Types.BIGINT : java.sql.Types.VARCHAR;
+        names.add("expected_" + trailing);
+        arrays.add(arrayParameter(trailingType));
+        StringBuilder sql = new StringBuilder("UPDATE ").append(prefix).append(update.definition().table())
+                .append(" AS t SET ");
+        for (int i = 0; i < update.set().size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(names.get(i)).append(" = v.").append(names.get(i));
+        }
+        sql.append(" FROM unnest(").append(String.join(", ", arrays)).append(") AS v (")
+                .append(String.join(", ", names)).append(") WHERE t.").append(key).append(" = v.").append(key)
+                .append(" AND t.").append(trailing).append(" = v.expected_").append(trailing);
+        if (update.fixedCondition() != null) {
+            sql.append(" AND t.").append(update.fixedCondition());
+        }
+        String what = update == Tables.ACCOUNT_UPDATE ? CHECK_ACCOUNT
+                : update == Tables.LOT_UPDATE ? CHECK_LOTS : CHECK_HOLDS;
+        return checkedCount(sql.toString(), what);
+    }
+
+    private static String arrayParameter(int sqlType) {
+        return "CAST(? AS " + RowDefinition.sqlTypeName(sqlType) + "[])";
+    }
+
+    /** As {@link #checked}, with the expected row count a parameter (bound twice) rather than part of the text. */
+    private static String checkedCount(String modification, String what) {
+        return "WITH changed AS (" + modification + " RETURNING 1) SELECT CASE WHEN count(*) = CAST(? AS BIGINT)"
+                + " THEN 1 ELSE CAST('" + CHECK_FAILED + what + " ' || count(*) || ' of ' || CAST(? AS BIGINT)"
+                + " AS INTEGER) END FROM changed";
     }
 
     @Override

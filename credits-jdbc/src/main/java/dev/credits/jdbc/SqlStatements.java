@@ -468,6 +468,20 @@ abstract class SqlStatements {
         return updates.computeIfAbsent(update, u -> new ByRows(n -> u.oneRow(prefix))).get(1);
     }
 
+    /**
+     * The array form of a change set's statement for a kind of row, or null where the dialect has none: one statement
+     * text for any number of rows (of any accounts), each column bound as one array ({@link Pipeline.ArrayValue}), so
+     * that the database prepares it once. An insert binds the table's columns; an update its set columns, its key and
+     * its trailing column's value, per row. A checked one (see {@link PipelinedStatements}) binds the expected row count
+     * twice after the arrays.
+     *
+     * @param kind a {@link RowDefinition} (its rows inserted, or upserted where the change set upserts them) or a
+     *             {@link RowUpdate}
+     */
+    String arrayForm(Object kind) {
+        return null;
+    }
+
     /** Turns the named parameters of a statement (:accountId, :now) into positional ones, in order. */
     static String positional(String namedSql) {
         return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
