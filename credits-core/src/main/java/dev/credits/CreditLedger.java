@@ -893,15 +893,18 @@ public final class CreditLedger {
         public static final int MAX_USAGE_DIMENSIONS = 8;
 
         /**
-         * Whether concurrent calls on one account combine (default: on). While a unit of work for an account is in
-         * flight in this ledger, further mutating calls for that account queue; the next unit of work runs them all
-         * (up to {@link #maxCombinedCalls(int)}) in one transaction under one lock, each evaluated in arrival order by
-         * the same rules with its own result and sequence number, and answers each caller once that one commit
-         * returned. A lone call runs at once (no timer). A rejection or a bad-input exception of one call never affects
-         * another; if the combined transaction fails, its calls run again one by one. This multiplies what one hot
-         * account (an organization's pool) can take on a database store, where each transaction costs a lock, round
-         * trips and a durable commit. Results are those of the calls run one after the other, in some order; with it
-         * off, each call is its own transaction, as before.
+         * Whether concurrent calls combine into shared transactions (default: on). Calls go to a lane by their
+         * organization's root (an account in no pool is its own root; a pool and its members share one), one lane per
+         * processor, at least two. While a unit of work of a lane is in flight in this ledger, further mutating calls
+         * of the lane queue; the next unit of work runs them all (up to {@link #maxCombinedCalls(int)}), whatever their
+         * accounts, in one transaction: every account they touch locked in one canonical order (root first, then by
+         * depth and id), each call evaluated in arrival order by the same rules with its own result and sequence
+         * number, one commit, and each caller answered once that commit returned. A lone call runs at once (no timer).
+         * A rejection or a bad-input exception of one call never affects another; if the combined transaction fails,
+         * its calls run again one by one. This multiplies what one hot account (an organization's pool, spent by its
+         * members) can take on a database store, where each transaction costs a lock, round trips and a durable
+         * commit, and shares the commits of calls on different accounts. Results are those of the calls run one after
+         * the other, in some order; with it off, each call is its own transaction.
          */
         public Builder writeCombining(boolean enabled) {
             this.writeCombining = enabled;
@@ -909,9 +912,8 @@ public final class CreditLedger {
         }
 
         /**
-         * The most calls on one account combined into one transaction (default 64); see
-         * {@link #writeCombining(boolean)}. A larger batch amortizes more per commit but holds the account's lock
-         * longer.
+         * The most calls combined into one transaction (default 64); see {@link #writeCombining(boolean)}. A larger
+         * batch amortizes more per commit but holds its accounts' locks longer.
          *
          * @throws IllegalArgumentException if below 1
          */

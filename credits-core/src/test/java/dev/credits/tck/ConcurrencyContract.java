@@ -2,6 +2,7 @@ package dev.credits.tck;
 
 import dev.credits.AccountSettings;
 import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
 import dev.credits.GrantRequest;
 import dev.credits.RejectionReason;
@@ -9,6 +10,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,5 +110,129 @@ public interface ConcurrencyContract extends ContractFixture {
                 .allMatch(result -> result.reason() == RejectionReason.INSUFFICIENT_CREDITS));
         assertEquals(Math.max(-20, 100 - (long) threads * perThread), available(accountId));
         assertInvariants(accountId);
+    }
+
+    /**
+     * Concurrent calls on many accounts (which a ledger may run together in one unit of work): each account gets
+     * exactly the outcome of its own calls, a rejection on one never touches another, replays answer as before, and
+     * every account keeps the invariants.
+     */
+    @Test
+    default void concurrentCallsOnManyAccountsEachGetTheirOwnOutcome() throws Exception {
+        String prefix = newAccountId() + "_";
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            // One hash code for all: a ledger that groups accounts by hash puts them together.
+            StringBuilder id = new StringBuilder(prefix);
+            for (int block = 0; block < 4; block++) {
+                id.append((i >> block & 1) == 0 ? "Aa" : "BB");
+            }
+            accounts.add(id.toString());
+            ledger().openAccount(id.toString());
+            grant(id.toString(), 20);
+        }
+        String key = feature("unit", 1);
+        int threads = workloadSize().threads();
+        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                CreditLedger ledger = ledgers.get(t % ledgers.size());
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    Random random = new Random(thread);
+                    for (int i = 0; i < 240 / threads + 5; i++) {
+                        String account = accounts.get(random.nextInt(accounts.size()));
+                        DeductRequest request = DeductRequest.of(account, key);
+                        if (random.nextInt(4) == 0) {
+                            request = request.withIdempotencyKey("k" + random.nextInt(3));
+                        }
+                        results.add(Map.entry(account, ledger.deductCredits(request)));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (String account : accounts) {
+            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
+                    .map(Map.Entry::getValue).toList();
+            long deducted = own.stream().filter(r -> r.success() && !r.replayed()).count();
+            assertTrue(deducted <= 20, account);
+            assertEquals(20 - deducted, available(account), account);
+            if (own.stream().anyMatch(r -> !r.success())) {
+                assertEquals(20, deducted, "rejected only once its own credits were gone: " + account);
+            }
+            assertTrue(own.stream().allMatch(r -> r.success() || r.reason() == RejectionReason.INSUFFICIENT_CREDITS),
+                    account);
+            assertInvariants(account);
+        }
+    }
+
+    /**
+     * Concurrent deductions of a pool's members (which a ledger may run together with each other and the pool's
+     * own): the pool pays for exactly the deductions that succeeded, no more than it has, and every account keeps the
+     * invariants.
+     */
+    @Test
+    default void concurrentMemberDeductionsDrawOnTheirPoolExactly() throws Exception {
+        String poolId = openAccount();
+        grant(poolId, 100);
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String member = openAccount();
+            ledger().orgs().setParent(member, poolId);
+            members.add(member);
+        }
+        String key = feature("unit", 1);
+        int threads = workloadSize().threads();
+        int perThread = 160 / threads + 5;
+        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+        List<DeductionResult> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<DeductionResult>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                CreditLedger ledger = ledgers.get(t % ledgers.size());
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    List<DeductionResult> mine = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        String account = i % 10 == 9 ? poolId : members.get((thread + i) % members.size());
+                        mine.add(ledger.deductCredits(account, key));
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            for (Future<List<DeductionResult>> future : futures) {
+                results.addAll(future.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long succeeded = results.stream().filter(DeductionResult::success).count();
+        assertEquals(Math.min(100, results.size()), succeeded);
+        assertTrue(results.stream().filter(result -> !result.success())
+                .allMatch(result -> result.reason() == RejectionReason.INSUFFICIENT_CREDITS));
+        assertEquals(100 - succeeded, available(poolId));
+        assertInvariants(poolId);
+        for (String member : members) {
+            assertEquals(0, available(member), member);
+            assertInvariants(member);
+        }
     }
 }

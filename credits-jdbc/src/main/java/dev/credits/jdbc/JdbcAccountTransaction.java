@@ -294,6 +294,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
             }
             return snapshots;
         }
+        if (txs.size() > 1 && txs.get(0).sql instanceof PostgresStatements postgres) {
+            return snapshotsByArrays(txs, requests, now, postgres);
+        }
         Pipeline pipeline = new Pipeline();
         if (txs.get(0).firstStatement != null) {
             pipeline.update(txs.get(0).firstStatement); // once: the accounts share the transaction
@@ -308,6 +311,101 @@ final class JdbcAccountTransaction implements AccountTransaction {
             snapshots.add(txs.get(i).takeSnapshot(results, steps.get(i)));
         }
         return snapshots;
+    }
+
+    /**
+     * PostgreSQL: the snapshots of several accounts by one statement per kind of row, the ids bound as one array (the
+     * accounts locked in the order given by the first), so that the statements are prepared once whatever the number
+     * of accounts.
+     */
+    private static List<AccountSnapshot> snapshotsByArrays(List<JdbcAccountTransaction> txs,
+                                                          List<SnapshotRequest> requests, Instant now,
+                                                          PostgresStatements sql) {
+        Object[] ids = new Object[txs.size()];
+        List<Object> features = new ArrayList<>();
+        List<Object> keyAccounts = new ArrayList<>();
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < txs.size(); i++) {
+            ids[i] = txs.get(i).accountId;
+            SnapshotRequest request = requests.get(i);
+            if (request.featureKey() != null && !features.contains(request.featureKey())) {
+                features.add(request.featureKey());
+            }
+            if (request.idempotencyKey() != null) {
+                keyAccounts.add(ids[i]);
+                keys.add(request.idempotencyKey());
+            }
+        }
+        Pipeline.ArrayValue idArray = new Pipeline.ArrayValue("varchar", ids);
+        Pipeline pipeline = new Pipeline();
+        if (txs.get(0).firstStatement != null) {
+            pipeline.update(txs.get(0).firstStatement); // once: the accounts share the transaction
+        }
+        int first = pipeline.query(sql.lockAccounts(), Tables.ACCOUNTS.mapper());
+        pipeline.array(idArray);
+        pipeline.query(sql.balancesOf(), Tables.BALANCES.mapper());
+        pipeline.array(idArray);
+        pipeline.query(sql.liveLotsOf(), Tables.LOTS.mapper());
+        pipeline.array(idArray);
+        pipeline.query(sql.dueHoldsOf(), Tables.HOLDS.mapper());
+        pipeline.array(idArray).bigint(Rows.micros(now));
+        int featureStep = -1;
+        if (!features.isEmpty()) {
+            featureStep = pipeline.query(sql.featuresOf(), Tables.FEATURES.mapper());
+            pipeline.array(new Pipeline.ArrayValue("varchar", features.toArray()));
+        }
+        int keyStep = -1;
+        if (!keys.isEmpty()) {
+            keyStep = pipeline.query(sql.idempotencyOf(), Tables.IDEMPOTENCY.mapper());
+            pipeline.array(new Pipeline.ArrayValue("varchar", keyAccounts.toArray()))
+                    .array(new Pipeline.ArrayValue("varchar", keys.toArray()));
+        }
+        List<Object> results = txs.get(0).execute(pipeline);
+        Map<String, Account> accounts = new HashMap<>();
+        for (Account account : JdbcAccountTransaction.<Account>rows(results.get(first))) {
+            accounts.put(account.accountId(), account);
+        }
+        Map<String, List<BalanceRecord>> balances = byAccount(rows(results.get(first + 1)), BalanceRecord::accountId);
+        Map<String, List<Lot>> lots = byAccount(rows(results.get(first + 2)), Lot::accountId);
+        Map<String, List<Hold>> holds = byAccount(rows(results.get(first + 3)), Hold::accountId);
+        Map<String, FeaturePricing> featuresFound = new HashMap<>();
+        if (featureStep >= 0) {
+            for (FeaturePricing feature : JdbcAccountTransaction.<FeaturePricing>rows(results.get(featureStep))) {
+                featuresFound.put(feature.featureKey(), feature);
+            }
+        }
+        Map<String, IdempotencyRecord> records = new HashMap<>();
+        if (keyStep >= 0) {
+            for (IdempotencyRecord record : JdbcAccountTransaction.<IdempotencyRecord>rows(results.get(keyStep))) {
+                records.put(record.accountId() + '\n' + record.idempotencyKey(), record);
+            }
+        }
+        List<AccountSnapshot> snapshots = new ArrayList<>(txs.size());
+        for (int i = 0; i < txs.size(); i++) {
+            JdbcAccountTransaction tx = txs.get(i);
+            SnapshotRequest request = requests.get(i);
+            Account account = accounts.get(tx.accountId);
+            if (account == null) {
+                throw new UnknownAccountException(tx.accountId);
+            }
+            tx.account = account;
+            tx.balances = List.copyOf(balances.getOrDefault(tx.accountId, List.of()));
+            tx.allLiveLots = List.copyOf(lots.getOrDefault(tx.accountId, List.of()));
+            snapshots.add(new AccountSnapshot(account, tx.balances, tx.allLiveLots,
+                    holds.getOrDefault(tx.accountId, List.of()),
+                    request.featureKey() == null ? null : featuresFound.get(request.featureKey()),
+                    request.idempotencyKey() == null ? null
+                            : records.get(tx.accountId + '\n' + request.idempotencyKey())));
+        }
+        return snapshots;
+    }
+
+    private static <R> Map<String, List<R>> byAccount(List<R> rows, java.util.function.Function<R, String> account) {
+        Map<String, List<R>> grouped = new HashMap<>();
+        for (R row : rows) {
+            grouped.computeIfAbsent(account.apply(row), id -> new ArrayList<>()).add(row);
+        }
+        return grouped;
     }
 
     /**

@@ -165,6 +165,54 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
         return sql.toString();
     }
 
+    // The snapshot reads of several accounts at once (one unit of work over several accounts): one statement each,
+    // the accounts' ids bound as one array, whatever their number.
+
+    private static final String IDS = "ANY(CAST(? AS VARCHAR[]))";
+
+    /** Locks the accounts in the order of the array (a LockRows above the sort): parameter, the ids. */
+    private final String lockAccounts = "SELECT " + ACCOUNT_COLUMNS + " FROM unnest(CAST(? AS VARCHAR[]))"
+            + " WITH ORDINALITY AS wanted (wanted_id, wanted_position) JOIN " + accounts + " AS a ON a.account_id ="
+            + " wanted.wanted_id ORDER BY wanted.wanted_position FOR UPDATE OF a";
+    private final String balancesOf = positional(selectBalances()).replace("account_id = ?", "account_id = " + IDS)
+            .replace("ORDER BY credit_type", "ORDER BY account_id, credit_type");
+    private final String liveLotsOf = positional(selectLiveLots()).replace("account_id = ?", "account_id = " + IDS);
+    private final String dueHoldsOf = positional(selectOpenHoldsDue()).replace("account_id = ?", "account_id = " + IDS);
+    private final String featuresOf = positional(selectFeature()).replace("feature_key = ?", "feature_key = " + IDS);
+    private final String idempotencyOf = positional(selectIdempotency()).replace(
+            "account_id = ? AND idempotency_key = ?", "(account_id, idempotency_key) IN (SELECT * FROM"
+                    + " unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[])))");
+
+    /** Parameter: the accounts' ids (an array), in lock order. */
+    String lockAccounts() {
+        return lockAccounts;
+    }
+
+    /** Parameter: the accounts' ids (an array). */
+    String balancesOf() {
+        return balancesOf;
+    }
+
+    /** Parameter: the accounts' ids (an array). */
+    String liveLotsOf() {
+        return liveLotsOf;
+    }
+
+    /** Parameters: the accounts' ids (an array), now. */
+    String dueHoldsOf() {
+        return dueHoldsOf;
+    }
+
+    /** Parameter: the features' keys (an array). */
+    String featuresOf() {
+        return featuresOf;
+    }
+
+    /** Parameters: account ids and idempotency keys (two arrays, pairwise). */
+    String idempotencyOf() {
+        return idempotencyOf;
+    }
+
     private final Map<Object, String> arrayForms = new ConcurrentHashMap<>();
 
     @Override
