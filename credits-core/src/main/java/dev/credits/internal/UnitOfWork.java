@@ -59,7 +59,7 @@ public final class UnitOfWork {
         this.usage = usage;
         // One lane per processor (at least two): unrelated accounts' batches run side by side.
         this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls,
-                Math.max(2, Runtime.getRuntime().availableProcessors())) : null;
+                Integer.getInteger("credits.lanes", Math.max(2, Runtime.getRuntime().availableProcessors()))) : null;
     }
 
     /** A view of {@code other} whose changes are made by {@code actor}: the same store, settings and combining. */

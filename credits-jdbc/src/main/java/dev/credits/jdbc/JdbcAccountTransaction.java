@@ -85,6 +85,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * one (where the dialect bounds lock waits per transaction); sent with the first read where the dialect pipelines.
      */
     private final String firstStatement;
+    /** A writing unit's settings of its own transaction ({@link SqlStatements#writeSettingsStatement()}), or null. */
+    private final String settingsStatement;
 
     private Account account;
     private List<BalanceRecord> balances;
@@ -106,6 +108,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         this.joined = joined;
         this.snapshotRead = readOnly && !joined ? sql.snapshotReadStatement() : null;
         this.firstStatement = readOnly && !joined ? snapshotRead : sql.lockTimeoutStatement();
+        this.settingsStatement = readOnly || joined ? null : sql.writeSettingsStatement();
     }
 
     /**
@@ -126,6 +129,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (tx.pipelined == null) {
             if (tx.firstStatement != null) {
                 handle.execute(tx.firstStatement);
+            }
+            if (tx.settingsStatement != null) {
+                handle.execute(tx.settingsStatement);
             }
             tx.lock();
         }
@@ -151,7 +157,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         pendingWriter = null;
         Pipeline pipeline = new Pipeline();
-        ChangeSetWriter.pipelineAll(List.of(writer), pipeline);
+        writer.pipeline(pipeline, true);
         if (!joined) {
             pipeline.update(pipelined.pipelinedCommit());
         }
@@ -183,9 +189,14 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (writers.isEmpty()) {
             return;
         }
-        // Kind by kind: one statement for every account's rows of a kind.
+        // Several accounts: kind by kind, one array statement for every account's rows of a kind (a few shapes of
+        // pipeline, whatever the accounts and their rows). One: its multi-row statements, as finish() sends them.
         Pipeline merged = new Pipeline();
-        ChangeSetWriter.pipelineAll(writers, merged);
+        if (writers.size() == 1) {
+            writers.get(0).pipeline(merged, true);
+        } else {
+            ChangeSetWriter.pipelineAll(writers, merged);
+        }
         JdbcAccountTransaction last = txs.get(txs.size() - 1);
         if (!last.joined) {
             merged.update(last.pipelined.pipelinedCommit());
@@ -226,6 +237,16 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
     }
 
+    /** Adds the transaction's first statements (see {@link #firstStatement}) to a pipeline. */
+    private void addFirstStatements(Pipeline pipeline) {
+        if (firstStatement != null) {
+            pipeline.update(firstStatement);
+        }
+        if (settingsStatement != null) {
+            pipeline.update(settingsStatement);
+        }
+    }
+
     /** Reads (and for a writing unit locks) the account row, once, before anything else is read. */
     private void lock() {
         if (account != null) {
@@ -233,9 +254,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         if (pipelined != null) {
             Pipeline pipeline = new Pipeline();
-            if (firstStatement != null) {
-                pipeline.update(firstStatement);
-            }
+            addFirstStatements(pipeline);
             int step = pipeline.query(sql.pipelinedAccount(readOnly && !joined), Tables.ACCOUNTS.mapper());
             pipeline.string(accountId);
             List<Account> found = rows(execute(pipeline).get(step));
@@ -269,9 +288,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
         }
         Pipeline pipeline = new Pipeline();
-        if (firstStatement != null) {
-            pipeline.update(firstStatement);
-        }
+        addFirstStatements(pipeline);
         int[] steps = appendSnapshot(pipeline, now, featureKey, idempotencyKey);
         return takeSnapshot(execute(pipeline), steps);
     }
@@ -298,9 +315,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
             return snapshotsByArrays(txs, requests, now, postgres);
         }
         Pipeline pipeline = new Pipeline();
-        if (txs.get(0).firstStatement != null) {
-            pipeline.update(txs.get(0).firstStatement); // once: the accounts share the transaction
-        }
+        txs.get(0).addFirstStatements(pipeline); // once: the accounts share the transaction
         List<int[]> steps = new ArrayList<>(txs.size());
         for (int i = 0; i < txs.size(); i++) {
             SnapshotRequest request = requests.get(i);
@@ -338,9 +353,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         Pipeline.ArrayValue idArray = new Pipeline.ArrayValue("varchar", ids);
         Pipeline pipeline = new Pipeline();
-        if (txs.get(0).firstStatement != null) {
-            pipeline.update(txs.get(0).firstStatement); // once: the accounts share the transaction
-        }
+        txs.get(0).addFirstStatements(pipeline); // once: the accounts share the transaction
         int first = pipeline.query(sql.lockAccounts(), Tables.ACCOUNTS.mapper());
         pipeline.array(idArray);
         pipeline.query(sql.balancesOf(), Tables.BALANCES.mapper());

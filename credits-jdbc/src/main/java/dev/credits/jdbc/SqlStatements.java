@@ -482,6 +482,15 @@ abstract class SqlStatements {
         return null;
     }
 
+    /**
+     * A statement a writing unit of work of its own transaction runs right after {@link #lockTimeoutStatement()}, or
+     * null: settings of its transaction alone (never run inside a host's transaction, whose later statements it
+     * would change).
+     */
+    String writeSettingsStatement() {
+        return null;
+    }
+
     /** Turns the named parameters of a statement (:accountId, :now) into positional ones, in order. */
     static String positional(String namedSql) {
         return namedSql.replaceAll(":[a-zA-Z][a-zA-Z0-9]*", "?");
