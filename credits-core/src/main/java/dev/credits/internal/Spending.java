@@ -21,11 +21,13 @@ import dev.credits.internal.AccountSession.Portion;
 import dev.credits.spi.CatalogTable;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rules of grants, checks and deductions (with free retries), and the price and rejection rules a
@@ -160,16 +162,40 @@ public final class Spending {
 
         static Spend of(String op, String accountId, String featureKey, long quantity, String userId,
                         Map<String, String> metadata, String idempotencyKey) {
-            Spend spend = new Spend(Checks.id("accountId", accountId), Checks.featureKey(featureKey),
-                    Checks.positive("quantity", quantity), Checks.optionalId("userId", userId),
-                    Checks.metadata(metadata), Checks.optionalId("idempotencyKey", idempotencyKey),
-                    new LinkedHashMap<>());
+            // Checked in this order: with several bad arguments, the first one's is the error.
+            String account = Checks.id("accountId", accountId);
+            String feature = Checks.featureKey(featureKey);
+            long units = Checks.positive("quantity", quantity);
+            String user = Checks.optionalId("userId", userId);
+            Map<String, String> checkedMetadata = Checks.metadata(metadata);
+            String key = Checks.optionalId("idempotencyKey", idempotencyKey);
+            Spend spend = new Spend(account, feature, units, user, checkedMetadata, key,
+                    key == null ? new Unkept() : new LinkedHashMap<>());
+            if (key == null) {
+                return spend;
+            }
             spend.fingerprint.put("op", op);
             spend.fingerprint.put("featureKey", spend.featureKey);
             spend.fingerprint.put("quantity", Long.toString(spend.quantity));
             spend.fingerprint.put("userId", spend.userId);
             spend.fingerprint.put("metadata", Codec.metadata(spend.metadata));
             return spend;
+        }
+    }
+
+    /**
+     * The fingerprint of a spend without idempotency key, which nothing reads: what is put in it is dropped rather
+     * than encoded.
+     */
+    private static final class Unkept extends AbstractMap<String, String> {
+        @Override
+        public String put(String key, String value) {
+            return null;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return Set.of();
         }
     }
 

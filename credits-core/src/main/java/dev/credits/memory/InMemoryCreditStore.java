@@ -724,6 +724,9 @@ public final class InMemoryCreditStore implements CreditStore {
                 throw new IllegalStateException("sequence " + entry.sequence() + " of " + accountId + " is taken");
             }
         }
+        if (changes.idempotency().isEmpty()) {
+            return;
+        }
         Set<String> newKeys = new HashSet<>();
         for (IdempotencyRecord idempotency : changes.idempotency()) {
             if (data.idempotency.containsKey(idempotency.idempotencyKey())
@@ -756,7 +759,12 @@ public final class InMemoryCreditStore implements CreditStore {
             accountOfTransaction.put(entry.transactionId(), accountId);
         }
         for (Allocation allocation : changes.allocations()) {
-            data.allocations.computeIfAbsent(allocation.ownerId(), id -> new ArrayList<>()).add(allocation);
+            // Most owners have one receipt line: kept as an immutable list of one until a second one comes.
+            data.allocations.merge(allocation.ownerId(), List.of(allocation), (lines, line) -> {
+                List<Allocation> more = lines instanceof ArrayList<Allocation> list ? list : new ArrayList<>(lines);
+                more.add(line.get(0));
+                return more;
+            });
         }
         for (Hold hold : changes.insertedHolds()) {
             data.putHold(hold);
