@@ -259,7 +259,27 @@ public final class Spending {
         });
     }
 
-    private static String encodeDeduction(DeductionResult r) {
+    /** @return the stored result of a deduction: {@code Codec.encode(deductionFields(r))}, written field by field */
+    static String encodeDeduction(DeductionResult r) {
+        // Every deduction with a key stores one: the fields appended in the order of their keys, without a map.
+        StringBuilder out = new StringBuilder(320);
+        Codec.appendField(out, "accountId", r.accountId());
+        Codec.appendField(out, "available", Long.toString(r.available()));
+        Codec.appendField(out, "creditsDeducted", Long.toString(r.creditsDeducted()));
+        Codec.appendField(out, "featureKey", r.featureKey());
+        Codec.appendField(out, "pricePlanId", r.pricePlanId());
+        Codec.appendField(out, "quantity", Long.toString(r.quantity()));
+        Codec.appendField(out, "remainingCredits", Long.toString(r.remainingCredits()));
+        Codec.appendField(out, "required", Long.toString(r.required()));
+        Codec.appendField(out, "retryNumber", Integer.toString(r.retryNumber()));
+        Codec.appendField(out, "sequence", Long.toString(r.sequence()));
+        Codec.appendField(out, "transactionId", r.transactionId());
+        Codec.appendField(out, "unitPrice", Long.toString(r.unitPrice()));
+        return out.toString();
+    }
+
+    /** @return the fields of a deduction's stored result, by name (null: absent) */
+    static Map<String, String> deductionFields(DeductionResult r) {
         Map<String, String> fields = new HashMap<>();
         fields.put("featureKey", r.featureKey());
         fields.put("transactionId", r.transactionId());
@@ -273,7 +293,7 @@ public final class Spending {
         fields.put("accountId", r.accountId());
         fields.put("pricePlanId", r.pricePlanId());
         fields.put("retryNumber", Integer.toString(r.retryNumber()));
-        return Codec.encode(fields);
+        return fields;
     }
 
     /**
