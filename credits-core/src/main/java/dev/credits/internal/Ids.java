@@ -11,9 +11,9 @@ import java.util.UUID;
  * The ledger's ids: random (version 4) UUIDs, as {@link UUID#randomUUID()} makes them, unpredictable as theirs are,
  * at a fraction of the cost: {@code randomUUID} draws 16 bytes per id from one shared, synchronized
  * {@link SecureRandom} (on Linux a read of {@code /dev/urandom} mixed with SHA-1), which cost more than the rest of
- * a deduction's id handling together. Each thread draws its bytes in batches from AES in counter mode under a key
- * and counter of its own taken from {@code SecureRandom} (the construction of NIST SP 800-90A's CTR_DRBG, without
- * its derivation function), re-keyed every {@value #REKEY_BATCHES} batches. Thread-safe.
+ * a deduction's id handling together. Each thread draws its bytes in batches from the key stream of AES in counter
+ * mode under a key and counter of its own taken from {@code SecureRandom} (the generator at the heart of NIST
+ * SP 800-90A's CTR_DRBG), with a new key every {@value #REKEY_BATCHES} batches. Thread-safe.
  */
 final class Ids {
     /** Ids per batch. */
