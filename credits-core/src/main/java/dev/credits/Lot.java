@@ -68,7 +68,9 @@ public record Lot(String lotId, String accountId, String creditType, LotSource s
 
     /** @return a copy with new remaining and held amounts */
     public Lot withAmounts(long newRemaining, long newHeld) {
-        return toBuilder().amounts(amount, newRemaining, newHeld).build();
+        // Every spend moves a lot: the canonical constructor, without a builder's copy of every field.
+        return new Lot(lotId, accountId, creditType, source, priority, amount, newRemaining, newHeld, expiresAt,
+                moneyPaid, metadata, grantedAt, transactionId, purchaseId, allowance);
     }
 
     /**

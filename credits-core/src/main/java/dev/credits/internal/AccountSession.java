@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The working copy of one account inside a unit of work: loads its live lots, balances and due holds,
@@ -197,13 +196,27 @@ final class AccountSession {
 
     /** Expires the unheld part of every lot past its expiry. */
     void expireLots() {
+        boolean any = false;
+        for (Lot lot : lots.values()) {
+            if (expires(lot)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return; // the common case, without copying the lots
+        }
         for (Lot lot : List.copyOf(lots.values())) {
-            if (lot.source() != LotSource.OVERDRAFT && lot.isExpiredAt(now) && lot.available() > 0) {
+            if (expires(lot)) {
                 long expired = expireLot(lot, lot.available(), "lot " + lot.lotId() + " expired");
                 lotsExpired++;
                 creditsExpired += expired;
             }
         }
+    }
+
+    private boolean expires(Lot lot) {
+        return lot.source() != LotSource.OVERDRAFT && lot.isExpiredAt(now) && lot.available() > 0;
     }
 
     /**
@@ -762,8 +775,9 @@ final class AccountSession {
      */
     private void balanceAlerts(List<AlertState> alertStates) {
         boolean thresholdChanged = startAccount.lowBalanceThreshold() != account.lowBalanceThreshold();
-        Set<String> types = new LinkedHashSet<>(changedBalances);
+        Set<String> types = changedBalances;
         if (thresholdChanged) {
+            types = new LinkedHashSet<>(changedBalances);
             types.addAll(balances.keySet());
         }
         long threshold = eventSettings.thresholdFor(account.lowBalanceThreshold());
@@ -795,8 +809,9 @@ final class AccountSession {
         }
     }
 
+    /** @return a new random id (a UUID) */
     static String newId() {
-        return UUID.randomUUID().toString();
+        return Ids.newId();
     }
 
     /** A part of an amount taken from (or given back to) one lot. */

@@ -32,6 +32,9 @@ final class Caps {
 
     private static List<Applicable> applicable(AccountSession spender, String creditType, String userId,
                                                Map<String, String> metadata) {
+        if (spender.pools().isEmpty() && !spender.account().capped()) {
+            return List.of(); // the common case: no cap anywhere, nothing to look at
+        }
         List<Applicable> found = new ArrayList<>();
         List<AccountSession> owners = new ArrayList<>();
         owners.add(spender);

@@ -20,6 +20,22 @@ final class EventCodec {
     }
 
     static String encode(EventPayload payload) {
+        if (payload instanceof EventPayload.EntryPosted p) {
+            // Every change writes one: its fields appended in the order of their keys, the text encode(map) writes.
+            StringBuilder out = new StringBuilder(160);
+            Codec.appendField(out, "amount", Long.toString(p.amount()));
+            Codec.appendField(out, "balanceAfter", Long.toString(p.balanceAfter()));
+            Codec.appendField(out, "entryType", p.entryType().name());
+            Codec.appendField(out, "featureKey", p.featureKey());
+            Codec.appendField(out, "referenceId", p.referenceId());
+            Codec.appendField(out, "transactionId", p.transactionId());
+            return out.toString();
+        }
+        return Codec.encode(fields(payload));
+    }
+
+    /** @return the payload's fields by name (null: absent) */
+    static Map<String, String> fields(EventPayload payload) {
         Map<String, String> f = new LinkedHashMap<>();
         if (payload instanceof EventPayload.EntryPosted p) {
             f.put("transactionId", p.transactionId());
@@ -70,7 +86,7 @@ final class EventCodec {
             f.put("creditsRequested", Long.toString(p.creditsRequested()));
             f.put("creditsRefunded", Long.toString(p.creditsRefunded()));
         }
-        return Codec.encode(f);
+        return f;
     }
 
     static CreditEvent decode(EventRecord record) {

@@ -21,11 +21,13 @@ import dev.credits.internal.AccountSession.Portion;
 import dev.credits.spi.CatalogTable;
 
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rules of grants, checks and deductions (with free retries), and the price and rejection rules a
@@ -160,16 +162,40 @@ public final class Spending {
 
         static Spend of(String op, String accountId, String featureKey, long quantity, String userId,
                         Map<String, String> metadata, String idempotencyKey) {
-            Spend spend = new Spend(Checks.id("accountId", accountId), Checks.featureKey(featureKey),
-                    Checks.positive("quantity", quantity), Checks.optionalId("userId", userId),
-                    Checks.metadata(metadata), Checks.optionalId("idempotencyKey", idempotencyKey),
-                    new LinkedHashMap<>());
+            // Checked in this order: with several bad arguments, the first one's is the error.
+            String account = Checks.id("accountId", accountId);
+            String feature = Checks.featureKey(featureKey);
+            long units = Checks.positive("quantity", quantity);
+            String user = Checks.optionalId("userId", userId);
+            Map<String, String> checkedMetadata = Checks.metadata(metadata);
+            String key = Checks.optionalId("idempotencyKey", idempotencyKey);
+            Spend spend = new Spend(account, feature, units, user, checkedMetadata, key,
+                    key == null ? new Unkept() : new LinkedHashMap<>());
+            if (key == null) {
+                return spend;
+            }
             spend.fingerprint.put("op", op);
             spend.fingerprint.put("featureKey", spend.featureKey);
             spend.fingerprint.put("quantity", Long.toString(spend.quantity));
             spend.fingerprint.put("userId", spend.userId);
             spend.fingerprint.put("metadata", Codec.metadata(spend.metadata));
             return spend;
+        }
+    }
+
+    /**
+     * The fingerprint of a spend without idempotency key, which nothing reads: what is put in it is dropped rather
+     * than encoded.
+     */
+    private static final class Unkept extends AbstractMap<String, String> {
+        @Override
+        public String put(String key, String value) {
+            return null;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return Set.of();
         }
     }
 
@@ -233,7 +259,27 @@ public final class Spending {
         });
     }
 
-    private static String encodeDeduction(DeductionResult r) {
+    /** @return the stored result of a deduction: {@code Codec.encode(deductionFields(r))}, written field by field */
+    static String encodeDeduction(DeductionResult r) {
+        // Every deduction with a key stores one: the fields appended in the order of their keys, without a map.
+        StringBuilder out = new StringBuilder(320);
+        Codec.appendField(out, "accountId", r.accountId());
+        Codec.appendField(out, "available", Long.toString(r.available()));
+        Codec.appendField(out, "creditsDeducted", Long.toString(r.creditsDeducted()));
+        Codec.appendField(out, "featureKey", r.featureKey());
+        Codec.appendField(out, "pricePlanId", r.pricePlanId());
+        Codec.appendField(out, "quantity", Long.toString(r.quantity()));
+        Codec.appendField(out, "remainingCredits", Long.toString(r.remainingCredits()));
+        Codec.appendField(out, "required", Long.toString(r.required()));
+        Codec.appendField(out, "retryNumber", Integer.toString(r.retryNumber()));
+        Codec.appendField(out, "sequence", Long.toString(r.sequence()));
+        Codec.appendField(out, "transactionId", r.transactionId());
+        Codec.appendField(out, "unitPrice", Long.toString(r.unitPrice()));
+        return out.toString();
+    }
+
+    /** @return the fields of a deduction's stored result, by name (null: absent) */
+    static Map<String, String> deductionFields(DeductionResult r) {
         Map<String, String> fields = new HashMap<>();
         fields.put("featureKey", r.featureKey());
         fields.put("transactionId", r.transactionId());
@@ -247,7 +293,7 @@ public final class Spending {
         fields.put("accountId", r.accountId());
         fields.put("pricePlanId", r.pricePlanId());
         fields.put("retryNumber", Integer.toString(r.retryNumber()));
-        return Codec.encode(fields);
+        return fields;
     }
 
     /**

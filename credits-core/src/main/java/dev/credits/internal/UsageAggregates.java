@@ -109,11 +109,16 @@ public final class UsageAggregates {
 
     /** @return the rows of these entries, merged per bucket and key */
     List<UsageRecord> derive(List<LedgerEntry> entries, Lookup lookup) {
-        Map<String, UsageRecord> rows = new LinkedHashMap<>();
+        if (entries.size() == 1) {
+            UsageRecord row = row(lookup, entries.get(0));
+            return row == null ? new ArrayList<>() : new ArrayList<>(List.of(row));
+        }
+        // Keyed by bucket and key: equal keys have the same groupKey(), and only they, without hashing each.
+        Map<List<Object>, UsageRecord> rows = new LinkedHashMap<>();
         for (LedgerEntry entry : entries) {
             UsageRecord row = row(lookup, entry);
             if (row != null) {
-                rows.merge(row.bucketStart().getEpochSecond() + "/" + row.key().groupKey(), row,
+                rows.merge(List.of(row.bucketStart(), row.key()), row,
                         (a, b) -> new UsageRecord(a.accountId(), a.bucketStart(), a.key(), a.totals().plus(b.totals())));
             }
         }

@@ -58,7 +58,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -261,11 +260,11 @@ public final class InMemoryCreditStore implements CreditStore {
         List<LedgerEntry> page = new ArrayList<>();
         data.lock.lock();
         try {
-            for (LedgerEntry entry : data.entriesBySequence.headMap(query.beforeSequence(), false)
-                    .descendingMap().values()) {
+            for (int i = data.entriesBySequence.countBelow(query.beforeSequence()) - 1; i >= 0; i--) {
                 if (page.size() >= query.limit()) {
                     break;
                 }
+                LedgerEntry entry = data.entriesBySequence.value(i);
                 if (matches(filter, entry)) {
                     page.add(entry);
                 }
@@ -532,7 +531,7 @@ public final class InMemoryCreditStore implements CreditStore {
      * lock: positions follow commit order by construction, so {@link EventStore#assignPositions} has nothing to do.
      */
     private final class Outbox implements EventStore {
-        private final NavigableMap<Long, EventRecord> events = new TreeMap<>();
+        private final ByNumber<EventRecord> events = new ByNumber<>();
         private final Map<String, ConsumerRecord> consumers = new TreeMap<>();
         private long last;
 
@@ -562,11 +561,11 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public synchronized List<EventRecord> readAfter(long after, int limit) {
             List<EventRecord> found = new ArrayList<>();
-            for (EventRecord record : events.tailMap(after, false).values()) {
+            for (int i = events.countAtOrBelow(after); i < events.size(); i++) {
                 if (found.size() >= limit) {
                     break;
                 }
-                found.add(record);
+                found.add(events.value(i));
             }
             return found;
         }
@@ -574,10 +573,11 @@ public final class InMemoryCreditStore implements CreditStore {
         @Override
         public synchronized List<EventRecord> readAccount(String accountId, long afterSequence, int limit) {
             List<EventRecord> found = new ArrayList<>();
-            for (EventRecord record : events.values()) {
+            for (int i = 0; i < events.size(); i++) {
                 if (found.size() >= limit) {
                     break;
                 }
+                EventRecord record = events.value(i);
                 if (record.accountId().equals(accountId) && record.accountSequence() > afterSequence) {
                     found.add(record);
                 }
@@ -650,15 +650,7 @@ public final class InMemoryCreditStore implements CreditStore {
 
         @Override
         public synchronized int purge(long upTo, Instant before) {
-            int deleted = 0;
-            var iterator = events.headMap(upTo, true).values().iterator();
-            while (iterator.hasNext()) {
-                if (iterator.next().occurredAt().isBefore(before)) {
-                    iterator.remove();
-                    deleted++;
-                }
-            }
-            return deleted;
+            return events.removeAtOrBelow(upTo, record -> record.occurredAt().isBefore(before));
         }
 
         @Override
@@ -720,9 +712,12 @@ public final class InMemoryCreditStore implements CreditStore {
     private static void check(AccountData data, ChangeSet changes) {
         String accountId = data.account.accountId();
         for (LedgerEntry entry : changes.entries()) {
-            if (data.entriesBySequence.containsKey(entry.sequence())) {
+            if (data.entriesBySequence.contains(entry.sequence())) {
                 throw new IllegalStateException("sequence " + entry.sequence() + " of " + accountId + " is taken");
             }
+        }
+        if (changes.idempotency().isEmpty()) {
+            return;
         }
         Set<String> newKeys = new HashSet<>();
         for (IdempotencyRecord idempotency : changes.idempotency()) {
@@ -756,7 +751,12 @@ public final class InMemoryCreditStore implements CreditStore {
             accountOfTransaction.put(entry.transactionId(), accountId);
         }
         for (Allocation allocation : changes.allocations()) {
-            data.allocations.computeIfAbsent(allocation.ownerId(), id -> new ArrayList<>()).add(allocation);
+            // Most owners have one receipt line: kept as an immutable list of one until a second one comes.
+            data.allocations.merge(allocation.ownerId(), List.of(allocation), (lines, line) -> {
+                List<Allocation> more = lines instanceof ArrayList<Allocation> list ? list : new ArrayList<>(lines);
+                more.add(line.get(0));
+                return more;
+            });
         }
         for (Hold hold : changes.insertedHolds()) {
             data.putHold(hold);
@@ -823,7 +823,7 @@ public final class InMemoryCreditStore implements CreditStore {
         /** The lots with remaining or held credits: what units of work read. */
         final Map<String, Lot> liveLots = new LinkedHashMap<>();
         final Map<String, LedgerEntry> entries = new HashMap<>();
-        final NavigableMap<Long, LedgerEntry> entriesBySequence = new TreeMap<>();
+        final ByNumber<LedgerEntry> entriesBySequence = new ByNumber<>();
         final Map<String, List<LedgerEntry>> referencing = new HashMap<>();
         final Map<String, List<Allocation>> allocations = new HashMap<>();
         final Map<String, Hold> holds = new HashMap<>();

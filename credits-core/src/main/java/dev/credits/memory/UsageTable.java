@@ -18,13 +18,14 @@ import java.util.TreeMap;
  * added under an account's lock and summed across accounts).
  */
 final class UsageTable {
-    private final Map<String, NavigableMap<Instant, Map<String, UsageRecord>>> rows = new HashMap<>();
+    /** Rows by key: equal keys have the same {@link UsageKey#groupKey()}, and only they, without hashing each. */
+    private final Map<String, NavigableMap<Instant, Map<UsageKey, UsageRecord>>> rows = new HashMap<>();
 
     synchronized void add(List<UsageRecord> increments) {
         for (UsageRecord increment : increments) {
             rows.computeIfAbsent(increment.accountId(), id -> new TreeMap<>())
                     .computeIfAbsent(increment.bucketStart(), b -> new LinkedHashMap<>())
-                    .merge(increment.key().groupKey(), increment, (a, b) -> new UsageRecord(a.accountId(),
+                    .merge(increment.key(), increment, (a, b) -> new UsageRecord(a.accountId(),
                             a.bucketStart(), a.key(), a.totals().plus(b.totals())));
         }
     }
@@ -40,14 +41,14 @@ final class UsageTable {
 
     synchronized List<UsageRecord> sum(UsageSelection selection) {
         Map<List<Object>, UsageRecord> sums = new LinkedHashMap<>();
-        for (Map.Entry<String, NavigableMap<Instant, Map<String, UsageRecord>>> account : rows.entrySet()) {
+        for (Map.Entry<String, NavigableMap<Instant, Map<UsageKey, UsageRecord>>> account : rows.entrySet()) {
             if (selection.accountIds() != null && !selection.accountIds().contains(account.getKey())) {
                 continue;
             }
-            NavigableMap<Instant, Map<String, UsageRecord>> buckets = selection.to() == null
+            NavigableMap<Instant, Map<UsageKey, UsageRecord>> buckets = selection.to() == null
                     ? account.getValue().tailMap(selection.from(), true)
                     : account.getValue().subMap(selection.from(), true, selection.to(), false);
-            for (Map<String, UsageRecord> bucket : buckets.values()) {
+            for (Map<UsageKey, UsageRecord> bucket : buckets.values()) {
                 for (UsageRecord row : bucket.values()) {
                     UsageKey key = row.key();
                     if (selection.kinds() != null && !selection.kinds().contains(key.kind())) {

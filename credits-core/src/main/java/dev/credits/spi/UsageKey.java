@@ -44,17 +44,23 @@ public record UsageKey(String creditType, UsageKind kind, LotSource source, Stri
         });
         text.append('|');
         append(text, currency);
+        byte[] hash = SHA_256.get().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+        char[] hex = new char[64];
+        for (int i = 0; i < hash.length; i++) {
+            hex[2 * i] = Character.forDigit((hash[i] >> 4) & 0xF, 16);
+            hex[2 * i + 1] = Character.forDigit(hash[i] & 0xF, 16);
+        }
+        return new String(hex);
+    }
+
+    /** One digest per thread: looking the algorithm up costs more than hashing a key (digest() resets it). */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : hash) {
-                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-            }
-            return hex.toString();
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }
-    }
+    });
 
     // Length-prefixed, so no value can forge another key's text.
     private static void append(StringBuilder text, String value) {

@@ -2,6 +2,7 @@ package dev.credits.jdbc.bench;
 
 import dev.credits.Balance;
 import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
 import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
@@ -57,7 +58,7 @@ import java.util.stream.Stream;
  * settled),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
  * {@code credits.bench.scenarios} (a,b,p,reports; p: one organization pool spent by its members, PostgreSQL only;
- * "reports" alone runs only the reports rows),
+ * "reports" alone runs only the reports rows; "engine" alone runs only the engine on one thread, in memory),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
@@ -106,6 +107,11 @@ public final class LoadHarness {
 
     private void run() throws Exception {
         log("settings: " + settings);
+        if (settings.scenarios.equals(List.of("engine"))) {
+            machine();
+            engine(); // -Dcredits.bench.scenarios=engine: only the engine on one thread, no database, about a minute
+            return;
+        }
         header();
         if (settings.scenarios.equals(List.of("reports"))) {
             reports(); // -Dcredits.bench.scenarios=reports: only the reports rows (PostgreSQL), a few minutes
@@ -128,13 +134,18 @@ public final class LoadHarness {
         }
     }
 
-    private void header() {
+    /** The title, the machine and the command that reproduces the run. */
+    private void machine() {
         report.append("## Performance\n\n");
         report.append(String.format("Measured %s on %d cores, %d GiB (%s %s), Java %s; client and database on the"
                         + " same machine, which other work shares, so only ratios within one run are meaningful.%n%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), memoryGiB(), System.getProperty("os.name"),
                 System.getProperty("os.version"), System.getProperty("java.version")));
         report.append("```\n").append(settings.command()).append("\n```\n\n");
+    }
+
+    private void header() {
+        machine();
         report.append(String.format("Each row: %s client threads deducting 1 credit (a feature priced 1 credit,"
                         + " quantity 1, no idempotency key) as fast as they can; (a) one hot account, (b) %,d accounts,"
                         + " one chosen uniformly at random per deduction. The rows of a table take turns: %d rounds of"
@@ -798,6 +809,80 @@ public final class LoadHarness {
             Instant to = from.plus(Duration.ofDays(31));
             report.append(bench.systemSummary(ledger, settings.accounts + 1, from, to, 50)).append(".\n\n");
         }
+    }
+
+    // ================================================================================================ the engine alone
+
+    /**
+     * The engine's own cost, no database: one thread deducting 1 credit of a priced feature from one account through
+     * {@link CreditLedger} on {@link InMemoryCreditStore}, without and with an idempotency key (a new key each call),
+     * write-combining off and on. Each window runs on a fresh store (the in-memory store keeps every entry and event,
+     * so a store that grew through earlier windows would measure the garbage collector). Then the bytes allocated per
+     * deduction, counted on this thread over a fixed number of calls.
+     */
+    private void engine() throws Exception {
+        List<Entry> entries = new ArrayList<>();
+        for (boolean combining : new boolean[] {false, true}) {
+            for (boolean keyed : new boolean[] {false, true}) {
+                String who = (keyed ? "with a key" : "no key") + ", combining " + (combining ? "on" : "off");
+                entries.add(new Entry(who, (warmup, settle, window) -> {
+                    CreditLedger ledger = engineLedger(combining);
+                    return LoadRun.run(1, warmup, settle, window, engineCall(ledger, keyed), Cpu::jvmNanos, () -> -1);
+                }));
+            }
+        }
+        String scenario = "one thread, one account, in memory";
+        List<Row> rows = interleaved(scenario, entries);
+        report.append("### The engine alone: InMemoryCreditStore, one thread\n\n");
+        report.append("| run | deductions/s | per round | ns per deduction | p99 µs | JVM CPU ns/op | bytes allocated/op |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            LoadRun.Result result = row.result();
+            boolean combining = i >= 2;
+            boolean keyed = i % 2 == 1;
+            report.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %.1f | %,.0f | %,d |%n", row.who(),
+                    result.opsPerSecond(), row.spread(), 1e9 / result.opsPerSecond(),
+                    result.latencies().percentileMillis(99) * 1000, result.clientMicrosPerOp() * 1000,
+                    allocatedPerCall(combining, keyed)));
+        }
+        report.append('\n');
+    }
+
+    /** A ledger on a fresh in-memory store: the feature priced 1 credit and the hot account with plenty. */
+    private static CreditLedger engineLedger(boolean combining) {
+        CreditLedger ledger = CreditLedger.builder().store(new InMemoryCreditStore()).writeCombining(combining).build();
+        ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Bench deduction", 1));
+        ledger.openAccount(HOT);
+        ledger.grant(GrantRequest.of(HOT, CREDITS_PER_ACCOUNT));
+        return ledger;
+    }
+
+    private static LoadRun.Operation engineCall(CreditLedger ledger, boolean keyed) {
+        if (!keyed) {
+            return random -> deduct(ledger, HOT);
+        }
+        long[] next = {0};
+        DeductRequest request = DeductRequest.of(HOT, FEATURE);
+        return random -> ledger.deductCredits(request.withIdempotencyKey("k" + next[0]++)).success();
+    }
+
+    /** @return the bytes this thread allocates per deduction, over 200,000 calls after 200,000 to warm up */
+    private static long allocatedPerCall(boolean combining, boolean keyed) throws Exception {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported()) {
+            return -1;
+        }
+        LoadRun.Operation call = engineCall(engineLedger(combining), keyed);
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            call.run(null);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) {
+            call.run(null);
+        }
+        return (threads.getCurrentThreadAllocatedBytes() - before) / n;
     }
 
     // ================================================================================================ shared steps
