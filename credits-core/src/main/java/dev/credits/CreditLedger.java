@@ -141,7 +141,7 @@ public final class CreditLedger {
     private CreditLedger(Builder builder) {
         this(builder, new UnitOfWork(builder.store, builder.clock, builder.burnDownOrder, builder.eventSettings(),
                 builder.actor, new UsageAggregates(builder.usageDimensions),
-                builder.writeCombining ? builder.maxCombinedCalls : 1));
+                builder.writeCombining ? builder.maxCombinedCalls : 1, builder.maxUnitsInFlight));
     }
 
     /** A ledger on {@code unitOfWork}, which may be another ledger's seen by another actor (sharing its combining). */
@@ -720,6 +720,7 @@ public final class CreditLedger {
         private java.util.Set<String> usageDimensions = java.util.Set.of();
         private boolean writeCombining = true;
         private int maxCombinedCalls = 64;
+        private int maxUnitsInFlight = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
         private Builder() {
         }
@@ -745,6 +746,7 @@ public final class CreditLedger {
             copy.usageDimensions = usageDimensions;
             copy.writeCombining = writeCombining;
             copy.maxCombinedCalls = maxCombinedCalls;
+            copy.maxUnitsInFlight = maxUnitsInFlight;
             return copy;
         }
 
@@ -893,18 +895,20 @@ public final class CreditLedger {
         public static final int MAX_USAGE_DIMENSIONS = 8;
 
         /**
-         * Whether concurrent calls combine into shared transactions (default: on). Calls go to a lane by their
-         * organization's root (an account in no pool is its own root; a pool and its members share one), one lane per
-         * processor, at least two. While a unit of work of a lane is in flight in this ledger, further mutating calls
-         * of the lane queue; the next unit of work runs them all (up to {@link #maxCombinedCalls(int)}), whatever their
-         * accounts, in one transaction: every account they touch locked in one canonical order (root first, then by
-         * depth and id), each call evaluated in arrival order by the same rules with its own result and sequence
-         * number, one commit, and each caller answered once that commit returned. A lone call runs at once (no timer).
-         * A rejection or a bad-input exception of one call never affects another; if the combined transaction fails,
-         * its calls run again one by one. This multiplies what one hot account (an organization's pool, spent by its
-         * members) can take on a database store, where each transaction costs a lock, round trips and a durable
-         * commit, and shares the commits of calls on different accounts. Results are those of the calls run one after
-         * the other, in some order; with it off, each call is its own transaction.
+         * Whether concurrent calls combine into shared transactions (default: on). Calls are grouped by their
+         * organization's root (an account in no pool is its own root; a pool and its members share one). A call whose
+         * root has no unit of work in flight in this ledger runs at once, in a transaction of its own, while fewer than
+         * {@link #maxUnitsInFlight(int)} are in flight. Otherwise it waits, for its root's unit of work in flight, or,
+         * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to
+         * {@link #maxCombinedCalls(int)}), whatever their accounts, in one transaction: every account they touch
+         * locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order by the
+         * same rules with its own result and sequence number, one commit, and each caller answered once that commit
+         * returned. No timer: calls wait only behind work in flight. A rejection or a bad-input exception of one call
+         * never affects another; if the combined transaction fails, its calls run again one by one. This multiplies
+         * what one hot account (an organization's pool, spent by its members) can take on a database store, where
+         * each transaction costs a lock, round trips and a durable commit, and shares commits among calls on
+         * different accounts once more are in flight than the bound. Results are those of the calls run one after the
+         * other, in some order; with it off, each call is its own transaction.
          */
         public Builder writeCombining(boolean enabled) {
             this.writeCombining = enabled;
@@ -922,6 +926,22 @@ public final class CreditLedger {
                 throw new IllegalArgumentException("maxCombinedCalls must be at least 1: " + max);
             }
             this.maxCombinedCalls = max;
+            return this;
+        }
+
+        /**
+         * The most units of work this ledger runs at once before calls on accounts with none in flight wait and
+         * combine (default: four per processor, at least 8); see {@link #writeCombining(boolean)}. Below it, calls on
+         * different accounts run side by side as without combining; a smaller bound shares more commits (less work
+         * per call for the database) at the cost of less parallelism. Keep it at or below the connection pool's size.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxUnitsInFlight(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxUnitsInFlight must be at least 1: " + max);
+            }
+            this.maxUnitsInFlight = max;
             return this;
         }
 

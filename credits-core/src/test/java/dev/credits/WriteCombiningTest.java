@@ -112,7 +112,7 @@ class WriteCombiningTest {
     void callsOnManyAccountsCombineAndEachAccountGetsExactlyItsOwnOutcome() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         CreditLedger ledger = setUp(store, true);
-        List<String> accounts = sameLaneIds(24);
+        List<String> accounts = accountIds(24);
         for (String account : accounts) {
             ledger.openAccount(account);
             ledger.grant(GrantRequest.of(account, 30));
@@ -147,7 +147,7 @@ class WriteCombiningTest {
     void aFailedWriteOfOneAccountCostsTheOtherAccountsOfItsBatchNothing() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         CreditLedger ledger = setUp(store, true);
-        List<String> accounts = sameLaneIds(8);
+        List<String> accounts = accountIds(8);
         for (String account : accounts) {
             ledger.openAccount(account);
             ledger.grant(GrantRequest.of(account, 100));
@@ -155,13 +155,13 @@ class WriteCombiningTest {
         store.failAccount = accounts.get(3);
         store.failAccountWrites.set(3);
         runThreads(THREADS, thread -> {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 12; i++) {
                 assertTrue(ledger.deductCredits(accounts.get(thread % accounts.size()), FEATURE).success());
             }
         });
         assertEquals(0, store.failAccountWrites.get(), "the injected failures happened");
         for (String account : accounts) {
-            assertEquals(100 - THREADS * 4 / accounts.size(), ledger.balance(account).available(), account);
+            assertEquals(100 - THREADS * 12 / accounts.size(), ledger.balance(account).available(), account);
             InvariantChecker.check(ledger, store, account);
         }
     }
@@ -210,15 +210,10 @@ class WriteCombiningTest {
         }
     }
 
-    /** @return distinct account ids with one hash code, so that they share a lane whatever the number of lanes */
-    private static List<String> sameLaneIds(int count) {
+    private static List<String> accountIds(int count) {
         List<String> ids = new ArrayList<>();
-        for (int bits = 0; ids.size() < count; bits++) {
-            StringBuilder id = new StringBuilder("acct_");
-            for (int block = 0; block < 6; block++) {
-                id.append((bits >> block & 1) == 0 ? "Aa" : "BB"); // "Aa" and "BB" have the same hash code
-            }
-            ids.add(id.toString());
+        for (int i = 0; i < count; i++) {
+            ids.add("acct_" + i);
         }
         return ids;
     }
@@ -248,7 +243,7 @@ class WriteCombiningTest {
 
     private static CreditLedger setUp(CreditStore store, boolean combining) {
         CreditLedger ledger = CreditLedger.builder().store(store).clock(new MutableClock(START))
-                .writeCombining(combining).maxCombinedCalls(16).build();
+                .writeCombining(combining).maxCombinedCalls(16).maxUnitsInFlight(2).build();
         ledger.openAccount(ACCOUNT);
         ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Image generation", 1));
         ledger.grant(GrantRequest.of(ACCOUNT, 100));

@@ -27,16 +27,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Write-combining: concurrent calls run together in one transaction. Calls go to a lane by the root of their
- * organization (an account in no pool is its own root), so a pool and its members always share one. While a unit of
- * work of a lane is in flight in this JVM, further calls of the lane queue; the next unit of work runs the queued
- * calls (up to a bound), whatever their accounts, in one {@link CreditStore#inAccounts} transaction: every account
- * they touch locked in one canonical order (by depth below its root, then by id: root first, so units never wait for
- * each other in a cycle), their snapshots read at once ({@link CreditStore#snapshots}), each call evaluated in arrival
- * order on the state the previous ones left ({@link CombinedTransaction}, one per account), one change set per
- * account, one commit. No timer: a lone call runs at once (the first caller runs; the calls arriving meanwhile form
- * the next batch, run by the first of them once the running one is done). Several lanes (one per processor, at least
- * two) let unrelated accounts' batches run side by side.
+ * Write-combining: concurrent calls run together in one transaction. Calls are grouped by the root of their
+ * organization (an account in no pool is its own root), so a pool and its members always combine. A call whose root
+ * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
+ * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or, at
+ * the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its
+ * next batch. So calls wait only behind work in flight (no timer), and calls on different accounts share a commit only
+ * when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
+ * locked in one canonical order (by depth below its root, then by id: root first, so units never wait for each other
+ * in a cycle), their snapshots read at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on
+ * the state the previous ones left ({@link CombinedTransaction}, one per account), one change set per account, one
+ * commit. A batch is led by the thread of one of its calls.
  *
  * <p>A call that returns a value (a rejection too) or throws one of the ledger's verdicts (a {@link CreditsException}
  * about its input: it changed nothing) is answered as alone; a call whose account turned out to be in other pools
@@ -56,30 +57,43 @@ final class Combiner {
     private final CreditStore store;
     private final Supplier<Instant> clock;
     private final int maxBatch;
-    private final Lane[] lanes;
+    private final int maxInFlight;
+
+    // Guarded by this.
+    /** Every root with calls waiting or running, in arrival order of their first waiting call. */
+    private final Map<String, Root> roots = new HashMap<>();
+    /** Roots with waiting calls and no batch running: they wait for a batch to finish (only at the in-flight bound). */
+    private final ArrayDeque<Root> ready = new ArrayDeque<>();
+    private int inFlight;
 
     /**
-     * @param maxBatch the most calls run in one unit of work
-     * @param lanes    how many batches may be in flight at once (each on other roots)
+     * @param maxBatch    the most calls run in one unit of work
+     * @param maxInFlight the most units of work in flight at once; calls on other roots wait only beyond it
      */
-    Combiner(CreditStore store, Supplier<Instant> clock, int maxBatch, int lanes) {
+    Combiner(CreditStore store, Supplier<Instant> clock, int maxBatch, int maxInFlight) {
         this.store = store;
         this.clock = clock;
         this.maxBatch = maxBatch;
-        this.lanes = new Lane[lanes];
-        for (int i = 0; i < lanes; i++) {
-            this.lanes[i] = new Lane();
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** The calls of one root (an organization, or an account in no pool) waiting for a batch; guarded by the combiner. */
+    private static final class Root {
+        final String id;
+        final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
+        /** Whether a batch holding the root is in flight. */
+        boolean running;
+        boolean isReady;
+
+        Root(String id) {
+            this.id = id;
         }
     }
 
-    /** A lane: whether a batch is in flight, and the calls waiting for the next one. Guarded by itself. */
-    private static final class Lane {
-        boolean busy;
-        final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
-    }
-
     /**
-     * Runs a call, combined with whatever else its lane has queued.
+     * Runs a call: at once in a unit of work of its own when its root has none in flight and fewer than the bound are;
+     * otherwise in the next batch of its root (after the one in flight), or, at the bound, in the next batch any
+     * finishing unit of work forms of waiting roots.
      *
      * @param accounts       the call's accounts in lock order: its pools root first, then the account itself (last)
      * @param featureKey     the feature to read with the account's snapshot, or null
@@ -87,50 +101,79 @@ final class Combiner {
      */
     <T> T run(List<String> accounts, String featureKey, String idempotencyKey, Work<T> work) {
         Call<T> call = new Call<>(accounts, featureKey, idempotencyKey, work);
-        Lane lane = lanes[Math.floorMod(accounts.get(0).hashCode(), lanes.length)];
-        boolean leads;
-        synchronized (lane) {
-            leads = !lane.busy;
-            if (leads) {
-                lane.busy = true;
-            } else {
-                lane.waiting.add(call);
+        List<Call<?>> batch = null;
+        synchronized (this) {
+            Root root = roots.computeIfAbsent(accounts.get(0), Root::new);
+            root.waiting.add(call);
+            if (!root.running) {
+                markReady(root);
+                if (inFlight < maxInFlight) {
+                    // Nothing else is ready below the bound (a finishing batch takes every ready root): a lone call.
+                    inFlight++;
+                    batch = nextBatch();
+                }
             }
         }
-        if (!leads && !call.awaitTurn()) {
-            return call.answer();
-        }
-        List<Call<?>> batch = new ArrayList<>();
-        batch.add(call);
-        synchronized (lane) {
-            while (batch.size() < maxBatch && !lane.waiting.isEmpty()) {
-                batch.add(lane.waiting.poll());
+        if (batch == null) {
+            batch = call.awaitTurn();
+            if (batch == null) {
+                return call.answer();
             }
         }
+        // This thread leads a batch its own call is in, then hands the next one (if any) to a call of that one.
         try {
             execute(batch);
         } finally {
-            // The next leader first: it starts the next unit of work while the answered callers get going again.
-            handOver(lane);
-            for (int i = 1; i < batch.size(); i++) {
-                batch.get(i).wake();
+            List<Call<?>> next;
+            synchronized (this) {
+                Set<String> done = new LinkedHashSet<>();
+                batch.forEach(answered -> done.add(answered.root()));
+                for (String id : done) {
+                    Root root = roots.get(id);
+                    root.running = false;
+                    if (root.waiting.isEmpty()) {
+                        roots.remove(id);
+                    } else {
+                        markReady(root);
+                    }
+                }
+                next = ready.isEmpty() ? null : nextBatch();
+                if (next == null) {
+                    inFlight--;
+                }
+            }
+            if (next != null) {
+                // The next leader first: it starts the next unit of work while the answered callers get going.
+                next.get(0).lead(next);
+            }
+            for (Call<?> answered : batch) {
+                if (answered != call) {
+                    answered.wake();
+                }
             }
         }
         return call.answer();
     }
 
-    /** The lane's next waiting call runs the next batch; without one the lane has nothing in flight. */
-    private static void handOver(Lane lane) {
-        Call<?> next;
-        synchronized (lane) {
-            next = lane.waiting.poll();
-            if (next == null) {
-                lane.busy = false;
+    private void markReady(Root root) {
+        if (!root.isReady) {
+            root.isReady = true;
+            ready.add(root);
+        }
+    }
+
+    /** @return the next batch: the waiting calls of the ready roots, oldest root first, up to the bound (guarded) */
+    private List<Call<?>> nextBatch() {
+        List<Call<?>> batch = new ArrayList<>();
+        while (batch.size() < maxBatch && !ready.isEmpty()) {
+            Root root = ready.poll();
+            root.isReady = false;
+            root.running = true;
+            while (batch.size() < maxBatch && !root.waiting.isEmpty()) {
+                batch.add(root.waiting.poll());
             }
         }
-        if (next != null) {
-            next.lead();
-        }
+        return batch;
     }
 
     private void execute(List<Call<?>> batch) {
@@ -210,6 +253,8 @@ final class Combiner {
         private final Work<T> work;
         private final Thread caller = Thread.currentThread();
         private volatile int state = WAITING;
+        /** The batch this call's thread is to lead (written before {@link #state}, read after it). */
+        private List<Call<?>> toLead;
         private T result;
         private Throwable failure;
 
@@ -222,6 +267,10 @@ final class Combiner {
 
         String account() {
             return accounts.get(accounts.size() - 1);
+        }
+
+        String root() {
+            return accounts.get(0);
         }
 
         /** Runs the call in a unit of work of its own, exactly as without combining. */
@@ -293,8 +342,8 @@ final class Combiner {
             failure = e;
         }
 
-        /** @return true if this call leads the next batch, false if a batch answered it */
-        boolean awaitTurn() {
+        /** @return the batch this call leads, or null once a batch answered it */
+        List<Call<?>> awaitTurn() {
             boolean interrupted = false;
             // The call may be running in another thread's batch: it cannot be abandoned, so wait on.
             while (state == WAITING) {
@@ -306,7 +355,7 @@ final class Combiner {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return state == LEADING;
+            return state == LEADING ? toLead : null;
         }
 
         void wake() {
@@ -314,7 +363,9 @@ final class Combiner {
             LockSupport.unpark(caller);
         }
 
-        void lead() {
+        /** Makes this call's thread run {@code batch} (which holds this call). */
+        void lead(List<Call<?>> batch) {
+            toLead = batch;
             state = LEADING;
             LockSupport.unpark(caller);
         }

@@ -47,19 +47,19 @@ public final class UnitOfWork {
     /**
      * @param actor            who this ledger's changes are made by, or null
      * @param usage            how entries add to the usage rows of reports (the declared dimensions)
-     * @param maxCombinedCalls the most calls on one account run in one unit of work (1: no combining)
+     * @param maxCombinedCalls the most calls run in one unit of work (1: no combining)
+     * @param maxUnitsInFlight the most units of work in flight before calls on other roots wait and combine
      */
     public UnitOfWork(CreditStore store, Clock clock, BurnDownOrder order, EventSettings events, Actor actor,
-                      UsageAggregates usage, int maxCombinedCalls) {
+                      UsageAggregates usage, int maxCombinedCalls, int maxUnitsInFlight) {
         this.store = store;
         this.clock = clock;
         this.order = order;
         this.events = events;
         this.actor = actor;
         this.usage = usage;
-        // One lane per processor (at least two): unrelated accounts' batches run side by side.
-        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls,
-                Integer.getInteger("credits.lanes", Math.max(2, Runtime.getRuntime().availableProcessors()))) : null;
+        this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls, maxUnitsInFlight)
+                : null;
     }
 
     /** A view of {@code other} whose changes are made by {@code actor}: the same store, settings and combining. */

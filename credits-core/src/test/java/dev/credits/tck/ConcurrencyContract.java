@@ -122,18 +122,15 @@ public interface ConcurrencyContract extends ContractFixture {
         String prefix = newAccountId() + "_";
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            // One hash code for all: a ledger that groups accounts by hash puts them together.
-            StringBuilder id = new StringBuilder(prefix);
-            for (int block = 0; block < 4; block++) {
-                id.append((i >> block & 1) == 0 ? "Aa" : "BB");
-            }
-            accounts.add(id.toString());
-            ledger().openAccount(id.toString());
-            grant(id.toString(), 20);
+            accounts.add(prefix + i);
+            ledger().openAccount(prefix + i);
+            grant(prefix + i, 20);
         }
         String key = feature("unit", 1);
         int threads = workloadSize().threads();
-        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+        // Ledgers that combine calls on different accounts as soon as two units of work are in flight.
+        List<CreditLedger> ledgers = List.of(newLedger(b -> b.maxUnitsInFlight(1)),
+                newLedger(b -> b.maxUnitsInFlight(2)));
         ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -197,7 +194,7 @@ public interface ConcurrencyContract extends ContractFixture {
         String key = feature("unit", 1);
         int threads = workloadSize().threads();
         int perThread = 160 / threads + 5;
-        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
+        List<CreditLedger> ledgers = List.of(newLedger(b -> b.maxUnitsInFlight(1)), ledger());
         List<DeductionResult> results = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
