@@ -146,7 +146,8 @@ class WriteCombiningTest {
     @Test
     void aFailedWriteOfOneAccountCostsTheOtherAccountsOfItsBatchNothing() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
-        CreditLedger ledger = setUp(store, true);
+        // One unit of work in flight: every call arriving meanwhile waits, so batches hold several accounts.
+        CreditLedger ledger = setUp(store, true, 1);
         List<String> accounts = accountIds(8);
         for (String account : accounts) {
             ledger.openAccount(account);
@@ -242,8 +243,12 @@ class WriteCombiningTest {
     }
 
     private static CreditLedger setUp(CreditStore store, boolean combining) {
+        return setUp(store, combining, 2);
+    }
+
+    private static CreditLedger setUp(CreditStore store, boolean combining, int maxUnitsInFlight) {
         CreditLedger ledger = CreditLedger.builder().store(store).clock(new MutableClock(START))
-                .writeCombining(combining).maxCombinedCalls(16).maxUnitsInFlight(2).build();
+                .writeCombining(combining).maxCombinedCalls(16).maxUnitsInFlight(maxUnitsInFlight).build();
         ledger.openAccount(ACCOUNT);
         ledger.saveFeaturePricing(FeatureDefinition.of(FEATURE, "Image generation", 1));
         ledger.grant(GrantRequest.of(ACCOUNT, 100));
