@@ -315,7 +315,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
             return snapshotsByArrays(txs, requests, now, postgres);
         }
         Pipeline pipeline = new Pipeline();
-        txs.get(0).addFirstStatements(pipeline); // once: the accounts share the transaction
+        // Once, as the last account's (the one that commits: its settings are the transaction's own).
+        txs.get(txs.size() - 1).addFirstStatements(pipeline);
         List<int[]> steps = new ArrayList<>(txs.size());
         for (int i = 0; i < txs.size(); i++) {
             SnapshotRequest request = requests.get(i);
@@ -353,7 +354,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         Pipeline.ArrayValue idArray = new Pipeline.ArrayValue("varchar", ids);
         Pipeline pipeline = new Pipeline();
-        txs.get(0).addFirstStatements(pipeline); // once: the accounts share the transaction
+        // Once, as the last account's (the one that commits: its settings are the transaction's own).
+        txs.get(txs.size() - 1).addFirstStatements(pipeline);
         int first = pipeline.query(sql.lockAccounts(), Tables.ACCOUNTS.mapper());
         pipeline.array(idArray);
         pipeline.query(sql.balancesOf(), Tables.BALANCES.mapper());
