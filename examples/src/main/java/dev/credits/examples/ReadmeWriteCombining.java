@@ -14,6 +14,7 @@ final class ReadmeWriteCombining {
         CreditLedger ledger = CreditLedger.builder()
                 .store(store)
                 .maxCombinedCalls(64)      // the default: at most 64 calls share one transaction
+                .maxUnitsInFlight(16)      // transactions at once before other accounts' calls wait and share commits
                 .build();                  // write-combining is on by default
         CreditLedger oneByOne = CreditLedger.builder()
                 .store(store)

@@ -154,8 +154,10 @@ public final class LoadHarness {
                         + " rows alike; \"per round\" shows the spread. Latency is per deduction, as the caller sees"
                         + " it (own log-linear histogram, pgbench's per-transaction log). CPU is per deduction: client"
                         + " = the JVM (or pgbench), server = the database's processes. \"combining on\": the ledger"
-                        + " as built by default (concurrent calls on one account share a transaction, see"
-                        + " CreditLedger.Builder#writeCombining); \"combining off\": each call its own transaction."
+                        + " as built by default (calls on one account, or one organization, wait for its transaction"
+                        + " in flight and share the next; beyond the bound of transactions in flight, calls on other"
+                        + " accounts share one too: see CreditLedger.Builder#writeCombining); \"combining off\": each"
+                        + " call its own transaction."
                         + " The baseline is the hand-written per-request SQL (guarded UPDATE of a balance row + INSERT"
                         + " of an entry, one transaction per deduction): pgbench on PostgreSQL, the same SQL over JDBC"
                         + " (Hikari) on MariaDB and H2 (a file database written at each commit, WRITE_DELAY=0).%n%n",
