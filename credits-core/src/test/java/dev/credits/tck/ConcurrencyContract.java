@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,30 +78,13 @@ public interface ConcurrencyContract extends ContractFixture {
         String key = feature("unit", 1);
         int threads = workloadSize().threads();
         int perThread = 150 / threads + 10;
-        List<CreditLedger> ledgers = List.of(ledger(), newLedger());
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<DeductionResult> results = new ArrayList<>();
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<DeductionResult>>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                CreditLedger ledger = ledgers.get(t % ledgers.size());
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    List<DeductionResult> mine = new ArrayList<>();
-                    for (int i = 0; i < perThread; i++) {
-                        mine.add(ledger.deductCredits(accountId, key));
-                    }
-                    return mine;
-                }));
+        List<DeductionResult> results = onThreads(threads, List.of(ledger(), newLedger()), (ledger, thread) -> {
+            List<DeductionResult> mine = new ArrayList<>();
+            for (int i = 0; i < perThread; i++) {
+                mine.add(ledger.deductCredits(accountId, key));
             }
-            start.countDown();
-            for (Future<List<DeductionResult>> future : futures) {
-                results.addAll(future.get(5, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return mine;
+        });
 
         long succeeded = results.stream().filter(DeductionResult::success).count();
         assertEquals(Math.min(120, (long) threads * perThread), succeeded);
@@ -131,35 +113,19 @@ public interface ConcurrencyContract extends ContractFixture {
         // Ledgers that combine calls on different accounts as soon as two units of work are in flight.
         List<CreditLedger> ledgers = List.of(newLedger(b -> b.maxUnitsInFlight(1)),
                 newLedger(b -> b.maxUnitsInFlight(2)));
-        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                CreditLedger ledger = ledgers.get(t % ledgers.size());
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    Random random = new Random(thread);
-                    for (int i = 0; i < 240 / threads + 5; i++) {
-                        String account = accounts.get(random.nextInt(accounts.size()));
-                        DeductRequest request = DeductRequest.of(account, key);
-                        if (random.nextInt(4) == 0) {
-                            request = request.withIdempotencyKey("k" + random.nextInt(3));
-                        }
-                        results.add(Map.entry(account, ledger.deductCredits(request)));
-                    }
-                    return null;
-                }));
+        List<Map.Entry<String, DeductionResult>> results = onThreads(threads, ledgers, (ledger, thread) -> {
+            List<Map.Entry<String, DeductionResult>> mine = new ArrayList<>();
+            Random random = new Random(thread);
+            for (int i = 0; i < 240 / threads + 5; i++) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                DeductRequest request = DeductRequest.of(account, key);
+                if (random.nextInt(4) == 0) {
+                    request = request.withIdempotencyKey("k" + random.nextInt(3));
+                }
+                mine.add(Map.entry(account, ledger.deductCredits(request)));
             }
-            start.countDown();
-            for (Future<?> future : futures) {
-                future.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return mine;
+        });
 
         for (String account : accounts) {
             List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
@@ -195,31 +161,14 @@ public interface ConcurrencyContract extends ContractFixture {
         int threads = workloadSize().threads();
         int perThread = 160 / threads + 5;
         List<CreditLedger> ledgers = List.of(newLedger(b -> b.maxUnitsInFlight(1)), ledger());
-        List<DeductionResult> results = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<DeductionResult>>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                CreditLedger ledger = ledgers.get(t % ledgers.size());
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    List<DeductionResult> mine = new ArrayList<>();
-                    for (int i = 0; i < perThread; i++) {
-                        String account = i % 10 == 9 ? poolId : members.get((thread + i) % members.size());
-                        mine.add(ledger.deductCredits(account, key));
-                    }
-                    return mine;
-                }));
+        List<DeductionResult> results = onThreads(threads, ledgers, (ledger, thread) -> {
+            List<DeductionResult> mine = new ArrayList<>();
+            for (int i = 0; i < perThread; i++) {
+                String account = i % 10 == 9 ? poolId : members.get((thread + i) % members.size());
+                mine.add(ledger.deductCredits(account, key));
             }
-            start.countDown();
-            for (Future<List<DeductionResult>> future : futures) {
-                results.addAll(future.get(5, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return mine;
+        });
 
         long succeeded = results.stream().filter(DeductionResult::success).count();
         assertEquals(Math.min(100, results.size()), succeeded);
@@ -231,5 +180,40 @@ public interface ConcurrencyContract extends ContractFixture {
             assertEquals(0, available(member), member);
             assertInvariants(member);
         }
+    }
+
+    /** What one thread does, on its ledger: @return what its calls returned */
+    interface ThreadCalls<R> {
+        List<R> run(CreditLedger ledger, int thread) throws Exception;
+    }
+
+    /**
+     * Runs {@code calls} on {@code threads} threads started together, thread t on ledger t modulo their number.
+     *
+     * @return every thread's results
+     */
+    private static <R> List<R> onThreads(int threads, List<CreditLedger> ledgers, ThreadCalls<R> calls)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<R> results = new ArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<R>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                CreditLedger ledger = ledgers.get(t % ledgers.size());
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return calls.run(ledger, thread);
+                }));
+            }
+            start.countDown();
+            for (Future<List<R>> future : futures) {
+                results.addAll(future.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return results;
     }
 }
