@@ -60,7 +60,7 @@ final class Combiner {
     private final int maxInFlight;
 
     // Guarded by this.
-    /** Every root with calls waiting or running, in arrival order of their first waiting call. */
+    /** Every root with calls waiting or running. */
     private final Map<String, Root> roots = new HashMap<>();
     /** Roots with waiting calls and no batch running: they wait for a batch to finish (only at the in-flight bound). */
     private final ArrayDeque<Root> ready = new ArrayDeque<>();
