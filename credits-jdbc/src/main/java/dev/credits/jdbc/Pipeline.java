@@ -35,16 +35,6 @@ final class Pipeline implements RowDefinition.Params {
     private final List<Step> steps = new ArrayList<>();
     private final List<Param> params = new ArrayList<>();
 
-    boolean isEmpty() {
-        return steps.isEmpty();
-    }
-
-    /** Adds every step and parameter of {@code other} after this one's (the results follow in the same order). */
-    void append(Pipeline other) {
-        steps.addAll(other.steps);
-        params.addAll(other.params);
-    }
-
     /** Adds a query; its result is the list of rows mapped by {@code mapper}. @return its index */
     int query(String sql, RowMapper<?> mapper) {
         steps.add(new Step(sql, mapper));
