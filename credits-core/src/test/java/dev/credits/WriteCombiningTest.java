@@ -144,6 +144,40 @@ class WriteCombiningTest {
     }
 
     @Test
+    void onAStoreThatDoesNotCombineAcrossAccountsABatchHoldsOneOrganization() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        store.acrossAccounts = false;
+        // One unit in flight: every other call waits, so a batch across accounts would form if it could.
+        CreditLedger ledger = setUp(store, true, 1);
+        List<String> accounts = accountIds(6);
+        for (String account : accounts) {
+            ledger.openAccount(account);
+            ledger.grant(GrantRequest.of(account, 30));
+        }
+        int before = store.units.get();
+        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
+        runThreads(THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 30; i++) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
+            }
+        });
+
+        assertEquals(0, store.multiAccountUnits.get(), "no unit of work over several accounts");
+        assertTrue(store.units.get() - before < results.size(), "calls on one account still combined: "
+                + (store.units.get() - before) + " units of work for " + results.size() + " calls");
+        for (String account : accounts) {
+            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
+                    .map(Map.Entry::getValue).toList();
+            long succeeded = own.stream().filter(DeductionResult::success).count();
+            assertEquals(Math.min(30, own.size()), succeeded, account);
+            assertEquals(30 - succeeded, ledger.balance(account).available(), account);
+            InvariantChecker.check(ledger, store, account);
+        }
+    }
+
+    @Test
     void aFailedWriteOfOneAccountCostsTheOtherAccountsOfItsBatchNothing() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         // One unit of work in flight: every call arriving meanwhile waits, so batches hold several accounts.
@@ -461,8 +495,16 @@ class WriteCombiningTest {
         volatile String failAccount;
         final AtomicInteger failAccountWrites = new AtomicInteger();
 
+        /** Whether it says it {@linkplain CreditStore#combinesAcrossAccounts() combines across accounts}. */
+        volatile boolean acrossAccounts = true;
+
         SlowStore(CreditStore delegate) {
             this.delegate = delegate;
+        }
+
+        @Override
+        public boolean combinesAcrossAccounts() {
+            return acrossAccounts;
         }
 
         @Override

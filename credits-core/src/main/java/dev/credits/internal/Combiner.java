@@ -32,8 +32,9 @@ import java.util.function.Supplier;
  * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
  * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or, at
  * the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its
- * next batch. So calls wait only behind work in flight (no timer), and calls on different accounts share a commit only
- * when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
+ * next batch, or of the oldest one where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine
+ * across accounts}. So calls wait only behind work in flight (no timer), and calls on different accounts share a commit
+ * only when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
  * locked in one canonical order (by depth below its root, then by id: root first, so units never wait for each other
  * in a cycle), their snapshots read at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on
  * the state the previous ones left ({@link CombinedTransaction}, one per account), one change set per account, one
@@ -65,6 +66,11 @@ final class Combiner {
     /** Roots with waiting calls and no batch running: they wait for a batch to finish (only at the in-flight bound). */
     private final ArrayDeque<Root> ready = new ArrayDeque<>();
     private int inFlight;
+    /**
+     * Whether a batch may hold the calls of several roots ({@link CreditStore#combinesAcrossAccounts()}), asked when
+     * first needed: a database store knows it once connected, after its first unit of work.
+     */
+    private Boolean acrossRoots;
 
     /**
      * @param maxBatch    the most calls run in one unit of work
@@ -162,10 +168,14 @@ final class Combiner {
         }
     }
 
-    /** @return the next batch: the waiting calls of the ready roots, oldest root first, up to the bound (guarded) */
+    /**
+     * @return the next batch: the waiting calls of the ready roots, oldest root first, up to the bound; of the oldest
+     * root alone where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts}
+     * (guarded)
+     */
     private List<Call<?>> nextBatch() {
         List<Call<?>> batch = new ArrayList<>();
-        while (batch.size() < maxBatch && !ready.isEmpty()) {
+        while (batch.size() < maxBatch && !ready.isEmpty() && (batch.isEmpty() || acrossRoots())) {
             Root root = ready.poll();
             root.isReady = false;
             root.running = true;
@@ -174,6 +184,13 @@ final class Combiner {
             }
         }
         return batch;
+    }
+
+    private boolean acrossRoots() {
+        if (acrossRoots == null) {
+            acrossRoots = store.combinesAcrossAccounts();
+        }
+        return acrossRoots;
     }
 
     private void execute(List<Call<?>> batch) {

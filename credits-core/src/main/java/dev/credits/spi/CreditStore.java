@@ -62,6 +62,19 @@ public interface CreditStore {
     <T> T inAccounts(List<String> accountIdsInLockOrder, MultiAccountWork<T> work);
 
     /**
+     * Whether one unit of work over several accounts costs this store less than one unit of work per account: true
+     * where it reads and writes several accounts in one round trip and one commit. Write-combining puts concurrent calls
+     * of different organizations (accounts in no pool are their own) into one unit of work only on such a store;
+     * elsewhere a combined unit of work holds the calls of one organization (its pool and its members). The default
+     * is false.
+     *
+     * @return true if batches across organizations pay for themselves on this store
+     */
+    default boolean combinesAcrossAccounts() {
+        return false;
+    }
+
+    /**
      * Reads the snapshots of several accounts of one unit of work at once, exactly as each one's
      * {@link AccountTransaction#snapshot} would, in the order given (a writing unit of work locks them in that order,
      * if it has not yet): the ledger asks for it when it runs concurrent calls on several accounts in one unit of work.

@@ -1,7 +1,9 @@
 package dev.credits.jdbc;
 
 import dev.credits.Account;
+import dev.credits.Allocation;
 import dev.credits.IdempotencyConflictException;
+import dev.credits.LedgerEntry;
 import dev.credits.spi.ChangeSet;
 import dev.credits.spi.EventChanges;
 import dev.credits.spi.IdempotencyRecord;
@@ -17,7 +19,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
@@ -80,10 +86,12 @@ final class ChangeSetWriter {
                 Tables.HOLDS);
         addUpdate(rows -> sql.update(Tables.HOLD_UPDATE, rows), changes.updatedHolds(), Tables.HOLD_UPDATE::bind,
                 h -> h.accountId(), Check.HOLDS, Tables.HOLD_UPDATE);
-        add(rows -> sql.insert(Tables.ENTRIES, rows), changes.entries(), Tables.ENTRIES::bind, e -> e.accountId(),
+        List<Allocation> lines = new ArrayList<>(changes.allocations());
+        List<Tables.EntryRow> entries = entryRows(changes.entries(), lines);
+        add(rows -> sql.insert(Tables.ENTRIES, rows), entries, Tables.ENTRIES::bind, e -> e.entry().accountId(),
                 Tables.ENTRIES);
-        add(rows -> sql.insert(Tables.ALLOCATIONS, rows), changes.allocations(), Tables.ALLOCATIONS::bind,
-                a -> accountId, Tables.ALLOCATIONS);
+        add(rows -> sql.insert(Tables.ALLOCATIONS, rows), lines, Tables.ALLOCATIONS::bind, a -> accountId,
+                Tables.ALLOCATIONS);
         // One checked one-row insert per record: a duplicate key fails the statement that inserts it.
         int idempotencyPosition = position++;
         for (IdempotencyRecord record : changes.idempotency()) {
@@ -112,6 +120,35 @@ final class ChangeSetWriter {
         add(sql::upsertUsage, changes.usage(), Tables.USAGE_BUCKETS::bind, u -> u.accountId(),
                 Tables.USAGE_BUCKETS); // reports
         addOrgs(changes.orgs());
+    }
+
+    /**
+     * The entries as rows: an entry whose receipt is one line (position 0, written with it) carries that line, which
+     * then leaves {@code lines}; the other lines stay rows of allocations (see the schema's version 9).
+     */
+    private static List<Tables.EntryRow> entryRows(List<LedgerEntry> entries, List<Allocation> lines) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Allocation> single = new HashMap<>();
+        Set<String> several = new HashSet<>();
+        for (Allocation line : lines) {
+            if (several.contains(line.ownerId()) || single.put(line.ownerId(), line) != null) {
+                single.remove(line.ownerId());
+                several.add(line.ownerId());
+            }
+        }
+        List<Tables.EntryRow> rows = new ArrayList<>(entries.size());
+        for (LedgerEntry entry : entries) {
+            Allocation line = single.get(entry.transactionId());
+            if (line != null && line.position() == 0) {
+                lines.remove(line);
+            } else {
+                line = null;
+            }
+            rows.add(new Tables.EntryRow(entry, line));
+        }
+        return rows;
     }
 
     /** Caps and cap usage rows are replaced: the account's rows they name go, the new ones come. */

@@ -51,7 +51,7 @@ public enum Dialect {
     private static final String SCHEMA_ROOT = "dev/credits/jdbc/schema/";
     private static final List<String> SCHEMA_VERSIONS = List.of("V1__credits_schema.sql", "V2__typed_holds.sql",
             "V3__typed_lots.sql", "V4__events.sql", "V5__seed_rules.sql", "V6__audit.sql", "V7__reports.sql",
-            "V8__organizations.sql");
+            "V8__organizations.sql", "V9__receipts_on_entries.sql");
 
     private final String directory;
 

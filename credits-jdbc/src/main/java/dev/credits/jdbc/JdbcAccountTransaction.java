@@ -85,7 +85,10 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * one (where the dialect bounds lock waits per transaction); sent with the first read where the dialect pipelines.
      */
     private final String firstStatement;
-    /** A writing unit's settings of its own transaction ({@link SqlStatements#writeSettingsStatement()}), or null. */
+    /**
+     * A writing unit's settings of its own transaction when it spans several accounts
+     * ({@link SqlStatements#severalAccountsSettingsStatement()}), or null.
+     */
     private final String settingsStatement;
 
     private Account account;
@@ -108,7 +111,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         this.joined = joined;
         this.snapshotRead = readOnly && !joined ? sql.snapshotReadStatement() : null;
         this.firstStatement = readOnly && !joined ? snapshotRead : sql.lockTimeoutStatement();
-        this.settingsStatement = readOnly || joined ? null : sql.writeSettingsStatement();
+        this.settingsStatement = readOnly || joined ? null : sql.severalAccountsSettingsStatement();
     }
 
     /**
@@ -129,9 +132,6 @@ final class JdbcAccountTransaction implements AccountTransaction {
         if (tx.pipelined == null) {
             if (tx.firstStatement != null) {
                 handle.execute(tx.firstStatement);
-            }
-            if (tx.settingsStatement != null) {
-                handle.execute(tx.settingsStatement);
             }
             tx.lock();
         }
@@ -237,12 +237,15 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
     }
 
-    /** Adds the transaction's first statements (see {@link #firstStatement}) to a pipeline. */
-    private void addFirstStatements(Pipeline pipeline) {
+    /**
+     * Adds the transaction's first statements (see {@link #firstStatement}) to a pipeline, and its settings when the
+     * unit of work spans {@code severalAccounts} (a unit on one account needs none: one statement less).
+     */
+    private void addFirstStatements(Pipeline pipeline, boolean severalAccounts) {
         if (firstStatement != null) {
             pipeline.update(firstStatement);
         }
-        if (settingsStatement != null) {
+        if (severalAccounts && settingsStatement != null) {
             pipeline.update(settingsStatement);
         }
     }
@@ -254,7 +257,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         if (pipelined != null) {
             Pipeline pipeline = new Pipeline();
-            addFirstStatements(pipeline);
+            addFirstStatements(pipeline, false);
             int step = pipeline.query(sql.pipelinedAccount(readOnly && !joined), Tables.ACCOUNTS.mapper());
             pipeline.string(accountId);
             List<Account> found = rows(execute(pipeline).get(step));
@@ -288,7 +291,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
                     idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
         }
         Pipeline pipeline = new Pipeline();
-        addFirstStatements(pipeline);
+        addFirstStatements(pipeline, false);
         int[] steps = appendSnapshot(pipeline, now, featureKey, idempotencyKey);
         return takeSnapshot(execute(pipeline), steps);
     }
@@ -316,7 +319,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
         Pipeline pipeline = new Pipeline();
         // Once, as the last account's (the one that commits: its settings are the transaction's own).
-        txs.get(txs.size() - 1).addFirstStatements(pipeline);
+        txs.get(txs.size() - 1).addFirstStatements(pipeline, txs.size() > 1);
         List<int[]> steps = new ArrayList<>(txs.size());
         for (int i = 0; i < txs.size(); i++) {
             SnapshotRequest request = requests.get(i);
@@ -355,7 +358,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         Pipeline.ArrayValue idArray = new Pipeline.ArrayValue("varchar", ids);
         Pipeline pipeline = new Pipeline();
         // Once, as the last account's (the one that commits: its settings are the transaction's own).
-        txs.get(txs.size() - 1).addFirstStatements(pipeline);
+        txs.get(txs.size() - 1).addFirstStatements(pipeline, txs.size() > 1);
         int first = pipeline.query(sql.lockAccounts(), Tables.ACCOUNTS.mapper());
         pipeline.array(idArray);
         pipeline.query(sql.balancesOf(), Tables.BALANCES.mapper());
@@ -545,7 +548,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectEntry())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
-                .map(Tables.ENTRIES.mapper())
+                .map(Tables::entry)
                 .findOne();
     }
 
@@ -555,7 +558,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
         return handle.createQuery(sql.selectEntriesReferencing())
                 .bind("transactionId", Objects.requireNonNull(transactionId, "transactionId"))
                 .bind("accountId", accountId())
-                .map(Tables.ENTRIES.mapper())
+                .map(Tables::entry)
                 .list();
     }
 

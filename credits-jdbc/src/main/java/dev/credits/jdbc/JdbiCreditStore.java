@@ -598,6 +598,19 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
     /**
      * {@inheritDoc}
      *
+     * <p>True where the dialect pipelines (PostgreSQL; MariaDB/MySQL with multi-statement queries): there a unit of
+     * work over several accounts reads them all in one round trip and writes them all with its commit. On H2, and on
+     * MariaDB/MySQL without multi-statement queries, it would cost a round trip per account and kind of row, so
+     * write-combining keeps each batch to one organization.
+     */
+    @Override
+    public boolean combinesAcrossAccounts() {
+        return sql().pipelines();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Where the dialect pipelines (PostgreSQL; MariaDB/MySQL with multi-statement queries), every account's locking
      * read and snapshot go in one round trip, in the order given; elsewhere one account at a time.
      */
@@ -814,7 +827,7 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             if (filter.userId() != null) {
                 select.bind("userId", filter.userId());
             }
-            return select.map(Tables.ENTRIES.mapper()).list();
+            return select.map(Tables::entry).list();
         });
     }
 

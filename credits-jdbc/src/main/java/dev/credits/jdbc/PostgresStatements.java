@@ -35,10 +35,10 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
      * (ten rows from unnest) above its custom plan for a short array, so by default it would plan it anew at every
      * execution (seen in pg_prepared_statements: 0 generic plans after 10 executions; a plain VALUES statement
      * switches to its generic plan after 5). Every statement of a unit of work is an index lookup by key, which the
-     * generic plan does as well.
+     * generic plan does as well. A unit on one account writes by VALUES statements, which need none of it.
      */
     @Override
-    String writeSettingsStatement() {
+    String severalAccountsSettingsStatement() {
         return "SET LOCAL plan_cache_mode = force_generic_plan";
     }
 

@@ -183,9 +183,11 @@ abstract class SqlStatements {
         return "SELECT account_id FROM " + entries + " WHERE transaction_id = :transactionId";
     }
 
+    /** A receipt's lines: its rows of allocations and, since version 9, the one line an entry may carry itself. */
     String selectAllocations() {
-        return "SELECT owner_id, line_no, lot_id, amount FROM " + allocations
-                + " WHERE owner_id = :ownerId ORDER BY line_no";
+        return "SELECT owner_id, line_no, lot_id, amount FROM " + allocations + " WHERE owner_id = :ownerId"
+                + " UNION ALL SELECT transaction_id, 0, lot_id, lot_amount FROM " + entries
+                + " WHERE transaction_id = :ownerId AND lot_id IS NOT NULL ORDER BY line_no";
     }
 
 
@@ -483,11 +485,11 @@ abstract class SqlStatements {
     }
 
     /**
-     * A statement a writing unit of work of its own transaction runs right after {@link #lockTimeoutStatement()}, or
-     * null: settings of its transaction alone (never run inside a host's transaction, whose later statements it
-     * would change).
+     * A statement a writing unit of work over several accounts (its own transaction) runs right after
+     * {@link #lockTimeoutStatement()}, or null: settings of its transaction alone (never run inside a host's
+     * transaction, whose later statements it would change). Sent only where the dialect pipelines.
      */
-    String writeSettingsStatement() {
+    String severalAccountsSettingsStatement() {
         return null;
     }
 

@@ -113,29 +113,38 @@ final class Tables {
     static final RowUpdate<Lot> LOT_UPDATE = RowUpdate.of(LOTS, List.of("remaining", "held", "live"), "lot_id",
             "account_id", null);
 
-    static final RowDefinition<LedgerEntry> ENTRIES = RowDefinition.of("entries", Tables::entry)
-            .string("transaction_id", LedgerEntry::transactionId)
-            .string("account_id", LedgerEntry::accountId)
-            .bigint("sequence_no", LedgerEntry::sequence)
-            .name("entry_type", LedgerEntry::type)
-            .string("credit_type", LedgerEntry::creditType)
-            .bigint("amount", LedgerEntry::amount)
-            .bigint("balance_after", LedgerEntry::balanceAfter)
-            .string("feature_key", LedgerEntry::featureKey)
-            .bigint("quantity", LedgerEntry::quantity)
-            .bigint("unit_price", LedgerEntry::unitPrice)
-            .string("price_plan_id", LedgerEntry::pricePlanId)
-            .integer("retry_number", LedgerEntry::retryNumber)
-            .string("user_id", LedgerEntry::userId)
-            .string("hold_id", LedgerEntry::holdId)
-            .string("reference_id", LedgerEntry::referenceId)
-            .string("purchase_id", LedgerEntry::purchaseId)
-            .string("reason", LedgerEntry::reason)
-            .string("idempotency_key", LedgerEntry::idempotencyKey)
-            .metadata("metadata", LedgerEntry::metadata)
-            .instant("created_at_micros", LedgerEntry::createdAt)
-            .string("actor_id", e -> Rows.actorId(e.actor()))
-            .string("actor_reason", e -> Rows.actorReason(e.actor()))
+    /**
+     * An entry as stored: the entry, and its receipt's one line when it has exactly one (kept on the entry's row
+     * instead of a row of allocations; null otherwise).
+     */
+    record EntryRow(LedgerEntry entry, Allocation line) {
+    }
+
+    static final RowDefinition<EntryRow> ENTRIES = RowDefinition.of("entries", Tables::entryRow)
+            .string("transaction_id", row -> row.entry().transactionId())
+            .string("account_id", row -> row.entry().accountId())
+            .bigint("sequence_no", row -> row.entry().sequence())
+            .name("entry_type", row -> row.entry().type())
+            .string("credit_type", row -> row.entry().creditType())
+            .bigint("amount", row -> row.entry().amount())
+            .bigint("balance_after", row -> row.entry().balanceAfter())
+            .string("feature_key", row -> row.entry().featureKey())
+            .bigint("quantity", row -> row.entry().quantity())
+            .bigint("unit_price", row -> row.entry().unitPrice())
+            .string("price_plan_id", row -> row.entry().pricePlanId())
+            .integer("retry_number", row -> row.entry().retryNumber())
+            .string("user_id", row -> row.entry().userId())
+            .string("hold_id", row -> row.entry().holdId())
+            .string("reference_id", row -> row.entry().referenceId())
+            .string("purchase_id", row -> row.entry().purchaseId())
+            .string("reason", row -> row.entry().reason())
+            .string("idempotency_key", row -> row.entry().idempotencyKey())
+            .metadata("metadata", row -> row.entry().metadata())
+            .instant("created_at_micros", row -> row.entry().createdAt())
+            .string("actor_id", row -> Rows.actorId(row.entry().actor()))
+            .string("actor_reason", row -> Rows.actorReason(row.entry().actor()))
+            .string("lot_id", row -> row.line() == null ? null : row.line().lotId())
+            .nullableBigint("lot_amount", row -> row.line() == null ? null : row.line().amount())
             .build();
 
     static final RowDefinition<Allocation> ALLOCATIONS = RowDefinition.of("allocations", Tables::allocation)
@@ -506,7 +515,14 @@ final class Tables {
             .build();
     }
 
-    private static LedgerEntry entry(ResultSet rs, StatementContext ctx) throws SQLException {
+    private static EntryRow entryRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        String lotId = rs.getString("lot_id");
+        return new EntryRow(entry(rs, ctx), lotId == null ? null
+                : new Allocation(rs.getString("transaction_id"), 0, lotId, rs.getLong("lot_amount")));
+    }
+
+    /** Reads an entry (without its receipt line): the mapper of every query of entries. */
+    static LedgerEntry entry(ResultSet rs, StatementContext ctx) throws SQLException {
         return LedgerEntry.builder(
                     rs.getString("transaction_id"),
                     EntryType.valueOf(rs.getString("entry_type")),

@@ -32,6 +32,8 @@ import dev.credits.spi.EntryQuery;
 import dev.credits.spi.IdempotencyRecord;
 import dev.credits.spi.PromotionExhaustedException;
 import dev.credits.spi.PromotionUse;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -1309,6 +1311,68 @@ abstract class JdbiStoreTestBase {
                     case "equals" -> proxy == args[0];
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    /**
+     * A receipt of one line is kept on its entry's row (schema version 9), of several lines in allocations, as is a
+     * hold's; a line kept in allocations by a database written before version 9 reads as before.
+     */
+    @Test
+    void aReceiptOfOneLineIsKeptOnItsEntryAndOfSeveralLinesInAllocations() {
+        store.insertAccountIfAbsent(account("acc-r"));
+        for (String lotId : List.of("lot-r1", "lot-r2")) {
+            store.inAccount("acc-r", tx -> {
+                grant(tx, lotId, 10, null);
+                return null;
+            });
+        }
+        Hold hold = hold("hold-r", "acc-r", 4, T0.plusSeconds(300));
+        List<Allocation> one = List.of(new Allocation("tx-one", 0, "lot-r1", -3));
+        List<Allocation> two = List.of(new Allocation("tx-two", 0, "lot-r1", -7), new Allocation("tx-two", 1, "lot-r2",
+                -2));
+        List<Allocation> held = List.of(new Allocation("hold-r", 0, "lot-r2", 4));
+        store.inAccount("acc-r", tx -> {
+            Account account = jdbc(tx).account();
+            List<Allocation> lines = new ArrayList<>(two);
+            lines.addAll(held);
+            lines.addAll(one);
+            tx.write(changes(account.withSequence(account.sequence() + 2), List.of(), List.of(), List.of(),
+                    List.of(entry("tx-one", "acc-r", account.sequence() + 1, EntryType.DEDUCTION, -3, 17, T0),
+                            entry("tx-two", "acc-r", account.sequence() + 2, EntryType.DEDUCTION, -9, 8, T0)),
+                    lines, List.of(hold), List.of(), null));
+            return null;
+        });
+
+        String prefix = database().tablePrefix();
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(List.of("lot-r1"), handle.createQuery("SELECT lot_id FROM " + prefix + "entries"
+                    + " WHERE transaction_id = 'tx-one'").mapTo(String.class).list());
+            assertEquals(0, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "allocations"
+                    + " WHERE owner_id = 'tx-one'").mapTo(Integer.class).one(), "no row of allocations");
+            assertEquals(2, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "allocations"
+                    + " WHERE owner_id = 'tx-two'").mapTo(Integer.class).one());
+            assertEquals(1, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "allocations"
+                    + " WHERE owner_id = 'hold-r'").mapTo(Integer.class).one());
+        }
+        store.readAccount("acc-r", tx -> {
+            assertEquals(one, tx.findAllocations("tx-one"));
+            assertEquals(two, tx.findAllocations("tx-two"));
+            assertEquals(held, tx.findAllocations("hold-r"));
+            assertEquals(List.of(new Allocation("tx-lot-r1", 0, "lot-r1", 10)), tx.findAllocations("tx-lot-r1"));
+            return null;
+        });
+
+        // As a database written before version 9 holds it: the line in allocations, none on the entry.
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.execute("UPDATE " + prefix + "entries SET lot_id = NULL, lot_amount = NULL"
+                    + " WHERE transaction_id = 'tx-one'");
+            handle.execute("INSERT INTO " + prefix + "allocations (owner_id, line_no, lot_id, amount)"
+                    + " VALUES ('tx-one', 0, 'lot-r1', -3)");
+        }
+        store.readAccount("acc-r", tx -> {
+            assertEquals(one, tx.findAllocations("tx-one"));
+            return null;
+        });
     }
 
     @Test

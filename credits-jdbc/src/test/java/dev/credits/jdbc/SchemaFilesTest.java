@@ -36,7 +36,8 @@ class SchemaFilesTest {
                 dialect.schemaLocation() + "/V2__typed_holds.sql", dialect.schemaLocation() + "/V3__typed_lots.sql",
                 dialect.schemaLocation() + "/V4__events.sql",
                 dialect.schemaLocation() + "/V5__seed_rules.sql", dialect.schemaLocation() + "/V6__audit.sql",
-                dialect.schemaLocation() + "/V7__reports.sql", dialect.schemaLocation() + "/V8__organizations.sql"),
+                dialect.schemaLocation() + "/V7__reports.sql", dialect.schemaLocation() + "/V8__organizations.sql",
+                dialect.schemaLocation() + "/V9__receipts_on_entries.sql"),
                 dialect.schemaResources());
         for (String resource : dialect.schemaResources()) {
             assertNotNull(getClass().getClassLoader().getResource(resource), resource);
@@ -83,7 +84,8 @@ class SchemaFilesTest {
                     "8a8b3f8e9d48bd3af4107ca99fbd003761174a867035f722d5830fafc5b2e0ee",
                     "1fdc50927509ae556483ee8b05d7016d861d07efbd4ef9c0ab537e15fa963a60",
                     "df0e9abe957724a4f58ff7de908426d97ee185dc8f21f6e6735aa12618a845c5",
-                    "3331d8ed9a16267a4eb0cd5472efddc4610c0f75da22dc1eaf106d804b237780"),
+                    "3331d8ed9a16267a4eb0cd5472efddc4610c0f75da22dc1eaf106d804b237780",
+                    "2d7d52be5bc67d21f9002802b4d8703db605437848b98aa2401c96021f331453"),
             Dialect.POSTGRESQL, List.of("3c59859612c49ee79724ec69b00df586c77a39ea954cf6b753102f1874b2d3ae",
                     "32a311402c6f293cd16e04376fc1f58ba90721c8d95e002bd859788d608d8dca",
                     "b17d94e9d50544223858d3031ce3edbddc19d49a3e41ea4be476737c295eb05b",
@@ -91,7 +93,8 @@ class SchemaFilesTest {
                     "6b0fdf68755f2e8228df5c26bbaee313b2e0d9945ef96f72ce907a9d2b7e1601",
                     "12c28cdede6c0534c715530f9c20a90fd3852f06928e429d68eb52ded981bda2",
                     "cd6e78fcfafc023e11920cb728438c0ddfe03b4afcd0b9a9fdd4d28968489c26",
-                    "f2e4e402ff5231d75aedd386e4f9ec669ee760ccf0b26b0136152817d9419d79"),
+                    "f2e4e402ff5231d75aedd386e4f9ec669ee760ccf0b26b0136152817d9419d79",
+                    "ff01eec373c25b5c2c9d397cfc9aeb0f0f39c96c13ff221c096c72fde29a0d0f"),
             Dialect.MARIADB, List.of("adef91ccbe36f5fca604d97a7654b8048b3746a93b48828b17a91b5eee1f37d6",
                     "4eaf5029e1284fdbadc1b85b304f100dbfbdc32d8a376f6ab5ff19a610a311a4",
                     "00d69ad29abd28f0363d25272d07cfb4a11876c797d54963491ec0051b82bba9",
@@ -99,7 +102,8 @@ class SchemaFilesTest {
                     "2e0cd0f9d9f188f7c97b2bf169b551f34a3375c317384a96d85a7d6f285af323",
                     "6fda188ca39a491d6f6c7127f6651ba284aa4845b4255918acbf6809905d7a6d",
                     "e9b8d1cce5822bb8305dbacf4958a4e8c25374ee9f978afb4bbcad015cc42c46",
-                    "b5918032a32b5f1abc84a179dbbf2c94560aa699dcbdc8f3480d4f1bd4bed66d"),
+                    "b5918032a32b5f1abc84a179dbbf2c94560aa699dcbdc8f3480d4f1bd4bed66d",
+                    "f2286d717474d5e1f53d50aed93490fc4b6cce4741f123bea1e0aeab7a7a757d"),
             Dialect.MYSQL, List.of("220944f4f9acef00b9c1dada6a59efac3e4820cddfd9c469ba47bdf1856667d5",
                     "f8e0c11e14b0f3f108ffc190a77317d784fecfba6dfe3d7b266085c50a83404c",
                     "24f1862119b438969f1d1184bbb4ddd7caf8cfc163404198ddb5b9a3ec1a9daa",
@@ -107,7 +111,8 @@ class SchemaFilesTest {
                     "f4d78c3f2d0748320ea22237e1fca0d0832ab4102c6b8396ca17de61aa296750",
                     "b0e02e1b8ac4309d1cd18cefe587e824539da1b12159252e857579b461a4c685",
                     "76ad94f713604150927b3f2e0fb82651f2463e2b038c627a6388c368a8c5fe0e",
-                    "16a48b65781a2972c4073e60f884796bbcbbb797fc8efc83ab7947fd559f75ef"));
+                    "16a48b65781a2972c4073e60f884796bbcbbb797fc8efc83ab7947fd559f75ef",
+                    "877191ca4b6c55f1a23588c31b1bc62b6c5e63a031eaefc1d74098065a83bad0"));
 
     @ParameterizedTest
     @EnumSource(Dialect.class)

@@ -245,6 +245,7 @@ abstract class SchemaMigrationTestBase {
                 handle.execute("INSERT INTO " + prefix + table.getKey() + " (" + columns + ") SELECT " + columns
                         + " FROM " + from + table.getKey());
             }
+            copyReceiptLinesOfEntries(handle, from);
             List<Map<String, Object>> freezes = handle.createQuery("SELECT hold_id, purchase_id, feature_key, metadata"
                     + " FROM " + from + "holds WHERE kind = 'FREEZE'").mapToMap().list();
             for (Map<String, Object> freeze : freezes) {
@@ -267,7 +268,7 @@ abstract class SchemaMigrationTestBase {
                             .bind("metadata", Rows.json(metadata)).bind("lotId", lot.lotId()).execute());
                 }
             }
-            List<LedgerEntry> entries = handle.createQuery("SELECT * FROM " + from + "entries").map(Tables.ENTRIES.mapper()).list();
+            List<LedgerEntry> entries = handle.createQuery("SELECT * FROM " + from + "entries").map(Tables::entry).list();
             for (LedgerEntry entry : entries) {
                 Map<String, String> metadata = entry.metadata();
                 if (grantMetadata.containsKey(entry.transactionId())) {
@@ -283,6 +284,12 @@ abstract class SchemaMigrationTestBase {
                 }
             }
         }
+    }
+
+    /** The receipt lines kept on entries (version 9), as rows of allocations: as versions before 9 wrote them. */
+    private void copyReceiptLinesOfEntries(Handle handle, String from) {
+        handle.execute("INSERT INTO " + prefix + "allocations (owner_id, line_no, lot_id, amount)"
+                + " SELECT transaction_id, 0, lot_id, lot_amount FROM " + from + "entries WHERE lot_id IS NOT NULL");
     }
 
     /** @return the metadata as versions 1 and 2 wrote it: the host's plus the ledger's own keys */
@@ -563,6 +570,7 @@ abstract class SchemaMigrationTestBase {
                 handle.execute("INSERT INTO " + prefix + table.getKey() + " (" + list + ") SELECT " + list
                         + " FROM " + from + table.getKey());
             }
+            copyReceiptLinesOfEntries(handle, from);
         }
     }
 
@@ -704,6 +712,47 @@ abstract class SchemaMigrationTestBase {
         assertEquals(45, ledger.balance("org-v7").available());
         assertEquals(List.of("member-v7"), ledger.reports().listAccounts(dev.credits.AccountQuery.builder()
                 .memberOf("org-v7").build()).rows().stream().map(row -> row.account().accountId()).toList());
+    }
+
+    /**
+     * Version 9 (receipts on entries) adds the receipt-line columns to the entries of a database at version 8, whose
+     * receipts are all rows of allocations: they read as before (the receipt unchanged, a refund gives the credits back
+     * to the lot the deduction drew on); run twice it changes nothing more; the next one-lot deduction keeps its line
+     * on its entry.
+     */
+    @Test
+    void version9KeepsTheReceiptsOfVersion8AndPutsNewOneLineReceiptsOnTheEntry() {
+        JdbiCreditStore store = store();
+        store.installSchema(shipped());
+        CreditLedger ledger = ledger(store);
+        ledger.openAccount("acc-v8");
+        ledger.createFeaturePricing(FeatureDefinition.of("image_gen", "Image", 5));
+        String lotId = ledger.grant(dev.credits.GrantRequest.of("acc-v8", 50)).lot().lotId();
+        String deduction = ledger.deductCredits("acc-v8", "image_gen").transactionId();
+        dev.credits.Receipt receipt = ledger.receipt(deduction);
+        assertEquals(List.of(new dev.credits.Allocation(deduction, 0, lotId, -5)), receipt.allocations());
+        // Back to version 8: every receipt line a row of allocations, no receipt columns on entries.
+        try (Handle handle = Jdbi.open(pool)) {
+            handle.execute("INSERT INTO " + prefix + "allocations (owner_id, line_no, lot_id, amount)"
+                    + " SELECT transaction_id, 0, lot_id, lot_amount FROM " + prefix + "entries WHERE lot_id IS NOT NULL");
+            handle.execute("ALTER TABLE " + prefix + "entries DROP COLUMN lot_id");
+            handle.execute("ALTER TABLE " + prefix + "entries DROP COLUMN lot_amount");
+            handle.execute("DELETE FROM " + prefix + TestDatabase.VERSION_TABLE + " WHERE version_no = 9");
+        }
+
+        assertEquals(List.of(9), store.installSchema(shipped().subList(0, 9)));
+        try (Handle handle = Jdbi.open(pool)) {
+            Schema.versions(shipped()).get(8).statements(prefix).forEach(handle::execute); // and once more
+        }
+        assertEquals(receipt, ledger.receipt(deduction));
+        assertTrue(ledger.refundCredits(dev.credits.RefundRequest.of(deduction)).creditsRefunded() > 0);
+        assertEquals(50, ledger.balance("acc-v8").available());
+        String next = ledger.deductCredits("acc-v8", "image_gen").transactionId();
+        assertEquals(List.of(new dev.credits.Allocation(next, 0, lotId, -5)), ledger.receipt(next).allocations());
+        try (Handle handle = Jdbi.open(pool)) {
+            assertEquals(0, handle.createQuery("SELECT COUNT(*) FROM " + prefix + "allocations WHERE owner_id = :id")
+                    .bind("id", next).mapTo(Integer.class).one());
+        }
     }
 
     /**
