@@ -267,7 +267,7 @@ public final class LoadHarness {
             // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
             // share of the gap, with a client that costs next to nothing.
             createLibraryReplica(pool, database.schema());
-            entries.add(pgbenchEntry("the library's SQL (11 statements, 2 pipelined round trips) run by pgbench",
+            entries.add(pgbenchEntry("the library's SQL (12 statements, 2 pipelined round trips) run by pgbench",
                     pgbench, "library-sql", libraryScript(database.schema(), settings.accounts), null, server,
                     settings.baseThreads()));
         }
@@ -337,8 +337,9 @@ public final class LoadHarness {
 
     /**
      * What the store sends for a deduction without an idempotency key (see PostgresStatements): the snapshot pipeline
-     * (lock, balances, live lots, due holds, feature), then the change set with the COMMIT (checked account update,
-     * balance upsert, checked lot update, entry, receipt line). Values are made up; the work is the same.
+     * (lock timeout, lock, balances, live lots, due holds, feature), then the change set with the COMMIT (checked
+     * account update, balance upsert, checked lot update, entry with its receipt line, event, usage row). Values are
+     * made up; the work is the same.
      */
     private static String libraryScript(String schema, int accounts) {
         String account = "'acct-' || :aid";
@@ -348,6 +349,7 @@ public final class LoadHarness {
                 + "\\set tx random(1, 9000000000000000000)\n"
                 + "\\startpipeline\n"
                 + "BEGIN;\n"
+                + "SET LOCAL lock_timeout = '5000ms';\n"
                 + "SELECT account_id, status, overdraft_limit, low_balance_threshold, max_open_holds, plan_id,"
                 + " next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
                 + " updated_at_micros FROM " + schema + ".pgl_accounts WHERE account_id = " + account + " FOR UPDATE;\n"
@@ -382,11 +384,21 @@ public final class LoadHarness {
                 + " AND l.account_id = " + account + checked
                 + "INSERT INTO " + schema + ".pgl_entries (transaction_id, account_id, sequence_no, entry_type,"
                 + " credit_type, amount, balance_after, feature_key, quantity, unit_price, price_plan_id, retry_number,"
-                + " user_id, hold_id, reference_id, reason, idempotency_key, metadata, created_at_micros) VALUES"
-                + " ('tx-' || :tx, " + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1,"
-                + " NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1);\n"
-                + "INSERT INTO " + schema + ".pgl_allocations (owner_id, line_no, lot_id, amount) VALUES ('tx-' || :tx,"
-                + " 0, 'lot-' || :aid, -1);\n"
+                + " user_id, hold_id, reference_id, reason, idempotency_key, metadata, created_at_micros, lot_id,"
+                + " lot_amount) VALUES ('tx-' || :tx, " + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '"
+                + FEATURE + "', 1, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1, 'lot-' || :aid, -1);\n"
+                + "INSERT INTO " + schema + ".pgl_events (account_id, account_sequence, event_index, event_id,"
+                + " event_position, event_type, credit_type, payload, occurred_at_micros) VALUES (" + account
+                + ", :tx, 0, 'ev-' || :tx, NULL, 'CREDITS_DEDUCTED', 'credits', '" + "{\"payload\":\"x\"}".repeat(12)
+                + "', 1);\n"
+                + "INSERT INTO " + schema + ".pgl_usage_buckets (account_id, bucket_start_micros, group_key, credit_type,"
+                + " usage_kind, lot_source, feature_key, user_id, dimensions, currency, credits, charged, refunded,"
+                + " quantity, deductions, free_retries, entry_count, money_amount) VALUES (" + account + ", 0, 'g',"
+                + " 'credits', 'DEDUCTION', NULL, '" + FEATURE + "', NULL, NULL, NULL, 1, 1, 0, 1, 1, 0, 1, 0)"
+                + " ON CONFLICT (account_id, bucket_start_micros, group_key) DO UPDATE SET credits ="
+                + " pgl_usage_buckets.credits + EXCLUDED.credits, charged = pgl_usage_buckets.charged + EXCLUDED.charged,"
+                + " quantity = pgl_usage_buckets.quantity + EXCLUDED.quantity, deductions = pgl_usage_buckets.deductions"
+                + " + EXCLUDED.deductions, entry_count = pgl_usage_buckets.entry_count + EXCLUDED.entry_count;\n"
                 + "COMMIT;\n"
                 + "\\endpipeline\n";
     }
