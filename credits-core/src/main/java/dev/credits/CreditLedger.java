@@ -934,6 +934,8 @@ public final class CreditLedger {
          * combine (default: four per processor, at least 8); see {@link #writeCombining(boolean)}. Below it, calls on
          * different accounts run side by side as without combining; a smaller bound shares more commits (less work
          * per call for the database) at the cost of less parallelism. Keep it at or below the connection pool's size.
+         * It applies where the store {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
+         * accounts}; elsewhere a batch holds one organization's calls and calls on other accounts never wait.
          *
          * @throws IllegalArgumentException if below 1
          */

@@ -144,10 +144,11 @@ class WriteCombiningTest {
     }
 
     @Test
-    void onAStoreThatDoesNotCombineAcrossAccountsABatchHoldsOneOrganization() throws Exception {
+    void onAStoreThatDoesNotCombineAcrossAccountsABatchHoldsOneOrganizationAndOthersDoNotWait() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         store.acrossAccounts = false;
-        // One unit in flight: every other call waits, so a batch across accounts would form if it could.
+        // One unit in flight allowed: on a store that combines across accounts every other call would wait for it
+        // and join a batch across accounts; here calls on other accounts do not wait at all.
         CreditLedger ledger = setUp(store, true, 1);
         List<String> accounts = accountIds(6);
         for (String account : accounts) {
@@ -165,6 +166,7 @@ class WriteCombiningTest {
         });
 
         assertEquals(0, store.multiAccountUnits.get(), "no unit of work over several accounts");
+        assertTrue(store.mostRunning.get() > 1, "units of work on different accounts ran side by side, past the bound");
         assertTrue(store.units.get() - before < results.size(), "calls on one account still combined: "
                 + (store.units.get() - before) + " units of work for " + results.size() + " calls");
         for (String account : accounts) {
@@ -507,12 +509,21 @@ class WriteCombiningTest {
             return acrossAccounts;
         }
 
+        /** Units of work running now, and the most that ever ran at once. */
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger mostRunning = new AtomicInteger();
+
         @Override
         public <T> T inAccount(String accountId, AccountWork<T> work) {
             return delegate.inAccount(accountId, tx -> {
                 units.incrementAndGet();
-                pause();
-                return work.run(failing(tx, false));
+                mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    pause();
+                    return work.run(failing(tx, false));
+                } finally {
+                    running.decrementAndGet();
+                }
             });
         }
 
@@ -626,8 +637,13 @@ class WriteCombiningTest {
                 if (accountIds.size() > 1) {
                     multiAccountUnits.incrementAndGet();
                 }
-                pause();
-                return work.run(txs.stream().map(tx -> failing(tx, accountIds.size() > 1)).toList());
+                mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    pause();
+                    return work.run(txs.stream().map(tx -> failing(tx, accountIds.size() > 1)).toList());
+                } finally {
+                    running.decrementAndGet();
+                }
             });
         }
     }

@@ -32,9 +32,9 @@ import java.util.function.Supplier;
  * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
  * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or, at
  * the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its
- * next batch, or of the oldest one where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine
- * across accounts}. So calls wait only behind work in flight (no timer), and calls on different accounts share a commit
- * only when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
+ * next batch. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
+ * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
+ * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
  * locked in one canonical order (by depth below its root, then by id: root first, so units never wait for each other
  * in a cycle), their snapshots read at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on
  * the state the previous ones left ({@link CombinedTransaction}, one per account), one change set per account, one
@@ -113,8 +113,10 @@ final class Combiner {
             root.waiting.add(call);
             if (!root.running) {
                 markReady(root);
-                if (inFlight < maxInFlight) {
-                    // Nothing else is ready below the bound (a finishing batch takes every ready root): a lone call.
+                // Below the bound nothing else is ready (a finishing batch takes every ready root): a lone call. At
+                // the bound calls wait to share a batch, unless batches hold one root anyway: then waiting gains
+                // nothing (and the store is known by then: a unit of work ran).
+                if (inFlight < maxInFlight || !acrossRoots()) {
                     inFlight++;
                     batch = nextBatch();
                 }

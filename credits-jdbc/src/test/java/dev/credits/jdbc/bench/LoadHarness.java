@@ -268,8 +268,11 @@ public final class LoadHarness {
             // share of the gap, with a client that costs next to nothing.
             createLibraryReplica(pool, database.schema());
             entries.add(pgbenchEntry("the library's SQL (12 statements, 2 pipelined round trips) run by pgbench",
-                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts), null, server,
+                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts, true), null, server,
                     settings.baseThreads()));
+            entries.add(pgbenchEntry("the same without balances, due holds, price, event, usage row and lock timeout"
+                            + " (6 statements) run by pgbench", pgbench, "library-sql-essentials",
+                    libraryScript(database.schema(), settings.accounts, false), null, server, settings.baseThreads()));
         }
         return entries;
     }
@@ -339,9 +342,10 @@ public final class LoadHarness {
      * What the store sends for a deduction without an idempotency key (see PostgresStatements): the snapshot pipeline
      * (lock timeout, lock, balances, live lots, due holds, feature), then the change set with the COMMIT (checked
      * account update, balance upsert, checked lot update, entry with its receipt line, event, usage row). Values are
-     * made up; the work is the same.
+     * made up; the work is the same. Not {@code full}: only what the hand-written SQL does too, plus the lock read,
+     * the live lots and their update (6 statements): what the rest costs.
      */
-    private static String libraryScript(String schema, int accounts) {
+    private static String libraryScript(String schema, int accounts, boolean full) {
         String account = "'acct-' || :aid";
         String checked = " RETURNING 1) SELECT CASE WHEN count(*) = 1 THEN 1 ELSE CAST('check ' || count(*) AS INTEGER)"
                 + " END FROM changed;\n";
@@ -349,15 +353,17 @@ public final class LoadHarness {
                 + "\\set tx random(1, 9000000000000000000)\n"
                 + "\\startpipeline\n"
                 + "BEGIN;\n"
-                + "SET LOCAL lock_timeout = '5000ms';\n"
+                + (full ? "SET LOCAL lock_timeout = '5000ms';\n" : "")
                 + "SELECT account_id, status, overdraft_limit, low_balance_threshold, max_open_holds, plan_id,"
                 + " next_plan_id, period_start_at_micros, period_end_at_micros, sequence_no, created_at_micros,"
-                + " updated_at_micros FROM " + schema + ".pgl_accounts WHERE account_id = " + account + " FOR UPDATE;\n"
-                + "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
-                + account + " ORDER BY credit_type;\n"
+                + " updated_at_micros, subscription_id, parent_id, capped FROM " + schema + ".pgl_accounts"
+                + " WHERE account_id = " + account + " FOR UPDATE;\n"
+                + (full ? "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
+                + account + " ORDER BY credit_type;\n" : "")
                 + "SELECT lot_id, account_id, credit_type, source, priority, amount, remaining, held, expires_at_micros,"
                 + " money_amount, money_scale, money_currency, metadata, granted_at_micros, transaction_id FROM "
                 + schema + ".pgl_lots WHERE account_id = " + account + " AND live = TRUE;\n"
+                + (full ? ""
                 + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, price_plan_id, amount, status,"
                 + " user_id,"
                 + " idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
@@ -367,7 +373,7 @@ public final class LoadHarness {
                 + "SELECT feature_key, feature_name, category, credits_per_unit, plan_prices, free_retries, credit_type,"
                 + " description, active,"
                 + " created_at_micros, updated_at_micros FROM " + schema + ".pgl_features WHERE feature_key = '"
-                + FEATURE + "';\n"
+                + FEATURE + "';\n" : "")
                 + "\\endpipeline\n"
                 + "\\startpipeline\n"
                 + "WITH changed AS (UPDATE " + schema + ".pgl_accounts SET status = 'ACTIVE', overdraft_limit = 0,"
@@ -375,9 +381,10 @@ public final class LoadHarness {
                 + " period_start_at_micros = NULL, period_end_at_micros = NULL, sequence_no = sequence_no + 1,"
                 + " updated_at_micros = 1"
                 + " WHERE account_id = " + account + " AND sequence_no >= 0" + checked
+                + (full ? ""
                 + "INSERT INTO " + schema + ".pgl_balances (account_id, credit_type, balance, held) VALUES (" + account
                 + ", 'credits', 999, 0) ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
-                + " held = EXCLUDED.held;\n"
+                + " held = EXCLUDED.held;\n" : "")
                 + "WITH changed AS (UPDATE " + schema + ".pgl_lots AS l SET remaining = v.remaining, held = v.held,"
                 + " live = v.live FROM (VALUES (CAST('lot-' || :aid AS VARCHAR), CAST(999 AS BIGINT), CAST(0 AS BIGINT),"
                 + " CAST(TRUE AS BOOLEAN))) AS v (lot_id, remaining, held, live) WHERE l.lot_id = v.lot_id"
@@ -387,6 +394,7 @@ public final class LoadHarness {
                 + " user_id, hold_id, reference_id, reason, idempotency_key, metadata, created_at_micros, lot_id,"
                 + " lot_amount) VALUES ('tx-' || :tx, " + account + ", :tx, 'DEDUCTION', 'credits', -1, 999, '"
                 + FEATURE + "', 1, 1, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1, 'lot-' || :aid, -1);\n"
+                + (full ? ""
                 + "INSERT INTO " + schema + ".pgl_events (account_id, account_sequence, event_index, event_id,"
                 + " event_position, event_type, credit_type, payload, occurred_at_micros) VALUES (" + account
                 + ", :tx, 0, 'ev-' || :tx, NULL, 'CREDITS_DEDUCTED', 'credits', '" + "{\"payload\":\"x\"}".repeat(12)
@@ -398,7 +406,7 @@ public final class LoadHarness {
                 + " ON CONFLICT (account_id, bucket_start_micros, group_key) DO UPDATE SET credits ="
                 + " pgl_usage_buckets.credits + EXCLUDED.credits, charged = pgl_usage_buckets.charged + EXCLUDED.charged,"
                 + " quantity = pgl_usage_buckets.quantity + EXCLUDED.quantity, deductions = pgl_usage_buckets.deductions"
-                + " + EXCLUDED.deductions, entry_count = pgl_usage_buckets.entry_count + EXCLUDED.entry_count;\n"
+                + " + EXCLUDED.deductions, entry_count = pgl_usage_buckets.entry_count + EXCLUDED.entry_count;\n" : "")
                 + "COMMIT;\n"
                 + "\\endpipeline\n";
     }
