@@ -112,35 +112,14 @@ class WriteCombiningTest {
     void callsOnManyAccountsCombineAndEachAccountGetsExactlyItsOwnOutcome() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         CreditLedger ledger = setUp(store, true);
-        List<String> accounts = accountIds(24);
-        for (String account : accounts) {
-            ledger.openAccount(account);
-            ledger.grant(GrantRequest.of(account, 30));
-        }
+        List<String> accounts = fundedAccounts(ledger, 24);
         int before = store.units.get();
-        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
-        runThreads(THREADS, thread -> {
-            Random random = new Random(thread);
-            for (int i = 0; i < 30; i++) {
-                String account = accounts.get(random.nextInt(accounts.size()));
-                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
-            }
-        });
+        List<Map.Entry<String, DeductionResult>> results = deductAtRandom(ledger, accounts);
 
         assertTrue(store.multiAccountUnits.get() > 0, "batches held calls on several accounts");
         assertTrue(store.units.get() - before < results.size() * 3 / 4, "calls combined: "
                 + (store.units.get() - before) + " units of work for " + results.size() + " calls");
-        for (String account : accounts) {
-            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
-                    .map(Map.Entry::getValue).toList();
-            long succeeded = own.stream().filter(DeductionResult::success).count();
-            // A rejection is the account's own: only once its 30 credits are gone, whatever its batch-mates did.
-            assertEquals(Math.min(30, own.size()), succeeded, account);
-            assertTrue(own.stream().allMatch(r -> r.success() || r.reason() == RejectionReason.INSUFFICIENT_CREDITS),
-                    account);
-            assertEquals(30 - succeeded, ledger.balance(account).available(), account);
-            InvariantChecker.check(ledger, store, account);
-        }
+        assertEachAccountGotItsOwnOutcome(ledger, store, accounts, results);
     }
 
     @Test
@@ -150,33 +129,15 @@ class WriteCombiningTest {
         // One unit in flight allowed: on a store that combines across accounts every other call would wait for it
         // and join a batch across accounts; here calls on other accounts do not wait at all.
         CreditLedger ledger = setUp(store, true, 1);
-        List<String> accounts = accountIds(6);
-        for (String account : accounts) {
-            ledger.openAccount(account);
-            ledger.grant(GrantRequest.of(account, 30));
-        }
+        List<String> accounts = fundedAccounts(ledger, 6);
         int before = store.units.get();
-        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
-        runThreads(THREADS, thread -> {
-            Random random = new Random(thread);
-            for (int i = 0; i < 30; i++) {
-                String account = accounts.get(random.nextInt(accounts.size()));
-                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
-            }
-        });
+        List<Map.Entry<String, DeductionResult>> results = deductAtRandom(ledger, accounts);
 
         assertEquals(0, store.multiAccountUnits.get(), "no unit of work over several accounts");
         assertTrue(store.mostRunning.get() > 1, "units of work on different accounts ran side by side, past the bound");
         assertTrue(store.units.get() - before < results.size(), "calls on one account still combined: "
                 + (store.units.get() - before) + " units of work for " + results.size() + " calls");
-        for (String account : accounts) {
-            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
-                    .map(Map.Entry::getValue).toList();
-            long succeeded = own.stream().filter(DeductionResult::success).count();
-            assertEquals(Math.min(30, own.size()), succeeded, account);
-            assertEquals(30 - succeeded, ledger.balance(account).available(), account);
-            InvariantChecker.check(ledger, store, account);
-        }
+        assertEachAccountGotItsOwnOutcome(ledger, store, accounts, results);
     }
 
     @Test
@@ -253,6 +214,49 @@ class WriteCombiningTest {
             ids.add("acct_" + i);
         }
         return ids;
+    }
+
+    /** @return {@code count} new accounts of 30 credits each */
+    private static List<String> fundedAccounts(CreditLedger ledger, int count) {
+        List<String> accounts = accountIds(count);
+        for (String account : accounts) {
+            ledger.openAccount(account);
+            ledger.grant(GrantRequest.of(account, 30));
+        }
+        return accounts;
+    }
+
+    /** Each of {@link #THREADS} threads deducts 30 times, each time from one of the accounts at random. */
+    private static List<Map.Entry<String, DeductionResult>> deductAtRandom(CreditLedger ledger, List<String> accounts)
+            throws Exception {
+        ConcurrentLinkedQueue<Map.Entry<String, DeductionResult>> results = new ConcurrentLinkedQueue<>();
+        runThreads(THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 30; i++) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                results.add(Map.entry(account, ledger.deductCredits(account, FEATURE)));
+            }
+        });
+        return List.copyOf(results);
+    }
+
+    /**
+     * Every account's outcome is exactly its own: a rejection only once its 30 credits are gone (whatever its
+     * batch-mates did), its balance what its successes left, its invariants kept.
+     */
+    private static void assertEachAccountGotItsOwnOutcome(CreditLedger ledger, CreditStore store,
+                                                          List<String> accounts,
+                                                          List<Map.Entry<String, DeductionResult>> results) {
+        for (String account : accounts) {
+            List<DeductionResult> own = results.stream().filter(r -> r.getKey().equals(account))
+                    .map(Map.Entry::getValue).toList();
+            long succeeded = own.stream().filter(DeductionResult::success).count();
+            assertEquals(Math.min(30, own.size()), succeeded, account);
+            assertTrue(own.stream().allMatch(r -> r.success() || r.reason() == RejectionReason.INSUFFICIENT_CREDITS),
+                    account);
+            assertEquals(30 - succeeded, ledger.balance(account).available(), account);
+            InvariantChecker.check(ledger, store, account);
+        }
     }
 
     private interface ThreadWork {

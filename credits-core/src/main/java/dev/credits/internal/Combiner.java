@@ -67,10 +67,10 @@ final class Combiner {
     private final ArrayDeque<Root> ready = new ArrayDeque<>();
     private int inFlight;
     /**
-     * Whether a batch may hold the calls of several roots ({@link CreditStore#combinesAcrossAccounts()}), asked when
-     * first needed: a database store knows it once connected, after its first unit of work.
+     * Whether a batch may hold the calls of several roots ({@link CreditStore#combinesAcrossAccounts()}): asked by the
+     * first call, outside the lock (a database store may connect to know it), then kept.
      */
-    private Boolean acrossRoots;
+    private volatile Boolean acrossRoots;
 
     /**
      * @param maxBatch    the most calls run in one unit of work
@@ -107,6 +107,7 @@ final class Combiner {
      */
     <T> T run(List<String> accounts, String featureKey, String idempotencyKey, Work<T> work) {
         Call<T> call = new Call<>(accounts, featureKey, idempotencyKey, work);
+        boolean acrossRoots = acrossRoots();
         List<Call<?>> batch = null;
         synchronized (this) {
             Root root = roots.computeIfAbsent(accounts.get(0), Root::new);
@@ -115,10 +116,10 @@ final class Combiner {
                 markReady(root);
                 // Below the bound nothing else is ready (a finishing batch takes every ready root): a lone call. At
                 // the bound calls wait to share a batch, unless batches hold one root anyway: then waiting gains
-                // nothing (and the store is known by then: a unit of work ran).
-                if (inFlight < maxInFlight || !acrossRoots()) {
+                // nothing.
+                if (inFlight < maxInFlight || !acrossRoots) {
                     inFlight++;
-                    batch = nextBatch();
+                    batch = nextBatch(acrossRoots);
                 }
             }
         }
@@ -145,7 +146,7 @@ final class Combiner {
                         markReady(root);
                     }
                 }
-                next = ready.isEmpty() ? null : nextBatch();
+                next = ready.isEmpty() ? null : nextBatch(acrossRoots);
                 if (next == null) {
                     inFlight--;
                 }
@@ -175,9 +176,9 @@ final class Combiner {
      * root alone where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts}
      * (guarded)
      */
-    private List<Call<?>> nextBatch() {
+    private List<Call<?>> nextBatch(boolean acrossRoots) {
         List<Call<?>> batch = new ArrayList<>();
-        while (batch.size() < maxBatch && !ready.isEmpty() && (batch.isEmpty() || acrossRoots())) {
+        while (batch.size() < maxBatch && !ready.isEmpty() && (batch.isEmpty() || acrossRoots)) {
             Root root = ready.poll();
             root.isReady = false;
             root.running = true;
@@ -189,10 +190,19 @@ final class Combiner {
     }
 
     private boolean acrossRoots() {
-        if (acrossRoots == null) {
-            acrossRoots = store.combinesAcrossAccounts();
+        Boolean known = acrossRoots;
+        if (known == null) {
+            try {
+                known = store.combinesAcrossAccounts();
+            } catch (RuntimeException unreachable) {
+                // Not known yet (a database store could not connect to tell): this call runs as on a store that does
+                // not combine across accounts, and meets the failure, if it lasts, in its own unit of work.
+                LOG.debug("credits: the store could not tell whether it combines across accounts yet", unreachable);
+                return false;
+            }
+            acrossRoots = known;
         }
-        return acrossRoots;
+        return known;
     }
 
     private void execute(List<Call<?>> batch) {

@@ -111,7 +111,7 @@ public interface ConcurrencyContract extends ContractFixture {
         String key = feature("unit", 1);
         int threads = workloadSize().threads();
         // Ledgers that combine calls on different accounts as soon as two units of work are in flight (on a store
-        // that combines across accounts; elsewhere calls queue for one or two units of work, one account each).
+        // that combines across accounts; elsewhere a batch holds one account's calls and the others do not wait).
         List<CreditLedger> ledgers = List.of(newLedger(b -> b.maxUnitsInFlight(1)),
                 newLedger(b -> b.maxUnitsInFlight(2)));
         List<Map.Entry<String, DeductionResult>> results = onThreads(threads, ledgers, (ledger, thread) -> {

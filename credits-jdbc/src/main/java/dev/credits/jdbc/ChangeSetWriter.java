@@ -86,8 +86,8 @@ final class ChangeSetWriter {
                 Tables.HOLDS);
         addUpdate(rows -> sql.update(Tables.HOLD_UPDATE, rows), changes.updatedHolds(), Tables.HOLD_UPDATE::bind,
                 h -> h.accountId(), Check.HOLDS, Tables.HOLD_UPDATE);
-        List<Allocation> lines = new ArrayList<>(changes.allocations());
-        List<Tables.EntryRow> entries = entryRows(changes.entries(), lines);
+        List<Allocation> lines = new ArrayList<>();
+        List<Tables.EntryRow> entries = entryRows(changes.entries(), changes.allocations(), lines);
         add(rows -> sql.insert(Tables.ENTRIES, rows), entries, Tables.ENTRIES::bind, e -> e.entry().accountId(),
                 Tables.ENTRIES);
         add(rows -> sql.insert(Tables.ALLOCATIONS, rows), lines, Tables.ALLOCATIONS::bind, a -> accountId,
@@ -123,13 +123,11 @@ final class ChangeSetWriter {
     }
 
     /**
-     * The entries as rows: an entry whose receipt is one line (position 0, written with it) carries that line, which
-     * then leaves {@code lines}; the other lines stay rows of allocations (see the schema's version 9).
+     * The entries as rows: an entry whose receipt is one line (position 0, written with it) carries that line; every
+     * other line goes to {@code rest}, a row of allocations (see the schema's version 9).
      */
-    private static List<Tables.EntryRow> entryRows(List<LedgerEntry> entries, List<Allocation> lines) {
-        if (entries.isEmpty()) {
-            return List.of();
-        }
+    private static List<Tables.EntryRow> entryRows(List<LedgerEntry> entries, List<Allocation> lines,
+                                                   List<Allocation> rest) {
         Map<String, Allocation> single = new HashMap<>();
         Set<String> several = new HashSet<>();
         for (Allocation line : lines) {
@@ -139,14 +137,19 @@ final class ChangeSetWriter {
             }
         }
         List<Tables.EntryRow> rows = new ArrayList<>(entries.size());
+        Set<String> carried = new HashSet<>();
         for (LedgerEntry entry : entries) {
             Allocation line = single.get(entry.transactionId());
-            if (line != null && line.position() == 0) {
-                lines.remove(line);
+            if (line != null && line.position() == 0 && carried.add(entry.transactionId())) {
+                rows.add(new Tables.EntryRow(entry, line));
             } else {
-                line = null;
+                rows.add(new Tables.EntryRow(entry, null));
             }
-            rows.add(new Tables.EntryRow(entry, line));
+        }
+        for (Allocation line : lines) {
+            if (!carried.contains(line.ownerId())) {
+                rest.add(line);
+            }
         }
         return rows;
     }

@@ -166,11 +166,14 @@ final class GrowthLedger {
                     + " WHERE account_id = ? AND live", accountId);
             long allLots = longs(connection, "SELECT count(*) FROM " + prefix + "lots WHERE account_id = ?",
                     accountId)[0];
+            // Receipt lines: rows of allocations, and since schema version 9 the one line an entry may carry.
             long brokenLots = longs(connection, "SELECT count(*) FROM " + prefix + "lots AS l LEFT JOIN (SELECT"
-                    + " a.lot_id, sum(a.amount) AS total FROM " + prefix + "allocations AS a JOIN " + prefix + "entries"
-                    + " AS e ON e.transaction_id = a.owner_id WHERE e.account_id = ? GROUP BY a.lot_id) AS r"
+                    + " lot_id, sum(amount) AS total FROM (SELECT a.lot_id, a.amount FROM " + prefix + "allocations"
+                    + " AS a JOIN " + prefix + "entries AS e ON e.transaction_id = a.owner_id WHERE e.account_id = ?"
+                    + " UNION ALL SELECT lot_id, lot_amount FROM " + prefix + "entries WHERE account_id = ?"
+                    + " AND lot_id IS NOT NULL) AS lines GROUP BY lot_id) AS r"
                     + " ON r.lot_id = l.lot_id WHERE l.account_id = ? AND coalesce(r.total, 0) <> l.remaining",
-                    accountId, accountId)[0];
+                    accountId, accountId, accountId)[0];
             long sequence = longs(connection, "SELECT sequence_no FROM " + prefix + "accounts WHERE account_id = ?",
                     accountId)[0];
             boolean ok = entries[1] == 1 && entries[2] == entries[0] && brokenRunning == 0 && balance == entries[3]
