@@ -30,15 +30,16 @@ import java.util.function.Supplier;
  * Write-combining: concurrent calls run together in one transaction. Calls are grouped by the root of their
  * organization (an account in no pool is its own root), so a pool and its members always combine. A call whose root
  * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
- * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or, at
- * the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its
- * next batch. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
+ * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or,
+ * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
+ * its next batch. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
  * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
- * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts} transaction: every account its calls touch
- * locked in one canonical order (by depth below its root, then by id: root first, so units never wait for each other
- * in a cycle), their snapshots read at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on
- * the state the previous ones left ({@link CombinedTransaction}, one per account), one change set per account, one
- * commit. A batch is led by the thread of one of its calls.
+ * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is
+ * one {@link CreditStore#inAccounts} transaction: every account its calls touch locked in one canonical order (by
+ * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
+ * at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on the state the previous ones left
+ * ({@link CombinedTransaction}, one per account), one change set per account, one commit. A batch is led by the thread
+ * of one of its calls.
  *
  * <p>A call that returns a value (a rejection too) or throws one of the ledger's verdicts (a {@link CreditsException}
  * about its input: it changed nothing) is answered as alone; a call whose account turned out to be in other pools
@@ -85,15 +86,11 @@ final class Combiner {
 
     /** The calls of one root (an organization, or an account in no pool) waiting for a batch; guarded by the combiner. */
     private static final class Root {
-        final String id;
         final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
         /** Whether a batch holding the root is in flight. */
         boolean running;
+        /** Whether it is in {@link #ready}. */
         boolean isReady;
-
-        Root(String id) {
-            this.id = id;
-        }
     }
 
     /**
@@ -110,7 +107,7 @@ final class Combiner {
         boolean acrossRoots = acrossRoots();
         List<Call<?>> batch = null;
         synchronized (this) {
-            Root root = roots.computeIfAbsent(accounts.get(0), Root::new);
+            Root root = roots.computeIfAbsent(accounts.get(0), id -> new Root());
             root.waiting.add(call);
             if (!root.running) {
                 markReady(root);

@@ -22,7 +22,6 @@ import dev.credits.spi.CatalogTable;
 
 import java.time.Instant;
 import java.util.AbstractMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,7 +258,7 @@ public final class Spending {
         });
     }
 
-    /** @return the stored result of a deduction: {@code Codec.encode(deductionFields(r))}, written field by field */
+    /** @return the stored result of a deduction: its fields URL-encoded by key, as {@code Codec.encode} writes a map */
     static String encodeDeduction(DeductionResult r) {
         // Every deduction with a key stores one: the fields appended in the order of their keys, without a map.
         StringBuilder out = new StringBuilder(320);
@@ -278,23 +277,6 @@ public final class Spending {
         return out.toString();
     }
 
-    /** @return the fields of a deduction's stored result, by name (null: absent) */
-    static Map<String, String> deductionFields(DeductionResult r) {
-        Map<String, String> fields = new HashMap<>();
-        fields.put("featureKey", r.featureKey());
-        fields.put("transactionId", r.transactionId());
-        fields.put("quantity", Long.toString(r.quantity()));
-        fields.put("unitPrice", Long.toString(r.unitPrice()));
-        fields.put("creditsDeducted", Long.toString(r.creditsDeducted()));
-        fields.put("remainingCredits", Long.toString(r.remainingCredits()));
-        fields.put("required", Long.toString(r.required()));
-        fields.put("available", Long.toString(r.available()));
-        fields.put("sequence", Long.toString(r.sequence()));
-        fields.put("accountId", r.accountId());
-        fields.put("pricePlanId", r.pricePlanId());
-        fields.put("retryNumber", Integer.toString(r.retryNumber()));
-        return fields;
-    }
 
     /**
      * How a spend that retries a deduction is charged: the original it counts against, its retry number, and whether

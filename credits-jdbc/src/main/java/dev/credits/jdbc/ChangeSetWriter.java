@@ -128,23 +128,22 @@ final class ChangeSetWriter {
      */
     private static List<Tables.EntryRow> entryRows(List<LedgerEntry> entries, List<Allocation> lines,
                                                    List<Allocation> rest) {
-        Map<String, Allocation> single = new HashMap<>();
-        Set<String> several = new HashSet<>();
+        Map<String, Integer> linesPerOwner = new HashMap<>();
+        lines.forEach(line -> linesPerOwner.merge(line.ownerId(), 1, Integer::sum));
+        Map<String, Allocation> alone = new HashMap<>();
         for (Allocation line : lines) {
-            if (several.contains(line.ownerId()) || single.put(line.ownerId(), line) != null) {
-                single.remove(line.ownerId());
-                several.add(line.ownerId());
+            if (line.position() == 0 && linesPerOwner.get(line.ownerId()) == 1) {
+                alone.put(line.ownerId(), line);
             }
         }
         List<Tables.EntryRow> rows = new ArrayList<>(entries.size());
         Set<String> carried = new HashSet<>();
         for (LedgerEntry entry : entries) {
-            Allocation line = single.get(entry.transactionId());
-            if (line != null && line.position() == 0 && carried.add(entry.transactionId())) {
-                rows.add(new Tables.EntryRow(entry, line));
-            } else {
-                rows.add(new Tables.EntryRow(entry, null));
+            Allocation line = alone.get(entry.transactionId());
+            if (line != null) {
+                carried.add(entry.transactionId());
             }
+            rows.add(new Tables.EntryRow(entry, line));
         }
         for (Allocation line : lines) {
             if (!carried.contains(line.ownerId())) {
