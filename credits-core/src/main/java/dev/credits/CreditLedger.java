@@ -900,7 +900,10 @@ public final class CreditLedger {
          * root has no unit of work in flight in this ledger runs at once, in a transaction of its own, while fewer than
          * {@link #maxUnitsInFlight(int)} are in flight. Otherwise it waits, for its root's unit of work in flight, or,
          * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to
-         * {@link #maxCombinedCalls(int)}), whatever their accounts, in one transaction: every account they touch
+         * {@link #maxCombinedCalls(int)}), whatever their accounts, in one transaction (one such transaction over
+         * several organizations at a time: while it runs, a finishing unit of work takes the oldest waiting
+         * organization's calls alone, since a transaction over several accounts pays only with many calls in it):
+         * every account they touch
          * locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order by the
          * same rules with its own result and sequence number, one commit, and each caller answered once that commit
          * returned. No timer: calls wait only behind work in flight. A rejection or a bad-input exception of one call
@@ -933,7 +936,9 @@ public final class CreditLedger {
          * The most units of work this ledger runs at once before calls on accounts with none in flight wait and
          * combine (default: four per processor, at least 8); see {@link #writeCombining(boolean)}. Below it, calls on
          * different accounts run side by side as without combining; a smaller bound shares more commits (less work
-         * per call for the database) at the cost of less parallelism. Keep it at or below the connection pool's size.
+         * per call for the database) at the cost of less parallelism: on PostgreSQL, 2 cores for client and database,
+         * 10,000 accounts, a bound of 2 ran 32 threads faster than the default and 8 threads slower (the README gives
+         * the figures). Keep it at or below the connection pool's size.
          * It applies where the store {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
          * accounts}; elsewhere a batch holds one organization's calls and calls on other accounts never wait.
          *

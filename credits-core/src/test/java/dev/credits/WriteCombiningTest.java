@@ -123,6 +123,21 @@ class WriteCombiningTest {
     }
 
     @Test
+    void oneBatchOverSeveralAccountsRunsAtATimeWhileUnitsOnOneAccountGoOnBesideIt() throws Exception {
+        SlowStore store = new SlowStore(new InMemoryCreditStore());
+        // Four units in flight, 32 threads: calls queue at the bound, yet only one batch of several accounts (which
+        // pays only with many calls in it) runs at a time; finishing units meanwhile take one waiting account each.
+        CreditLedger ledger = setUp(store, true, 4);
+        List<String> accounts = fundedAccounts(ledger, 24);
+        List<Map.Entry<String, DeductionResult>> results = deductAtRandom(ledger, accounts);
+
+        assertTrue(store.multiAccountUnits.get() > 0, "batches held calls on several accounts");
+        assertEquals(1, store.mostMultiAccountRunning.get(), "one batch over several accounts at a time");
+        assertTrue(store.mostRunning.get() > 1, "units of work on one account ran beside it");
+        assertEachAccountGotItsOwnOutcome(ledger, store, accounts, results);
+    }
+
+    @Test
     void onAStoreThatDoesNotCombineAcrossAccountsABatchHoldsOneOrganizationAndOthersDoNotWait() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         store.acrossAccounts = false;
@@ -516,6 +531,9 @@ class WriteCombiningTest {
         /** Units of work running now, and the most that ever ran at once. */
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostRunning = new AtomicInteger();
+        /** Units of work over several accounts running now, and the most that ever ran at once. */
+        final AtomicInteger multiAccountRunning = new AtomicInteger();
+        final AtomicInteger mostMultiAccountRunning = new AtomicInteger();
 
         @Override
         public <T> T inAccount(String accountId, AccountWork<T> work) {
@@ -638,15 +656,20 @@ class WriteCombiningTest {
         public <T> T inAccounts(List<String> accountIds, dev.credits.spi.MultiAccountWork<T> work) {
             return delegate.inAccounts(accountIds, txs -> {
                 units.incrementAndGet();
-                if (accountIds.size() > 1) {
+                boolean several = accountIds.size() > 1;
+                if (several) {
                     multiAccountUnits.incrementAndGet();
+                    mostMultiAccountRunning.accumulateAndGet(multiAccountRunning.incrementAndGet(), Math::max);
                 }
                 mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                 try {
                     pause();
-                    return work.run(txs.stream().map(tx -> failing(tx, accountIds.size() > 1)).toList());
+                    return work.run(txs.stream().map(tx -> failing(tx, several)).toList());
                 } finally {
                     running.decrementAndGet();
+                    if (several) {
+                        multiAccountRunning.decrementAndGet();
+                    }
                 }
             });
         }

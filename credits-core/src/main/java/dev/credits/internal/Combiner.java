@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
  * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or,
  * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
- * its next batch. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
+ * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
+ * finishing unit takes the oldest waiting root alone. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
  * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
  * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is
  * one {@link CreditStore#inAccounts} transaction: every account its calls touch locked in one canonical order (by
@@ -67,6 +68,14 @@ final class Combiner {
     /** Roots with waiting calls and no batch running: they wait for a batch to finish (only at the in-flight bound). */
     private final ArrayDeque<Root> ready = new ArrayDeque<>();
     private int inFlight;
+    /**
+     * Whether a batch of several roots is in flight. There is at most one: a unit of work over several accounts costs
+     * the database more than one over a single account, so it pays only with many calls in it (measured on
+     * PostgreSQL: with eight such units of two to four calls in flight, 16 threads on 10,000 accounts ran a quarter
+     * slower than with combining off). While it runs, a finishing unit of work takes the oldest waiting root alone,
+     * and calls waiting beyond that gather for the next batch of several roots.
+     */
+    private boolean severalRootsInFlight;
     /**
      * Whether a batch may hold the calls of several roots ({@link CreditStore#combinesAcrossAccounts()}): asked by the
      * first call, outside the lock (a database store may connect to know it), then kept.
@@ -134,6 +143,9 @@ final class Combiner {
             synchronized (this) {
                 Set<String> done = new LinkedHashSet<>();
                 batch.forEach(answered -> done.add(answered.root()));
+                if (done.size() > 1) {
+                    severalRootsInFlight = false;
+                }
                 for (String id : done) {
                     Root root = roots.get(id);
                     root.running = false;
@@ -171,17 +183,23 @@ final class Combiner {
     /**
      * @return the next batch: the waiting calls of the ready roots, oldest root first, up to the bound; of the oldest
      * root alone where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts}
-     * (guarded)
+     * or a batch of several roots is in flight (guarded)
      */
     private List<Call<?>> nextBatch(boolean acrossRoots) {
         List<Call<?>> batch = new ArrayList<>();
-        while (batch.size() < maxBatch && !ready.isEmpty() && (batch.isEmpty() || acrossRoots)) {
+        boolean several = acrossRoots && !severalRootsInFlight;
+        int roots = 0;
+        while (batch.size() < maxBatch && !ready.isEmpty() && (roots == 0 || several)) {
+            roots++;
             Root root = ready.poll();
             root.isReady = false;
             root.running = true;
             while (batch.size() < maxBatch && !root.waiting.isEmpty()) {
                 batch.add(root.waiting.poll());
             }
+        }
+        if (roots > 1) {
+            severalRootsInFlight = true;
         }
         return batch;
     }

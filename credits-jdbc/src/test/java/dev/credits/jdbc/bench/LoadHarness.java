@@ -63,6 +63,8 @@ import java.util.stream.Stream;
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
  * {@code credits.bench.diagnostics} (true: more rows on PostgreSQL that take the gap apart),
+ * {@code credits.bench.inflight} (none; e.g. 2,4: on PostgreSQL, rows (a) and (b) of the default ledger with these
+ * bounds of {@link CreditLedger.Builder#maxUnitsInFlight(int) units in flight}),
  * {@code credits.bench.growth} (1000000 entries; 0 skips the growth test), {@code credits.bench.growth.samples}
  * (1000 timed calls per operation and ledger), {@code credits.bench.out} (credits-jdbc/target/bench/results.md).
  */
@@ -202,6 +204,12 @@ public final class LoadHarness {
             hot.add(library(UNCOMBINED, uncombined, true, server, threads));
             random.add(library(COMBINED, ledger, false, server, threads));
             random.add(library(UNCOMBINED, uncombined, false, server, threads));
+            for (int bound : settings.inFlight) {
+                // The same default ledger with another bound of units in flight: how the bound moves each load.
+                CreditLedger bounded = CreditLedger.builder().store(store).maxUnitsInFlight(bound).build();
+                hot.add(library(COMBINED + ", maxUnitsInFlight " + bound, bounded, true, server, threads));
+                random.add(library(COMBINED + ", maxUnitsInFlight " + bound, bounded, false, server, threads));
+            }
             if (pgbench != null) {
                 hot.add(pgbenchEntry(BASELINE + " (pgbench)", pgbench, "hot",
                         pgbenchScript(database.schema(), true, settings.accounts), null, server, threads));
@@ -1161,7 +1169,7 @@ public final class LoadHarness {
 
     private record Settings(List<Integer> threads, Duration seconds, Duration warmup, int rounds, int accounts,
                             List<String> databases, List<String> scenarios,
-                            String postgresUrl, String mariadbUrl, boolean diagnostics,
+                            String postgresUrl, String mariadbUrl, boolean diagnostics, List<Integer> inFlight,
                             long growthEntries, int growthSamples, Path out) {
 
         static Settings fromSystemProperties() {
@@ -1186,12 +1194,16 @@ public final class LoadHarness {
                             .split("\\s*,\\s*")),
                     postgres, mariadb,
                     Boolean.parseBoolean(System.getProperty("credits.bench.diagnostics", quick ? "false" : "true")),
+                    Stream.of(System.getProperty("credits.bench.inflight", "").split("\\s*,\\s*"))
+                            .filter(bound -> !bound.isBlank()).map(Integer::valueOf).toList(),
                     Long.getLong("credits.bench.growth", quick ? 0 : 1_000_000L),
                     Integer.getInteger("credits.bench.growth.samples", 1000),
                     Path.of(System.getProperty("credits.bench.out", defaultOut.toString())));
-            if (settings.threads.isEmpty() || settings.threads.stream().anyMatch(t -> t < 1) || settings.accounts < 1 || settings.seconds.isZero() || settings.rounds < 1
-                    || settings.growthSamples < 10) {
-                throw new IllegalArgumentException("threads, accounts, seconds must be positive, growth.samples >= 10");
+            if (settings.threads.isEmpty() || settings.threads.stream().anyMatch(t -> t < 1) || settings.accounts < 1
+                    || settings.seconds.isZero() || settings.rounds < 1 || settings.growthSamples < 10
+                    || settings.inFlight.stream().anyMatch(bound -> bound < 1)) {
+                throw new IllegalArgumentException("threads, accounts, seconds, inflight must be positive,"
+                        + " growth.samples >= 10");
             }
             if (settings.databases.contains("postgresql")) {
                 BenchDatabase.local(postgres);
@@ -1241,6 +1253,10 @@ public final class LoadHarness {
             }
             if (!diagnostics) {
                 command.append(" -Dcredits.bench.diagnostics=false");
+            }
+            if (!inFlight.isEmpty()) {
+                command.append(" -Dcredits.bench.inflight=").append(String.join(",",
+                        inFlight.stream().map(String::valueOf).toList()));
             }
             if (growthEntries != 1_000_000L) {
                 command.append(" -Dcredits.bench.growth=").append(growthEntries);
