@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or,
  * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
  * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
- * finishing unit takes the oldest waiting root alone. Where the store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a
- * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
+ * finishing unit takes the oldest waiting root alone. Where the store does not
+ * {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
  * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is
  * one {@link CreditStore#inAccounts} transaction: every account its calls touch locked in one canonical order (by
  * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
