@@ -903,9 +903,9 @@ public final class CreditLedger {
          * {@link #maxCombinedCalls(int)}), whatever their accounts, in one transaction (one such transaction over
          * several organizations at a time: while it runs, a finishing unit of work takes the oldest waiting
          * organization's calls alone, since a transaction over several accounts pays only with many calls in it):
-         * every account they touch locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order by the
-         * same rules with its own result and sequence number, one commit, and each caller answered once that commit
-         * returned. No timer: calls wait only behind work in flight. A rejection or a bad-input exception of one call
+         * every account they touch locked in one canonical order (root first, then by depth and id), each call
+         * evaluated in arrival order by the same rules with its own result and sequence number, one commit, and each
+         * caller answered once that commit returned. No timer: calls wait only behind work in flight. A rejection or a bad-input exception of one call
          * never affects another; if the combined transaction fails, its calls run again one by one. This multiplies
          * what one hot account (an organization's pool, spent by its members) can take on a database store, where
          * each transaction costs a lock, round trips and a durable commit, and shares commits among calls on

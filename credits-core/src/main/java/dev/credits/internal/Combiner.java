@@ -34,9 +34,10 @@ import java.util.function.Supplier;
  * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
  * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
  * finishing unit takes the oldest waiting root alone. Where the store does not
- * {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind
- * work in flight (no timer), and calls on different accounts share a commit only when units of work queue. A batch is
- * one {@link CreditStore#inAccounts} transaction: every account its calls touch locked in one canonical order (by
+ * {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's calls and the
+ * bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
+ * on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts}
+ * transaction: every account its calls touch locked in one canonical order (by
  * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
  * at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on the state the previous ones left
  * ({@link CombinedTransaction}, one per account), one change set per account, one commit. A batch is led by the thread
