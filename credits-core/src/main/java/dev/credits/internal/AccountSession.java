@@ -61,33 +61,35 @@ final class AccountSession {
     private final long startSequence;
     private long sequence;
     private boolean accountChanged;
-    private final Set<String> liveAtStart = new HashSet<>();
+    /** The live lots and the balances as read: what the session started from. */
+    private final List<Lot> liveAtStart;
+    private final List<BalanceRecord> balancesAtStart;
 
     private final Map<String, Lot> lots = new LinkedHashMap<>();
-    private final Set<String> newLotIds = new HashSet<>();
+    // Made on first use (see writable): most units of work create no lot, hold, purchase, audit or dispute.
+    private Set<String> newLotIds = Set.of();
     private final Set<String> changedLotIds = new LinkedHashSet<>();
     private final Map<String, BalanceRecord> balances = new LinkedHashMap<>();
     private final Set<String> changedBalances = new LinkedHashSet<>();
     private final List<LedgerEntry> entries = new ArrayList<>();
     private final List<Allocation> allocations = new ArrayList<>();
-    private final List<Hold> newHolds = new ArrayList<>();
-    private final Map<String, Hold> changedHolds = new LinkedHashMap<>();
+    private List<Hold> newHolds = List.of();
+    private Map<String, Hold> changedHolds = Map.of();
     private IdempotencyRecord idempotency;
-    private final Map<String, Purchase> purchases = new LinkedHashMap<>();
-    private final List<PromotionUse> promotionUses = new ArrayList<>();
+    private Map<String, Purchase> purchases = Map.of();
+    private List<PromotionUse> promotionUses = List.of();
 
     private final EventSettings eventSettings;
     private final UsageAggregates usage; // reports: the usage rows this unit of work's entries add to
     private final Account startAccount;
-    private final Map<String, Long> availableAtStart = new HashMap<>();
-    private final List<PendingEvent> pendingEvents = new ArrayList<>();
-    private final List<ExpiryNotice> notices = new ArrayList<>();
+    private List<PendingEvent> pendingEvents = List.of();
+    private List<ExpiryNotice> notices = List.of();
 
     /** Who makes this unit of work's changes (see {@link dev.credits.CreditLedger#actingAs}), or null. */
     private Actor actor;
     /** Audit records and disputes of charges this unit of work writes (see {@link #audit}). */
-    private final List<AuditRecord> audits = new ArrayList<>();
-    private final Map<String, ChargeDispute> disputes = new LinkedHashMap<>();
+    private List<AuditRecord> audits = List.of();
+    private Map<String, ChargeDispute> disputes = Map.of();
 
     /** The pools above this account, nearest first, locked in the same unit of work (see UnitOfWork#mutateAll). */
     private List<AccountSession> pools = List.of();
@@ -125,13 +127,13 @@ final class AccountSession {
         this.dueHolds = snapshot.dueHolds();
         this.startSequence = account.sequence();
         this.sequence = startSequence;
-        for (Lot lot : snapshot.liveLots()) {
+        this.liveAtStart = snapshot.liveLots();
+        this.balancesAtStart = snapshot.balances();
+        for (Lot lot : liveAtStart) {
             lots.put(lot.lotId(), lot);
-            liveAtStart.add(lot.lotId());
         }
-        for (BalanceRecord balance : snapshot.balances()) {
+        for (BalanceRecord balance : balancesAtStart) {
             balances.put(balance.creditType(), balance);
-            availableAtStart.put(balance.creditType(), balance.balance() - balance.held());
         }
     }
 
@@ -250,7 +252,8 @@ final class AccountSession {
     // ------------------------------------------------------------ reads
 
     BalanceRecord balance(String creditType) {
-        return balances.getOrDefault(creditType, new BalanceRecord(accountId(), creditType, 0, 0));
+        BalanceRecord balance = balances.get(creditType);
+        return balance != null ? balance : new BalanceRecord(accountId(), creditType, 0, 0);
     }
 
     /** @return balance - held of the credit type (negative in overdraft) */
@@ -339,15 +342,25 @@ final class AccountSession {
         return portions;
     }
 
+    private boolean wasLiveAtStart(String lotId) {
+        for (Lot lot : liveAtStart) {
+            if (lot.lotId().equals(lotId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Lot overdraftLot(String creditType, String ownerId) {
         for (Lot lot : lots.values()) {
             if (lot.source() == LotSource.OVERDRAFT && lot.creditType().equals(creditType)
-                    && (liveAtStart.contains(lot.lotId()) || newLotIds.contains(lot.lotId()))) {
+                    && (wasLiveAtStart(lot.lotId()) || newLotIds.contains(lot.lotId()))) {
                 return lot;
             }
         }
         Lot lot = Lot.builder(newId(), accountId(), creditType, LotSource.OVERDRAFT).priority(Integer.MAX_VALUE)
                 .granted(now, ownerId).build();
+        newLotIds = writable(newLotIds);
         newLotIds.add(lot.lotId());
         putLot(lot);
         return lot;
@@ -447,6 +460,7 @@ final class AccountSession {
     }
 
     void insertLot(Lot lot) {
+        newLotIds = writable(newLotIds);
         newLotIds.add(lot.lotId());
         putLot(lot);
     }
@@ -473,16 +487,19 @@ final class AccountSession {
         addBalance(hold.creditType(), 0, -hold.amount());
         // An expired hold ended at its deadline, whenever the sweep noticed.
         Hold closed = hold.resolved(status, status == HoldStatus.EXPIRED ? hold.expiresAt() : now, 0, null);
+        changedHolds = writable(changedHolds);
         changedHolds.put(hold.holdId(), closed);
         return closed;
     }
 
     void insertHold(Hold hold, List<Portion> portions) {
+        newHolds = writable(newHolds);
         newHolds.add(hold);
         addAllocations(hold.holdId(), portions, 1);
     }
 
     void updateHold(Hold hold) {
+        changedHolds = writable(changedHolds);
         changedHolds.put(hold.holdId(), hold);
     }
 
@@ -561,11 +578,13 @@ final class AccountSession {
 
     /** As {@link #audit(AuditAction, String, Map, Map)}, made by {@code by} (an approver named by the call). */
     void audit(AuditAction action, String subject, Map<String, String> before, Map<String, String> after, Actor by) {
+        audits = writable(audits);
         audits.add(AuditTrail.record(accountId(), action, subject, by, before, after, now));
     }
 
     /** Inserts or replaces a dispute of one of the account's charges. */
     void putDispute(ChargeDispute dispute) {
+        disputes = writable(disputes);
         disputes.put(dispute.disputeId(), dispute);
     }
 
@@ -579,10 +598,12 @@ final class AccountSession {
     }
 
     void putPurchase(Purchase purchase) {
+        purchases = writable(purchases);
         purchases.put(purchase.purchaseId(), purchase);
     }
 
     void usePromotion(PromotionUse use) {
+        promotionUses = writable(promotionUses);
         promotionUses.add(use);
     }
 
@@ -635,6 +656,7 @@ final class AccountSession {
             return sequence;
         }
         if (accountChanged) {
+            audits = writable(audits);
             audits.addAll(AuditTrail.accountChanges(startAccount, account, actor, now));
         }
         sequence = sequenceAfterWrite();
@@ -657,6 +679,9 @@ final class AccountSession {
     }
 
     private List<AuditRecord> stampedAudits() {
+        if (audits.isEmpty()) {
+            return List.of();
+        }
         List<AuditRecord> written = new ArrayList<>(audits.size());
         for (AuditRecord record : audits) {
             written.add(new AuditRecord(0, record.accountId(), sequence, record.action(), record.subject(),
@@ -667,6 +692,9 @@ final class AccountSession {
 
     /** @return the disputes as written: each changed at this write's sequence number */
     private List<ChargeDispute> stampedDisputes() {
+        if (disputes.isEmpty()) {
+            return List.of();
+        }
         List<ChargeDispute> written = new ArrayList<>(disputes.size());
         for (ChargeDispute d : disputes.values()) {
             written.add(new ChargeDispute(d.disputeId(), d.accountId(), d.transactionId(), d.creditType(), d.reason(),
@@ -679,6 +707,9 @@ final class AccountSession {
 
     /** @return the holds as written: each changed at this write's sequence number (changesSince reads them by it) */
     private List<Hold> stamped(Collection<Hold> holds) {
+        if (holds.isEmpty()) {
+            return List.of();
+        }
         List<Hold> written = new ArrayList<>(holds.size());
         for (Hold hold : holds) {
             written.add(hold.changedAtSequence() == sequence ? hold
@@ -695,6 +726,7 @@ final class AccountSession {
 
     /** Adds an event to write with this unit of work's change. */
     void emit(String creditType, EventPayload payload) {
+        pendingEvents = writable(pendingEvents);
         pendingEvents.add(new PendingEvent(creditType, payload));
     }
 
@@ -731,6 +763,7 @@ final class AccountSession {
             if (!noticed.contains(lot.lotId())) {
                 emit(lot.creditType(), new EventPayload.CreditsExpiringSoon(lot.lotId(), lot.remaining(),
                         lot.expiresAt()));
+                notices = writable(notices);
                 notices.add(new ExpiryNotice(accountId(), lot.lotId(), now));
                 count++;
             }
@@ -783,7 +816,7 @@ final class AccountSession {
         long threshold = eventSettings.thresholdFor(account.lowBalanceThreshold());
         long recoverAbove = threshold + eventSettings.recoveryMargin();
         for (String type : types) {
-            long before = availableAtStart.getOrDefault(type, 0L);
+            long before = availableAtStart(type);
             long after = available(type);
             if (before == after && !thresholdChanged) {
                 continue;
@@ -807,6 +840,29 @@ final class AccountSession {
                 alertStates.add(new AlertState(accountId(), type, false, now));
             }
         }
+    }
+
+    /** @return balance - held of the credit type as the session read it */
+    private long availableAtStart(String creditType) {
+        for (BalanceRecord balance : balancesAtStart) {
+            if (balance.creditType().equals(creditType)) {
+                return balance.balance() - balance.held();
+            }
+        }
+        return 0;
+    }
+
+    /** @return the list itself once it is a mutable one, else (the shared empty one) a new mutable list */
+    private static <T> List<T> writable(List<T> list) {
+        return list instanceof ArrayList<T> ? list : new ArrayList<>(list);
+    }
+
+    private static <T> Set<T> writable(Set<T> set) {
+        return set instanceof HashSet<T> ? set : new LinkedHashSet<>(set);
+    }
+
+    private static <K, V> Map<K, V> writable(Map<K, V> map) {
+        return map instanceof HashMap<K, V> ? map : new LinkedHashMap<>(map);
     }
 
     /** @return a new random id (a UUID) */

@@ -84,12 +84,21 @@ final class Codec {
         escape(out, value);
     }
 
+    /** The characters URL encoding keeps as they are. */
+    private static final boolean[] PLAIN = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            PLAIN[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '*' || c == '_';
+        }
+    }
+
     /** Appends the text URL-encoded; text of characters URL encoding keeps as they are is appended as it is. */
     private static void escape(StringBuilder out, String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
-                    || c == '*' || c == '_')) {
+            if (c >= 128 || !PLAIN[c]) {
                 out.append(URLEncoder.encode(text, StandardCharsets.UTF_8));
                 return;
             }

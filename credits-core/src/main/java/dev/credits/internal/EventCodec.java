@@ -21,11 +21,11 @@ final class EventCodec {
 
     static String encode(EventPayload payload) {
         if (payload instanceof EventPayload.EntryPosted p) {
-            // Every change writes one: its fields appended in the order of their keys, the text encode(map) writes.
+            // Every change writes one: its fields in the order of their keys, the text encode(map) writes (keys,
+            // numbers and enum names need no escaping).
             StringBuilder out = new StringBuilder(160);
-            Codec.appendField(out, "amount", Long.toString(p.amount()));
-            Codec.appendField(out, "balanceAfter", Long.toString(p.balanceAfter()));
-            Codec.appendField(out, "entryType", p.entryType().name());
+            out.append("amount=").append(p.amount()).append("&balanceAfter=").append(p.balanceAfter())
+                    .append("&entryType=").append(p.entryType().name());
             Codec.appendField(out, "featureKey", p.featureKey());
             Codec.appendField(out, "referenceId", p.referenceId());
             Codec.appendField(out, "transactionId", p.transactionId());

@@ -18,9 +18,10 @@ import java.util.Set;
  */
 final class OrgRows {
     private List<SpendingCap> loaded;
-    private final Map<String, SpendingCap> caps = new LinkedHashMap<>();
-    private final Set<String> removed = new LinkedHashSet<>();
-    private final Map<String, CapUsage> usage = new LinkedHashMap<>();
+    // Made on the first change: most units of work change no organization row.
+    private Map<String, SpendingCap> caps = Map.of();
+    private Set<String> removed = Set.of();
+    private Map<String, CapUsage> usage = Map.of();
 
     /** @return the account's caps, as this unit of work leaves them */
     List<SpendingCap> caps(AccountSession session) {
@@ -37,14 +38,24 @@ final class OrgRows {
     }
 
     void putCap(SpendingCap cap) {
+        writable();
         removed.remove(cap.capId());
         caps.put(cap.capId(), cap);
     }
 
     void removeCap(String capId) {
+        writable();
         caps.remove(capId);
         removed.add(capId);
         usage.values().removeIf(row -> row.capId().equals(capId));
+    }
+
+    private void writable() {
+        if (!(caps instanceof LinkedHashMap)) {
+            caps = new LinkedHashMap<>();
+            removed = new LinkedHashSet<>();
+            usage = new LinkedHashMap<>();
+        }
     }
 
     /** @return the credits the cap's period has used for the key, as this unit of work leaves them */
@@ -54,6 +65,7 @@ final class OrgRows {
     }
 
     void putUsage(CapUsage row) {
+        writable();
         usage.put(key(row.capId(), row.key(), row.periodStart()), row);
     }
 

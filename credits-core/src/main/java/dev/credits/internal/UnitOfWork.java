@@ -54,7 +54,8 @@ public final class UnitOfWork {
                       UsageAggregates usage, int maxCombinedCalls, int maxUnitsInFlight) {
         this.store = store;
         this.clock = clock;
-        this.order = order;
+        Comparator<dev.credits.Lot> lotOrder = order.comparator(); // built once: every session asks for it
+        this.order = () -> lotOrder;
         this.events = events;
         this.actor = actor;
         this.usage = usage;

@@ -4,17 +4,27 @@ import dev.credits.Allocation;
 import dev.credits.LedgerEntry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-memory store's entries by transaction id, each with its account and its receipt lines: one index for what a
- * database keeps in three (entries by id, the account of a transaction, receipt lines by owner). Inserting into it
- * is most of what the store spends on a deduction; one insert per entry instead of three made the engine a third
- * faster. Thread-safe.
+ * database keeps in three (entries by id, the account of a transaction, receipt lines by owner). Inserting into it is
+ * most of what the store spends on a deduction: one insert per entry instead of three, and into one of many small
+ * plain maps (each under its own lock), which grow in place within the processor's caches where one large
+ * {@link java.util.concurrent.ConcurrentHashMap} copies every node on each growth. Thread-safe.
  */
 final class TransactionIndex {
-    private final ConcurrentHashMap<String, Posted> entries = new ConcurrentHashMap<>();
+    private static final int SHARD_BITS = 8;
+
+    @SuppressWarnings("unchecked")
+    private final HashMap<String, Posted>[] shards = new HashMap[1 << SHARD_BITS];
+
+    TransactionIndex() {
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new HashMap<>();
+        }
+    }
 
     /** An entry with its account and its receipt lines; its lines are written and read under its account's lock. */
     static final class Posted {
@@ -44,19 +54,37 @@ final class TransactionIndex {
         }
     }
 
+    /**
+     * The shard of an id: by the top bits of its hash (a map places keys by the low bits, so each shard's map still
+     * spreads its keys over all its buckets).
+     */
+    private HashMap<String, Posted> shard(String transactionId) {
+        return shards[transactionId.hashCode() >>> (Integer.SIZE - SHARD_BITS)];
+    }
+
     /** Adds an entry of the account (its transaction id is new): @return it as indexed */
     Posted put(String accountId, LedgerEntry entry) {
         Posted posted = new Posted(accountId, entry);
-        entries.put(entry.transactionId(), posted);
+        HashMap<String, Posted> shard = shard(entry.transactionId());
+        synchronized (shard) {
+            shard.put(entry.transactionId(), posted);
+        }
         return posted;
     }
 
     /** @return the entry with this transaction id, or null */
     Posted get(String transactionId) {
-        return entries.get(transactionId);
+        HashMap<String, Posted> shard = shard(transactionId);
+        synchronized (shard) {
+            return shard.get(transactionId);
+        }
     }
 
     void clear() {
-        entries.clear();
+        for (HashMap<String, Posted> shard : shards) {
+            synchronized (shard) {
+                shard.clear();
+            }
+        }
     }
 }
