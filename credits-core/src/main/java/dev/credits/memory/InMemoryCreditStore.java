@@ -320,6 +320,9 @@ public final class InMemoryCreditStore implements CreditStore {
 
     /** Numbers and keeps audit records, in the order given. */
     private void appendAudits(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return; // most changes: no shared lock to take
+        }
         synchronized (crossAccountLock) {
             for (AuditRecord record : records) {
                 long position = ++lastAuditPosition;
@@ -797,6 +800,9 @@ public final class InMemoryCreditStore implements CreditStore {
 
     /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */
     private void applyCrossAccount(String accountId, ChangeSet changes) {
+        if (changes.purchases().isEmpty() && changes.promotionUses().isEmpty()) {
+            return; // most changes: no shared lock to take
+        }
         synchronized (crossAccountLock) {
             for (Purchase purchase : changes.purchases()) {
                 String owner = accountOfPurchase.get(purchase.purchaseId());

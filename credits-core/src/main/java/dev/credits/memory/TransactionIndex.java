@@ -30,8 +30,9 @@ final class TransactionIndex {
     static final class Posted {
         final String accountId;
         final LedgerEntry entry;
-        /** Most entries have one line: an immutable list of one until a second comes. */
-        private List<Allocation> lines = List.of();
+        /** Most entries have one line: kept alone, without a list (this store keeps every entry in memory). */
+        private Allocation firstLine;
+        private List<Allocation> moreLines;
 
         private Posted(String accountId, LedgerEntry entry) {
             this.accountId = accountId;
@@ -39,18 +40,27 @@ final class TransactionIndex {
         }
 
         List<Allocation> lines() {
+            if (firstLine == null) {
+                return List.of();
+            }
+            if (moreLines == null) {
+                return List.of(firstLine);
+            }
+            List<Allocation> lines = new ArrayList<>(moreLines.size() + 1);
+            lines.add(firstLine);
+            lines.addAll(moreLines);
             return lines;
         }
 
         void addLine(Allocation line) {
-            if (lines.isEmpty()) {
-                lines = List.of(line);
+            if (firstLine == null) {
+                firstLine = line;
                 return;
             }
-            if (!(lines instanceof ArrayList<Allocation>)) {
-                lines = new ArrayList<>(lines);
+            if (moreLines == null) {
+                moreLines = new ArrayList<>(2);
             }
-            lines.add(line);
+            moreLines.add(line);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.credits.tck.LedgerInvariants;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -847,8 +848,9 @@ public final class LoadHarness {
      * The engine's own cost, no database: one thread deducting 1 credit of a priced feature from one account through
      * {@link CreditLedger} on {@link InMemoryCreditStore}, without and with an idempotency key (a new key each call),
      * write-combining off and on. Each window runs on a fresh store (the in-memory store keeps every entry and event,
-     * so a store that grew through earlier windows would measure the garbage collector). Then the bytes allocated per
-     * deduction, counted on this thread over a fixed number of calls.
+     * so a store that grew through earlier windows would measure the garbage collector). Then the calling thread's CPU
+     * time and bytes allocated per deduction, counted on this thread over a fixed number of calls: the JVM CPU column
+     * minus this one is mostly the collector's work on what the in-memory store keeps.
      */
     private void engine() throws Exception {
         List<Entry> entries = new ArrayList<>();
@@ -864,17 +866,18 @@ public final class LoadHarness {
         String scenario = "one thread, one account, in memory";
         List<Row> rows = interleaved(scenario, entries);
         report.append("### The engine alone: InMemoryCreditStore, one thread\n\n");
-        report.append("| run | deductions/s | per round | ns per deduction | p99 µs | JVM CPU ns/op | bytes allocated/op |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        report.append("| run | deductions/s | per round | ns per deduction | p99 µs | JVM CPU ns/op | calling thread CPU ns/op"
+                + " | bytes allocated/op |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             LoadRun.Result result = row.result();
             boolean combining = i >= 2;
             boolean keyed = i % 2 == 1;
-            report.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %.1f | %,.0f | %,d |%n", row.who(),
-                    result.opsPerSecond(), row.spread(), 1e9 / result.opsPerSecond(),
+            PerCall perCall = perCall(combining, keyed);
+            report.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %.1f | %,.0f | %,d | %,d |%n",
+                    row.who(), result.opsPerSecond(), row.spread(), 1e9 / result.opsPerSecond(),
                     result.latencies().percentileMillis(99) * 1000, result.clientMicrosPerOp() * 1000,
-                    allocatedPerCall(combining, keyed)));
+                    perCall.threadCpuNanos(), perCall.bytes()));
         }
         report.append('\n');
     }
@@ -897,22 +900,31 @@ public final class LoadHarness {
         return random -> ledger.deductCredits(request.withIdempotencyKey("k" + next[0]++)).success();
     }
 
-    /** @return the bytes this thread allocates per deduction, over 200,000 calls after 200,000 to warm up */
-    private static long allocatedPerCall(boolean combining, boolean keyed) throws Exception {
-        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
-                || !threads.isThreadAllocatedMemorySupported()) {
-            return -1;
-        }
+    /**
+     * What one deduction costs the calling thread alone: its CPU time (the engine's own work, without the collector's
+     * on other threads, which the JVM CPU column counts) and the bytes it allocates (-1 where the JVM does not say).
+     */
+    private record PerCall(long threadCpuNanos, long bytes) {
+    }
+
+    /** @return the calling thread's cost per deduction, over 200,000 calls after 200,000 to warm up */
+    private static PerCall perCall(boolean combining, boolean keyed) throws Exception {
         LoadRun.Operation call = engineCall(engineLedger(combining), keyed);
         int n = 200_000;
         for (int i = 0; i < n; i++) {
             call.run(null);
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean allocation = threads instanceof com.sun.management.ThreadMXBean sun
+                && sun.isThreadAllocatedMemorySupported() ? sun : null;
+        long bytesBefore = allocation == null ? 0 : allocation.getCurrentThreadAllocatedBytes();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
         for (int i = 0; i < n; i++) {
             call.run(null);
         }
-        return (threads.getCurrentThreadAllocatedBytes() - before) / n;
+        long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+        long bytes = allocation == null ? -1 : (allocation.getCurrentThreadAllocatedBytes() - bytesBefore) / n;
+        return new PerCall(cpu / n, bytes);
     }
 
     // ================================================================================================ shared steps
