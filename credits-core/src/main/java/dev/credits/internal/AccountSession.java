@@ -66,7 +66,8 @@ final class AccountSession {
     private final List<BalanceRecord> balancesAtStart;
 
     private final Map<String, Lot> lots = new LinkedHashMap<>();
-    // Made on first use (see writable): most units of work create no lot, hold, purchase, audit or dispute.
+    // The collections assigned Set.of(), List.of() or Map.of() are made on first use (see writable): most units of
+    // work create no lot, hold, purchase, promotion use, event beyond their entries, notice, audit or dispute.
     private Set<String> newLotIds = Set.of();
     private final Set<String> changedLotIds = new LinkedHashSet<>();
     private final Map<String, BalanceRecord> balances = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import dev.credits.AuditAction;
 import dev.credits.BurnDownOrder;
 import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
+import dev.credits.Lot;
 import dev.credits.Purchase;
 import dev.credits.TransactionConflictException;
 import dev.credits.UnknownAccountException;
@@ -54,7 +55,8 @@ public final class UnitOfWork {
                       UsageAggregates usage, int maxCombinedCalls, int maxUnitsInFlight) {
         this.store = store;
         this.clock = clock;
-        Comparator<dev.credits.Lot> lotOrder = order.comparator(); // built once: every session asks for it
+        // Built once: every session asks for it (implementations are stateless, so one comparator serves all).
+        Comparator<Lot> lotOrder = order.comparator();
         this.order = () -> lotOrder;
         this.events = events;
         this.actor = actor;
