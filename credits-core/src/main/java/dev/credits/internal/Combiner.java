@@ -33,7 +33,9 @@ import java.util.function.Supplier;
  * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or,
  * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
  * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
- * finishing unit takes the oldest waiting root alone. Where the store does not
+ * finishing unit takes the oldest waiting root alone. A batch cut at the bound of calls leaves roots waiting; a unit
+ * of work started by a call takes them first, and where they fill it the call hands it to one of theirs and waits its
+ * turn (so every batch is led by a thread whose call is in it). Where the store does not
  * {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's calls and the
  * bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
  * on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts}
@@ -121,14 +123,19 @@ final class Combiner {
             root.waiting.add(call);
             if (!root.running) {
                 markReady(root);
-                // Below the bound nothing else is ready (a finishing batch takes every ready root): a lone call. At
-                // the bound calls wait to share a batch, unless batches hold one root anyway: then waiting gains
-                // nothing.
+                // Below the bound this call mostly runs alone; at the bound calls wait to share a batch, unless
+                // batches hold one root anyway: then waiting gains nothing.
                 if (inFlight < maxInFlight || !acrossRoots) {
                     inFlight++;
                     batch = nextBatch(acrossRoots);
                 }
             }
+        }
+        if (batch != null && !batch.contains(call)) {
+            // Roots a finished batch left waiting (it was cut at the bound) come first, and may fill this one: it is
+            // theirs to run. Its first call leads it, and this call waits its turn like theirs did.
+            batch.get(0).lead(batch);
+            batch = null;
         }
         if (batch == null) {
             batch = call.awaitTurn();
