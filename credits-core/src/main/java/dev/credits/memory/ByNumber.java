@@ -54,6 +54,9 @@ final class ByNumber<T> {
     }
 
     boolean contains(long number) {
+        if (size == 0 || number > numbers[size - 1]) {
+            return false; // the common question: is the next number free
+        }
         return Arrays.binarySearch(numbers, 0, size, number) >= 0;
     }
 

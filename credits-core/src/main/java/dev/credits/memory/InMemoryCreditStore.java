@@ -81,7 +81,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InMemoryCreditStore implements CreditStore {
 
     private final ConcurrentHashMap<String, AccountData> accounts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> accountOfTransaction = new ConcurrentHashMap<>();
+    private final TransactionIndex transactions = new TransactionIndex();
     private final ConcurrentHashMap<String, String> accountOfHold = new ConcurrentHashMap<>();
     /**
      * Catalog rows and purchase ids: written under this lock (taken inside account locks), as promotion use counts
@@ -116,7 +116,7 @@ public final class InMemoryCreditStore implements CreditStore {
     public void reset() {
         synchronized (crossAccountLock) {
             accounts.clear();
-            accountOfTransaction.clear();
+            transactions.clear();
             accountOfHold.clear();
             accountOfPurchase.clear();
             links.clear();
@@ -216,7 +216,8 @@ public final class InMemoryCreditStore implements CreditStore {
 
     @Override
     public Optional<String> findAccountOfTransaction(String transactionId) {
-        return Optional.ofNullable(accountOfTransaction.get(transactionId));
+        TransactionIndex.Posted posted = transactions.get(transactionId);
+        return posted == null ? Optional.empty() : Optional.of(posted.accountId);
     }
 
     @Override
@@ -319,6 +320,9 @@ public final class InMemoryCreditStore implements CreditStore {
 
     /** Numbers and keeps audit records, in the order given. */
     private void appendAudits(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return; // most changes: no shared lock to take
+        }
         synchronized (crossAccountLock) {
             for (AuditRecord record : records) {
                 long position = ++lastAuditPosition;
@@ -742,21 +746,21 @@ public final class InMemoryCreditStore implements CreditStore {
         for (Lot lot : changes.updatedLots()) {
             data.putLot(lot);
         }
+        List<TransactionIndex.Posted> posted = new ArrayList<>(changes.entries().size());
         for (LedgerEntry entry : changes.entries()) {
-            data.entries.put(entry.transactionId(), entry);
+            posted.add(transactions.put(accountId, entry));
             data.entriesBySequence.put(entry.sequence(), entry);
             if (entry.referenceId() != null) {
                 data.referencing.computeIfAbsent(entry.referenceId(), id -> new ArrayList<>()).add(entry);
             }
-            accountOfTransaction.put(entry.transactionId(), accountId);
         }
         for (Allocation allocation : changes.allocations()) {
-            // Most owners have one receipt line: kept as an immutable list of one until a second one comes.
-            data.allocations.merge(allocation.ownerId(), List.of(allocation), (lines, line) -> {
-                List<Allocation> more = lines instanceof ArrayList<Allocation> list ? list : new ArrayList<>(lines);
-                more.add(line.get(0));
-                return more;
-            });
+            TransactionIndex.Posted owner = owner(posted, allocation.ownerId(), accountId);
+            if (owner != null) {
+                owner.addLine(allocation);
+            } else {
+                data.allocations.computeIfAbsent(allocation.ownerId(), id -> new ArrayList<>()).add(allocation);
+            }
         }
         for (Hold hold : changes.insertedHolds()) {
             data.putHold(hold);
@@ -783,8 +787,22 @@ public final class InMemoryCreditStore implements CreditStore {
         usage.add(changes.usage());
     }
 
+    /** @return the entry of the account that owns a receipt line: one of this change's (most are), or an earlier one */
+    private TransactionIndex.Posted owner(List<TransactionIndex.Posted> posted, String ownerId, String accountId) {
+        for (TransactionIndex.Posted entry : posted) {
+            if (entry.entry.transactionId().equals(ownerId)) {
+                return entry;
+            }
+        }
+        TransactionIndex.Posted earlier = transactions.get(ownerId);
+        return earlier != null && earlier.accountId.equals(accountId) ? earlier : null;
+    }
+
     /** Claims new purchase ids and counts promotion uses: all of it, or (on a conflict) none of it. */
     private void applyCrossAccount(String accountId, ChangeSet changes) {
+        if (changes.purchases().isEmpty() && changes.promotionUses().isEmpty()) {
+            return; // most changes: no shared lock to take
+        }
         synchronized (crossAccountLock) {
             for (Purchase purchase : changes.purchases()) {
                 String owner = accountOfPurchase.get(purchase.purchaseId());
@@ -822,9 +840,9 @@ public final class InMemoryCreditStore implements CreditStore {
         final Map<String, Lot> lots = new HashMap<>();
         /** The lots with remaining or held credits: what units of work read. */
         final Map<String, Lot> liveLots = new LinkedHashMap<>();
-        final Map<String, LedgerEntry> entries = new HashMap<>();
         final ByNumber<LedgerEntry> entriesBySequence = new ByNumber<>();
         final Map<String, List<LedgerEntry>> referencing = new HashMap<>();
+        /** Receipt lines of owners that are not entries (holds); an entry's are kept with it ({@link TransactionIndex}). */
         final Map<String, List<Allocation>> allocations = new HashMap<>();
         final Map<String, Hold> holds = new HashMap<>();
         final Map<String, Hold> openHolds = new LinkedHashMap<>();
@@ -905,9 +923,16 @@ public final class InMemoryCreditStore implements CreditStore {
             return Optional.ofNullable(data.lots.get(lotId));
         }
 
+        /** @return the entry of this account with this transaction id, or null */
+        private TransactionIndex.Posted posted(String transactionId) {
+            TransactionIndex.Posted posted = transactions.get(transactionId);
+            return posted != null && posted.accountId.equals(data.account.accountId()) ? posted : null;
+        }
+
         @Override
         public Optional<LedgerEntry> findEntry(String transactionId) {
-            return Optional.ofNullable(data.entries.get(transactionId));
+            TransactionIndex.Posted posted = posted(transactionId);
+            return posted == null ? Optional.empty() : Optional.of(posted.entry);
         }
 
         @Override
@@ -917,7 +942,14 @@ public final class InMemoryCreditStore implements CreditStore {
 
         @Override
         public List<Allocation> findAllocations(String ownerId) {
-            return List.copyOf(data.allocations.getOrDefault(ownerId, List.of()));
+            TransactionIndex.Posted posted = posted(ownerId);
+            List<Allocation> apart = data.allocations.getOrDefault(ownerId, List.of());
+            if (posted == null || apart.isEmpty()) {
+                return List.copyOf(posted == null ? apart : posted.lines());
+            }
+            List<Allocation> all = new ArrayList<>(apart); // lines written before their entry (none today)
+            all.addAll(posted.lines());
+            return List.copyOf(all);
         }
 
         @Override
