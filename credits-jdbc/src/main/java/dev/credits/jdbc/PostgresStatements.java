@@ -22,6 +22,17 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
     PostgresStatements(Dialect dialect, String prefix, Duration lockTimeout) {
         super(dialect, prefix, lockTimeout);
         this.lockTimeoutStatement = "SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'";
+        // The setting is an InitPlan gating the scan: it runs before the scan yields the row to LockRows, so before
+        // the wait (which reads lock_timeout when it begins), and is local to the transaction, as SET LOCAL is.
+        this.lockWithTimeout = positional(selectAccount()) + " AND (SELECT set_config('lock_timeout', '"
+                + lockTimeout.toMillis() + "ms', true)) IS NOT NULL FOR UPDATE";
+    }
+
+    private final String lockWithTimeout;
+
+    @Override
+    String pipelinedLockWithTimeout() {
+        return lockWithTimeout;
     }
 
     @Override
