@@ -300,19 +300,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
     public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
         Objects.requireNonNull(now, "now");
         if (pipelined == null || account != null) {
-            Account locked = account();
-            if (balances == null && allLiveLots == null) {
-                // Nothing read after the lock yet: the rest in one statement.
-                List<Object> read = handle.createQuery(sql.snapshotReads())
-                        .bind("accountId", accountId)
-                        .bind("now", Rows.micros(now))
-                        .bind("featureKey", featureKey)
-                        .map(sql.snapshotRowMapper())
-                        .list();
-                return takeSnapshotRead(read,
-                        idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
-            }
-            return new AccountSnapshot(locked, balances(), liveLots(), findOpenHoldsDue(now),
+            return new AccountSnapshot(account(), balances(), liveLots(), findOpenHoldsDue(now),
                     featureKey == null ? null : find(CatalogTable.FEATURES, featureKey).orElse(null),
                     idempotencyKey == null ? null : findIdempotency(idempotencyKey).orElse(null));
         }
@@ -453,23 +441,31 @@ final class JdbcAccountTransaction implements AccountTransaction {
     }
 
     /**
-     * Adds the snapshot's queries to a pipeline: the account row (locked, for a writing unit), then balances, live
-     * lots, due holds and the feature in one statement, and the idempotency record when asked.
+     * Adds the snapshot's queries to a pipeline: the account row (locked, for a writing unit), balances, live lots,
+     * due holds, and the feature and idempotency record when asked.
      *
-     * @return the steps' indexes: the account's and the record's (-1 when not asked)
+     * @return the steps' indexes: the account's, the feature's and the record's (-1 when not asked)
      */
     private int[] appendSnapshot(Pipeline pipeline, Instant now, String featureKey, String idempotencyKey) {
         int first = pipeline.query(pipelinedAccountRead(), Tables.ACCOUNTS.mapper());
         pipeline.string(accountId);
-        // After the lock, in a statement of its own (see SqlStatements#snapshotReads).
-        pipeline.query(sql.pipelinedSnapshotReads(), sql.snapshotRowMapper());
-        pipeline.string(accountId).string(accountId).string(accountId).bigint(Rows.micros(now)).string(featureKey);
+        pipeline.query(sql.pipelinedBalances(), Tables.BALANCES.mapper());
+        pipeline.string(accountId);
+        pipeline.query(sql.pipelinedLiveLots(), Tables.LOTS.mapper());
+        pipeline.string(accountId);
+        pipeline.query(sql.pipelinedDueHolds(), Tables.HOLDS.mapper());
+        pipeline.string(accountId).bigint(Rows.micros(now));
+        int feature = -1;
+        if (featureKey != null) {
+            feature = pipeline.query(sql.pipelinedFeature(), Tables.FEATURES.mapper());
+            pipeline.string(featureKey);
+        }
         int idempotency = -1;
         if (idempotencyKey != null) {
             idempotency = pipeline.query(sql.pipelinedIdempotency(), Tables.IDEMPOTENCY.mapper());
             pipeline.string(accountId).string(idempotencyKey);
         }
-        return new int[]{first, idempotency};
+        return new int[]{first, feature, idempotency};
     }
 
     /** Takes this account's snapshot out of a pipeline's results (see {@link #appendSnapshot}). */
@@ -480,33 +476,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
             throw new UnknownAccountException(accountId);
         }
         account = locked.get(0);
-        return takeSnapshotRead(rows(results.get(first + 1)),
-                steps[1] < 0 ? null : this.<IdempotencyRecord>first(results.get(steps[1])));
-    }
-
-    /** The snapshot from the rows of {@link SqlStatements#snapshotReads()} (each kind in its order), after the lock. */
-    private AccountSnapshot takeSnapshotRead(List<Object> read, IdempotencyRecord record) {
-        List<BalanceRecord> balanceRows = new ArrayList<>(2);
-        List<Lot> lots = new ArrayList<>();
-        List<Hold> dueHolds = List.of();
-        FeaturePricing feature = null;
-        for (Object row : read) {
-            if (row instanceof BalanceRecord balance) {
-                balanceRows.add(balance);
-            } else if (row instanceof Lot lot) {
-                lots.add(lot);
-            } else if (row instanceof Hold hold) {
-                if (dueHolds.isEmpty()) {
-                    dueHolds = new ArrayList<>();
-                }
-                dueHolds.add(hold);
-            } else {
-                feature = (FeaturePricing) row;
-            }
-        }
-        balances = List.copyOf(balanceRows);
-        allLiveLots = List.copyOf(lots);
-        return new AccountSnapshot(account, balances, allLiveLots, dueHolds, feature, record);
+        balances = List.copyOf(rows(results.get(first + 1)));
+        allLiveLots = List.copyOf(rows(results.get(first + 2)));
+        return new AccountSnapshot(account, balances, allLiveLots, rows(results.get(first + 3)),
+                steps[1] < 0 ? null : this.<FeaturePricing>first(results.get(steps[1])),
+                steps[2] < 0 ? null : this.<IdempotencyRecord>first(results.get(steps[2])));
     }
 
     private <T> T first(Object result) {

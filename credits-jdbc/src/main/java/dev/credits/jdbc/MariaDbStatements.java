@@ -170,12 +170,6 @@ final class MariaDbStatements extends SqlStatements implements PipelinedStatemen
 
     // ---------------------------------------------------------------- pipelined (allowMultiQueries=true)
 
-    /** A bare NULL: MariaDB/MySQL type a UNION's column from all its branches (and cast to no BIGINT or VARCHAR). */
-    @Override
-    String typedNull(int sqlType) {
-        return "NULL";
-    }
-
     @Override
     boolean pipelines() {
         return multiStatements;

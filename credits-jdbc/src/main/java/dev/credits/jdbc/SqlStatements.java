@@ -3,20 +3,15 @@ package dev.credits.jdbc;
 import dev.credits.EntryType;
 import dev.credits.HistoryFilter;
 import dev.credits.spi.CatalogTable;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Every SQL statement of the store, in portable SQL, with the table prefix applied. Dialects override only what
@@ -515,7 +510,8 @@ abstract class SqlStatements {
     // ---------------------------------------------------------------- the first read, pipelined
 
     /** The positional forms of the first read's statements, built on first use (a subclass's are not ready before). */
-    private record PipelinedReads(String lockAccount, String selectAccount, String idempotency) {
+    private record PipelinedReads(String lockAccount, String selectAccount, String balances, String liveLots,
+                                  String dueHolds, String feature, String idempotency) {
     }
 
     private volatile PipelinedReads pipelinedReads;
@@ -525,7 +521,8 @@ abstract class SqlStatements {
         PipelinedReads reads = pipelinedReads;
         if (reads == null) {
             reads = new PipelinedReads(positional(lockAccount()), positional(selectAccount()),
-                    positional(selectIdempotency()));
+                    positional(selectBalances()), positional(selectLiveLots()), positional(selectOpenHoldsDue()),
+                    positional(selectFeature()), positional(selectIdempotency()));
             pipelinedReads = reads;
         }
         return reads;
@@ -539,83 +536,24 @@ abstract class SqlStatements {
         return readOnly ? pipelinedReads().selectAccount() : pipelinedReads().lockAccount();
     }
 
-    // The snapshot's reads after the lock in one statement: one round trip where statements are not pipelined, and
-    // four statements' fixed cost (a portal, an executor, a result each) paid once where they are. Each kind of row
-    // keeps its columns' names, so the tables' own mappers read it; a column of another kind is NULL. Not with the
-    // lock: a statement takes its snapshot before it waits, and would miss what the transaction it waited for wrote.
-
-    private static final List<RowDefinition<?>> SNAPSHOT_KINDS = List.of(Tables.BALANCES, Tables.LOTS, Tables.HOLDS,
-            Tables.FEATURES);
-
-    private static final RowMapper<Object> SNAPSHOT_ROW = (rs, ctx) ->
-            SNAPSHOT_KINDS.get(rs.getInt("snapshot_kind") - 1).mapper().map(rs, ctx);
-
-    /** Built on first use (a subclass's {@link #typedNull} is not ready before): named, and positional. */
-    private volatile String[] snapshotReads;
-
-    /**
-     * The snapshot's reads that follow the account's lock (balances, live lots, due holds, the feature) as one
-     * statement, its rows mapped by {@link #snapshotRowMapper()}, each kind in its own statement's order. Parameters:
-     * :accountId, :now, :featureKey (null: no feature).
-     */
-    String snapshotReads() {
-        return snapshotReadStatements()[0];
+    /** Parameter: account id. */
+    String pipelinedBalances() {
+        return pipelinedReads().balances();
     }
 
-    /** {@link #snapshotReads()} with positional parameters: account id, account id, account id, now, feature key. */
-    String pipelinedSnapshotReads() {
-        return snapshotReadStatements()[1];
+    /** Parameter: account id. */
+    String pipelinedLiveLots() {
+        return pipelinedReads().liveLots();
     }
 
-    /** Maps a row of {@link #snapshotReads()} to a BalanceRecord, Lot, Hold or FeaturePricing. */
-    RowMapper<Object> snapshotRowMapper() {
-        return SNAPSHOT_ROW;
+    /** Parameters: account id, now. */
+    String pipelinedDueHolds() {
+        return pipelinedReads().dueHolds();
     }
 
-    /** A NULL of a column type ({@link java.sql.Types}) that a UNION's first branch can carry. */
-    String typedNull(int sqlType) {
-        return "CAST(NULL AS " + RowDefinition.sqlTypeName(sqlType) + ")";
-    }
-
-    private String[] snapshotReadStatements() {
-        String[] statements = snapshotReads;
-        if (statements == null) {
-            String named = unionOfKinds(new String[] {
-                    balances + " WHERE account_id = :accountId",
-                    lots + " WHERE account_id = :accountId AND live = TRUE",
-                    holds + " WHERE account_id = :accountId AND status = 'OPEN' AND expires_at_micros <= :now",
-                    features + " WHERE feature_key = :featureKey"},
-                    // Balances by credit type, due holds by deadline and id, as their own statements order them.
-                    new String[] {typedNull(Types.BIGINT), typedNull(Types.BIGINT), "expires_at_micros",
-                            typedNull(Types.BIGINT)},
-                    new String[] {"credit_type", typedNull(Types.VARCHAR), "hold_id", typedNull(Types.VARCHAR)});
-            statements = new String[] {named, positional(named)};
-            snapshotReads = statements;
-        }
-        return statements;
-    }
-
-    private String unionOfKinds(String[] fromWhere, String[] sortNumber, String[] sortText) {
-        Map<String, Integer> union = new LinkedHashMap<>();
-        for (RowDefinition<?> kind : SNAPSHOT_KINDS) {
-            for (RowDefinition.Column<?> column : kind.columns()) {
-                Integer known = union.putIfAbsent(column.name(), column.sqlType());
-                if (known != null && known != column.sqlType()) {
-                    throw new IllegalStateException("column " + column.name() + " has two types in the snapshot");
-                }
-            }
-        }
-        StringBuilder sql = new StringBuilder("SELECT * FROM (");
-        for (int i = 0; i < SNAPSHOT_KINDS.size(); i++) {
-            Set<String> own = new HashSet<>();
-            SNAPSHOT_KINDS.get(i).columns().forEach(column -> own.add(column.name()));
-            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i + 1).append(" AS snapshot_kind, ")
-                    .append(sortNumber[i]).append(" AS sort_number, ").append(sortText[i]).append(" AS sort_text");
-            union.forEach((name, type) -> sql.append(", ").append(own.contains(name) ? name : typedNull(type))
-                    .append(" AS ").append(name));
-            sql.append(" FROM ").append(fromWhere[i]);
-        }
-        return sql.append(") snapshot_rows ORDER BY snapshot_kind, sort_number, sort_text").toString();
+    /** Parameter: feature key. */
+    String pipelinedFeature() {
+        return pipelinedReads().feature();
     }
 
     /** Parameters: account id, idempotency key. */
