@@ -90,6 +90,11 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * ({@link SqlStatements#severalAccountsSettingsStatement()}), or null.
      */
     private final String settingsStatement;
+    /**
+     * Whether this writing unit's lock of its one account, pipelined, sets the lock timeout itself
+     * ({@link SqlStatements#pipelinedLockWithTimeout()}): then the timeout costs no statement of its own.
+     */
+    private final boolean timeoutInLock;
 
     private Account account;
     private List<BalanceRecord> balances;
@@ -112,6 +117,8 @@ final class JdbcAccountTransaction implements AccountTransaction {
         this.snapshotRead = readOnly && !joined ? sql.snapshotReadStatement() : null;
         this.firstStatement = readOnly && !joined ? snapshotRead : sql.lockTimeoutStatement();
         this.settingsStatement = readOnly || joined ? null : sql.severalAccountsSettingsStatement();
+        this.timeoutInLock = firstStatement != null && firstStatement.equals(sql.lockTimeoutStatement())
+                && sql.pipelinedLockWithTimeout() != null;
     }
 
     /**
@@ -242,7 +249,7 @@ final class JdbcAccountTransaction implements AccountTransaction {
      * unit of work spans {@code severalAccounts} (a unit on one account needs none: one statement less).
      */
     private void addFirstStatements(Pipeline pipeline, boolean severalAccounts) {
-        if (firstStatement != null && !(timeoutInLock() && !severalAccounts)) {
+        if (firstStatement != null && (severalAccounts || !timeoutInLock)) {
             pipeline.update(firstStatement);
         }
         if (severalAccounts && settingsStatement != null) {
@@ -250,18 +257,9 @@ final class JdbcAccountTransaction implements AccountTransaction {
         }
     }
 
-    /**
-     * Whether this unit's lock of its one account, pipelined, sets the lock timeout itself
-     * ({@link SqlStatements#pipelinedLockWithTimeout()}): then the timeout costs no statement of its own.
-     */
-    private boolean timeoutInLock() {
-        return firstStatement != null && firstStatement.equals(sql.lockTimeoutStatement())
-                && sql.pipelinedLockWithTimeout() != null;
-    }
-
     /** The account row's read in a pipeline of this unit on one account: its lock, or its snapshot read. */
     private String pipelinedAccountRead() {
-        return timeoutInLock() ? sql.pipelinedLockWithTimeout() : sql.pipelinedAccount(readOnly && !joined);
+        return timeoutInLock ? sql.pipelinedLockWithTimeout() : sql.pipelinedAccount(readOnly && !joined);
     }
 
     /** Reads (and for a writing unit locks) the account row, once, before anything else is read. */
