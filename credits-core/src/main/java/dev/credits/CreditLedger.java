@@ -905,7 +905,11 @@ public final class CreditLedger {
          * organization's calls alone, since a transaction over several accounts pays only with many calls in it):
          * every account they touch locked in one canonical order (root first, then by depth and id), each call
          * evaluated in arrival order by the same rules with its own result and sequence number, one commit, and each
-         * caller answered once that commit returned. No timer: calls wait only behind work in flight. A rejection or a bad-input exception of one call
+         * caller answered once that commit returned. Calls arriving on an organization while its transaction locks,
+         * reads and runs its calls join that transaction (up to {@link #maxCombinedCalls(int)}) instead of waiting for
+         * the next; on a store that {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
+         * accounts} so does a call that finds none in flight and starts one. No timer: calls wait only behind work in
+         * flight. A rejection or a bad-input exception of one call
          * never affects another; if the combined transaction fails, its calls run again one by one. This multiplies
          * what one hot account (an organization's pool, spent by its members) can take on a database store, where
          * each transaction costs a lock, round trips and a durable commit, and shares commits among calls on

@@ -100,7 +100,7 @@ final class CombinedTransaction implements AccountTransaction {
     CombinedTransaction(AccountTransaction tx, Set<String> idempotencyKeys, AccountSnapshot snapshot,
                         String featureKey, String idempotencyKey) {
         this.tx = tx;
-        this.idempotencyKeys = idempotencyKeys;
+        this.idempotencyKeys = new LinkedHashSet<>(idempotencyKeys);
         this.prefetched = snapshot;
         this.prefetchedFeature = featureKey;
         this.prefetchedKey = idempotencyKey;
@@ -184,6 +184,17 @@ final class CombinedTransaction implements AccountTransaction {
                 insertedHolds, updatedHolds, List.copyOf(idempotency.values()), List.copyOf(purchases.values()),
                 promotionUses, eventChanges, audits, List.copyOf(disputes.values()), List.copyOf(usage.values()),
                 orgs));
+    }
+
+    /**
+     * A call joining the batch late has this idempotency key: its stored record is read with the batch's others, or
+     * at once if those were read already.
+     */
+    void expectKey(String idempotencyKey) {
+        if (idempotencyKey.equals(prefetchedKey) || !idempotencyKeys.add(idempotencyKey) || base == null) {
+            return;
+        }
+        storedIdempotency.putAll(tx.findIdempotencyRecords(Set.of(idempotencyKey)));
     }
 
     // ------------------------------------------------------------ reads

@@ -35,9 +35,12 @@ import java.util.function.Supplier;
  * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
  * finishing unit takes the oldest waiting root alone. A batch cut at the bound of calls leaves roots waiting; a unit
  * of work started by a call takes them first, and where they fill it the call hands it to one of theirs and waits its
- * turn (so every batch is led by a thread whose call is in it). Where the store does not
- * {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's calls and the
- * bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
+ * turn (so every batch is led by a thread whose call is in it). Calls arriving on a batch's roots while it locks and
+ * reads its accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are
+ * among those it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where the store
+ * {@linkplain CreditStore#combinesAcrossAccounts() combines across accounts} (a unit of work costs round trips) even
+ * a call that starts a unit of work alone runs it as such a batch; elsewhere a lone call runs as without combining, a
+ * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
  * on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts}
  * transaction: every account its calls touch locked in one canonical order (by
  * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
@@ -229,7 +232,7 @@ final class Combiner {
     }
 
     private void execute(List<Call<?>> batch) {
-        if (batch.size() == 1) {
+        if (batch.size() == 1 && !acrossRoots()) {
             batch.get(0).runAlone(store, clock);
             return;
         }
@@ -267,18 +270,29 @@ final class Combiner {
                             keys.getOrDefault(order.get(i), Set.of()), snapshots.get(i), request.featureKey(),
                             request.idempotencyKey()));
                 }
-                for (Call<?> call : batch) {
-                    call.runCombined(combined, now);
-                }
+                // Calls that arrived on the batch's roots while their accounts were being locked and read, or while
+                // the batch's calls ran, join it (after them, in arrival order): the lock is held and the rows read
+                // already, so they cost no more than the batch's own, where waiting would cost them another unit.
+                int ran = 0;
+                do {
+                    for (; ran < batch.size(); ran++) {
+                        Call<?> call = batch.get(ran);
+                        if (call.idempotencyKey != null) {
+                            combined.get(call.account()).expectKey(call.idempotencyKey);
+                        }
+                        call.runCombined(combined, now);
+                    }
+                } while (admitLateCalls(batch, combined.keySet()));
                 combined.values().forEach(CombinedTransaction::flush);
                 workReturned[0] = true;
                 return null;
             });
         } catch (RuntimeException | Error e) {
-            if (e instanceof Error || (workReturned[0] && e instanceof StoreUnavailableException)
+            if (batch.size() == 1 || e instanceof Error || (workReturned[0] && e instanceof StoreUnavailableException)
                     || (order.size() == 1 && e instanceof LockTimeoutException)) {
-                // The commit's outcome is unknown, or the one account's lock could not be had in time: the batch's
-                // common fate, as it would have been each call's alone (and rerunning each would wait once more).
+                // One call (no other's failure to spare it), the commit's outcome unknown, or the one account's lock
+                // not had in time: the batch's common fate, as it would have been each call's alone (and rerunning
+                // each would meet it, or wait, once more).
                 for (Call<?> call : batch) {
                     call.fail(e);
                 }
@@ -290,6 +304,28 @@ final class Combiner {
                 call.runAlone(store, clock);
             }
         }
+    }
+
+    /**
+     * Moves the calls waiting on the batch's roots into it, oldest first, while the bound of calls allows and each
+     * one's accounts are among those the batch holds locked (a call on an account it does not hold, and those after
+     * it, wait for the next batch). The roots stay running: their calls queue behind the batch and nowhere else.
+     *
+     * @return whether any call joined
+     */
+    private synchronized boolean admitLateCalls(List<Call<?>> batch, Set<String> locked) {
+        boolean admitted = false;
+        Set<String> batchRoots = new LinkedHashSet<>();
+        batch.forEach(call -> batchRoots.add(call.root()));
+        for (String id : batchRoots) {
+            Root root = roots.get(id);
+            while (batch.size() < maxBatch && !root.waiting.isEmpty()
+                    && locked.containsAll(root.waiting.peek().accounts)) {
+                batch.add(root.waiting.poll());
+                admitted = true;
+            }
+        }
+        return admitted;
     }
 
     /** A call waiting for, or being run in, a unit of work; answered once. */

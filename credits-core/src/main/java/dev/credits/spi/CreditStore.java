@@ -65,8 +65,9 @@ public interface CreditStore {
      * Whether one unit of work over several accounts costs this store less than one unit of work per account: true
      * where it reads and writes several accounts in one round trip and one commit. Write-combining puts concurrent calls
      * of different organizations (accounts in no pool are their own) into one unit of work only on such a store;
-     * elsewhere a combined unit of work holds the calls of one organization (its pool and its members). The default
-     * is false.
+     * elsewhere a combined unit of work holds the calls of one organization (its pool and its members). On such a
+     * store a call that finds no unit of work in flight on its organization also runs as a combined one, which calls
+     * arriving while it locks and reads join (elsewhere it runs as without combining). The default is false.
      *
      * @return true if batches across organizations pay for themselves on this store
      */

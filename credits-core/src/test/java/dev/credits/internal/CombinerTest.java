@@ -1,6 +1,10 @@
 package dev.credits.internal;
 
 import dev.credits.CreditLedger;
+import dev.credits.DeductRequest;
+import dev.credits.DeductionResult;
+import dev.credits.FeatureDefinition;
+import dev.credits.GrantRequest;
 import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import org.junit.jupiter.api.Test;
@@ -23,12 +27,14 @@ import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The combiner's hand-offs under load with small bounds: batches cut short at the call bound leave roots waiting, and
- * a call arriving then must still be run itself, and answered with its own result, never another call's.
+ * a call arriving then must still be run itself, and answered with its own result, never another call's. And calls
+ * arriving while a batch locks and runs join it, up to the bound.
  */
 class CombinerTest {
     private static final int ROOTS = 12;
@@ -124,6 +130,177 @@ class CombinerTest {
         }
     }
 
+    /**
+     * A call arriving on a root whose batch is reading its snapshots, or running its calls, joins that batch: it runs
+     * in the same unit of work (the same transaction of the account), after the batch's calls; one arriving on a full
+     * batch waits for the next.
+     */
+    @Test
+    void callsArrivingWhileABatchLocksAndRunsJoinItUpToTheBound() throws Exception {
+        Gates gates = new Gates();
+        CreditStore store = gated(new InMemoryCreditStore(), gates);
+        CreditLedger.builder().store(store).build().openAccount("a");
+        Combiner combiner = new Combiner(store, () -> Instant.EPOCH, 4, 8);
+        List<Caller> callers = new ArrayList<>();
+
+        Caller first = Caller.start(combiner, "a", true, callers);
+        first.entered.await();
+        // Two calls wait behind the first: they form the next batch, which stops in reading its snapshot.
+        Caller b = Caller.start(combiner, "a", true, callers).parked();
+        Caller c = Caller.start(combiner, "a", false, callers).parked();
+        CountDownLatch snapshotsRead = new CountDownLatch(1);
+        gates.snapshots = snapshotsRead;
+        first.release.countDown();
+        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        Caller lateToTheLock = Caller.start(combiner, "a", false, callers).parked();
+        snapshotsRead.countDown();
+        b.entered.await();
+        // While the batch's first call runs, one more arrives; it joins after the calls before it (4: the bound).
+        Caller lateToTheCalls = Caller.start(combiner, "a", false, callers).parked();
+        Caller beyondTheBound = Caller.start(combiner, "a", false, callers).parked();
+        b.release.countDown();
+        for (Caller caller : callers) {
+            caller.thread.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(caller.thread.isAlive(), "every call was answered");
+            assertSame(caller.token, caller.answer, "every call got its own result");
+        }
+        for (Caller joined : List.of(c, lateToTheLock, lateToTheCalls)) {
+            assertSame(b.transaction, joined.transaction, "the late call ran in the batch's unit of work");
+        }
+        assertTrue(b.order < c.order && c.order < lateToTheLock.order && lateToTheLock.order < lateToTheCalls.order,
+                "in arrival order");
+        assertNotSame(b.transaction, beyondTheBound.transaction, "a full batch takes no more calls");
+        assertNotSame(first.transaction, b.transaction);
+    }
+
+    /**
+     * Where the store combines across accounts, a call that finds nothing in flight runs its unit of work as a batch:
+     * a call arriving while it reads its snapshot joins it. Elsewhere a lone call runs alone (checked above: the first
+     * call's unit of work is never the next batch's).
+     */
+    @Test
+    void onAStoreThatCombinesAcrossAccountsALoneCallsUnitTakesCallsArrivingMeanwhile() throws Exception {
+        Gates gates = new Gates();
+        CreditStore store = acrossAccounts(gated(new InMemoryCreditStore(), gates));
+        CreditLedger.builder().store(store).build().openAccount("a");
+        Combiner combiner = new Combiner(store, () -> Instant.EPOCH, 4, 8);
+        List<Caller> callers = new ArrayList<>();
+        int unitsBefore = gates.units.get();
+        CountDownLatch snapshotsRead = new CountDownLatch(1);
+        gates.snapshots = snapshotsRead;
+        Caller lone = Caller.start(combiner, "a", false, callers);
+        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the lone call's unit read its snapshot as a batch");
+        Caller late = Caller.start(combiner, "a", false, callers).parked();
+        snapshotsRead.countDown();
+        for (Caller caller : callers) {
+            caller.thread.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(caller.thread.isAlive(), "every call was answered");
+            assertSame(caller.token, caller.answer, "every call got its own result");
+        }
+        assertSame(lone.transaction, late.transaction, "the late call ran in the lone call's unit of work");
+        assertEquals(unitsBefore + 1, gates.units.get(), "one unit of work");
+    }
+
+    /**
+     * Through the ledger: deductions arriving while a batch reads its snapshot join it, and one of them replaying an
+     * idempotency key finds the stored result (its record is read when it joins), so nothing is charged twice.
+     */
+    @Test
+    void aLateDeductionWithAKeyJoinsTheBatchAndReplays() throws Exception {
+        Gates gates = new Gates();
+        CreditStore store = gated(new InMemoryCreditStore(), gates);
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        ledger.saveFeaturePricing(FeatureDefinition.of("render", "Render", 5));
+        ledger.openAccount("a");
+        ledger.grant(GrantRequest.of("a", 100));
+        DeductRequest render = DeductRequest.of("a", "render");
+        DeductionResult keyed = ledger.deductCredits(render.withIdempotencyKey("job-1"));
+
+        CountDownLatch heldAlone = new CountDownLatch(1);
+        gates.inAccount = heldAlone;
+        List<Thread> threads = new ArrayList<>();
+        List<DeductionResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        Runnable deduct = () -> results.add(ledger.deductCredits(render));
+        threads.add(started(deduct));
+        assertTrue(gates.inInAccount.await(10, TimeUnit.SECONDS), "the first deduction runs alone");
+        // Two deductions wait behind the held one and form the next batch; it stops in reading its snapshot.
+        threads.add(parked(started(deduct)));
+        threads.add(parked(started(deduct)));
+        CountDownLatch snapshotsRead = new CountDownLatch(1);
+        gates.snapshots = snapshotsRead;
+        heldAlone.countDown();
+        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        int unitsBefore = gates.units.get();
+        DeductionResult[] replay = new DeductionResult[1];
+        DeductionResult[] fresh = new DeductionResult[1];
+        threads.add(parked(started(() -> replay[0] = ledger.deductCredits(render.withIdempotencyKey("job-1")))));
+        threads.add(parked(started(() -> fresh[0] = ledger.deductCredits(render.withIdempotencyKey("job-2")))));
+        snapshotsRead.countDown();
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(thread.isAlive(), "every deduction was answered");
+        }
+        assertEquals(unitsBefore, gates.units.get(), "the late deductions ran in the batch's unit of work");
+        assertTrue(replay[0].replayed(), "the key's stored result");
+        assertEquals(keyed.transactionId(), replay[0].transactionId());
+        assertTrue(fresh[0].success() && !fresh[0].replayed());
+        assertEquals(3, results.size());
+        results.forEach(result -> assertTrue(result.success()));
+        assertEquals(100 - 5 * 5, ledger.balance("a").available(), "five charges: the replay charged nothing");
+    }
+
+    private static Thread started(Runnable work) {
+        Thread thread = new Thread(work);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Waits until the thread waits (parked: its call queued behind the unit of work in flight). */
+    private static Thread parked(Thread thread) throws InterruptedException {
+        while (thread.getState() != Thread.State.WAITING) {
+            Thread.sleep(1);
+        }
+        return thread;
+    }
+
+    /** Latches a test arms to stop the next unit of work alone, or the next batch's snapshot read, until released. */
+    private static final class Gates {
+        volatile CountDownLatch inAccount;
+        final CountDownLatch inInAccount = new CountDownLatch(1);
+        volatile CountDownLatch snapshots;
+        final CountDownLatch inSnapshots = new CountDownLatch(1);
+        /** Units of work begun (inAccount and inAccounts). */
+        final AtomicInteger units = new AtomicInteger();
+    }
+
+    private static CreditStore gated(CreditStore store, Gates gates) {
+        return (CreditStore) Proxy.newProxyInstance(CreditStore.class.getClassLoader(), new Class<?>[] {CreditStore.class},
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("inAccount") || name.equals("inAccounts")) {
+                        gates.units.incrementAndGet();
+                    }
+                    CountDownLatch gate = name.equals("inAccount") ? gates.inAccount
+                            : name.equals("snapshots") ? gates.snapshots : null;
+                    if (gate != null) {
+                        if (name.equals("inAccount")) {
+                            gates.inAccount = null;
+                            gates.inInAccount.countDown();
+                        } else {
+                            gates.snapshots = null;
+                            gates.inSnapshots.countDown();
+                        }
+                        gate.await();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** The store, saying it combines across accounts (as the database stores do), so batches hold several roots. */
     private static CreditStore acrossAccounts(CreditStore store) {
         return (CreditStore) Proxy.newProxyInstance(CreditStore.class.getClassLoader(), new Class<?>[] {CreditStore.class},
@@ -141,11 +318,15 @@ class CombinerTest {
 
     /** A thread making one call whose work may wait to be released; its result is a token of its own. */
     private static final class Caller {
+        private static final AtomicInteger RUN_ORDER = new AtomicInteger();
         final String root;
         final Object token = new Object();
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         volatile Object answer;
+        /** The transaction the call ran on, and when it ran (among all callers' runs). */
+        volatile Object transaction;
+        volatile int order;
         Thread thread;
 
         private Caller(String root) {
@@ -156,6 +337,8 @@ class CombinerTest {
             Caller caller = new Caller(root);
             callers.add(caller);
             caller.thread = new Thread(() -> caller.answer = combiner.run(List.of(root), null, null, (txs, now) -> {
+                caller.transaction = txs.get(root);
+                caller.order = RUN_ORDER.incrementAndGet();
                 caller.entered.countDown();
                 if (held) {
                     try {
