@@ -37,10 +37,11 @@ import java.util.function.Supplier;
  * of work started by a call takes them first, and where they fill it the call hands it to one of theirs and waits its
  * turn (so every batch is led by a thread whose call is in it). Calls arriving on a batch's roots while it locks and
  * reads its accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are
- * among those it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where the store
- * {@linkplain CreditStore#combinesAcrossAccounts() combines across accounts} (a unit of work costs round trips) even
- * a call that starts a unit of work alone runs it as such a batch; elsewhere a lone call runs as without combining, a
- * batch holds one root's calls and the bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
+ * among those it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where a unit
+ * of work {@linkplain CreditStore#unitsOfWorkAreCostly() is costly} (a database's round trips and commit) even a call
+ * that starts one alone runs it as such a batch; elsewhere (in memory) a lone call runs as without combining. Where the
+ * store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's
+ * calls and the bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
  * on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts}
  * transaction: every account its calls touch locked in one canonical order (by
  * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
@@ -87,6 +88,8 @@ final class Combiner {
      * first call, outside the lock (a database store may connect to know it), then kept.
      */
     private volatile Boolean acrossRoots;
+    /** Whether a lone call runs as a batch others may join ({@link CreditStore#unitsOfWorkAreCostly()}). */
+    private final boolean loneCallsTakeJoiners;
 
     /**
      * @param maxBatch    the most calls run in one unit of work
@@ -97,6 +100,7 @@ final class Combiner {
         this.clock = clock;
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.loneCallsTakeJoiners = store.unitsOfWorkAreCostly();
     }
 
     /** The calls of one root (an organization, or an account in no pool) waiting for a batch; guarded by the combiner. */
@@ -232,7 +236,7 @@ final class Combiner {
     }
 
     private void execute(List<Call<?>> batch) {
-        if (batch.size() == 1 && !acrossRoots()) {
+        if (batch.size() == 1 && !loneCallsTakeJoiners) {
             batch.get(0).runAlone(store, clock);
             return;
         }

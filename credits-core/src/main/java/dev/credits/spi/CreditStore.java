@@ -65,14 +65,26 @@ public interface CreditStore {
      * Whether one unit of work over several accounts costs this store less than one unit of work per account: true
      * where it reads and writes several accounts in one round trip and one commit. Write-combining puts concurrent calls
      * of different organizations (accounts in no pool are their own) into one unit of work only on such a store;
-     * elsewhere a combined unit of work holds the calls of one organization (its pool and its members). On such a
-     * store a call that finds no unit of work in flight on its organization also runs as a combined one, which calls
-     * arriving while it locks and reads join (elsewhere it runs as without combining). The default is false.
+     * elsewhere a combined unit of work holds the calls of one organization (its pool and its members). The default
+     * is false.
      *
      * @return true if batches across organizations pay for themselves on this store
      */
     default boolean combinesAcrossAccounts() {
         return false;
+    }
+
+    /**
+     * Whether a unit of work costs this store more than the calls run in it (round trips to a database, a durable
+     * commit), so that calls arriving while one locks its accounts and reads them save by joining it. Then
+     * write-combining runs even a call that finds no unit of work in flight on its organization as a batch that such
+     * calls join; otherwise such a call runs exactly as without combining. The default is true; the in-memory store,
+     * whose unit of work is a lock held in the JVM, says false.
+     *
+     * @return true if calls gain by joining a unit of work already under way on this store
+     */
+    default boolean unitsOfWorkAreCostly() {
+        return true;
     }
 
     /**

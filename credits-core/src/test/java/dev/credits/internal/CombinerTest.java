@@ -174,14 +174,14 @@ class CombinerTest {
     }
 
     /**
-     * Where the store combines across accounts, a call that finds nothing in flight runs its unit of work as a batch:
-     * a call arriving while it reads its snapshot joins it. Elsewhere a lone call runs alone (checked above: the first
-     * call's unit of work is never the next batch's).
+     * Where a unit of work is costly (a database's), a call that finds nothing in flight runs its unit of work as a
+     * batch: a call arriving while it reads its snapshot joins it. In memory a lone call runs alone (checked above: the
+     * first call's unit of work is never the next batch's).
      */
     @Test
-    void onAStoreThatCombinesAcrossAccountsALoneCallsUnitTakesCallsArrivingMeanwhile() throws Exception {
+    void whereUnitsOfWorkAreCostlyALoneCallsUnitTakesCallsArrivingMeanwhile() throws Exception {
         Gates gates = new Gates();
-        CreditStore store = acrossAccounts(gated(new InMemoryCreditStore(), gates));
+        CreditStore store = saying(gated(new InMemoryCreditStore(), gates), "unitsOfWorkAreCostly");
         CreditLedger.builder().store(store).build().openAccount("a");
         Combiner combiner = new Combiner(store, () -> Instant.EPOCH, 4, 8);
         List<Caller> callers = new ArrayList<>();
@@ -303,9 +303,14 @@ class CombinerTest {
 
     /** The store, saying it combines across accounts (as the database stores do), so batches hold several roots. */
     private static CreditStore acrossAccounts(CreditStore store) {
+        return saying(store, "combinesAcrossAccounts");
+    }
+
+    /** The store, answering true to {@code question} (one of its boolean traits), as a database store does. */
+    private static CreditStore saying(CreditStore store, String question) {
         return (CreditStore) Proxy.newProxyInstance(CreditStore.class.getClassLoader(), new Class<?>[] {CreditStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("combinesAcrossAccounts")) {
+                    if (method.getName().equals(question)) {
                         return true;
                     }
                     try {
