@@ -899,22 +899,22 @@ public final class CreditLedger {
          * organization's root (an account in no pool is its own root; a pool and its members share one). A call whose
          * root has no unit of work in flight in this ledger runs at once, in a transaction of its own, while fewer than
          * {@link #maxUnitsInFlight(int)} are in flight. Otherwise it waits, for its root's unit of work in flight, or,
-         * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to
-         * {@link #maxCombinedCalls(int)}), whatever their accounts, in one transaction (one such transaction over
-         * several organizations at a time: while it runs, a finishing unit of work takes the oldest waiting
-         * organization's calls alone, since a transaction over several accounts pays only with many calls in it):
-         * every account they touch locked in one canonical order (root first, then by depth and id), each call
-         * evaluated in arrival order by the same rules with its own result and sequence number, one commit, and each
-         * caller answered once that commit returned. Calls arriving on an organization while its transaction locks,
-         * reads and runs its calls join that transaction (up to {@link #maxCombinedCalls(int)}) instead of waiting for
-         * the next; on a store that {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
-         * accounts} so does a call that finds none in flight and starts one. No timer: calls wait only behind work in
-         * flight. A rejection or a bad-input exception of one call
-         * never affects another; if the combined transaction fails, its calls run again one by one. This multiplies
-         * what one hot account (an organization's pool, spent by its members) can take on a database store, where
-         * each transaction costs a lock, round trips and a durable commit, and shares commits among calls on
-         * different accounts once more are in flight than the bound. Results are those of the calls run one after the
-         * other, in some order; with it off, each call is its own transaction.
+         * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to {@link
+         * #maxCombinedCalls(int)}), whatever their accounts, in one transaction (one such transaction over several
+         * organizations at a time: while it runs, a finishing unit of work takes the oldest waiting organization's
+         * calls alone, since a transaction over several accounts pays only with many calls in it): every account they
+         * touch locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order
+         * by the same rules with its own result and sequence number, one commit, and each caller answered once that
+         * commit returned. Calls arriving on an organization while its transaction locks, reads and runs its calls join
+         * that transaction (up to {@link #maxCombinedCalls(int)}, within a second of its start, each at the instant it
+         * joined) instead of waiting for the next, and so they do a transaction that a call finding none in flight
+         * starts, where {@linkplain dev.credits.spi.CreditStore#unitsOfWorkAreCostly() units of work are costly} (the
+         * database stores). No timer: calls wait only behind work in flight. A rejection or a bad-input exception of
+         * one call never affects another; if a combined transaction of several calls fails, its calls run again one by
+         * one. This multiplies what one hot account (an organization's pool, spent by its members) can take on a
+         * database store, where each transaction costs a lock, round trips and a durable commit, and shares commits
+         * among calls on different accounts once more are in flight than the bound. Results are those of the calls run
+         * one after the other, in some order; with it off, each call is its own transaction.
          */
         public Builder writeCombining(boolean enabled) {
             this.writeCombining = enabled;

@@ -696,7 +696,7 @@ class WriteCombiningTest {
     }
 
     @Test
-    void aLoneCallIsNotCombined() {
+    void aLoneCallIsOneUnitOfWork() {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
         CreditLedger ledger = setUp(store, true);
         int before = store.units.get();

@@ -48,8 +48,9 @@ import java.util.function.Predicate;
  * execution would have left it. A call's {@link #write} is kept aside until the call returns ({@link #accept}) and
  * dropped if it throws ({@link #discard}): a failed call leaves no trace. {@link #flush} hands the store all accepted
  * changes as one {@link ChangeSet}. The store's snapshot is read before the first call, with the batch's other
- * accounts'; the idempotency records of the batch's other keys in one more read. Not thread-safe: used by the thread
- * running the batch.
+ * accounts' and the holds due by the end of its late window (each call sees those due at its own instant); the
+ * idempotency records of the batch's other keys in one more read, and a late call's when it joins. Not thread-safe:
+ * used by the thread running the batch.
  */
 final class CombinedTransaction implements AccountTransaction {
     private final AccountTransaction tx;
@@ -92,7 +93,7 @@ final class CombinedTransaction implements AccountTransaction {
 
     /**
      * @param tx              the store's transaction of the combined unit of work
-     * @param idempotencyKeys the keys of the batch's calls on the account (read together with the first snapshot)
+     * @param idempotencyKeys the keys of the batch's calls on the account (read in one read with the first snapshot)
      * @param snapshot        the account's snapshot, read with the batch's others ({@code CreditStore#snapshots})
      * @param featureKey      the feature read with it, or null
      * @param idempotencyKey  the key whose record was read with it, or null
@@ -214,7 +215,8 @@ final class CombinedTransaction implements AccountTransaction {
             if (!others.isEmpty()) {
                 storedIdempotency.putAll(tx.findIdempotencyRecords(others));
             }
-            if (Objects.equals(featureKey, prefetchedFeature) && Objects.equals(idempotencyKey, prefetchedKey)) {
+            if (Objects.equals(featureKey, prefetchedFeature) && Objects.equals(idempotencyKey, prefetchedKey)
+                    && allDueAt(base.dueHolds(), now)) {
                 return base;
             }
         }
@@ -225,8 +227,9 @@ final class CombinedTransaction implements AccountTransaction {
             record = idempotency.getOrDefault(idempotencyKey, storedIdempotency.get(idempotencyKey));
         }
         if (account == null) {
-            return new AccountSnapshot(base.account(), base.balances(), base.liveLots(), base.dueHolds(), feature,
-                    record);
+            List<Hold> due = allDueAt(base.dueHolds(), now) ? base.dueHolds()
+                    : overlaid(base.dueHolds(), holds, Hold::holdId, hold -> hold.isDueAt(now));
+            return new AccountSnapshot(base.account(), base.balances(), base.liveLots(), due, feature, record);
         }
         Map<String, BalanceRecord> currentBalances = new LinkedHashMap<>();
         base.balances().forEach(b -> currentBalances.put(b.creditType(), b));
@@ -235,6 +238,16 @@ final class CombinedTransaction implements AccountTransaction {
                 overlaid(base.liveLots(), lots, Lot::lotId, lot -> lot.remaining() != 0 || lot.held() != 0),
                 overlaid(base.dueHolds(), holds, Hold::holdId,
                         hold -> hold.status() == HoldStatus.OPEN && hold.isDueAt(now)), feature, record);
+    }
+
+    /** @return whether every hold is due at {@code now} (the snapshot holds those due by the end of the window) */
+    private static boolean allDueAt(List<Hold> holds, Instant now) {
+        for (Hold hold : holds) {
+            if (!hold.isDueAt(now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

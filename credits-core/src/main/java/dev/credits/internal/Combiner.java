@@ -13,6 +13,7 @@ import dev.credits.spi.SnapshotRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,36 +29,49 @@ import java.util.function.Supplier;
 
 /**
  * Write-combining: concurrent calls run together in one transaction. Calls are grouped by the root of their
- * organization (an account in no pool is its own root), so a pool and its members always combine. A call whose root
- * has no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work
- * are in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or,
- * at the bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as
- * its next batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a
- * finishing unit takes the oldest waiting root alone. A batch cut at the bound of calls leaves roots waiting; a unit
- * of work started by a call takes them first, and where they fill it the call hands it to one of theirs and waits its
- * turn (so every batch is led by a thread whose call is in it). Calls arriving on a batch's roots while it locks and
- * reads its accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are
- * among those it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where a unit
- * of work {@linkplain CreditStore#unitsOfWorkAreCostly() is costly} (a database's round trips and commit) even a call
- * that starts one alone runs it as such a batch; elsewhere (in memory) a lone call runs as without combining. Where the
+ * organization (an account in no pool is its own root), so a pool and its members always combine. A call whose root has
+ * no unit of work in flight in this JVM runs at once, in one of its own, while fewer than a bound of units of work are
+ * in flight; else it waits: for its root's unit in flight (the calls waiting on a root form its next batch), or, at the
+ * bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its next
+ * batch, unless a batch of several roots is in flight already: there is one at a time, and meanwhile a finishing unit
+ * takes the oldest waiting root alone. A batch cut at the bound of calls leaves roots waiting; a unit of work started
+ * by a call takes them first, and where they fill it the call hands it to one of theirs and waits its turn (so every
+ * batch is led by a thread whose call is in it). Calls arriving on a batch's roots while it locks and reads its
+ * accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are among those
+ * it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where a unit of work
+ * {@linkplain CreditStore#unitsOfWorkAreCostly() is costly} (a database's round trips and commit) even a call that
+ * starts one alone runs it as such a batch; elsewhere (in memory) a lone call runs as without combining. Where the
  * store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's
- * calls and the bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no timer), and calls
- * on different accounts share a commit only when units of work queue. A batch is one {@link CreditStore#inAccounts}
- * transaction: every account its calls touch locked in one canonical order (by
- * depth below its root, then by id: root first, so units never wait for each other in a cycle), their snapshots read
- * at once ({@link CreditStore#snapshots}), each call evaluated in arrival order on the state the previous ones left
- * ({@link CombinedTransaction}, one per account), one change set per account, one commit. A batch is led by the thread
- * of one of its calls.
+ * calls and the bound does not apply (waiting would share nothing). So calls wait only behind work in flight (no
+ * timer), and calls on different accounts share a commit only when units of work queue. A batch is one {@link
+ * CreditStore#inAccounts} transaction: every account its calls touch locked in one canonical order (by depth below its
+ * root, then by id: root first, so units never wait for each other in a cycle), their snapshots read at once ({@link
+ * CreditStore#snapshots}), each call evaluated in arrival order on the state the previous ones left ({@link
+ * CombinedTransaction}, one per account), one change set per account, one commit. A batch is led by the thread of one
+ * of its calls.
  *
  * <p>A call that returns a value (a rejection too) or throws one of the ledger's verdicts (a {@link CreditsException}
  * about its input: it changed nothing) is answered as alone; a call whose account turned out to be in other pools
  * ({@link ChainChanged}) leaves the batch, unanswered by it; anything else aborts the combined transaction, and so
- * does a failed write (a unique index tripped, a promotion exhausted): then each call runs again alone, so no caller
- * gets another's failure. A lost store (its outcome unknown) or, on one account, a lock timeout is every caller's:
- * each alone would have met it too. Every caller is answered after the store returned. Thread-safe.
+ * does a failed write (a unique index tripped, a promotion exhausted): then each call of a batch of several runs again
+ * alone, so no caller gets another's failure (a batch of one call fails with it, as alone). A lost store (its outcome
+ * unknown) or, on one account, a lock timeout is every caller's: each alone would have met it too. Every caller is
+ * answered after the store returned.
+ *
+ * <p>Time: a batch reads the clock before it locks its accounts, and its calls run at that instant. A call joining
+ * it late runs at the instant read when it joined (never before it was made), and joins only within
+ * {@link #LATE_WINDOW} of the first: the snapshots hold the holds due by then, and each call sees those due at its
+ * own instant. Thread-safe.
  */
 final class Combiner {
     private static final Logger LOG = LoggerFactory.getLogger(Combiner.class);
+
+    /**
+     * How long after a batch read the clock calls may still join it: its snapshots are read with the holds due by
+     * then, so a late call sees the holds due at its own instant. A batch that waited longer for its locks takes no
+     * late calls (they wait for the next one).
+     */
+    static final Duration LATE_WINDOW = Duration.ofSeconds(1);
 
     /** One call: how it runs on the transactions of its accounts (by account id), one unit of work at a time. */
     interface Work<T> {
@@ -113,9 +127,10 @@ final class Combiner {
     }
 
     /**
-     * Runs a call: at once in a unit of work of its own when its root has none in flight and fewer than the bound are;
-     * otherwise in the next batch of its root (after the one in flight), or, at the bound, in the next batch any
-     * finishing unit of work forms of waiting roots.
+     * Runs a call: at once in a unit of work of its own when its root has none in flight and fewer than the bound are
+     * (one that calls arriving meanwhile may join, where units of work are costly); otherwise in the batch of its root
+     * in flight, if it can still join it, else in the next one, or, at the bound, in the next batch any finishing unit
+     * of work forms of waiting roots.
      *
      * @param accounts       the call's accounts in lock order: its pools root first, then the account itself (last)
      * @param featureKey     the feature to read with the account's snapshot, or null
@@ -260,13 +275,15 @@ final class Combiner {
             store.inAccounts(order, txs -> {
                 workReturned[0] = false;
                 Instant now = clock.get();
+                Instant lateUntil = now.plus(LATE_WINDOW);
                 List<SnapshotRequest> requests = new ArrayList<>(order.size());
                 for (int i = 0; i < order.size(); i++) {
                     Call<?> first = firstCallOn.get(order.get(i));
                     requests.add(first == null ? new SnapshotRequest(txs.get(i), null, null)
                             : new SnapshotRequest(txs.get(i), first.featureKey, first.idempotencyKey));
                 }
-                List<AccountSnapshot> snapshots = store.snapshots(requests, now);
+                // The holds due by the end of the late window: each call sees those due at its own instant.
+                List<AccountSnapshot> snapshots = store.snapshots(requests, lateUntil);
                 Map<String, CombinedTransaction> combined = new LinkedHashMap<>();
                 for (int i = 0; i < order.size(); i++) {
                     SnapshotRequest request = requests.get(i);
@@ -275,18 +292,22 @@ final class Combiner {
                             request.idempotencyKey()));
                 }
                 // Calls that arrived on the batch's roots while their accounts were being locked and read, or while
-                // the batch's calls ran, join it (after them, in arrival order): the lock is held and the rows read
-                // already, so they cost no more than the batch's own, where waiting would cost them another unit.
+                // the batch's calls ran, join it (after them, in arrival order, each round at the instant it joined):
+                // the locks are held and the rows read already, where waiting would cost them a unit of their own (a
+                // late call's idempotency record, or a feature not read with the snapshot, costs a read).
                 int ran = 0;
-                do {
+                Instant at = now;
+                while (at != null) {
                     for (; ran < batch.size(); ran++) {
                         Call<?> call = batch.get(ran);
                         if (call.idempotencyKey != null) {
                             combined.get(call.account()).expectKey(call.idempotencyKey);
                         }
-                        call.runCombined(combined, now);
+                        call.runCombined(combined, at);
                     }
-                } while (admitLateCalls(batch, combined.keySet()));
+                    Instant joined = admitLateCalls(batch, combined.keySet(), lateUntil);
+                    at = joined == null ? null : joined.isAfter(at) ? joined : at;
+                }
                 combined.values().forEach(CombinedTransaction::flush);
                 workReturned[0] = true;
                 return null;
@@ -313,11 +334,17 @@ final class Combiner {
     /**
      * Moves the calls waiting on the batch's roots into it, oldest first, while the bound of calls allows and each
      * one's accounts are among those the batch holds locked (a call on an account it does not hold, and those after
-     * it, wait for the next batch). The roots stay running: their calls queue behind the batch and nowhere else.
+     * it, wait for the next batch), unless the clock, read now, is past {@code lateUntil}. The roots stay running:
+     * their calls queue behind the batch and nowhere else.
      *
-     * @return whether any call joined
+     * @return the instant read (every call that joined was made before it), or null if none joined
      */
-    private synchronized boolean admitLateCalls(List<Call<?>> batch, Set<String> locked) {
+    private synchronized Instant admitLateCalls(List<Call<?>> batch, Set<String> locked, Instant lateUntil) {
+        // Read under the lock calls queue under: every call waiting now was made before this instant.
+        Instant now = clock.get();
+        if (now.isAfter(lateUntil)) {
+            return null;
+        }
         boolean admitted = false;
         Set<String> batchRoots = new LinkedHashSet<>();
         batch.forEach(call -> batchRoots.add(call.root()));
@@ -329,7 +356,7 @@ final class Combiner {
                 admitted = true;
             }
         }
-        return admitted;
+        return admitted ? now : null;
     }
 
     /** A call waiting for, or being run in, a unit of work; answered once. */

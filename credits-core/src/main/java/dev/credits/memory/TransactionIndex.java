@@ -12,8 +12,8 @@ import java.util.List;
  * database keeps in three (entries by id, the account of a transaction, receipt lines by owner). Inserting into it is
  * a large share of what the store spends on a deduction, so each of its many small shards (each under its own lock)
  * is an open-addressing table of {@code long}s, each an id's hash and the position of its entry in the shard's
- * append-only chunks: an insert writes one slot (one cache miss where a {@link java.util.HashMap} also allocates a node and,
- * growing, walks every node), and a table grows by reading only its own array. Thread-safe.
+ * append-only chunks: an insert writes one slot (one cache miss, where a {@link java.util.HashMap} also allocates a
+ * node and, growing, walks every node), and a table grows by reading only its own array. Thread-safe.
  */
 final class TransactionIndex {
     private static final int SHARD_BITS = 8;

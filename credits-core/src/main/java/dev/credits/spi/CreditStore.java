@@ -76,10 +76,10 @@ public interface CreditStore {
 
     /**
      * Whether a unit of work costs this store more than the calls run in it (round trips to a database, a durable
-     * commit), so that calls arriving while one locks its accounts and reads them save by joining it. Then
-     * write-combining runs even a call that finds no unit of work in flight on its organization as a batch that such
-     * calls join; otherwise such a call runs exactly as without combining. The default is true; the in-memory store,
-     * whose unit of work is a lock held in the JVM, says false.
+     * commit), so that calls arriving while one locks its accounts, reads them and runs its calls save by joining it.
+     * Then write-combining runs even a call that finds no unit of work in flight on its organization as a batch that
+     * such calls join; otherwise such a call runs exactly as without combining. The default is true; the in-memory
+     * store, whose unit of work is a lock held in the JVM, says false.
      *
      * @return true if calls gain by joining a unit of work already under way on this store
      */

@@ -5,6 +5,8 @@ import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
 import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
+import dev.credits.HoldStateException;
+import dev.credits.testkit.MutableClock;
 import dev.credits.memory.InMemoryCreditStore;
 import dev.credits.spi.CreditStore;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -247,6 +250,54 @@ class CombinerTest {
         assertEquals(3, results.size());
         results.forEach(result -> assertTrue(result.success()));
         assertEquals(100 - 5 * 5, ledger.balance("a").available(), "five charges: the replay charged nothing");
+    }
+
+    /**
+     * A late call runs at the instant it joined, never at the batch's earlier one: a hold that came due between the two
+     * is expired for it, as it would be for the call alone, so its commit is refused.
+     */
+    @Test
+    void aLateCallRunsAtTheInstantItJoinedNotTheBatchsEarlierOne() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Gates gates = new Gates();
+        CreditStore store = gated(new InMemoryCreditStore(), gates);
+        CreditLedger ledger = CreditLedger.builder().store(store).clock(clock).build();
+        ledger.saveFeaturePricing(FeatureDefinition.of("render", "Render", 5));
+        ledger.openAccount("a");
+        ledger.grant(GrantRequest.of("a", 100));
+        String holdId = ledger.reserve("a", "render", 1, Duration.ofMillis(300)).hold().holdId();
+
+        CountDownLatch heldAlone = new CountDownLatch(1);
+        gates.inAccount = heldAlone;
+        List<Thread> threads = new ArrayList<>();
+        Runnable deduct = () -> ledger.deductCredits(DeductRequest.of("a", "render"));
+        threads.add(started(deduct));
+        assertTrue(gates.inInAccount.await(10, TimeUnit.SECONDS), "the first deduction runs alone");
+        threads.add(parked(started(deduct)));
+        threads.add(parked(started(deduct)));
+        CountDownLatch snapshotsRead = new CountDownLatch(1);
+        gates.snapshots = snapshotsRead;
+        heldAlone.countDown();
+        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        // The batch read the clock before the hold's deadline; the commit is made after it.
+        clock.advance(Duration.ofMillis(500));
+        int unitsBefore = gates.units.get();
+        Throwable[] refused = new Throwable[1];
+        threads.add(parked(started(() -> {
+            try {
+                ledger.commit(holdId);
+            } catch (RuntimeException e) {
+                refused[0] = e;
+            }
+        })));
+        snapshotsRead.countDown();
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(thread.isAlive(), "every call was answered");
+        }
+        assertEquals(unitsBefore, gates.units.get(), "the commit ran in the batch's unit of work");
+        assertInstanceOf(HoldStateException.class, refused[0], "the hold's deadline passed before the commit");
+        assertEquals(100 - 3 * 5, ledger.balance("a").available(), "three deductions; the expired hold gave back 5");
     }
 
     private static Thread started(Runnable work) {

@@ -105,8 +105,9 @@ final class Failures {
     }
 
     /**
-     * Names a store operation after the public call it serves: {@code "inAccount of account 'a'"} made by
-     * {@code deductCredits} becomes {@code "deductCredits on account 'a'"}, others {@code "openAccount (findAccount)"}.
+     * Names a store operation after the public call it serves: {@code "inAccount of account 'a'"} (or a unit over that
+     * one account, {@code "inAccounts of account 'a'"}) made by {@code deductCredits} becomes
+     * {@code "deductCredits on account 'a'"}, others {@code "openAccount (findAccount)"}.
      * The call is the outermost frame of the API package ({@code dev.credits}) on the stack: read only when a message
      * is built, so the ledger passes nothing down.
      */
@@ -123,7 +124,7 @@ final class Failures {
         return unit.matches() ? call + " on " + unit.group(1) : call + " (" + operation + ")";
     }
 
-    private static final Pattern UNIT_OF_WORK = Pattern.compile("(?:inAccount|readAccount) of (account '.*')",
+    private static final Pattern UNIT_OF_WORK = Pattern.compile("(?:inAccounts?|readAccount) of (account '.*')",
             Pattern.DOTALL);
 
     /** Classes of the API package itself, not its tests (which share the package). */

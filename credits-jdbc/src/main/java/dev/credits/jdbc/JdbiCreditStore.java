@@ -565,7 +565,8 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
             throw new IllegalArgumentException("inAccounts needs distinct account ids, at least one: " + ids);
         }
         SqlStatements sql = sql();
-        String what = "inAccounts of accounts " + ids;
+        // One account (a combined batch on one organization) is named as a unit of work on it: see Failures.describe.
+        String what = ids.size() == 1 ? "inAccounts of account '" + ids.get(0) + "'" : "inAccounts of accounts " + ids;
         T outcome = withRetries(what, s -> {
             List<Lock> locals = new ArrayList<>();
             try {
