@@ -219,20 +219,10 @@ class CombinerTest {
         DeductRequest render = DeductRequest.of("a", "render");
         DeductionResult keyed = ledger.deductCredits(render.withIdempotencyKey("job-1"));
 
-        CountDownLatch heldAlone = new CountDownLatch(1);
-        gates.inAccount = heldAlone;
         List<Thread> threads = new ArrayList<>();
         List<DeductionResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
-        Runnable deduct = () -> results.add(ledger.deductCredits(render));
-        threads.add(started(deduct));
-        assertTrue(gates.inInAccount.await(10, TimeUnit.SECONDS), "the first deduction runs alone");
-        // Two deductions wait behind the held one and form the next batch; it stops in reading its snapshot.
-        threads.add(parked(started(deduct)));
-        threads.add(parked(started(deduct)));
-        CountDownLatch snapshotsRead = new CountDownLatch(1);
-        gates.snapshots = snapshotsRead;
-        heldAlone.countDown();
-        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        CountDownLatch snapshotsRead = batchStoppedInItsSnapshots(gates, threads,
+                () -> results.add(ledger.deductCredits(render)));
         int unitsBefore = gates.units.get();
         DeductionResult[] replay = new DeductionResult[1];
         DeductionResult[] fresh = new DeductionResult[1];
@@ -267,18 +257,9 @@ class CombinerTest {
         ledger.grant(GrantRequest.of("a", 100));
         String holdId = ledger.reserve("a", "render", 1, Duration.ofMillis(300)).hold().holdId();
 
-        CountDownLatch heldAlone = new CountDownLatch(1);
-        gates.inAccount = heldAlone;
         List<Thread> threads = new ArrayList<>();
-        Runnable deduct = () -> ledger.deductCredits(DeductRequest.of("a", "render"));
-        threads.add(started(deduct));
-        assertTrue(gates.inInAccount.await(10, TimeUnit.SECONDS), "the first deduction runs alone");
-        threads.add(parked(started(deduct)));
-        threads.add(parked(started(deduct)));
-        CountDownLatch snapshotsRead = new CountDownLatch(1);
-        gates.snapshots = snapshotsRead;
-        heldAlone.countDown();
-        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        CountDownLatch snapshotsRead = batchStoppedInItsSnapshots(gates, threads,
+                () -> ledger.deductCredits(DeductRequest.of("a", "render")));
         // The batch read the clock before the hold's deadline; the commit is made after it.
         clock.advance(Duration.ofMillis(500));
         int unitsBefore = gates.units.get();
@@ -298,6 +279,25 @@ class CombinerTest {
         assertEquals(unitsBefore, gates.units.get(), "the commit ran in the batch's unit of work");
         assertInstanceOf(HoldStateException.class, refused[0], "the hold's deadline passed before the commit");
         assertEquals(100 - 3 * 5, ledger.balance("a").available(), "three deductions; the expired hold gave back 5");
+    }
+
+    /**
+     * Runs {@code deduct} on three threads: the first alone, held in its unit of work until two more wait behind it;
+     * then those two form the next batch, which stops in reading its snapshots. @return the latch that lets it go on
+     */
+    private static CountDownLatch batchStoppedInItsSnapshots(Gates gates, List<Thread> threads, Runnable deduct)
+            throws InterruptedException {
+        CountDownLatch heldAlone = new CountDownLatch(1);
+        gates.inAccount = heldAlone;
+        threads.add(started(deduct));
+        assertTrue(gates.inInAccount.await(10, TimeUnit.SECONDS), "the first deduction runs alone");
+        threads.add(parked(started(deduct)));
+        threads.add(parked(started(deduct)));
+        CountDownLatch snapshotsRead = new CountDownLatch(1);
+        gates.snapshots = snapshotsRead;
+        heldAlone.countDown();
+        assertTrue(gates.inSnapshots.await(10, TimeUnit.SECONDS), "the next batch reads its snapshots");
+        return snapshotsRead;
     }
 
     private static Thread started(Runnable work) {
