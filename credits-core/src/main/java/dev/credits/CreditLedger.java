@@ -900,9 +900,9 @@ public final class CreditLedger {
          * root has no unit of work in flight in this ledger runs at once, in a transaction of its own, while fewer than
          * {@link #maxUnitsInFlight(int)} are in flight. Otherwise it waits, for its root's unit of work in flight, or,
          * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to {@link
-         * #maxCombinedCalls(int)}), whatever their accounts, in one transaction (one such transaction over several
-         * organizations at a time: while it runs, a finishing unit of work takes the oldest waiting organization's
-         * calls alone, since a transaction over several accounts pays only with many calls in it): every account they
+         * #maxCombinedCalls(int)}), whatever their accounts, in one transaction (while such transactions over several
+         * organizations are in flight, the bound drops to a quarter of {@link #maxUnitsInFlight(int)}, at least one,
+         * so that a crowd of calls shares a few large transactions rather than many of one call each): every account they
          * touch locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order
          * by the same rules with its own result and sequence number, one commit, and each caller answered once that
          * commit returned. Calls arriving on an organization while its transaction locks, reads and runs its calls join
@@ -939,9 +939,11 @@ public final class CreditLedger {
          * The most units of work this ledger runs at once before calls on accounts with none in flight wait and
          * combine (default: four per processor, at least 8); see {@link #writeCombining(boolean)}. Below it, calls on
          * different accounts run side by side as without combining; a smaller bound shares more commits (less work
-         * per call for the database) at the cost of less parallelism: on PostgreSQL, 2 cores for client and database,
-         * 10,000 accounts, a bound of 2 ran 32 threads faster than the default and 8 threads slower (the README gives
-         * the figures). Keep it at or below the connection pool's size.
+         * per call for the database) at the cost of less parallelism. Once calls wait at the bound and share a
+         * transaction over several organizations, the bound is a quarter of this one (at least one) until no such
+         * transaction is in flight: on PostgreSQL, 2 cores for client and database, 10,000 accounts, 32 threads ran
+         * about half again as fast with 2 units in flight as with 8 (the README gives the figures). Keep it at or
+         * below the connection pool's size.
          * It applies where the store {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
          * accounts}; elsewhere a batch holds one organization's calls and calls on other accounts never wait.
          *

@@ -16,7 +16,9 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -126,6 +128,54 @@ class CombinerTest {
         Caller d = Caller.start(combiner, "d", false, callers);
         d.thread.join(Duration.ofSeconds(10).toMillis());
         c2.release.countDown();
+        for (Caller caller : callers) {
+            caller.thread.join(Duration.ofSeconds(10).toMillis());
+            assertFalse(caller.thread.isAlive(), "the call on " + caller.root + " was answered");
+            assertSame(caller.token, caller.answer, "the call on " + caller.root + " got its own result");
+        }
+    }
+
+    /**
+     * Once calls waiting at the bound share a batch of several roots, the bound of units in flight drops to a quarter
+     * while it runs: a unit finishing meanwhile hands nothing on and a new call does not start one, so the calls
+     * queued meanwhile ride the next batch rather than a unit each; once no batch of several roots is in flight, the
+     * full bound applies again.
+     */
+    @Test
+    void whileABatchOfSeveralRootsIsInFlightTheBoundDropsToAQuarter() throws Exception {
+        CreditStore store = acrossAccounts(new InMemoryCreditStore());
+        CreditLedger ledger = CreditLedger.builder().store(store).build();
+        for (String id : List.of("a", "b", "c", "d", "e", "f", "g", "h")) {
+            ledger.openAccount(id);
+        }
+        // Four units in flight at most, one while a batch of several roots runs.
+        Combiner combiner = new Combiner(store, () -> Instant.EPOCH, 64, 4);
+        List<Caller> callers = new ArrayList<>();
+        Map<String, Caller> held = new HashMap<>();
+        for (String id : List.of("a", "b", "c", "d")) {
+            held.put(id, Caller.start(combiner, id, true, callers));
+            held.get(id).entered.await();
+        }
+        // At the bound: e and f wait, and form one batch over both roots when a finishes.
+        Caller e = Caller.start(combiner, "e", true, callers).parked();
+        Caller f = Caller.start(combiner, "f", false, callers).parked();
+        held.get("a").release.countDown();
+        e.entered.await();
+        Caller g = Caller.start(combiner, "g", false, callers).parked();
+        // b's unit finishes with g waiting: with the bound at four it would run g; at one it hands nothing on.
+        held.get("b").release.countDown();
+        held.get("b").thread.join(Duration.ofSeconds(10).toMillis());
+        // Three units in flight: a new call would start a fourth under the full bound; it waits too.
+        Caller h = Caller.start(combiner, "h", false, callers);
+        h.entered.await(100, TimeUnit.MILLISECONDS);
+        assertEquals(1, g.entered.getCount(), "g waits for the batch of several roots in flight");
+        assertEquals(1, h.entered.getCount(), "h waits for the batch of several roots in flight");
+        e.release.countDown();
+        g.entered.await();
+        h.entered.await();
+        assertTrue(e.order < f.order && f.order < g.order && g.order < h.order, "in arrival order");
+        held.get("c").release.countDown();
+        held.get("d").release.countDown();
         for (Caller caller : callers) {
             caller.thread.join(Duration.ofSeconds(10).toMillis());
             assertFalse(caller.thread.isAlive(), "the call on " + caller.root + " was answered");
