@@ -125,8 +125,9 @@ class WriteCombiningTest {
     @Test
     void oneBatchOverSeveralAccountsRunsAtATimeWhileUnitsOnOneAccountGoOnBesideIt() throws Exception {
         SlowStore store = new SlowStore(new InMemoryCreditStore());
-        // Four units in flight, 32 threads: calls queue at the bound, yet only one batch of several accounts (which
-        // pays only with many calls in it) runs at a time; finishing units meanwhile take one waiting account each.
+        // Four units in flight, 32 threads: calls queue at the bound and ride batches of several accounts; while one
+        // runs the bound is a quarter of four (one), so no second one starts, and units already in flight on one
+        // account finish beside it.
         CreditLedger ledger = setUp(store, true, 4);
         List<String> accounts = fundedAccounts(ledger, 24);
         List<Map.Entry<String, DeductionResult>> results = deductAtRandom(ledger, accounts);
