@@ -902,16 +902,16 @@ public final class CreditLedger {
          * at that bound, for any one to finish; the next unit of work then runs the waiting calls (up to {@link
          * #maxCombinedCalls(int)}), whatever their accounts, in one transaction (while such transactions over several
          * organizations are in flight, the bound drops to a quarter of {@link #maxUnitsInFlight(int)}, at least one,
-         * so that a crowd of calls shares a few large transactions rather than many of one call each): every account they
-         * touch locked in one canonical order (root first, then by depth and id), each call evaluated in arrival order
-         * by the same rules with its own result and sequence number, one commit, and each caller answered once that
-         * commit returned. Calls arriving on an organization while its transaction locks, reads and runs its calls join
-         * that transaction (up to {@link #maxCombinedCalls(int)}, within a second of its start, each at the instant it
-         * joined) instead of waiting for the next, and so they do a transaction that a call finding none in flight
-         * starts, where {@linkplain dev.credits.spi.CreditStore#unitsOfWorkAreCostly() units of work are costly} (the
-         * database stores). No timer: calls wait only behind work in flight. A rejection or a bad-input exception of
-         * one call never affects another; if a combined transaction of several calls fails, its calls run again one by
-         * one. This multiplies what one hot account (an organization's pool, spent by its members) can take on a
+         * so that a crowd of calls shares a few large transactions rather than many of one call each): every account
+         * they touch locked in one canonical order (root first, then by depth and id), each call evaluated in arrival
+         * order by the same rules with its own result and sequence number, one commit, and each caller answered once
+         * that commit returned. Calls arriving on an organization while its transaction locks, reads and runs its calls
+         * join that transaction (up to {@link #maxCombinedCalls(int)}, within a second of its start, each at the
+         * instant it joined) instead of waiting for the next, and so they do a transaction that a call finding none in
+         * flight starts, where {@linkplain dev.credits.spi.CreditStore#unitsOfWorkAreCostly() units of work are costly}
+         * (the database stores). No timer: calls wait only behind work in flight. A rejection or a bad-input exception
+         * of one call never affects another; if a combined transaction of several calls fails, its calls run again one
+         * by one. This multiplies what one hot account (an organization's pool, spent by its members) can take on a
          * database store, where each transaction costs a lock, round trips and a durable commit, and shares commits
          * among calls on different accounts once more are in flight than the bound. Results are those of the calls run
          * one after the other, in some order; with it off, each call is its own transaction.
@@ -942,7 +942,7 @@ public final class CreditLedger {
          * per call for the database) at the cost of less parallelism. Once calls wait at the bound and share a
          * transaction over several organizations, the bound is a quarter of this one (at least one) until no such
          * transaction is in flight: on PostgreSQL, 2 cores for client and database, 10,000 accounts, 32 threads ran
-         * about half again as fast with 2 units in flight as with 8 (the README gives the figures). Keep it at or
+         * about 1.4 times as fast with 2 units in flight as with 8 (the README gives the figures). Keep it at or
          * below the connection pool's size.
          * It applies where the store {@linkplain dev.credits.spi.CreditStore#combinesAcrossAccounts() combines across
          * accounts}; elsewhere a batch holds one organization's calls and calls on other accounts never wait.

@@ -35,9 +35,10 @@ import java.util.function.Supplier;
  * bound, for any unit to finish, which then runs the calls of every waiting root (up to a bound of calls) as its next
  * batch. While such a batch of several roots is in flight the bound of units in flight drops to a quarter (at least
  * one): units that finish beyond it hand nothing on, so that under a crowd the calls ride a few large batches rather
- * than many units of one call each, and the bound rises again once no batch of several roots is in flight. A batch cut at the bound of calls leaves roots waiting; a unit of work started
- * by a call takes them first, and where they fill it the call hands it to one of theirs and waits its turn (so every
- * batch is led by a thread whose call is in it). Calls arriving on a batch's roots while it locks and reads its
+ * than many units of one call each, and the bound rises again once no batch of several roots is in flight. A batch
+ * cut at the bound of calls leaves roots waiting; a unit of work started by a call takes them first, and where they
+ * fill it the call hands it to one of theirs and waits its turn (so every batch is led by a thread whose call is in
+ * it). Calls arriving on a batch's roots while it locks and reads its
  * accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are among those
  * it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where a unit of work
  * {@linkplain CreditStore#unitsOfWorkAreCostly() is costly} (a database's round trips and commit) even a call that
@@ -94,7 +95,7 @@ final class Combiner {
      * How many batches of several roots are in flight. While any is, the bound of units in flight is {@link
      * #crowdedBound}, not {@link #maxInFlight}: calls queued beyond the bound share a few large units rather than
      * fill the slots one call at a time (measured on PostgreSQL, 32 threads on 10,000 accounts: two or three units in
-     * flight ran 3,300-3,500 deductions/s where eight, mostly single calls, ran 1,900-2,400).
+     * flight ran 3,300-3,500 deductions/s where eight ran 1,900-2,400).
      */
     private int severalRootsInFlight;
     /** The bound of units in flight while batches of several roots are in flight. */

@@ -145,7 +145,7 @@ class CombinerTest {
     void whileABatchOfSeveralRootsIsInFlightTheBoundDropsToAQuarter() throws Exception {
         CreditStore store = acrossAccounts(new InMemoryCreditStore());
         CreditLedger ledger = CreditLedger.builder().store(store).build();
-        for (String id : List.of("a", "b", "c", "d", "e", "f", "g", "h")) {
+        for (String id : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
             ledger.openAccount(id);
         }
         // Four units in flight at most, one while a batch of several roots runs.
@@ -154,26 +154,31 @@ class CombinerTest {
         Map<String, Caller> held = new HashMap<>();
         for (String id : List.of("a", "b", "c", "d")) {
             held.put(id, Caller.start(combiner, id, true, callers));
-            held.get(id).entered.await();
+            assertTrue(held.get(id).entered.await(10, TimeUnit.SECONDS));
         }
         // At the bound: e and f wait, and form one batch over both roots when a finishes.
         Caller e = Caller.start(combiner, "e", true, callers).parked();
         Caller f = Caller.start(combiner, "f", false, callers).parked();
         held.get("a").release.countDown();
-        e.entered.await();
+        assertTrue(e.entered.await(10, TimeUnit.SECONDS), "e and f run as one batch");
         Caller g = Caller.start(combiner, "g", false, callers).parked();
         // b's unit finishes with g waiting: with the bound at four it would run g; at one it hands nothing on.
         held.get("b").release.countDown();
         held.get("b").thread.join(Duration.ofSeconds(10).toMillis());
         // Three units in flight: a new call would start a fourth under the full bound; it waits too.
         Caller h = Caller.start(combiner, "h", false, callers);
-        h.entered.await(100, TimeUnit.MILLISECONDS);
+        assertFalse(h.entered.await(100, TimeUnit.MILLISECONDS), "h waits for the batch of several roots in flight");
+        h.parked();
         assertEquals(1, g.entered.getCount(), "g waits for the batch of several roots in flight");
-        assertEquals(1, h.entered.getCount(), "h waits for the batch of several roots in flight");
         e.release.countDown();
-        g.entered.await();
-        h.entered.await();
+        assertTrue(g.entered.await(10, TimeUnit.SECONDS), "g runs once the batch of several roots finished");
+        assertTrue(h.entered.await(10, TimeUnit.SECONDS), "h runs once the batch of several roots finished");
+        g.thread.join(Duration.ofSeconds(10).toMillis());
+        h.thread.join(Duration.ofSeconds(10).toMillis());
         assertTrue(e.order < f.order && f.order < g.order && g.order < h.order, "in arrival order");
+        // No batch of several roots in flight, c's and d's units still are: under the full bound a new call runs.
+        Caller i = Caller.start(combiner, "i", false, callers);
+        assertTrue(i.entered.await(10, TimeUnit.SECONDS), "the full bound applies again");
         held.get("c").release.countDown();
         held.get("d").release.countDown();
         for (Caller caller : callers) {

@@ -307,7 +307,8 @@ final class PostgresStatements extends SqlStatements implements PipelinedStateme
             columns.add("unnest(" + arrays.get(i) + ") AS " + names.get(i));
         }
         sql.append(" FROM (SELECT ").append(String.join(", ", columns)).append(") AS v WHERE t.").append(key)
-                .append(" = v.").append(key).append(" AND t.").append(trailing).append(" = v.expected_").append(trailing);
+                .append(" = v.").append(key).append(" AND t.").append(trailing).append(" = v.expected_")
+                .append(trailing);
         if (update.fixedCondition() != null) {
             sql.append(" AND t.").append(update.fixedCondition());
         }
