@@ -202,7 +202,8 @@ final class CombinedTransaction implements AccountTransaction {
 
     @Override
     public AccountSnapshot snapshot(Instant now, String featureKey, String idempotencyKey) {
-        if (base == null) {
+        boolean firstRead = base == null;
+        if (firstRead) {
             base = prefetched;
             if (prefetchedFeature != null) {
                 features.put(prefetchedFeature, Optional.ofNullable(base.feature()));
@@ -215,10 +216,11 @@ final class CombinedTransaction implements AccountTransaction {
             if (!others.isEmpty()) {
                 storedIdempotency.putAll(tx.findIdempotencyRecords(others));
             }
-            if (Objects.equals(featureKey, prefetchedFeature) && Objects.equals(idempotencyKey, prefetchedKey)
-                    && allDueAt(base.dueHolds(), now)) {
-                return base;
-            }
+        }
+        boolean allDue = allDueAt(base.dueHolds(), now);
+        if (firstRead && allDue && Objects.equals(featureKey, prefetchedFeature)
+                && Objects.equals(idempotencyKey, prefetchedKey)) {
+            return base;
         }
         FeaturePricing feature = featureKey == null ? null : features
                 .computeIfAbsent(featureKey, key -> tx.find(CatalogTable.FEATURES, key)).orElse(null);
@@ -227,7 +229,7 @@ final class CombinedTransaction implements AccountTransaction {
             record = idempotency.getOrDefault(idempotencyKey, storedIdempotency.get(idempotencyKey));
         }
         if (account == null) {
-            List<Hold> due = allDueAt(base.dueHolds(), now) ? base.dueHolds()
+            List<Hold> due = allDue ? base.dueHolds()
                     : overlaid(base.dueHolds(), holds, Hold::holdId, hold -> hold.isDueAt(now));
             return new AccountSnapshot(base.account(), base.balances(), base.liveLots(), due, feature, record);
         }

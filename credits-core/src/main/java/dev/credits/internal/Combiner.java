@@ -38,9 +38,9 @@ import java.util.function.Supplier;
  * than many units of one call each, and the bound rises again once no batch of several roots is in flight. A batch
  * cut at the bound of calls leaves roots waiting; a unit of work started by a call takes them first, and where they
  * fill it the call hands it to one of theirs and waits its turn (so every batch is led by a thread whose call is in
- * it). Calls arriving on a batch's roots while it locks and reads its
- * accounts and runs its calls join it (after its calls, up to the bound of calls) where their accounts are among those
- * it locked: so a call that waits behind a batch mostly rides in it rather than in the next. Where a unit of work
+ * it). Calls arriving on a batch's roots while it locks and reads its accounts and runs its calls join it (after its
+ * calls, up to the bound of calls) where their accounts are among those it locked: so a call that waits behind a
+ * batch mostly rides in it rather than in the next. Where a unit of work
  * {@linkplain CreditStore#unitsOfWorkAreCostly() is costly} (a database's round trips and commit) even a call that
  * starts one alone runs it as such a batch; elsewhere (in memory) a lone call runs as without combining. Where the
  * store does not {@linkplain CreditStore#combinesAcrossAccounts() combine across accounts} a batch holds one root's
