@@ -31,10 +31,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -59,7 +61,9 @@ import java.util.stream.Stream;
  * settled),
  * {@code credits.bench.accounts} (10000), {@code credits.bench.databases} (postgresql,mariadb,h2),
  * {@code credits.bench.scenarios} (a,b,p,reports; p: one organization pool spent by its members, PostgreSQL only;
- * "reports" alone runs only the reports rows; "engine" alone runs only the engine on one thread, in memory),
+ * "reports" alone runs only the reports rows; "engine" alone runs only the engine on one thread, in memory; "keys"
+ * alone runs only the ids' order rows: entries inserted with random against time-ordered ids, PostgreSQL and MariaDB,
+ * into a table of {@code credits.bench.keys.rows} (2000000) rows),
  * {@code credits.bench.postgres.url} ({@code $CREDITS_TEST_POSTGRES_URL} or
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres), {@code credits.bench.mariadb.url}
  * ({@code $CREDITS_TEST_MARIADB_URL} or jdbc:mariadb://127.0.0.1:3306/test?user=root),
@@ -113,6 +117,11 @@ public final class LoadHarness {
         if (settings.scenarios.equals(List.of("engine"))) {
             machine();
             engine(); // -Dcredits.bench.scenarios=engine: only the engine on one thread, no database, about a minute
+            return;
+        }
+        if (settings.scenarios.equals(List.of("keys"))) {
+            machine();
+            keys(); // -Dcredits.bench.scenarios=keys: only the ids' order, PostgreSQL and MariaDB, a few minutes
             return;
         }
         header();
@@ -926,6 +935,103 @@ public final class LoadHarness {
         long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
         long bytes = allocation == null ? -1 : (allocation.getCurrentThreadAllocatedBytes() - bytesBefore) / n;
         return new PerCall(cpu / n, bytes);
+    }
+
+    // ================================================================================================ the ids' order
+
+    /**
+     * What the order of ids costs the database: threads inserting one entry each (autocommit) into the library's
+     * entries table, filled first with {@code credits.bench.keys.rows} rows, with random (version 4) transaction ids
+     * against time-ordered (version 7) ones, shaped as the ledger makes them, on PostgreSQL and MariaDB. The fill's
+     * ids are spread evenly over the whole key space, as random ids leave it (written in key order, so filling is
+     * quick): a random id lands on any page of the primary key, which outgrows the database's cache (InnoDB's
+     * clustered index is the table itself), while time-ordered ids land at one place, one after the other.
+     */
+    private void keys() throws Exception {
+        long rows = Long.getLong("credits.bench.keys.rows", 2_000_000L);
+        int threads = settings.baseThreads();
+        report.append(String.format(Locale.ROOT, "### The ids' order: inserting entries into a table of %,d rows%n%n"
+                + "%d threads, each inserting one entry per transaction into the library's entries table (its"
+                + " schema and indexes), filled first with %,d rows whose ids are spread evenly over the key space;"
+                + " the transaction id random (version 4 UUID) or time-ordered (version 7, as the ledger makes them"
+                + " since issue 17). Rows take turns as in the tables above (`-Dcredits.bench.keys.rows=%d`).%n%n",
+                rows, threads, rows, rows));
+        List<Row> all = new ArrayList<>();
+        for (String name : settings.databases) {
+            BenchDatabase database = switch (name) {
+                case "postgresql" -> new BenchDatabase.Postgres(settings.postgresUrl);
+                case "mariadb" -> new BenchDatabase.MariaDb(settings.mariadbUrl);
+                default -> null; // H2's file database keeps its pages in the JVM's cache: not measured here
+            };
+            if (database == null) {
+                continue;
+            }
+            try (database) {
+                database.store(database.tablePrefix(), 1, null); // installs the schema
+                DataSource pool = database.pool(threads, null);
+                String entries = database.tablePrefix() + "entries";
+                long started = System.nanoTime();
+                fillEntries(pool, entries, rows, name.equals("postgresql"));
+                log(String.format("%s: filled %s with %,d rows in %.1f s", name, entries, rows,
+                        (System.nanoTime() - started) / 1e9));
+                LongSupplier server = () -> Cpu.serverNanos(database.serverCommand());
+                AtomicLong sequence = new AtomicLong(rows);
+                List<Entry> contenders = new ArrayList<>();
+                for (boolean timeOrdered : new boolean[] {false, true}) {
+                    String who = timeOrdered ? "time-ordered ids (version 7)" : "random ids (version 4)";
+                    contenders.add(new Entry(who, (warmup, settle, window) -> LoadRun.run(threads, warmup, settle,
+                            window, random -> insertEntry(pool, entries, timeOrdered, random, sequence),
+                            Cpu::jvmNanos, server)));
+                }
+                List<Row> measured = interleaved(name, contenders);
+                all.addAll(measured);
+                double[] perRound = new double[measured.get(0).perRound().length];
+                for (int r = 0; r < perRound.length; r++) {
+                    perRound[r] = measured.get(1).perRound()[r] / measured.get(0).perRound()[r];
+                }
+                all.add(new Row(name, "**time-ordered / random**", null,
+                        measured.get(1).result().opsPerSecond() / measured.get(0).result().opsPerSecond(), perRound));
+            }
+        }
+        rowsTable(all);
+        report.append("(\"deductions/s\" here: entries inserted per second.)\n\n");
+    }
+
+    /**
+     * Fills the entries table in key order (ids spread evenly over the space of UUID text) and in the order of its
+     * other indexes (10,000 accounts, named so that they sort by number, each given a run of rows), which keeps the
+     * fill to a minute or so; the timed inserts then go to random accounts, as the deductions of the tables above.
+     */
+    private static void fillEntries(DataSource pool, String entries, long rows, boolean postgres) {
+        long step = (1L << 32) / rows;
+        String columns = " (transaction_id, account_id, sequence_no, entry_type, credit_type, amount, balance_after,"
+                + " feature_key, quantity, unit_price, retry_number, created_at_micros) ";
+        BenchDatabase.execute(pool, postgres
+                ? "INSERT INTO " + entries + columns + "SELECT lpad(to_hex(i * " + step + "), 8, '0') || '-0000-4000-8000-'"
+                        + " || lpad(to_hex(i), 12, '0'), 'acct-' || lpad(CAST(i * 10000 / " + rows + " AS VARCHAR), 6, '0'), i, 'DEDUCTION', 'credits', -1, 999, '"
+                        + FEATURE + "', 1, 1, 0, 0 FROM generate_series(CAST(1 AS BIGINT), " + rows + ") AS i"
+                : "INSERT INTO " + entries + columns + "SELECT CONCAT(LOWER(LPAD(HEX(seq * " + step + "), 8, '0')),"
+                        + " '-0000-4000-8000-', LOWER(LPAD(HEX(seq), 12, '0'))), CONCAT('acct-', LPAD(seq * 10000 DIV " + rows + ", 6, '0')), seq,"
+                        + " 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, 0, 0 FROM seq_1_to_" + rows,
+                postgres ? "VACUUM ANALYZE " + entries : "ANALYZE TABLE " + entries);
+    }
+
+    private static boolean insertEntry(DataSource pool, String entries, boolean timeOrdered, SplittableRandom random,
+                                       AtomicLong sequence) throws Exception {
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long msb = timeOrdered ? (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0FFFL)
+                : (random.nextLong() & ~0xF000L) | 0x4000L;
+        try (Connection connection = pool.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + entries + " (transaction_id,"
+                     + " account_id, sequence_no, entry_type, credit_type, amount, balance_after, feature_key, quantity,"
+                     + " unit_price, retry_number, created_at_micros) VALUES (?, ?, ?, 'DEDUCTION', 'credits', -1, 999,"
+                     + " ?, 1, 1, 0, 0)")) {
+            insert.setString(1, new UUID(msb, lsb).toString());
+            insert.setString(2, String.format("acct-%06d", random.nextInt(10_000)));
+            insert.setLong(3, sequence.incrementAndGet());
+            insert.setString(4, FEATURE);
+            return insert.executeUpdate() == 1;
+        }
     }
 
     // ================================================================================================ shared steps
