@@ -954,8 +954,9 @@ public final class LoadHarness {
                 + "%d threads, each inserting one entry per transaction into the library's entries table (its"
                 + " schema and indexes), filled first with %,d rows whose ids are spread evenly over the key space;"
                 + " the transaction id random (version 4 UUID) or time-ordered (version 7, as the ledger makes them"
-                + " since issue 17). Rows take turns as in the tables above (`-Dcredits.bench.keys.rows=%d`).%n%n",
-                rows, threads, rows, rows));
+                + " since issue 17). The two rows take turns: %d rounds of %d s each (`-Dcredits.bench.keys.rows=%d`)."
+                + "%n%n", rows, threads, rows, settings.rounds,
+                Math.max(1, settings.seconds.toSeconds() / settings.rounds), rows));
         List<Row> all = new ArrayList<>();
         for (String name : settings.databases) {
             BenchDatabase database = switch (name) {
@@ -985,12 +986,7 @@ public final class LoadHarness {
                 }
                 List<Row> measured = interleaved(name, contenders);
                 all.addAll(measured);
-                double[] perRound = new double[measured.get(0).perRound().length];
-                for (int r = 0; r < perRound.length; r++) {
-                    perRound[r] = measured.get(1).perRound()[r] / measured.get(0).perRound()[r];
-                }
-                all.add(new Row(name, "**time-ordered / random**", null,
-                        measured.get(1).result().opsPerSecond() / measured.get(0).result().opsPerSecond(), perRound));
+                all.add(ratioRow("**time-ordered / random**", measured.get(1), measured.get(0)));
             }
         }
         rowsTable(all);
@@ -1006,18 +1002,22 @@ public final class LoadHarness {
         long step = (1L << 32) / rows;
         String columns = " (transaction_id, account_id, sequence_no, entry_type, credit_type, amount, balance_after,"
                 + " feature_key, quantity, unit_price, retry_number, created_at_micros) ";
+        String rest = ", 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, 0, 0";
         BenchDatabase.execute(pool, postgres
-                ? "INSERT INTO " + entries + columns + "SELECT lpad(to_hex(i * " + step + "), 8, '0') || '-0000-4000-8000-'"
-                        + " || lpad(to_hex(i), 12, '0'), 'acct-' || lpad(CAST(i * 10000 / " + rows + " AS VARCHAR), 6, '0'), i, 'DEDUCTION', 'credits', -1, 999, '"
-                        + FEATURE + "', 1, 1, 0, 0 FROM generate_series(CAST(1 AS BIGINT), " + rows + ") AS i"
+                ? "INSERT INTO " + entries + columns + "SELECT lpad(to_hex(i * " + step + "), 8, '0')"
+                        + " || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'),"
+                        + " 'acct-' || lpad(CAST(i * 10000 / " + rows + " AS VARCHAR), 6, '0'), i" + rest
+                        + " FROM generate_series(CAST(1 AS BIGINT), " + rows + ") AS i"
                 : "INSERT INTO " + entries + columns + "SELECT CONCAT(LOWER(LPAD(HEX(seq * " + step + "), 8, '0')),"
-                        + " '-0000-4000-8000-', LOWER(LPAD(HEX(seq), 12, '0'))), CONCAT('acct-', LPAD(seq * 10000 DIV " + rows + ", 6, '0')), seq,"
-                        + " 'DEDUCTION', 'credits', -1, 999, '" + FEATURE + "', 1, 1, 0, 0 FROM seq_1_to_" + rows,
+                        + " '-0000-4000-8000-', LOWER(LPAD(HEX(seq), 12, '0'))),"
+                        + " CONCAT('acct-', LPAD(seq * 10000 DIV " + rows + ", 6, '0')), seq" + rest
+                        + " FROM seq_1_to_" + rows,
                 postgres ? "VACUUM ANALYZE " + entries : "ANALYZE TABLE " + entries);
     }
 
     private static boolean insertEntry(DataSource pool, String entries, boolean timeOrdered, SplittableRandom random,
                                        AtomicLong sequence) throws Exception {
+        // The bits as dev.credits.internal.Ids sets them (internal to credits-core), from this thread's random.
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         long msb = timeOrdered ? (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0FFFL)
                 : (random.nextLong() & ~0xF000L) | 0x4000L;
@@ -1162,15 +1162,19 @@ public final class LoadHarness {
                 if (!library.who().equals(COMBINED) && !library.who().equals(UNCOMBINED)) {
                     continue;
                 }
-                double[] perRound = new double[library.perRound().length];
-                for (int r = 0; r < perRound.length; r++) {
-                    perRound[r] = library.perRound()[r] / baseline.perRound()[r];
-                }
-                out.add(new Row(library.scenario(), "**" + library.who() + " / baseline, " + threads + " threads**",
-                        null, library.result().opsPerSecond() / baseline.result().opsPerSecond(), perRound));
+                out.add(ratioRow("**" + library.who() + " / baseline, " + threads + " threads**", library, baseline));
             }
         }
         return out;
+    }
+
+    /** @return the row of {@code row}'s throughput over {@code base}'s, overall and round by round */
+    private static Row ratioRow(String who, Row row, Row base) {
+        double[] perRound = new double[row.perRound().length];
+        for (int r = 0; r < perRound.length; r++) {
+            perRound[r] = row.perRound()[r] / base.perRound()[r];
+        }
+        return new Row(row.scenario(), who, null, row.result().opsPerSecond() / base.result().opsPerSecond(), perRound);
     }
 
     private static boolean deduct(CreditLedger ledger, String accountId) {
