@@ -1163,9 +1163,9 @@ public final class JdbiCreditStore implements CreditStore, AutoCloseable {
      */
     private static void refuseForeignTransaction(Handle handle, String operation) throws SQLException {
         if (!handle.getConnection().getAutoCommit()) {
-            throw new StoreConfigurationException(operation + ": the data source handed the credits store a connection"
-                    + " with auto-commit off, which may be inside a transaction of the host (e.g. a Spring"
-                    + " TransactionAwareDataSourceProxy in a @Transactional method, or a pool configured with"
+            throw new StoreConfigurationException(Failures.describe(operation) + ": the data source handed the credits"
+                    + " store a connection with auto-commit off, which may be inside a transaction of the host (e.g. a"
+                    + " Spring TransactionAwareDataSourceProxy in a @Transactional method, or a pool configured with"
                     + " autoCommit=false). The store never commits or rolls back a transaction it did not begin."
                     + " Build the store on the connection pool itself (auto-commit on, the JDBC default): each ledger"
                     + " call then runs and commits in a transaction of its own.");

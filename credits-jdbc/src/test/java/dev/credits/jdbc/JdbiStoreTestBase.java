@@ -4,6 +4,7 @@ import dev.credits.Account;
 import dev.credits.AccountStatus;
 import dev.credits.Allocation;
 import dev.credits.AllowancePeriod;
+import dev.credits.CreditLedger;
 import dev.credits.CreditPackage;
 import dev.credits.EntryType;
 import dev.credits.FeaturePricing;
@@ -1240,6 +1241,10 @@ abstract class JdbiStoreTestBase {
                         }));
                 assertTrue(e.getMessage().contains("auto-commit"), e.getMessage());
                 assertThrows(StoreConfigurationException.class, () -> onHostConnection.findAccount("acc-t"));
+                CreditLedger ledger = CreditLedger.builder().store(onHostConnection).build();
+                StoreConfigurationException named = assertThrows(StoreConfigurationException.class,
+                        () -> ledger.openAccount("acc-u"));
+                assertTrue(named.getMessage().startsWith("openAccount"), "names the ledger call: " + named.getMessage());
                 assertFalse(host.getAutoCommit(), "the store left the host's connection in its transaction");
                 assertEquals(0, countJobs(jobs, job), "the store committed nothing of the host's");
                 try (PreparedStatement select = host.prepareStatement("SELECT COUNT(*) FROM " + jobs + " WHERE id = ?")) {

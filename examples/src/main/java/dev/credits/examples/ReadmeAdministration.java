@@ -67,8 +67,9 @@ public final class ReadmeAdministration {
         out.add("price history " + ledger.audit().priceHistory("ai_video").stream()
                 .map(change -> change.creditsPerUnit()).toList());
 
-        CreditLedger support = ledger.actingAs(Actor.of("admin:7", "dispute desk"));
         // tag::disputes[]
+        // transactionId: a deduction of 50 credits from user-123 (this story's ledger runs on a clock in March 2025)
+        CreditLedger support = ledger.actingAs(Actor.of("admin:7", "dispute desk"));          // who reviews
         ChargeDispute dispute = ledger.actingAs(Actor.of("user:123")).disputes().submit(     // POST /api/disputes/submit
                 ChargeDisputeRequest.of("user-123", transactionId, "not_delivered", 50)
                         .withDescription("The AI video was never generated despite credits being deducted"));
@@ -79,7 +80,7 @@ public final class ReadmeAdministration {
         ChargeDispute resolved = support.disputes().resolve(dispute.disputeId(), 30,         // RESOLVED, 30 back
                 "partial refund: a preview was delivered");
 
-        ChargeDisputeStatistics stats = support.disputes().statistics(
+        ChargeDisputeStatistics stats = support.disputes().statistics(                       // submitted in March
                 Instant.parse("2025-03-01T00:00:00Z"), Instant.parse("2025-04-01T00:00:00Z"));
         stats.byReason();                                  // {not_delivered=1}
         stats.medianResolution();                          // submission to decision

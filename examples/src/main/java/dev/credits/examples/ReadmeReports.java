@@ -51,9 +51,9 @@ public final class ReadmeReports {
     }
 
     static Outcome run() {
-        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T05:00:00Z"));
         List<ChartPoint> chart = new ArrayList<>();
         // tag::reports-daily[]
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T05:00:00Z"));   // the story's March 2025
         CreditLedger ledger = CreditLedger.builder()
                 .store(new InMemoryCreditStore())
                 .clock(clock)
@@ -91,10 +91,12 @@ public final class ReadmeReports {
         boolean exceeds = forecast.allowanceRunsOutBeforePeriodEnd();   // true: gone in 9 days, 21 left
         // end::reports-daily[]
 
+        // tag::reports-system[]
+        // A buyer of 40 credits for $4.00, low at 50.
         ledger.openAccount("user_1", AccountSettings.DEFAULTS.withLowBalanceThreshold(50));
         ledger.grant(GrantRequest.of("user_1", 40).withSource(LotSource.PURCHASE)
                 .withMoneyPaid(Money.of("4.00", "USD")));
-        // tag::reports-system[]
+
         // 003's admin dashboard: credits in the system, this month's flows and revenue, the biggest consumers.
         SystemSummary system = ledger.reports().systemSummary(from, to);
         long outstanding = system.outstanding().get("credits");    // the liability: 240

@@ -37,7 +37,10 @@ class ReadmeSnippetsTest {
     private static final Pattern TAG = Pattern.compile("(?m)^[ \\t]*// tag::([A-Za-z0-9_.-]+)\\[]$");
     private static final Pattern IMPORT = Pattern.compile("import\\s+(static\\s+)?([\\w.]+)(\\.\\*)?;");
 
-    /** A tagged region of a source file. */
+    /**
+     * A tagged region of a source file, with the imports its code needs: the file's own, and one for each public type
+     * of the file's package (main sources) that it names without an import.
+     */
     private record Region(Path file, String name, String code, List<String> fileImports) {
     }
 
@@ -159,8 +162,9 @@ class ReadmeSnippetsTest {
                     if (!text.contains("// tag::")) {
                         continue;
                     }
-                    List<String> fileImports = text.lines().map(String::strip)
-                            .filter(l -> l.startsWith("import ")).toList();
+                    List<String> fileImports = new ArrayList<>(text.lines().map(String::strip)
+                            .filter(l -> l.startsWith("import ")).toList());
+                    fileImports.addAll(samePackageImports(text));
                     Map<String, String> tagged = tagged(text);
                     tagged.forEach((name, code) -> regions.add(new Region(file, name, code, fileImports)));
                 }
@@ -169,6 +173,33 @@ class ReadmeSnippetsTest {
             }
         }
         return regions;
+    }
+
+    /**
+     * @return an import line for every type of the file's package in main sources: a README block shown outside that
+     * package needs them as much as the file's own imports
+     */
+    private static List<String> samePackageImports(String text) {
+        Matcher declared = Pattern.compile("(?m)^package\\s+([\\w.]+);").matcher(text);
+        if (!declared.find()) {
+            return List.of();
+        }
+        String packageName = declared.group(1);
+        List<String> imports = new ArrayList<>();
+        for (String root : SOURCE_ROOTS) {
+            Path directory = ROOT.resolve(root).resolve("main/java").resolve(packageName.replace('.', '/'));
+            if (!Files.isDirectory(directory)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(directory)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".java") && !n.equals(
+                        "package-info.java")).sorted().forEach(n -> imports.add("import " + packageName + "."
+                        + n.substring(0, n.length() - ".java".length()) + ";"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return imports;
     }
 
     /** @return each tag's region, dedented, without the tag lines of regions nested in it */

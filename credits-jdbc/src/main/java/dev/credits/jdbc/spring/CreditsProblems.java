@@ -1,5 +1,6 @@
 package dev.credits.jdbc.spring;
 
+import dev.credits.ChargeDisputeStateException;
 import dev.credits.CheckResult;
 import dev.credits.CreditsException;
 import dev.credits.DeductionResult;
@@ -17,6 +18,7 @@ import dev.credits.StoreUnavailableException;
 import dev.credits.TransactionConflictException;
 import dev.credits.UnknownAccountException;
 import dev.credits.UnknownConsumerException;
+import dev.credits.UnknownDisputeException;
 import dev.credits.UnknownFeatureException;
 import dev.credits.UnknownHoldException;
 import dev.credits.UnknownPlanException;
@@ -115,13 +117,14 @@ public final class CreditsProblems {
         if (e instanceof UnknownAccountException || e instanceof UnknownFeatureException
                 || e instanceof UnknownHoldException || e instanceof UnknownTransactionException
                 || e instanceof UnknownPurchaseException || e instanceof UnknownPlanException
-                || e instanceof UnknownConsumerException) {
+                || e instanceof UnknownConsumerException || e instanceof UnknownDisputeException) {
             return HttpStatus.NOT_FOUND;
         }
         if (e instanceof IdempotencyConflictException || e instanceof DuplicateFeatureException
                 || e instanceof HoldStateException || e instanceof PurchaseStateException
                 || e instanceof RefundLimitException || e instanceof PromotionExhaustedException
-                || e instanceof TransactionConflictException || e instanceof LeaseLostException) {
+                || e instanceof TransactionConflictException || e instanceof LeaseLostException
+                || e instanceof ChargeDisputeStateException) {
             return HttpStatus.CONFLICT;
         }
         if (e instanceof StoreUnavailableException || e instanceof LockTimeoutException) {

@@ -285,12 +285,11 @@ public final class LoadHarness {
             // The library's own statements for a deduction, 2 pipelined round trips, from pgbench: the database's
             // share of the gap, with a client that costs next to nothing.
             createLibraryReplica(pool, database.schema());
-            entries.add(pgbenchEntry("the library's SQL (11 statements, 2 pipelined round trips) run by pgbench",
-                    pgbench, "library-sql", libraryScript(database.schema(), settings.accounts, true), null, server,
-                    settings.baseThreads()));
-            entries.add(pgbenchEntry("the same without balances, due holds, price, event, usage row and lock timeout"
-                            + " (6 statements) run by pgbench", pgbench, "library-sql-essentials",
-                    libraryScript(database.schema(), settings.accounts, false), null, server, settings.baseThreads()));
+            for (Replay replay : Replay.values()) {
+                entries.add(pgbenchEntry(replay.who, pgbench, "library-sql-" + replay.name().toLowerCase(Locale.ROOT),
+                        libraryScript(database.schema(), settings.accounts, replay), null, server,
+                        settings.baseThreads()));
+            }
         }
         return entries;
     }
@@ -356,14 +355,33 @@ public final class LoadHarness {
                 "VACUUM ANALYZE " + schema + ".pgl_accounts, " + schema + ".pgl_balances, " + schema + ".pgl_lots");
     }
 
+    /** How much of the library's SQL for a deduction pgbench replays: what each part costs the database. */
+    private enum Replay {
+        ALL("the library's SQL (11 statements, 2 pipelined round trips) run by pgbench"),
+        NO_BALANCES("the same without the balances row (read and upsert; 9 statements) run by pgbench"),
+        NO_BALANCES_OR_DUE_HOLDS("the same without the balances row and the due holds' read (8 statements) run by"
+                + " pgbench"),
+        ESSENTIALS("the same without balances, due holds, price, event, usage row and lock timeout (6 statements) run"
+                + " by pgbench");
+
+        final String who;
+
+        Replay(String who) {
+            this.who = who;
+        }
+    }
+
     /**
      * What the store sends for a deduction without an idempotency key (see PostgresStatements): the snapshot pipeline
      * (the lock, which sets the lock timeout, balances, live lots, due holds, feature), then the change set with the
      * COMMIT (checked account update, balance upsert, checked lot update, entry with its receipt line, event, usage
-     * row). Values are made up; the work is the same. Not {@code full}: only what the hand-written SQL does too, plus the lock read,
-     * the live lots and their update (6 statements): what the rest costs.
+     * row), or the part of it {@code replay} names. Values are made up; the work is the same. {@link
+     * Replay#ESSENTIALS}: only what the hand-written SQL does too, plus the lock read, the live lots and their update.
      */
-    private static String libraryScript(String schema, int accounts, boolean full) {
+    private static String libraryScript(String schema, int accounts, Replay replay) {
+        boolean full = replay != Replay.ESSENTIALS;
+        boolean balances = replay == Replay.ALL;
+        boolean dueHolds = replay == Replay.ALL || replay == Replay.NO_BALANCES;
         String account = "'acct-' || :aid";
         String checked = " RETURNING 1) SELECT CASE WHEN count(*) = 1 THEN 1 ELSE CAST('check ' || count(*) AS INTEGER)"
                 + " END FROM changed;\n";
@@ -377,18 +395,19 @@ public final class LoadHarness {
                 + " WHERE account_id = " + account
                 + (full ? " AND (SELECT set_config('lock_timeout', '5000ms', true)) IS NOT NULL" : "")
                 + " FOR UPDATE;\n"
-                + (full ? "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances WHERE account_id = "
-                + account + " ORDER BY credit_type;\n" : "")
+                + (balances ? "SELECT account_id, credit_type, balance, held FROM " + schema + ".pgl_balances"
+                + " WHERE account_id = " + account + " ORDER BY credit_type;\n" : "")
                 + "SELECT lot_id, account_id, credit_type, source, priority, amount, remaining, held, expires_at_micros,"
                 + " money_amount, money_scale, money_currency, metadata, granted_at_micros, transaction_id FROM "
                 + schema + ".pgl_lots WHERE account_id = " + account + " AND live = TRUE;\n"
-                + (full ? ""
+                + (dueHolds ? ""
                 + "SELECT hold_id, account_id, credit_type, feature_key, quantity, unit_price, price_plan_id, amount, status,"
                 + " user_id,"
                 + " idempotency_key, metadata, created_at_micros, expires_at_micros, resolved_at_micros,"
                 + " committed_credits, transaction_id FROM " + schema + ".pgl_holds WHERE account_id = " + account
                 + " AND status = 'OPEN' AND expires_at_micros <= 9000000000000000000"
-                + " ORDER BY expires_at_micros, hold_id;\n"
+                + " ORDER BY expires_at_micros, hold_id;\n" : "")
+                + (full ? ""
                 + "SELECT feature_key, feature_name, category, credits_per_unit, plan_prices, free_retries, credit_type,"
                 + " description, active,"
                 + " created_at_micros, updated_at_micros FROM " + schema + ".pgl_features WHERE feature_key = '"
@@ -400,7 +419,7 @@ public final class LoadHarness {
                 + " period_start_at_micros = NULL, period_end_at_micros = NULL, sequence_no = sequence_no + 1,"
                 + " updated_at_micros = 1"
                 + " WHERE account_id = " + account + " AND sequence_no >= 0" + checked
-                + (full ? ""
+                + (balances ? ""
                 + "INSERT INTO " + schema + ".pgl_balances (account_id, credit_type, balance, held) VALUES (" + account
                 + ", 'credits', 999, 0) ON CONFLICT (account_id, credit_type) DO UPDATE SET balance = EXCLUDED.balance,"
                 + " held = EXCLUDED.held;\n" : "")

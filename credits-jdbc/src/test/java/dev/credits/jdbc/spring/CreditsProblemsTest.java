@@ -1,5 +1,7 @@
 package dev.credits.jdbc.spring;
 
+import dev.credits.ChargeDisputeStateException;
+import dev.credits.ChargeDisputeStatus;
 import dev.credits.DeductionResult;
 import dev.credits.FeatureDefinition;
 import dev.credits.GrantRequest;
@@ -7,6 +9,7 @@ import dev.credits.IdempotencyConflictException;
 import dev.credits.InvalidArgumentException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
+import dev.credits.UnknownDisputeException;
 import dev.credits.testkit.TestLedger;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ProblemDetail;
@@ -56,5 +59,12 @@ class CreditsProblemsTest {
         assertThat(unknown.getType()).isEqualTo(URI.create("urn:credits:error:unknown-account"));
         assertThat(CreditsProblems.of(new IdempotencyConflictException("org_1", "key")).getStatus()).isEqualTo(409);
         assertThat(CreditsProblems.of(new StoreUnavailableException("down", null)).getStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void disputesOfAChargeMapLikeTheOtherUnknownsAndConflicts() {
+        assertThat(CreditsProblems.of(new UnknownDisputeException("dsp_1")).getStatus()).isEqualTo(404);
+        assertThat(CreditsProblems.of(new ChargeDisputeStateException("dsp_1", ChargeDisputeStatus.RESOLVED,
+                "already resolved")).getStatus()).isEqualTo(409);
     }
 }

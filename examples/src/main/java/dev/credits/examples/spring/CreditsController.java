@@ -51,6 +51,8 @@ public class CreditsController {
     @GetMapping("/accounts/{accountId}/history")
     public HistoryPage history(@PathVariable("accountId") String accountId, @RequestParam(name = "cursor", required = false) String cursor,
                                @RequestParam(name = "limit", defaultValue = "50") int limit) {
-        return ledger.history(accountId, HistoryFilter.all(), new PageRequest(cursor, limit));
+        // The first page has no cursor; a blank one (?cursor=) is the first page too.
+        PageRequest page = cursor == null || cursor.isBlank() ? PageRequest.first(limit) : new PageRequest(cursor, limit);
+        return ledger.history(accountId, HistoryFilter.all(), page);
     }
 }

@@ -67,6 +67,11 @@ abstract class SpringExampleTestBase {
         http.perform(get("/accounts/" + accountId + "/history")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.entries.length()").value(2))
                 .andExpect(jsonPath("$.entries[0].type").value("DEDUCTION"));
+        // A blank cursor is the first page too; a page of one hands out the cursor of the next.
+        http.perform(get("/accounts/" + accountId + "/history?cursor=&limit=1")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.entries.length()").value(1))
+                .andExpect(jsonPath("$.entries[0].type").value("DEDUCTION"))
+                .andExpect(jsonPath("$.nextCursor").isNotEmpty());
     }
 
     @Test
