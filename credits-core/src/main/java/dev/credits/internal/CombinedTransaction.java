@@ -58,6 +58,8 @@ final class CombinedTransaction implements AccountTransaction {
 
     private final AccountSnapshot prefetched;
     private final String prefetchedFeature;
+    /** Whether the feature read with the snapshot is still the one to price by (see {@link #readFeaturesAgain}). */
+    private boolean prefetchedFeatureFresh = true;
     private final String prefetchedKey;
     private AccountSnapshot base;
     private final Map<String, Optional<FeaturePricing>> features = new HashMap<>();
@@ -198,6 +200,15 @@ final class CombinedTransaction implements AccountTransaction {
         storedIdempotency.putAll(tx.findIdempotencyRecords(Set.of(idempotencyKey)));
     }
 
+    /**
+     * Calls joined the batch late: the features read so far (the catalog is not locked, so a price may have changed
+     * since) are read again when a call next asks for one, so a late call is priced as of its own instant.
+     */
+    void readFeaturesAgain() {
+        features.clear();
+        prefetchedFeatureFresh = false;
+    }
+
     // ------------------------------------------------------------ reads
 
     @Override
@@ -205,7 +216,7 @@ final class CombinedTransaction implements AccountTransaction {
         boolean firstRead = base == null;
         if (firstRead) {
             base = prefetched;
-            if (prefetchedFeature != null) {
+            if (prefetchedFeature != null && prefetchedFeatureFresh) {
                 features.put(prefetchedFeature, Optional.ofNullable(base.feature()));
             }
             if (prefetchedKey != null && base.idempotency() != null) {
@@ -219,7 +230,7 @@ final class CombinedTransaction implements AccountTransaction {
         }
         boolean allDue = allDueAt(base.dueHolds(), now);
         if (firstRead && allDue && Objects.equals(featureKey, prefetchedFeature)
-                && Objects.equals(idempotencyKey, prefetchedKey)) {
+                && (featureKey == null || prefetchedFeatureFresh) && Objects.equals(idempotencyKey, prefetchedKey)) {
             return base;
         }
         FeaturePricing feature = featureKey == null ? null : features

@@ -169,10 +169,16 @@ final class Combiner {
                 return call.answer();
             }
         }
-        // This thread leads a batch its own call is in, then hands the next one (if any) to a call of that one.
+        // This thread leads a batch its own call is in, then hands the next one (if any) to a call of that one. An
+        // interrupt of this caller must not fail the other callers' calls it runs (a pool refuses an interrupted
+        // thread a connection): it is put aside while the batch runs and kept for this caller, as when it waits.
+        boolean interrupted = Thread.interrupted();
         try {
-            execute(batch);
+            interrupted |= execute(batch);
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             List<Call<?>> next;
             synchronized (this) {
                 Set<String> done = new LinkedHashSet<>();
@@ -243,6 +249,11 @@ final class Combiner {
         return severalRootsInFlight > 0 ? crowdedBound : maxInFlight;
     }
 
+    /** @return whether a batch may hold several organizations' calls (false while the store cannot tell yet) */
+    boolean combinesAcrossAccounts() {
+        return acrossRoots();
+    }
+
     private boolean acrossRoots() {
         Boolean known = acrossRoots;
         if (known == null) {
@@ -259,10 +270,17 @@ final class Combiner {
         return known;
     }
 
-    private void execute(List<Call<?>> batch) {
+    /**
+     * Runs a batch on this thread, which leads it. An interrupt of this thread that arrives meanwhile fails a wait
+     * for a connection or a lock, before any work: it is put aside and what it failed runs again (a few times), so
+     * that no other caller's call fails of it.
+     *
+     * @return whether an interrupt of this thread was put aside (the caller keeps it)
+     */
+    private boolean execute(List<Call<?>> batch) {
         if (batch.size() == 1 && !loneCallsTakeJoiners) {
             batch.get(0).runAlone(store, clock);
-            return;
+            return false;
         }
         // Every account of the batch, in the canonical lock order, and what its snapshot reads.
         Map<String, Integer> depths = new HashMap<>();
@@ -280,64 +298,103 @@ final class Combiner {
         List<String> order = new ArrayList<>(depths.keySet());
         order.sort(Comparator.<String>comparingInt(depths::get).thenComparing(Comparator.naturalOrder()));
         boolean[] workReturned = {false};
-        try {
-            store.inAccounts(order, txs -> {
-                workReturned[0] = false;
-                Instant now = clock.get();
-                Instant lateUntil = now.plus(LATE_WINDOW);
-                List<SnapshotRequest> requests = new ArrayList<>(order.size());
-                for (int i = 0; i < order.size(); i++) {
-                    Call<?> first = firstCallOn.get(order.get(i));
-                    requests.add(first == null ? new SnapshotRequest(txs.get(i), null, null)
-                            : new SnapshotRequest(txs.get(i), first.featureKey, first.idempotencyKey));
-                }
-                // The holds due by the end of the late window: each call sees those due at its own instant.
-                List<AccountSnapshot> snapshots = store.snapshots(requests, lateUntil);
-                Map<String, CombinedTransaction> combined = new LinkedHashMap<>();
-                for (int i = 0; i < order.size(); i++) {
-                    SnapshotRequest request = requests.get(i);
-                    combined.put(order.get(i), new CombinedTransaction(txs.get(i),
-                            keys.getOrDefault(order.get(i), Set.of()), snapshots.get(i), request.featureKey(),
-                            request.idempotencyKey()));
-                }
-                // Calls that arrived on the batch's roots while their accounts were being locked and read, or while
-                // the batch's calls ran, join it (after them, in arrival order, each round at the instant it joined):
-                // the locks are held and the rows read already, where waiting would cost them a unit of their own (a
-                // late call's idempotency record, or a feature not read with the snapshot, costs a read).
-                int ran = 0;
-                Instant at = now;
-                while (at != null) {
-                    for (; ran < batch.size(); ran++) {
-                        Call<?> call = batch.get(ran);
-                        if (call.idempotencyKey != null) {
-                            combined.get(call.account()).expectKey(call.idempotencyKey);
-                        }
-                        call.runCombined(combined, at);
+        boolean interrupted = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.inAccounts(order, txs -> {
+                    workReturned[0] = false;
+                    Instant now = clock.get();
+                    Instant lateUntil = now.plus(LATE_WINDOW);
+                    List<SnapshotRequest> requests = new ArrayList<>(order.size());
+                    for (int i = 0; i < order.size(); i++) {
+                        Call<?> first = firstCallOn.get(order.get(i));
+                        requests.add(first == null ? new SnapshotRequest(txs.get(i), null, null)
+                                : new SnapshotRequest(txs.get(i), first.featureKey, first.idempotencyKey));
                     }
-                    Instant joined = admitLateCalls(batch, combined.keySet(), lateUntil);
-                    at = joined == null ? null : joined.isAfter(at) ? joined : at;
+                    // The holds due by the end of the late window: each call sees those due at its own instant.
+                    List<AccountSnapshot> snapshots = store.snapshots(requests, lateUntil);
+                    Map<String, CombinedTransaction> combined = new LinkedHashMap<>();
+                    for (int i = 0; i < order.size(); i++) {
+                        SnapshotRequest request = requests.get(i);
+                        combined.put(order.get(i), new CombinedTransaction(txs.get(i),
+                                keys.getOrDefault(order.get(i), Set.of()), snapshots.get(i), request.featureKey(),
+                                request.idempotencyKey()));
+                    }
+                    // Calls that arrived on the batch's roots while their accounts were being locked and read, or
+                    // while the batch's calls ran, join it (after them, in arrival order, each round at the instant it
+                    // joined): the locks are held and the rows read already, where waiting would cost them a unit of
+                    // their own (a late call's idempotency record, or its feature, costs a read).
+                    int ran = 0;
+                    Instant at = now;
+                    while (at != null) {
+                        for (; ran < batch.size(); ran++) {
+                            Call<?> call = batch.get(ran);
+                            if (call.idempotencyKey != null) {
+                                combined.get(call.account()).expectKey(call.idempotencyKey);
+                            }
+                            call.runCombined(combined, at);
+                        }
+                        Instant joined = admitLateCalls(batch, combined.keySet(), lateUntil);
+                        if (joined != null) {
+                            // Prices are not locked: the calls that joined read theirs as they are now.
+                            combined.values().forEach(CombinedTransaction::readFeaturesAgain);
+                        }
+                        at = joined == null ? null : joined.isAfter(at) ? joined : at;
+                    }
+                    combined.values().forEach(CombinedTransaction::flush);
+                    workReturned[0] = true;
+                    return null;
+                });
+                return interrupted;
+            } catch (RuntimeException | Error e) {
+                if (batch.size() > 1 && !workReturned[0] && attempt < INTERRUPTED_ATTEMPTS && metInterrupt(e)
+                        && Thread.interrupted()) {
+                    interrupted = true;   // this leader's interrupt, not the batch's: run it again
+                    continue;
                 }
-                combined.values().forEach(CombinedTransaction::flush);
-                workReturned[0] = true;
-                return null;
-            });
-        } catch (RuntimeException | Error e) {
-            if (batch.size() == 1 || e instanceof Error || (workReturned[0] && e instanceof StoreUnavailableException)
-                    || (order.size() == 1 && e instanceof LockTimeoutException)) {
-                // One call (no other's failure to spare it), the commit's outcome unknown, or the one account's lock
-                // not had in time: the batch's common fate, as it would have been each call's alone (and rerunning
-                // each would meet it, or wait, once more).
+                if (batch.size() == 1 || e instanceof Error
+                        || (workReturned[0] && e instanceof StoreUnavailableException)
+                        || (order.size() == 1 && e instanceof LockTimeoutException)) {
+                    // One call (no other's failure to spare it), the commit's outcome unknown, or the one account's
+                    // lock not had in time: the batch's common fate, as it would have been each call's alone (and
+                    // rerunning each would meet it, or wait, once more).
+                    for (Call<?> call : batch) {
+                        call.fail(e);
+                    }
+                    return interrupted;
+                }
+                LOG.debug("credits: a combined unit of work of {} calls on accounts {} failed; running them one by one",
+                        batch.size(), order, e);
                 for (Call<?> call : batch) {
-                    call.fail(e);
+                    for (int alone = 1; ; alone++) {
+                        call.runAlone(store, clock);
+                        if (alone >= INTERRUPTED_ATTEMPTS || call.failure == null || !metInterrupt(call.failure)
+                                || !Thread.interrupted()) {
+                            break;
+                        }
+                        interrupted = true;
+                        call.failure = null;
+                    }
                 }
-                return;
-            }
-            LOG.debug("credits: a combined unit of work of {} calls on accounts {} failed; running them one by one",
-                    batch.size(), order, e);
-            for (Call<?> call : batch) {
-                call.runAlone(store, clock);
+                return interrupted;
             }
         }
+    }
+
+    /** How many times a batch, or a call of it run alone, runs when this thread's interrupts keep failing it. */
+    private static final int INTERRUPTED_ATTEMPTS = 3;
+
+    /**
+     * @return whether the failure met an interrupt while waiting for a connection or a lock (an
+     * {@link InterruptedException} among its causes): before any work of the unit ran, so it may run again
+     */
+    private static boolean metInterrupt(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

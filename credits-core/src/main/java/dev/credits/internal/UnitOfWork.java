@@ -139,8 +139,12 @@ public final class UnitOfWork {
         }
         List<String> named = List.of(accountId);
         for (int attempt = 1; ; attempt++) {
-            // An account in no pool has no hint: it is its own chain, and finds out under its lock if it is not.
-            List<String> chain = attempt == 1 ? chainHints.getOrDefault(accountId, named) : learnChain(accountId);
+            // An account in no pool has no hint: it is its own chain, and finds out under its lock if it is not. Where
+            // a batch locks several organizations in one canonical order (root first), an account this ledger has not
+            // met is looked up first: a member taken for a root would be locked before its pool.
+            List<String> chain = attempt == 1 && (chainHints.containsKey(accountId)
+                    || knownRoots.containsKey(accountId) || !combiner.combinesAcrossAccounts())
+                    ? chainHints.getOrDefault(accountId, named) : learnChain(accountId);
             Map<String, String> parents = new HashMap<>();
             for (int i = 0; i < chain.size(); i++) {
                 parents.put(chain.get(i), i == 0 ? null : chain.get(i - 1));
@@ -150,6 +154,7 @@ public final class UnitOfWork {
                         named, now, featureKey, idempotencyKey, sessions -> work.apply(sessions.get(0))));
             } catch (ChainChanged changed) {
                 chainHints.remove(accountId);
+                knownRoots.remove(accountId);
                 if (attempt >= MAX_CHAIN_ATTEMPTS) {
                     throw chainsKeptChanging(named);
                 }
@@ -165,6 +170,8 @@ public final class UnitOfWork {
 
     /** Members' chains seen before (a hint only: every unit checks its chain under the locks). */
     private final Map<String, List<String>> chainHints = new ConcurrentHashMap<>();
+    /** Accounts seen in no pool (a hint only, like {@link #chainHints}). */
+    private final Map<String, Boolean> knownRoots = new ConcurrentHashMap<>();
 
     private AccountSession open(AccountTransaction tx, Instant now, String featureKey, String idempotencyKey) {
         return new AccountSession(tx, now, order, featureKey, idempotencyKey, events, usage).actingAs(actor);
@@ -178,7 +185,7 @@ public final class UnitOfWork {
         return work.apply(session);
     }
 
-    /** @return the account's chain read anew (see {@link #readChain}), remembered as a hint if it has pools */
+    /** @return the account's chain read anew (see {@link #readChain}), remembered as a hint */
     private List<String> learnChain(String accountId) {
         List<String> chain = readChain(accountId);
         if (chain.size() > 1) {
@@ -186,6 +193,12 @@ public final class UnitOfWork {
                 chainHints.clear();
             }
             chainHints.put(accountId, chain);
+            knownRoots.remove(accountId);
+        } else {
+            if (knownRoots.size() > 100_000) {
+                knownRoots.clear();
+            }
+            knownRoots.put(accountId, Boolean.TRUE);
         }
         return chain;
     }

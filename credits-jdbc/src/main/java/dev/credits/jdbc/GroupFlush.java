@@ -1,5 +1,9 @@
 package dev.credits.jdbc;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,6 +15,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * writes once per commit). Thread-safe.
  */
 final class GroupFlush {
+    /** Runs flushes on threads no caller can interrupt (daemon threads, made when a flush needs one). */
+    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "credits-h2-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition flushed = lock.newCondition();
     private final Runnable flush;
@@ -43,11 +54,27 @@ final class GroupFlush {
                 long covers = requested; // each of these committed before this flush starts
                 RuntimeException failure = null;
                 lock.unlock();
+                // The flush writes the file for every waiting caller: an interrupt of this one (pending, or arriving
+                // while the file is written, which closes H2's file channel) must not fail theirs. It runs on a
+                // thread of its own; this caller waits for it and keeps its interrupt.
+                boolean interrupted = false;
                 try {
-                    flush.run();
-                } catch (RuntimeException e) {
-                    failure = e;
+                    Future<?> running = FLUSHER.submit(flush);
+                    while (true) {
+                        try {
+                            running.get();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof RuntimeException cause ? cause
+                            : new IllegalStateException("the flush failed", e.getCause());
                 } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                     lock.lock();
                     flushing = false;
                     if (failure == null) {

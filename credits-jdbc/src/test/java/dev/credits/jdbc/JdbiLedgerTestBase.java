@@ -13,23 +13,44 @@ import dev.credits.HistoryPage;
 import dev.credits.LotSource;
 import dev.credits.PageRequest;
 import dev.credits.RefundResult;
+import dev.credits.RejectionReason;
 import dev.credits.ReservationResult;
 import dev.credits.StoreUnavailableException;
+import dev.credits.spi.CreditStore;
 import dev.credits.tck.LedgerInvariants;
 import dev.credits.tck.MixedWorkload;
+import dev.credits.testkit.InvariantChecker;
 import dev.credits.testkit.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Ledger-level tests of {@link JdbiCreditStore} that the TCK cannot express: several ledgers, each with its own
@@ -198,5 +219,193 @@ abstract class JdbiLedgerTestBase {
         });
         assertEquals(20, ledger.balance(accountId).total());
         LedgerInvariants.assertHold(ledger, accountId, 0);
+    }
+
+    // ---------------------------------------------------------------- write-combining: calls that join, interrupts, lock order
+
+    /** The store, its batches' locking read ({@code snapshots}) taking {@code delayMillis} longer. */
+    private static CreditStore slowSnapshots(JdbiCreditStore store, AtomicLong delayMillis) {
+        return (CreditStore) Proxy.newProxyInstance(JdbiLedgerTestBase.class.getClassLoader(),
+                new Class<?>[] {CreditStore.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(store, args);
+                        if (method.getName().equals("snapshots") && delayMillis.get() > 0) {
+                            Thread.sleep(delayMillis.get());
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * A batch reads the price with its accounts' snapshots; a price change (or a deactivation) that returned after
+     * that read and before a call was made must be what the call sees, also when the call joins that batch late (the
+     * catalog is not locked, so it is read again for the calls that join).
+     */
+    @Test
+    void aCallThatJoinsABatchLateIsPricedAsOfItsOwnInstant() throws Exception {
+        AtomicLong delay = new AtomicLong();
+        CreditLedger ledger = CreditLedger.builder()
+                .store(slowSnapshots(database().builder(database().newPool(6)).build(), delay)).build();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String feature = "late_" + suffix;
+        String accountId = "late-" + suffix;
+        ledger.saveFeaturePricing(FeatureDefinition.of(feature, "Late", 100));
+        ledger.openAccount(accountId);
+        ledger.grant(GrantRequest.of(accountId, 10_000));
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            delay.set(300);
+            Future<DeductionResult> first = callers.submit(() -> ledger.deductCredits(DeductRequest.of(accountId,
+                    feature)));
+            Thread.sleep(100);   // the first call's batch has read the price, holds the account, and waits
+            ledger.saveFeaturePricing(FeatureDefinition.of(feature, "Late", 200));
+            Future<DeductionResult> second = callers.submit(() -> ledger.deductCredits(DeductRequest.of(accountId,
+                    feature)));
+            assertEquals(100, first.get(10, TimeUnit.SECONDS).unitPrice());
+            assertEquals(200, second.get(10, TimeUnit.SECONDS).unitPrice(), "made after the change returned");
+
+            first = callers.submit(() -> ledger.deductCredits(DeductRequest.of(accountId, feature)));
+            Thread.sleep(100);
+            ledger.deactivateFeaturePricing(feature);
+            second = callers.submit(() -> ledger.deductCredits(DeductRequest.of(accountId, feature)));
+            assertTrue(first.get(10, TimeUnit.SECONDS).success());
+            assertEquals(RejectionReason.INACTIVE_FEATURE, second.get(10, TimeUnit.SECONDS).reason(),
+                    "made after the deactivation returned");
+        } finally {
+            delay.set(0);
+            callers.shutdownNow();
+        }
+        assertEquals(10_000 - 100 - 200 - 200, ledger.balance(accountId).available());
+    }
+
+    /**
+     * Callers whose threads are interrupted (a request timeout, {@code Future.cancel(true)}) while their calls wait
+     * may lead batches of other callers' calls: an interrupt is theirs alone, and no other caller's call fails of it.
+     * The pool is smaller than the units in flight, so units wait for connections (which a pool refuses an
+     * interrupted thread).
+     */
+    @Test
+    void anInterruptedCallerFailsNoOtherCallersCall() throws Exception {
+        JdbiCreditStore store = database().builder(database().newPool(2)).build();
+        CreditLedger ledger = CreditLedger.builder().store(store).maxUnitsInFlight(4).build();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String feature = "interrupted_" + suffix;
+        ledger.saveFeaturePricing(FeatureDefinition.of(feature, "Interrupted", 1));
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            accounts.add("int-" + i + "-" + suffix);
+            ledger.openAccount(accounts.get(i));
+            ledger.grant(GrantRequest.of(accounts.get(i), 100_000));
+        }
+        int threads = 24;
+        int interrupted = 12;   // threads 0..11 are interrupted now and then; 12..23 never
+        Thread[] workers = new Thread[threads];
+        Queue<String> othersFailures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers[t] = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String accountId = accounts.get((thread + i) % accounts.size());
+                    try {
+                        DeductionResult result = ledger.deductCredits(DeductRequest.of(accountId, feature));
+                        if (!result.success() && thread >= interrupted) {
+                            othersFailures.add(accountId + ": " + result.reason());
+                        }
+                    } catch (RuntimeException e) {
+                        if (thread >= interrupted) {
+                            othersFailures.add(accountId + ": " + e);
+                        }
+                    }
+                    Thread.interrupted();   // an interrupted caller clears its flag and goes on
+                }
+            });
+            workers[t].start();
+        }
+        Random random = new Random(1);
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+            workers[random.nextInt(interrupted)].interrupt();
+            Thread.sleep(2);
+        }
+        stop.set(true);
+        for (Thread worker : workers) {
+            worker.join(60_000);
+        }
+        assertEquals(List.of(), List.copyOf(othersFailures), "calls of callers never interrupted");
+        for (String accountId : accounts) {
+            InvariantChecker.check(ledger, store, accountId);
+        }
+    }
+
+    /**
+     * Where a batch locks several organizations (one canonical order: root first), a ledger that has not met a pool's
+     * member yet (a restart, another node) must not take it for a root and lock it before its pool: a transaction that
+     * takes the pool, then the member, would deadlock with that batch.
+     */
+    @Test
+    void aBatchTakesAMemberItHasNotMetAfterItsPool() throws Exception {
+        DataSource pool = database().newPool(8);
+        CreditLedger setUp = CreditLedger.builder().store(database().builder(pool).build()).build();
+        assumeTrue(database().builder(pool).build().combinesAcrossAccounts(), "batches hold one organization here");
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String feature = "order_" + suffix;
+        // Ids in this order, so that the member taken for a root would sort before its pool.
+        String alone = "alone-" + suffix;
+        String unmet = "member-a-" + suffix;
+        String met = "member-b-" + suffix;
+        String root = "pool-" + suffix;
+        setUp.saveFeaturePricing(FeatureDefinition.of(feature, "Order", 1));
+        for (String accountId : List.of(alone, root, met, unmet)) {
+            setUp.openAccount(accountId);
+        }
+        setUp.grant(GrantRequest.of(alone, 100));
+        setUp.grant(GrantRequest.of(root, 100));
+        setUp.orgs().setParent(met, root);
+        setUp.orgs().setParent(unmet, root);
+        // A ledger that knows the pool of one member only; one unit of work in flight, so calls queue to share one.
+        CreditLedger fresh = CreditLedger.builder().store(database().builder(database().newPool(6)).build())
+                .maxUnitsInFlight(1).build();
+        assertTrue(fresh.deductCredits(DeductRequest.of(met, feature)).success());
+        String accountsTable = database().tablePrefix() + "accounts";
+        ExecutorService callers = Executors.newFixedThreadPool(3);
+        try (Connection holder = pool.getConnection(); Connection other = pool.getConnection()) {
+            holder.setAutoCommit(false);
+            other.setAutoCommit(false);
+            lockRow(holder, accountsTable, alone);
+            // The fresh ledger's one unit waits for the row held; two calls queue behind it and share the next unit.
+            Future<DeductionResult> first = callers.submit(() -> fresh.deductCredits(DeductRequest.of(alone, feature)));
+            Thread.sleep(300);
+            Future<DeductionResult> onUnmet = callers.submit(() -> fresh.deductCredits(DeductRequest.of(unmet,
+                    feature)));
+            Future<DeductionResult> onMet = callers.submit(() -> fresh.deductCredits(DeductRequest.of(met, feature)));
+            Thread.sleep(300);
+            if (database().dialect() == Dialect.POSTGRESQL) {
+                try (Statement statement = other.createStatement()) {
+                    statement.execute("SET deadlock_timeout = '200ms'");
+                }
+            }
+            lockRow(other, accountsTable, root);   // the pool first, as every unit of work takes it
+            holder.rollback();                     // the shared unit starts: it must wait for the pool, holding nothing
+            Thread.sleep(500);
+            lockRow(other, accountsTable, unmet);  // then the member: no deadlock
+            other.rollback();
+            assertTrue(first.get(20, TimeUnit.SECONDS).success());
+            assertTrue(onUnmet.get(20, TimeUnit.SECONDS).success());
+            assertTrue(onMet.get(20, TimeUnit.SECONDS).success());
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    private static void lockRow(Connection connection, String accountsTable, String accountId) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT account_id FROM " + accountsTable
+                + " WHERE account_id = ? FOR UPDATE")) {
+            lock.setString(1, accountId);
+            lock.executeQuery().close();
+        }
     }
 }
