@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -74,6 +75,18 @@ final class Combiner {
      * late calls (they wait for the next one).
      */
     static final Duration LATE_WINDOW = Duration.ofSeconds(1);
+
+    /**
+     * Catalog writes this JVM has committed (see {@link UnitOfWork#writeCatalog}): a batch whose calls join late
+     * reads their features again only if one happened since it read them, since the price list is not locked. A
+     * change committed by another process reaches a late call that way within {@link #LATE_WINDOW}.
+     */
+    private static final AtomicLong CATALOG_WRITES = new AtomicLong();
+
+    /** A catalog write of this JVM has committed (called after it returned). */
+    static void catalogWritten() {
+        CATALOG_WRITES.incrementAndGet();
+    }
 
     /** One call: how it runs on the transactions of its accounts (by account id), one unit of work at a time. */
     interface Work<T> {
@@ -303,6 +316,7 @@ final class Combiner {
             try {
                 store.inAccounts(order, txs -> {
                     workReturned[0] = false;
+                    long catalogRead = CATALOG_WRITES.get();   // before the snapshots read the features
                     Instant now = clock.get();
                     Instant lateUntil = now.plus(LATE_WINDOW);
                     List<SnapshotRequest> requests = new ArrayList<>(order.size());
@@ -335,8 +349,9 @@ final class Combiner {
                             call.runCombined(combined, at);
                         }
                         Instant joined = admitLateCalls(batch, combined.keySet(), lateUntil);
-                        if (joined != null) {
-                            // Prices are not locked: the calls that joined read theirs as they are now.
+                        if (joined != null && CATALOG_WRITES.get() != catalogRead) {
+                            // Prices are not locked: after a change, the calls that joined read theirs anew.
+                            catalogRead = CATALOG_WRITES.get();
                             combined.values().forEach(CombinedTransaction::readFeaturesAgain);
                         }
                         at = joined == null ? null : joined.isAfter(at) ? joined : at;

@@ -412,8 +412,12 @@ public final class UnitOfWork {
      * @return false when the change found its precondition broken (nothing written)
      */
     <T extends Record> boolean writeCatalog(CatalogChange<T> change, AuditAction action, T before, T after) {
-        return store.catalog().write(change, AuditTrail.record(null, action, change.key(), actor,
-                AuditTrail.fields(before), AuditTrail.fields(after), now()));
+        try {
+            return store.catalog().write(change, AuditTrail.record(null, action, change.key(), actor,
+                    AuditTrail.fields(before), AuditTrail.fields(after), now()));
+        } finally {
+            Combiner.catalogWritten();   // late calls of batches in flight read prices again
+        }
     }
 
     /** Records a changed account row and writes the session: @return the account as written */

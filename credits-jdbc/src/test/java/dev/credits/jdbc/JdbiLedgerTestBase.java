@@ -289,6 +289,9 @@ abstract class JdbiLedgerTestBase {
      */
     @Test
     void anInterruptedCallerFailsNoOtherCallersCall() throws Exception {
+        // Embedded H2 reads and writes its file on the calling thread, where an interrupt closes H2's file channel:
+        // the unit of work it interrupts fails, with the calls it runs (the README's "Write-combining" says so).
+        assumeTrue(database().dialect() != Dialect.H2, "the database runs in the calling threads");
         JdbiCreditStore store = database().builder(database().newPool(2)).build();
         CreditLedger ledger = CreditLedger.builder().store(store).maxUnitsInFlight(4).build();
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
