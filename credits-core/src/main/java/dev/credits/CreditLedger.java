@@ -167,7 +167,7 @@ public final class CreditLedger {
         this.adminArea = new Admin(observation, new Adjustments(unitOfWork, spending));
         this.disputesArea = new ChargeDisputes(observation, new DisputeRules(unitOfWork, store, refunds));
         this.reportsArea = new Reports(observation, new ReportRules(unitOfWork, store));
-        this.orgsArea = new Orgs(observation, new OrgRules(unitOfWork), new Approvals(unitOfWork));
+        this.orgsArea = new Orgs(observation, new OrgRules(unitOfWork, store), new Approvals(unitOfWork));
     }
 
     /** @return a new builder */

@@ -45,13 +45,17 @@ public final class Orgs {
     }
 
     /**
-     * Makes an account a member of a pool, or (with a null parent) of none. Its own credits stay with it.
+     * Makes an account a member of a pool, or (with a null parent) of none. Its own credits stay with it, and its own
+     * members move with it: the pool's depth plus the account's deepest level of members below it must stay within
+     * {@value #MAX_DEPTH} levels.
      *
      * @param memberId the account
      * @param parentId its new pool, or null
      * @return the account as stored
      * @throws InvalidArgumentException if the account would be its own pool (directly or through its members), or
-     *                                  the pool is already {@value #MAX_DEPTH} levels deep; nothing was changed
+     *                                  the pool is already {@value #MAX_DEPTH} levels deep, or the account's members
+     *                                  would end up deeper than {@value #MAX_DEPTH} levels under it (a pool 2 levels
+     *                                  deep takes an account with members but none of theirs); nothing was changed
      * @throws UnknownAccountException  if either account does not exist
      */
     public Account setParent(String memberId, String parentId) {
@@ -79,6 +83,9 @@ public final class Orgs {
     }
 
     /**
+     * What a cap's current period has used. The holds of the account's members that timed out unnoticed are timed out
+     * first (written as {@link CreditLedger#expireDue} would), so what they gave back is not counted.
+     *
      * @param key the key's value for a cap with a key, or null
      * @return what the cap's current period has used (deductions and open holds), 0 without such cap
      */

@@ -21,7 +21,10 @@ import java.time.ZoneOffset;
  * @param creditType the credit type it counts
  * @param zone       the zone periods are measured in
  * @param changedBy  the id of the actor who set it, or null
- * @param changedAt  when it was set (null in a request)
+ * @param changedAt  since when it counts as it does (null in a request): when it was set, or set again counting
+ *                   another period, zone, key or credit type; a re-set that changes only the limit keeps it, as it
+ *                   keeps the period's usage, so the holds that usage counts still give back (the audit trail has
+ *                   every change's time)
  */
 public record SpendingCap(String accountId, String capId, CapPeriod period, long limit, String keyName,
                           String creditType, ZoneId zone, String changedBy, Instant changedAt) {

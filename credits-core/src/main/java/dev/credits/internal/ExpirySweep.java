@@ -50,10 +50,30 @@ public final class ExpirySweep {
                 try {
                     counts = store.inAccount(accountId, tx -> {
                         AccountSession session = new AccountSession(tx, now, uow.order(), uow.events(), uow.usage());
+                        if (session.account().parentId() != null) {
+                            return null; // a member: below, with its pools
+                        }
                         session.settle();
                         session.write();
                         return new long[]{session.lotsExpired(), session.creditsExpired(), session.holdsExpired()};
                     });
+                    if (counts == null) {
+                        // A member's timed-out hold gives back what it counted against its pools' caps: their
+                        // sessions must be in the unit.
+                        counts = uow.mutateAll(List.of(accountId), null, null, sessions -> {
+                            AccountSession session = sessions.get(0);
+                            session.settle();
+                            session.write();
+                            // The unit settled its pools too: what expired there is this sweep's as well.
+                            long[] sum = new long[3];
+                            for (AccountSession s : concat(session)) {
+                                sum[0] += s.lotsExpired();
+                                sum[1] += s.creditsExpired();
+                                sum[2] += s.holdsExpired();
+                            }
+                            return sum;
+                        });
+                    }
                 } catch (UnknownAccountException gone) {
                     continue;
                 } catch (StoreUnavailableException down) {
@@ -77,5 +97,11 @@ public final class ExpirySweep {
             LOG.debug("expired {} lots ({} credits) and {} holds on {} accounts", lots, credits, holds, accounts);
         }
         return new ExpiryReport(accounts, (int) lots, credits, (int) holds, failed);
+    }
+
+    private static List<AccountSession> concat(AccountSession member) {
+        List<AccountSession> all = new java.util.ArrayList<>(member.pools());
+        all.add(member);
+        return all;
     }
 }

@@ -52,6 +52,16 @@ public final class Holds {
     }
 
     public ReservationResult reserve(ReserveRequest request) {
+        ReservationResult result = reserveOnce(request);
+        // A pool's cap may still count a hold of another member that timed out unnoticed: give it back, try again.
+        if (result.reason() == RejectionReason.CAP_EXCEEDED
+                && uow.dueHolds().settleMembersOf(result.capExceeded().accountId())) {
+            return reserveOnce(request);
+        }
+        return result;
+    }
+
+    private ReservationResult reserveOnce(ReserveRequest request) {
         Checks.required("request", request);
         Spend spend = Spend.of("reserve", request.accountId(), request.featureKey(), request.quantity(),
                 request.userId(), request.metadata(), request.idempotencyKey());
@@ -274,7 +284,7 @@ public final class Holds {
         ReservationResult reservation = reserve(request);
         if (!reservation.success()) {
             return new ChargeResult<>(false, reservation.reason(), null, null, reservation.required(),
-                    reservation.available(), false);
+                    reservation.available(), false, reservation.capExceeded());
         }
         String holdId = reservation.hold().holdId();
         if (reservation.replayed()) {

@@ -1,6 +1,11 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
+import dev.credits.CreditLedger;
+import dev.credits.PageRequest;
+import dev.credits.spi.AccountFilter;
+import dev.credits.spi.CreditStore;
+import dev.credits.spi.ReportStore;
 import dev.credits.AuditAction;
 import dev.credits.InvalidArgumentException;
 import dev.credits.RejectionReason;
@@ -12,7 +17,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The rules of organizations: pools and their members, spending caps, and transfers between two accounts of one
@@ -22,9 +30,11 @@ import java.util.Optional;
  */
 public final class OrgRules {
     private final UnitOfWork uow;
+    private final ReportStore reports;
 
-    public OrgRules(UnitOfWork uow) {
+    public OrgRules(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
+        this.reports = store.reports();
     }
 
     private static Map<String, String> parentField(String parentId) {
@@ -42,6 +52,8 @@ public final class OrgRules {
             throw new InvalidArgumentException("parentId", "an account cannot be its own pool: '" + member + "'");
         }
         List<String> named = parent == null ? List.of(member) : List.of(member, parent);
+        // Read before the locks (the store's listing is no part of a unit of work): a member moves with its subtree.
+        int height = parent == null ? 0 : levelsBelow(member);
         return uow.mutateAll(named, null, null, sessions -> {
             AccountSession session = sessions.get(0);
             Account before = session.account();
@@ -58,11 +70,44 @@ public final class OrgRules {
                     throw new InvalidArgumentException("parentId", "'" + parent + "' is " + (pool.pools().size() + 1)
                             + " levels deep: an organization has at most " + UnitOfWork.MAX_DEPTH + " levels");
                 }
+                if (pool.pools().size() + 2 + height > UnitOfWork.MAX_DEPTH) {
+                    throw new InvalidArgumentException("parentId", "'" + member + "' has members " + height
+                            + " level(s) below it and '" + parent + "' is " + (pool.pools().size() + 1)
+                            + " levels deep: an organization has at most " + UnitOfWork.MAX_DEPTH + " levels");
+                }
             }
             Account changed = before.withParent(parent, session.now());
             session.audit(AuditAction.MEMBERSHIP_CHANGED, member, parentField(before.parentId()), parentField(parent));
             return UnitOfWork.changeAccount(session, changed);
         });
+    }
+
+    /**
+     * @return how many levels of members there are below the account (0 without members), read level by level; stops
+     * once it passes the most an organization may have
+     */
+    private int levelsBelow(String accountId) {
+        Set<String> level = Set.of(accountId);
+        int height = 0;
+        while (height < UnitOfWork.MAX_DEPTH) {
+            Set<String> next = new TreeSet<>();
+            String after = null;
+            while (true) {
+                List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, level,
+                        CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
+                page.forEach(m -> next.add(m.account().accountId()));
+                if (page.size() < PageRequest.MAX_LIMIT) {
+                    break;
+                }
+                after = page.get(page.size() - 1).account().accountId();
+            }
+            if (next.isEmpty()) {
+                break;
+            }
+            height++;
+            level = next;
+        }
+        return height;
     }
 
     // ------------------------------------------------------------ caps
@@ -79,7 +124,10 @@ public final class OrgRules {
         return uow.mutate(id, session -> {
             Optional<SpendingCap> before = session.orgRows.caps(session).stream()
                     .filter(c -> c.capId().equals(cap.capId())).findFirst();
-            SpendingCap stored = cap.stored(id, session.actor() == null ? null : session.actor().id(), session.now());
+            // A re-set that counts the same spending keeps the usage and so the holds it counted: they must still
+            // give back to it (Caps.giveBack skips caps that began counting after a hold was placed).
+            Instant since = before.filter(b -> countsLike(b, cap)).map(SpendingCap::changedAt).orElse(session.now());
+            SpendingCap stored = cap.stored(id, session.actor() == null ? null : session.actor().id(), since);
             session.orgRows.putCap(stored);
             if (!session.account().capped()) {
                 session.changeAccount(session.account().withCapped(true, session.now()));
@@ -89,6 +137,12 @@ public final class OrgRules {
             session.write();
             return stored;
         });
+    }
+
+    /** @return whether two caps count the same spending (period, zone, key, credit type): only the limit differs */
+    private static boolean countsLike(SpendingCap a, SpendingCap b) {
+        return a.period() == b.period() && a.zone().equals(b.zone()) && Objects.equals(a.keyName(), b.keyName())
+                && a.creditType().equals(b.creditType());
     }
 
     public boolean removeCap(String accountId, String capId) {
@@ -119,6 +173,8 @@ public final class OrgRules {
         String id = Checks.id("accountId", accountId);
         String cap = Checks.id("capId", capId);
         String value = key == null ? "" : Checks.id("key", key);
+        // Its members' holds that timed out unnoticed count no more (as expireDue would write it).
+        uow.dueHolds().settleMembersOf(id);
         return uow.read(id, null, session -> {
             Instant now = session.now();
             return session.orgRows.caps(session).stream().filter(c -> c.capId().equals(cap)).findFirst()

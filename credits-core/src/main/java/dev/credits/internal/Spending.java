@@ -199,6 +199,16 @@ public final class Spending {
     }
 
     public DeductionResult deduct(DeductRequest request) {
+        DeductionResult result = deductOnce(request);
+        // A pool's cap may still count a hold of another member that timed out unnoticed: give it back, try again.
+        if (result.reason() == RejectionReason.CAP_EXCEEDED
+                && uow.dueHolds().settleMembersOf(result.capExceeded().accountId())) {
+            return deductOnce(request);
+        }
+        return result;
+    }
+
+    private DeductionResult deductOnce(DeductRequest request) {
         Checks.required("request", request);
         Spend spend = Spend.of("deduct", request.accountId(), request.featureKey(), request.quantity(),
                 request.userId(), request.metadata(), request.idempotencyKey());

@@ -36,6 +36,7 @@ import java.util.function.Function;
  */
 public final class UnitOfWork {
     private final CreditStore store;
+    private final DueHolds dueHolds;
     private final Clock clock;
     private final BurnDownOrder order;
     private final EventSettings events;
@@ -63,6 +64,7 @@ public final class UnitOfWork {
         this.usage = usage;
         this.combiner = maxCombinedCalls > 1 ? new Combiner(store, this::now, maxCombinedCalls, maxUnitsInFlight)
                 : null;
+        this.dueHolds = new DueHolds(this, store);
     }
 
     /** A view of {@code other} whose changes are made by {@code actor}: the same store, settings and combining. */
@@ -74,6 +76,12 @@ public final class UnitOfWork {
         this.usage = other.usage;
         this.combiner = other.combiner;
         this.actor = actor;
+        this.dueHolds = new DueHolds(this, store);
+    }
+
+    /** @return what times out the due holds of a pool's members (see {@link DueHolds}) */
+    DueHolds dueHolds() {
+        return dueHolds;
     }
 
     /** @return this unit of work with its changes made by {@code actor} (concurrent calls of both still combine) */

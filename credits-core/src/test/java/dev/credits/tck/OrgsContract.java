@@ -7,6 +7,7 @@ import dev.credits.AuditAction;
 import dev.credits.AuditFilter;
 import dev.credits.AuditRecord;
 import dev.credits.CapPeriod;
+import dev.credits.ChargeResult;
 import dev.credits.CreditLedger;
 import dev.credits.DeductRequest;
 import dev.credits.DeductionResult;
@@ -413,6 +414,190 @@ public interface OrgsContract extends ContractFixture {
         ledger().commit(afterTimeout.hold().holdId(), 2);
         assertEquals(2, ledger().orgs().capUsed(user, "daily", "u1"), "a smaller commit gives the rest back");
         assertOrgInvariants(org, user);
+    }
+
+    // ---------------------------------------------------------------- caps: what holds give back
+
+    /** An organization whose department has a daily cap of 10 (total) and a per-user cap of 6; two members. */
+    private String[] cappedDepartment() {
+        String org = openFunded(1_000);
+        String dept = member(org);
+        ledger().orgs().setCap(dept, SpendingCap.of("daily", CapPeriod.DAY, 10));
+        ledger().orgs().setCap(dept, SpendingCap.of("per-user", CapPeriod.DAY, 6).perKey(SpendingCap.USER_KEY));
+        return new String[] {org, dept, member(dept), member(dept)};
+    }
+
+    private ReservationResult holdFor(String member, String feature, long quantity, String user) {
+        ReservationResult held = ledger().reserve(ReserveRequest.of(member, feature).withQuantity(quantity)
+                .withUserId(user).withTimeout(Duration.ofMinutes(1)));
+        assertTrue(held.success(), held.toString());
+        return held;
+    }
+
+    @Test
+    default void aMembersTimedOutHoldGivesItsPoolsCapsBackAtOnceToReadsAndOtherMembers() {
+        String[] o = cappedDepartment();
+        String dept = o[1];
+        String feature = feature("gen", 1);
+        holdFor(o[2], feature, 6, "u1");
+        assertEquals(6, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        advance(Duration.ofMinutes(2));
+        assertEquals(0, ledger().orgs().capUsed(dept, "daily", null), "the timed-out hold counts no more");
+        assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        DeductionResult other = ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(6)
+                .withUserId("u1"));
+        assertTrue(other.success(), "another member spends the cap the timed-out hold gave back: " + other);
+        assertEquals(6, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        ledger().expireDue();
+        assertEquals(6, ledger().orgs().capUsed(dept, "daily", null), "given back once only");
+        assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        assertOrgInvariants(o);
+    }
+
+    @Test
+    default void aMembersTimedOutHoldGivesItsPoolsCapsBackWhenTheSweepNoticesIt() {
+        String[] o = cappedDepartment();
+        String dept = o[1];
+        String feature = feature("gen", 1);
+        holdFor(o[2], feature, 6, "u1");
+        holdFor(o[3], feature, 4, "u2");
+        advance(Duration.ofMinutes(2));
+        ledger().expireDue();
+        assertEquals(0, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u2"));
+        assertTrue(ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(6).withUserId("u1"))
+                .success());
+        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(4).withUserId("u2"))
+                .success());
+        assertEquals(RejectionReason.CAP_EXCEEDED, ledger().deductCredits(DeductRequest.of(o[2], feature)).reason(),
+                "the cap still holds");
+        assertEquals(10, ledger().orgs().capUsed(dept, "daily", null));
+        assertOrgInvariants(o);
+    }
+
+    @Test
+    default void aMembersTimedOutHoldGivesItsPoolsCapsBackWhenItsOwnNextCallNoticesIt() {
+        String[] o = cappedDepartment();
+        String dept = o[1];
+        String feature = feature("gen", 1);
+        holdFor(o[2], feature, 6, "u1");
+        advance(Duration.ofMinutes(2));
+        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(2).withUserId("u1"))
+                .success());
+        assertEquals(2, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(2, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        ledger().expireDue();
+        assertEquals(2, ledger().orgs().capUsed(dept, "daily", null));
+        assertTrue(ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(4).withUserId("u1"))
+                .success());
+        assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        assertOrgInvariants(o);
+    }
+
+    @Test
+    default void aMembersReleasedOrSmallerCommittedHoldGivesItsPoolsCapsBack() {
+        String[] o = cappedDepartment();
+        String dept = o[1];
+        String feature = feature("gen", 1);
+        ReservationResult released = holdFor(o[2], feature, 5, "u1");
+        ReservationResult committed = holdFor(o[3], feature, 5, "u2");
+        ledger().release(released.hold().holdId());
+        ledger().commit(committed.hold().holdId(), 2);
+        assertEquals(2, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        assertEquals(2, ledger().orgs().capUsed(dept, "per-user", "u2"));
+        assertOrgInvariants(o);
+    }
+
+    @Test
+    default void aCapSetAgainKeepsItsUsageAndTheHoldsItCountedStillGiveBack() {
+        String acct = openFunded(1_000);
+        String feature = feature("gen", 1);
+        ledger().orgs().setCap(acct, SpendingCap.of("daily", CapPeriod.DAY, 10));
+        ReservationResult released = ledger().reserve(ReserveRequest.of(acct, feature).withQuantity(3));
+        ReservationResult committed = ledger().reserve(ReserveRequest.of(acct, feature).withQuantity(3));
+        ReservationResult timedOut = ledger().reserve(ReserveRequest.of(acct, feature).withQuantity(3)
+                .withTimeout(Duration.ofMinutes(1)));
+        assertTrue(released.success() && committed.success() && timedOut.success());
+        advance(Duration.ofSeconds(1));
+        ledger().orgs().setCap(acct, SpendingCap.of("daily", CapPeriod.DAY, 20));
+        assertEquals(9, ledger().orgs().capUsed(acct, "daily", null), "a re-set keeps its period's usage");
+        ledger().release(released.hold().holdId());
+        assertEquals(6, ledger().orgs().capUsed(acct, "daily", null), "a release gives back after a re-set");
+        ledger().commit(committed.hold().holdId(), 1);
+        assertEquals(4, ledger().orgs().capUsed(acct, "daily", null), "a smaller commit gives back after a re-set");
+        ledger().orgs().setCap(acct, SpendingCap.of("daily", CapPeriod.DAY, 20));
+        advance(Duration.ofMinutes(2));
+        assertEquals(1, ledger().orgs().capUsed(acct, "daily", null), "a timeout gives back after a re-set");
+        ledger().expireDue();
+        assertEquals(1, ledger().orgs().capUsed(acct, "daily", null));
+        assertInvariants(acct);
+    }
+
+    @Test
+    default void aCapRemovedAndSetAnewNeverCountedTheHoldsBeforeIt() {
+        String acct = openFunded(1_000);
+        String feature = feature("gen", 1);
+        ledger().orgs().setCap(acct, SpendingCap.of("daily", CapPeriod.DAY, 10));
+        ReservationResult held = ledger().reserve(ReserveRequest.of(acct, feature).withQuantity(4));
+        advance(Duration.ofSeconds(1));
+        ledger().orgs().removeCap(acct, "daily");
+        ledger().orgs().setCap(acct, SpendingCap.of("daily", CapPeriod.DAY, 10));
+        assertEquals(0, ledger().orgs().capUsed(acct, "daily", null));
+        assertTrue(ledger().deductCredits(DeductRequest.of(acct, feature).withQuantity(5)).success());
+        ledger().release(held.hold().holdId());
+        assertEquals(5, ledger().orgs().capUsed(acct, "daily", null), "the new cap never counted the hold");
+        assertInvariants(acct);
+    }
+
+    @Test
+    default void aChargeRefusedByACapSaysWhichCapWhatWasUsedAndWhatRemains() {
+        String org = openFunded(100);
+        String user = member(org);
+        ledger().orgs().setCap(user, SpendingCap.of("daily", CapPeriod.DAY, 10));
+        String feature = feature("gen", 6);
+        assertTrue(ledger().deductCredits(DeductRequest.of(user, feature)).success());
+        List<String> ran = new ArrayList<>();
+        ChargeResult<String> refused = ledger().charge(ReserveRequest.of(user, feature), () -> {
+            ran.add("ran");
+            return "image";
+        });
+        assertFalse(refused.success());
+        assertEquals(RejectionReason.CAP_EXCEEDED, refused.reason());
+        assertEquals(429, refused.reason().httpStatus());
+        assertNotNull(refused.capExceeded());
+        assertEquals(user, refused.capExceeded().accountId());
+        assertEquals("daily", refused.capExceeded().capId());
+        assertEquals(10, refused.capExceeded().limit());
+        assertEquals(6, refused.capExceeded().used());
+        assertEquals(4, refused.capExceeded().remaining());
+        assertTrue(ran.isEmpty(), "the work never ran");
+        ChargeResult<String> billed = ledger().charge(ReserveRequest.of(org, feature), () -> "image");
+        assertTrue(billed.success());
+        assertNull(billed.capExceeded());
+        assertEquals(6, ledger().orgs().capUsed(user, "daily", null));
+    }
+
+    @Test
+    default void aSubtreeNeverMovesUnderAPoolThatWouldMakeItDeeperThanFourLevels() {
+        String org = openFunded(100);
+        String dept = member(org);
+        String team = member(dept);
+        String x = openAccount();
+        String y = member(x);
+        String z = member(y);
+        assertThrowsUnchanged(InvalidArgumentException.class, x, () -> ledger().orgs().setParent(x, team));
+        assertThrowsUnchanged(InvalidArgumentException.class, x, () -> ledger().orgs().setParent(x, dept));
+        assertNull(ledger().getAccount(x).orElseThrow().parentId());
+        assertEquals(org, ledger().orgs().setParent(x, org).parentId(), "two levels of members fit under the root");
+        String feature = feature("gen", 1);
+        assertTrue(ledger().deductCredits(DeductRequest.of(z, feature)).success(), "z is 4 levels deep and spends");
+        String w = openAccount();
+        assertThrowsUnchanged(InvalidArgumentException.class, w, () -> ledger().orgs().setParent(w, z));
+        assertOrgInvariants(org, x, y, z);
     }
 
     @Test

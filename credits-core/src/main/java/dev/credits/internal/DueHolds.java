@@ -1,0 +1,93 @@
+package dev.credits.internal;
+
+import dev.credits.CreditLedger;
+import dev.credits.PageRequest;
+import dev.credits.UnknownAccountException;
+import dev.credits.spi.AccountFilter;
+import dev.credits.spi.BalanceRecord;
+import dev.credits.spi.CreditStore;
+import dev.credits.spi.ReportStore;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Times out the due holds of a pool's members, each in a unit of work with its pools, so that what a member's hold
+ * counted against a pool's caps goes back to the pool. A member's own calls do this as they settle; a pool's caps
+ * are also read and spent by calls that lock the pool but not that member, and those ask here first. Stateless
+ * apart from its collaborators; thread-safe.
+ */
+final class DueHolds {
+    /** The most due accounts asked for at once; past it every member with an open hold is settled. */
+    private static final int DUE_LIMIT = 1_000;
+
+    private final UnitOfWork uow;
+    private final CreditStore store;
+
+    DueHolds(UnitOfWork uow, CreditStore store) {
+        this.uow = uow;
+        this.store = store;
+    }
+
+    /**
+     * Settles every account under {@code poolId} that holds credits and has something due.
+     *
+     * @return whether a hold timed out (so the pool's caps may have been given something back)
+     */
+    boolean settleMembersOf(String poolId) {
+        List<String> holding = holdingMembers(poolId);
+        if (holding.isEmpty()) {
+            return false; // the common case: no member holds anything
+        }
+        List<String> due = store.findAccountsWithDueItems(uow.now(), DUE_LIMIT);
+        if (due.isEmpty()) {
+            return false;
+        }
+        Set<String> dueSet = due.size() < DUE_LIMIT ? new HashSet<>(due) : null;
+        boolean released = false;
+        for (String member : holding) {
+            if (dueSet != null && !dueSet.contains(member)) {
+                continue;
+            }
+            try {
+                released |= uow.mutateAll(List.of(member), null, null, sessions -> {
+                    AccountSession session = sessions.get(0);
+                    session.settle();
+                    session.write();
+                    return session.holdsExpired() > 0;
+                });
+            } catch (UnknownAccountException gone) {
+                // deleted meanwhile: nothing of it counts
+            }
+        }
+        return released;
+    }
+
+    /** @return the accounts under the pool (every level) with credits held, the nearest levels first */
+    private List<String> holdingMembers(String poolId) {
+        List<String> holding = new java.util.ArrayList<>();
+        Set<String> level = Set.of(poolId);
+        for (int depth = 1; depth < UnitOfWork.MAX_DEPTH && !level.isEmpty(); depth++) {
+            Set<String> next = new TreeSet<>();
+            String after = null;
+            while (true) {
+                List<ReportStore.AccountBalances> page = store.reports().listAccounts(new AccountFilter(null, null,
+                        level, CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
+                for (ReportStore.AccountBalances member : page) {
+                    next.add(member.account().accountId());
+                    if (member.balances().stream().mapToLong(BalanceRecord::held).anyMatch(h -> h > 0)) {
+                        holding.add(member.account().accountId());
+                    }
+                }
+                if (page.size() < PageRequest.MAX_LIMIT) {
+                    break;
+                }
+                after = page.get(page.size() - 1).account().accountId();
+            }
+            level = next;
+        }
+        return holding;
+    }
+}
