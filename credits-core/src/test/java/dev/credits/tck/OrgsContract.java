@@ -457,6 +457,40 @@ public interface OrgsContract extends ContractFixture {
     }
 
     @Test
+    default void anotherMembersDeductionIsNotRefusedByAPoolCapThatATimedOutHoldStillCounted() {
+        anotherMembersSpendAfterATimedOutHold(false);
+    }
+
+    @Test
+    default void anotherMembersReserveIsNotRefusedByAPoolCapThatATimedOutHoldStillCounted() {
+        anotherMembersSpendAfterATimedOutHold(true);
+    }
+
+    private void anotherMembersSpendAfterATimedOutHold(boolean reserve) {
+        String[] o = cappedDepartment();
+        String dept = o[1];
+        String feature = feature("gen", 1);
+        holdFor(o[2], feature, 6, "u1");
+        holdFor(o[3], feature, 4, "u2");
+        advance(Duration.ofMinutes(2));
+        // o[3]'s own hold is noticed by its call; o[2]'s only by the pool's cap refusing it.
+        boolean spent = reserve
+                ? ledger().reserve(ReserveRequest.of(o[3], feature).withQuantity(6).withUserId("u1")).success()
+                : ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(6).withUserId("u1")).success();
+        assertTrue(spent, "the timed-out holds no longer count");
+        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(4).withUserId("u2"))
+                .success());
+        DeductionResult refused = ledger().deductCredits(DeductRequest.of(o[2], feature).withUserId("u3"));
+        assertEquals(RejectionReason.CAP_EXCEEDED, refused.reason(), "the cap still holds");
+        assertEquals(10, refused.capExceeded().used());
+        ledger().expireDue();
+        assertEquals(10, ledger().orgs().capUsed(dept, "daily", null));
+        assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
+        assertEquals(4, ledger().orgs().capUsed(dept, "per-user", "u2"));
+        assertOrgInvariants(o);
+    }
+
+    @Test
     default void aMembersTimedOutHoldGivesItsPoolsCapsBackWhenTheSweepNoticesIt() {
         String[] o = cappedDepartment();
         String dept = o[1];
