@@ -2,6 +2,7 @@ package dev.credits.internal;
 
 import dev.credits.CreditsException;
 import dev.credits.ExpiryReport;
+import dev.credits.InvalidArgumentException;
 import dev.credits.StoreUnavailableException;
 import dev.credits.UnknownAccountException;
 import dev.credits.spi.CreditStore;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,31 +50,15 @@ public final class ExpirySweep {
                 progress = true;
                 long[] counts;
                 try {
-                    counts = store.inAccount(accountId, tx -> {
-                        AccountSession session = new AccountSession(tx, now, uow.order(), uow.events(), uow.usage());
-                        if (session.account().parentId() != null) {
-                            return null; // a member: below, with its pools
-                        }
-                        session.settle();
-                        session.write();
-                        return new long[]{session.lotsExpired(), session.creditsExpired(), session.holdsExpired()};
-                    });
+                    counts = settleAlone(accountId, now, false);
                     if (counts == null) {
-                        // A member's timed-out hold gives back what it counted against its pools' caps: their
-                        // sessions must be in the unit.
-                        counts = uow.mutateAll(List.of(accountId), null, null, sessions -> {
-                            AccountSession session = sessions.get(0);
-                            session.settle();
-                            session.write();
-                            // The unit settled its pools too: what expired there is this sweep's as well.
-                            long[] sum = new long[3];
-                            for (AccountSession s : concat(session)) {
-                                sum[0] += s.lotsExpired();
-                                sum[1] += s.creditsExpired();
-                                sum[2] += s.holdsExpired();
-                            }
-                            return sum;
-                        });
+                        try {
+                            counts = settleWithPools(accountId);
+                        } catch (InvalidArgumentException tooDeep) {
+                            // A chain past the depth limit (made before setParent counted the levels of a moved
+                            // account's members) cannot be locked as one; its own items are still swept.
+                            counts = settleAlone(accountId, now, true);
+                        }
                     }
                 } catch (UnknownAccountException gone) {
                     continue;
@@ -99,9 +85,38 @@ public final class ExpirySweep {
         return new ExpiryReport(accounts, (int) lots, credits, (int) holds, failed);
     }
 
-    private static List<AccountSession> concat(AccountSession member) {
-        List<AccountSession> all = new java.util.ArrayList<>(member.pools());
-        all.add(member);
-        return all;
+    /** @return the account's counts, settled on its own; null for a member unless {@code evenAMember} */
+    private long[] settleAlone(String accountId, Instant now, boolean evenAMember) {
+        return store.inAccount(accountId, tx -> {
+            AccountSession session = new AccountSession(tx, now, uow.order(), uow.events(), uow.usage());
+            if (session.account().parentId() != null && !evenAMember) {
+                return null;
+            }
+            session.settle();
+            session.write();
+            return new long[]{session.lotsExpired(), session.creditsExpired(), session.holdsExpired()};
+        });
+    }
+
+    /**
+     * Settles a member in a unit with its pools: a timed-out hold gives back what it counted against their caps.
+     *
+     * @return the counts of the member and of its pools (the unit settled them too)
+     */
+    private long[] settleWithPools(String accountId) {
+        return uow.mutateAll(List.of(accountId), null, null, sessions -> {
+            AccountSession member = sessions.get(0);
+            member.settle();
+            member.write();
+            List<AccountSession> all = new ArrayList<>(member.pools());
+            all.add(member);
+            long[] sum = new long[3];
+            for (AccountSession session : all) {
+                sum[0] += session.lotsExpired();
+                sum[1] += session.creditsExpired();
+                sum[2] += session.holdsExpired();
+            }
+            return sum;
+        });
     }
 }
