@@ -3,15 +3,15 @@ package dev.credits.internal;
 import dev.credits.Account;
 import dev.credits.CreditLedger;
 import dev.credits.PageRequest;
-import dev.credits.spi.AccountFilter;
-import dev.credits.spi.CreditStore;
-import dev.credits.spi.ReportStore;
 import dev.credits.AuditAction;
 import dev.credits.InvalidArgumentException;
 import dev.credits.RejectionReason;
 import dev.credits.SpendingCap;
 import dev.credits.TransferRequest;
 import dev.credits.TransferResult;
+import dev.credits.spi.AccountFilter;
+import dev.credits.spi.CreditStore;
+import dev.credits.spi.ReportStore;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
