@@ -1,10 +1,10 @@
 package dev.credits.internal;
 
 import dev.credits.Account;
-import dev.credits.CreditLedger;
-import dev.credits.PageRequest;
 import dev.credits.AuditAction;
+import dev.credits.CreditLedger;
 import dev.credits.InvalidArgumentException;
+import dev.credits.PageRequest;
 import dev.credits.RejectionReason;
 import dev.credits.SpendingCap;
 import dev.credits.TransferRequest;
