@@ -1,19 +1,19 @@
 package dev.credits.internal;
 
-import dev.credits.CreditLedger;
+import dev.credits.CapExceeded;
 import dev.credits.InvalidArgumentException;
-import dev.credits.PageRequest;
 import dev.credits.TransactionConflictException;
 import dev.credits.UnknownAccountException;
-import dev.credits.spi.AccountFilter;
 import dev.credits.spi.BalanceRecord;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.ReportStore;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Times out the due holds of a pool's members, each in a unit of work with its pools, so that what a member's hold
@@ -31,6 +31,19 @@ final class DueHolds {
     DueHolds(UnitOfWork uow, CreditStore store) {
         this.uow = uow;
         this.store = store;
+    }
+
+    /**
+     * Runs a spend; when a cap refused it and timing out the due holds of the members under that cap's account gave
+     * something back (a member's hold that timed out unnoticed still counted against it), runs it once more. A refusal
+     * wrote nothing, so running again is safe.
+     *
+     * @param refusedBy the cap that refused a result ({@code capExceeded()}), null when none did
+     */
+    <R> R spendAfterDueHolds(Supplier<R> spend, Function<R, CapExceeded> refusedBy) {
+        R result = spend.get();
+        CapExceeded cap = refusedBy.apply(result);
+        return cap != null && settleMembersOf(cap.accountId()) ? spend.get() : result;
     }
 
     /**
@@ -70,26 +83,16 @@ final class DueHolds {
 
     /** @return the accounts under the pool (every level) with credits held, the nearest levels first */
     private List<String> holdingMembers(String poolId) {
-        List<String> holding = new java.util.ArrayList<>();
+        List<String> holding = new ArrayList<>();
         Set<String> level = Set.of(poolId);
         for (int depth = 1; depth < UnitOfWork.MAX_DEPTH && !level.isEmpty(); depth++) {
-            Set<String> next = new TreeSet<>();
-            String after = null;
-            while (true) {
-                List<ReportStore.AccountBalances> page = store.reports().listAccounts(new AccountFilter(null, null,
-                        level, CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
-                for (ReportStore.AccountBalances member : page) {
-                    next.add(member.account().accountId());
-                    if (member.balances().stream().mapToLong(BalanceRecord::held).anyMatch(h -> h > 0)) {
-                        holding.add(member.account().accountId());
-                    }
+            List<ReportStore.AccountBalances> members = MemberLevels.below(store.reports(), level);
+            for (ReportStore.AccountBalances member : members) {
+                if (member.balances().stream().mapToLong(BalanceRecord::held).anyMatch(h -> h > 0)) {
+                    holding.add(member.account().accountId());
                 }
-                if (page.size() < PageRequest.MAX_LIMIT) {
-                    break;
-                }
-                after = page.get(page.size() - 1).account().accountId();
             }
-            level = next;
+            level = MemberLevels.ids(members);
         }
         return holding;
     }

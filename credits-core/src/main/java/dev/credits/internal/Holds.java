@@ -52,13 +52,7 @@ public final class Holds {
     }
 
     public ReservationResult reserve(ReserveRequest request) {
-        ReservationResult result = reserveOnce(request);
-        // A pool's cap may still count a hold of another member that timed out unnoticed: give it back, try again.
-        if (result.reason() == RejectionReason.CAP_EXCEEDED
-                && uow.dueHolds().settleMembersOf(result.capExceeded().accountId())) {
-            return reserveOnce(request);
-        }
-        return result;
+        return uow.dueHolds().spendAfterDueHolds(() -> reserveOnce(request), ReservationResult::capExceeded);
     }
 
     private ReservationResult reserveOnce(ReserveRequest request) {

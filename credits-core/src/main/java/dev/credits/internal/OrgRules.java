@@ -2,14 +2,11 @@ package dev.credits.internal;
 
 import dev.credits.Account;
 import dev.credits.AuditAction;
-import dev.credits.CreditLedger;
 import dev.credits.InvalidArgumentException;
-import dev.credits.PageRequest;
 import dev.credits.RejectionReason;
 import dev.credits.SpendingCap;
 import dev.credits.TransferRequest;
 import dev.credits.TransferResult;
-import dev.credits.spi.AccountFilter;
 import dev.credits.spi.CreditStore;
 import dev.credits.spi.ReportStore;
 
@@ -20,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The rules of organizations: pools and their members, spending caps, and transfers between two accounts of one
@@ -90,17 +86,7 @@ public final class OrgRules {
         Set<String> level = Set.of(accountId);
         int height = 0;
         while (height < UnitOfWork.MAX_DEPTH) {
-            Set<String> next = new TreeSet<>();
-            String after = null;
-            while (true) {
-                List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, level,
-                        CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
-                page.forEach(m -> next.add(m.account().accountId()));
-                if (page.size() < PageRequest.MAX_LIMIT) {
-                    break;
-                }
-                after = page.get(page.size() - 1).account().accountId();
-            }
+            Set<String> next = MemberLevels.ids(MemberLevels.below(reports, level));
             if (next.isEmpty()) {
                 break;
             }

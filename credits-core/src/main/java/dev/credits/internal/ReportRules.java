@@ -179,18 +179,7 @@ public final class ReportRules {
         List<String> accounts = new ArrayList<>(List.of(existing(poolId)));
         Set<String> level = Set.of(poolId);
         while (!level.isEmpty()) {
-            // One query (a page at a time) per level of the organization, not one per pool.
-            Set<String> next = new TreeSet<>();
-            String after = null;
-            while (true) {
-                List<ReportStore.AccountBalances> page = reports.listAccounts(new AccountFilter(null, null, level,
-                        CreditLedger.DEFAULT_CREDIT_TYPE, null, null, false, 0, after, PageRequest.MAX_LIMIT));
-                page.forEach(member -> next.add(member.account().accountId()));
-                if (page.size() < PageRequest.MAX_LIMIT) {
-                    break;
-                }
-                after = page.get(page.size() - 1).account().accountId();
-            }
+            Set<String> next = MemberLevels.ids(MemberLevels.below(reports, level));
             accounts.addAll(next);
             if (accounts.size() > UsageScope.MAX_ACCOUNTS) {
                 throw new InvalidArgumentException("scope", "the pool '" + poolId + "' has more than "

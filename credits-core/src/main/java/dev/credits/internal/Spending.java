@@ -199,13 +199,7 @@ public final class Spending {
     }
 
     public DeductionResult deduct(DeductRequest request) {
-        DeductionResult result = deductOnce(request);
-        // A pool's cap may still count a hold of another member that timed out unnoticed: give it back, try again.
-        if (result.reason() == RejectionReason.CAP_EXCEEDED
-                && uow.dueHolds().settleMembersOf(result.capExceeded().accountId())) {
-            return deductOnce(request);
-        }
-        return result;
+        return uow.dueHolds().spendAfterDueHolds(() -> deductOnce(request), DeductionResult::capExceeded);
     }
 
     private DeductionResult deductOnce(DeductRequest request) {
