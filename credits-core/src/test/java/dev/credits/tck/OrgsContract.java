@@ -427,6 +427,13 @@ public interface OrgsContract extends ContractFixture {
         return new String[] {org, dept, member(dept), member(dept)};
     }
 
+    /** A member's deduction for a user that must succeed. */
+    private void spendFor(String member, String feature, long quantity, String user) {
+        DeductionResult spent = ledger().deductCredits(DeductRequest.of(member, feature).withQuantity(quantity)
+                .withUserId(user));
+        assertTrue(spent.success(), spent.toString());
+    }
+
     private ReservationResult holdFor(String member, String feature, long quantity, String user) {
         ReservationResult held = ledger().reserve(ReserveRequest.of(member, feature).withQuantity(quantity)
                 .withUserId(user).withTimeout(Duration.ofMinutes(1)));
@@ -478,8 +485,7 @@ public interface OrgsContract extends ContractFixture {
                 ? ledger().reserve(ReserveRequest.of(o[3], feature).withQuantity(6).withUserId("u1")).success()
                 : ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(6).withUserId("u1")).success();
         assertTrue(spent, "the timed-out holds no longer count");
-        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(4).withUserId("u2"))
-                .success());
+        spendFor(o[2], feature, 4, "u2");
         DeductionResult refused = ledger().deductCredits(DeductRequest.of(o[2], feature).withUserId("u3"));
         assertEquals(RejectionReason.CAP_EXCEEDED, refused.reason(), "the cap still holds");
         assertEquals(10, refused.capExceeded().used());
@@ -502,10 +508,8 @@ public interface OrgsContract extends ContractFixture {
         assertEquals(0, ledger().orgs().capUsed(dept, "daily", null));
         assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u1"));
         assertEquals(0, ledger().orgs().capUsed(dept, "per-user", "u2"));
-        assertTrue(ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(6).withUserId("u1"))
-                .success());
-        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(4).withUserId("u2"))
-                .success());
+        spendFor(o[3], feature, 6, "u1");
+        spendFor(o[2], feature, 4, "u2");
         assertEquals(RejectionReason.CAP_EXCEEDED, ledger().deductCredits(DeductRequest.of(o[2], feature)).reason(),
                 "the cap still holds");
         assertEquals(10, ledger().orgs().capUsed(dept, "daily", null));
@@ -519,14 +523,12 @@ public interface OrgsContract extends ContractFixture {
         String feature = feature("gen", 1);
         holdFor(o[2], feature, 6, "u1");
         advance(Duration.ofMinutes(2));
-        assertTrue(ledger().deductCredits(DeductRequest.of(o[2], feature).withQuantity(2).withUserId("u1"))
-                .success());
+        spendFor(o[2], feature, 2, "u1");
         assertEquals(2, ledger().orgs().capUsed(dept, "daily", null));
         assertEquals(2, ledger().orgs().capUsed(dept, "per-user", "u1"));
         ledger().expireDue();
         assertEquals(2, ledger().orgs().capUsed(dept, "daily", null));
-        assertTrue(ledger().deductCredits(DeductRequest.of(o[3], feature).withQuantity(4).withUserId("u1"))
-                .success());
+        spendFor(o[3], feature, 4, "u1");
         assertEquals(6, ledger().orgs().capUsed(dept, "per-user", "u1"));
         assertOrgInvariants(o);
     }
